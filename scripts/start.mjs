@@ -1,0 +1,14 @@
+// `npm start`: runs what exists of the app. Each piece registers here as it lands; until the app
+// and berthd exist this says so plainly and exits non-zero, never silently.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const app = resolve(root, 'scripts/start-app.mjs');
+if (existsSync(app)) {
+  await import(app);
+} else {
+  console.error('berth: the app is not built yet in this checkout. What exists:');
+  console.error(`  native runtime: ${resolve(root, 'runtime-helper/native/build/berth-runtime')}`);
+  process.exit(1);
+}
