@@ -15,7 +15,8 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$script_sum" ] && [ -x "$dest/rootf
   echo "$dest/rootfs"; exit 0
 fi
 [ -x /bin/busybox ] || { echo "make-busybox-rootfs: /bin/busybox missing: apt-get install busybox-static" >&2; exit 1; }
-file -L /bin/busybox 2>/dev/null | grep -q 'dynamically linked' && { echo "make-busybox-rootfs: /bin/busybox is not static (install busybox-static)" >&2; exit 1; }
+# Only the static build works inside a rootfs without a libc.
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "install ok installed" || { echo "make-busybox-rootfs: busybox-static is not installed (apt-get install busybox-static)" >&2; exit 1; }
 
 rm -rf "$dest"
 root="$dest/rootfs"
