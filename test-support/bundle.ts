@@ -3,7 +3,7 @@
 // plant symlinks in it or chown it without touching other tests. cleanup() removes it all.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../runtime-helper/src/oci/default-spec.js';
@@ -86,6 +86,8 @@ export function uniqueId(prefix = 'berth-t'): string {
 export function makeBundle(opts: BundleOptions = {}): Bundle {
   const id = uniqueId();
   const dir = mkdtempSync(join(tmpdir(), 'berth-bundle-'));
+  // mkdtemp makes 0700; a user-namespaced root (a high host uid) must still reach its rootfs.
+  chmodSync(dir, 0o755);
   const rootfs = join(dir, 'rootfs');
   // cp -a keeps busybox's applet hard links, so a copy is ~2 MB and a few milliseconds.
   execFileSync('cp', ['-a', busyboxRootfs(), rootfs]);

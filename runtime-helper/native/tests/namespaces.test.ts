@@ -1,0 +1,100 @@
+// Each namespace the runtime creates really isolates the container from the host.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../../../test-support/container-harness.js';
+
+const h = useHarness();
+
+describe('namespaces', () => {
+  it('pid: the process is PID 1 and sees no host process', async () => {
+    const out = await h.sh('echo "self=$$"; ls /proc | grep -E "^[0-9]+$" | tr "\\n" " "');
+    expect(out).toMatch(/^self=1$/m);
+    const pids = out.split('\n')[1]!.trim().split(' ').map(Number);
+    // Only the shell and its ls/grep/tr pipeline: a handful of small pids, none of the host's.
+    expect(pids.length).toBeLessThan(8);
+    expect(Math.max(...pids)).toBeLessThan(20);
+    expect(out).not.toContain(String(process.pid));
+  });
+
+  it('uts: the configured hostname inside, the host name untouched', async () => {
+    const out = await h.sh('hostname', { hostname: 'isolated-uts' });
+    expect(out.trim()).toBe('isolated-uts');
+    expect(hostname()).not.toBe('isolated-uts');
+  });
+
+  it('mount: own mount table; a mount made inside never appears on the host', async () => {
+    const marker = `berth-mnt-${process.pid}-${Date.now()}`;
+    const out = await h.sh(`readlink /proc/self/ns/mnt; mkdir -p /tmp/${marker}; mount -t tmpfs ${marker} /tmp/${marker} && grep -c ${marker} /proc/self/mountinfo`, {
+      capabilities: ['CAP_SYS_ADMIN'],
+    });
+    const [ns, count] = out.trim().split('\n');
+    expect(ns).toMatch(/^mnt:\[\d+\]$/);
+    expect(ns).not.toBe(readlinkSync('/proc/self/ns/mnt'));
+    expect(count).toBe('1');
+    const hostMounts = execFileSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' });
+    expect(hostMounts).not.toContain(marker);
+  });
+
+  it('ipc: host SysV objects are invisible inside, queues made inside are invisible on the host', async () => {
+    const shmid = execFileSync('ipcmk', ['-M', '4096'], { encoding: 'utf8' }).match(/(\d+)\s*$/)?.[1];
+    expect(shmid).toBeDefined();
+    const hostMq = mkdtempSync(join(tmpdir(), 'berth-mq-'));
+    const queue = `berthq${process.pid}`;
+    try {
+      const out = await h.sh(`readlink /proc/self/ns/ipc; cat /proc/sysvipc/shm | wc -l; touch /dev/mqueue/${queue} && ls /dev/mqueue`);
+      const [ns, shmLines, queues] = out.trim().split('\n');
+      expect(ns).not.toBe(readlinkSync('/proc/self/ns/ipc'));
+      expect(Number(shmLines)).toBe(1); // the header line only: the host's segment is not there
+      expect(execFileSync('cat', ['/proc/sysvipc/shm'], { encoding: 'utf8' })).toMatch(new RegExp(`\\s${shmid}\\s`));
+      expect(queues).toBe(queue);
+      execFileSync('mount', ['-t', 'mqueue', 'mqueue', hostMq]);
+      try {
+        expect(execFileSync('ls', [hostMq], { encoding: 'utf8' })).not.toContain(queue);
+      } finally {
+        execFileSync('umount', [hostMq]);
+      }
+    } finally {
+      execFileSync('ipcrm', ['-m', shmid!]);
+      rmSync(hostMq, { recursive: true, force: true });
+    }
+  });
+
+  it('network: a namespace with only lo', async () => {
+    const out = await h.sh('readlink /proc/self/ns/net; ls /sys/class/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+    const lines = out.trim().split('\n');
+    expect(lines[0]).not.toBe(readlinkSync('/proc/self/ns/net'));
+    expect(lines.slice(1)).toEqual(['lo', 'lo']);
+  });
+
+  it('user: uid/gid mappings; root inside is the mapped uid on the host', async () => {
+    const base = 200000;
+    const r = await h.run({
+      args: ['/bin/sh', '-c', 'id -u; id -g; cat /proc/self/uid_map; touch /tmp/made-inside'],
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user'],
+      uidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      rootfsOwner: { uid: base, gid: base },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const [uid, gid, map] = r.stdout.trim().split('\n');
+    expect(uid).toBe('0');
+    expect(gid).toBe('0');
+    expect(map!.trim().split(/\s+/)).toEqual(['0', String(base), '65536']);
+    const st = statSync(join(r.bundle.rootfs, 'tmp/made-inside'));
+    expect(st.uid).toBe(base);
+    expect(st.gid).toBe(base);
+  });
+
+  it('cgroup: the container sees its own cgroup as the root', async () => {
+    const out = await h.sh('readlink /proc/self/ns/cgroup; cat /proc/self/cgroup', {
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'cgroup'],
+    });
+    const [ns, ...lines] = out.trim().split('\n');
+    expect(ns).not.toBe(readlinkSync('/proc/self/ns/cgroup'));
+    // Every hierarchy's path is "/" from inside the cgroup namespace.
+    for (const line of lines) expect(line.split(':').slice(2).join(':')).toBe('/');
+  });
+});
