@@ -1,8 +1,10 @@
 // Per-test plumbing for the runtime conformance suite: a RuntimeCli with its own state root,
 // bundles that are always deleted (even when a test fails), and small helpers for the common
 // shapes: run a process to completion, or create+start one and keep it running.
+import { rmdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
+import { existingCgroupDirs } from './cgroup-probe.js';
 import { makeBundle, type Bundle, type BundleOptions } from './bundle.js';
 import { runtimeBinary } from './paths.js';
 import { assertOk, RuntimeCli, type RunResult } from './runtime-cli.js';
@@ -17,6 +19,14 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (v !== undefined && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    /* still busy or already gone */
   }
 }
 
@@ -72,6 +82,9 @@ export class Harness {
     this.bundles = [];
     for (const b of bundles) {
       await this.rt.delete(b.id, { force: true, timeoutMs: 15_000 }).catch(() => undefined);
+      // A runtime that failed half-way may leave empty cgroups (crun does on a failed write);
+      // tests assert on that where it matters, here we only keep the host tidy.
+      if (b.cgroupsPath) for (const dir of existingCgroupDirs(b.cgroupsPath).reverse()) rmdirQuietly(dir);
       b.cleanup();
     }
   }
