@@ -1,0 +1,51 @@
+// The seam between berthd and whatever holds a running container's stdio and collects its exit
+// status: berth-shim (outlives berthd) or, where no shim is built, an in-process monitor.
+import type { EventEmitter } from 'node:events';
+
+export interface ExitInfo {
+  exitCode: number;
+  oomKilled: boolean;
+  /** A start failure the runtime reported (the container never ran). */
+  error?: string;
+}
+
+export interface MonitorStartOptions {
+  id: string;
+  bundle: string;
+  tty: boolean;
+  openStdin: boolean;
+  stdinOnce: boolean;
+  logPath: string;
+  exitFile: string;
+  consoleSize?: { height: number; width: number };
+  cgroupMemoryPath?: string;
+}
+
+/** Output is emitted as 'output' (stream: 'stdout' | 'stderr', data: Buffer). */
+export interface MonitoredProcess extends EventEmitter {
+  readonly pid: number;
+  readonly tty: boolean;
+  writeStdin(data: Buffer): void;
+  closeStdin(): void;
+  resize(height: number, width: number): void;
+  readonly exited: Promise<ExitInfo>;
+}
+
+export interface ExecStartOptions {
+  id: string;
+  execId: string;
+  processJson: string; // path of the OCI process JSON
+  tty: boolean;
+  openStdin: boolean;
+  consoleSize?: { height: number; width: number };
+}
+
+export interface ContainerMonitor {
+  readonly name: string;
+  /** Whether config.json should ask the runtime for a terminal (true) or the monitor supplies one. */
+  readonly runtimeTerminal: boolean;
+  start(opts: MonitorStartOptions): Promise<MonitoredProcess>;
+  exec(opts: ExecStartOptions): Promise<MonitoredProcess>;
+  /** Reconnects to a container started before berthd restarted; null when it cannot. */
+  reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null>;
+}

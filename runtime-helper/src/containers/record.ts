@@ -1,0 +1,62 @@
+// What berthd knows about one container: everything `inspect` shows, persisted as JSON in the
+// container's directory so a restarted berthd finds it as it was.
+import type { DockerConfig, DockerHostConfig } from './docker-types.js';
+import type { ResolvedMount } from '../oci/from-docker-config.js';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+export interface ContainerRecord {
+  Id: string;
+  Name: string; // with the leading slash, as Docker shows it
+  Created: string;
+  Image: string; // image ID (sha256:...)
+  ImageRef: string; // what the user asked for
+  Config: DockerConfig;
+  HostConfig: DockerHostConfig;
+  Mounts: ResolvedMount[];
+  State: ContainerState;
+  RestartCount: number;
+  /** The user stopped it on purpose (unless-stopped and always do not restart it then). */
+  ManuallyStopped: boolean;
+  Runtime: string;
+  /** Overlay snapshot dirs from the image store. */
+  Rootfs: string;
+  UpperDir: string;
+  SnapshotKey: string;
+  /** Container ids whose exec sessions and volumes this container uses. */
+  ExecIDs: string[];
+  HostnamePath: string;
+  HostsPath: string;
+  ResolvConfPath: string;
+  LogPath: string;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return {
+    Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+    Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME,
+  };
+}
+
+/** RFC 3339 with nanoseconds, as Docker prints times. */
+export function nowNano(): string {
+  const d = new Date();
+  const ns = process.hrtime.bigint() % 1_000_000n;
+  return d.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${ns.toString().padStart(6, '0')}Z`);
+}

@@ -1,0 +1,254 @@
+// Translates the Docker API's container Config + HostConfig into an OCI config.json, starting
+// from Docker's defaults (oci/default-spec.ts). Pure except for reading the image's passwd files
+// and stat'ing device nodes, so it is unit-tested against temp dirs.
+import { statSync } from 'node:fs';
+import { defaultSpec } from './default-spec.js';
+import type { OciDevice, OciDeviceCgroupRule, OciMount, OciNamespace, OciResources, OciSeccomp, OciSpec } from './spec.js';
+import type { DockerConfig, DockerHostConfig, DockerResources } from '../containers/docker-types.js';
+import { resolveUser } from '../containers/passwd.js';
+
+export class InvalidConfigError extends Error {}
+
+/** A mount already resolved by the caller (binds checked, volumes created). */
+export interface ResolvedMount {
+  source: string;
+  destination: string;
+  readOnly: boolean;
+  type: 'bind' | 'volume' | 'tmpfs';
+  options?: string[];
+  /** The volume's name, for named and anonymous volumes. */
+  name?: string;
+}
+
+export interface TranslateInput {
+  id: string;
+  /** Config after merging with the image (Cmd/Entrypoint/Env/WorkingDir/User already merged). */
+  config: DockerConfig;
+  hostConfig: DockerHostConfig;
+  rootfs: string;
+  mounts: ResolvedMount[];
+  /** Files Docker bind-mounts into every container: /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+  etcFiles?: { hostname?: string; hosts?: string; resolvConf?: string };
+  /** For NetworkMode container:<id>: the pid of that container's init. */
+  networkContainerPid?: number;
+  /** The host's bounding set (what --privileged gives). */
+  hostCapabilities: string[];
+  /** Docker's default seccomp profile, when the oci module provides one. */
+  seccompProfile?: OciSeccomp;
+  /** Host path of an init (tini) for --init. */
+  initBinary?: string;
+  cgroupsPath: string;
+  /** Whether memory.memsw (swap accounting) exists on this host. */
+  swapLimitSupported: boolean;
+}
+
+const capName = (c: string): string => {
+  const up = c.trim().toUpperCase();
+  return up === 'ALL' ? 'ALL' : up.startsWith('CAP_') ? up : `CAP_${up}`;
+};
+
+export function capabilitySet(defaults: readonly string[], host: string[], add: string[], drop: string[], privileged: boolean): string[] {
+  if (privileged) return [...host];
+  const adds = add.map(capName);
+  const drops = drop.map(capName);
+  for (const c of [...adds, ...drops]) {
+    if (c !== 'ALL' && !/^CAP_[A-Z_]+$/.test(c)) throw new InvalidConfigError(`unknown capability: "${c}"`);
+  }
+  let caps = adds.includes('ALL') ? [...host] : [...defaults];
+  if (drops.includes('ALL')) caps = [];
+  else caps = caps.filter((c) => !drops.includes(c));
+  for (const c of adds) if (c !== 'ALL' && !caps.includes(c)) caps.push(c);
+  return caps;
+}
+
+/** Docker's resource fields as OCI linux.resources (also used by `update`). */
+export function resourcesFromDocker(r: Partial<DockerResources>, swapLimitSupported: boolean): OciResources {
+  const out: OciResources = {};
+  const memory: NonNullable<OciResources['memory']> = {};
+  if (r.Memory) {
+    if (r.Memory < 6 * 1024 * 1024) throw new InvalidConfigError('Minimum memory limit allowed is 6MB');
+    memory.limit = r.Memory;
+  }
+  if (r.MemoryReservation) {
+    if (r.MemoryReservation < 6 * 1024 * 1024) throw new InvalidConfigError('Minimum memory reservation allowed is 6MB');
+    if (r.Memory && r.MemoryReservation > r.Memory) throw new InvalidConfigError('Minimum memory limit can not be less than memory reservation limit, see usage');
+    memory.reservation = r.MemoryReservation;
+  }
+  if (swapLimitSupported) {
+    if (r.MemorySwap === -1) memory.swap = -1;
+    else if (r.MemorySwap && r.MemorySwap > 0) {
+      if (!r.Memory) throw new InvalidConfigError('You should always set the Memory limit when using Memoryswap limit');
+      if (r.MemorySwap < r.Memory) throw new InvalidConfigError('Minimum memoryswap limit should be larger than memory limit, see usage');
+      memory.swap = r.MemorySwap;
+    } else if (r.Memory && r.MemorySwap === undefined) {
+      // update without a swap value leaves swap alone unless memory would exceed it; handled by caller.
+    } else if (r.Memory) memory.swap = r.Memory * 2; // Docker's default: as much swap as memory
+  }
+  if (Object.keys(memory).length) out.memory = memory;
+
+  const cpu: NonNullable<OciResources['cpu']> = {};
+  if (r.NanoCpus && (r.CpuQuota || r.CpuPeriod)) throw new InvalidConfigError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (r.CpuShares) {
+    if (r.CpuShares < 2 || r.CpuShares > 262144) throw new InvalidConfigError(`invalid CPU shares ${r.CpuShares}: allowed range is 2 to 262144`);
+    cpu.shares = r.CpuShares;
+  }
+  if (r.CpuPeriod) {
+    if (r.CpuPeriod < 1000 || r.CpuPeriod > 1000000) throw new InvalidConfigError('CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1 second (i.e. 1000000)');
+    cpu.period = r.CpuPeriod;
+  }
+  if (r.CpuQuota && r.CpuQuota !== -1) {
+    if (r.CpuQuota < 1000) throw new InvalidConfigError('CPU cfs quota can not be less than 1ms (i.e. 1000)');
+    cpu.quota = r.CpuQuota;
+  } else if (r.CpuQuota === -1) cpu.quota = -1;
+  if (r.NanoCpus) {
+    if (r.NanoCpus < 10_000_000) throw new InvalidConfigError('Range of CPUs is from 0.01 to the number of CPUs available');
+    cpu.period = 100000;
+    cpu.quota = Math.round((r.NanoCpus * 100000) / 1e9);
+  }
+  if (r.CpusetCpus) {
+    if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.CpusetCpus)) throw new InvalidConfigError(`Invalid value ${r.CpusetCpus} for cpuset cpus`);
+    cpu.cpus = r.CpusetCpus;
+  }
+  if (r.CpusetMems) {
+    if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.CpusetMems)) throw new InvalidConfigError(`Invalid value ${r.CpusetMems} for cpuset mems`);
+    cpu.mems = r.CpusetMems;
+  }
+  if (Object.keys(cpu).length) out.cpu = cpu;
+
+  if (r.PidsLimit !== undefined && r.PidsLimit !== null && r.PidsLimit !== 0) out.pids = { limit: r.PidsLimit > 0 ? r.PidsLimit : -1 };
+  if (r.BlkioWeight) {
+    if (r.BlkioWeight < 10) throw new InvalidConfigError('Range of blkio weight is from 10 to 1000');
+    out.blockIO = { weight: r.BlkioWeight };
+  }
+  return out;
+}
+
+function deviceFromHost(hostPath: string, containerPath: string, perms: string): { node: OciDevice; rule: OciDeviceCgroupRule } {
+  let st;
+  try { st = statSync(hostPath); } catch {
+    throw new InvalidConfigError(`error gathering device information while adding custom device "${hostPath}": no such file or directory`);
+  }
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw new InvalidConfigError(`error gathering device information while adding custom device "${hostPath}": not a device node`);
+  const type = st.isCharacterDevice() ? 'c' : 'b';
+  const major = Number((BigInt(st.rdev) >> 8n) & 0xfffn);
+  const minor = Number((BigInt(st.rdev) & 0xffn) | ((BigInt(st.rdev) >> 12n) & 0xfff00n));
+  if (!/^[rwm]{1,3}$/.test(perms)) throw new InvalidConfigError(`invalid device cgroup permissions "${perms}"`);
+  return {
+    node: { type, path: containerPath || hostPath, major, minor, fileMode: st.mode & 0o7777, uid: st.uid, gid: st.gid },
+    rule: { allow: true, type, major, minor, access: perms },
+  };
+}
+
+function securityOpts(opts: string[]): { noNewPrivileges: boolean; seccompUnconfined: boolean } {
+  let noNewPrivileges = false;
+  let seccompUnconfined = false;
+  for (const o of opts) {
+    const [key = '', value = ''] = o.includes('=') ? o.split(/=(.*)/s) : o.split(/:(.*)/s);
+    if (key === 'no-new-privileges') noNewPrivileges = value === '' || value === 'true';
+    else if (key === 'seccomp') {
+      if (value === 'unconfined') seccompUnconfined = true;
+      else throw new InvalidConfigError(`seccomp profile files are not supported yet: ${value}`);
+    } else if (key === 'apparmor' || key === 'label') continue; // no LSM on this engine
+    else throw new InvalidConfigError(`invalid --security-opt: "${o}"`);
+  }
+  return { noNewPrivileges, seccompUnconfined };
+}
+
+function namespacesFor(networkMode: string, networkContainerPid: number | undefined): OciNamespace[] {
+  const ns: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'mount' }];
+  if (networkMode === 'host') return ns; // host network and host UTS, as Docker does
+  ns.push({ type: 'uts' });
+  if (networkMode.startsWith('container:')) {
+    if (!networkContainerPid) throw new InvalidConfigError(`cannot join network of a non running container: ${networkMode.slice(10)}`);
+    ns.push({ type: 'network', path: `/proc/${networkContainerPid}/ns/net` });
+  } else ns.push({ type: 'network' }); // none, and bridge/default until bridge networking lands: only lo
+  return ns;
+}
+
+export function translateToOci(input: TranslateInput): OciSpec {
+  const { config, hostConfig: hc } = input;
+  const args = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (!args.length) throw new InvalidConfigError('no command specified');
+  const user = (() => {
+    try { return resolveUser(input.rootfs, config.User); } catch (e) { throw new InvalidConfigError((e as Error).message); }
+  })();
+  const useInit = hc.Init === true && input.initBinary;
+  const hostname = config.Hostname || input.id.slice(0, 12);
+  const env = [...(config.Env ?? [])];
+  if (!env.some((e) => e.startsWith('HOSTNAME='))) env.unshift(`HOSTNAME=${hostname}`);
+  if (config.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
+
+  const spec = defaultSpec({
+    args: useInit ? ['/sbin/docker-init', '--', ...args] : args,
+    rootfs: input.rootfs,
+    hostname,
+    env,
+    cwd: config.WorkingDir || '/',
+    terminal: config.Tty,
+    readonlyRootfs: hc.ReadonlyRootfs,
+    cgroupsPath: input.cgroupsPath,
+  });
+  const proc = spec.process!;
+  const linux = spec.linux!;
+  proc.user = { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) };
+  if (config.Tty && hc.ConsoleSize && hc.ConsoleSize[0] && hc.ConsoleSize[1]) {
+    proc.consoleSize = { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] };
+  }
+
+  const defaults = proc.capabilities!.bounding!;
+  const caps = capabilitySet(defaults, input.hostCapabilities, hc.CapAdd ?? [], hc.CapDrop ?? [], hc.Privileged);
+  proc.capabilities = { bounding: caps, effective: [...caps], permitted: [...caps] };
+  // Docker gives a non-root user no effective capabilities unless asked for.
+  if (user.uid !== 0) proc.capabilities = { bounding: caps, effective: [], permitted: [] };
+
+  const sec = securityOpts(hc.SecurityOpt ?? []);
+  proc.noNewPrivileges = sec.noNewPrivileges;
+  if (!hc.Privileged && !sec.seccompUnconfined && input.seccompProfile) linux.seccomp = input.seccompProfile;
+
+  linux.namespaces = namespacesFor(hc.NetworkMode || 'default', input.networkContainerPid);
+  if (hc.NetworkMode === 'host') delete spec.hostname;
+
+  const resources = resourcesFromDocker(hc, input.swapLimitSupported);
+  const rules = [...(linux.resources?.devices ?? [])];
+  const devices: OciDevice[] = [];
+  if (hc.Privileged) {
+    rules.splice(0, rules.length, { allow: true, access: 'rwm' });
+    linux.maskedPaths = [];
+    linux.readonlyPaths = [];
+    for (const m of spec.mounts ?? []) {
+      if (m.destination === '/sys' || m.destination === '/sys/fs/cgroup') m.options = (m.options ?? []).filter((o) => o !== 'ro');
+    }
+  }
+  for (const d of hc.Devices ?? []) {
+    const { node, rule } = deviceFromHost(d.PathOnHost, d.PathInContainer, d.CgroupPermissions || 'rwm');
+    devices.push(node);
+    rules.push(rule);
+  }
+  linux.resources = { ...resources, devices: rules };
+  if (devices.length) linux.devices = devices;
+
+  const mounts: OciMount[] = spec.mounts ?? [];
+  if (hc.ShmSize) {
+    const shm = mounts.find((m) => m.destination === '/dev/shm');
+    if (shm) shm.options = [...(shm.options ?? []).filter((o) => !o.startsWith('size=')), `size=${Math.floor(hc.ShmSize / 1024)}k`];
+  }
+  const etc = input.etcFiles ?? {};
+  const etcMounts: [string | undefined, string][] = [[etc.resolvConf, '/etc/resolv.conf'], [etc.hostname, '/etc/hostname'], [etc.hosts, '/etc/hosts']];
+  for (const [source, destination] of etcMounts) {
+    if (source) mounts.push({ destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(hc.ReadonlyRootfs ? ['ro'] : [])] });
+  }
+  for (const [dest, opts] of Object.entries(hc.Tmpfs ?? {})) {
+    if (!dest.startsWith('/')) throw new InvalidConfigError(`invalid tmpfs mount point ${dest}: must be absolute`);
+    const options = ['nosuid', 'nodev', 'noexec', ...opts.split(',').filter(Boolean)];
+    mounts.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options });
+  }
+  for (const m of input.mounts) {
+    if (m.type === 'tmpfs') mounts.push({ destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.options ?? [])] });
+    else mounts.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw', ...(m.options ?? [])] });
+  }
+  if (useInit) mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: input.initBinary!, options: ['bind', 'ro'] });
+  spec.mounts = mounts;
+  spec.annotations = Object.fromEntries(Object.entries(config.Labels ?? {}).map(([k, v]) => [`org.berth.label.${k}`, v]));
+  return spec;
+}

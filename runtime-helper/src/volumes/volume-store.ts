@@ -1,0 +1,73 @@
+// Named volumes (the `local` driver): <root>/<name>/_data holds the files, <root>/<name>/volume.json
+// the metadata. Names follow Docker's rule, so '/' and '..' can never reach the filesystem.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../util/atomic.js';
+
+export class VolumeError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+export interface Volume {
+  Name: string;
+  Driver: 'local';
+  Mountpoint: string;
+  CreatedAt: string;
+  Labels: Record<string, string>;
+  Options: Record<string, string>;
+  Scope: 'local';
+  /** Created for a container's anonymous volume (removed with `rm -v`). */
+  Anonymous?: boolean;
+}
+
+const validName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+export function assertVolumeName(name: string): void {
+  if (!validName.test(name) || name.length > 255) {
+    throw new VolumeError(400, `create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
+  }
+}
+
+export class VolumeStore {
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+  }
+
+  private metaPath(name: string): string {
+    return join(this.root, name, 'volume.json');
+  }
+
+  get(name: string): Volume | null {
+    if (!validName.test(name)) return null;
+    try { return JSON.parse(readFileSync(this.metaPath(name), 'utf8')) as Volume; } catch { return null; }
+  }
+
+  /** Creates the volume, or returns the existing one of that name (as Docker does). */
+  create(name: string | undefined, opts: { labels?: Record<string, string>; driver?: string; options?: Record<string, string>; anonymous?: boolean } = {}): { volume: Volume; created: boolean } {
+    if (opts.driver && opts.driver !== 'local') throw new VolumeError(404, `create ${name}: error looking up volume plugin ${opts.driver}: plugin "${opts.driver}" not found`);
+    if (opts.options && Object.keys(opts.options).length) throw new VolumeError(400, `create ${name}: driver options are not supported by the local driver of Berth`);
+    const volName = name || randomBytes(32).toString('hex');
+    assertVolumeName(volName);
+    const existing = this.get(volName);
+    if (existing) return { volume: existing, created: false };
+    const dir = join(this.root, volName);
+    mkdirSync(join(dir, '_data'), { recursive: true, mode: 0o755 });
+    const volume: Volume = {
+      Name: volName, Driver: 'local', Mountpoint: join(dir, '_data'), CreatedAt: new Date().toISOString(),
+      Labels: opts.labels ?? {}, Options: {}, Scope: 'local', ...(opts.anonymous ? { Anonymous: true } : {}),
+    };
+    writeFileAtomic(this.metaPath(volName), JSON.stringify(volume));
+    return { volume, created: true };
+  }
+
+  list(): Volume[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root).map((n) => this.get(n)).filter((v): v is Volume => v !== null);
+  }
+
+  remove(name: string): void {
+    if (!this.get(name)) throw new VolumeError(404, `get ${name}: no such volume`);
+    rmSync(join(this.root, name), { recursive: true, force: true });
+  }
+}
