@@ -1,0 +1,67 @@
+// A blob as a stream of verified bytes: sha256 and size are checked on the fly, a broken
+// connection resumes with a Range request from the last byte received (bounded retries with
+// backoff), and the stream ends only after the digest matched — on a mismatch it errors
+// instead of ending, so nothing downstream can commit a bad layer.
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryError } from './errors.js';
+import type { Repository } from './registry-client.js';
+import type { Descriptor } from './manifest.js';
+
+export interface BlobStreamOptions {
+  retries: number;
+  baseMs: number;
+  onBytes?: (received: number) => void;
+  signal?: AbortSignal;
+  /** Opens the blob from an offset; defaults to the repository's blob endpoint. */
+  open?: (offset: number) => ReturnType<Repository['openBlob']>;
+}
+
+export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: BlobStreamOptions): AsyncGenerator<Buffer> {
+  const what = `${repo.client.label}: blob ${repo.path}@${desc.digest}`;
+  const hash = createHash('sha256');
+  const open = opts.open ?? ((offset: number) => repo.openBlob(desc.digest, offset));
+  let received = 0;
+  let failures = 0;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    try {
+      const res = await open(received);
+      // A server that ignores Range sends the whole blob again: skip what we already have.
+      let skip = received > 0 && res.status === 200 ? received : 0;
+      for await (const raw of res.body as AsyncIterable<Buffer>) {
+        let chunk = raw;
+        if (skip > 0) {
+          if (chunk.length <= skip) { skip -= chunk.length; continue; }
+          chunk = chunk.subarray(skip);
+          skip = 0;
+        }
+        received += chunk.length;
+        if (received > desc.size) {
+          res.body.destroy();
+          throw new RegistryError('size-mismatch', `${what}: more than the ${desc.size} bytes the manifest declares`);
+        }
+        hash.update(chunk);
+        opts.onBytes?.(received);
+        yield chunk;
+      }
+      if (received < desc.size) {
+        throw new RegistryError('network', `${what}: connection ended after ${received} of ${desc.size} bytes`, { retryable: true });
+      }
+      break;
+    } catch (err) {
+      const e = err instanceof RegistryError ? err
+        : new RegistryError('network', `${what}: transfer failed after ${received} of ${desc.size} bytes (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { retryable: true });
+      if (!e.retryable || opts.signal?.aborted) throw e;
+      failures++;
+      if (failures > opts.retries) {
+        throw new RegistryError(e.code, `${e.message} (gave up after ${failures} attempts)`);
+      }
+      await sleep(Math.min(opts.baseMs * 2 ** (failures - 1), 10_000));
+    }
+  }
+  const got = `sha256:${hash.digest('hex')}`;
+  if (got !== desc.digest) {
+    throw new RegistryError('digest-mismatch', `${what}: downloaded content has digest ${got}, refusing it`);
+  }
+}

@@ -1,0 +1,235 @@
+// The pull pipeline. Manifest (mirrors, then origin) -> platform -> config -> layers, each
+// layer streamed download -> sha256 verify -> decompress -> store in one pass, a bounded number
+// at once. A layer is committed only after its blob digest and its diffID both verified; on any
+// failure the layer's ingest is aborted, so the store never holds a partial layer.
+import { createHash } from 'node:crypto';
+import { Readable, Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RegistryError } from './errors.js';
+import type { Credentials } from './credentials.js';
+import { EndpointClient, Repository, type RegistryContext } from './registry-client.js';
+import { parseManifest, selectPlatform, defaultPlatform, isForeignLayer, type Descriptor, type Platform, type ImageManifest } from './manifest.js';
+import { parseImageConfig } from './image-config.js';
+import { type ImageReference, canonicalString, familiarName, familiarString, manifestReference, repositoryName, withDefaultTag } from './reference.js';
+import { verifiedBlob } from './blob-stream.js';
+import { decompressor, sniffCompression } from './decompress.js';
+import { type ProgressSink, bytesProgress, shortId, status, Throttle } from './progress.js';
+import type { LayerIngest, PullStore } from './store-port.js';
+import { Semaphore } from './semaphore.js';
+import type { TrustPolicy } from './trust-policy.js';
+import { safeUrl } from './transport.js';
+
+export interface PullOptions {
+  reference: ImageReference;
+  platform?: Platform;
+  credentials?: Credentials;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+}
+
+export interface PullResult {
+  imageId: string;
+  manifestDigest: string;
+  /** Whether the image the reference names changed. */
+  updated: boolean;
+}
+
+interface ResolvedImage {
+  repo: Repository;
+  manifest: ImageManifest;
+  manifestBytes: Buffer;
+  manifestMediaType: string;
+  /** Digest the reference resolved to (the index's, when it was an index). */
+  topDigest: string;
+  manifestDigest: string;
+}
+
+export class Puller {
+  constructor(private readonly ctx: RegistryContext, private readonly store: PullStore, private readonly policy: TrustPolicy) {}
+
+  async pull(opts: PullOptions): Promise<PullResult> {
+    const ref = withDefaultTag(opts.reference);
+    this.policy.checkPull(ref);
+    const platform = opts.platform ?? defaultPlatform();
+    const name = familiarString(ref);
+    opts.progress(ref.digest ? status(`Pulling from ${familiarName(ref).replace(/^[^/]+\.[^/]+\//, '')}`, ref.digest) : status(`Pulling from ${displayPath(ref)}`, ref.tag));
+    const before = await this.store.imageIdFor(canonicalString(ref));
+    const resolved = await this.resolve(ref, platform, opts.credentials);
+    const { repo, manifest } = resolved;
+    const what = `pull ${name}`;
+    const configBytes = await repo.getSmallBlob(manifest.config.digest, this.ctx.settings.maxConfigBytes);
+    const config = parseImageConfig(configBytes, what);
+    if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+      throw new RegistryError('bad-response', `${what}: manifest lists ${manifest.layers.length} layers but the config ${config.rootfs.diff_ids.length} diff_ids`);
+    }
+    const layers = manifest.layers.map((l, i) => ({ ...l, diffId: config.rootfs.diff_ids[i]! }));
+    await this.pullLayers(repo, layers, opts, what);
+    const imageId = await this.store.saveImage({
+      tags: ref.tag !== undefined ? [canonicalString({ ...ref, digest: undefined } as ImageReference)] : [],
+      digests: [`${repositoryName(ref)}@${resolved.topDigest}`],
+      manifestDigest: resolved.manifestDigest,
+      manifestMediaType: resolved.manifestMediaType,
+      manifestBytes: resolved.manifestBytes,
+      configDigest: manifest.config.digest,
+      configBytes,
+      layers: layers.map(({ digest, mediaType, size, diffId }) => ({ digest, mediaType, size, diffId })),
+    });
+    opts.progress(status(`Digest: ${resolved.topDigest}`));
+    const updated = before !== imageId;
+    opts.progress(status(`Status: ${updated ? 'Downloaded newer image' : 'Image is up to date'} for ${name}`));
+    return { imageId, manifestDigest: resolved.topDigest, updated };
+  }
+
+  /** Finds the manifest: each endpoint in order (mirrors first), then the platform's entry of an index. */
+  private async resolve(ref: ImageReference, platform: Platform, credentials: Credentials | undefined): Promise<ResolvedImage> {
+    const endpoints = this.ctx.resolver.endpointsFor(ref.domain);
+    let lastErr: unknown;
+    for (const [i, endpoint] of endpoints.entries()) {
+      const repo = new Repository(new EndpointClient(this.ctx, endpoint, credentials), ref.path, 'pull');
+      try {
+        return await this.resolveAt(repo, ref, platform);
+      } catch (err) {
+        lastErr = err;
+        // A mirror that fails hands over to the next endpoint; the origin's error is final.
+        if (!endpoint.mirror || i === endpoints.length - 1) throw err;
+      }
+    }
+    throw lastErr;
+  }
+
+  private async resolveAt(repo: Repository, ref: ImageReference, platform: Platform): Promise<ResolvedImage> {
+    const what = `pull ${familiarString(ref)}`;
+    const max = this.ctx.settings.maxLayers;
+    const top = await repo.getManifest(manifestReference(ref));
+    const parsed = parseManifest(top.bytes, top.mediaType, what, max);
+    if (parsed.kind === 'image') {
+      return { repo, manifest: parsed.manifest, manifestBytes: top.bytes, manifestMediaType: parsed.mediaType, topDigest: top.digest, manifestDigest: top.digest };
+    }
+    const chosen = selectPlatform(parsed.index, platform, what);
+    const inner = await repo.getManifest(chosen.digest);
+    const innerParsed = parseManifest(inner.bytes, inner.mediaType, `${what} (${chosen.digest})`, max);
+    if (innerParsed.kind !== 'image') throw new RegistryError('unsupported', `${what}: nested index ${chosen.digest} is not supported`);
+    return { repo, manifest: innerParsed.manifest, manifestBytes: inner.bytes, manifestMediaType: innerParsed.mediaType, topDigest: top.digest, manifestDigest: inner.digest };
+  }
+
+  private async pullLayers(repo: Repository, layers: (Descriptor & { diffId: string })[], opts: PullOptions, what: string): Promise<void> {
+    // A layer listed twice is fetched once.
+    const unique = [...new Map(layers.map((l) => [l.diffId, l])).values()];
+    const present = await Promise.all(unique.map((l) => this.store.hasLayer(l.diffId)));
+    const todo = unique.filter((_, i) => !present[i]);
+    unique.forEach((l, i) => { if (present[i]) opts.progress(status('Already exists', shortId(l.digest))); });
+    for (const l of todo) opts.progress(status('Pulling fs layer', shortId(l.digest)));
+    if (todo.length === 0) return;
+
+    const abort = new AbortController();
+    const onOuterAbort = () => abort.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const gate = new Semaphore(this.ctx.settings.maxConcurrentDownloads);
+    // Commits happen in layer order so the store can chain each layer on its parent.
+    let commitChain: Promise<void> = Promise.resolve();
+    const results = todo.map((layer) => {
+      const run = (async () => {
+        if (gate.busy) opts.progress(status('Waiting', shortId(layer.digest)));
+        const release = await gate.acquire();
+        let ingest: LayerIngest | undefined;
+        try {
+          abort.signal.throwIfAborted();
+          ingest = await this.store.beginLayer(layer);
+          const diffId = await this.transferLayer(repo, layer, ingest, opts, abort.signal, what);
+          if (diffId !== layer.diffId) {
+            throw new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${layer.diffId}`);
+          }
+          return { ingest, diffId };
+        } catch (err) {
+          abort.abort(err);
+          if (ingest) await ingest.abort().catch(() => {});
+          throw err;
+        } finally {
+          release();
+        }
+      })();
+      const committed = commitChain.then(async () => {
+        const r = await run;
+        if (abort.signal.aborted) { await r.ingest.abort().catch(() => {}); throw abort.signal.reason; }
+        await r.ingest.commit({ diffId: r.diffId });
+        opts.progress(status('Pull complete', shortId(layer.digest)));
+      });
+      commitChain = committed.catch(() => {});
+      return committed;
+    });
+    const settled = await Promise.allSettled(results);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    const firstReason = abort.signal.aborted ? abort.signal.reason : settled.find((s) => s.status === 'rejected')?.reason;
+    if (firstReason !== undefined) throw firstReason;
+  }
+
+  /** One layer in one pass; answers the diffID (sha256 of the uncompressed tar). */
+  private async transferLayer(repo: Repository, layer: Descriptor, ingest: LayerIngest, opts: PullOptions, signal: AbortSignal, what: string): Promise<string> {
+    const id = shortId(layer.digest);
+    const throttle = new Throttle(100);
+    const open = await this.opener(repo, layer, what);
+    const blob = verifiedBlob(repo, layer, {
+      retries: this.ctx.settings.retries,
+      baseMs: this.ctx.settings.retryBaseMs,
+      signal,
+      ...(open ? { open } : {}),
+      onBytes: (n) => { if (throttle.ready()) opts.progress(bytesProgress('Downloading', id, n, layer.size)); },
+    });
+    // Peek the first chunk to choose the decompressor by magic bytes.
+    const first = await blob.next();
+    const head = first.done ? Buffer.alloc(0) : first.value;
+    const source = Readable.from(teeTo(prepend(head, first.done ? undefined : blob), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
+    const diffHash = createHash('sha256');
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, cb) { diffHash.update(chunk); cb(null, chunk); },
+    });
+    await pipeline(source, decompressor(sniffCompression(head)), hasher, ingest.tar, { signal });
+    opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
+    opts.progress(status('Verifying Checksum', id));
+    opts.progress(status('Download complete', id));
+    opts.progress(bytesProgress('Extracting', id, layer.size, layer.size));
+    return `sha256:${diffHash.digest('hex')}`;
+  }
+
+  /** Foreign (non-distributable) layers: the registry first, their URLs only where allowed. */
+  private async opener(repo: Repository, layer: Descriptor, what: string): Promise<((offset: number) => ReturnType<Repository['openBlob']>) | undefined> {
+    if (!isForeignLayer(layer.mediaType)) return undefined;
+    if (await repo.blobExists(layer.digest).catch(() => false)) return undefined;
+    const allowed = this.ctx.settings.allowNondistributableArtifacts;
+    const url = (layer.urls ?? []).map((u) => { try { return new URL(u); } catch { return undefined; } })
+      .find((u) => u && (u.protocol === 'https:' || u.protocol === 'http:') && (allowed.includes(u.host) || allowed.includes(u.hostname)));
+    if (!url) {
+      throw new RegistryError('foreign-layer', `${what}: layer ${layer.digest} is non-distributable and its URLs are not allowed (allow-nondistributable-artifacts)`);
+    }
+    return async (offset) => {
+      const res = await this.ctx.transport.request({ method: 'GET', url, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+      if (res.status === 200 || res.status === 206) return res;
+      res.body.resume();
+      throw new RegistryError(res.status >= 500 ? 'server' : 'not-found', `${what}: foreign layer ${safeUrl(url)} answered HTTP ${res.status}`, { retryable: res.status >= 500 });
+    };
+  }
+}
+
+function displayPath(ref: ImageReference): string {
+  return ref.path;
+}
+
+async function* prepend(head: Buffer, rest: AsyncGenerator<Buffer> | undefined): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  if (rest) yield* rest;
+}
+
+/** Passes chunks through and writes each to a side stream (with its back-pressure). */
+async function* teeTo(src: AsyncGenerator<Buffer>, side: Writable | undefined): AsyncGenerator<Buffer> {
+  if (!side) { yield* src; return; }
+  try {
+    for await (const chunk of src) {
+      if (!side.write(chunk)) await new Promise<void>((resolve, reject) => { side.once('drain', resolve); side.once('error', reject); });
+      yield chunk;
+    }
+    await new Promise<void>((resolve, reject) => side.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    side.destroy(err as Error);
+    throw err;
+  }
+}

@@ -1,0 +1,61 @@
+// What the pull and push pipelines need from the image store. The daemon's store implements it
+// (see images/); the pipelines never touch the store's files themselves.
+import type { Readable, Writable } from 'node:stream';
+
+export interface LayerDescriptor {
+  /** Digest of the blob as the registry serves it (compressed). */
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface LayerIngest {
+  /** The layer's uncompressed tar is written here, as it arrives. */
+  tar: Writable;
+  /** Optional: the compressed blob, byte for byte, for later push or save. */
+  blob?: Writable;
+  /**
+   * Makes the layer visible. Called only after the blob's digest verified and the tar stream
+   * finished; diffId is the sha256 of the uncompressed tar.
+   */
+  commit(info: { diffId: string }): Promise<void>;
+  /** Throws away everything written (digest mismatch, broken transfer, cancel). */
+  abort(): Promise<void>;
+}
+
+export interface PulledImage {
+  /** Canonical references to tag (docker.io/library/busybox:latest); empty for digest-only pulls. */
+  tags: string[];
+  /** repo@digest names (docker.io/library/busybox@sha256:…). */
+  digests: string[];
+  manifestDigest: string;
+  manifestMediaType: string;
+  manifestBytes: Buffer;
+  configDigest: string;
+  configBytes: Buffer;
+  layers: (LayerDescriptor & { diffId: string })[];
+}
+
+export interface PullStore {
+  /** Is the layer with this diffId already unpacked? (then it is not downloaded again) */
+  hasLayer(diffId: string): Promise<boolean>;
+  beginLayer(layer: LayerDescriptor & { diffId: string }): Promise<LayerIngest>;
+  /** Records the image (config, manifest, tags) once all its layers are committed; answers the image id. */
+  saveImage(image: PulledImage): Promise<string>;
+  /** The image id a reference (canonical name:tag or @digest) names now, if any. */
+  imageIdFor(reference: string): Promise<string | undefined>;
+}
+
+export interface PushLayer extends LayerDescriptor {
+  diffId: string;
+  /** Opens the compressed blob whose digest and size are above. */
+  open(): Promise<Readable>;
+}
+
+export interface PushSource {
+  manifestBytes: Buffer;
+  manifestMediaType: string;
+  configDigest: string;
+  configBytes: Buffer;
+  layers: PushLayer[];
+}

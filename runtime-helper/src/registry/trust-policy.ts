@@ -1,0 +1,94 @@
+// The trust policy, in the format of containers' policy.json: a default requirement list and
+// per-scope lists under transports.docker, where a scope is host[:port][/path][:tag|@digest] and
+// the most specific matching scope wins. Requirements: insecureAcceptAnything, reject, signedBy.
+//
+// Gap: signedBy needs signatures (lookaside store or sigstore attachments) that berthd does not
+// fetch yet, so a signedBy requirement refuses the image with a message saying so rather than
+// letting it through.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { RegistryError } from './errors.js';
+import { type ImageReference, repositoryName } from './reference.js';
+
+const requirementSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('insecureAcceptAnything') }),
+  z.object({ type: z.literal('reject') }),
+  z.object({ type: z.literal('signedBy'), keyType: z.string(), keyPath: z.string().optional(), keyData: z.string().optional(), keyPaths: z.array(z.string()).optional(), signedIdentity: z.unknown().optional() }),
+  z.object({ type: z.literal('sigstoreSigned') }).passthrough(),
+]);
+export type Requirement = z.infer<typeof requirementSchema>;
+
+const policySchema = z.object({
+  default: z.array(requirementSchema).min(1),
+  transports: z.record(z.string(), z.record(z.string(), z.array(requirementSchema).min(1))).optional(),
+});
+export type TrustPolicyFile = z.infer<typeof policySchema>;
+
+export class TrustPolicy {
+  constructor(private readonly policy: TrustPolicyFile) {}
+
+  static acceptAnything(): TrustPolicy {
+    return new TrustPolicy({ default: [{ type: 'insecureAcceptAnything' }] });
+  }
+
+  static parse(json: unknown, source: string): TrustPolicy {
+    const r = policySchema.safeParse(json);
+    if (!r.success) {
+      const i = r.error.issues[0];
+      throw new Error(`read trust policy ${source}: ${i?.path.join('.') || '(root)'}: ${i?.message}`);
+    }
+    return new TrustPolicy(r.data);
+  }
+
+  static async load(path: string | undefined): Promise<TrustPolicy> {
+    if (!path) return TrustPolicy.acceptAnything();
+    let text: string;
+    try { text = await readFile(path, 'utf8'); } catch (err) { throw new Error(`read trust policy ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`); }
+    let json: unknown;
+    try { json = JSON.parse(text); } catch { throw new Error(`read trust policy ${path}: not valid JSON`); }
+    return TrustPolicy.parse(json, path);
+  }
+
+  /** The requirements for a reference and the scope they came from. */
+  requirementsFor(ref: ImageReference): { scope: string; requirements: Requirement[] } {
+    const scopes = this.policy.transports?.docker ?? {};
+    for (const scope of candidateScopes(ref)) {
+      const reqs = scopes[scope];
+      if (reqs) return { scope, requirements: reqs };
+    }
+    const wildcard = Object.keys(scopes)
+      .filter((s) => s.startsWith('*.') && ref.domain.split(':')[0]!.endsWith(s.slice(1)))
+      .sort((a, b) => b.length - a.length)[0];
+    if (wildcard) return { scope: wildcard, requirements: scopes[wildcard]! };
+    if (scopes['']) return { scope: 'transports.docker ""', requirements: scopes['']! };
+    return { scope: 'default', requirements: this.policy.default };
+  }
+
+  /** Throws a policy error when the reference may not be pulled. */
+  checkPull(ref: ImageReference): void {
+    const { scope, requirements } = this.requirementsFor(ref);
+    for (const r of requirements) {
+      if (r.type === 'insecureAcceptAnything') continue;
+      if (r.type === 'reject') {
+        throw new RegistryError('policy', `trust policy: pulling ${repositoryName(ref)} is rejected (scope ${scope})`);
+      }
+      throw new RegistryError('policy', `trust policy: ${repositoryName(ref)} requires ${r.type} signatures (scope ${scope}), and berthd cannot verify signatures yet`);
+    }
+  }
+}
+
+/** Most specific first: repo:tag or repo@digest, repo, each parent namespace, host. */
+function candidateScopes(ref: ImageReference): string[] {
+  const repo = repositoryName(ref);
+  const out: string[] = [];
+  if (ref.digest) out.push(`${repo}@${ref.digest}`);
+  if (ref.tag) out.push(`${repo}:${ref.tag}`);
+  let s = repo;
+  for (;;) {
+    out.push(s);
+    const i = s.lastIndexOf('/');
+    if (i < 0) break;
+    s = s.slice(0, i);
+  }
+  return out;
+}
