@@ -26,6 +26,7 @@ typedef enum {
 struct cgroup_fs {
   char root[PATH_MAX]; /* "/sys/fs/cgroup", or a fake tree in tests */
   cgroup_mode_t mode;
+  bool fake; /* root is plain directories (tests): writes create files, nothing is attached */
 };
 
 /* Detects the layout under root (NULL means /sys/fs/cgroup). For a non-mounted fake tree the mode
@@ -33,7 +34,8 @@ struct cgroup_fs {
  * directory beside controller directories means hybrid, else v1. */
 int cgroup_detect(struct cgroup_fs *fs, const char *root, berth_error_t *err);
 
-/* Creates the cgroup in every hierarchy that has a controller we use, and moves pid into it. */
+/* Creates the cgroup in every hierarchy that has a controller we use, and moves pid into it
+ * (pid <= 0: only create, so resources can be applied before the process joins). */
 int cgroup_create(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err);
 
 /* Moves pid into an existing cgroup (exec joins the container's cgroup this way). */
@@ -64,7 +66,7 @@ int cgroup_oom_kill_count(const struct cgroup_fs *fs, const char *path, uint64_t
  * busy; a cgroup that is already gone is not an error. */
 int cgroup_destroy(const struct cgroup_fs *fs, const char *path, berth_error_t *err);
 
-/* Pure conversions shared with tests (crun's formulas). */
+/* Pure conversions shared with tests (crun's formulas). shares 0 means unset and gives 0. */
 uint64_t cgroup_shares_to_weight(uint64_t shares);      /* 1024 -> 100, 2 -> 1, 262144 -> 10000 */
 uint64_t cgroup_blkio_weight_to_io_weight(uint64_t w);  /* 1 + (w - 10) * 9999 / 990 */
 
