@@ -23,7 +23,8 @@ int berth_error_wrap(berth_error_t *err, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   char joined[sizeof err->message];
-  snprintf(joined, sizeof joined, "%s: %s", prefix, err->message);
+  /* Truncation is acceptable here: the message stays a bounded, readable line. */
+  if (snprintf(joined, sizeof joined, "%s: %s", prefix, err->message) < 0) joined[0] = '\0';
   memcpy(err->message, joined, sizeof err->message);
   return -1;
 }

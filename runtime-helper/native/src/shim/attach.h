@@ -1,0 +1,53 @@
+/* The attach socket (STATE_DIR/attach.sock): any number of clients; every message in both
+ * directions is a frame with Docker's 8-byte header: [type, 0, 0, 0, big-endian uint32 length]
+ * then the payload.
+ *   shim -> client: type 1 stdout, 2 stderr (with a terminal all output is type 1).
+ *   client -> shim: type 0 stdin bytes; 16 resize (payload: rows, cols as big-endian uint16);
+ *                   17 close stdin; 18 stdin-once (close stdin when this client's input ends).
+ * A client that cannot keep up (more than ATTACH_CLIENT_BACKLOG bytes unsent) is disconnected;
+ * the container and the log never wait for a client. */
+#ifndef BERTH_SHIM_ATTACH_H
+#define BERTH_SHIM_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "shim/shim.h"
+
+#define ATTACH_SOCKET "attach.sock"
+#define ATTACH_CLIENT_BACKLOG (1024 * 1024)
+
+enum attach_frame_type {
+  ATTACH_FRAME_STDIN = 0,
+  ATTACH_FRAME_STDOUT = 1,
+  ATTACH_FRAME_STDERR = 2,
+  ATTACH_FRAME_RESIZE = 16,
+  ATTACH_FRAME_CLOSE_STDIN = 17,
+  ATTACH_FRAME_STDIN_ONCE = 18,
+};
+
+int attach_listen(struct shim *s, const char *path, berth_error_t *err);
+
+/* EPOLLIN on the listening socket. */
+void attach_accept(struct shim *s);
+
+/* An event on a client (w is the client's watch). */
+void attach_client_event(struct shim *s, struct watch *w, uint32_t events);
+
+/* Sends output to every client, never blocking. */
+void attach_broadcast(struct shim *s, enum attach_frame_type type, const uint8_t *data, size_t len);
+
+/* stdin_buf has room again: feed the input clients held back. */
+void attach_resume_input(struct shim *s);
+
+/* Bytes still queued for clients. */
+size_t attach_pending_output(const struct shim *s);
+
+/* Frees clients dropped during the last epoll batch. */
+void attach_free_dropped(struct shim *s);
+
+/* Closes every client and the listening socket. */
+void attach_close(struct shim *s);
+
+#endif

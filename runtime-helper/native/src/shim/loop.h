@@ -1,0 +1,16 @@
+/* The shim's event loop: one epoll set over the signalfd (SIGCHLD), the container's output,
+ * its stdin (while input is queued), the attach socket and its clients. No threads. */
+#ifndef BERTH_SHIM_LOOP_H
+#define BERTH_SHIM_LOOP_H
+
+#include "shim/shim.h"
+
+/* How long output and attach clients may take to drain after the container exited (background
+ * processes outside a pid namespace can hold the pipes open forever). */
+#define SHIM_DRAIN_MS 3000
+
+/* Runs until the container's process exited and its output was drained into the log and the
+ * clients (or SHIM_DRAIN_MS passed). Returns 0, or -1 when the loop itself failed. */
+int shim_run(struct shim *s);
+
+#endif

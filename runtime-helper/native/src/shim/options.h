@@ -1,0 +1,32 @@
+/* berth-shim's command line (documented in README.md). Paths are made absolute while parsing,
+ * because the shim later changes directory to "/" so it pins no mount. */
+#ifndef BERTH_SHIM_OPTIONS_H
+#define BERTH_SHIM_OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct shim_options {
+  const char *id;
+  char bundle[PATH_MAX];
+  char runtime[PATH_MAX];
+  const char *runtime_root; /* NULL: the runtime's default */
+  char state_dir[PATH_MAX];
+  bool terminal;
+  bool stdin_open;
+  bool exec_mode;           /* run `runtime exec --detach` instead of `runtime create` */
+  char process_file[PATH_MAX]; /* exec mode: the process JSON */
+  char log_path[PATH_MAX];  /* "" when no log is kept */
+  uint64_t log_max_size;    /* bytes; 0 = unlimited */
+  unsigned log_max_files;   /* files kept including the current one, >= 1 */
+};
+
+/* Returns 0, or -1 with a message for the user; sets *help when --help was asked. */
+int shim_options_parse(struct shim_options *o, int argc, char **argv, bool *help, berth_error_t *err);
+
+extern const char shim_usage[];
+
+#endif
