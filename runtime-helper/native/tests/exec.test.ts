@@ -1,0 +1,74 @@
+// exec joins a running container: its pid, mount, uts namespaces and its cgroup.
+import { readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processCgroup } from '../../../test-support/cgroup-probe.js';
+import { useHarness, waitFor } from '../../../test-support/container-harness.js';
+import { assertOk } from '../../../test-support/runtime-cli.js';
+import { DEFAULT_PATH_ENV } from '../../src/oci/defaults.js';
+
+const h = useHarness();
+const scratch = mkdtempSync(join(tmpdir(), 'berth-exec-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('exec', () => {
+  it('joins the pid, uts and mount namespaces and the cgroup of the container', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'], hostname: 'exec-target' });
+    const r = assertOk(await h.rt.exec(c.id, ['/bin/sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; hostname; for n in pid mnt uts net; do readlink /proc/self/ns/$n; done; cat /proc/self/cgroup']));
+    const lines = r.stdout.split('\n');
+    expect(lines[0]!.trim()).toBe('/bin/sleep 1000');
+    expect(lines[1]).toBe('exec-target');
+    for (const [i, ns] of ['pid', 'mnt', 'uts', 'net'].entries()) expect(lines[2 + i]).toBe(readlinkSync(`/proc/${c.pid}/ns/${ns}`));
+    const memLine = lines.find((l) => /^\d+:([^:]*,)?memory(,[^:]*)?:/.test(l) || l.startsWith('0::'));
+    expect(memLine?.split(':').slice(2).join(':')).toBe(processCgroup(c.pid, 'memory'));
+  });
+
+  it('the exit code propagates', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    expect((await h.rt.exec(c.id, ['/bin/sh', '-c', 'exit 7'])).code).toBe(7);
+    expect((await h.rt.exec(c.id, ['/bin/true'])).code).toBe(0);
+    const missing = await h.rt.exec(c.id, ['/no/such/binary']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim()).not.toBe('');
+  });
+
+  it('a --process JSON sets args, env, cwd and user', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    const r = assertOk(
+      await h.rt.exec(c.id, [], {
+        process: {
+          args: ['/bin/sh', '-c', 'pwd; id -u; id -g; echo "$MARK"'],
+          env: [DEFAULT_PATH_ENV, 'MARK=from-process-json'],
+          cwd: '/home/berth',
+          user: { uid: 1000, gid: 1000 },
+          capabilities: { bounding: [], effective: [], permitted: [] },
+          noNewPrivileges: true,
+        },
+      }),
+    );
+    expect(r.stdout.trim().split('\n')).toEqual(['/home/berth', '1000', '1000', 'from-process-json']);
+  });
+
+  it('--detach returns at once and writes the pid file', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    const pidFile = join(scratch, `${c.id}.pid`);
+    assertOk(await h.rt.exec(c.id, ['/bin/sleep', '999'], { detach: true, pidFile }));
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('/bin/sleep\u0000999\u0000');
+    expect(readlinkSync(`/proc/${pid}/ns/pid`)).toBe(readlinkSync(`/proc/${c.pid}/ns/pid`));
+    expect(processCgroup(pid, 'pids')).toBe(processCgroup(c.pid, 'pids'));
+    await waitFor('ps to list the exec process', async () => (await h.rt.ps(c.id)).includes(pid) || undefined);
+  });
+
+  it('exec into a stopped container fails clearly', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    assertOk(await h.rt.kill(c.id, 'KILL'));
+    await waitFor('stopped', async () => (await h.rt.state(c.id)).status === 'stopped' || undefined);
+    const r = await h.rt.exec(c.id, ['/bin/true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).not.toBe('');
+  });
+});
