@@ -1,0 +1,90 @@
+// Bad bundles and arguments fail with a clear one-line error and leave nothing behind: no
+// cgroup, no mount, no state entry, no process. crun words its errors its own way, so the exact
+// naming is checked for berth-runtime only; every runtime must fail, say something, and clean up.
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Bundle } from '../../../test-support/bundle.js';
+import { isBerthRuntime, useHarness } from '../../../test-support/container-harness.js';
+import { mountsUnder, NO_LEFTOVERS, waitForNoLeftovers } from '../../../test-support/leftovers.js';
+import type { RunResult } from '../../../test-support/runtime-cli.js';
+
+const h = useHarness();
+const hostDirs: string[] = [];
+afterEach(() => {
+  for (const d of hostDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Fails, says so on stderr (one line naming `words` for berth-runtime), and leaves nothing. */
+async function expectCleanFailure(b: Bundle, r: RunResult, words: RegExp[]): Promise<void> {
+  expect(r.code, `${r.command} should fail`).not.toBe(0);
+  expect(r.code).not.toBeNull(); // an error exit, not a crash
+  const stderr = r.stderr.trim();
+  expect(stderr).not.toBe('');
+  if (isBerthRuntime) {
+    expect(stderr.split('\n'), `one line: ${stderr}`).toHaveLength(1);
+    for (const w of words) expect(stderr).toMatch(w);
+  }
+  expect(await waitForNoLeftovers(b, h.rt)).toEqual(NO_LEFTOVERS);
+}
+
+describe('bad input', () => {
+  it('malformed config.json', async () => {
+    const b = h.bundle();
+    writeFileSync(b.configPath, '{ "ociVersion": "1.1.0", "process": ');
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [/config\.json/, /pars|JSON|invalid|malformed/i]);
+  });
+
+  it('missing config.json', async () => {
+    const b = h.bundle();
+    rmSync(b.configPath);
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [/config\.json/, /No such file/i]);
+  });
+
+  it('a rootfs that does not exist', async () => {
+    const b = h.bundle();
+    b.spec.root = { path: 'no-such-rootfs' };
+    b.writeConfig();
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [/no-such-rootfs/, /No such file/i]);
+  });
+
+  it('an unknown namespace type', async () => {
+    const b = h.bundle();
+    b.spec.linux!.namespaces!.push({ type: 'bogus' as never });
+    b.writeConfig();
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [/namespace/i, /bogus/]);
+  });
+
+  it('a mount destination that escapes the rootfs through a symlink in the image', async () => {
+    for (const link of ['absolute', 'relative'] as const) {
+      const outside = mkdtempSync(join(tmpdir(), 'berth-escape-target-'));
+      hostDirs.push(outside);
+      const b = h.bundle({ mounts: [{ destination: '/escape/sub', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] }] });
+      symlinkSync(link === 'absolute' ? outside : `../../../../../../../../..${outside}`, join(b.rootfs, 'escape'));
+      const r = await h.rt.run(b.id, b.dir);
+      await expectCleanFailure(b, r, [/escape/]);
+      // Nothing was created or mounted outside the rootfs.
+      expect(readdirSync(outside), link).toEqual([]);
+      expect(mountsUnder(outside), link).toEqual([]);
+    }
+  });
+
+  it('a console socket path that is not a socket', async () => {
+    const b = h.bundle({ terminal: true });
+    const notSocket = join(b.dir, 'not-a-socket');
+    writeFileSync(notSocket, 'plain file');
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir, { consoleSocket: notSocket }), [/not-a-socket/, /socket|connect|refused/i]);
+  });
+
+  it('a container id that is already taken', async () => {
+    const first = await h.start({ args: ['/bin/sleep', '1000'] });
+    const b = h.bundle();
+    const r = await h.rt.create(first.id, b.dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).not.toBe('');
+    if (isBerthRuntime) expect(r.stderr).toContain(first.id);
+    // The first container is untouched.
+    expect((await h.rt.state(first.id)).status).toBe('running');
+  });
+});
