@@ -14,7 +14,7 @@ import { type ImageReference, canonicalString, familiarName, familiarString, man
 import { verifiedBlob } from './blob-stream.js';
 import { decompressor, sniffCompression } from './decompress.js';
 import { type ProgressSink, bytesProgress, shortId, status, Throttle } from './progress.js';
-import type { LayerIngest, PullStore } from './store-port.js';
+import type { ChainedLayer, LayerIngest, PullStore } from './store-port.js';
 import { Semaphore } from './semaphore.js';
 import type { TrustPolicy } from './trust-policy.js';
 import { safeUrl } from './transport.js';
@@ -52,7 +52,7 @@ export class Puller {
     this.policy.checkPull(ref);
     const platform = opts.platform ?? defaultPlatform();
     const name = familiarString(ref);
-    opts.progress(ref.digest ? status(`Pulling from ${familiarName(ref).replace(/^[^/]+\.[^/]+\//, '')}`, ref.digest) : status(`Pulling from ${displayPath(ref)}`, ref.tag));
+    opts.progress(status(`Pulling from ${ref.path}`, ref.tag ?? ref.digest));
     const before = await this.store.imageIdFor(canonicalString(ref));
     const resolved = await this.resolve(ref, platform, opts.credentials);
     const { repo, manifest } = resolved;
@@ -62,7 +62,8 @@ export class Puller {
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new RegistryError('bad-response', `${what}: manifest lists ${manifest.layers.length} layers but the config ${config.rootfs.diff_ids.length} diff_ids`);
     }
-    const layers = manifest.layers.map((l, i) => ({ ...l, diffId: config.rootfs.diff_ids[i]! }));
+    const chain = chainIdsOf(config.rootfs.diff_ids);
+    const layers = manifest.layers.map((l, i) => ({ ...l, diffId: config.rootfs.diff_ids[i]!, chainId: chain[i]!, parentChainId: i === 0 ? null : chain[i - 1]! }));
     await this.pullLayers(repo, layers, opts, what);
     const imageId = await this.store.saveImage({
       tags: ref.tag !== undefined ? [canonicalString({ ...ref, digest: undefined } as ImageReference)] : [],
@@ -112,10 +113,9 @@ export class Puller {
     return { repo, manifest: innerParsed.manifest, manifestBytes: inner.bytes, manifestMediaType: innerParsed.mediaType, topDigest: top.digest, manifestDigest: inner.digest };
   }
 
-  private async pullLayers(repo: Repository, layers: (Descriptor & { diffId: string })[], opts: PullOptions, what: string): Promise<void> {
-    // A layer listed twice is fetched once.
-    const unique = [...new Map(layers.map((l) => [l.diffId, l])).values()];
-    const present = await Promise.all(unique.map((l) => this.store.hasLayer(l.diffId)));
+  private async pullLayers(repo: Repository, layers: (Descriptor & ChainedLayer)[], opts: PullOptions, what: string): Promise<void> {
+    const unique = layers;
+    const present = await Promise.all(unique.map((l) => this.store.hasLayer(l)));
     const todo = unique.filter((_, i) => !present[i]);
     unique.forEach((l, i) => { if (present[i]) opts.progress(status('Already exists', shortId(l.digest))); });
     for (const l of todo) opts.progress(status('Pulling fs layer', shortId(l.digest)));
@@ -148,6 +148,8 @@ export class Puller {
           release();
         }
       })();
+      // Observed here so an early failure is not reported as unhandled before its turn to commit.
+      run.catch(() => {});
       const committed = commitChain.then(async () => {
         const r = await run;
         if (abort.signal.aborted) { await r.ingest.abort().catch(() => {}); throw abort.signal.reason; }
@@ -210,8 +212,14 @@ export class Puller {
   }
 }
 
-function displayPath(ref: ImageReference): string {
-  return ref.path;
+/** ChainID per the OCI image spec: ChainID(L0) = DiffID(L0), ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
+export function chainIdsOf(diffIds: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const d of diffIds) {
+    const prev = out[out.length - 1];
+    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
+  }
+  return out;
 }
 
 async function* prepend(head: Buffer, rest: AsyncGenerator<Buffer> | undefined): AsyncGenerator<Buffer> {

@@ -36,10 +36,17 @@ export interface PulledImage {
   layers: (LayerDescriptor & { diffId: string })[];
 }
 
+export interface ChainedLayer extends LayerDescriptor {
+  diffId: string;
+  /** OCI ChainID of this layer on top of the ones below it. */
+  chainId: string;
+  parentChainId: string | null;
+}
+
 export interface PullStore {
-  /** Is the layer with this diffId already unpacked? (then it is not downloaded again) */
-  hasLayer(diffId: string): Promise<boolean>;
-  beginLayer(layer: LayerDescriptor & { diffId: string }): Promise<LayerIngest>;
+  /** Is this layer (on this parent chain) already unpacked? Then it is not downloaded again. */
+  hasLayer(layer: ChainedLayer): Promise<boolean>;
+  beginLayer(layer: ChainedLayer): Promise<LayerIngest>;
   /** Records the image (config, manifest, tags) once all its layers are committed; answers the image id. */
   saveImage(image: PulledImage): Promise<string>;
   /** The image id a reference (canonical name:tag or @digest) names now, if any. */
