@@ -21,6 +21,7 @@
 #include "shim/options.h"
 #include "shim/runtime.h"
 #include "shim/shim.h"
+#include "shim/trim.h"
 
 #define SHIM_PID_FILE "shim.pid"
 #define SHIM_LOG_FILE "shim.log"
@@ -139,6 +140,7 @@ int main(int argc, char **argv) {
   snprintf(ready, sizeof ready, "{\"pid\":%d,\"shimPid\":%d}\n", (int)shim.container_pid, (int)getpid());
   shim_diag("%s %s: pid %d", opts.exec_mode ? "exec in" : "created", opts.id, (int)shim.container_pid);
   shim_report_ready(report_fd, ready);
+  shim_trim_text();
 
   int rc = shim_run(&shim);
   if (shim.exited) {
