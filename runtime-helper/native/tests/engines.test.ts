@@ -1,0 +1,129 @@
+// Real engines drive the runtime under test: dockerd with --add-runtime and podman with
+// --runtime must run, exec into, pause and stop containers with it, using the same CLIs people use.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
+import { busyboxImage, runtimeBinary } from '../../../test-support/paths.js';
+
+const run = promisify(execFile);
+const IMAGE = 'busybox:test';
+
+interface Cli {
+  (args: string[], timeoutMs?: number): Promise<string>;
+  /** The exit code of the command (no throw). */
+  code(args: string[]): Promise<number>;
+}
+
+/** Runs a CLI and returns stdout; on failure the error carries the CLI's stderr. */
+function cli(binary: string, prefix: string[], env: NodeJS.ProcessEnv = process.env): Cli {
+  const call = async (args: string[], timeoutMs = 60_000) => {
+    try {
+      const { stdout } = await run(binary, [...prefix, ...args], { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+      return stdout;
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      throw new Error(`${binary} ${args.join(' ')}: ${err.stderr?.trim() || err.message}`);
+    }
+  };
+  return Object.assign(call, {
+    async code(args: string[]) {
+      try {
+        await run(binary, [...prefix, ...args], { env, timeout: 60_000 });
+        return 0;
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (typeof code !== 'number') throw e;
+        return code;
+      }
+    },
+  });
+}
+
+/** The same checks for both engines: a one-shot run, then a detached container's life. */
+function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => string[]): void {
+  it(`${name}: run --rm prints and exits`, async () => {
+    const c = getCli();
+    expect(await c(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'echo', 'hi'])).toBe('hi\n');
+  });
+
+  it(`${name}: the exit code comes back`, async () => {
+    const c = getCli();
+    expect(await c.code(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'sh', '-c', 'exit 3'])).toBe(3);
+  });
+
+  it(`${name}: detached container: exec, pause, unpause, stop`, async () => {
+    const c = getCli();
+    const cname = `berth-engine-${name}-${process.pid}`;
+    const id = (await c(['run', '-d', '--name', cname, ...runtimeFlags(), '--network', 'none', '--hostname', 'engine-host', IMAGE, 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 50000; done'])).trim();
+    try {
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      expect(await c(['exec', cname, 'hostname'])).toBe('engine-host\n');
+      expect((await c(['exec', cname, 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])).trim()).toMatch(/^sh -c i=0/);
+      expect(await c(['exec', cname, 'sh', '-c', 'exit 0'])).toBe('');
+
+      await c(['pause', cname]);
+      expect((await c(['inspect', '-f', '{{.State.Status}}', cname])).trim()).toBe('paused');
+      await c(['unpause', cname]);
+      expect((await c(['inspect', '-f', '{{.State.Status}}', cname])).trim()).toBe('running');
+      const a = Number((await c(['exec', cname, 'cat', '/tmp/count'])).trim());
+      await new Promise((r) => setTimeout(r, 300));
+      const b = Number((await c(['exec', cname, 'cat', '/tmp/count'])).trim());
+      expect(b).toBeGreaterThan(a);
+
+      await c(['stop', '-t', '1', cname]);
+      expect((await c(['inspect', '-f', '{{.State.Status}}', cname])).trim()).toBe('exited');
+    } finally {
+      await c(['rm', '-f', cname]).catch(() => undefined);
+    }
+  });
+}
+
+describe('dockerd with --add-runtime berth=<runtime under test>', () => {
+  let dockerd: Dockerd | undefined;
+  let docker: Cli;
+
+  beforeAll(async () => {
+    dockerd = await startDockerd({ runtimes: { berth: runtimeBinary } });
+    docker = cli('docker', [], { ...process.env, DOCKER_HOST: dockerd.host, DOCKER_CONFIG: join(dockerd.dataRoot, '..', 'cli') });
+    await docker(['import', busyboxImage().tar, IMAGE]);
+  });
+  afterAll(async () => {
+    await dockerd?.stop();
+  });
+
+  engineBehaviour('docker', () => docker, () => ['--runtime', 'berth']);
+});
+
+describe('podman with --runtime <runtime under test>', () => {
+  let dir: string;
+  let podman: Cli;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-podman-'));
+    podman = cli('podman', [
+      '--root', join(dir, 'root'),
+      '--runroot', join(dir, 'runroot'),
+      '--tmpdir', join(dir, 'tmp'),
+      '--storage-driver', 'overlay',
+      '--runtime', runtimeBinary,
+      '--cgroup-manager', 'cgroupfs',
+      '--events-backend', 'file',
+    ]);
+    await podman(['import', busyboxImage().tar, IMAGE]);
+  });
+  afterAll(async () => {
+    if (!dir) return;
+    await podman(['rm', '-a', '-f']).catch(() => undefined);
+    await run('umount', ['-R', join(dir, 'root', 'overlay')]).catch(() => undefined);
+    await podman(['system', 'reset', '-f']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  // Podman raises RLIMIT_NOFILE/NPROC for root by default; this host's root lacks
+  // CAP_SYS_RESOURCE, so the containers ask for limits below the host's hard ones.
+  engineBehaviour('podman', () => podman, () => ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096']);
+});
