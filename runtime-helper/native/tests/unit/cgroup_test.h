@@ -47,7 +47,7 @@ static inline int tap_done(void) {
 }
 
 static inline void put_file(const char *root, const char *rel, const char *content) {
-  char path[PATH_MAX];
+  char path[2 * PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", root, rel);
   FILE *f = fopen(path, "w");
   if (f == NULL) {
@@ -59,7 +59,7 @@ static inline void put_file(const char *root, const char *rel, const char *conte
 }
 
 static inline void put_dir(const char *root, const char *rel) {
-  char path[PATH_MAX];
+  char path[2 * PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", root, rel);
   if (mkdir(path, 0755) < 0 && errno != EEXIST) {
     fprintf(stderr, "fixture: mkdir %s: %s\n", path, strerror(errno));
@@ -70,7 +70,7 @@ static inline void put_dir(const char *root, const char *rel) {
 /* The file's content, or "<missing>" (static buffer: compare before the next call). */
 static inline const char *file_text(const char *root, const char *rel) {
   static char buf[8192];
-  char path[PATH_MAX];
+  char path[2 * PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", root, rel);
   FILE *f = fopen(path, "r");
   if (f == NULL) return "<missing>";
@@ -81,7 +81,7 @@ static inline const char *file_text(const char *root, const char *rel) {
 }
 
 static inline bool path_exists(const char *root, const char *rel) {
-  char path[PATH_MAX];
+  char path[2 * PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", root, rel);
   return access(path, F_OK) == 0;
 }
