@@ -1,0 +1,11 @@
+// Every route the daemon serves, from one list. A new resource adds its module here.
+import type { Route } from '../context.js';
+import { systemRoutes } from './system.js';
+import { imageRoutes } from './images.js';
+import { imageArchiveRoutes } from './image-archive.js';
+
+export const allRoutes: Route[] = [
+  ...systemRoutes,
+  ...imageRoutes,
+  ...imageArchiveRoutes,
+];

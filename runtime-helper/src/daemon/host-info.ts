@@ -1,0 +1,85 @@
+// Facts about the host that /info and /version report, read from the host itself.
+import { readFileSync, existsSync, statfsSync, accessSync, constants } from 'node:fs';
+import { release, cpus, totalmem, arch, hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+const TMPFS_MAGIC = 0x01021994;
+
+export type CgroupVersion = '1' | '2';
+
+/** v2 when /sys/fs/cgroup is cgroup2; v1 otherwise (a hybrid host has v1 controllers). */
+export function cgroupVersion(): CgroupVersion {
+  try {
+    const st = statfsSync('/sys/fs/cgroup');
+    if (Number(st.type) === CGROUP2_SUPER_MAGIC) return '2';
+    if (Number(st.type) === TMPFS_MAGIC) return '1';
+  } catch { /* no cgroupfs: report v1 */ }
+  return '1';
+}
+
+export function operatingSystem(): { name: string; version: string } {
+  try {
+    const text = readFileSync('/etc/os-release', 'utf8');
+    const get = (k: string): string => text.split('\n').find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1).replace(/^"|"$/g, '') ?? '';
+    return { name: get('PRETTY_NAME') || 'Linux', version: get('VERSION_ID') };
+  } catch {
+    return { name: 'Linux', version: '' };
+  }
+}
+
+export function goArch(): string {
+  const a = arch();
+  return a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a;
+}
+
+export interface RuntimeInfo { path: string; runtimeArgs?: string[] }
+
+const berthRuntimePath = fileURLToPath(new URL('../../native/build/berth-runtime', import.meta.url));
+
+function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const p = `${dir}/${name}`;
+    try { accessSync(p, constants.X_OK); return p; } catch { /* next */ }
+  }
+  return undefined;
+}
+
+/** berth-runtime from the native build, crun and runc if installed, plus configured ones. */
+export function discoverRuntimes(configured: Record<string, RuntimeInfo>): Record<string, RuntimeInfo> {
+  const out: Record<string, RuntimeInfo> = {};
+  if (existsSync(berthRuntimePath)) out['berth-runtime'] = { path: berthRuntimePath };
+  for (const name of ['crun', 'runc']) {
+    const p = which(name);
+    if (p) out[name] = { path: p };
+  }
+  return { ...out, ...configured };
+}
+
+export function runtimeVersion(path: string): string {
+  try {
+    const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n')[0]?.trim() ?? '';
+  } catch { return ''; }
+}
+
+export interface HostInfo {
+  kernel: string;
+  os: { name: string; version: string };
+  arch: string;
+  ncpu: number;
+  memTotal: number;
+  hostname: string;
+  cgroupVersion: CgroupVersion;
+  cgroupDriver: 'cgroupfs';
+}
+
+export function hostInfo(): HostInfo {
+  return {
+    kernel: release(), os: operatingSystem(), arch: goArch(), ncpu: cpus().length, memTotal: totalmem(),
+    hostname: hostname(), cgroupVersion: cgroupVersion(),
+    // No systemd manages cgroups here; Berth writes cgroupfs directly.
+    cgroupDriver: 'cgroupfs',
+  };
+}

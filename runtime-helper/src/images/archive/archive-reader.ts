@@ -1,0 +1,136 @@
+// Reads an image archive (tar, plain or gzip) into a map of path -> content. Small files stay in
+// memory; large ones are spooled into the store's temp dir while being hashed, so a layer that
+// turns out to be wanted becomes a blob by rename. Symlinks are kept as links inside the archive.
+import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { extract as tarExtract } from 'tar-stream';
+import type { BlobStore, SpooledFile } from '../blob-store.js';
+import { entryComponents } from '../extract/entry-path.js';
+import { maybeGunzip } from '../extract/extract-layer.js';
+import { InvalidParameter } from '../../api/errors.js';
+import { sha256Digest } from '../../util/digest.js';
+
+export type ArchiveFile =
+  | { kind: 'mem'; data: Buffer; digest: string }
+  | { kind: 'spool'; file: SpooledFile }
+  | { kind: 'link'; target: string };
+
+const memLimit = 1024 * 1024;
+const memTotalLimit = 64 * 1024 * 1024;
+
+export class ArchiveContents {
+  readonly files = new Map<string, ArchiveFile>();
+  private readonly committed = new Map<string, string>();
+
+  constructor(private readonly blobs: BlobStore) {}
+
+  static async read(blobs: BlobStore, body: Readable): Promise<ArchiveContents> {
+    const contents = new ArchiveContents(blobs);
+    const input = await maybeGunzip(body);
+    const tar = tarExtract();
+    input.on('error', (e) => tar.destroy(e));
+    input.pipe(tar);
+    let memTotal = 0;
+    try {
+      for await (const entry of tar) {
+        const h = entry.header;
+        const path = entryComponents(h.name, `archive entry "${h.name}"`).join('/');
+        if (h.type === 'file' || h.type === 'contiguous-file') {
+          const size = h.size ?? 0;
+          if (size <= memLimit && memTotal + size <= memTotalLimit) {
+            const chunks: Buffer[] = [];
+            for await (const c of entry) chunks.push(c as Buffer);
+            const data = Buffer.concat(chunks);
+            memTotal += data.length;
+            contents.files.set(path, { kind: 'mem', data, digest: sha256Digest(data) });
+          } else {
+            contents.files.set(path, { kind: 'spool', file: await blobs.spool(entry as unknown as Readable) });
+          }
+        } else if (h.type === 'symlink' || h.type === 'link') {
+          const base = h.type === 'symlink' ? path.split('/').slice(0, -1).join('/') : '';
+          const joined = h.linkname?.startsWith('/') ? h.linkname : `${base}/${h.linkname ?? ''}`;
+          contents.files.set(path, { kind: 'link', target: normalizeLink(joined, h.name) });
+          entry.resume();
+        } else {
+          entry.resume();
+        }
+      }
+    } catch (err) {
+      contents.discard();
+      input.destroy();
+      if (err instanceof InvalidParameter) throw err;
+      throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`);
+    }
+    return contents;
+  }
+
+  /** The file at `path`, following links inside the archive. */
+  get(path: string, what: string): Exclude<ArchiveFile, { kind: 'link' }> {
+    let p = entryComponents(path, what).join('/');
+    for (let depth = 0; depth < 16; depth++) {
+      const f = this.files.get(p);
+      if (!f) throw new InvalidParameter(`invalid image archive: ${what} "${path}" is missing`);
+      if (f.kind !== 'link') return f;
+      p = f.target;
+    }
+    throw new InvalidParameter(`invalid image archive: ${what} "${path}": too many links`);
+  }
+
+  has(path: string): boolean { return this.files.has(path); }
+
+  readBuffer(path: string, what: string): Buffer {
+    const f = this.get(path, what);
+    return f.kind === 'mem' ? f.data : readFileSync(f.file.path);
+  }
+
+  /** sha256 of the file as stored in the archive. */
+  digestOf(path: string, what: string): string {
+    const f = this.get(path, what);
+    return f.kind === 'mem' ? f.digest : f.file.digest;
+  }
+
+  /** First bytes (to recognise gzip). */
+  head(path: string, what: string): Buffer {
+    const f = this.get(path, what);
+    if (f.kind === 'mem') return f.data.subarray(0, 4);
+    const buf = Buffer.alloc(4);
+    const fd = openSync(f.file.path, 'r');
+    try { return buf.subarray(0, readSync(fd, buf, 0, 4, 0)); } finally { closeSync(fd); }
+  }
+
+  /** Makes the file a blob (by rename when spooled); returns its digest. */
+  commit(path: string, what: string): string {
+    const f = this.get(path, what);
+    if (f.kind === 'mem') return this.blobs.putBuffer(f.data);
+    const done = this.committed.get(f.file.path);
+    if (done) return done;
+    const digest = this.blobs.commit(f.file);
+    this.committed.set(f.file.path, digest);
+    return digest;
+  }
+
+  /** The file's path on disk, spooling in-memory files to a blob first. */
+  diskPath(path: string, what: string): string {
+    const f = this.get(path, what);
+    if (f.kind === 'spool' && !this.committed.has(f.file.path)) return f.file.path;
+    return this.blobs.path(this.commit(path, what));
+  }
+
+  discard(): void {
+    for (const f of this.files.values()) {
+      if (f.kind === 'spool' && !this.committed.has(f.file.path)) rmSync(f.file.path, { force: true });
+    }
+  }
+}
+
+function normalizeLink(target: string, name: string): string {
+  const out: string[] = [];
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) throw new InvalidParameter(`invalid image archive: link "${name}" points outside the archive`);
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/');
+}

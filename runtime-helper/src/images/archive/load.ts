@@ -1,0 +1,170 @@
+// `docker load`: docker-archive (manifest.json, with the legacy `repositories`) and OCI image
+// layouts (index.json + oci-layout, as docker 25+ and skopeo write them). Every blob is verified:
+// layers against the config's diff_ids, OCI blobs against the digest their path names.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { z } from 'zod';
+import type { Readable } from 'node:stream';
+import type { ImageService } from '../image-service.js';
+import { ArchiveContents } from './archive-reader.js';
+import { parseImageConfig } from '../image-config.js';
+import { InvalidParameter } from '../../api/errors.js';
+import { isSha256 } from '../../util/digest.js';
+import { parseImageName } from '../reference-store.js';
+import { familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
+import { goArch } from '../../daemon/host-info.js';
+
+/** What a loaded image archive may carry: like `docker load`, device nodes and setuid files are kept. */
+export const archivePolicy = { allowDevices: true, allowSetuid: true };
+
+const dockerManifestSchema = z.array(z.object({
+  Config: z.string(),
+  RepoTags: z.array(z.string()).nullable().optional(),
+  Layers: z.array(z.string()),
+}).passthrough());
+
+const descriptorSchema = z.object({
+  mediaType: z.string().optional(),
+  digest: z.string(),
+  size: z.number().optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  platform: z.object({ architecture: z.string(), os: z.string() }).passthrough().optional(),
+}).passthrough();
+
+const ociIndexSchema = z.object({ manifests: z.array(descriptorSchema) }).passthrough();
+const ociManifestSchema = z.object({ config: descriptorSchema, layers: z.array(descriptorSchema) }).passthrough();
+
+interface PlannedImage { configPath: string; layerPaths: string[]; names: ImageReference[] }
+
+export interface LoadedImage { id: string; names: string[] }
+
+function parseJson<T extends z.ZodType>(buf: Buffer, schema: T, what: string): z.infer<T> {
+  let v: unknown;
+  try { v = JSON.parse(buf.toString('utf8')); } catch (err) { throw new InvalidParameter(`invalid image archive: ${what}: ${(err as Error).message}`); }
+  const p = schema.safeParse(v);
+  if (!p.success) throw new InvalidParameter(`invalid image archive: ${what}: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return p.data;
+}
+
+function blobPath(digest: string, what: string): string {
+  const [alg, hex] = digest.split(':');
+  if (alg !== 'sha256' || !isSha256(digest)) throw new InvalidParameter(`invalid image archive: ${what}: unsupported digest "${digest}"`);
+  return `blobs/${alg}/${hex}`;
+}
+
+function planDockerArchive(archive: ArchiveContents): PlannedImage[] {
+  const manifest = parseJson(archive.readBuffer('manifest.json', 'manifest.json'), dockerManifestSchema, 'manifest.json');
+  return manifest.map((m) => ({
+    configPath: m.Config,
+    layerPaths: m.Layers,
+    names: (m.RepoTags ?? []).map((t) => withDefaultTag(parseImageName(t))),
+  }));
+}
+
+function ociName(annotations: Record<string, string> | undefined): ImageReference[] {
+  const full = annotations?.['io.containerd.image.name'];
+  const refName = annotations?.['org.opencontainers.image.ref.name'];
+  for (const candidate of [full, refName]) {
+    if (!candidate || !(candidate.includes('/') || candidate.includes(':'))) continue;
+    try {
+      const ref = parseImageName(candidate);
+      if (ref.tag !== undefined) return [ref];
+    } catch { /* not a full reference: a bare tag, which names nothing without a repository */ }
+  }
+  return [];
+}
+
+function planOciLayout(archive: ArchiveContents): PlannedImage[] {
+  const verifiedBlob = (digest: string, what: string): Buffer => {
+    const path = blobPath(digest, what);
+    const actual = archive.digestOf(path, what);
+    if (actual !== digest) throw new InvalidParameter(`invalid image archive: ${what}: blob ${path} has digest ${actual}`);
+    return archive.readBuffer(path, what);
+  };
+  const out: PlannedImage[] = [];
+  const visit = (d: z.infer<typeof descriptorSchema>, names: ImageReference[], depth: number): void => {
+    if (depth > 4) throw new InvalidParameter('invalid image archive: index nesting too deep');
+    const mt = d.mediaType ?? '';
+    if (mt.includes('index') || mt.includes('manifest.list')) {
+      const idx = parseJson(verifiedBlob(d.digest, 'image index'), ociIndexSchema, `index ${d.digest}`);
+      const pick = idx.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === goArch())
+        ?? idx.manifests.find((m) => !m.platform) ?? idx.manifests[0];
+      if (!pick) throw new InvalidParameter(`invalid image archive: index ${d.digest} lists no manifests`);
+      visit(pick, names, depth + 1);
+      return;
+    }
+    const m = parseJson(verifiedBlob(d.digest, 'image manifest'), ociManifestSchema, `manifest ${d.digest}`);
+    verifiedBlob(m.config.digest, 'image config');
+    for (const l of m.layers) {
+      if (l.mediaType?.includes('zstd')) throw new InvalidParameter(`unsupported layer compression (zstd) in ${l.digest}`);
+      const path = blobPath(l.digest, 'layer');
+      const actual = archive.digestOf(path, 'layer');
+      if (actual !== l.digest) throw new InvalidParameter(`invalid image archive: layer blob ${path} has digest ${actual}`);
+    }
+    out.push({ configPath: blobPath(m.config.digest, 'config'), layerPaths: m.layers.map((l) => blobPath(l.digest, 'layer')), names });
+  };
+  const index = parseJson(archive.readBuffer('index.json', 'index.json'), ociIndexSchema, 'index.json');
+  for (const d of index.manifests) visit(d, ociName(d.annotations), 0);
+  // Several descriptors (one per tag) often name the same manifest: merge their names.
+  const merged = new Map<string, PlannedImage>();
+  for (const p of out) {
+    const prev = merged.get(p.configPath);
+    if (prev) prev.names.push(...p.names); else merged.set(p.configPath, p);
+  }
+  return [...merged.values()];
+}
+
+/** The uncompressed layer's digest, committing it to the blob store under that digest. */
+async function commitLayer(svc: ImageService, archive: ArchiveContents, path: string, what: string): Promise<string> {
+  const head = archive.head(path, what);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gz = createReadStream(archive.diskPath(path, what)).pipe(createGunzip());
+    const spooled = await svc.blobs.spool(gz as unknown as Readable);
+    return svc.blobs.commit(spooled);
+  }
+  return archive.commit(path, what);
+}
+
+export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
+  const archive = await ArchiveContents.read(svc.blobs, body);
+  try {
+    let plan: PlannedImage[];
+    if (archive.has('manifest.json')) plan = planDockerArchive(archive);
+    else if (archive.has('index.json')) plan = planOciLayout(archive);
+    else throw new InvalidParameter('invalid image archive: neither manifest.json (docker-archive) nor index.json (OCI layout) found');
+    if (plan.length === 0) throw new InvalidParameter('invalid image archive: it lists no images');
+    const loaded: LoadedImage[] = [];
+    for (const p of plan) {
+      const configBuf = archive.readBuffer(p.configPath, 'image config');
+      let config;
+      try { config = parseImageConfig(configBuf, `image config ${p.configPath}`); } catch (err) { throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`); }
+      const diffIds = config.rootfs.diff_ids;
+      if (diffIds.length !== p.layerPaths.length) {
+        throw new InvalidParameter(`invalid image archive: ${p.configPath} has ${diffIds.length} diff_ids but the manifest lists ${p.layerPaths.length} layers`);
+      }
+      for (const [i, layerPath] of p.layerPaths.entries()) {
+        const want = diffIds[i] ?? '';
+        if (svc.blobs.has(want)) continue;
+        const got = await commitLayer(svc, archive, layerPath, `layer ${i + 1}`);
+        if (got !== want) {
+          throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${got} but the config's diff_id is ${want}`);
+        }
+      }
+      await svc.layers.ensureAll(diffIds, archivePolicy);
+      const image = svc.images.add(configBuf);
+      const names: string[] = [];
+      for (const ref of p.names) {
+        svc.addReference(ref, image.id);
+        names.push(familiarString(ref));
+      }
+      svc.events.publish('image', 'load', image.id, names[0] ? { name: names[0] } : {});
+      const item = { id: image.id, names };
+      loaded.push(item);
+      onLoaded(item);
+    }
+    return loaded;
+  } finally {
+    archive.discard();
+  }
+}
+

@@ -1,0 +1,107 @@
+// `docker save`: writes a docker-archive that is also an OCI image layout, the way docker 25+
+// does: blobs/sha256/<hex> for layers (uncompressed tars), configs and OCI manifests, plus
+// index.json, oci-layout, manifest.json and the legacy repositories file. dockerd, skopeo and
+// Berth all read it. Layers are the exact tars that came in, so the image IDs survive.
+import { createReadStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pack as tarPack, type Pack } from 'tar-stream';
+import type { ImageService } from '../image-service.js';
+import type { ImageRecord } from '../image-store.js';
+import { parseImageName } from '../reference-store.js';
+import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
+import { hexOf, sha256Digest } from '../../util/digest.js';
+
+const manifestType = 'application/vnd.oci.image.manifest.v1+json';
+const configType = 'application/vnd.oci.image.config.v1+json';
+const layerType = 'application/vnd.oci.image.layer.v1.tar';
+
+export interface SaveSelection { image: ImageRecord; tags: ImageReference[] }
+
+/** Names -> images and the tags to record, with Docker's rules: "repo" alone takes every tag of the repo. */
+export function selectImages(svc: ImageService, names: readonly string[]): SaveSelection[] {
+  const byId = new Map<string, SaveSelection>();
+  for (const name of names) {
+    const image = svc.resolve(name);
+    const sel = byId.get(image.id) ?? { image, tags: [] };
+    byId.set(image.id, sel);
+    let ref: ImageReference | undefined;
+    try { ref = parseImageName(name); } catch { ref = undefined; }
+    if (!ref || ref.digest !== undefined) continue;
+    const stored = svc.refs.forImage(image.id).filter((r) => r.ref.tag !== undefined);
+    if (ref.tag !== undefined) {
+      if (stored.some((r) => r.canonical === canonicalString(ref))) sel.tags.push(ref);
+    } else {
+      const sameRepo = stored.filter((r) => r.ref.domain === ref.domain && r.ref.path === ref.path);
+      sel.tags.push(...sameRepo.map((r) => r.ref));
+    }
+  }
+  return [...byId.values()];
+}
+
+function addBuffer(pack: Pack, name: string, data: Buffer, mtime: Date): void {
+  pack.entry({ name, size: data.length, mode: 0o644, mtime }, data);
+}
+
+async function addFile(pack: Pack, name: string, path: string, size: number, mtime: Date): Promise<void> {
+  const entry = pack.entry({ name, size, mode: 0o644, mtime });
+  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), entry);
+}
+
+export async function saveImages(svc: ImageService, selection: readonly SaveSelection[], out: Writable): Promise<void> {
+  const pack = tarPack();
+  const piping = pipeline(pack, out);
+  const mtime = new Date(0);
+  const written = new Set<string>();
+  const dockerManifest: { Config: string; RepoTags: string[] | null; Layers: string[] }[] = [];
+  const indexManifests: unknown[] = [];
+  const repositories: Record<string, Record<string, string>> = {};
+  try {
+    for (const { image, tags } of selection) {
+      const diffIds = image.config.rootfs.diff_ids;
+      const layers: { mediaType: string; digest: string; size: number }[] = [];
+      for (const diffId of diffIds) {
+        const name = `blobs/sha256/${hexOf(diffId)}`;
+        const size = svc.blobs.size(diffId);
+        if (!written.has(diffId)) {
+          await addFile(pack, name, svc.blobs.path(diffId), size, mtime);
+          written.add(diffId);
+        }
+        layers.push({ mediaType: layerType, digest: diffId, size });
+      }
+      const configBytes = svc.blobs.read(image.id);
+      if (!written.has(image.id)) { addBuffer(pack, `blobs/sha256/${hexOf(image.id)}`, configBytes, mtime); written.add(image.id); }
+      const manifest = Buffer.from(JSON.stringify({
+        schemaVersion: 2, mediaType: manifestType,
+        config: { mediaType: configType, digest: image.id, size: configBytes.length },
+        layers,
+      }));
+      const manifestDigest = sha256Digest(manifest);
+      if (!written.has(manifestDigest)) { addBuffer(pack, `blobs/sha256/${hexOf(manifestDigest)}`, manifest, mtime); written.add(manifestDigest); }
+      const descriptor = { mediaType: manifestType, digest: manifestDigest, size: manifest.length };
+      if (tags.length === 0) indexManifests.push(descriptor);
+      for (const t of tags) {
+        const full = withDefaultTag(t);
+        indexManifests.push({ ...descriptor, annotations: { 'io.containerd.image.name': canonicalString(full), 'org.opencontainers.image.ref.name': full.tag ?? 'latest' } });
+        const repo = familiarString({ domain: full.domain, path: full.path });
+        repositories[repo] = { ...(repositories[repo] ?? {}), [full.tag ?? 'latest']: hexOf(diffIds[diffIds.length - 1] ?? image.id) };
+      }
+      dockerManifest.push({
+        Config: `blobs/sha256/${hexOf(image.id)}`,
+        RepoTags: tags.length ? tags.map((t) => familiarString(withDefaultTag(t))) : null,
+        Layers: diffIds.map((d) => `blobs/sha256/${hexOf(d)}`),
+      });
+    }
+    addBuffer(pack, 'index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: indexManifests })), mtime);
+    addBuffer(pack, 'manifest.json', Buffer.from(JSON.stringify(dockerManifest)), mtime);
+    addBuffer(pack, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })), mtime);
+    if (Object.keys(repositories).length > 0) addBuffer(pack, 'repositories', Buffer.from(JSON.stringify(repositories)), mtime);
+    pack.finalize();
+  } catch (err) {
+    pack.destroy(err as Error);
+    throw err;
+  } finally {
+    await piping.catch(() => {});
+  }
+  for (const { image } of selection) svc.events.publish('image', 'save', image.id, {});
+}

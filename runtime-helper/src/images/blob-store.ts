@@ -1,0 +1,99 @@
+// Content-addressed blobs (sha256). Everything enters through a temp file in the store's own
+// filesystem, is hashed on the way in, checked against the expected digest, fsynced, and renamed
+// into place: a half-written or unverified blob is never visible under its digest.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
+import { sha256Digest, isSha256 } from '../util/digest.js';
+import { InvalidParameter, NotFound } from '../api/errors.js';
+import type { StorePaths } from './store-paths.js';
+
+export interface SpooledFile { path: string; digest: string; size: number }
+
+export class BlobStore {
+  constructor(private readonly paths: StorePaths) {
+    mkdirSync(paths.blobs, { recursive: true });
+    mkdirSync(paths.tmp, { recursive: true });
+  }
+
+  path(digest: string): string {
+    if (!isSha256(digest)) throw new InvalidParameter(`invalid digest "${digest}"`);
+    return this.paths.blob(digest);
+  }
+
+  has(digest: string): boolean { return isSha256(digest) && existsSync(this.paths.blob(digest)); }
+
+  size(digest: string): number { return statSync(this.path(digest)).size; }
+
+  read(digest: string): Buffer {
+    try { return readFileSync(this.path(digest)); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`blob ${digest} not found`);
+      throw err;
+    }
+  }
+
+  open(digest: string): Readable { return createReadStream(this.path(digest)); }
+
+  /** Stores bytes already in memory; verifies them against `expected` if given. */
+  putBuffer(data: Buffer, expected?: string): string {
+    const digest = sha256Digest(data);
+    if (expected !== undefined && expected !== digest) throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${digest}`);
+    if (!this.has(digest)) writeFileAtomic(this.paths.blob(digest), data, 0o644);
+    return digest;
+  }
+
+  /** A fresh temp path on the store's filesystem (for spooling). */
+  tempPath(prefix = 'spool'): string {
+    return join(this.paths.tmp, `${prefix}-${randomBytes(8).toString('hex')}`);
+  }
+
+  /** Streams into a temp file while hashing; the caller commits (rename) or discards it. */
+  async spool(source: Readable, onBytes?: (n: number) => void): Promise<SpooledFile> {
+    const path = this.tempPath();
+    const hash = createHash('sha256');
+    let size = 0;
+    const out = createWriteStream(path, { mode: 0o644 });
+    try {
+      await pipeline(source, async function* (src: AsyncIterable<Buffer>) {
+        for await (const chunk of src) {
+          hash.update(chunk);
+          size += chunk.length;
+          onBytes?.(chunk.length);
+          yield chunk;
+        }
+      }, out);
+    } catch (err) {
+      rmSync(path, { force: true });
+      throw err;
+    }
+    return { path, digest: `sha256:${hash.digest('hex')}`, size };
+  }
+
+  /** Moves a spooled file under its digest after checking it; returns the digest. */
+  commit(file: SpooledFile, expected?: string): string {
+    if (expected !== undefined && expected !== file.digest) {
+      rmSync(file.path, { force: true });
+      throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${file.digest}`);
+    }
+    if (this.has(file.digest)) {
+      rmSync(file.path, { force: true });
+      return file.digest;
+    }
+    const fd = openSync(file.path, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+    renameSync(file.path, this.paths.blob(file.digest));
+    fsyncDir(this.paths.blobs);
+    return file.digest;
+  }
+
+  async ingest(source: Readable, expected?: string): Promise<{ digest: string; size: number }> {
+    const file = await this.spool(source);
+    return { digest: this.commit(file, expected), size: file.size };
+  }
+
+  delete(digest: string): void { rmSync(this.path(digest), { force: true }); }
+}

@@ -1,0 +1,262 @@
+// Unpacks one layer tar into an empty directory, safely.
+//
+// Why not a chrooted child for everything: Node has no openat2(RESOLVE_IN_ROOT), and a native
+// extractor for the whole tar would duplicate tar-stream. Instead every entry is checked against
+// what is already on disk: each parent component is lstat'ed inside the layer root and the entry
+// is refused if any of them is a symlink (or not a directory), files are created with
+// O_CREAT|O_EXCL|O_NOFOLLOW after removing what was there, and hard-link targets go through the
+// same check. Only berthd writes in a layer directory while it is being unpacked, so what was
+// checked stays true. The two operations Node cannot do (mknod for whiteouts and devices, and
+// xattrs) run in berth-fsops, which chroots into the layer first.
+import { constants, closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, chownSync, utimesSync, unlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract, type Header as Headers } from 'tar-stream';
+import { entryComponents } from './entry-path.js';
+import { LayerError } from './layer-error.js';
+import { applyFsOps, type FsOp } from './fsops.js';
+
+export interface ExtractPolicy {
+  /** Device nodes (char/block) allowed: images loaded from archives may carry them; imports may not. */
+  allowDevices: boolean;
+  /** setuid/setgid files allowed (real distributions have them; an untrusted import may not). */
+  allowSetuid: boolean;
+}
+
+export interface ExtractResult {
+  /** Bytes of regular file content. */
+  size: number;
+  /** Paths (relative) deleted by whiteouts and directories made opaque. */
+  whiteouts: string[];
+  opaqueDirs: string[];
+}
+
+const whiteoutPrefix = '.wh.';
+const opaqueMarker = '.wh..wh..opq';
+
+interface DirTimes { path: string; mode: number; uid: number; gid: number; mtime: Date }
+
+function lstatOrNull(path: string): Stats | null {
+  try { return lstatSync(path); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+export class LayerExtractor {
+  private readonly knownDirs = new Set<string>(['']);
+  private readonly dirs: DirTimes[] = [];
+  private readonly ops: FsOp[] = [];
+  private readonly result: ExtractResult = { size: 0, whiteouts: [], opaqueDirs: [] };
+
+  constructor(private readonly root: string, private readonly policy: ExtractPolicy) {}
+
+  /** Makes sure every parent of `parts` is a real directory inside the root; creates missing ones. */
+  private ensureParents(parts: readonly string[], entryName: string): void {
+    let rel = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      rel = rel === '' ? (parts[i] ?? '') : `${rel}/${parts[i]}`;
+      if (this.knownDirs.has(rel)) continue;
+      const abs = join(this.root, rel);
+      const st = lstatOrNull(abs);
+      if (st === null) {
+        mkdirSync(abs, { mode: 0o755 });
+      } else if (st.isSymbolicLink()) {
+        throw new LayerError(`layer entry "${entryName}": its path goes through the symlink "${rel}"; refusing to follow links while unpacking`);
+      } else if (!st.isDirectory()) {
+        throw new LayerError(`layer entry "${entryName}": "${rel}" is not a directory`);
+      }
+      this.knownDirs.add(rel);
+    }
+  }
+
+  /** Clears the final path for a new entry (anything but a directory that stays a directory). */
+  private clearTarget(abs: string, rel: string, keepDir: boolean): void {
+    const st = lstatOrNull(abs);
+    if (st === null) return;
+    if (st.isDirectory() && keepDir) return;
+    if (st.isDirectory()) {
+      rmSync(abs, { recursive: true, force: true });
+      for (const d of [...this.knownDirs]) if (d === rel || d.startsWith(`${rel}/`)) this.knownDirs.delete(d);
+    } else unlinkSync(abs);
+  }
+
+  async entry(header: Headers, stream: Readable): Promise<void> {
+    const parts = entryComponents(header.name, `layer entry "${header.name}"`);
+    if (parts.length === 0) {
+      // The root entry ("./"): its metadata applies to the layer root.
+      if (header.type === 'directory') this.dirs.push({ path: this.root, mode: (header.mode ?? 0o755) & 0o7777, uid: header.uid ?? 0, gid: header.gid ?? 0, mtime: header.mtime ?? new Date() });
+      stream.resume();
+      return;
+    }
+    const rel = parts.join('/');
+    const base = parts[parts.length - 1] ?? '';
+    const parentRel = parts.slice(0, -1).join('/');
+    this.ensureParents(parts, header.name);
+    const abs = join(this.root, rel);
+
+    if (base === opaqueMarker) {
+      this.result.opaqueDirs.push(parentRel);
+      this.ops.push({ op: 'xattr', path: parentRel === '' ? '/' : parentRel, name: 'trusted.overlay.opaque', value: Buffer.from('y') });
+      stream.resume();
+      return;
+    }
+    if (base.startsWith(whiteoutPrefix)) {
+      const target = base.slice(whiteoutPrefix.length);
+      if (target === '' || target === '.' || target === '..') throw new LayerError(`layer entry "${header.name}": invalid whiteout`);
+      const targetRel = parentRel === '' ? target : `${parentRel}/${target}`;
+      this.clearTarget(join(this.root, targetRel), targetRel, false);
+      this.result.whiteouts.push(targetRel);
+      this.ops.push({ op: 'mknod', path: targetRel, type: 'c', mode: 0o000, major: 0, minor: 0, uid: 0, gid: 0 });
+      stream.resume();
+      return;
+    }
+
+    const mode = (header.mode ?? 0o644) & 0o7777;
+    const uid = header.uid ?? 0;
+    const gid = header.gid ?? 0;
+    const mtime = header.mtime ?? new Date();
+    this.collectXattrs(header, rel);
+
+    switch (header.type) {
+      case 'file':
+      case 'contiguous-file': {
+        if ((mode & 0o6000) !== 0 && !this.policy.allowSetuid) {
+          throw new LayerError(`layer entry "${header.name}": setuid/setgid files are refused in an untrusted import`);
+        }
+        this.clearTarget(abs, rel, false);
+        const fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+        try {
+          for await (const chunk of stream) {
+            const buf = chunk as Buffer;
+            let off = 0;
+            while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+            this.result.size += buf.length;
+          }
+          // chown before chmod: chown clears setuid bits.
+          fchownSync(fd, uid, gid);
+          fchmodSync(fd, mode);
+          futimesSync(fd, mtime, mtime);
+        } finally {
+          closeSync(fd);
+        }
+        return;
+      }
+      case 'directory': {
+        this.clearTarget(abs, rel, true);
+        if (lstatOrNull(abs) === null) mkdirSync(abs, { mode: 0o700 });
+        this.knownDirs.add(rel);
+        this.dirs.push({ path: abs, mode, uid, gid, mtime });
+        stream.resume();
+        return;
+      }
+      case 'symlink': {
+        // The target is stored, never followed here: it is interpreted inside the container's root.
+        this.clearTarget(abs, rel, false);
+        symlinkSync(header.linkname ?? '', abs);
+        lchownSync(abs, uid, gid);
+        lutimesSync(abs, mtime, mtime);
+        stream.resume();
+        return;
+      }
+      case 'link': {
+        const targetParts = entryComponents(header.linkname ?? '', `hard link target of "${header.name}"`);
+        if (targetParts.length === 0) throw new LayerError(`layer entry "${header.name}": hard link to the layer root`);
+        this.ensureParents(targetParts, `hard link target of "${header.name}"`);
+        const targetAbs = join(this.root, targetParts.join('/'));
+        const st = lstatOrNull(targetAbs);
+        if (st === null) throw new LayerError(`layer entry "${header.name}": hard link target "${header.linkname}" does not exist in this layer`);
+        if (st.isDirectory()) throw new LayerError(`layer entry "${header.name}": hard link to a directory`);
+        this.clearTarget(abs, rel, false);
+        // link(2) does not follow a symlink target on Linux: the link names the same inode.
+        linkSync(targetAbs, abs);
+        stream.resume();
+        return;
+      }
+      case 'character-device':
+      case 'block-device': {
+        if (!this.policy.allowDevices) throw new LayerError(`layer entry "${header.name}": device nodes are refused in an untrusted import`);
+        this.clearTarget(abs, rel, false);
+        this.ops.push({ op: 'mknod', path: rel, type: header.type === 'character-device' ? 'c' : 'b', mode, major: header.devmajor ?? 0, minor: header.devminor ?? 0, uid, gid });
+        stream.resume();
+        return;
+      }
+      case 'fifo': {
+        this.clearTarget(abs, rel, false);
+        this.ops.push({ op: 'mknod', path: rel, type: 'p', mode, major: 0, minor: 0, uid, gid });
+        stream.resume();
+        return;
+      }
+      default:
+        // pax/gnu meta headers are consumed by tar-stream; anything else carries no file.
+        stream.resume();
+    }
+  }
+
+  private collectXattrs(header: Headers, rel: string): void {
+    const pax = header.pax;
+    if (!pax) return;
+    for (const [key, value] of Object.entries(pax)) {
+      if (!key.startsWith('SCHILY.xattr.')) continue;
+      const name = key.slice('SCHILY.xattr.'.length);
+      // overlay's own attributes in a layer would change what the mount shows; never take them from a tar.
+      if (name.startsWith('trusted.overlay.')) continue;
+      this.ops.push({ op: 'xattr', path: rel, name, value: Buffer.from(String(value), "binary") });
+    }
+  }
+
+  /** Applies deferred work: nodes and xattrs, then directory modes and times (children first). */
+  async finish(): Promise<ExtractResult> {
+    await applyFsOps(this.root, this.ops);
+    for (const d of this.dirs.reverse()) {
+      chownSync(d.path, d.uid, d.gid);
+      chmodSync(d.path, d.mode);
+      utimesSync(d.path, d.mtime, d.mtime);
+    }
+    return this.result;
+  }
+}
+
+function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
+
+/** Peeks at the first bytes to decompress gzip transparently. */
+export async function maybeGunzip(source: Readable): Promise<Readable> {
+  const first: Buffer | null = await new Promise((resolve, reject) => {
+    const onReadable = (): void => { cleanup(); resolve(source.read() as Buffer | null); };
+    const onEnd = (): void => { cleanup(); resolve(null); };
+    const onError = (e: Error): void => { cleanup(); reject(e); };
+    const cleanup = (): void => { source.off('readable', onReadable); source.off('end', onEnd); source.off('error', onError); };
+    source.once('readable', onReadable);
+    source.once('end', onEnd);
+    source.once('error', onError);
+  });
+  if (first === null) return source;
+  source.unshift(first);
+  if (!isGzip(first)) return source;
+  const gunzip = createGunzip();
+  source.on('error', (e) => gunzip.destroy(e));
+  return source.pipe(gunzip);
+}
+
+/** Unpacks a (possibly gzipped) tar stream into `root`, which must exist and be empty. */
+export async function extractLayer(source: Readable, root: string, policy: ExtractPolicy): Promise<ExtractResult> {
+  const input = await maybeGunzip(source);
+  const extractor = new LayerExtractor(root, policy);
+  const tar = tarExtract();
+  input.on('error', (e) => tar.destroy(e));
+  input.pipe(tar);
+  try {
+    for await (const entry of tar) {
+      await extractor.entry(entry.header, entry as unknown as Readable);
+    }
+  } catch (err) {
+    input.unpipe(tar);
+    input.destroy();
+    if (err instanceof LayerError) throw err;
+    const msg = (err as Error).message;
+    if (/tar|header|Unexpected end|invalid/i.test(msg)) throw new LayerError(`invalid layer tar: ${msg}`);
+    throw err;
+  }
+  return extractor.finish();
+}

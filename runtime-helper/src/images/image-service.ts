@@ -1,0 +1,179 @@
+// The image operations the API exposes: resolve names, tag, untag, delete with Docker's conflict
+// rules, prune, and garbage-collect layers and blobs nobody references any more.
+import type { Logger } from '../util/log.js';
+import type { EventBus } from '../events/bus.js';
+import { StorePaths } from './store-paths.js';
+import { BlobStore } from './blob-store.js';
+import { LayerStore } from './layer-store.js';
+import { ImageStore, type ImageRecord } from './image-store.js';
+import { ReferenceStore, parseImageName } from './reference-store.js';
+import { emptyCatalog, type ContainerCatalog } from './usage.js';
+import { Conflict, InvalidParameter, NotFound } from '../api/errors.js';
+import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../registry/reference.js';
+import { isSha256 } from '../util/digest.js';
+
+export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
+
+export class ImageService {
+  readonly paths: StorePaths;
+  readonly blobs: BlobStore;
+  readonly layers: LayerStore;
+  readonly images: ImageStore;
+  readonly refs: ReferenceStore;
+  containers: ContainerCatalog = emptyCatalog;
+
+  constructor(dataRoot: string, readonly events: EventBus, readonly log: Logger) {
+    this.paths = new StorePaths(dataRoot);
+    this.blobs = new BlobStore(this.paths);
+    this.layers = new LayerStore(this.paths, this.blobs);
+    this.images = new ImageStore(this.paths, this.blobs, this.layers);
+    this.refs = new ReferenceStore(this.paths.references);
+  }
+
+  /** name -> image: a reference (repo[:tag] or repo@digest), a full ID, or an unambiguous ID prefix. */
+  resolve(name: string): ImageRecord {
+    if (name === '') throw new InvalidParameter('image name must not be empty');
+    if (isSha256(name)) return this.images.get(name);
+    let ref: ImageReference | undefined;
+    try { ref = parseImageName(name); } catch { ref = undefined; }
+    if (ref) {
+      const id = this.refs.get(ref);
+      if (id && this.images.has(id)) return this.images.get(id);
+    }
+    const matches = this.images.searchPrefix(name);
+    if (matches.length === 1) return this.images.get(matches[0] ?? '');
+    if (matches.length > 1) throw new InvalidParameter(`image ID prefix "${name}" is ambiguous: it matches ${matches.length} images`);
+    if (!ref && !/^(sha256:)?[a-f0-9]+$/.test(name)) throw new InvalidParameter(`invalid reference format: "${name}"`);
+    throw new NotFound(`No such image: ${name}`);
+  }
+
+  repoTags(id: string): string[] {
+    return this.refs.forImage(id).filter((r) => r.ref.tag !== undefined).map((r) => r.familiar);
+  }
+
+  repoDigests(id: string): string[] {
+    return this.refs.forImage(id).filter((r) => r.ref.digest !== undefined).map((r) => r.familiar);
+  }
+
+  /** Sum of the layers' content. */
+  size(image: ImageRecord): number {
+    return image.chain.reduce((sum, c) => sum + this.layers.get(c).size, 0);
+  }
+
+  tag(source: string, repo: string, tag: string | undefined): void {
+    const image = this.resolve(source);
+    const ref = parseImageName(tag ? `${repo}:${tag}` : repo);
+    if (ref.digest !== undefined) throw new InvalidParameter(`refusing to create a tag with a digest reference: "${repo}"`);
+    const full = withDefaultTag(ref);
+    this.addReference(full, image.id);
+    this.events.publish('image', 'tag', image.id, { name: familiarString(full) });
+  }
+
+  /** Points a reference at an image (used by tag, import, load, pull). */
+  addReference(ref: ImageReference, imageId: string): void {
+    const previous = this.refs.add(ref, imageId);
+    this.images.touchTag(imageId);
+    if (previous && previous !== imageId) this.events.publish('image', 'untag', previous, { name: familiarString(withDefaultTag(ref)) });
+  }
+
+  remove(name: string, opts: { force: boolean; noprune: boolean }): DeleteResponseItem[] {
+    const image = this.resolve(name);
+    const out: DeleteResponseItem[] = [];
+    const users = this.containers.usersOfImage(image.id);
+    const short = image.id.slice(7, 19);
+    const refs = this.refs.forImage(image.id);
+    let byRef: ImageReference | undefined;
+    if (!isSha256(name)) {
+      try {
+        const r = withDefaultTag(parseImageName(name));
+        if (this.refs.get(r) === image.id) byRef = r;
+      } catch { /* not a reference: an ID prefix */ }
+    }
+    if (byRef) {
+      const key = canonicalString(byRef);
+      const otherTags = refs.filter((r) => r.canonical !== key && r.ref.tag !== undefined);
+      if (otherTags.length === 0 && users.length > 0 && !opts.force) {
+        throw new Conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]?.containerId.slice(0, 12)} is using its referenced image ${short}`);
+      }
+      this.refs.delete(byRef);
+      out.push({ Untagged: familiarString(byRef) });
+      this.events.publish('image', 'untag', image.id, { name: familiarString(byRef) });
+      if (otherTags.length > 0) return out;
+    } else {
+      const repos = new Set(refs.filter((r) => r.ref.tag !== undefined).map((r) => `${r.ref.domain}/${r.ref.path}`));
+      if (repos.size > 1 && !opts.force) {
+        throw new Conflict(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+      }
+      const running = users.find((u) => u.running);
+      if (running) throw new Conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.containerId.slice(0, 12)}`);
+      if (users.length > 0 && !opts.force) {
+        throw new Conflict(`conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${users[0]?.containerId.slice(0, 12)}`);
+      }
+      for (const r of refs.filter((x) => x.ref.tag !== undefined)) {
+        this.refs.delete(r.ref);
+        out.push({ Untagged: r.familiar });
+        this.events.publish('image', 'untag', image.id, { name: r.familiar });
+      }
+    }
+    // A container still needs the layers: leave the image, untagged (dangling).
+    if (users.length > 0) return out;
+    // Digest references go with the image.
+    for (const r of this.refs.forImage(image.id)) {
+      this.refs.delete(r.ref);
+      out.push({ Untagged: r.familiar });
+    }
+    this.images.delete(image.id);
+    out.push({ Deleted: image.id });
+    this.events.publish('image', 'delete', image.id, {});
+    for (const chainId of this.collectLayers()) out.push({ Deleted: chainId });
+    return out;
+  }
+
+  /** Removes layers (and their tar blobs) that no image and no container references. */
+  collectLayers(): string[] {
+    const live = new Set<string>();
+    for (const image of this.images.list()) for (const c of image.chain) live.add(c);
+    const removed: string[] = [];
+    const liveDiffIds = new Set<string>();
+    for (const c of live) liveDiffIds.add(this.layers.get(c).diffId);
+    for (const layer of this.layers.list()) {
+      if (live.has(layer.chainId)) continue;
+      this.layers.remove(layer.chainId);
+      if (!liveDiffIds.has(layer.diffId)) this.blobs.delete(layer.diffId);
+      removed.push(layer.chainId);
+    }
+    return removed;
+  }
+
+  isDangling(image: ImageRecord): boolean {
+    return this.repoTags(image.id).length === 0;
+  }
+
+  /** Deletes dangling images (or every unused one with all=true) matching `keep`. */
+  prune(opts: { all: boolean; match: (image: ImageRecord) => boolean }): { ImagesDeleted: DeleteResponseItem[]; SpaceReclaimed: number } {
+    const deleted: DeleteResponseItem[] = [];
+    let reclaimed = 0;
+    for (const image of this.images.list()) {
+      if (!opts.all && !this.isDangling(image)) continue;
+      if (this.containers.usersOfImage(image.id).length > 0) continue;
+      if (!opts.match(image)) continue;
+      const sizeBefore = this.layers.list().reduce((s, l) => s + l.size, 0);
+      for (const r of this.refs.forImage(image.id)) {
+        this.refs.delete(r.ref);
+        deleted.push({ Untagged: r.familiar });
+      }
+      this.images.delete(image.id);
+      deleted.push({ Deleted: image.id });
+      this.events.publish('image', 'delete', image.id, {});
+      for (const c of this.collectLayers()) deleted.push({ Deleted: c });
+      reclaimed += sizeBefore - this.layers.list().reduce((s, l) => s + l.size, 0);
+    }
+    if (deleted.length > 0) this.events.publish('image', 'prune', '', { reclaimed: String(reclaimed) });
+    return { ImagesDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  layersSize(): number {
+    return this.layers.list().reduce((s, l) => s + l.size, 0);
+  }
+}
+

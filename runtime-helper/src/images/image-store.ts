@@ -1,0 +1,91 @@
+// Image records: the config (a blob, its digest is the image ID) plus local metadata (when it
+// arrived, when it was last tagged), kept in memory and in image/meta/<id>.json.
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { chainIds, isSha256 } from '../util/digest.js';
+import type { StorePaths } from './store-paths.js';
+import type { BlobStore } from './blob-store.js';
+import type { LayerStore } from './layer-store.js';
+import { parseImageConfig, type ImageConfig } from './image-config.js';
+import { InvalidParameter, NotFound } from '../api/errors.js';
+
+export interface ImageMeta { id: string; added: string; lastTagTime?: string }
+
+export interface ImageRecord {
+  id: string;
+  config: ImageConfig;
+  /** ChainIDs bottom first. */
+  chain: string[];
+  meta: ImageMeta;
+}
+
+export class ImageStore {
+  private readonly images = new Map<string, ImageRecord>();
+
+  constructor(private readonly paths: StorePaths, private readonly blobs: BlobStore, private readonly layers: LayerStore) {
+    mkdirSync(paths.imageMeta, { recursive: true });
+    for (const name of readdirSync(paths.imageMeta)) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        const meta = JSON.parse(readFileSync(join(paths.imageMeta, name), 'utf8')) as ImageMeta;
+        const config = parseImageConfig(this.blobs.read(meta.id), `image ${meta.id}`);
+        const chain = chainIds(config.rootfs.diff_ids);
+        if (!chain.every((c) => this.layers.has(c))) continue;
+        this.images.set(meta.id, { id: meta.id, config, chain, meta });
+      } catch {
+        // An image whose config or layers are gone is not an image; leave its file for inspection.
+      }
+    }
+  }
+
+  /** Registers an image whose layers are already unpacked. Idempotent. */
+  add(configBytes: Buffer): ImageRecord {
+    const id = this.blobs.putBuffer(configBytes);
+    const existing = this.images.get(id);
+    if (existing) return existing;
+    let config: ImageConfig;
+    try { config = parseImageConfig(configBytes, `image config ${id}`); } catch (err) {
+      throw new InvalidParameter((err as Error).message);
+    }
+    const chain = chainIds(config.rootfs.diff_ids);
+    for (const c of chain) if (!this.layers.has(c)) throw new InvalidParameter(`image ${id}: layer ${c} is not in the store`);
+    const meta: ImageMeta = { id, added: new Date().toISOString() };
+    writeJsonAtomic(this.paths.imageMetaFile(id), meta);
+    const record = { id, config, chain, meta };
+    this.images.set(id, record);
+    return record;
+  }
+
+  get(id: string): ImageRecord {
+    const r = this.images.get(id);
+    if (!r) throw new NotFound(`No such image: ${id}`);
+    return r;
+  }
+
+  has(id: string): boolean { return this.images.has(id); }
+
+  list(): ImageRecord[] { return [...this.images.values()]; }
+
+  /** IDs starting with a hex prefix (with or without "sha256:"). */
+  searchPrefix(prefix: string): string[] {
+    const hex = prefix.startsWith('sha256:') ? prefix.slice(7) : prefix;
+    if (!/^[a-f0-9]+$/.test(hex)) return [];
+    const full = `sha256:${hex}`;
+    if (isSha256(full) && this.images.has(full)) return [full];
+    return [...this.images.keys()].filter((id) => id.startsWith(full));
+  }
+
+  touchTag(id: string): void {
+    const r = this.images.get(id);
+    if (!r) return;
+    r.meta = { ...r.meta, lastTagTime: new Date().toISOString() };
+    writeJsonAtomic(this.paths.imageMetaFile(id), r.meta);
+  }
+
+  delete(id: string): void {
+    this.images.delete(id);
+    rmSync(this.paths.imageMetaFile(id), { force: true });
+    this.blobs.delete(id);
+  }
+}

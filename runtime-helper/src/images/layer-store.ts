@@ -1,0 +1,130 @@
+// Unpacked layers, named by ChainID so a layer shared by several images is unpacked once. Each
+// lives in layers/<chain hex>/diff with a meta.json; it is built in a temp dir and renamed into
+// place, so a half-unpacked layer is never used. A short symlink in l/ names each diff dir so
+// overlay's lowerdir option fits in one page.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { writeJsonAtomic, fsyncDir } from '../util/atomic.js';
+import { chainIds, hexOf, sha256Digest } from '../util/digest.js';
+import type { StorePaths } from './store-paths.js';
+import type { BlobStore } from './blob-store.js';
+import { extractLayer, type ExtractPolicy } from './extract/extract-layer.js';
+import { NotFound } from '../api/errors.js';
+
+export interface LayerMeta {
+  chainId: string;
+  diffId: string;
+  parent: string | null;
+  /** Bytes of file content in this layer alone. */
+  size: number;
+  /** Name of the short link in l/ (overlay lowerdir). */
+  link: string;
+  whiteouts: string[];
+  opaqueDirs: string[];
+  created: string;
+}
+
+export class LayerStore {
+  private readonly cache = new Map<string, LayerMeta>();
+  private readonly inflight = new Map<string, Promise<LayerMeta>>();
+
+  constructor(private readonly paths: StorePaths, private readonly blobs: BlobStore) {
+    mkdirSync(paths.layers, { recursive: true });
+    mkdirSync(paths.links, { recursive: true });
+    for (const name of readdirSync(paths.layers)) {
+      const dir = join(paths.layers, name);
+      if (name.startsWith('.tmp-')) { rmSync(dir, { recursive: true, force: true }); continue; }
+      try {
+        const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as LayerMeta;
+        this.cache.set(meta.chainId, meta);
+      } catch {
+        // A layer without meta was never completed; drop it.
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  has(chainId: string): boolean { return this.cache.has(chainId); }
+
+  get(chainId: string): LayerMeta {
+    const meta = this.cache.get(chainId);
+    if (!meta) throw new NotFound(`layer ${chainId} not found`);
+    return meta;
+  }
+
+  list(): LayerMeta[] { return [...this.cache.values()]; }
+
+  diffDir(chainId: string): string { return join(this.paths.layer(chainId), 'diff'); }
+
+  /** Lower dirs for a stack of layers, top first, relative to the links dir. */
+  lowerLinks(chain: readonly string[]): string[] {
+    return [...chain].reverse().map((c) => this.get(c).link);
+  }
+
+  /** Unpacks the layer whose uncompressed tar is the blob `diffId`, on top of `parent`. */
+  async ensure(diffId: string, parent: string | null, policy: ExtractPolicy): Promise<LayerMeta> {
+    const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    const existing = this.cache.get(chainId);
+    if (existing) return existing;
+    const pending = this.inflight.get(chainId);
+    if (pending) return pending;
+    const work = this.unpack(chainId, diffId, parent, this.blobs.open(diffId), policy).finally(() => this.inflight.delete(chainId));
+    this.inflight.set(chainId, work);
+    return work;
+  }
+
+  private async unpack(chainId: string, diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy): Promise<LayerMeta> {
+    const tmp = join(this.paths.layers, `.tmp-${hexOf(chainId)}-${randomBytes(4).toString('hex')}`);
+    const diff = join(tmp, 'diff');
+    mkdirSync(diff, { recursive: true });
+    try {
+      const result = await extractLayer(tar, diff, policy);
+      const link = hexOf(chainId).slice(0, 20);
+      const meta: LayerMeta = { chainId, diffId, parent, size: result.size, link, whiteouts: result.whiteouts, opaqueDirs: result.opaqueDirs, created: new Date().toISOString() };
+      writeJsonAtomic(join(tmp, 'meta.json'), meta);
+      const final = this.paths.layer(chainId);
+      renameSync(tmp, final);
+      fsyncDir(this.paths.layers);
+      const linkPath = join(this.paths.links, link);
+      if (existsSync(linkPath)) unlinkSync(linkPath);
+      symlinkSync(relative(this.paths.links, join(final, 'diff')), linkPath);
+      this.cache.set(chainId, meta);
+      return meta;
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Unpacks a layer from a tar stream as it arrives (registry pulls: download, verify and unpack
+   * in one pass). The stream must error, not end, if the bytes fail verification.
+   */
+  async ensureFromStream(diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy): Promise<LayerMeta> {
+    const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    const existing = this.cache.get(chainId);
+    if (existing) { tar.resume(); return existing; }
+    return this.unpack(chainId, diffId, parent, tar, policy);
+  }
+
+  /** Unpacks every layer of an image (diff IDs bottom first); returns the chain IDs. */
+  async ensureAll(diffIds: readonly string[], policy: ExtractPolicy): Promise<string[]> {
+    const chain = chainIds(diffIds);
+    let parent: string | null = null;
+    for (const diffId of diffIds) {
+      const meta: LayerMeta = await this.ensure(diffId, parent, policy);
+      parent = meta.chainId;
+    }
+    return chain;
+  }
+
+  remove(chainId: string): void {
+    const meta = this.cache.get(chainId);
+    if (!meta) return;
+    this.cache.delete(chainId);
+    rmSync(join(this.paths.links, meta.link), { force: true });
+    rmSync(this.paths.layer(chainId), { recursive: true, force: true });
+  }
+}

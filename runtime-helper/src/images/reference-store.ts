@@ -1,0 +1,66 @@
+// repo:tag and repo@digest -> image ID, kept in one JSON file written atomically. Keys are the
+// canonical names (docker.io/library/busybox:latest); the API shows the familiar ones.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { parseReference, withDefaultTag, canonicalString, familiarString, type ImageReference } from '../registry/reference.js';
+import { InvalidParameter } from '../api/errors.js';
+
+export interface StoredReference { canonical: string; familiar: string; ref: ImageReference; imageId: string }
+
+export function parseImageName(name: string): ImageReference {
+  try { return parseReference(name); } catch (err) {
+    throw new InvalidParameter((err as Error).message);
+  }
+}
+
+export class ReferenceStore {
+  private refs = new Map<string, string>();
+
+  constructor(private readonly file: string) {
+    if (existsSync(file)) {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { references?: Record<string, string> };
+      this.refs = new Map(Object.entries(data.references ?? {}));
+    }
+  }
+
+  private save(): void {
+    writeJsonAtomic(this.file, { references: Object.fromEntries(this.refs) });
+  }
+
+  /** Points `ref` (tag defaults to latest) at `imageId`; returns the previous image, if any. */
+  add(ref: ImageReference, imageId: string): string | undefined {
+    const key = canonicalString(withDefaultTag(ref));
+    const previous = this.refs.get(key);
+    this.refs.set(key, imageId);
+    this.save();
+    return previous;
+  }
+
+  get(ref: ImageReference): string | undefined {
+    return this.refs.get(canonicalString(withDefaultTag(ref)));
+  }
+
+  delete(ref: ImageReference): boolean {
+    const removed = this.refs.delete(canonicalString(withDefaultTag(ref)));
+    if (removed) this.save();
+    return removed;
+  }
+
+  /** Every reference to an image, tags and digests. */
+  forImage(imageId: string): StoredReference[] {
+    const out: StoredReference[] = [];
+    for (const [canonical, id] of this.refs) {
+      if (id !== imageId) continue;
+      const ref = parseReference(canonical);
+      out.push({ canonical, familiar: familiarString(ref), ref, imageId });
+    }
+    return out.sort((a, b) => a.familiar.localeCompare(b.familiar));
+  }
+
+  all(): StoredReference[] {
+    return [...this.refs].map(([canonical, imageId]) => {
+      const ref = parseReference(canonical);
+      return { canonical, familiar: familiarString(ref), ref, imageId };
+    });
+  }
+}
