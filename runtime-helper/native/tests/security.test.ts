@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../src/oci/defaults.js';
 import { useHarness } from '../../../test-support/container-harness.js';
+import { defaultSeccompProfile } from '../../src/oci/seccomp-default.js';
 
 const h = useHarness();
 
@@ -117,6 +118,17 @@ describe('seccomp', () => {
       seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }] },
     });
     expect(out).toMatch(/Function not implemented|not implemented/i);
+  });
+
+  it("Docker's default profile: everyday commands work, namespace creation is refused", async () => {
+    const script = 'echo alive; ls / > /dev/null && echo listed; unshare -U true 2>&1; echo "unshare=$?"';
+    const confined = await h.sh(script, { seccomp: defaultSeccompProfile({ capabilities: DEFAULT_CAPABILITIES }) });
+    expect(confined).toMatch(/^alive$/m);
+    expect(confined).toMatch(/^listed$/m);
+    expect(confined).toMatch(/Operation not permitted/);
+    expect(confined).toMatch(/unshare=1/);
+    // The same command without the profile: creating a user namespace needs no capability.
+    expect(await h.sh(script)).toMatch(/unshare=0/);
   });
 
   it('without a profile the same command works', async () => {
