@@ -1,0 +1,54 @@
+// Request handlers: one function per request name, each calling a small engine module.
+import type { RequestName, Requests } from '../shared/contract.js';
+import type { EngineHub } from '../engine/hub.js';
+import * as images from '../engine/images.js';
+import * as containers from '../engine/containers.js';
+import * as system from '../engine/system.js';
+import { defaultShell } from '../engine/shell.js';
+
+export type Handlers = { [K in RequestName]: (p: Requests[K]['params']) => Promise<Requests[K]['result']> };
+
+export function makeHandlers(hub: EngineHub): Handlers {
+  const d = () => hub.docker();
+  return {
+    'engines.list': async () => ({ engines: hub.store.state.engines, activeId: hub.active.id }),
+    'engines.add': async (p) => hub.add(p.name, p.host, p.tls),
+    'engines.remove': async (p) => { hub.remove(p.id); return { ok: true }; },
+    'engines.use': async (p) => { hub.use(p.id); return hub.status(); },
+    'engine.status': () => hub.status(),
+    'system.host': () => system.hostInfo(d()),
+    'system.df': () => system.diskUsage(d()),
+    'system.prune': (p) => system.prune(d(), p.what),
+    'images.list': () => images.listImages(d()),
+    'images.inspect': (p) => images.inspectImage(d(), p.id),
+    'images.tag': async (p) => { await d().getImage(p.id).tag({ repo: p.repo, tag: p.tag }); return { ok: true }; },
+    'images.remove': async (p) => {
+      try {
+        return { removed: await images.removeImage(d(), p.id, p.force) };
+      } catch (err) {
+        const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
+        if (e.statusCode === 409) {
+          const why = await images.explainImageInUse(d(), p.id).catch(() => '');
+          throw Object.assign(new Error(`${e.json?.message ?? e.message}.${why}`), { statusCode: 409 });
+        }
+        throw err;
+      }
+    },
+    'images.prune': (p) => system.prune(d(), p.dangling ? 'images' : 'images'),
+    'images.starter': async () => ({ image: await images.importStarter(d()) }),
+    'containers.list': (p) => containers.listContainers(d(), p.all),
+    'containers.run': (p) => containers.runContainer(d(), p.spec),
+    'containers.action': (p) => containers.containerAction(d(), p.ids, p.action),
+    'containers.inspect': (p) => containers.containerDetails(d(), p.id),
+    'containers.top': (p) => containers.topContainer(d(), p.id),
+    'containers.changes': (p) => containers.containerChanges(d(), p.id),
+    'containers.update': (p) => containers.updateResources(d(), p.id, p.resources),
+    'containers.defaultShell': (p) => defaultShell(d(), p.id, p.user),
+    'settings.get': async () => hub.store.state.settings,
+    'settings.set': async (p) => {
+      hub.store.state.settings = { ...hub.store.state.settings, ...p.settings };
+      hub.store.save();
+      return hub.store.state.settings;
+    },
+  };
+}

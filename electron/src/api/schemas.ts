@@ -1,0 +1,88 @@
+// zod schemas for every request's and stream's params: the API's input boundary.
+import { z } from 'zod';
+import type { RequestName, StreamName } from '../shared/contract.js';
+
+const empty = z.object({}).strict();
+const id = z.string().min(1).max(256);
+
+export const resourceSchema = z.object({
+  memory: z.number().int().min(0).refine((v) => v === 0 || v >= 6 * 1024 * 1024, 'memory: the minimum limit is 6 MiB (or 0 for no limit)'),
+  cpuShares: z.number().int().min(0).max(262144).refine((v) => v === 0 || v >= 2, 'cpu shares: at least 2 (or 0 for the default)'),
+  cpusetCpus: z.string().regex(/^(\d+(-\d+)?)(,\d+(-\d+)?)*$|^$/, 'cpuset: a list like 0,1 or 0-3'),
+  pidsLimit: z.number().int().min(0),
+  blkioWeight: z.number().int().refine((v) => v === 0 || (v >= 10 && v <= 1000), 'blkio weight: between 10 and 1000 (or 0 for the default)'),
+});
+
+export const runSpecSchema = z.object({
+  image: z.string().min(1, 'image: choose an image to run'),
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'name: letters, digits, _ . - and starting with a letter or digit').optional().or(z.literal('')),
+  cmd: z.array(z.string()).optional(),
+  env: z.array(z.object({ key: z.string().regex(/^[^=\s]*$/, 'env: a variable name has no = or spaces'), value: z.string() })),
+  ports: z.array(z.object({ container: z.number().int().min(1).max(65535), host: z.number().int().min(0).max(65535).optional(), protocol: z.enum(['tcp', 'udp']), hostIp: z.string().optional() })),
+  volumes: z.array(z.object({ source: z.string().min(1), target: z.string().startsWith('/', 'volume target: an absolute path in the container'), readOnly: z.boolean() })),
+  workdir: z.string().optional(),
+  user: z.string().optional(),
+  hostname: z.string().optional(),
+  restart: z.enum(['no', 'always', 'unless-stopped', 'on-failure']),
+  tty: z.boolean(),
+  interactive: z.boolean(),
+  network: z.string().optional(),
+  resources: resourceSchema,
+});
+
+const tls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional();
+
+export const requestSchemas: Record<RequestName, z.ZodType> = {
+  'engines.list': empty,
+  'engines.add': z.object({ name: z.string(), host: z.string().min(1), tls }),
+  'engines.remove': z.object({ id }),
+  'engines.use': z.object({ id }),
+  'engine.status': empty,
+  'system.host': empty,
+  'system.df': empty,
+  'system.prune': z.object({ what: z.enum(['containers', 'images', 'volumes', 'all']) }),
+  'images.list': empty,
+  'images.inspect': z.object({ id }),
+  'images.tag': z.object({ id, repo: z.string().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, 'repository: lowercase letters, digits and . _ - /'), tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag: letters, digits, _ . - (max 128)') }),
+  'images.remove': z.object({ id, force: z.boolean() }),
+  'images.prune': z.object({ dangling: z.boolean() }),
+  'images.starter': empty,
+  'containers.list': z.object({ all: z.boolean() }),
+  'containers.run': z.object({ spec: runSpecSchema }),
+  'containers.action': z.object({ ids: z.array(id).min(1), action: z.enum(['start', 'stop', 'restart', 'pause', 'unpause', 'kill', 'remove']) }),
+  'containers.inspect': z.object({ id }),
+  'containers.top': z.object({ id }),
+  'containers.changes': z.object({ id }),
+  'containers.update': z.object({ id, resources: resourceSchema.partial() }),
+  'containers.defaultShell': z.object({ id, user: z.string().optional() }),
+  'settings.get': empty,
+  'settings.set': z.object({
+    settings: z.object({
+      defaultResources: resourceSchema.optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      registryMirrors: z.array(z.string().url()).optional(),
+      scrollback: z.number().int().min(100).max(1_000_000).optional(),
+    }),
+  }),
+};
+
+export const streamSchemas: Record<StreamName, z.ZodType> = {
+  logs: z.object({ id, follow: z.boolean(), timestamps: z.boolean(), tail: z.number().int().min(0) }),
+  stats: z.object({ id }),
+  events: empty,
+  pull: z.object({ image: z.string().regex(/^[\w][\w.\-/:@]*$/, 'image reference: like busybox, library/alpine:3 or host:5000/name:tag') }),
+  terminal: z.object({ id, mode: z.enum(['exec', 'attach']), cmd: z.array(z.string()).optional(), user: z.string().optional(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
+};
+
+export const clientMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('call'), id: z.number().int(), method: z.string(), params: z.unknown() }),
+  z.object({ t: z.literal('open'), sid: z.number().int(), stream: z.string(), params: z.unknown() }),
+  z.object({ t: z.literal('close'), sid: z.number().int() }),
+  z.object({ t: z.literal('input'), sid: z.number().int(), data: z.string() }),
+  z.object({ t: z.literal('resize'), sid: z.number().int(), cols: z.number().int().min(1), rows: z.number().int().min(1) }),
+  z.object({ t: z.literal('ack'), sid: z.number().int(), bytes: z.number().int().min(0) }),
+]);
+
+export function validationMessage(what: string, err: z.ZodError): string {
+  return `${what}: invalid input: ${err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('; ')}`;
+}

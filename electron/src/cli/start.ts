@@ -1,0 +1,63 @@
+// `npm start` / `npm run browser`: chooses the engine (supervising berthd when it is ours), then
+// opens the Electron window when a binary and a display exist, or serves browser mode and prints
+// its URL (with the token) on one line.
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { SettingsStore, defaultConfigPath } from '../config/settings-store.js';
+import { EngineHub } from '../engine/hub.js';
+import { BerthdSupervisor } from '../supervisor/supervisor.js';
+import { startBrowserServer } from '../transport/ws-server.js';
+import { chooseEngine } from './engine-choice.js';
+import { berthdMain, electronBinary, electronMain, rendererDist } from './paths.js';
+import { DEFAULT_BERTHD_HOST } from '../engine/connection.js';
+
+const { values } = parseArgs({
+  options: {
+    browser: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    engine: { type: 'string' },
+    'no-berthd': { type: 'boolean', default: false },
+    config: { type: 'string' },
+  },
+  strict: false,
+});
+
+const port = values.port ? Number(values.port) : 0;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`berth: --port '${values.port}': expected a port number between 0 and 65535`);
+  process.exit(2);
+}
+
+const choice = await chooseEngine(typeof values.engine === 'string' ? values.engine : undefined);
+console.error(`berth: ${choice.note}`);
+
+let supervisor: BerthdSupervisor | null = null;
+if (choice.supervise && !values['no-berthd']) {
+  supervisor = new BerthdSupervisor({ socketPath: new URL(DEFAULT_BERTHD_HOST).pathname, command: process.execPath, args: [berthdMain, '-H', DEFAULT_BERTHD_HOST], logFile: 'inherit' });
+  supervisor.on('state', (s) => console.error(`berth: berthd ${s.phase}${s.message ? `: ${s.message}` : ''}`));
+  await supervisor.start();
+}
+
+const electron = values.browser ? null : electronBinary();
+const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
+if (electron && display) {
+  // The Electron main process supervises nothing itself when we already do; it gets the engine.
+  const child = spawn(electron, [electronMain], { stdio: 'inherit', env: { ...process.env, BERTH_ENGINE: choice.host, BERTH_SUPERVISED: supervisor ? '1' : '' } });
+  child.on('exit', async (code) => { await supervisor?.stop(); process.exit(code ?? 0); });
+} else {
+  const store = new SettingsStore(typeof values.config === 'string' ? values.config : defaultConfigPath());
+  const hub = new EngineHub(store);
+  if (choice.host !== DEFAULT_BERTHD_HOST) hub.overrideHost(choice.host);
+  if (supervisor) hub.supervisorState = () => supervisor?.state;
+  const server = await startBrowserServer({ hub, port, staticDir: rendererDist });
+  if (!electron && !values.browser) console.error('berth: no Electron binary here; serving browser mode');
+  else if (!display && !values.browser) console.error('berth: no display; serving browser mode');
+  console.log(`Berth is running in browser mode: ${server.url}`);
+  const shutdown = async () => {
+    await server.close();
+    await supervisor?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}

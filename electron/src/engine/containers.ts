@@ -1,0 +1,190 @@
+// Container requests: list (with OOM marks), run from a spec, actions, details, top, changes,
+// live resource update.
+import type Docker from 'dockerode';
+import type { ActionResult, ContainerAction, ContainerDetails, ContainerRow, ContainerState, ResourceSpec, RunSpec } from '../shared/contract.js';
+
+type Summary = Docker.ContainerInfo;
+
+function exitCodeFromStatus(status: string): number | undefined {
+  const m = /^Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function rowFromSummary(c: Summary, oomKilled?: boolean): ContainerRow {
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+    image: c.Image,
+    command: c.Command,
+    state: c.State as ContainerState,
+    status: c.Status,
+    created: c.Created,
+    exitCode: c.State === 'exited' ? exitCodeFromStatus(c.Status) : undefined,
+    oomKilled,
+    ports: (c.Ports ?? []).map((p) => (p.PublicPort ? `${p.IP ? `${p.IP}:` : ''}${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)),
+  };
+}
+
+/** OOM is only visible in inspect; we look at exited containers with the kill codes (137). */
+export async function listContainers(docker: Docker, all: boolean): Promise<ContainerRow[]> {
+  const list = await docker.listContainers({ all });
+  const suspects = list.filter((c) => c.State === 'exited' && exitCodeFromStatus(c.Status) === 137).slice(0, 100);
+  const oom = new Map<string, boolean>();
+  await Promise.all(
+    suspects.map(async (c) => {
+      const info = await docker.getContainer(c.Id).inspect().catch(() => null);
+      if (info) oom.set(c.Id, Boolean(info.State.OOMKilled));
+    }),
+  );
+  return list.map((c) => rowFromSummary(c, oom.get(c.Id)));
+}
+
+export function createOptions(spec: RunSpec): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    if (p.host) (bindings[key] ??= []).push({ HostPort: String(p.host), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
+  }
+  const r = spec.resources;
+  return {
+    Image: spec.image,
+    name: spec.name || undefined,
+    Cmd: spec.cmd?.length ? spec.cmd : undefined,
+    Env: spec.env.filter((e) => e.key).map((e) => `${e.key}=${e.value}`),
+    WorkingDir: spec.workdir || undefined,
+    User: spec.user || undefined,
+    Hostname: spec.hostname || undefined,
+    Tty: spec.tty,
+    OpenStdin: spec.interactive,
+    AttachStdin: false,
+    ExposedPorts: exposed,
+    HostConfig: {
+      PortBindings: bindings,
+      Binds: spec.volumes.map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),
+      RestartPolicy: { Name: spec.restart === 'no' ? '' : spec.restart },
+      NetworkMode: spec.network || undefined,
+      Memory: r.memory || 0,
+      MemorySwap: r.memory ? r.memory * 2 : 0,
+      CpuShares: r.cpuShares || 0,
+      CpusetCpus: r.cpusetCpus || '',
+      PidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
+      BlkioWeight: r.blkioWeight || 0,
+    },
+  };
+}
+
+export async function runContainer(docker: Docker, spec: RunSpec): Promise<{ id: string; warnings: string[] }> {
+  const container = await docker.createContainer(createOptions(spec));
+  try {
+    await container.start();
+  } catch (err) {
+    // A container that cannot start is removed so a retry with the same name works.
+    await container.remove({ force: true }).catch(() => {});
+    throw err;
+  }
+  const warnings = ((container as unknown as { Warnings?: string[] }).Warnings ?? []).filter(Boolean);
+  return { id: container.id, warnings };
+}
+
+export async function containerAction(docker: Docker, ids: string[], action: ContainerAction): Promise<ActionResult[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      const c = docker.getContainer(id);
+      try {
+        if (action === 'remove') await c.remove({ force: true, v: true });
+        else if (action === 'stop') await c.stop({ t: 5 });
+        else if (action === 'restart') await c.restart({ t: 5 });
+        else await c[action]();
+        return { id, ok: true };
+      } catch (err) {
+        const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
+        // 304: already in the wanted state; report success.
+        if (e.statusCode === 304) return { id, ok: true };
+        return { id, ok: false, error: `${action} ${id.slice(0, 12)}: ${e.json?.message ?? e.message}` };
+      }
+    }),
+  );
+}
+
+export function resourcesFromHostConfig(hc: Record<string, unknown>): ResourceSpec {
+  return {
+    memory: Number(hc.Memory ?? 0),
+    cpuShares: Number(hc.CpuShares ?? 0),
+    cpusetCpus: String(hc.CpusetCpus ?? ''),
+    pidsLimit: Math.max(0, Number(hc.PidsLimit ?? 0)),
+    blkioWeight: Number(hc.BlkioWeight ?? 0),
+  };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return `${n >= 10 || i === 0 ? n.toFixed(0) : n.toFixed(1)} ${units[i]}`;
+}
+
+export async function containerDetails(docker: Docker, id: string): Promise<ContainerDetails> {
+  const info = (await docker.getContainer(id).inspect()) as unknown as Record<string, any>;
+  const state = info.State as Record<string, any>;
+  const hc = (info.HostConfig ?? {}) as Record<string, unknown>;
+  const resources = resourcesFromHostConfig(hc);
+  const status: ContainerState = state.Status;
+  const row: ContainerRow = {
+    id: info.Id,
+    name: String(info.Name ?? '').replace(/^\//, ''),
+    image: info.Config?.Image ?? info.Image,
+    command: [info.Path, ...(info.Args ?? [])].join(' '),
+    state: status,
+    status: status === 'exited' ? `Exited (${state.ExitCode}) at ${state.FinishedAt}` : status,
+    created: Math.floor(Date.parse(info.Created) / 1000),
+    exitCode: status === 'exited' ? state.ExitCode : undefined,
+    oomKilled: Boolean(state.OOMKilled),
+    ports: [],
+  };
+  let oom: ContainerDetails['oom'];
+  if (state.OOMKilled) {
+    const limit = resources.memory;
+    const peak = peaks.get(info.Id);
+    oom = {
+      limit,
+      peak,
+      message:
+        `The kernel's out-of-memory killer ended this container: it needed more memory than its limit of ` +
+        `${limit ? formatBytes(limit) : 'the host'}${peak ? ` (peak usage seen: ${formatBytes(peak)})` : ''}. ` +
+        `Raise the memory limit on the Resources tab, or make the program use less.`,
+    };
+  }
+  return { inspect: info, row, resources, oom };
+}
+
+/** Peak memory seen per container by stats streams (the v1 max_usage where the engine gives it). */
+export const peaks = new Map<string, number>();
+
+export async function topContainer(docker: Docker, id: string): Promise<{ titles: string[]; processes: string[][] }> {
+  const top = (await docker.getContainer(id).top({ ps_args: '-ef' }).catch(() => docker.getContainer(id).top())) as { Titles: string[]; Processes: string[][] };
+  return { titles: top.Titles ?? [], processes: top.Processes ?? [] };
+}
+
+export async function containerChanges(docker: Docker, id: string): Promise<{ path: string; kind: 'changed' | 'added' | 'deleted' }[]> {
+  const changes = ((await docker.getContainer(id).changes()) ?? []) as { Path: string; Kind: number }[];
+  return changes.map((c) => ({ path: c.Path, kind: c.Kind === 0 ? 'changed' : c.Kind === 1 ? 'added' : 'deleted' }));
+}
+
+export async function updateResources(docker: Docker, id: string, r: Partial<ResourceSpec>): Promise<{ warnings: string[]; resources: ResourceSpec }> {
+  const body: Record<string, unknown> = {};
+  if (r.memory !== undefined) {
+    body.Memory = r.memory;
+    // The swap limit must stay >= memory; -1 leaves swap unlimited when memory is unlimited.
+    body.MemorySwap = r.memory ? r.memory * 2 : -1;
+  }
+  if (r.cpuShares !== undefined) body.CpuShares = r.cpuShares;
+  if (r.cpusetCpus !== undefined) body.CpusetCpus = r.cpusetCpus;
+  if (r.pidsLimit !== undefined) body.PidsLimit = r.pidsLimit > 0 ? r.pidsLimit : -1;
+  if (r.blkioWeight !== undefined) body.BlkioWeight = r.blkioWeight;
+  const c = docker.getContainer(id);
+  const out = (await c.update(body)) as { Warnings?: string[] | null };
+  const info = (await c.inspect()) as unknown as { HostConfig: Record<string, unknown> };
+  return { warnings: out?.Warnings ?? [], resources: resourcesFromHostConfig(info.HostConfig) };
+}

@@ -1,0 +1,68 @@
+// Image requests: list, details with history, tag, remove, prune, and the busybox starter image.
+import type Docker from 'dockerode';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { pack } from 'tar-stream';
+import type { ImageDetails, ImageRow } from '../shared/contract.js';
+
+export async function listImages(docker: Docker): Promise<ImageRow[]> {
+  const list = await docker.listImages({ all: false });
+  return list.map((i) => ({
+    id: i.Id,
+    repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    size: i.Size,
+    created: i.Created,
+    containers: i.Containers ?? -1,
+  }));
+}
+
+export async function inspectImage(docker: Docker, id: string): Promise<ImageDetails> {
+  const image = docker.getImage(id);
+  const [inspect, history] = await Promise.all([image.inspect(), image.history() as Promise<Record<string, unknown>[]>]);
+  return {
+    inspect: inspect as unknown as Record<string, unknown>,
+    history: history.map((h) => ({
+      id: String(h.Id ?? ''),
+      created: Number(h.Created ?? 0),
+      createdBy: String(h.CreatedBy ?? ''),
+      size: Number(h.Size ?? 0),
+      comment: String(h.Comment ?? ''),
+    })),
+  };
+}
+
+export async function removeImage(docker: Docker, id: string, force: boolean): Promise<string[]> {
+  const out = (await docker.getImage(id).remove({ force })) as { Untagged?: string; Deleted?: string }[];
+  return out.map((o) => o.Deleted ?? o.Untagged ?? '').filter(Boolean);
+}
+
+/** Explains a 409 from image removal: which containers use it. */
+export async function explainImageInUse(docker: Docker, id: string): Promise<string> {
+  const users = await docker.listContainers({ all: true });
+  const img = await docker.getImage(id).inspect().catch(() => null);
+  const using = users.filter((c) => c.ImageID === img?.Id || c.Image === id);
+  if (!using.length) return '';
+  const names = using.map((c) => `${(c.Names[0] ?? c.Id).replace(/^\//, '')} (${c.State})`).join(', ');
+  return ` It is used by ${using.length} container${using.length > 1 ? 's' : ''}: ${names}. Remove ${using.length > 1 ? 'them' : 'it'} first, or force removal to untag the image while they keep running.`;
+}
+
+const BUSYBOX = '/bin/busybox';
+
+/** Builds a starter image from the host's static busybox: applets, /etc/passwd, the usual dirs. */
+export async function importStarter(docker: Docker, tag = 'berth-starter:busybox'): Promise<string> {
+  if (!existsSync(BUSYBOX)) throw new Error(`starter image: ${BUSYBOX} not found (install busybox-static)`);
+  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const tar = pack();
+  const dirs = new Set(['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'etc', 'tmp', 'root', 'proc', 'sys', 'dev', 'home', 'var', 'var/log', 'run']);
+  for (const a of applets) dirs.add(a.split('/').slice(0, -1).join('/'));
+  for (const d of [...dirs].filter(Boolean).sort()) tar.entry({ name: `${d}/`, type: 'directory', mode: d === 'tmp' ? 0o1777 : 0o755 });
+  tar.entry({ name: 'bin/busybox', mode: 0o755 }, readFileSync(BUSYBOX));
+  for (const a of applets) if (a !== 'bin/busybox') tar.entry({ name: a, type: 'link', linkname: 'bin/busybox' });
+  tar.entry({ name: 'etc/passwd', mode: 0o644 }, 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+  tar.entry({ name: 'etc/group', mode: 0o644 }, 'root:x:0:\nnogroup:x:65534:\n');
+  tar.finalize();
+  const [repo, t] = tag.split(':') as [string, string];
+  const stream = (await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo, tag: t, changes: ['CMD ["/bin/sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+  return tag;
+}

@@ -1,0 +1,58 @@
+// Stats stream: the engine's raw samples reduced to what the charts draw.
+import type Docker from 'dockerode';
+import type { StatsSample } from '../shared/contract.js';
+import { peaks } from './containers.js';
+import { engineError } from './errors.js';
+import type { StreamControl, StreamSink } from './stream-types.js';
+
+export function sampleFromRaw(s: Record<string, any>): StatsSample {
+  const cpu = s.cpu_stats ?? {};
+  const pre = s.precpu_stats ?? {};
+  const cpuDelta = (cpu.cpu_usage?.total_usage ?? 0) - (pre.cpu_usage?.total_usage ?? 0);
+  const sysDelta = (cpu.system_cpu_usage ?? 0) - (pre.system_cpu_usage ?? 0);
+  const online = cpu.online_cpus ?? cpu.cpu_usage?.percpu_usage?.length ?? 1;
+  const mem = s.memory_stats ?? {};
+  // Like `docker stats`: usage without page cache (v1 "total_inactive_file" or v2 "inactive_file").
+  const cache = mem.stats?.total_inactive_file ?? mem.stats?.inactive_file ?? 0;
+  const blk = (s.blkio_stats?.io_service_bytes_recursive ?? []) as { op: string; value: number }[];
+  const sum = (op: string) => blk.filter((b) => b.op.toLowerCase() === op).reduce((a, b) => a + b.value, 0);
+  return {
+    at: Date.parse(s.read) || Date.now(),
+    cpuPercent: sysDelta > 0 && cpuDelta >= 0 ? (cpuDelta / sysDelta) * online * 100 : 0,
+    memUsage: Math.max(0, (mem.usage ?? 0) - cache),
+    memLimit: mem.limit ?? 0,
+    memPeak: mem.max_usage,
+    pids: s.pids_stats?.current ?? 0,
+    pidsLimit: s.pids_stats?.limit,
+    blkRead: sum('read'),
+    blkWrite: sum('write'),
+    throttledPeriods: cpu.throttling_data?.throttled_periods ?? 0,
+    throttledTimeNs: cpu.throttling_data?.throttled_time ?? 0,
+    oomEvents: mem.failcnt,
+  };
+}
+
+export async function openStats(docker: Docker, p: { id: string }, sink: StreamSink<StatsSample>): Promise<StreamControl> {
+  const stream = (await docker.getContainer(p.id).stats({ stream: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  let buf = '';
+  stream.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      try {
+        const sample = sampleFromRaw(JSON.parse(line));
+        const peak = Math.max(peaks.get(p.id) ?? 0, sample.memPeak ?? sample.memUsage);
+        peaks.set(p.id, peak);
+        sink.data(sample);
+      } catch {
+        /* a partial or foreign line; the next sample follows within a second */
+      }
+    }
+  });
+  stream.on('end', () => sink.end());
+  stream.on('error', (err) => sink.end(engineError(`stats of ${p.id.slice(0, 12)}`, err)));
+  return { close: () => stream.destroy() };
+}

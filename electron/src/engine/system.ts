@@ -1,0 +1,67 @@
+// Engine-wide requests: host facts for the sliders, versions, disk usage, prune.
+import type Docker from 'dockerode';
+import type { DiskUsage, EngineKind, HostInfo } from '../shared/contract.js';
+
+export async function hostInfo(docker: Docker): Promise<HostInfo> {
+  const [info, version] = (await Promise.all([docker.info(), docker.version()])) as [Record<string, any>, Record<string, any>];
+  return {
+    memTotal: Number(info.MemTotal ?? 0),
+    ncpu: Number(info.NCPU ?? 1),
+    cgroupVersion: String(info.CgroupVersion ?? '1'),
+    cgroupDriver: String(info.CgroupDriver ?? ''),
+    os: String(info.OperatingSystem ?? ''),
+    kernel: String(info.KernelVersion ?? ''),
+    name: String(info.Name ?? ''),
+    serverVersion: String(info.ServerVersion ?? version.Version ?? ''),
+    apiVersion: String(version.ApiVersion ?? ''),
+    info,
+    version,
+  };
+}
+
+export function engineKind(version: Record<string, any>): EngineKind {
+  const names = ((version.Components ?? []) as { Name?: string }[]).map((c) => String(c.Name ?? '').toLowerCase());
+  const platform = String(version.Platform?.Name ?? '').toLowerCase();
+  if (names.some((n) => n.includes('berth')) || platform.includes('berth')) return 'berthd';
+  if (names.some((n) => n.includes('podman')) || platform.includes('podman')) return 'podman';
+  if (names.some((n) => n === 'engine') || platform.includes('docker')) return 'docker';
+  return 'unknown';
+}
+
+export async function diskUsage(docker: Docker): Promise<DiskUsage> {
+  const df = (await docker.df()) as Record<string, any>;
+  const images = (df.Images ?? []) as { Size: number; Containers: number; SharedSize: number }[];
+  const containers = (df.Containers ?? []) as { SizeRw?: number }[];
+  const volumes = (df.Volumes ?? []) as { UsageData?: { Size: number } }[];
+  return {
+    images: {
+      count: images.length,
+      size: Number(df.LayersSize ?? images.reduce((s, i) => s + i.Size, 0)),
+      reclaimable: images.filter((i) => i.Containers === 0).reduce((s, i) => s + i.Size, 0),
+    },
+    containers: { count: containers.length, size: containers.reduce((s, c) => s + (c.SizeRw ?? 0), 0) },
+    volumes: { count: volumes.length, size: volumes.reduce((s, v) => s + Math.max(0, v.UsageData?.Size ?? 0), 0) },
+    buildCache: { size: ((df.BuildCache ?? []) as { Size: number }[]).reduce((s, b) => s + b.Size, 0) },
+  };
+}
+
+export async function prune(docker: Docker, what: 'containers' | 'images' | 'volumes' | 'all'): Promise<{ spaceReclaimed: number; removed: number }> {
+  let space = 0;
+  let removed = 0;
+  if (what === 'containers' || what === 'all') {
+    const r = (await docker.pruneContainers()) as { ContainersDeleted?: string[]; SpaceReclaimed?: number };
+    removed += r.ContainersDeleted?.length ?? 0;
+    space += r.SpaceReclaimed ?? 0;
+  }
+  if (what === 'images' || what === 'all') {
+    const r = (await docker.pruneImages(what === 'all' ? ({ filters: { dangling: ['false'] } } as never) : {})) as { ImagesDeleted?: unknown[]; SpaceReclaimed?: number };
+    removed += r.ImagesDeleted?.length ?? 0;
+    space += r.SpaceReclaimed ?? 0;
+  }
+  if (what === 'volumes' || what === 'all') {
+    const r = (await docker.pruneVolumes()) as { VolumesDeleted?: string[]; SpaceReclaimed?: number };
+    removed += r.VolumesDeleted?.length ?? 0;
+    space += r.SpaceReclaimed ?? 0;
+  }
+  return { spaceReclaimed: space, removed };
+}

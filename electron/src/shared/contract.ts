@@ -1,0 +1,216 @@
+// The one typed API between the renderer and the app's Node side. Both transports (Electron IPC
+// through preload, and the loopback WebSocket of browser mode) carry exactly these calls and
+// streams; the server and the renderer client are both checked against these maps.
+
+export type EngineKind = 'berthd' | 'docker' | 'podman' | 'unknown';
+
+export interface EngineConnection {
+  id: string;
+  name: string;
+  /** unix:///path, tcp://host:port, ssh://user@host */
+  host: string;
+  tls?: { ca?: string; cert?: string; key?: string } | undefined;
+  builtin?: boolean | undefined;
+}
+
+export interface EngineStatus {
+  engineId: string;
+  host: string;
+  connected: boolean;
+  kind: EngineKind;
+  version?: string | undefined;
+  apiVersion?: string | undefined;
+  error?: string | undefined;
+  /** State of the supervised local berthd, when the app manages one. */
+  supervisor?: SupervisorState | undefined;
+}
+
+export interface SupervisorState {
+  phase: 'idle' | 'probing' | 'external' | 'starting' | 'running' | 'backoff' | 'stopped' | 'failed';
+  pid?: number | undefined;
+  restarts: number;
+  nextRetryMs?: number | undefined;
+  lastExit?: { code: number | null; signal: string | null; at: string } | undefined;
+  message?: string | undefined;
+}
+
+export interface ImageRow {
+  id: string;
+  repoTags: string[];
+  size: number;
+  created: number; // unix seconds
+  containers: number;
+}
+
+export interface ImageDetails {
+  inspect: Record<string, unknown>;
+  history: { id: string; created: number; createdBy: string; size: number; comment: string }[];
+}
+
+export interface PortSpec { container: number; host?: number | undefined; protocol: 'tcp' | 'udp'; hostIp?: string | undefined }
+export interface VolumeSpec { source: string; target: string; readOnly: boolean }
+
+export interface ResourceSpec {
+  /** bytes; 0 = no limit */
+  memory: number;
+  /** relative weight; 0 = engine default (1024) */
+  cpuShares: number;
+  /** e.g. "0,1" ; empty = all */
+  cpusetCpus: string;
+  /** 0 = unlimited */
+  pidsLimit: number;
+  /** 10..1000; 0 = default */
+  blkioWeight: number;
+}
+
+export interface RunSpec {
+  image: string;
+  name?: string | undefined;
+  cmd?: string[] | undefined;
+  env: { key: string; value: string }[];
+  ports: PortSpec[];
+  volumes: VolumeSpec[];
+  workdir?: string | undefined;
+  user?: string | undefined;
+  hostname?: string | undefined;
+  restart: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  tty: boolean;
+  interactive: boolean;
+  network?: string | undefined;
+  resources: ResourceSpec;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerRow {
+  id: string;
+  name: string;
+  image: string;
+  command: string;
+  state: ContainerState;
+  status: string;
+  created: number;
+  exitCode?: number | undefined;
+  oomKilled?: boolean | undefined;
+  ports: string[];
+}
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
+
+export interface ContainerDetails {
+  inspect: Record<string, unknown>;
+  row: ContainerRow;
+  resources: ResourceSpec;
+  /** Plain explanation when the OOM killer ended it. */
+  oom?: { limit: number; peak?: number | undefined; message: string } | undefined;
+}
+
+export interface HostInfo {
+  memTotal: number;
+  ncpu: number;
+  cgroupVersion: string;
+  cgroupDriver: string;
+  os: string;
+  kernel: string;
+  name: string;
+  serverVersion: string;
+  apiVersion: string;
+  info: Record<string, unknown>;
+  version: Record<string, unknown>;
+}
+
+export interface DiskUsage {
+  images: { count: number; size: number; reclaimable: number };
+  containers: { count: number; size: number };
+  volumes: { count: number; size: number };
+  buildCache: { size: number };
+}
+
+export interface ActionResult { id: string; ok: boolean; error?: string | undefined }
+
+export interface Settings {
+  defaultResources: ResourceSpec;
+  theme: 'system' | 'light' | 'dark';
+  registryMirrors: string[];
+  scrollback: number;
+}
+
+/** Requests: method -> params and result. */
+export interface Requests {
+  'engines.list': { params: Record<string, never>; result: { engines: EngineConnection[]; activeId: string } };
+  'engines.add': { params: { name: string; host: string; tls?: EngineConnection['tls'] }; result: EngineConnection };
+  'engines.remove': { params: { id: string }; result: { ok: true } };
+  'engines.use': { params: { id: string }; result: EngineStatus };
+  'engine.status': { params: Record<string, never>; result: EngineStatus };
+  'system.host': { params: Record<string, never>; result: HostInfo };
+  'system.df': { params: Record<string, never>; result: DiskUsage };
+  'system.prune': { params: { what: 'containers' | 'images' | 'volumes' | 'all' }; result: { spaceReclaimed: number; removed: number } };
+  'images.list': { params: Record<string, never>; result: ImageRow[] };
+  'images.inspect': { params: { id: string }; result: ImageDetails };
+  'images.tag': { params: { id: string; repo: string; tag: string }; result: { ok: true } };
+  'images.remove': { params: { id: string; force: boolean }; result: { removed: string[] } };
+  'images.prune': { params: { dangling: boolean }; result: { spaceReclaimed: number; removed: number } };
+  'images.starter': { params: Record<string, never>; result: { image: string } };
+  'containers.list': { params: { all: boolean }; result: ContainerRow[] };
+  'containers.run': { params: { spec: RunSpec }; result: { id: string; warnings: string[] } };
+  'containers.action': { params: { ids: string[]; action: ContainerAction }; result: ActionResult[] };
+  'containers.inspect': { params: { id: string }; result: ContainerDetails };
+  'containers.top': { params: { id: string }; result: { titles: string[]; processes: string[][] } };
+  'containers.changes': { params: { id: string }; result: { path: string; kind: 'changed' | 'added' | 'deleted' }[] };
+  'containers.update': { params: { id: string; resources: Partial<ResourceSpec> }; result: { warnings: string[]; resources: ResourceSpec } };
+  'containers.defaultShell': { params: { id: string; user?: string | undefined }; result: { shell: string[]; source: string } };
+  'settings.get': { params: Record<string, never>; result: Settings };
+  'settings.set': { params: { settings: Partial<Settings> }; result: Settings };
+}
+
+export interface LogLine { stream: 'stdout' | 'stderr'; ts?: string | undefined; text: string }
+
+export interface StatsSample {
+  at: number; // ms since epoch
+  cpuPercent: number;
+  memUsage: number;
+  memLimit: number;
+  memPeak?: number | undefined;
+  pids: number;
+  pidsLimit?: number | undefined;
+  blkRead: number;
+  blkWrite: number;
+  throttledPeriods: number;
+  throttledTimeNs: number;
+  cpuQuotaUs?: number | undefined;
+  oomEvents?: number | undefined;
+}
+
+export interface EngineEvent { time: number; type: string; action: string; id: string; name?: string | undefined; attributes: Record<string, string> }
+
+export interface PullProgress {
+  id?: string | undefined;
+  status: string;
+  current?: number | undefined;
+  total?: number | undefined;
+  error?: string | undefined;
+}
+
+export interface TerminalStatus { kind: 'started'; execId?: string | undefined; shell: string[] }
+export interface TerminalExit { kind: 'exit'; exitCode: number | null }
+
+/** Streams: name -> open params and the data items it yields. Terminal data also flows as bytes. */
+export interface Streams {
+  logs: { params: { id: string; follow: boolean; timestamps: boolean; tail: number }; data: LogLine[] };
+  stats: { params: { id: string }; data: StatsSample };
+  events: { params: Record<string, never>; data: EngineEvent };
+  pull: { params: { image: string }; data: PullProgress };
+  terminal: {
+    params: { id: string; mode: 'exec' | 'attach'; cmd?: string[] | undefined; user?: string | undefined; cols: number; rows: number };
+    data: TerminalStatus | TerminalExit;
+  };
+}
+
+export type RequestName = keyof Requests;
+export type StreamName = keyof Streams;
+
+/** Flow control for byte streams: the server pauses the source above HIGH unacknowledged bytes
+ * and resumes below LOW; the client acknowledges bytes once its terminal has processed them. */
+export const FLOW_HIGH_WATERMARK = 512 * 1024;
+export const FLOW_LOW_WATERMARK = 128 * 1024;
+export const FLOW_ACK_EVERY = 32 * 1024;

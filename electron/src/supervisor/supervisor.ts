@@ -1,0 +1,123 @@
+// Supervises the local berthd: uses one already answering /_ping on the socket, else starts it,
+// waits for /_ping, and restarts it with exponential backoff when it exits unexpectedly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { SupervisorState } from '../shared/contract.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { launchCommand } from './launch-command.js';
+import { pingSocket } from './ping.js';
+
+export interface SupervisorOptions {
+  socketPath: string;
+  command: string;
+  args: string[];
+  backoff?: Partial<BackoffPolicy>;
+  /** How long a started daemon has to answer /_ping before it counts as failed. */
+  startTimeoutMs?: number;
+  /** While using an external daemon, how often to check it is still there. */
+  watchIntervalMs?: number;
+  uid?: number | undefined;
+  logFile?: number | 'ignore' | 'inherit';
+}
+
+export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }> {
+  private child: ChildProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private failures = 0;
+  private startedAt = 0;
+  private readonly policy: BackoffPolicy;
+  state: SupervisorState = { phase: 'idle', restarts: 0 };
+
+  constructor(private readonly opts: SupervisorOptions) {
+    super();
+    this.policy = { ...DEFAULT_BACKOFF, ...(opts.backoff ?? {}) };
+  }
+
+  private set(patch: Partial<SupervisorState>): void {
+    this.state = { ...this.state, ...patch };
+    this.emit('state', this.state);
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.set({ phase: 'probing', message: `checking ${this.opts.socketPath}` });
+    if (await pingSocket(this.opts.socketPath)) {
+      this.set({ phase: 'external', pid: undefined, message: `using the berthd already answering on ${this.opts.socketPath}` });
+      this.watchExternal();
+      return;
+    }
+    this.launch();
+  }
+
+  private watchExternal(): void {
+    this.timer = setTimeout(async () => {
+      if (this.stopping) return;
+      if (await pingSocket(this.opts.socketPath)) this.watchExternal();
+      else { this.set({ message: 'the external berthd stopped answering; starting our own' }); this.launch(); }
+    }, this.opts.watchIntervalMs ?? 5000);
+  }
+
+  private launch(): void {
+    if (this.stopping) return;
+    const cmd = launchCommand(this.opts.command, this.opts.args, this.opts.uid ?? process.getuid?.());
+    const out = this.opts.logFile ?? 'ignore';
+    let child: ChildProcess;
+    try {
+      child = spawn(cmd.command, cmd.args, { stdio: ['ignore', out, out] });
+    } catch (err) {
+      this.onExit(null, null, `spawn ${cmd.command}: ${(err as Error).message}`);
+      return;
+    }
+    this.child = child;
+    this.startedAt = Date.now();
+    this.set({ phase: 'starting', pid: child.pid, nextRetryMs: undefined, message: `started ${cmd.elevated ? 'through pkexec ' : ''}pid ${child.pid}` });
+    child.once('error', (err) => this.onExit(null, null, `spawn ${cmd.command}: ${err.message}`));
+    child.once('exit', (code, signal) => this.onExit(code, signal));
+    void this.waitReady(child);
+  }
+
+  private async waitReady(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
+    while (this.child === child && child.exitCode === null && child.signalCode === null) {
+      if (await pingSocket(this.opts.socketPath, 500)) {
+        if (this.child === child) this.set({ phase: 'running', message: `berthd pid ${child.pid} answers /_ping` });
+        return;
+      }
+      if (Date.now() > deadline) {
+        this.set({ message: `berthd pid ${child.pid} did not answer /_ping in time; restarting it` });
+        child.kill('SIGKILL');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, why?: string): void {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null && !why) return;
+    this.child = null;
+    const lastExit = { code, signal, at: new Date().toISOString() };
+    if (this.stopping) { this.set({ phase: 'stopped', pid: undefined, lastExit, message: 'stopped' }); return; }
+    if (Date.now() - this.startedAt >= this.policy.stableMs) this.failures = 0;
+    this.failures++;
+    const delay = backoffDelay(this.failures, this.policy);
+    this.set({
+      phase: 'backoff', pid: undefined, lastExit, restarts: this.state.restarts + 1, nextRetryMs: delay,
+      message: why ?? `berthd exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)} s`,
+    });
+    this.timer = setTimeout(() => this.launch(), delay);
+  }
+
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const child = this.child;
+    if (!child) { this.set({ phase: 'stopped', pid: undefined }); return; }
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,91 @@
+// The window: a sidebar (pages + engine state) and the current page.
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi, useConnection, useStream } from './api/api';
+import { useRoute, go } from './lib/router';
+import { applyTheme } from './lib/theme';
+import { ImagesPage } from './pages/ImagesPage';
+import { ImageDetailsPage } from './pages/ImageDetailsPage';
+import { ContainersPage } from './pages/ContainersPage';
+import { ContainerPage } from './pages/ContainerPage';
+import { EventsPage } from './pages/EventsPage';
+import { SystemPage } from './pages/SystemPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { ErrorBox } from './components/Notice';
+
+const NAV = [
+  { page: 'containers', label: 'Containers', icon: '▣' },
+  { page: 'images', label: 'Images', icon: '◫' },
+  { page: 'events', label: 'Events', icon: '≋' },
+  { page: 'system', label: 'System', icon: '⚙' },
+  { page: 'settings', label: 'Settings', icon: '☰' },
+];
+
+function EngineBadge() {
+  const status = useApi('engine.status', {}, { refetchInterval: 5000 });
+  const s = status.data;
+  const color = !s ? 'bg-slate-400' : s.connected ? 'bg-emerald-500' : 'bg-red-500';
+  const sup = s?.supervisor;
+  return (
+    <div className="border-t border-slate-200 p-3 text-xs dark:border-slate-800" aria-live="polite">
+      <div className="flex items-center gap-2">
+        <span className={`inline-block h-2.5 w-2.5 rounded-full ${color}`} aria-hidden />
+        <span className="font-semibold">{s ? (s.connected ? `${s.kind === 'unknown' ? 'Engine' : s.kind} ${s.version ?? ''}` : 'Engine not reachable') : 'Checking engine…'}</span>
+      </div>
+      <div className="mt-1 truncate text-slate-500" title={s?.host}>{s?.host}</div>
+      {sup && <div className="mt-1 text-slate-500">berthd: {sup.phase}{sup.restarts ? ` · ${sup.restarts} restarts` : ''}</div>}
+      {s && !s.connected && <button className="mt-2 text-accent-600 underline" onClick={() => go('settings')}>Connect an engine…</button>}
+    </div>
+  );
+}
+
+/** Keeps lists fresh: any engine event invalidates the container and image queries. */
+function EventInvalidator() {
+  const qc = useQueryClient();
+  useStream('events', {}, (e) => {
+    if (e.type === 'container') void qc.invalidateQueries({ queryKey: ['containers.list'] });
+    if (e.type === 'image') void qc.invalidateQueries({ queryKey: ['images.list'] });
+  });
+  return null;
+}
+
+export function App() {
+  const route = useRoute();
+  const conn = useConnection();
+  const settings = useApi('settings.get', {});
+  useEffect(() => { if (settings.data) applyTheme(settings.data.theme); }, [settings.data]);
+  let page;
+  if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} />;
+  else if (route.page === 'images') page = <ImagesPage />;
+  else if (route.page === 'containers' && route.id) page = <ContainerPage id={route.id} tab={route.tab ?? 'logs'} />;
+  else if (route.page === 'events') page = <EventsPage />;
+  else if (route.page === 'system') page = <SystemPage />;
+  else if (route.page === 'settings') page = <SettingsPage />;
+  else page = <ContainersPage />;
+  return (
+    <div className="flex h-full">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2">Skip to content</a>
+      <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="flex items-center gap-2 px-4 py-4 text-lg font-bold tracking-tight">
+          <span className="grid h-7 w-7 place-items-center rounded-md bg-accent-600 text-sm text-white" aria-hidden>B</span> Berth
+        </div>
+        <ul className="flex-1 space-y-0.5 px-2">
+          {NAV.map((n) => (
+            <li key={n.page}>
+              <a href={`#/${n.page}`} aria-current={route.page === n.page ? 'page' : undefined}
+                className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium ${route.page === n.page ? 'bg-accent-50 text-accent-700 dark:bg-slate-800 dark:text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}>
+                <span aria-hidden className="w-4 text-center">{n.icon}</span>{n.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <EngineBadge />
+      </nav>
+      <main id="main" className="min-w-0 flex-1 overflow-auto">
+        {conn.state === 'closed' && <div className="p-4"><ErrorBox title="Lost the connection to the app" message={conn.detail ?? 'Reconnecting…'} /></div>}
+        {conn.state === 'open' && <EventInvalidator />}
+        {page}
+      </main>
+    </div>
+  );
+}

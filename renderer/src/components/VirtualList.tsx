@@ -1,0 +1,41 @@
+// A fixed-row-height virtual list: only the rows in view (plus a margin) are in the DOM, so
+// 100,000 log lines or 1,000 containers draw at once.
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex }: {
+  count: number; rowHeight: number; render: (index: number) => ReactNode; follow?: boolean; className?: string; label: string; scrollToIndex?: number | undefined;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    const el = ref.current;
+    if (follow && el) { el.scrollTop = el.scrollHeight; setScrollTop(el.scrollTop); }
+  }, [count, follow]);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && scrollToIndex !== undefined && scrollToIndex >= 0) {
+      el.scrollTop = Math.max(0, scrollToIndex * rowHeight - el.clientHeight / 2);
+      setScrollTop(el.scrollTop);
+    }
+  }, [scrollToIndex, rowHeight]);
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 20);
+  const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + 20);
+  const rows: ReactNode[] = [];
+  for (let i = first; i < last; i++) {
+    rows.push(<div key={i} role="listitem" style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}>{render(i)}</div>);
+  }
+  return (
+    <div ref={ref} role="list" aria-label={label} tabIndex={0} className={`relative overflow-auto ${className}`} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div style={{ height: count * rowHeight, position: 'relative' }}>{rows}</div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// One container: header with state and actions, and its tabs.
+import { useApi, useApiMutation } from '../api/api';
+import type { ContainerAction } from '@shared/contract';
+import { shortId } from '../lib/format';
+import { go } from '../lib/router';
+import { useStatsHistory } from '../lib/stats-history';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorBox } from '../components/Notice';
+import { StateChip } from '../components/StateChip';
+import { LogsTab } from './container/LogsTab';
+import { StatsTab } from './container/StatsTab';
+import { InspectTab } from './container/InspectTab';
+import { ProcessesTab } from './container/ProcessesTab';
+import { ChangesTab } from './container/ChangesTab';
+import { ResourcesTab } from './container/ResourcesTab';
+import { TerminalsTab } from './container/TerminalsTab';
+
+const TABS = [
+  ['logs', 'Logs'], ['stats', 'Stats'], ['terminal', 'Terminals'], ['resources', 'Resources'], ['processes', 'Processes'], ['changes', 'Changes'], ['inspect', 'Inspect'],
+] as const;
+
+export function ContainerPage({ id, tab }: { id: string; tab: string }) {
+  const details = useApi('containers.inspect', { id }, { refetchInterval: 3000 });
+  const act = useApiMutation('containers.action', ['containers.list', 'containers.inspect']);
+  const d = details.data;
+  const running = d?.row.state === 'running';
+  const stats = useStatsHistory(id, Boolean(running));
+  const actions: ContainerAction[] = !d ? [] : d.row.state === 'running' ? ['stop', 'restart', 'pause', 'kill'] : d.row.state === 'paused' ? ['unpause', 'kill'] : ['start'];
+  return (
+    <div className="flex h-full flex-col">
+      <PageHeader
+        title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && <StateChip c={d.row} />}</span>}
+        subtitle={d ? <span><span className="font-mono">{shortId(id)}</span> · {d.row.image} · <span className="font-mono">{d.row.command}</span></span> : undefined}
+        actions={<>
+          <button className="btn" onClick={() => go('containers')}>← Containers</button>
+          {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending} onClick={() => act.mutate({ ids: [id], action: a })}>{a}</button>)}
+          <button className="btn btn-danger" disabled={act.isPending} onClick={() => act.mutate({ ids: [id], action: 'remove' }, { onSuccess: (r) => { if (r[0]?.ok) go('containers'); } })}>Remove</button>
+        </>} />
+      {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\nIt may have been removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
+      {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} /></div>}
+      {d?.oom && <div className="px-6 pt-3"><ErrorBox title="Out of memory" message={d.oom.message} /></div>}
+      <div role="tablist" aria-label="Container views" className="flex gap-1 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+        {TABS.map(([key, label]) => (
+          <a key={key} role="tab" aria-selected={tab === key} className="tab" href={`#/containers/${id}/${key}`}>{label}</a>
+        ))}
+      </div>
+      <div role="tabpanel" className="min-h-0 flex-1 overflow-auto p-4">
+        {tab === 'logs' && <LogsTab id={id} running={Boolean(running)} name={d?.row.name ?? id} />}
+        {tab === 'stats' && <StatsTab stats={stats} resources={d?.resources} running={Boolean(running)} />}
+        {tab === 'inspect' && d && <InspectTab value={d.inspect} />}
+        {tab === 'processes' && <ProcessesTab id={id} running={Boolean(running)} />}
+        {tab === 'changes' && <ChangesTab id={id} />}
+        {tab === 'resources' && d && <ResourcesTab id={id} details={d} stats={stats} />}
+        <TerminalsTab id={id} running={Boolean(running)} visible={tab === 'terminal'} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// One image: layers from history (size and the command that made each), config, labels; tag, remove.
+import { useState } from 'react';
+import { useApi, useApiMutation } from '../api/api';
+import { ago, bytes, shortId } from '../lib/format';
+import { go } from '../lib/router';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorBox, InfoBox } from '../components/Notice';
+import { JsonTree } from '../components/JsonTree';
+import { RunDialog } from './RunDialog';
+
+export function ImageDetailsPage({ id }: { id: string }) {
+  const d = useApi('images.inspect', { id });
+  const tag = useApiMutation('images.tag', ['images.list', 'images.inspect']);
+  const remove = useApiMutation('images.remove', ['images.list']);
+  const [repo, setRepo] = useState('');
+  const [tagName, setTagName] = useState('latest');
+  const [run, setRun] = useState(false);
+  const inspect = d.data?.inspect as Record<string, any> | undefined;
+  const name = (inspect?.RepoTags as string[] | undefined)?.[0] ?? shortId(id);
+  return (
+    <div>
+      <PageHeader title={name} subtitle={<span className="font-mono">{shortId(id)}</span>}
+        actions={<>
+          <button className="btn" onClick={() => go('images')}>← Images</button>
+          <button className="btn btn-primary" onClick={() => setRun(true)}>Run…</button>
+          <button className="btn" onClick={() => remove.mutate({ id, force: false }, { onSuccess: () => go('images') })}>Remove</button>
+        </>} />
+      <div className="space-y-4 p-6">
+        {d.error && <ErrorBox title="Could not read the image" message={d.error.message} />}
+        {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
+        {inspect && (
+          <div className="grid gap-4 md:grid-cols-3">
+            <div className="card p-4 text-sm"><div className="label">Size</div>{bytes(inspect.Size)}</div>
+            <div className="card p-4 text-sm"><div className="label">Created</div>{String(inspect.Created ?? '')}</div>
+            <div className="card p-4 text-sm"><div className="label">Command</div><code>{JSON.stringify(inspect.Config?.Cmd ?? null)}</code></div>
+          </div>
+        )}
+        <section className="card p-4" aria-label="Layers">
+          <h2 className="mb-2 font-semibold">Layers</h2>
+          <table className="w-full">
+            <thead><tr><th className="th">Created</th><th className="th">Size</th><th className="th">Created by</th></tr></thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {d.data?.history.map((h, i) => (
+                <tr key={i}><td className="td whitespace-nowrap text-slate-500">{ago(h.created)}</td><td className="td tabular-nums">{bytes(h.size)}</td><td className="td break-all font-mono text-xs">{h.createdBy || h.comment || '—'}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="card p-4" aria-label="Tag">
+          <h2 className="mb-2 font-semibold">Tag</h2>
+          <form className="flex flex-wrap gap-2" onSubmit={(e) => { e.preventDefault(); tag.mutate({ id, repo, tag: tagName }); }}>
+            <label className="sr-only" htmlFor="tag-repo">Repository</label>
+            <input id="tag-repo" className="input max-w-xs" placeholder="repository, e.g. myapp" value={repo} onChange={(e) => setRepo(e.target.value)} />
+            <label className="sr-only" htmlFor="tag-tag">Tag</label>
+            <input id="tag-tag" className="input max-w-[10rem]" placeholder="tag" value={tagName} onChange={(e) => setTagName(e.target.value)} />
+            <button className="btn" type="submit">Add tag</button>
+          </form>
+          {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} /></div>}
+          {tag.isSuccess && <div className="mt-2"><InfoBox tone="ok">Tagged {repo}:{tagName}.</InfoBox></div>}
+        </section>
+        {inspect?.Config?.Labels && <section className="card p-4"><h2 className="mb-2 font-semibold">Labels</h2><JsonTree value={inspect.Config.Labels} /></section>}
+        {inspect && <section className="card p-4"><h2 className="mb-2 font-semibold">Inspect</h2><JsonTree value={inspect} /></section>}
+      </div>
+      {run && <RunDialog image={name} onClose={() => setRun(false)} />}
+    </div>
+  );
+}

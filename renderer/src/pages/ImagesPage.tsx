@@ -1,0 +1,107 @@
+// Images: searchable, sortable list; pull; starter image; run, details, remove; prune.
+import { useMemo, useState } from 'react';
+import type { ImageRow } from '@shared/contract';
+import { useApi, useApiMutation } from '../api/api';
+import { ago, bytes, shortId } from '../lib/format';
+import { go } from '../lib/router';
+import { PageHeader } from '../components/PageHeader';
+import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
+import { PullForm } from './PullForm';
+import { RunDialog } from './RunDialog';
+
+type SortKey = 'repo' | 'tag' | 'id' | 'size' | 'created';
+
+function repoTag(i: ImageRow): [string, string] {
+  const t = i.repoTags[0];
+  if (!t) return ['<none>', '<none>'];
+  const at = t.lastIndexOf(':');
+  return [t.slice(0, at), t.slice(at + 1)];
+}
+
+export function ImagesPage() {
+  const images = useApi('images.list', {}, { refetchInterval: 10_000 });
+  const starter = useApiMutation('images.starter', ['images.list']);
+  const remove = useApiMutation('images.remove', ['images.list']);
+  const prune = useApiMutation('images.prune', ['images.list']);
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'created', dir: -1 });
+  const [runImage, setRunImage] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const rows = useMemo(() => {
+    const list = (images.data ?? []).flatMap((i) => (i.repoTags.length ? i.repoTags.map((t) => ({ ...i, repoTags: [t] })) : [i]));
+    const needle = q.toLowerCase();
+    const filtered = needle ? list.filter((i) => (i.repoTags[0] ?? '').toLowerCase().includes(needle) || i.id.includes(needle)) : list;
+    const val = (i: ImageRow): string | number => {
+      const [r, t] = repoTag(i);
+      return sort.key === 'repo' ? r : sort.key === 'tag' ? t : sort.key === 'id' ? i.id : sort.key === 'size' ? i.size : i.created;
+    };
+    return filtered.sort((a, b) => (val(a) < val(b) ? -1 : val(a) > val(b) ? 1 : 0) * sort.dir);
+  }, [images.data, q, sort]);
+  const header = (key: SortKey, label: string) => (
+    <th className="th" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+      <button className="uppercase" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}>
+        {label}{sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>
+  );
+  return (
+    <div>
+      <PageHeader title="Images" subtitle={images.data ? `${images.data.length} images` : undefined}
+        actions={<>
+          <button className="btn" onClick={() => prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${r.removed} unused images, reclaimed ${bytes(r.spaceReclaimed)}.`) })}>Prune dangling</button>
+        </>} />
+      <div className="space-y-4 p-6">
+        <PullForm />
+        {notice && <InfoBox tone="ok">{notice}</InfoBox>}
+        {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
+        {images.error && <ErrorBox title="Could not list images" message={`${images.error.message}\nCheck the engine in Settings.`} action={<button className="btn" onClick={() => void images.refetch()}>Retry</button>} />}
+        {images.data && images.data.length === 0 && (
+          <EmptyState title="No images yet">
+            <p>Get one to run your first container:</p>
+            <ul className="mt-2 list-inside list-disc text-left">
+              <li>Pull by name with the form above (needs a registry the engine can reach).</li>
+              <li>Or load one from a file with <code>docker load -i file.tar</code> / <code>docker import</code>.</li>
+              <li>Or make a small starter image from this computer's busybox in one click:</li>
+            </ul>
+            <button className="btn btn-primary mt-3" disabled={starter.isPending} onClick={() => starter.mutate({})}>{starter.isPending ? 'Making…' : 'Create starter image (busybox)'}</button>
+            {starter.error && <div className="mt-2"><ErrorBox title="Starter image failed" message={starter.error.message} /></div>}
+          </EmptyState>
+        )}
+        {images.data && images.data.length > 0 && (
+          <div className="card overflow-hidden">
+            <div className="flex items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
+              <label htmlFor="image-search" className="sr-only">Search images</label>
+              <input id="image-search" className="input max-w-sm" placeholder="Search by name, tag or ID" value={q} onChange={(e) => setQ(e.target.value)} />
+              <span className="text-xs text-slate-500">{rows.length} shown</span>
+            </div>
+            <table className="w-full">
+              <thead className="bg-slate-50 dark:bg-slate-800/50"><tr>{header('repo', 'Repository')}{header('tag', 'Tag')}{header('id', 'Image ID')}{header('size', 'Size')}{header('created', 'Created')}<th className="th"><span className="sr-only">Actions</span></th></tr></thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {rows.map((i) => {
+                  const [r, t] = repoTag(i);
+                  const ref = i.repoTags[0] ?? i.id;
+                  return (
+                    <tr key={`${i.id}-${ref}`} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                      <td className="td font-medium"><a className="hover:underline" href={`#/images/${encodeURIComponent(i.id)}`}>{r}</a></td>
+                      <td className="td"><span className="chip bg-slate-100 dark:bg-slate-800">{t}</span></td>
+                      <td className="td font-mono text-xs">{shortId(i.id)}</td>
+                      <td className="td tabular-nums">{bytes(i.size)}</td>
+                      <td className="td text-slate-500">{ago(i.created)}</td>
+                      <td className="td text-right whitespace-nowrap">
+                        <button className="btn btn-sm btn-primary" onClick={() => setRunImage(ref)} aria-label={`Run ${ref}`}>Run</button>{' '}
+                        <button className="btn btn-sm" onClick={() => go('images', i.id)} aria-label={`Details of ${ref}`}>Details</button>{' '}
+                        <button className="btn btn-sm" onClick={() => { if (confirm(`Remove ${ref}?`)) remove.mutate({ id: ref, force: false }); }} aria-label={`Remove ${ref}`}>Remove</button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {rows.length === 0 && <div className="p-6 text-center text-sm text-slate-500">No image matches "{q}". Clear the search to see all.</div>}
+          </div>
+        )}
+      </div>
+      {runImage && <RunDialog image={runImage} onClose={() => setRunImage(null)} />}
+    </div>
+  );
+}

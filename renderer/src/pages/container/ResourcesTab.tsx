@@ -1,0 +1,85 @@
+// Live resource tuning: the run dialog's controls applied with the engine's update, confirmed by
+// the next stats sample, with a marker on the charts; throttling and OOM pressure beside limits.
+import { useEffect, useState } from 'react';
+import type { ContainerDetails, ResourceSpec, StatsSample } from '@shared/contract';
+import { useApi, useApiMutation } from '../../api/api';
+import { bytes } from '../../lib/format';
+import { addMarker } from '../../lib/stats-history';
+import { ResourceControls } from '../../components/ResourceControls';
+import { ErrorBox, InfoBox } from '../../components/Notice';
+import type { Marker } from '../../charts/TimeChart';
+
+function diff(a: ResourceSpec, b: ResourceSpec): Partial<ResourceSpec> {
+  const out: Partial<ResourceSpec> = {};
+  for (const k of Object.keys(a) as (keyof ResourceSpec)[]) if (a[k] !== b[k]) (out as Record<string, unknown>)[k] = a[k];
+  return out;
+}
+
+function describe(p: Partial<ResourceSpec>): string {
+  const parts: string[] = [];
+  if (p.memory !== undefined) parts.push(`memory ${p.memory ? bytes(p.memory) : 'no limit'}`);
+  if (p.cpuShares !== undefined) parts.push(`cpu shares ${p.cpuShares}`);
+  if (p.cpusetCpus !== undefined) parts.push(`cpus ${p.cpusetCpus || 'all'}`);
+  if (p.pidsLimit !== undefined) parts.push(`pids ${p.pidsLimit || 'no limit'}`);
+  if (p.blkioWeight !== undefined) parts.push(`blkio ${p.blkioWeight || 'default'}`);
+  return parts.join(', ');
+}
+
+export function ResourcesTab({ id, details, stats }: { id: string; details: ContainerDetails; stats: { samples: StatsSample[]; markers: Marker[] } }) {
+  const host = useApi('system.host', {});
+  const update = useApiMutation('containers.update', ['containers.inspect']);
+  const [value, setValue] = useState<ResourceSpec>(details.resources);
+  const [base, setBase] = useState<ResourceSpec>(details.resources);
+  const [appliedAt, setAppliedAt] = useState<{ at: number; memory?: number | undefined } | null>(null);
+  useEffect(() => { setBase(details.resources); }, [details.resources]);
+  const changes = diff(value, base);
+  const dirty = Object.keys(changes).length > 0;
+  const last = stats.samples[stats.samples.length - 1];
+  const confirmed = appliedAt && last && last.at > appliedAt.at && (appliedAt.memory === undefined || appliedAt.memory === 0 || last.memLimit === appliedAt.memory);
+  const apply = () => {
+    if (changes.memory === 0) {
+      // Engines (Docker included) cannot lift a memory limit on a running container.
+    }
+    update.mutate({ id, resources: changes }, {
+      onSuccess: (r) => {
+        addMarker(id, describe(changes));
+        setAppliedAt({ at: Date.now(), memory: changes.memory });
+        setBase(r.resources);
+        setValue(r.resources);
+      },
+    });
+  };
+  return (
+    <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+      <section className="card p-4" aria-label="Limits">
+        {host.data ? <ResourceControls idPrefix="live" value={value} onChange={setValue} total={host.data.memTotal} ncpu={host.data.ncpu} /> : <div className="text-sm text-slate-500">Reading host facts…</div>}
+        {changes.memory === 0 && base.memory > 0 && <div className="mt-3"><InfoBox tone="warn">A running container's memory limit can be raised or lowered but not removed; choose a large value instead, or recreate it without a limit.</InfoBox></div>}
+        <div className="mt-4 flex items-center gap-2">
+          <button className="btn btn-primary" disabled={!dirty || update.isPending || details.row.state !== 'running' && details.row.state !== 'paused'} onClick={apply}>{update.isPending ? 'Applying…' : 'Apply now'}</button>
+          <button className="btn" disabled={!dirty} onClick={() => setValue(base)}>Reset</button>
+          {dirty && <span className="text-sm text-slate-500">Will change: {describe(changes)}</span>}
+        </div>
+        {update.error && <div className="mt-3"><ErrorBox title="The engine refused the change" message={update.error.message} /></div>}
+        {update.data?.warnings.length ? <div className="mt-3"><InfoBox tone="warn">{update.data.warnings.join(' ')}</InfoBox></div> : null}
+        {appliedAt && <div className="mt-3" data-testid="update-status">{confirmed
+          ? <InfoBox tone="ok">Applied. The next stats sample confirms it{appliedAt.memory ? `: memory limit now ${bytes(last?.memLimit)}` : ''}.</InfoBox>
+          : <InfoBox>Applied; waiting for the next stats sample to confirm…</InfoBox>}</div>}
+      </section>
+      <aside className="space-y-3" aria-label="Pressure">
+        <div className="card p-3 text-sm">
+          <div className="label">Memory</div>
+          <div>Used {bytes(last?.memUsage)} of {base.memory ? bytes(base.memory) : 'no limit'}</div>
+          {last?.memPeak !== undefined && <div className="text-slate-500">Peak {bytes(last.memPeak)}</div>}
+          <div className="text-slate-500">Times the limit was hit: {last?.oomEvents ?? '—'}</div>
+        </div>
+        <div className="card p-3 text-sm">
+          <div className="label">CPU</div>
+          <div>{last ? `${last.cpuPercent.toFixed(1)} % now` : '—'} · shares {base.cpuShares || 1024}</div>
+          <div className="text-slate-500">Throttled: {last?.throttledPeriods ?? 0} periods ({((last?.throttledTimeNs ?? 0) / 1e9).toFixed(2)} s)</div>
+        </div>
+        <div className="card p-3 text-sm"><div className="label">Processes</div><div>{last?.pids ?? '—'} of {base.pidsLimit || 'no limit'}</div></div>
+        {details.oom && <ErrorBox title="Ended by the OOM killer" message={details.oom.message} />}
+      </aside>
+    </div>
+  );
+}

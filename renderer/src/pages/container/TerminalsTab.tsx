@@ -1,0 +1,91 @@
+// Terminals: several exec/attach sessions per container in tabs; they persist across switches.
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { closeSession, openSession, pasteInto, sessionsOf, subscribe, type TerminalSession } from '../../terminal/sessions';
+import { splitCommand } from '@shared/run-command';
+import { InfoBox } from '../../components/Notice';
+
+function TerminalView({ s, visible }: { s: TerminalSession; visible: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    el.appendChild(s.element);
+    const fit = () => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) {
+        try { s.fit.fit(); } catch { /* not laid out */ }
+        s.connect();
+      }
+    };
+    fit();
+    const ro = new ResizeObserver(fit);
+    ro.observe(el);
+    return () => { ro.disconnect(); if (s.element.parentElement === el) el.removeChild(s.element); };
+  }, [s]);
+  useEffect(() => {
+    if (visible) { try { s.fit.fit(); } catch { /* hidden */ } s.term.focus(); }
+  }, [visible, s]);
+  return (
+    <div className="relative h-full" onContextMenu={(e) => { e.preventDefault(); setMenu({ x: e.nativeEvent.offsetX, y: e.nativeEvent.offsetY }); }} onClick={() => setMenu(null)}>
+      <div ref={host} className="h-full overflow-hidden rounded-md bg-slate-900" data-testid="terminal" aria-label={`Terminal ${s.title}`} />
+      {menu && (
+        <div role="menu" className="absolute z-10 rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-800" style={{ left: menu.x, top: menu.y }}>
+          <button role="menuitem" className="block w-full px-4 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-700" onClick={() => { void navigator.clipboard?.writeText(s.term.getSelection()); setMenu(null); }}>Copy <span className="text-xs text-slate-500">Ctrl+Shift+C</span></button>
+          <button role="menuitem" className="block w-full px-4 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-700" onClick={() => { pasteInto(s.term); setMenu(null); }}>Paste <span className="text-xs text-slate-500">Ctrl+Shift+V</span></button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function TerminalsTab({ id, running, visible }: { id: string; running: boolean; visible: boolean }) {
+  const list = useSyncExternalStore(subscribe, () => sessionsOf(id));
+  const [active, setActive] = useState<string | null>(null);
+  const [cmd, setCmd] = useState('');
+  const [find, setFind] = useState('');
+  const current = list.find((s) => s.key === active) ?? list[list.length - 1];
+  const start = (mode: 'exec' | 'attach') => {
+    const s = openSession(id, mode, mode === 'exec' && cmd.trim() ? splitCommand(cmd) : undefined);
+    setActive(s.key);
+  };
+  return (
+    <div className={visible ? 'flex h-full min-h-[420px] flex-col gap-2' : 'hidden'}>
+      <div className="flex flex-wrap items-center gap-2">
+        <button className="btn btn-primary" disabled={!running} onClick={() => start('exec')}>New shell</button>
+        <label htmlFor="term-cmd" className="sr-only">Command instead of the default shell</label>
+        <input id="term-cmd" className="input max-w-xs font-mono" placeholder="or a command, e.g. top" value={cmd} onChange={(e) => setCmd(e.target.value)} />
+        <button className="btn" disabled={!running} onClick={() => start('attach')}>Attach to main process</button>
+        {current && (
+          <form className="ml-auto flex gap-1" onSubmit={(e) => { e.preventDefault(); current.search.findNext(find); }}>
+            <label htmlFor="term-find" className="sr-only">Find in terminal</label>
+            <input id="term-find" className="input w-40" placeholder="Find" value={find} onChange={(e) => setFind(e.target.value)} />
+            <button className="btn btn-sm" type="submit">Next</button>
+            <button className="btn btn-sm" type="button" onClick={() => current.search.findPrevious(find)}>Prev</button>
+          </form>
+        )}
+      </div>
+      {!running && list.length === 0 && <InfoBox>Terminals need a running container. Start it first.</InfoBox>}
+      {list.length > 0 && (
+        <div role="tablist" aria-label="Terminal sessions" className="flex flex-wrap gap-1">
+          {list.map((s, i) => (
+            <div key={s.key} className={`flex items-center rounded-t-md border px-2 py-1 text-sm ${s === current ? 'border-accent-500 bg-accent-50 dark:bg-slate-800' : 'border-slate-300 dark:border-slate-700'}`}>
+              <button role="tab" aria-selected={s === current} onClick={() => setActive(s.key)} data-testid="terminal-tab">
+                {i + 1}: {s.title}{' '}
+                {s.state === 'exited' && <span className="chip bg-slate-200 dark:bg-slate-700">exited {s.exitCode ?? '?'}</span>}
+                {s.state === 'failed' && <span className="chip bg-red-100 text-red-800">failed</span>}
+              </button>
+              <button className="ml-2 text-slate-500 hover:text-red-600" aria-label={`Close terminal ${i + 1}`} onClick={() => closeSession(s)}>✕</button>
+            </div>
+          ))}
+        </div>
+      )}
+      <div className="relative min-h-[360px] flex-1">
+        {list.map((s) => (
+          <div key={s.key} className={s === current ? 'absolute inset-0' : 'hidden'}>
+            <TerminalView s={s} visible={visible && s === current} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+// Terminal sessions live here, outside React, so they survive tab and page switches with their
+// screen: each owns an xterm.js instance, its DOM element and the API stream.
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import type { StreamHandle } from '@shared/client';
+import { api } from '../api/api';
+
+export interface TerminalSession {
+  key: string;
+  containerId: string;
+  title: string;
+  mode: 'exec' | 'attach';
+  term: Terminal;
+  fit: FitAddon;
+  search: SearchAddon;
+  element: HTMLDivElement;
+  handle: StreamHandle | null;
+  state: 'starting' | 'running' | 'exited' | 'failed';
+  exitCode: number | null;
+  error?: string | undefined;
+  connected: boolean;
+  connect: () => void;
+}
+
+const sessions = new Map<string, TerminalSession[]>();
+const listeners = new Set<() => void>();
+let counter = 0;
+let scrollback = 10_000;
+
+export function setScrollback(n: number): void { scrollback = n; }
+export function subscribe(l: () => void): () => void { listeners.add(l); return () => void listeners.delete(l); }
+function changed(): void { listeners.forEach((l) => l()); }
+const NONE: TerminalSession[] = [];
+export function sessionsOf(containerId: string): TerminalSession[] { return sessions.get(containerId) ?? NONE; }
+
+function copySelection(term: Terminal): void {
+  const text = term.getSelection();
+  if (text) void navigator.clipboard?.writeText(text).catch(() => {});
+}
+
+export function pasteInto(term: Terminal): void {
+  void navigator.clipboard?.readText().then((t) => term.paste(t)).catch(() => {});
+}
+
+export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: string[], user?: string): TerminalSession {
+  const dark = document.documentElement.classList.contains('dark');
+  const term = new Terminal({
+    scrollback, allowProposedApi: true, cursorBlink: false, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: 13,
+    theme: dark ? { background: '#0b1120', foreground: '#e2e8f0' } : { background: '#0f172a', foreground: '#e2e8f0' },
+  });
+  const fit = new FitAddon();
+  const search = new SearchAddon();
+  term.loadAddon(fit);
+  term.loadAddon(search);
+  term.loadAddon(new WebLinksAddon((_e, uri) => window.open(uri, '_blank', 'noopener')));
+  const unicode = new Unicode11Addon();
+  term.loadAddon(unicode);
+  term.unicode.activeVersion = '11';
+  const element = document.createElement('div');
+  element.className = 'h-full w-full';
+  term.open(element);
+  // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== 'keydown') return true;
+    if (e.ctrlKey && e.shiftKey && e.code === 'KeyC') { copySelection(term); e.preventDefault(); return false; }
+    if (e.ctrlKey && e.shiftKey && e.code === 'KeyV') { pasteInto(term); e.preventDefault(); return false; }
+    if (e.ctrlKey && !e.shiftKey && e.code === 'KeyV') return false;
+    return true;
+  });
+  const s: TerminalSession = {
+    key: `t${++counter}`, containerId, title: mode === 'attach' ? 'attach' : cmd?.join(' ') || 'shell', mode, term, fit, search, element, handle: null, state: 'starting', exitCode: null, connected: false, connect: () => {},
+  };
+  const list = sessions.get(containerId) ?? [];
+  sessions.set(containerId, [...list, s]);
+  s.connect = () => {
+    if (s.connected) return;
+    s.connected = true;
+    connect(s, cmd, user);
+  };
+  term.onData((data) => s.handle?.input(data));
+  term.onResize(({ cols: c, rows: r }) => s.handle?.resize(c, r));
+  changed();
+  return s;
+}
+
+/** Opens the stream once the terminal is laid out and fitted, so the exec starts at its real size. */
+function connect(s: TerminalSession, cmd?: string[], user?: string): void {
+  const { term, containerId, mode } = s;
+  const cols = term.cols;
+  const rows = term.rows;
+  s.handle = api.open('terminal', { id: containerId, mode, cmd, user, cols, rows }, {
+    onData: (d) => {
+      if (d.kind === 'started') { s.state = 'running'; if (mode === 'exec' && !cmd) s.title = d.shell.length === 1 ? d.shell[0] as string : 'shell'; }
+      else { s.state = 'exited'; s.exitCode = d.exitCode; term.write(`\r\n\x1b[2m[process exited with code ${d.exitCode ?? '?'}]\x1b[0m\r\n`); }
+      changed();
+    },
+    onBytes: (bytes) => { term.write(bytes, () => s.handle?.processed(bytes.byteLength)); },
+    onEnd: (e) => {
+      if (e) { s.state = 'failed'; s.error = e.message; term.write(`\r\n\x1b[31m${e.message}\x1b[0m\r\n`); }
+      else if (s.state !== 'exited') s.state = 'exited';
+      s.handle = null;
+      changed();
+    },
+  });
+}
+
+export function closeSession(s: TerminalSession): void {
+  s.handle?.close();
+  s.term.dispose();
+  s.element.remove();
+  sessions.set(s.containerId, sessionsOf(s.containerId).filter((x) => x !== s));
+  changed();
+}
