@@ -3,7 +3,7 @@
 // speaking the shim's framed protocol, and cleanup that leaves no container, cgroup or process.
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ export interface ShimBundle {
   stateDir: string;
   logPath: string;
   cgroupsPath: string;
-  cleanup(): void;
+  /** Deletes the container, waits for the shim, removes the files; throws on a sanitizer report. */
+  cleanup(): Promise<void>;
 }
 
 let rootfs: string | undefined;
@@ -53,14 +54,26 @@ export function makeShimBundle(opts: ShimBundleOptions): ShimBundle {
     stateDir,
     logPath: join(dir, 'ctr.log'),
     cgroupsPath,
-    cleanup() {
+    async cleanup() {
       runtime(['delete', '--force', id], true);
+      // The shim exits on its own once its container is gone; give it that chance, so a
+      // sanitizer build gets to report at exit.
       const pidFile = join(stateDir, 'shim.pid');
-      if (existsSync(pidFile)) {
-        const pid = Number(readFileSync(pidFile, 'utf8'));
-        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+      if (pid > 0) {
+        const until = Date.now() + 3000;
+        while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
       }
+      // Every shim's diagnostics under the bundle (the container's and any exec's state dir).
+      const diag = readdirSync(dir)
+        .map((sub) => join(dir, sub, 'shim.log'))
+        .filter((p) => existsSync(p))
+        .map((p) => readFileSync(p, 'utf8'))
+        .join('');
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      // AddressSanitizer, LeakSanitizer and UBSan write to the detached shim's stderr.
+      if (/Sanitizer|runtime error:/.test(diag)) throw new Error(`berth-shim sanitizer report:\n${diag}`);
     },
   };
 }

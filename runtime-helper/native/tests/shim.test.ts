@@ -27,9 +27,9 @@ import {
 
 const bundles: ShimBundle[] = [];
 const clients: AttachClient[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  for (const b of bundles.splice(0)) b.cleanup();
+  for (const b of bundles.splice(0)) await b.cleanup();
 });
 
 function bundle(opts: ShimBundleOptions): ShimBundle {
