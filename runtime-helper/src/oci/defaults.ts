@@ -70,7 +70,8 @@ export const DEFAULT_DEVICE_NODES: readonly OciDevice[] = [
 /**
  * Device cgroup rules: deny everything, then allow the default nodes, the console and the
  * container's own ptys; mknod of any node is allowed (creating a node is harmless when opening it
- * is denied). FUSE stays denied as Docker does.
+ * is denied). FUSE stays denied as Docker does; that rule comes before the wildcard mknod rules
+ * because the v1 devices cgroup cannot punch a hole in a wildcard (runc refuses the config).
  */
 export function defaultDeviceCgroupRules(): OciDeviceCgroupRule[] {
   const allow = (type: 'c' | 'b', major: number | undefined, minor: number | undefined, access = 'rwm'): OciDeviceCgroupRule => ({
@@ -82,6 +83,7 @@ export function defaultDeviceCgroupRules(): OciDeviceCgroupRule[] {
   });
   return [
     { allow: false, access: 'rwm' },
+    { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' }, // fuse
     allow('c', undefined, undefined, 'm'),
     allow('b', undefined, undefined, 'm'),
     allow('c', 1, 3), // null
@@ -93,7 +95,6 @@ export function defaultDeviceCgroupRules(): OciDeviceCgroupRule[] {
     allow('c', 5, 1), // console
     allow('c', 5, 2), // ptmx
     allow('c', 136, undefined), // the pts slaves
-    { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' }, // fuse
   ];
 }
 
