@@ -50,12 +50,13 @@ export interface Leftovers {
 
 /** Everything the container `id` of `bundle` still has on the host. */
 export function leftovers(bundle: Bundle, rt: RuntimeCli, id = bundle.id): Leftovers {
-  const stateDir = join(rt.root, id);
+  // Any entry under the runtime's --root that names the container (a dir, a lock, a json file).
+  const state = existsSync(rt.root) ? readdirSync(rt.root).filter((name) => name.includes(id)).map((name) => join(rt.root, name)) : [];
   return {
     cgroups: bundle.cgroupsPath ? existingCgroupDirs(bundle.cgroupsPath) : [],
     mounts: mountsUnder(bundle.dir),
     processes: processesOf(bundle.dir, id),
-    state: existsSync(stateDir) ? [stateDir] : [],
+    state,
   };
 }
 
