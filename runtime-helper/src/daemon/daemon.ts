@@ -11,13 +11,18 @@ import { ImageService } from '../images/image-service.js';
 import { chooseStorageDriver, type StorageDriverName } from '../images/storage-driver.js';
 import { hostInfo, discoverRuntimes, type HostInfo, type RuntimeInfo } from './host-info.js';
 import type { Handler } from '../api/context.js';
+import type { ContainerConfig } from '../images/image-config.js';
 
 export const berthVersion = '0.1.0';
 
 export interface DaemonHooks {
   /** POST /images/create?fromImage=...: set by the registry module. */
   pullImage?: Handler;
+  /** POST /commit: the container lifecycle maps a container name or ID to its snapshot. */
+  containerForCommit?: (nameOrId: string) => Promise<CommitTarget | undefined> | CommitTarget | undefined;
 }
+
+export interface CommitTarget { containerId: string; snapshotKey: string; imageId: string; config: ContainerConfig }
 
 /** A part of the daemon with work to do at start (after the store opens) and at stop. */
 export interface DaemonService { name: string; start?(): Promise<void> | void; stop?(): Promise<void> | void }
@@ -47,7 +52,7 @@ export class Daemon {
     if (!(config.defaultRuntime in this.runtimes) && !config.defaultRuntime.startsWith('/')) {
       this.warnings.push(`WARNING: default runtime "${config.defaultRuntime}" not found`);
     }
-    this.images = new ImageService(config.dataRoot, this.events, log.child({ module: 'images' }));
+    this.images = new ImageService(config.dataRoot, this.storageDriver, this.events, log.child({ module: 'images' }));
   }
 
   /** Registers a service; its start runs in Daemon.start, its stop in reverse order in Daemon.stop. */

@@ -11,6 +11,27 @@ import { emptyCatalog, type ContainerCatalog } from './usage.js';
 import { Conflict, InvalidParameter, NotFound } from '../api/errors.js';
 import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../registry/reference.js';
 import { isSha256 } from '../util/digest.js';
+import type { Snapshotter } from './snapshots/snapshotter.js';
+import { OverlaySnapshotter } from './snapshots/overlay.js';
+import { CopySnapshotter } from './snapshots/copy.js';
+import { applyChanges } from './changes.js';
+import { archivePolicy } from './archive/load.js';
+import type { ContainerConfig } from './image-config.js';
+import { basename, dirname } from 'node:path';
+
+export interface CommitOptions {
+  /** The snapshot to commit (its key), or its upper dir as Snapshot.upperDir gave it. */
+  snapshotKey?: string;
+  upperDir?: string;
+  parentImageId: string;
+  config: ContainerConfig;
+  changes?: string[];
+  comment?: string;
+  author?: string;
+  containerId?: string;
+  repo?: string;
+  tag?: string;
+}
 
 export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
 
@@ -20,14 +41,57 @@ export class ImageService {
   readonly layers: LayerStore;
   readonly images: ImageStore;
   readonly refs: ReferenceStore;
-  containers: ContainerCatalog = emptyCatalog;
+  readonly snapshots: Snapshotter;
+  /** Set by the container lifecycle; until then, snapshots tell which images are in use. */
+  containers: ContainerCatalog;
 
-  constructor(dataRoot: string, readonly events: EventBus, readonly log: Logger) {
+  constructor(dataRoot: string, driver: 'overlay2' | 'vfs', readonly events: EventBus, readonly log: Logger) {
     this.paths = new StorePaths(dataRoot);
     this.blobs = new BlobStore(this.paths);
     this.layers = new LayerStore(this.paths, this.blobs);
     this.images = new ImageStore(this.paths, this.blobs, this.layers);
     this.refs = new ReferenceStore(this.paths.references);
+    this.snapshots = driver === 'overlay2'
+      ? new OverlaySnapshotter(this.paths, this.images, this.layers)
+      : new CopySnapshotter(this.paths, this.images, this.layers);
+    this.containers = {
+      ...emptyCatalog,
+      usersOfImage: (imageId) => this.snapshots.list().filter((s) => s.imageId === imageId).map((s) => ({ containerId: s.key, running: false })),
+    };
+  }
+
+  /** `docker commit`: the snapshot's changes become a new top layer on the parent image. */
+  async commit(opts: CommitOptions): Promise<string> {
+    const key = opts.snapshotKey ?? (opts.upperDir ? basename(dirname(opts.upperDir)) : undefined);
+    if (!key) throw new InvalidParameter('commit: a snapshot key or upper dir is required');
+    const parent = this.images.get(opts.parentImageId);
+    let ref: ImageReference | undefined;
+    if (opts.repo) {
+      ref = withDefaultTag(parseImageName(opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo));
+      if (ref.digest !== undefined) throw new InvalidParameter(`commit: cannot tag with a digest reference "${opts.repo}"`);
+    }
+    const config = applyChanges(opts.config, opts.changes ?? []);
+    const tar = await this.snapshots.exportDiff(key);
+    const spooled = await this.blobs.spool(tar);
+    const diffId = this.blobs.commit(spooled);
+    const top = parent.chain[parent.chain.length - 1] ?? null;
+    await this.layers.ensure(diffId, top, archivePolicy);
+    const now = new Date().toISOString();
+    const { history = [], ...rest } = parent.config;
+    const imageConfig = {
+      ...rest,
+      created: now,
+      ...(opts.author ? { author: opts.author } : {}),
+      ...(opts.comment ? { comment: opts.comment } : {}),
+      ...(opts.containerId ? { container: opts.containerId } : {}),
+      config,
+      rootfs: { type: 'layers', diff_ids: [...parent.config.rootfs.diff_ids, diffId] },
+      history: [...history, { created: now, ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
+    };
+    const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)));
+    if (ref) this.addReference(ref, image.id);
+    this.events.publish('container', 'commit', opts.containerId ?? key, { imageID: image.id, ...(ref ? { imageRef: familiarString(ref) } : {}) });
+    return image.id;
   }
 
   /** name -> image: a reference (repo[:tag] or repo@digest), a full ID, or an unambiguous ID prefix. */

@@ -3,9 +3,11 @@ import type { Route } from '../context.js';
 import { systemRoutes } from './system.js';
 import { imageRoutes } from './images.js';
 import { imageArchiveRoutes } from './image-archive.js';
+import { commitRoutes } from './commit.js';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
   ...imageRoutes,
   ...imageArchiveRoutes,
+  ...commitRoutes,
 ];
