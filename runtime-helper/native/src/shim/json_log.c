@@ -94,6 +94,7 @@ int json_log_open(struct json_log *l, const char *path, uint64_t max_size, unsig
   l->size = 0;
   l->write_failed = 0;
   l->pending[0].len = l->pending[1].len = 0;
+  l->pending[0].split = l->pending[1].split = false;
   if (path == NULL || path[0] == '\0') return 0;
   l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (l->fd < 0) return berth_error_errno(err, "open log '%s'", path);
@@ -161,6 +162,16 @@ static void write_record(struct json_log *l, enum shim_stream s, const uint8_t *
   l->size += o;
 }
 
+/* The time for the next piece of the pending line: the first piece's once a line was split. */
+static const struct timespec *piece_time(struct json_log *l, enum shim_stream s, const struct timespec *now,
+                                         bool more_follow) {
+  if (!l->pending[s].split && more_follow) {
+    l->pending[s].split = true;
+    l->pending[s].first_ts = *now;
+  }
+  return l->pending[s].split ? &l->pending[s].first_ts : now;
+}
+
 void json_log_append(struct json_log *l, enum shim_stream s, const uint8_t *data, size_t len,
                      const struct timespec *now) {
   if (l->fd < 0) return;
@@ -172,13 +183,15 @@ void json_log_append(struct json_log *l, enum shim_stream s, const uint8_t *data
     const uint8_t *nl = memchr(data, '\n', look);
     if (nl != NULL) {
       size_t seg = (size_t)(nl - data);
+      const struct timespec *ts = piece_time(l, s, now, false);
       if (*plen == 0) {
-        write_record(l, s, data, seg, true, now); /* common case: no copy */
+        write_record(l, s, data, seg, true, ts); /* common case: no copy */
       } else {
         memcpy(buf + *plen, data, seg);
-        write_record(l, s, buf, *plen + seg, true, now);
+        write_record(l, s, buf, *plen + seg, true, ts);
       }
       *plen = 0;
+      l->pending[s].split = false;
       data += seg + 1;
       len -= seg + 1;
       continue;
@@ -188,7 +201,7 @@ void json_log_append(struct json_log *l, enum shim_stream s, const uint8_t *data
     data += look;
     len -= look;
     if (*plen == JSON_LOG_LINE_MAX) {
-      write_record(l, s, buf, *plen, false, now);
+      write_record(l, s, buf, *plen, false, piece_time(l, s, now, true));
       *plen = 0;
     }
   }
@@ -196,8 +209,9 @@ void json_log_append(struct json_log *l, enum shim_stream s, const uint8_t *data
 
 void json_log_finish_stream(struct json_log *l, enum shim_stream s, const struct timespec *now) {
   if (l->fd < 0 || l->pending[s].len == 0) return;
-  write_record(l, s, l->pending[s].buf, l->pending[s].len, false, now);
+  write_record(l, s, l->pending[s].buf, l->pending[s].len, false, piece_time(l, s, now, false));
   l->pending[s].len = 0;
+  l->pending[s].split = false;
 }
 
 void json_log_close(struct json_log *l) {

@@ -1,13 +1,15 @@
 /* The container log in Docker's json-file format, one object a line:
  *   {"log":"hello\n","stream":"stdout","time":"2026-11-29T18:24:30.123456789Z"}
  * Lines are assembled per stream the way Docker's log copier does: a complete line keeps its
- * "\n"; a line longer than 16 KiB is cut into 16 KiB partial records without "\n"; whatever is
- * left when a stream ends is written as a last partial record. Strings are escaped exactly like
+ * "\n"; a line longer than 16 KiB is cut into 16 KiB partial records without "\n", all stamped
+ * with the time of the first piece; whatever is left when a stream ends is written as a last
+ * record without "\n". (tests/shim-docker.test.ts checks all this against a real dockerd.) Strings are escaped exactly like
  * Docker's jsonlog (\u0026 for &, \ufffd per invalid UTF-8 byte, ...). Size-based rotation keeps
  * max_files files: path, path.1, ... (max_files 1 truncates in place, as Docker's max-file=1). */
 #ifndef BERTH_SHIM_JSON_LOG_H
 #define BERTH_SHIM_JSON_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +29,8 @@ struct json_log {
   int write_failed; /* report a failing disk once, not per line */
   struct {
     size_t len;
+    bool split;               /* pieces of this line were written already */
+    struct timespec first_ts; /* Docker stamps every piece of a split line with the first's time */
     uint8_t buf[JSON_LOG_LINE_MAX];
   } pending[2];
 };
