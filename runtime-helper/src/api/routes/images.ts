@@ -55,7 +55,13 @@ function list(ctx: RequestContext): void {
   if (q.filter) filters = JSON.stringify({ ...(filters ? JSON.parse(filters) as object : {}), reference: [q.filter] });
   const keep = imageFilter(svc, filters);
   const images = svc.images.list().filter(keep).sort((a, b) => imageCreated(b) - imageCreated(a));
-  sendJson(ctx.res, 200, images.map((img) => imageSummary(svc, img, ctx.version)));
+  // Like dockerd: with a reference filter, only the matching names are shown.
+  const patterns = parseFilters(filters, listFilterNames).get('reference');
+  const matching = (name: string): boolean => !patterns?.length || patterns.some((p) => globMatch(p, name) || globMatch(p, name.replace(/[:@].*$/, '')));
+  sendJson(ctx.res, 200, images.map((img) => {
+    const summary = imageSummary(svc, img, ctx.version);
+    return { ...summary, RepoTags: (summary.RepoTags as string[]).filter(matching), RepoDigests: (summary.RepoDigests as string[]).filter(matching) };
+  }));
 }
 
 function inspect(ctx: RequestContext): void {
