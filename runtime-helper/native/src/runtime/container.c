@@ -181,6 +181,8 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   if (ruid != 0 || rgid != 0) {
     if (fchownat(r.ctx.state_dirfd, EXEC_FIFO, ruid, rgid, 0) < 0) { berth_error_errno(err, "chown '%s/" EXEC_FIFO "'", dir); goto out; }
     chown_stdio(ruid, rgid);
+    /* container root must be able to look up exec.fifo through our dir fd */
+    if (chmod(dir, 0711) < 0) { berth_error_errno(err, "chmod '%s'", dir); goto out; }
   }
   /* a staged init is a grandchild: as subreaper we can still reap it if setup fails */
   if (r.ctx.staged && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) { berth_error_errno(err, "become subreaper"); goto out; }

@@ -44,7 +44,7 @@ int path_resolve_in_root(int rootfd, const char *path, int flags, int *out, bert
     if (strcmp(comp, "..") == 0) {
       if (depth == 0) {
         close_stack(fds, depth);
-        return berth_error_set(err, EXDEV, "resolve '%s' in rootfs: it escapes the root", path);
+        return berth_error_set(err, EPERM, "resolve '%s' in rootfs: a symlink or \"..\" escapes the rootfs", path);
       }
       close(fds[depth--]);
       continue;
