@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { extract as tarExtract } from 'tar-stream';
 import type { BlobStore, SpooledFile } from '../blob-store.js';
 import { entryComponents } from '../extract/entry-path.js';
-import { maybeGunzip } from '../extract/extract-layer.js';
+import { maybeGunzip, drain } from '../extract/extract-layer.js';
 import { InvalidParameter } from '../../api/errors.js';
 import { sha256Digest } from '../../util/digest.js';
 
@@ -57,7 +57,7 @@ export class ArchiveContents {
       }
     } catch (err) {
       contents.discard();
-      input.destroy();
+      drain(input, tar);
       if (err instanceof InvalidParameter) throw err;
       throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`);
     }

@@ -218,6 +218,13 @@ export class LayerExtractor {
   }
 }
 
+/** Stops feeding `to` and discards the rest of `from` (a request body), ignoring later errors. */
+export function drain(from: Readable, to?: NodeJS.WritableStream): void {
+  if (to) from.unpipe(to as never);
+  from.on('error', () => {});
+  from.resume();
+}
+
 function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
 
 /** Peeks at the first bytes to decompress gzip transparently. */
@@ -251,8 +258,9 @@ export async function extractLayer(source: Readable, root: string, policy: Extra
       await extractor.entry(entry.header, entry as unknown as Readable);
     }
   } catch (err) {
-    input.unpipe(tar);
-    input.destroy();
+    // Read the rest of the request and drop it: destroying it would cut the connection before
+    // the client gets the error.
+    drain(input, tar);
     if (err instanceof LayerError) throw err;
     const msg = (err as Error).message;
     if (/tar|header|Unexpected end|invalid/i.test(msg)) throw new LayerError(`invalid layer tar: ${msg}`);
