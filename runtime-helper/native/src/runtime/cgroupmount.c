@@ -20,7 +20,7 @@ struct self_cgroup {
 /* Every controller of `controllers` (comma list) is an option in superopts. */
 static bool controllers_match(const char *controllers, const char *superopts) {
   char c[256];
-  snprintf(c, sizeof c, "%s", controllers);
+  snprintf(c, sizeof c, "%.255s", controllers);
   char *save = NULL;
   for (char *tok = strtok_r(c, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     size_t n = strlen(tok);
