@@ -15,4 +15,7 @@ export class CgroupError extends Error {
 export const invalidUpdate = (message: string): CgroupError => new CgroupError(400, message);
 
 export const missingController = (controller: string, why: string, where: string): CgroupError =>
-  new CgroupError(400, `${why} needs the cgroup controller '${controller}', which is not available for '${where}'`);
+  new CgroupError(
+    400,
+    `${why} needs the cgroup controller '${controller}', which is not available for '${where}'`,
+  );

@@ -39,7 +39,10 @@ export function fakeTree(prefix = 'berth-cg-'): FakeTree {
 /** A /proc with stat (2 CPUs) and meminfo (2 GiB). */
 export function fakeProc(): FakeTree {
   const proc = fakeTree('berth-proc-');
-  proc.put('stat', 'cpu  100 0 50 800 10 0 5 0 0 0\ncpu0 50 0 25 400 5 0 3 0 0 0\ncpu1 50 0 25 400 5 0 2 0 0 0\nintr 1\n');
+  proc.put(
+    'stat',
+    'cpu  100 0 50 800 10 0 5 0 0 0\ncpu0 50 0 25 400 5 0 3 0 0 0\ncpu1 50 0 25 400 5 0 2 0 0 0\nintr 1\n',
+  );
   proc.put('meminfo', 'MemTotal:        2097152 kB\nMemFree:         1048576 kB\n');
   return proc;
 }

@@ -45,7 +45,16 @@ export async function writeValue(path: string, value: string, create: boolean): 
     await writeFile(path, value, { flag: create ? 'w' : 'r+' });
   } catch (e) {
     const code = isErrno(e) ? e.code : undefined;
-    const reason = code === 'EBUSY' ? 'Device or resource busy' : code === 'EINVAL' ? 'Invalid argument' : (e as Error).message;
-    throw new CgroupError(code === 'EINVAL' || code === 'EBUSY' ? 400 : 500, `write '${path}' (${value}): ${reason}`, code);
+    const reason =
+      code === 'EBUSY'
+        ? 'Device or resource busy'
+        : code === 'EINVAL'
+          ? 'Invalid argument'
+          : (e as Error).message;
+    throw new CgroupError(
+      code === 'EINVAL' || code === 'EBUSY' ? 400 : 500,
+      `write '${path}' (${value}): ${reason}`,
+      code,
+    );
   }
 }

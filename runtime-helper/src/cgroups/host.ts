@@ -7,7 +7,11 @@ import { join } from 'node:path';
 /** Nanoseconds of host CPU time: the first seven fields of the "cpu" line, in USER_HZ ticks. */
 export function systemCpuUsage(procStat: string): number {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu ')) ?? '';
-  const ticks = line.trim().split(/\s+/).slice(1, 8).reduce((sum, v) => sum + Number(v), 0);
+  const ticks = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 8)
+    .reduce((sum, v) => sum + Number(v), 0);
   return ticks * 1e7; // 1e9 ns / 100 ticks a second
 }
 
@@ -27,6 +31,9 @@ export interface HostSnapshot {
 }
 
 export async function readHost(procRoot = '/proc'): Promise<HostSnapshot> {
-  const [stat, meminfo] = await Promise.all([readFile(join(procRoot, 'stat'), 'utf8'), readFile(join(procRoot, 'meminfo'), 'utf8')]);
+  const [stat, meminfo] = await Promise.all([
+    readFile(join(procRoot, 'stat'), 'utf8'),
+    readFile(join(procRoot, 'meminfo'), 'utf8'),
+  ]);
   return { systemCpuUsage: systemCpuUsage(stat), onlineCpus: onlineCpus(stat), memTotal: memTotal(meminfo) };
 }

@@ -58,7 +58,10 @@ export function createCgroupDriver(options: CgroupDriverOptions = {}): CgroupDri
   const procRoot = options.procRoot ?? '/proc';
 
   const memoryUsage = async (paths: CgroupPaths): Promise<number | null> => {
-    const file = paths.mode === 'v2' ? (paths.unified && join(paths.unified, 'memory.current')) : paths.v1.memory && join(paths.v1.memory, 'memory.usage_in_bytes');
+    const file =
+      paths.mode === 'v2'
+        ? paths.unified && join(paths.unified, 'memory.current')
+        : paths.v1.memory && join(paths.v1.memory, 'memory.usage_in_bytes');
     return file ? readNumber(file) : null;
   };
 
@@ -75,7 +78,10 @@ export function createCgroupDriver(options: CgroupDriverOptions = {}): CgroupDri
       if (update.memory !== undefined && update.memory > 0) {
         const usage = await memoryUsage(paths);
         if (usage !== null && usage > update.memory) {
-          throw new CgroupError(400, `memory limit ${update.memory} is below the container's current memory usage ${usage}; raise the limit or free memory first`);
+          throw new CgroupError(
+            400,
+            `memory limit ${update.memory} is below the container's current memory usage ${usage}; raise the limit or free memory first`,
+          );
         }
       }
       if (paths.mode === 'v2') {

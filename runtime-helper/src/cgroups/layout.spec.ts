@@ -33,14 +33,23 @@ describe('detectLayout on fake trees', () => {
     tree = fakeTree();
     tree.put('cgroup.controllers', 'cpu memory pids\n');
     const layout = detectLayout(tree.root);
-    expect(layout).toEqual({ mode: 'v2', root: tree.root, fake: true, hierarchies: {}, unifiedRoot: tree.root });
+    expect(layout).toEqual({
+      mode: 'v2',
+      root: tree.root,
+      fake: true,
+      hierarchies: {},
+      unifiedRoot: tree.root,
+    });
   });
 
   it('finds cpu and cpuacct in a combined cpu,cpuacct mount, with or without symlinks', () => {
     tree = fakeTree();
     tree.dir('cpu,cpuacct');
     tree.dir('memory');
-    expect(detectLayout(tree.root).hierarchies).toMatchObject({ cpu: `${tree.root}/cpu,cpuacct`, cpuacct: `${tree.root}/cpu,cpuacct` });
+    expect(detectLayout(tree.root).hierarchies).toMatchObject({
+      cpu: `${tree.root}/cpu,cpuacct`,
+      cpuacct: `${tree.root}/cpu,cpuacct`,
+    });
     tree.link('cpu', 'cpu,cpuacct');
     expect(detectLayout(tree.root).hierarchies.cpu).toBe(`${tree.root}/cpu`);
   });

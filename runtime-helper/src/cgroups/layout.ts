@@ -26,7 +26,12 @@ const isDir = (path: string): boolean => {
 
 /** The mount of a v1 controller: <root>/<name> (a symlink such as cpu -> cpu,cpuacct is fine),
  * or a combined directory like "cpu,cpuacct". */
-function findHierarchy(root: string, controller: V1Controller, entries: string[], fake: boolean): string | null {
+function findHierarchy(
+  root: string,
+  controller: V1Controller,
+  entries: string[],
+  fake: boolean,
+): string | null {
   const direct = join(root, controller);
   let found: string | null = isDir(direct) ? direct : null;
   if (!found) {
@@ -41,7 +46,8 @@ function findHierarchy(root: string, controller: V1Controller, entries: string[]
 export function detectLayout(root = '/sys/fs/cgroup'): CgroupLayout {
   const type = fsType(root);
   if (type === null) throw new CgroupError(500, `statfs '${root}': no such directory`);
-  if (type === CGROUP2_SUPER_MAGIC) return { mode: 'v2', root, fake: false, hierarchies: {}, unifiedRoot: root };
+  if (type === CGROUP2_SUPER_MAGIC)
+    return { mode: 'v2', root, fake: false, hierarchies: {}, unifiedRoot: root };
   const entries = readdirSync(root);
   const unified = join(root, 'unified');
   const realV1 = entries.some((e) => fsType(join(root, e)) === CGROUP_SUPER_MAGIC);
@@ -58,7 +64,8 @@ export function detectLayout(root = '/sys/fs/cgroup'): CgroupLayout {
       ? { mode: 'hybrid', root, fake, hierarchies, unifiedRoot: unified }
       : { mode: 'v1', root, fake, hierarchies, unifiedRoot: null };
   }
-  if (!hasV1 && existsSync(join(root, 'cgroup.controllers'))) return { mode: 'v2', root, fake, hierarchies: {}, unifiedRoot: root };
+  if (!hasV1 && existsSync(join(root, 'cgroup.controllers')))
+    return { mode: 'v2', root, fake, hierarchies: {}, unifiedRoot: root };
   if (hasV1 && isDir(unified)) return { mode: 'hybrid', root, fake, hierarchies, unifiedRoot: unified };
   if (hasV1) return { mode: 'v1', root, fake, hierarchies, unifiedRoot: null };
   throw new CgroupError(500, `no cgroup hierarchy found under '${root}'`);

@@ -7,21 +7,36 @@ import type { CgroupPaths, MemoryPressure, OomInfo, PressureLine } from './types
 
 export async function readOom(paths: CgroupPaths): Promise<OomInfo> {
   if (paths.mode === 'v2') {
-    const events = parseFlatKeyed(paths.unified ? await readText(join(paths.unified, 'memory.events')) : null);
+    const events = parseFlatKeyed(
+      paths.unified ? await readText(join(paths.unified, 'memory.events')) : null,
+    );
     return { oomKillCount: events.oom_kill ?? 0, oomCount: events.oom ?? 0, underOom: null };
   }
   const control = paths.v1.memory ? await readText(join(paths.v1.memory, 'memory.oom_control')) : null;
   const values = parseFlatKeyed(control);
-  return { oomKillCount: values.oom_kill ?? 0, oomCount: null, underOom: control === null ? null : values.under_oom === 1 };
+  return {
+    oomKillCount: values.oom_kill ?? 0,
+    oomCount: null,
+    underOom: control === null ? null : values.under_oom === 1,
+  };
 }
 
 function parsePressureLine(line: string | undefined): PressureLine | null {
   if (!line) return null;
   const kv = Object.fromEntries(
-    line.trim().split(/\s+/).slice(1).map((f) => f.split('=') as [string, string]),
+    line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((f) => f.split('=') as [string, string]),
   );
   if (kv.avg10 === undefined || kv.total === undefined) return null;
-  return { avg10: Number(kv.avg10), avg60: Number(kv.avg60 ?? 0), avg300: Number(kv.avg300 ?? 0), total: Number(kv.total) };
+  return {
+    avg10: Number(kv.avg10),
+    avg60: Number(kv.avg60 ?? 0),
+    avg300: Number(kv.avg300 ?? 0),
+    total: Number(kv.total),
+  };
 }
 
 export function parsePressure(text: string): MemoryPressure | null {

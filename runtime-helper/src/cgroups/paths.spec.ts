@@ -19,7 +19,9 @@ describe('container cgroup paths', () => {
   };
 
   it('parses /proc/PID/cgroup, splitting combined controllers and keeping named ones apart', () => {
-    const parsed = parseProcCgroup('12:pids:/berth/a\n3:cpu,cpuacct:/berth/a\n1:name=systemd:/x\n0::/berth/a\n');
+    const parsed = parseProcCgroup(
+      '12:pids:/berth/a\n3:cpu,cpuacct:/berth/a\n1:name=systemd:/x\n0::/berth/a\n',
+    );
     expect(parsed.v1.get('cpu')).toBe('/berth/a');
     expect(parsed.v1.get('cpuacct')).toBe('/berth/a');
     expect(parsed.v1.get('name=systemd')).toBe('/x');

@@ -17,7 +17,11 @@ export function pathsForCgroup(layout: CgroupLayout, cgroupsPath: string): Cgrou
   for (const [controller, dir] of Object.entries(layout.hierarchies) as [V1Controller, string][]) {
     v1[controller] = join(dir, cgroupsPath);
   }
-  return { mode: layout.mode, v1, unified: layout.unifiedRoot ? join(layout.unifiedRoot, cgroupsPath) : null };
+  return {
+    mode: layout.mode,
+    v1,
+    unified: layout.unifiedRoot ? join(layout.unifiedRoot, cgroupsPath) : null,
+  };
 }
 
 /** Parses /proc/PID/cgroup: "4:memory:/berth/x", "2:cpu,cpuacct:/berth/x", "0::/berth/x". */
@@ -34,7 +38,11 @@ export function parseProcCgroup(text: string): { v1: Map<string, string>; unifie
   return { v1, unified };
 }
 
-export async function pathsForPid(layout: CgroupLayout, pid: number, procRoot = '/proc'): Promise<CgroupPaths> {
+export async function pathsForPid(
+  layout: CgroupLayout,
+  pid: number,
+  procRoot = '/proc',
+): Promise<CgroupPaths> {
   if (!Number.isInteger(pid) || pid <= 0) throw new CgroupError(400, `invalid pid ${pid}`);
   let text: string;
   try {
@@ -49,6 +57,7 @@ export async function pathsForPid(layout: CgroupLayout, pid: number, procRoot = 
     const path = parsed.v1.get(controller);
     if (dir && path !== undefined) v1[controller] = join(dir, path);
   }
-  const unified = layout.unifiedRoot && parsed.unified !== null ? join(layout.unifiedRoot, parsed.unified) : null;
+  const unified =
+    layout.unifiedRoot && parsed.unified !== null ? join(layout.unifiedRoot, parsed.unified) : null;
   return { mode: layout.mode, v1, unified };
 }

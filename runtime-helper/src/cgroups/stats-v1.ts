@@ -13,7 +13,10 @@ const text = async (path: string | null): Promise<string | null> => (path ? read
 const finite = (n: number | null): number => (n !== null && Number.isFinite(n) ? n : 0);
 
 /** BFQ's recursive counters when the devices use BFQ, else the throttle layer's (always kept). */
-async function blkio(dir: string | undefined, kind: 'io_service_bytes' | 'io_serviced'): Promise<BlkioEntry[] | null> {
+async function blkio(
+  dir: string | undefined,
+  kind: 'io_service_bytes' | 'io_serviced',
+): Promise<BlkioEntry[] | null> {
   const bfq = parseBlkioV1(await text(at(dir, `blkio.bfq.${kind}_recursive`)));
   if (bfq.some((e) => e.value > 0)) return bfq;
   const throttle = parseBlkioV1(await text(at(dir, `blkio.throttle.${kind}_recursive`)));
@@ -23,22 +26,35 @@ async function blkio(dir: string | undefined, kind: 'io_service_bytes' | 'io_ser
 export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promise<CgroupStats> {
   const mem = paths.v1.memory;
   const cpuacct = paths.v1.cpuacct ?? paths.v1.cpu;
-  const [usage, maxUsage, failcnt, limit, memStat, total, percpu, cpuacctStat, cpuStat, pidsCurrent, pidsMax, bytes, ios] =
-    await Promise.all([
-      num(at(mem, 'memory.usage_in_bytes')),
-      num(at(mem, 'memory.max_usage_in_bytes')),
-      num(at(mem, 'memory.failcnt')),
-      num(at(mem, 'memory.limit_in_bytes')),
-      text(at(mem, 'memory.stat')),
-      num(at(cpuacct, 'cpuacct.usage')),
-      text(at(cpuacct, 'cpuacct.usage_percpu')),
-      text(at(cpuacct, 'cpuacct.stat')),
-      text(at(paths.v1.cpu, 'cpu.stat')),
-      num(at(paths.v1.pids, 'pids.current')),
-      num(at(paths.v1.pids, 'pids.max')),
-      blkio(paths.v1.blkio, 'io_service_bytes'),
-      blkio(paths.v1.blkio, 'io_serviced'),
-    ]);
+  const [
+    usage,
+    maxUsage,
+    failcnt,
+    limit,
+    memStat,
+    total,
+    percpu,
+    cpuacctStat,
+    cpuStat,
+    pidsCurrent,
+    pidsMax,
+    bytes,
+    ios,
+  ] = await Promise.all([
+    num(at(mem, 'memory.usage_in_bytes')),
+    num(at(mem, 'memory.max_usage_in_bytes')),
+    num(at(mem, 'memory.failcnt')),
+    num(at(mem, 'memory.limit_in_bytes')),
+    text(at(mem, 'memory.stat')),
+    num(at(cpuacct, 'cpuacct.usage')),
+    text(at(cpuacct, 'cpuacct.usage_percpu')),
+    text(at(cpuacct, 'cpuacct.stat')),
+    text(at(paths.v1.cpu, 'cpu.stat')),
+    num(at(paths.v1.pids, 'pids.current')),
+    num(at(paths.v1.pids, 'pids.max')),
+    blkio(paths.v1.blkio, 'io_service_bytes'),
+    blkio(paths.v1.blkio, 'io_serviced'),
+  ]);
   if (usage === null && total === null && pidsCurrent === null) {
     throw new CgroupError(404, `cgroup '${mem ?? cpuacct ?? paths.v1.pids ?? '?'}' does not exist`);
   }
@@ -46,7 +62,10 @@ export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promi
   const throttle = parseFlatKeyed(cpuStat);
   const percpuUsage = (percpu ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
   // Docker reports host memory as the limit of a container without one.
-  const memLimit = limit === null || !Number.isFinite(limit) || (host.memTotal > 0 && limit > host.memTotal) ? host.memTotal : limit;
+  const memLimit =
+    limit === null || !Number.isFinite(limit) || (host.memTotal > 0 && limit > host.memTotal)
+      ? host.memTotal
+      : limit;
   return {
     cpu_stats: {
       cpu_usage: {

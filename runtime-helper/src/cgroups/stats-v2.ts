@@ -26,7 +26,8 @@ export async function readStatsV2(paths: CgroupPaths, host: HostSnapshot): Promi
   if (cpuStat === null && procs === null) throw new CgroupError(404, `cgroup '${dir}' does not exist`);
   const cpu = parseFlatKeyed(cpuStat);
   const io = parseIoStatV2(ioStat);
-  const limit = max === null || !Number.isFinite(max) || (host.memTotal > 0 && max > host.memTotal) ? host.memTotal : max;
+  const limit =
+    max === null || !Number.isFinite(max) || (host.memTotal > 0 && max > host.memTotal) ? host.memTotal : max;
   return {
     cpu_stats: {
       cpu_usage: {

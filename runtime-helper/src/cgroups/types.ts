@@ -3,7 +3,17 @@
 
 export type CgroupMode = 'v1' | 'hybrid' | 'v2';
 
-export const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'blkio', 'devices', 'freezer', 'hugetlb'] as const;
+export const V1_CONTROLLERS = [
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'memory',
+  'pids',
+  'blkio',
+  'devices',
+  'freezer',
+  'hugetlb',
+] as const;
 export type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 /** The cgroupfs under `root`: v1 hierarchy mounts by controller and the cgroup2 tree, if any. */

@@ -13,23 +13,29 @@ export async function applyUpdateV1(paths: CgroupPaths, u: ResourceUpdate, creat
     if (!d) throw missingController(c, why, 'this host');
     return d;
   };
-  const write = (d: string, file: string, value: string): Promise<void> => writeValue(join(d, file), value, create);
+  const write = (d: string, file: string, value: string): Promise<void> =>
+    writeValue(join(d, file), value, create);
 
   if (u.memory !== undefined || u.memorySwap !== undefined || u.memoryReservation !== undefined) {
     const mem = dir('memory', 'a memory limit');
-    if (u.memoryReservation !== undefined) await write(mem, 'memory.soft_limit_in_bytes', limitText(u.memoryReservation));
+    if (u.memoryReservation !== undefined)
+      await write(mem, 'memory.soft_limit_in_bytes', limitText(u.memoryReservation));
     let swapFirst = false;
     if (u.memorySwap !== undefined) {
       const current = await readNumber(join(mem, 'memory.memsw.limit_in_bytes'));
       if (current === null && !create) {
-        throw new CgroupError(400, `a swap limit needs '${mem}/memory.memsw.limit_in_bytes' (swap accounting is off in this kernel)`);
+        throw new CgroupError(
+          400,
+          `a swap limit needs '${mem}/memory.memsw.limit_in_bytes' (swap accounting is off in this kernel)`,
+        );
       }
       const next = u.memory === undefined ? null : u.memory < 0 ? Infinity : u.memory;
       swapFirst = next !== null && next > (current ?? Infinity);
     }
     if (swapFirst) await write(mem, 'memory.memsw.limit_in_bytes', limitText(u.memorySwap!));
     if (u.memory !== undefined) await write(mem, 'memory.limit_in_bytes', limitText(u.memory));
-    if (u.memorySwap !== undefined && !swapFirst) await write(mem, 'memory.memsw.limit_in_bytes', limitText(u.memorySwap));
+    if (u.memorySwap !== undefined && !swapFirst)
+      await write(mem, 'memory.memsw.limit_in_bytes', limitText(u.memorySwap));
   }
   if (u.cpuShares !== undefined || u.cpuQuota !== undefined || u.cpuPeriod !== undefined) {
     const cpu = dir('cpu', 'a cpu limit');
@@ -61,7 +67,8 @@ export async function applyUpdateV1(paths: CgroupPaths, u: ResourceUpdate, creat
     // CFQ's blkio.weight is gone from current kernels; BFQ has blkio.bfq.weight.
     const cfq = (await readText(join(blkio, 'blkio.weight'))) !== null;
     const bfq = !cfq && (await readText(join(blkio, 'blkio.bfq.weight'))) !== null;
-    if (!cfq && !bfq && !create) throw new CgroupError(400, `a blkio weight needs blkio.weight or blkio.bfq.weight in '${blkio}'`);
+    if (!cfq && !bfq && !create)
+      throw new CgroupError(400, `a blkio weight needs blkio.weight or blkio.bfq.weight in '${blkio}'`);
     await write(blkio, bfq ? 'blkio.bfq.weight' : 'blkio.weight', String(u.blkioWeight));
   }
 }

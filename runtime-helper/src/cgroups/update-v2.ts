@@ -23,8 +23,13 @@ export async function applyUpdateV2(dir: string, u: ResourceUpdate, create: bool
       if (u.memorySwap < 0) await write('memory.swap.max', 'max');
       else {
         const memory = u.memory ?? (await readNumber(join(dir, 'memory.max'))) ?? Infinity;
-        if (memory < 0 || !Number.isFinite(memory)) throw new CgroupError(400, `a swap limit needs a memory limit ('${dir}')`);
-        if (u.memorySwap < memory) throw new CgroupError(400, 'Minimum memoryswap limit should be larger than memory limit, see usage');
+        if (memory < 0 || !Number.isFinite(memory))
+          throw new CgroupError(400, `a swap limit needs a memory limit ('${dir}')`);
+        if (u.memorySwap < memory)
+          throw new CgroupError(
+            400,
+            'Minimum memoryswap limit should be larger than memory limit, see usage',
+          );
         await write('memory.swap.max', String(u.memorySwap - memory));
       }
     }
@@ -33,8 +38,13 @@ export async function applyUpdateV2(dir: string, u: ResourceUpdate, create: bool
     need('cpu', 'a cpu limit');
     if (u.cpuShares !== undefined) await write('cpu.weight', String(sharesToWeight(u.cpuShares)));
     if (u.cpuQuota !== undefined || u.cpuPeriod !== undefined) {
-      const [quota = 'max', period = '100000'] = ((await readText(join(dir, 'cpu.max'))) ?? 'max 100000').trim().split(/\s+/);
-      await write('cpu.max', `${u.cpuQuota !== undefined ? maxText(u.cpuQuota) : quota} ${u.cpuPeriod ?? period}`);
+      const [quota = 'max', period = '100000'] = ((await readText(join(dir, 'cpu.max'))) ?? 'max 100000')
+        .trim()
+        .split(/\s+/);
+      await write(
+        'cpu.max',
+        `${u.cpuQuota !== undefined ? maxText(u.cpuQuota) : quota} ${u.cpuPeriod ?? period}`,
+      );
     }
   }
   if (u.cpusetCpus !== undefined || u.cpusetMems !== undefined) {
@@ -48,7 +58,8 @@ export async function applyUpdateV2(dir: string, u: ResourceUpdate, create: bool
   }
   if (u.blkioWeight !== undefined) {
     need('io', 'a blkio weight');
-    if ((await readText(join(dir, 'io.bfq.weight'))) !== null) await write('io.bfq.weight', String(u.blkioWeight));
+    if ((await readText(join(dir, 'io.bfq.weight'))) !== null)
+      await write('io.bfq.weight', String(u.blkioWeight));
     else await write('io.weight', `default ${blkioToIoWeight(u.blkioWeight)}`);
   }
 }
