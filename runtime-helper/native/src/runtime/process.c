@@ -25,13 +25,20 @@ static bool executable(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/* Docker maps these exact lowercase phrases to exit codes 127 and 126, as it does for runc. */
+static int exec_error(berth_error_t *err, const char *name, int e) {
+  if (e == ENOENT) return berth_error_set(err, 0, "find executable '%s': no such file or directory", name);
+  if (e == EACCES) return berth_error_set(err, 0, "find executable '%s': permission denied", name);
+  return berth_error_set(err, e, "find executable '%s'", name);
+}
+
 static int find_executable(const struct process_spec *p, char *out, size_t len, berth_error_t *err) {
   const char *name = p->args[0];
   if (strchr(name, '/')) {
     snprintf(out, len, "%s", name);
     struct stat st;
-    if (stat(out, &st) < 0) return berth_error_errno(err, "find executable '%s'", name);
-    if (S_ISDIR(st.st_mode)) return berth_error_set(err, EACCES, "find executable '%s': is a directory", name);
+    if (stat(out, &st) < 0) return exec_error(err, name, errno);
+    if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111)) return exec_error(err, name, EACCES);
     return 0;
   }
   const char *path = env_path(p->env);
@@ -42,7 +49,7 @@ static int find_executable(const struct process_spec *p, char *out, size_t len, 
     path += n;
     if (*path == ':') path++;
   }
-  return berth_error_set(err, ENOENT, "find executable '%s' in $PATH", name);
+  return berth_error_set(err, 0, "find executable '%s': executable file not found in $PATH", name);
 }
 
 int process_prepare(const struct process_spec *p, json_t *seccomp, bool create_cwd, struct exec_plan *plan,
