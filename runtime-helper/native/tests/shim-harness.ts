@@ -238,6 +238,10 @@ export class AttachClient {
     this.socket.pause();
   }
 
+  resume(): void {
+    this.socket.resume();
+  }
+
   /** Half-close: no more input from this client. */
   endInput(): void {
     this.socket.end();

@@ -210,6 +210,11 @@ describe('berth-shim: attach', () => {
     expect(records.length).toBe(40000);
     expect(records.at(-1)?.log).toMatch(/^line 39999 /);
     await reader.waitForText(/line 39999 /);
+    // The stuck client was cut off rather than waited for.
+    expect(readFileSync(join(b.stateDir, 'shim.log'), 'utf8')).toMatch(/attach client \d+: too slow/);
+    stuck.resume(); // reads what the kernel buffered, then the EOF of the dropped connection
+    await waitFor('the stuck client to see the disconnect', () => stuck.closed);
+    expect(stuck.text().length).toBeLessThan(reader.text().length);
   });
 });
 
@@ -259,6 +264,33 @@ describe('berth-shim: exec', () => {
     expect(lines).toContainEqual(['stdout', 'from-exec\n']);
     expect(lines).toContainEqual(['stderr', 'exec-err\n']);
     // The container itself is untouched by the exec's end.
+    expect(JSON.parse(runtime(['state', b.id])).status).toBe('running');
+  });
+});
+
+describe('berth-shim: exec with a terminal', () => {
+  it('gives an exec session a pty of the requested size, input and resize through attach', async () => {
+    const b = bundle({ args: ['sleep', '1000'] });
+    await startShim(b);
+    runtime(['start', b.id]);
+    const processFile = join(b.dir, 'exec-tty.json');
+    const spec = JSON.parse(readFileSync(join(b.dir, 'config.json'), 'utf8'));
+    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: true, consoleSize: { height: 21, width: 77 }, args: ['sh'] }));
+    const execState = join(b.dir, 'xt');
+    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState, '--terminal', '--stdin']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const c = await AttachClient.connect({ ...b, stateDir: execState });
+    clients.push(c);
+    c.write('stty size; tty\n');
+    await c.waitForText(/21 77/);
+    await c.waitForText(/\/dev\/pts\/\d+/);
+    c.resize(30, 90);
+    c.write('stty size\n');
+    await c.waitForText(/30 90/);
+    c.write('exit 4\n');
+    const exit = await waitFor('exec exit.json', () => existsSync(join(execState, 'exit.json')) && JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')));
+    expect(exit.exitCode).toBe(4);
     expect(JSON.parse(runtime(['state', b.id])).status).toBe('running');
   });
 });
