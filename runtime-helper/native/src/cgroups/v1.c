@@ -63,8 +63,8 @@ static int cpuset_inherit(const struct cgroup_fs *fs, const char *parent, const 
 }
 
 /* mkdir -p of path below base; for cpuset each level gets its parent's cpus and mems. */
-static int make_levels(const struct cgroup_fs *fs, const char *base, const char *path, bool cpuset,
-                       berth_error_t *err) {
+static int make_levels_once(const struct cgroup_fs *fs, const char *base, const char *path, bool cpuset,
+                            berth_error_t *err) {
   char dir[PATH_MAX], parent[PATH_MAX];
   if (cg_join(dir, base, path, err) < 0) return -1;
   size_t start = strlen(base);
@@ -80,6 +80,16 @@ static int make_levels(const struct cgroup_fs *fs, const char *base, const char 
     if (rc < 0) return -1;
   }
   return 0;
+}
+
+/* Another container's destroy may remove an empty shared parent ("/berth") between our mkdirs:
+ * start again from the top when a level vanished. */
+static int make_levels(const struct cgroup_fs *fs, const char *base, const char *path, bool cpuset,
+                       berth_error_t *err) {
+  for (int tries = 0;; tries++) {
+    if (make_levels_once(fs, base, path, cpuset, err) == 0) return 0;
+    if ((err->errno_value != ENOENT && err->errno_value != ENODEV) || tries == 10) return -1;
+  }
 }
 
 int cg_v1_create(const struct cgroup_fs *fs, const char *path, berth_error_t *err) {

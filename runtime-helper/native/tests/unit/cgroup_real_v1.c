@@ -149,6 +149,38 @@ static void test_oom(struct cgroup_fs *fs) {
   OK_CALL(cgroup_destroy(fs, path, &err), &err, "real oom: destroy");
 }
 
+/* Containers come and go in parallel under one shared parent: a destroy that removes the empty
+ * parent must not break a create running at the same moment. */
+static void test_parallel(struct cgroup_fs *fs) {
+  enum { WORKERS = 4, ROUNDS = 30 };
+  pid_t workers[WORKERS];
+  for (int w = 0; w < WORKERS; w++) {
+    workers[w] = fork();
+    if (workers[w] == 0) {
+      char leaf[128];
+      snprintf(leaf, sizeof leaf, "%s-shared/c%d", path, w);
+      for (int i = 0; i < ROUNDS; i++) {
+        berth_error_t werr;
+        if (cgroup_create(fs, leaf, 0, &werr) < 0 || cgroup_destroy(fs, leaf, &werr) < 0) {
+          fprintf(stderr, "# worker %d round %d: %s\n", w, i, werr.message);
+          _exit(1);
+        }
+      }
+      _exit(0);
+    }
+  }
+  int failed = 0;
+  for (int w = 0; w < WORKERS; w++) {
+    int status = 0;
+    waitpid(workers[w], &status, 0);
+    failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  tap_ok(failed == 0, "real v1: %d workers x %d create/destroy under one parent (%d failed)", WORKERS, ROUNDS, failed);
+  char rel[PATH_MAX];
+  snprintf(rel, sizeof rel, "memory%s-shared", path);
+  tap_ok(!path_exists("/sys/fs/cgroup", rel), "real v1: the shared parent is gone at the end");
+}
+
 int main(void) {
   struct cgroup_fs fs;
   berth_error_t err;
@@ -160,6 +192,7 @@ int main(void) {
   snprintf(path, sizeof path, "/berth-unit-%d", (int)getpid());
   test_limits(&fs);
   test_oom(&fs);
+  test_parallel(&fs);
   berth_error_t ignored;
   cgroup_destroy(&fs, path, &ignored); /* after a failed check too */
   return tap_done();
