@@ -34,6 +34,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+function printTable(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
 function main(): void {
   const bundle = makeBundle({ args: ['/bin/true'], cgroupsPath: null, namespaces: ['pid', 'mount', 'uts', 'ipc', 'network'] });
   const stateRoot = mkdtempSync(join(tmpdir(), 'berth-bench-state-'));
@@ -81,15 +89,16 @@ function main(): void {
   const crun = results.find((r) => r.name === 'crun');
   const floor = results.find((r) => r.name.startsWith('unshare'));
   console.log(`runtime start: ${RUNS} runs of /bin/true each (after ${WARMUP} warm-up runs), wall time of the whole command`);
-  console.table(
-    results.map((r) => ({
-      contender: r.name,
-      'median ms': r.median.toFixed(2),
-      'p90 ms': r.p90.toFixed(2),
-      'min ms': r.min.toFixed(2),
-      'x crun': crun ? (r.median / crun.median).toFixed(2) : '-',
-      'x floor': floor ? (r.median / floor.median).toFixed(2) : '-',
-    })),
+  printTable(
+    ['contender', 'median ms', 'p90 ms', 'min ms', 'x crun', 'x floor'],
+    results.map((r) => [
+      r.name,
+      r.median.toFixed(2),
+      r.p90.toFixed(2),
+      r.min.toFixed(2),
+      crun ? (r.median / crun.median).toFixed(2) : '-',
+      floor ? (r.median / floor.median).toFixed(2) : '-',
+    ]),
   );
   const ours = results.find((r) => r.name === 'berth-runtime');
   if (ours && crun) {
