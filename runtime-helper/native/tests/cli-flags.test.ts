@@ -61,7 +61,7 @@ describe.runIf(isBerthRuntime)('berth-runtime command line', () => {
     await expect.poll(async () => (await h.rt.state(c.id)).status).toBe('stopped');
     const again = await h.rt.kill(c.id, '9');
     expect(again.code).not.toBe(0);
-    expect(again.stderr).toContain('not running');
+    expect(again.stderr).toContain('container not running');
   });
 
   it('exec builds the process from --env, --cwd and --user over the container config', async () => {

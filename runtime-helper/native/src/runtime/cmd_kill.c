@@ -59,12 +59,15 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv) {
       free(pids);
     }
   } else if (strcmp(status, "stopped") == 0) {
-    berth_error_set(&err, ESRCH, "kill container '%s': it is not running", id);
+    /* containerd and podman recognise "container not running" / ESRCH as "already gone" */
+    berth_error_set(&err, ESRCH, "kill container '%s': container not running", id);
     rc = fail(&err);
   } else if (kill(st.pid, sig) < 0) {
     berth_error_errno(&err, "kill container '%s' (pid %d) with signal %d", id, (int)st.pid, sig);
     rc = fail(&err);
   }
+  /* a frozen process cannot act on SIGKILL: thaw so it dies now, as runc does */
+  if (rc == 0 && sig == SIGKILL && strcmp(status, "paused") == 0) cgroup_set_frozen(&fs, st.cgroup_path, false, &err);
   state_free(&st);
   return rc;
 }

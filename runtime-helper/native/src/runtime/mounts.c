@@ -16,8 +16,9 @@
 
 int mounts_prepare_root(const struct container_spec *spec, int *rootfd, berth_error_t *err) {
   unsigned long prop = spec->rootfs_propagation;
-  /* shared is applied after the pivot: pivot_root refuses a shared parent */
-  if (prop == 0 || (prop & MS_SHARED)) prop = MS_SLAVE | MS_REC;
+  /* shared and unbindable are applied after the pivot: pivot_root refuses a shared parent,
+   * and an unbindable root cannot be bound */
+  if (prop == 0 || (prop & (MS_SHARED | MS_UNBINDABLE))) prop = MS_SLAVE | MS_REC;
   if (mount(NULL, "/", NULL, prop, NULL) < 0) return berth_error_errno(err, "set propagation of '/'");
   if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return berth_error_errno(err, "bind rootfs '%s'", spec->rootfs);
@@ -201,7 +202,7 @@ static int readonly_paths(int rootfd, json_t *paths, berth_error_t *err) {
 }
 
 int mounts_finish(const struct container_spec *spec, berth_error_t *err) {
-  if (spec->rootfs_propagation & MS_SHARED) {
+  if (spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) {
     if (mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
       return berth_error_errno(err, "set rootfs propagation");
   }
