@@ -1,6 +1,6 @@
 // berth-shim with real containers: the runtime under test (BERTH_TEST_RUNTIME) creates them under
 // the shim; berthd's part (runtime start, kill, delete) is played by the test.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -215,6 +215,31 @@ describe('berth-shim: attach', () => {
     stuck.resume(); // reads what the kernel buffered, then the EOF of the dropped connection
     await waitFor('the stuck client to see the disconnect', () => stuck.closed);
     expect(stuck.text().length).toBeLessThan(reader.text().length);
+  });
+});
+
+describe('berth-shim: attach under fd exhaustion', () => {
+  it('stops accepting while out of fds (no busy loop) and accepts again once a client leaves', async () => {
+    const b = bundle({ args: ['sh', '-c', 'while true; do echo tick; sleep 0.1; done'] });
+    const { shimPid } = await startShim(b);
+    runtime(['start', b.id]);
+    execFileSync('prlimit', ['--pid', String(shimPid), '--nofile=16:16']);
+    const many: AttachClient[] = [];
+    for (let i = 0; i < 20; i++) many.push(await attach(b));
+    const shimLog = join(b.stateDir, 'shim.log');
+    await waitFor('the shim to run out of fds', () => /not accepting until a client leaves/.test(readFileSync(shimLog, 'utf8')));
+    await new Promise((r) => setTimeout(r, 500));
+    // A spinning loop would log the failed accept over and over.
+    const complaints = readFileSync(shimLog, 'utf8').match(/not accepting until a client leaves/g) ?? [];
+    expect(complaints.length).toBeLessThanOrEqual(2);
+    const served = many.filter((c) => c.text().includes('tick'));
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.length).toBeLessThan(20);
+    for (const c of many) c.close();
+    const late = await attach(b);
+    await late.waitForText(/tick\n/);
+    runtime(['kill', b.id, 'KILL']);
+    expect((await waitForExit(b)).exitCode).toBe(137);
   });
 });
 

@@ -67,6 +67,9 @@ static void drop_client(struct shim *s, struct attach_client *c, const char *why
   if (c->stdin_once) stdin_sink_close(s);
   shim_watch(s, EPOLL_CTL_DEL, c->fd, 0, NULL);
   close(c->fd);
+  if (s->listen_paused && s->listen_fd >= 0 &&
+      shim_watch(s, EPOLL_CTL_ADD, s->listen_fd, EPOLLIN, &listen_watch) == 0)
+    s->listen_paused = false;
   for (struct attach_client **p = &s->clients; *p != NULL; p = &(*p)->next) {
     if (*p == c) {
       *p = c->next;
@@ -94,9 +97,15 @@ void attach_accept(struct shim *s) {
   for (;;) {
     int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        /* The pending connection stays readable: stop watching the socket until a client
+         * leaves, or the loop would spin on it. */
+        shim_diag("accept on attach socket: %s; not accepting until a client leaves", strerror(errno));
+        if (shim_watch(s, EPOLL_CTL_DEL, s->listen_fd, 0, NULL) == 0) s->listen_paused = true;
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
         shim_diag("accept on attach socket: %s", strerror(errno));
+      }
       return;
     }
     struct attach_client *c = calloc(1, sizeof *c);
@@ -309,7 +318,7 @@ void attach_close(struct shim *s) {
   }
   attach_free_dropped(s);
   if (s->listen_fd >= 0) {
-    shim_watch(s, EPOLL_CTL_DEL, s->listen_fd, 0, NULL);
+    if (!s->listen_paused) shim_watch(s, EPOLL_CTL_DEL, s->listen_fd, 0, NULL);
     close(s->listen_fd);
     s->listen_fd = -1;
   }

@@ -40,6 +40,7 @@ struct shim {
   uint8_t stdin_buf[STDIN_BUFFER_SIZE];
 
   int listen_fd;
+  bool listen_paused; /* out of fds: listen_fd is out of the epoll set until a client leaves */
   struct attach_client *clients;
   struct attach_client *dropped_clients; /* freed after each epoll batch */
   size_t client_count;
