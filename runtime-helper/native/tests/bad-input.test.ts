@@ -1,7 +1,7 @@
 // Bad bundles and arguments fail with a clear one-line error and leave nothing behind: no
 // cgroup, no mount, no state entry, no process. crun words its errors its own way, so the exact
 // naming is checked for berth-runtime only; every runtime must fail, say something, and clean up.
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,21 @@ describe('bad input', () => {
     const notSocket = join(b.dir, 'not-a-socket');
     writeFileSync(notSocket, 'plain file');
     await expectCleanFailure(b, await h.rt.create(b.id, b.dir, { consoleSocket: notSocket }), [/not-a-socket/, /socket|connect|refused/i]);
+  });
+
+  it('with --log and --log-format json the error is a JSON line in the log file', async () => {
+    const b = h.bundle();
+    writeFileSync(b.configPath, '{ not json');
+    const log = join(b.dir, 'runtime-log.json');
+    const r = await h.rt.invoke(['--log', log, '--log-format', 'json', 'create', '--bundle', b.dir, b.id]);
+    expect(r.code).not.toBe(0);
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const entries = lines.map((l) => JSON.parse(l) as { level?: string; msg?: string; time?: string });
+    const error = entries.find((e) => e.level === 'error');
+    expect(error?.msg?.trim()).toBeTruthy();
+    expect(error?.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    if (isBerthRuntime) expect(error!.msg).toMatch(/config/);
+    expect(await waitForNoLeftovers(b, h.rt)).toEqual(NO_LEFTOVERS);
   });
 
   it('a container id that is already taken', async () => {

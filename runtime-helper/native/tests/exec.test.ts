@@ -63,6 +63,22 @@ describe('exec', () => {
     await waitFor('ps to list the exec process', async () => (await h.rt.ps(c.id)).includes(pid) || undefined);
   });
 
+  it('joins the user namespace: root inside is the mapped uid', async () => {
+    const base = 300000;
+    const c = await h.start({
+      args: ['/bin/sleep', '1000'],
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user'],
+      uidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      rootfsOwner: { uid: base, gid: base },
+    });
+    const r = assertOk(await h.rt.exec(c.id, ['/bin/sh', '-c', 'id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user']));
+    const [uid, map, ns] = r.stdout.trim().split('\n');
+    expect(uid).toBe('0');
+    expect(map!.trim().split(/\s+/)).toEqual(['0', String(base), '65536']);
+    expect(ns).toBe(readlinkSync(`/proc/${c.pid}/ns/user`));
+  });
+
   it('exec into a stopped container fails clearly', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     assertOk(await h.rt.kill(c.id, 'KILL'));

@@ -175,6 +175,35 @@ describe('lifecycle', () => {
     expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
   });
 
+  it('--pid-file holds the pid that state reports', async () => {
+    const b = h.bundle({ args: ['/bin/sleep', '1000'] });
+    const pidFile = join(b.dir, 'init.pid');
+    assertOk(await h.rt.create(b.id, b.dir, { pidFile }));
+    expect(Number(readFileSync(pidFile, 'utf8').trim())).toBe((await h.rt.state(b.id)).pid);
+  });
+
+  it('a created container can be killed, then deleted', async () => {
+    const c = await h.create({ args: ['/bin/sleep', '1000'] });
+    assertOk(await h.rt.kill(c.id, 'KILL'));
+    await waitFor('init to die', () => !alive(c.pid));
+    expect(await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined)).toBe(true);
+    assertOk(await h.rt.delete(c.id));
+    expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
+  });
+
+  it('a process that exits by itself leaves a "stopped" container that delete removes', async () => {
+    const c = await h.start({ args: ['/bin/sh', '-c', 'exit 0'] });
+    await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined);
+    assertOk(await h.rt.delete(c.id));
+    expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
+  });
+
+  it('ps lists exactly the processes of the cgroup', async () => {
+    const c = await h.start({ args: ['/bin/sh', '-c', 'sleep 1001 & sleep 1002 & exec sleep 1003'] });
+    await waitFor('three processes', () => cgroupPids(c.bundle.cgroupsPath!).length === 3);
+    expect((await h.rt.ps(c.id)).sort()).toEqual(cgroupPids(c.bundle.cgroupsPath!).sort());
+  });
+
   it('run in the foreground returns the exit code and cleans up', async () => {
     const r = await h.run({ args: ['/bin/sh', '-c', 'echo out; echo err >&2; exit 42'] });
     expect(r.code).toBe(42);
