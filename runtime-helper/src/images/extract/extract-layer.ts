@@ -10,7 +10,7 @@
 // xattrs) run in berth-fsops, which chroots into the layer first.
 import { constants, closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, chownSync, utimesSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, type Header as Headers } from 'tar-stream';
 import { entryComponents } from './entry-path.js';
@@ -227,23 +227,23 @@ export function drain(from: Readable, to?: NodeJS.WritableStream): void {
 
 function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
 
-/** Peeks at the first bytes to decompress gzip transparently. */
+/** Peeks at the first chunk to decompress gzip transparently. */
 export async function maybeGunzip(source: Readable): Promise<Readable> {
-  const first: Buffer | null = await new Promise((resolve, reject) => {
-    const onReadable = (): void => { cleanup(); resolve(source.read() as Buffer | null); };
-    const onEnd = (): void => { cleanup(); resolve(null); };
-    const onError = (e: Error): void => { cleanup(); reject(e); };
-    const cleanup = (): void => { source.off('readable', onReadable); source.off('end', onEnd); source.off('error', onError); };
-    source.once('readable', onReadable);
-    source.once('end', onEnd);
-    source.once('error', onError);
-  });
-  if (first === null) return source;
-  source.unshift(first);
-  if (!isGzip(first)) return source;
+  const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iter.next();
+  const rest = Readable.from((async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const n = await iter.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })(), { objectMode: false });
+  if (first.done || !isGzip(first.value)) return rest;
   const gunzip = createGunzip();
-  source.on('error', (e) => gunzip.destroy(e));
-  return source.pipe(gunzip);
+  rest.on('error', (e) => gunzip.destroy(e));
+  return rest.pipe(gunzip);
 }
 
 /** Unpacks a (possibly gzipped) tar stream into `root`, which must exist and be empty. */

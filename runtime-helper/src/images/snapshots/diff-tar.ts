@@ -26,11 +26,11 @@ export async function diffTar(root: string, entries: readonly DiffEntry[]): Prom
       const parent = e.rel.includes('/') ? e.rel.slice(0, e.rel.lastIndexOf('/') + 1) : '';
       const base = e.rel.slice(parent.length);
       if (e.kind === 'whiteout') {
-        pack.entry({ name: `${parent}.wh.${base}`, mode: 0o644, mtime: e.st.mtime, size: 0 });
+        pack.entry({ name: `${parent}.wh.${base}`, mode: 0o644, mtime: e.st.mtime, size: 0 }, Buffer.alloc(0));
         continue;
       }
       if (e.kind === 'opaque') {
-        pack.entry({ name: `${e.rel}/.wh..wh..opq`, mode: 0o644, mtime: e.st.mtime, size: 0 });
+        pack.entry({ name: `${e.rel}/.wh..wh..opq`, mode: 0o644, mtime: e.st.mtime, size: 0 }, Buffer.alloc(0));
         continue;
       }
       const h = baseHeader(e.rel, e.st);
