@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, accessSync, constants as fsc, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
 import type { DockerCreateBody, DockerConfig, ImageRunConfig } from './docker-types.js';
 import { ContainerStore } from './state-store.js';
 import { initialState, nowNano, ZERO_TIME, type ContainerRecord } from './record.js';
@@ -51,9 +52,12 @@ export class ContainerManager {
   readonly store: ContainerStore;
   readonly containers = new Map<string, LiveContainer>();
   private readonly runtimeClis = new Map<string, RuntimeCli>();
+  /** 'started' (id, process): lets an attach made before start pick up the process. */
+  readonly started = new EventEmitter();
 
   constructor(readonly opts: ManagerOptions) {
     this.store = new ContainerStore(join(opts.dataRoot, 'containers'));
+    this.started.setMaxListeners(0);
   }
 
   runtime(name: string): RuntimeCli {
@@ -168,7 +172,16 @@ export class ContainerManager {
     if (r.State.Status === 'removing') throw conflict(`container ${r.Id} is marked for removal and cannot be started`);
     if (c.restartTimer) { clearTimeout(c.restartTimer); c.restartTimer = undefined; }
     r.ManuallyStopped = false;
-    await this.launch(c);
+    try {
+      await this.launch(c);
+    } catch (e) {
+      r.State.Error = (e as Error).message;
+      const msg = (e as Error).message;
+      r.State.ExitCode = /executable file not found|no such file/.test(msg) ? 127 : /permission denied/.test(msg) ? 126 : 128;
+      if (r.HostConfig.AutoRemove) await this.remove(r.Id, { force: true, volumes: true }).catch(() => {});
+      else this.save(c);
+      throw e;
+    }
   }
 
   private async launch(c: LiveContainer): Promise<void> {
@@ -218,6 +231,7 @@ export class ContainerManager {
 
   attachProcess(c: LiveContainer, proc: MonitoredProcess): void {
     c.process = proc;
+    this.started.emit('started', c.record.Id, proc);
     void proc.exited.then((info) => this.onExit(c, proc, info));
   }
 
@@ -261,7 +275,7 @@ export class ContainerManager {
 
   private notify(c: LiveContainer, event: 'next-exit' | 'removed'): void {
     const code = c.record.State.ExitCode;
-    const err = c.record.State.Error ? { Message: c.record.State.Error } : null;
+    const err = null; // Docker reports start failures through start, not wait
     c.waiters = c.waiters.filter((w) => {
       const fire = event === 'removed' || w.condition !== 'removed';
       if (fire) w.resolve({ StatusCode: code, Error: err });

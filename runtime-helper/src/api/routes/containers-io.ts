@@ -1,0 +1,138 @@
+// Container I/O routes: logs, attach (hijacked), stats and top.
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Route, RequestContext } from '../context.js';
+import { parseQuery, queryBool, queryString } from '../body.js';
+import { sendJson } from '../respond.js';
+import { hijack } from '../hijack.js';
+import { servicesOf } from './containers-services.js';
+import { readLogs, parseTimeParam } from '../../containers/logs-reader.js';
+import { parseDetachKeys, pump, writeOutput } from '../../containers/stdio-pump.js';
+import type { MonitoredProcess } from '../../containers/monitor.js';
+import { sampleStats } from '../../containers/stats.js';
+import { parseLogLine } from '../../containers/json-log.js';
+import { readFileSync } from 'node:fs';
+
+const badRequest = (message: string): Error => Object.assign(new Error(message), { status: 400 });
+
+async function logs(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ follow: queryBool, stdout: queryBool, stderr: queryBool, since: queryString, until: queryString, timestamps: queryBool, tail: queryString, details: queryBool }).passthrough(), 'container logs');
+  const c = manager.get(ctx.params.id!);
+  if (!q.stdout && !q.stderr) throw badRequest('Bad parameters: you must choose at least one stream');
+  let since = 0; let until = 0;
+  try { since = parseTimeParam(q.since); until = parseTimeParam(q.until); } catch (e) { throw badRequest((e as Error).message); }
+  const tail = q.tail === undefined || q.tail === '' || q.tail === 'all' ? -1 : Number(q.tail);
+  if (!Number.isInteger(tail)) throw badRequest(`invalid tail value: ${q.tail}`);
+  const tty = c.record.Config.Tty;
+  const res = ctx.res;
+  res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+  res.flushHeaders();
+  let closed = false;
+  res.on('close', () => { closed = true; });
+  await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail: tail < 0 ? -1 : tail, follow: q.follow }, (e) => {
+    const line = Buffer.from(q.timestamps ? `${e.time} ${e.log}` : e.log);
+    if (tty) res.write(line);
+    else { const h = Buffer.alloc(8); h[0] = e.stream === 'stdout' ? 1 : 2; h.writeUInt32BE(line.length, 4); res.write(Buffer.concat([h, line])); }
+  }, () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true, () => closed);
+  res.end();
+}
+
+async function attach(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ stream: queryBool, logs: queryBool, stdin: queryBool, stdout: queryBool, stderr: queryBool, detachKeys: queryString }).passthrough(), 'container attach');
+  const c = manager.get(ctx.params.id!);
+  const r = c.record;
+  let detachKeys: number[];
+  try { detachKeys = parseDetachKeys(q.detachKeys ?? ''); } catch { throw badRequest(`invalid detach keys: ${q.detachKeys}`); }
+  const { socket } = hijack(ctx, { multiplexed: !r.Config.Tty });
+  if (q.logs) {
+    for (const l of (() => { try { return readFileSync(r.LogPath, 'utf8').split('\n'); } catch { return []; } })()) {
+      const e = parseLogLine(l);
+      if (e && (e.stream === 'stdout' ? q.stdout : q.stderr)) writeOutput(socket, r.Config.Tty, e.stream, Buffer.from(e.log));
+    }
+  }
+  if (!q.stream) { socket.end(); return; }
+  let unhook: (() => void) | undefined;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    unhook?.();
+    manager.started.off('started', onStarted);
+    socket.end();
+  };
+  const hook = (proc: MonitoredProcess): void => {
+    unhook?.();
+    unhook = pump(socket, proc, {
+      tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
+      closeStdinOnEof: r.Config.StdinOnce, onDetach: () => { manager.emit(r, 'detach'); finish(); },
+    });
+    void proc.exited.then(() => setTimeout(finish, 20));
+  };
+  const onStarted = (id: string, proc: MonitoredProcess): void => { if (id === r.Id) hook(proc); };
+  manager.started.on('started', onStarted);
+  socket.on('close', finish);
+  socket.on('error', finish);
+  if (c.process && r.State.Running) hook(c.process);
+  else if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
+  manager.emit(r, 'attach');
+}
+
+async function stats(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ stream: queryString, 'one-shot': queryBool }).passthrough(), 'container stats');
+  const c = manager.get(ctx.params.id!);
+  const stream = q.stream === undefined || q.stream === '' || q.stream === '1' || q.stream.toLowerCase() === 'true';
+  const cg = manager.cgroupsPath(c.record.Id);
+  const empty = { read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0, online_cpus: 0 }, memory_stats: {}, pids_stats: {}, blkio_stats: {} };
+  const sample = (): Record<string, unknown> => (c.record.State.Running ? sampleStats(cg) : empty) as unknown as Record<string, unknown>;
+  const base = { name: c.record.Name, id: c.record.Id, networks: {} };
+  let pre = q['one-shot'] ? empty : sample();
+  if (!stream) {
+    if (!q['one-shot']) await sleep(1000);
+    const now = sample();
+    sendJson(ctx.res, 200, { ...base, ...now, precpu_stats: pre.cpu_stats, preread: pre.read });
+    return;
+  }
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  let closed = false;
+  ctx.res.on('close', () => { closed = true; });
+  while (!closed) {
+    const now = sample();
+    ctx.res.write(JSON.stringify({ ...base, ...now, precpu_stats: pre.cpu_stats, preread: pre.read }) + '\n');
+    pre = now;
+    if (!manager.containers.has(c.record.Id)) break;
+    await sleep(1000);
+  }
+  ctx.res.end();
+}
+
+async function top(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ ps_args: queryString }).passthrough(), 'container top');
+  const c = manager.get(ctx.params.id!);
+  const r = c.record;
+  if (!r.State.Running) throw Object.assign(new Error(`Container ${r.Id} is not running`), { status: 409 });
+  const pids = new Set(await manager.runtime(r.Runtime).ps(r.Id));
+  const args = (q.ps_args || '-ef').split(/\s+/).filter(Boolean);
+  if (args.some((a) => !/^[-a-zA-Z0-9,=_:%]+$/.test(a))) throw badRequest(`invalid ps arguments: ${q.ps_args}`);
+  const out = await new Promise<string>((resolve, reject) => execFile('ps', args, { maxBuffer: 8 << 20 }, (err, stdout, stderr) => err ? reject(badRequest(`ps: ${stderr.trim() || err.message}`)) : resolve(stdout)));
+  const lines = out.trimEnd().split('\n');
+  const titles = lines[0]!.trim().split(/\s+/);
+  const pidCol = titles.indexOf('PID');
+  if (pidCol < 0) throw badRequest(`Couldn't find PID field in ps output`);
+  const processes = lines.slice(1).map((l) => {
+    const f = l.trim().split(/\s+/);
+    return [...f.slice(0, titles.length - 1), f.slice(titles.length - 1).join(' ')];
+  }).filter((f) => pids.has(Number(f[pidCol])));
+  sendJson(ctx.res, 200, { Titles: titles, Processes: processes });
+}
+
+export const containerIoRoutes: Route[] = [
+  { method: 'GET', path: '/containers/{id}/logs', handler: logs },
+  { method: 'POST', path: '/containers/{id}/attach', handler: attach },
+  { method: 'GET', path: '/containers/{id}/stats', handler: stats },
+  { method: 'GET', path: '/containers/{id}/top', handler: top },
+];

@@ -1,0 +1,172 @@
+// Container lifecycle routes: create, list, inspect, start, stop, kill, restart, pause, unpause,
+// wait, remove, rename, resize, update, prune.
+import { z } from 'zod';
+import type { Route, RequestContext } from '../context.js';
+import { readJson, parseQuery, queryBool, queryString } from '../body.js';
+import { sendJson, sendNoContent } from '../respond.js';
+import { parseFilters, matchLabels } from '../filters.js';
+import { createBodySchema, resourcesSchema, restartPolicySchema } from '../../containers/docker-types.js';
+import { inspectView, listView } from '../../containers/views.js';
+import { servicesOf } from './containers-services.js';
+import { updateContainer } from '../../containers/update.js';
+import { dirSize } from '../../containers/changes.js';
+
+const intParam = (what: string) => queryString.transform((v, ctx) => {
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) { ctx.addIssue({ code: 'custom', message: `invalid ${what}: ${v}` }); return z.NEVER; }
+  return Number(v);
+});
+
+async function create(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ name: queryString, platform: queryString }).passthrough(), 'container create');
+  const body = await readJson(ctx.req, createBodySchema, 'container create');
+  sendJson(ctx.res, 201, await manager.create(body, q.name));
+}
+
+const listFilters = ['status', 'name', 'label', 'ancestor', 'id', 'exited', 'before', 'since', 'volume', 'network', 'health', 'isolation', 'is-task', 'expose', 'publish'] as const;
+
+async function list(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ all: queryBool, size: queryBool, limit: intParam('limit'), filters: queryString }).passthrough(), 'container list');
+  const f = parseFilters(q.filters, listFilters);
+  const statuses = f.get('status') ?? [];
+  for (const s of statuses) if (!['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'].includes(s)) throw Object.assign(new Error(`invalid filter 'status=${s}'`), { status: 400 });
+  let all = [...manager.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
+  all = all.filter((r) => {
+    if (!q.all && !statuses.length && !r.State.Running) return false;
+    if (statuses.length && !statuses.includes(r.State.Status)) return false;
+    const names = f.get('name');
+    if (names && !names.some((n) => new RegExp(n).test(r.Name.slice(1)))) return false;
+    const ids = f.get('id');
+    if (ids && !ids.some((i) => r.Id.startsWith(i))) return false;
+    const labels = f.get('label');
+    if (labels && !matchLabels(r.Config.Labels, labels)) return false;
+    const ancestors = f.get('ancestor');
+    if (ancestors && !ancestors.some((a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)) return false;
+    const exited = f.get('exited');
+    if (exited && (r.State.Running || !exited.includes(String(r.State.ExitCode)))) return false;
+    return true;
+  });
+  if (q.limit && q.limit > 0) all = all.slice(0, q.limit);
+  sendJson(ctx.res, 200, all.map((r) => listView(r, q.size ? dirSize(r.UpperDir) : undefined)));
+}
+
+function inspect(ctx: RequestContext): void {
+  const { manager } = servicesOf(ctx);
+  const c = manager.get(ctx.params.id!);
+  sendJson(ctx.res, 200, inspectView(c.record, c.record.ExecIDs));
+}
+
+async function start(ctx: RequestContext): Promise<void> {
+  await servicesOf(ctx).manager.start(ctx.params.id!);
+  sendNoContent(ctx.res);
+}
+
+async function stop(ctx: RequestContext): Promise<void> {
+  const q = parseQuery(ctx.query, z.object({ t: intParam('timeout'), signal: queryString }).passthrough(), 'container stop');
+  await servicesOf(ctx).manager.stop(ctx.params.id!, q.t, q.signal);
+  sendNoContent(ctx.res);
+}
+
+async function restart(ctx: RequestContext): Promise<void> {
+  const q = parseQuery(ctx.query, z.object({ t: intParam('timeout'), signal: queryString }).passthrough(), 'container restart');
+  await servicesOf(ctx).manager.restart(ctx.params.id!, q.t, q.signal);
+  sendNoContent(ctx.res);
+}
+
+async function kill(ctx: RequestContext): Promise<void> {
+  const q = parseQuery(ctx.query, z.object({ signal: queryString }).passthrough(), 'container kill');
+  await servicesOf(ctx).manager.kill(ctx.params.id!, q.signal || 'KILL');
+  sendNoContent(ctx.res);
+}
+
+async function pause(ctx: RequestContext): Promise<void> {
+  await servicesOf(ctx).manager.pause(ctx.params.id!);
+  sendNoContent(ctx.res);
+}
+
+async function unpause(ctx: RequestContext): Promise<void> {
+  await servicesOf(ctx).manager.unpause(ctx.params.id!);
+  sendNoContent(ctx.res);
+}
+
+async function wait(ctx: RequestContext): Promise<void> {
+  const q = parseQuery(ctx.query, z.object({ condition: z.enum(['', 'not-running', 'next-exit', 'removed']).optional() }).passthrough(), 'container wait');
+  const result = servicesOf(ctx).manager.wait(ctx.params.id!, q.condition || 'not-running');
+  // Headers go out at once: the docker CLI sends wait before start and waits for them.
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  ctx.res.flushHeaders();
+  let closed = false;
+  ctx.res.on('close', () => { closed = true; });
+  const body = await result;
+  if (!closed) ctx.res.end(JSON.stringify(body));
+}
+
+async function remove(ctx: RequestContext): Promise<void> {
+  const q = parseQuery(ctx.query, z.object({ force: queryBool, v: queryBool, link: queryBool }).passthrough(), 'container remove');
+  await servicesOf(ctx).manager.remove(ctx.params.id!, { force: q.force, volumes: q.v });
+  sendNoContent(ctx.res);
+}
+
+function rename(ctx: RequestContext): void {
+  const q = parseQuery(ctx.query, z.object({ name: queryString }).passthrough(), 'container rename');
+  servicesOf(ctx).manager.rename(ctx.params.id!, q.name ?? '');
+  sendNoContent(ctx.res);
+}
+
+function resize(ctx: RequestContext): void {
+  const q = parseQuery(ctx.query, z.object({ h: intParam('height'), w: intParam('width') }).passthrough(), 'container resize');
+  if (q.h === undefined || q.w === undefined || q.h < 0 || q.w < 0 || q.h > 65535 || q.w > 65535) throw Object.assign(new Error('resize: h and w must be between 0 and 65535'), { status: 400 });
+  servicesOf(ctx).manager.resize(ctx.params.id!, q.h, q.w);
+  sendNoContent(ctx.res, 200);
+}
+
+const updateSchema = resourcesSchema.partial().extend({
+  RestartPolicy: restartPolicySchema.optional(),
+  MemorySwap: z.number().int().min(-1).optional(),
+  KernelMemory: z.number().optional(),
+}).passthrough();
+
+async function update(ctx: RequestContext): Promise<void> {
+  const body = await readJson(ctx.req, updateSchema, 'container update');
+  const warnings = await updateContainer(servicesOf(ctx).manager, ctx.params.id!, body);
+  sendJson(ctx.res, 200, { Warnings: warnings });
+}
+
+async function prune(ctx: RequestContext): Promise<void> {
+  const { manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ filters: queryString }).passthrough(), 'container prune');
+  const f = parseFilters(q.filters, ['until', 'label', 'label!']);
+  const deleted: string[] = [];
+  let space = 0;
+  for (const c of [...manager.containers.values()]) {
+    const r = c.record;
+    if (r.State.Running || r.State.Restarting) continue;
+    const labels = f.get('label');
+    if (labels && !matchLabels(r.Config.Labels, labels)) continue;
+    space += dirSize(r.UpperDir);
+    await manager.remove(r.Id, { force: false, volumes: false });
+    deleted.push(r.Id);
+  }
+  manager.opts.events.publish('container', 'prune', '', { reclaimed: String(space) });
+  sendJson(ctx.res, 200, { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space });
+}
+
+export const containerRoutes: Route[] = [
+  { method: 'POST', path: '/containers/create', handler: create },
+  { method: 'GET', path: '/containers/json', handler: list },
+  { method: 'POST', path: '/containers/prune', handler: prune },
+  { method: 'GET', path: '/containers/{id}/json', handler: inspect },
+  { method: 'POST', path: '/containers/{id}/start', handler: start },
+  { method: 'POST', path: '/containers/{id}/stop', handler: stop },
+  { method: 'POST', path: '/containers/{id}/restart', handler: restart },
+  { method: 'POST', path: '/containers/{id}/kill', handler: kill },
+  { method: 'POST', path: '/containers/{id}/pause', handler: pause },
+  { method: 'POST', path: '/containers/{id}/unpause', handler: unpause },
+  { method: 'POST', path: '/containers/{id}/wait', handler: wait },
+  { method: 'DELETE', path: '/containers/{id}', handler: remove },
+  { method: 'POST', path: '/containers/{id}/rename', handler: rename },
+  { method: 'POST', path: '/containers/{id}/resize', handler: resize },
+  { method: 'POST', path: '/containers/{id}/update', handler: update },
+];

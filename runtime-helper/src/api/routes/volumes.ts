@@ -1,0 +1,95 @@
+// Volume routes: create, list, inspect, remove, prune (the local driver only).
+import { z } from 'zod';
+import type { Route, RequestContext } from '../context.js';
+import { readJson, parseQuery, queryBool, queryString } from '../body.js';
+import { sendJson, sendNoContent } from '../respond.js';
+import { parseFilters, matchLabels } from '../filters.js';
+import { servicesOf } from './containers-services.js';
+import { VolumeError, type Volume } from '../../volumes/volume-store.js';
+import { dirSize } from '../../containers/changes.js';
+
+const createSchema = z.object({
+  Name: z.string().optional().default(''),
+  Driver: z.string().optional().default('local'),
+  DriverOpts: z.record(z.string(), z.string()).nullish(),
+  Labels: z.record(z.string(), z.string()).nullish(),
+}).passthrough();
+
+function view(v: Volume): Record<string, unknown> {
+  const { Anonymous: _a, ...rest } = v;
+  void _a;
+  return rest;
+}
+
+async function create(ctx: RequestContext): Promise<void> {
+  const { volumes, manager } = servicesOf(ctx);
+  const body = await readJson(ctx.req, createSchema, 'volume create', {});
+  const { volume, created } = volumes.create(body.Name || undefined, { labels: body.Labels ?? {}, driver: body.Driver, options: body.DriverOpts ?? {} });
+  if (created) manager.opts.events.publish('volume', 'create', volume.Name, { driver: 'local' });
+  sendJson(ctx.res, 201, view(volume));
+}
+
+function list(ctx: RequestContext): void {
+  const { volumes, manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ filters: queryString }).passthrough(), 'volume list');
+  const f = parseFilters(q.filters, ['name', 'label', 'dangling', 'driver']);
+  const out = volumes.list().filter((v) => {
+    const names = f.get('name');
+    if (names && !names.some((n) => v.Name.includes(n))) return false;
+    const labels = f.get('label');
+    if (labels && !matchLabels(v.Labels, labels)) return false;
+    const dangling = f.get('dangling');
+    if (dangling?.length) { const want = dangling[0] === 'true' || dangling[0] === '1'; if (manager.volumeInUse(v.Name) === want) return false; }
+    return true;
+  });
+  sendJson(ctx.res, 200, { Volumes: out.map(view), Warnings: null });
+}
+
+function inspect(ctx: RequestContext): void {
+  const v = servicesOf(ctx).volumes.get(ctx.params.name!);
+  if (!v) throw new VolumeError(404, `get ${ctx.params.name}: no such volume`);
+  sendJson(ctx.res, 200, view(v));
+}
+
+function remove(ctx: RequestContext): void {
+  const { volumes, manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ force: queryBool }).passthrough(), 'volume remove');
+  const name = ctx.params.name!;
+  if (!volumes.get(name)) {
+    if (q.force) { sendNoContent(ctx.res); return; }
+    throw new VolumeError(404, `get ${name}: no such volume`);
+  }
+  const users = [...manager.containers.values()].filter((c) => c.record.Mounts.some((m) => m.name === name)).map((c) => c.record.Id);
+  if (users.length) throw new VolumeError(409, `remove ${name}: volume is in use - [${users.join(', ')}]`);
+  volumes.remove(name);
+  manager.opts.events.publish('volume', 'destroy', name, { driver: 'local' });
+  sendNoContent(ctx.res);
+}
+
+function prune(ctx: RequestContext): void {
+  const { volumes, manager } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, z.object({ filters: queryString }).passthrough(), 'volume prune');
+  const f = parseFilters(q.filters, ['label', 'label!', 'all']);
+  const all = f.get('all')?.[0] === 'true' || f.get('all')?.[0] === '1';
+  const deleted: string[] = [];
+  let space = 0;
+  for (const v of volumes.list()) {
+    if (manager.volumeInUse(v.Name)) continue;
+    if (!all && !v.Anonymous) continue; // Docker 23+: only anonymous volumes unless all=true
+    const labels = f.get('label');
+    if (labels && !matchLabels(v.Labels, labels)) continue;
+    space += dirSize(v.Mountpoint);
+    volumes.remove(v.Name);
+    manager.opts.events.publish('volume', 'destroy', v.Name, { driver: 'local' });
+    deleted.push(v.Name);
+  }
+  sendJson(ctx.res, 200, { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space });
+}
+
+export const volumeRoutes: Route[] = [
+  { method: 'POST', path: '/volumes/create', handler: create },
+  { method: 'GET', path: '/volumes', handler: list },
+  { method: 'POST', path: '/volumes/prune', handler: prune },
+  { method: 'GET', path: '/volumes/{name}', handler: inspect },
+  { method: 'DELETE', path: '/volumes/{name}', handler: remove },
+];

@@ -1,0 +1,74 @@
+// Connects a hijacked client connection to a monitored process: output to the client (raw with
+// a tty, multiplexed frames without), client input to the process's stdin, with Docker's detach
+// keys (Ctrl-P Ctrl-Q unless the client names others).
+import type { Duplex } from 'node:stream';
+import type { MonitoredProcess } from './monitor.js';
+
+export function frame(stream: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+/** "ctrl-p,ctrl-q" -> [16, 17]; letters map to their control codes as Docker's term package does. */
+export function parseDetachKeys(spec: string): number[] {
+  if (!spec) return [16, 17];
+  return spec.split(',').map((k) => {
+    const m = /^ctrl-(.)$/i.exec(k.trim());
+    if (m) {
+      const ch = m[1]!.toLowerCase();
+      if (ch >= 'a' && ch <= 'z') return ch.charCodeAt(0) - 96;
+      return ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, '_': 31 } as Record<string, number>)[ch] ?? ch.charCodeAt(0);
+    }
+    return k.trim().charCodeAt(0);
+  });
+}
+
+export interface PumpOptions {
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  detachKeys: number[];
+  /** Close the process's stdin when the client closes its side. */
+  closeStdinOnEof: boolean;
+  onDetach?: () => void;
+}
+
+export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): void {
+  if (socket.destroyed || socket.writableEnded) return;
+  socket.write(tty ? data : frame(stream === 'stdout' ? 1 : 2, data));
+}
+
+/** Wires input and output; returns a function that unhooks the output listener. */
+export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): () => void {
+  const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
+    if (stream === 'stdout' ? o.stdout : o.stderr) writeOutput(socket, o.tty, stream, data);
+  };
+  proc.on('output', onOutput);
+  if (o.stdin) {
+    let matched = 0;
+    socket.on('data', (chunk: Buffer) => {
+      if (!o.tty || o.detachKeys.length === 0) { proc.writeStdin(chunk); return; }
+      // Detach keys only mean something on a terminal; hold back a partial match.
+      const out: number[] = [];
+      for (const b of chunk) {
+        if (b === o.detachKeys[matched]) {
+          matched++;
+          if (matched === o.detachKeys.length) {
+            if (out.length) proc.writeStdin(Buffer.from(out));
+            o.onDetach?.();
+            return;
+          }
+          continue;
+        }
+        if (matched) { out.push(...o.detachKeys.slice(0, matched)); matched = 0; }
+        out.push(b);
+      }
+      if (out.length) proc.writeStdin(Buffer.from(out));
+    });
+    socket.on('end', () => { if (o.closeStdinOnEof) proc.closeStdin(); });
+  }
+  return () => proc.off('output', onOutput);
+}

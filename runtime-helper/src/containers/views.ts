@@ -1,0 +1,54 @@
+// The JSON shapes `docker inspect` and `docker ps` read, built from a container record.
+import type { ContainerRecord } from './record.js';
+import { humanDuration } from './names.js';
+
+function mountsView(r: ContainerRecord): unknown[] {
+  return r.Mounts.map((m) => ({
+    Type: m.type, ...(m.name ? { Name: m.name, Driver: 'local' } : {}), Source: m.source, Destination: m.destination,
+    Mode: m.readOnly ? 'ro' : '', RW: !m.readOnly, Propagation: m.type === 'bind' ? 'rprivate' : '',
+  }));
+}
+
+function networkMode(r: ContainerRecord): string {
+  const m = r.HostConfig.NetworkMode;
+  return !m || m === 'default' ? 'bridge' : m;
+}
+
+export function inspectView(r: ContainerRecord, execIds: string[]): Record<string, unknown> {
+  const args = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
+  return {
+    Id: r.Id, Created: r.Created, Path: args[0] ?? '', Args: args.slice(1),
+    State: { ...r.State, Restarting: r.State.Restarting },
+    Image: r.Image, ResolvConfPath: r.ResolvConfPath, HostnamePath: r.HostnamePath, HostsPath: r.HostsPath, LogPath: r.LogPath,
+    Name: r.Name, RestartCount: r.RestartCount, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '', AppArmorProfile: '',
+    ExecIDs: execIds.length ? execIds : null,
+    HostConfig: { ...r.HostConfig, NetworkMode: r.HostConfig.NetworkMode || 'default', LogConfig: { Type: 'json-file', Config: {} } },
+    GraphDriver: { Name: 'overlay2', Data: { MergedDir: r.Rootfs, UpperDir: r.UpperDir } },
+    Mounts: mountsView(r),
+    Config: { ...r.Config, Image: r.ImageRef, Labels: r.Config.Labels ?? {} },
+    NetworkSettings: {
+      Bridge: '', SandboxID: '', HairpinMode: false, Ports: {}, SandboxKey: '',
+      Networks: { [networkMode(r)]: { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' } },
+    },
+  };
+}
+
+export function statusText(r: ContainerRecord, now = Date.now()): string {
+  const s = r.State;
+  if (s.Status === 'removing') return 'Removal In Progress';
+  if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+  if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Status === 'created') return 'Created';
+  return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+}
+
+export function listView(r: ContainerRecord, sizeRw?: number): Record<string, unknown> {
+  const args = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
+  return {
+    Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: args.join(' '),
+    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
+    State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
+    NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: '' } } }, Mounts: mountsView(r),
+    ...(sizeRw !== undefined ? { SizeRw: sizeRw, SizeRootFs: sizeRw } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+// Puts the container services into a running daemon: the manager (restored from disk at start),
+// exec sessions, volumes, the image store's view of which containers use which image, and the
+// routes for containers, exec and volumes.
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Daemon } from '../daemon/daemon.js';
+import type { Route } from '../api/context.js';
+import { ContainerManager } from './manager.js';
+import { ExecSessions } from './exec-sessions.js';
+import { InProcessMonitor } from './inprocess-monitor.js';
+import { BerthImageAccess } from './image-access-berth.js';
+import { VolumeStore } from '../volumes/volume-store.js';
+import type { ContainerServices } from './services.js';
+import type { RuntimeCli } from './runtime-cli.js';
+import type { ContainerMonitor } from './monitor.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { containerIoRoutes } from '../api/routes/containers-io.js';
+import { execRoutes } from '../api/routes/exec.js';
+import { volumeRoutes } from '../api/routes/volumes.js';
+
+export function installContainers(daemon: Daemon): Route[] {
+  const dataRoot = daemon.config.dataRoot;
+  const images = new BerthImageAccess(daemon.images, join(dataRoot, 'container-fs'));
+  const volumes = new VolumeStore(join(dataRoot, 'volumes'));
+  const runtimes = Object.fromEntries(Object.entries(daemon.runtimes).map(([n, r]) => [n, r.path]));
+  const monitors = new Map<string, ContainerMonitor>();
+  const manager = new ContainerManager({
+    dataRoot, images, volumes, events: daemon.events, runtimes,
+    defaultRuntime: daemon.config.defaultRuntime in runtimes || daemon.config.defaultRuntime.startsWith('/') ? daemon.config.defaultRuntime : (Object.keys(runtimes)[0] ?? 'crun'),
+    monitorFor: (rt: RuntimeCli) => {
+      let m = monitors.get(rt.binary);
+      if (!m) { m = new InProcessMonitor(rt); monitors.set(rt.binary, m); }
+      return m;
+    },
+    ...(existsSync('/usr/bin/docker-init') ? { initBinary: '/usr/bin/docker-init' } : {}),
+    ...(daemon.config.cgroupParent ? { cgroupParent: daemon.config.cgroupParent } : {}),
+  });
+  const services: ContainerServices = { manager, execs: new ExecSessions(manager), volumes, images };
+  (daemon as unknown as { containers: ContainerServices }).containers = services;
+  daemon.images.containers = {
+    usersOfImage: (id) => [...manager.containers.values()].filter((c) => c.record.Image === id).map((c) => ({ containerId: c.record.Id, running: c.record.State.Running })),
+    counts: () => {
+      const all = [...manager.containers.values()].map((c) => c.record.State);
+      return { total: all.length, running: all.filter((s) => s.Running && !s.Paused).length, paused: all.filter((s) => s.Paused).length, stopped: all.filter((s) => !s.Running).length };
+    },
+    diskUsage: async () => [],
+  };
+  daemon.addService({ name: 'containers', start: () => manager.restore() });
+  return [...containerRoutes, ...containerIoRoutes, ...execRoutes, ...volumeRoutes];
+}
