@@ -109,6 +109,21 @@ describe.runIf(isBerthRuntime)('berth-runtime command line', () => {
     expect(r.stdout).toMatch(new RegExp(`:memory:/berth.slice/berth-cli.slice/test-${name}.scope$`, 'm'));
   });
 
+  it('run and exec relay a terminal themselves when no --console-socket is given', async () => {
+    const b = h.bundle({ args: ['/bin/sh', '-c', 'tty; echo from-run; exit 6'], terminal: true });
+    const r = await h.rt.invoke(['run', '--bundle', b.dir, b.id]);
+    expect(r.code).toBe(6);
+    expect(r.stdout.replaceAll('\r', '').split('\n').slice(0, 2)).toEqual(['/dev/pts/0', 'from-run']);
+    expect(await waitForNoLeftovers(b, h.rt)).toEqual(NO_LEFTOVERS);
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    const e = await h.rt.invoke(['exec', '--tty', c.id, '/bin/sh', '-c', 'tty; exit 9']);
+    expect(e.code).toBe(9);
+    expect(e.stdout.replaceAll('\r', '').trim()).toMatch(/^\/dev\/pts\/\d+$/);
+    const detached = await h.rt.invoke(['exec', '--tty', '--detach', c.id, '/bin/true']);
+    expect(detached.code).not.toBe(0);
+    expect(detached.stderr).toContain('needs --console-socket');
+  });
+
   it('features describes the runtime as JSON', async () => {
     const f = JSON.parse(assertOk(await h.rt.invoke(['features'])).stdout) as { hooks: string[]; linux: { namespaces: string[] } };
     expect(f.hooks).toContain('prestart');

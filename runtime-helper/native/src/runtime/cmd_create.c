@@ -6,7 +6,7 @@
 #include "runtime/container.h"
 
 int cmd_create(const struct global_opts *g, int argc, char **argv) {
-  struct create_opts o = {.bundle = "."};
+  struct create_opts o = {.bundle = ".", .console_fd = -1};
   berth_error_t err = {0};
   if (parse_create_flags(argc, argv, &o, NULL, &err) < 0) return fail(&err);
   pid_t pid;

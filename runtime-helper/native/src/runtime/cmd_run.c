@@ -1,14 +1,22 @@
 /* run [create's flags] [--detach] ID: create + start; in the foreground, waits for the
- * container, deletes it and exits with its exit code. */
+ * container (relaying its terminal when it has one and no --console-socket was given), deletes
+ * it and exits with its exit code. */
 #include <errno.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "runtime/cmd_common.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
+#include "runtime/relay.h"
+
+static int close_fd(int fd) {
+  if (fd >= 0) close(fd);
+  return -1;
+}
 
 int cmd_run(const struct global_opts *g, int argc, char **argv) {
-  struct create_opts o = {.bundle = "."};
+  struct create_opts o = {.bundle = ".", .console_fd = -1};
   bool detach = false;
   berth_error_t err = {0};
   if (parse_create_flags(argc, argv, &o, &detach, &err) < 0) return fail(&err);
@@ -17,15 +25,26 @@ int cmd_run(const struct global_opts *g, int argc, char **argv) {
     berth_error_errno(&err, "become subreaper");
     return fail(&err);
   }
+  int relay = -1, master = -1;
+  if (!detach && !o.console_socket && relay_socketpair(&relay, &o.console_fd, &err) < 0) return fail(&err);
   pid_t pid;
-  if (container_create(g, &o, &pid, &err) < 0) return fail(&err);
-  if (container_start(g, o.id, &err) < 0) {
+  int r = container_create(g, &o, &pid, &err);
+  o.console_fd = close_fd(o.console_fd);
+  if (r < 0) {
+    close_fd(relay);
+    return fail(&err);
+  }
+  if ((relay >= 0 && relay_take_master(relay, &master, &err) < 0) || container_start(g, o.id, &err) < 0) {
     fail(&err);
+    close_fd(relay);
+    close_fd(master);
     container_delete(g, o.id, true, &err);
     return 1;
   }
+  relay = close_fd(relay);
   if (detach) return 0;
-  int code = process_wait_forward(pid);
+  int code = master >= 0 ? relay_until_exit(master, pid) : process_wait_forward(pid);
+  close_fd(master);
   if (container_delete(g, o.id, true, &err) < 0) fail(&err);
   return code;
 }

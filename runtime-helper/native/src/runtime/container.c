@@ -160,7 +160,7 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   if (!spec_find_ns(spec, CLONE_NEWNS) || spec_find_ns(spec, CLONE_NEWNS)->path)
     { berth_error_set(err, 0, "check config: a new mount namespace is required"); goto out; }
   if (spec->process.rlimits && rlimits_check(spec->process.rlimits, err) < 0) goto out;
-  if (spec->process.terminal && !o->console_socket)
+  if (spec->process.terminal && !o->console_socket && o->console_fd < 0)
     { berth_error_set(err, 0, "check config: process.terminal needs --console-socket"); goto out; }
   if (container_cgroup_path(g, spec->cgroups_path, o->id, r.cgroup_path, sizeof r.cgroup_path, err) < 0) goto out;
   if (cgroup_detect(&r.fs, NULL, err) < 0) goto out;
@@ -168,6 +168,10 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   r.ctx.hooks_sync = hooks_present(spec->hooks, "prestart") || hooks_present(spec->hooks, "createRuntime");
   if (ns_open_paths(spec, r.ctx.ns_fds, err) < 0) goto out;
   if (o->console_socket && console_connect(o->console_socket, &r.ctx.console_fd, err) < 0) goto out;
+  if (!o->console_socket && o->console_fd >= 0 && spec->process.terminal) {
+    r.ctx.console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
+    if (r.ctx.console_fd < 0) { berth_error_errno(err, "dup console socket"); goto out; }
+  }
 
   if (state_create_dir(g->root, o->id, err) < 0) goto out;
   r.state_created = true;

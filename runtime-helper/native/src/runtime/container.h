@@ -16,6 +16,7 @@ struct create_opts {
   const char *id, *bundle, *pid_file, *console_socket;
   bool no_pivot, no_new_keyring;
   int preserve_fds;
+  int console_fd; /* instead of console_socket: an already connected socket (run's relay), or -1 */
 };
 
 /* What the init process needs (it is forked from the runtime and shares this memory). */

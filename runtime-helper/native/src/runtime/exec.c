@@ -12,6 +12,7 @@
 #include "runtime/console.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/relay.h"
 #include "runtime/rlimits.h"
 #include "runtime/runtime.h"
 #include "runtime/spec.h"
@@ -57,16 +58,18 @@ fail:
 int exec_in_container(const struct container_state *st, const struct cgroup_fs *fs, json_t *process, json_t *seccomp,
                       const struct exec_opts *o, int *exit_code, berth_error_t *err) {
   struct process_spec p;
-  int rc = -1, console = -1, sv[2] = {-1, -1};
+  int rc = -1, console = -1, relay = -1, master = -1, sv[2] = {-1, -1};
   int ns_fds[SPEC_MAX_NS];
   for (size_t i = 0; i < SPEC_MAX_NS; i++) ns_fds[i] = -1;
   if (spec_parse_process(process, &p, err) < 0) return berth_error_wrap(err, "exec in '%s'", st->id);
   if (p.rlimits && rlimits_check(p.rlimits, err) < 0) goto out;
-  if (p.terminal && !o->console_socket) {
-    berth_error_set(err, 0, "exec in '%s': a terminal needs --console-socket", st->id);
+  if (p.terminal && !o->console_socket && o->detach) {
+    berth_error_set(err, 0, "exec in '%s': a detached terminal needs --console-socket", st->id);
     goto out;
   }
-  if (p.terminal && console_connect(o->console_socket, &console, err) < 0) goto out;
+  if (p.terminal && o->console_socket && console_connect(o->console_socket, &console, err) < 0) goto out;
+  /* a terminal in the foreground without a console socket: relay it ourselves */
+  if (p.terminal && !o->console_socket && relay_socketpair(&relay, &console, err) < 0) goto out;
   if (ns_open_of_pid(st->pid, ns_fds, err) < 0) goto out;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     berth_error_errno(err, "exec in '%s': sync socket", st->id);
@@ -106,10 +109,19 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
       goto out;
     }
   }
-  *exit_code = o->detach ? 0 : process_wait_forward(pid);
+  close(console);
+  console = -1;
+  if (relay >= 0 && relay_take_master(relay, &master, err) < 0) {
+    kill(pid, SIGKILL);
+    goto out;
+  }
+  if (o->detach) *exit_code = 0;
+  else *exit_code = master >= 0 ? relay_until_exit(master, pid) : process_wait_forward(pid);
   rc = 0;
 out:
   if (console >= 0) close(console);
+  if (relay >= 0) close(relay);
+  if (master >= 0) close(master);
   for (size_t i = 0; i < 2; i++)
     if (sv[i] >= 0) close(sv[i]);
   for (size_t i = 0; i < SPEC_MAX_NS; i++)
