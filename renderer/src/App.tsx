@@ -12,6 +12,7 @@ import { EventsPage } from './pages/EventsPage';
 import { SystemPage } from './pages/SystemPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ErrorBox } from './components/Notice';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 const NAV = [
   { page: 'containers', label: 'Containers', icon: '▣' },
@@ -84,7 +85,7 @@ export function App() {
       <main id="main" className="min-w-0 flex-1 overflow-auto">
         {conn.state === 'closed' && <div className="p-4"><ErrorBox title="Lost the connection to the app" message={conn.detail ?? 'Reconnecting…'} /></div>}
         {conn.state === 'open' && <EventInvalidator />}
-        {page}
+        <ErrorBoundary resetKey={`${route.page}/${route.id ?? ''}/${route.tab ?? ''}`}>{page}</ErrorBoundary>
       </main>
     </div>
   );

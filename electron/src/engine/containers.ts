@@ -168,7 +168,9 @@ export async function topContainer(docker: Docker, id: string): Promise<{ titles
 }
 
 export async function containerChanges(docker: Docker, id: string): Promise<{ path: string; kind: 'changed' | 'added' | 'deleted' }[]> {
-  const changes = ((await docker.getContainer(id).changes()) ?? []) as { Path: string; Kind: number }[];
+  const raw: unknown = await docker.getContainer(id).changes();
+  // Docker answers `null` (not []) when nothing changed.
+  const changes = (Array.isArray(raw) ? raw : []) as { Path: string; Kind: number }[];
   return changes.map((c) => ({ path: c.Path, kind: c.Kind === 0 ? 'changed' : c.Kind === 1 ? 'added' : 'deleted' }));
 }
 

@@ -48,7 +48,7 @@ export function MemoryControl({ value, onChange, total, idPrefix }: { value: num
           }}
           onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }}
         />
-        <output htmlFor={`${idPrefix}-memory`} className="w-24 text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-memory-value`}>{fmt(value)}</output>
+        <output htmlFor={`${idPrefix}-memory`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-memory-value`}>{fmt(value)}</output>
       </div>
       <div className="mt-1 text-xs text-slate-500">Scale: the host's {bytes(total)}. Type a value like 64m or 1.5g, or leave empty for no limit.</div>
       {error && <div role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">Memory: {error}</div>}
@@ -63,7 +63,7 @@ export function CpuSharesControl({ value, onChange, idPrefix }: { value: number;
       <label className="label" htmlFor={`${idPrefix}-shares`}>CPU shares (relative weight)</label>
       <div className="flex items-center gap-3">
         <StepSlider id={`${idPrefix}-shares`} label="CPU shares" values={SHARE_STEPS} value={v} format={(x) => `${x} shares`} onChange={onChange} />
-        <output htmlFor={`${idPrefix}-shares`} className="w-24 text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-shares-value`}>{v}</output>
+        <output htmlFor={`${idPrefix}-shares`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-shares-value`}>{v}</output>
       </div>
       <div className="mt-1 text-xs text-slate-500">
         Only matters when CPUs are busy: a container with 512 gets half the CPU time of one with the default 1024; an idle CPU is never held back.
