@@ -108,6 +108,22 @@ describe('berth-shim: log', () => {
   });
 });
 
+describe('berth-shim: runtime root', () => {
+  it('passes --runtime-root to the runtime as its global --root', async () => {
+    const b = bundle({ args: ['sh', '-c', 'exit 9'] });
+    const root = join(b.dir, 'rt');
+    await startShim(b, ['--runtime-root', root]);
+    try {
+      expect(JSON.parse(runtime(['--root', root, 'state', b.id])).status).toBe('created');
+      expect(() => runtime(['state', b.id])).toThrow();
+      runtime(['--root', root, 'start', b.id]);
+      expect((await waitForExit(b)).exitCode).toBe(9);
+    } finally {
+      runtime(['--root', root, 'delete', '--force', b.id], true);
+    }
+  });
+});
+
 describe('berth-shim: exit status', () => {
   it.each([
     ['exit 0', 0],
@@ -261,6 +277,10 @@ describe('berth-shim: lifetime', () => {
     const countAtKill = readLog(b.logPath).records.length;
     await waitFor('output after the parent died', () => readLog(b.logPath).records.length >= countAtKill + 5);
     expect(isAlive(started.shimPid)).toBe(true);
+    // A restarted berthd finds the shim again through its pid file and attach socket.
+    expect(Number(readFileSync(join(b.stateDir, 'shim.pid'), 'utf8'))).toBe(started.shimPid);
+    const again = await attach(b);
+    await again.waitForText(/tick \d+\ntick \d+\n/);
     // Not in the parent's session, so a signal to the caller's process group misses it.
     expect(sessionOf(started.shimPid)).not.toBe(sessionOf('self'));
     runtime(['kill', b.id, 'TERM']);
@@ -343,6 +363,24 @@ describe('berth-shim: bad input', () => {
     expect(r.stderr).toMatch(/^berth-shim: runtime create failed/);
     expect(existsSync(b.stateDir)).toBe(false);
     expect(processesMentioning(b.id)).toEqual([]);
+  });
+
+  it('fails before creating anything when the log cannot be opened', async () => {
+    const b = bundle({ args: ['true'] });
+    const r = await runShim(['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', b.stateDir, '--log-path', join(b.dir, 'no-such-dir', 'ctr.log')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`berth-shim: open log '${join(b.dir, 'no-such-dir', 'ctr.log')}': No such file or directory\n`);
+    expect(existsSync(b.stateDir)).toBe(false);
+    expect(() => runtime(['state', b.id])).toThrow();
+  });
+
+  it('refuses a state dir whose socket paths would not fit sun_path', async () => {
+    const b = bundle({ args: ['true'] });
+    const long = join(b.dir, 'x'.repeat(100));
+    const r = await runShim(['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', long]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^berth-shim: --state-dir '.*': socket paths inside it exceed 107 bytes: File name too long\n$/);
+    expect(existsSync(long)).toBe(false);
   });
 
   it('rejects a bad command line with usage and exit status 2', async () => {
