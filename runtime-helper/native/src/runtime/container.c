@@ -100,7 +100,8 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
       return -1;
     if (sync_send(r->sync_fd, SYNC_HOOKS_DONE, 0, err) < 0) return -1;
   }
-  struct container_state st = {.pid = r->init, .own_pidns = spec_find_ns(spec, CLONE_NEWPID) != NULL};
+  const struct ns_spec *pidns = spec_find_ns(spec, CLONE_NEWPID);
+  struct container_state st = {.pid = r->init, .own_pidns = pidns && !pidns->path};
   snprintf(st.id, sizeof st.id, "%s", o->id);
   snprintf(st.bundle, sizeof st.bundle, "%s", spec->bundle);
   snprintf(st.rootfs, sizeof st.rootfs, "%s", spec->rootfs);

@@ -130,6 +130,8 @@ static int parse_namespaces(json_t *linux, struct container_spec *s, berth_error
     if (type == NULL) return berth_error_set(err, 0, "parse config: linux.namespaces[%zu] has no type", i);
     int flag = spec_ns_flag(type);
     if (flag == 0) return berth_error_set(err, 0, "parse config: namespace type '%s': unknown", type);
+    /* a time namespace needs clone3 and timeOffsets: not supported (runc 1.1 neither) */
+    if (flag == CLONE_NEWTIME) return berth_error_set(err, 0, "parse config: namespace type 'time': not supported");
     if (spec_find_ns(s, flag)) return berth_error_set(err, 0, "parse config: namespace type '%s': listed twice", type);
     const char *path = str_or(ns, "path", NULL);
     if (path && path[0] == '\0') path = NULL;
