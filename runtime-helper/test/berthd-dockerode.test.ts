@@ -34,7 +34,7 @@ describe('berthd with dockerode', () => {
 
   it('imports, tags, inspects, saves, loads, removes and prunes images', async () => {
     // import: dockerode's createImage with fromSrc=- streams the rootfs as the body.
-    const importStream = await docker.importImage(createReadStream(busyboxImage().tar), { repo: 'dockerode/bb', tag: '1' } as never);
+    const importStream = await (docker.importImage(createReadStream(busyboxImage().tar), { repo: 'dockerode/bb', tag: '1' } as never) as unknown as Promise<NodeJS.ReadableStream>);
     const importOut = (await readAll(importStream)).toString();
     const id = JSON.parse(importOut.trim().split('\n').pop() ?? '{}').status as string;
     expect(id).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -74,7 +74,7 @@ describe('berthd with dockerode', () => {
   });
 
   it('streams events as they happen', async () => {
-    const importStream = await docker.importImage(createReadStream(busyboxImage().tar), { repo: 'events/bb', tag: '1' } as never);
+    const importStream = await (docker.importImage(createReadStream(busyboxImage().tar), { repo: 'events/bb', tag: '1' } as never) as unknown as Promise<NodeJS.ReadableStream>);
     await readAll(importStream);
     const events = await docker.getEvents({ filters: JSON.stringify({ type: ['image'] }) });
     const seen: { Action: string; Actor: { Attributes: { name?: string } } }[] = [];

@@ -19,18 +19,19 @@ export interface TarEntry {
 export async function makeTar(entries: readonly TarEntry[]): Promise<Buffer> {
   const pack = tarPack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
   const done = new Promise<void>((resolve, reject) => { pack.on('end', resolve); pack.on('error', reject); });
   for (const e of entries) {
     const type = e.type ?? 'file';
     const content = e.content === undefined ? Buffer.alloc(0) : Buffer.from(e.content);
-    pack.entry({
+    const header = {
       name: e.name, type, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), uid: e.uid ?? 0, gid: e.gid ?? 0,
       mtime: e.mtime ?? new Date(1_700_000_000_000), size: type === 'file' ? content.length : 0,
       ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
       ...(e.devmajor !== undefined ? { devmajor: e.devmajor, devminor: e.devminor ?? 0 } : {}),
       ...(e.pax ? { pax: e.pax } : {}),
-    }, type === 'file' ? content : undefined);
+    };
+    if (type === 'file') pack.entry(header, content); else pack.entry(header);
   }
   pack.finalize();
   await done;
