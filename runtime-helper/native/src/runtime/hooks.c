@@ -60,9 +60,13 @@ static int run_one(json_t *hook, const char *kind, const char *state, berth_erro
   free(argv);
   free(envp);
   close(fds[0]);
-  signal(SIGPIPE, SIG_IGN); /* a hook that ignores its stdin must not kill us */
+  /* a hook that ignores its stdin must not kill us; restored, since the init's dispositions are
+   * inherited by the container process */
+  struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
+  sigaction(SIGPIPE, &ignore, &old);
   berth_write_all(fds[1], state, strlen(state));
   close(fds[1]);
+  sigaction(SIGPIPE, &old, NULL);
   json_t *t = json_object_get(hook, "timeout");
   int timeout_ms = json_is_integer(t) && json_integer_value(t) > 0 ? (int)json_integer_value(t) * 1000 : -1;
   if (timeout_ms > 0) {

@@ -113,6 +113,9 @@ int process_exec(const struct process_spec *p, struct exec_plan *plan, int prese
     plan->filter = NULL;
     if (seccomp_install(f, err) < 0) return -1;
   }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL); /* the process starts with no signal blocked */
   execve(plan->path, p->args, p->env);
   return berth_error_errno(err, "exec '%s'", plan->path);
 }
