@@ -133,33 +133,81 @@ static void rotate(struct json_log *l) {
   l->size = 0;
 }
 
+/* Records are gathered in `record` and written with one write(2) per batch: per read of output,
+ * or earlier when the next record might not fit. Small batches stop at BATCH_SOFT_MAX so a burst
+ * of short lines touches few pages of the buffer (an idle shim's RSS stays small). */
+#define BATCH_SOFT_MAX 32768
+static size_t batch_len;
+
+static void flush_batch(struct json_log *l) {
+  if (batch_len == 0) return;
+  if (berth_write_all(l->fd, record, batch_len) < 0) {
+    if (!l->write_failed) shim_diag("write log '%s': %s (dropping records until it works)", l->path, strerror(errno));
+    l->write_failed = 1;
+  } else {
+    if (l->write_failed) shim_diag("write log '%s': works again", l->path);
+    l->write_failed = 0;
+    l->size += batch_len;
+  }
+  batch_len = 0;
+}
+
+/* RFC3339Nano in UTC like berth_rfc3339nano, with the date and time of day cached per second:
+ * formatting is most of the cost of a short record. */
+static size_t format_time(char *out, const struct timespec *ts) {
+  static time_t cached_sec = -1;
+  static char cached[BERTH_RFC3339_MAX];
+  static size_t cached_len;
+  if (ts->tv_sec != cached_sec) {
+    struct timespec whole = {ts->tv_sec, 0};
+    cached_len = berth_rfc3339nano(cached, &whole) - 1; /* without the 'Z' */
+    cached_sec = ts->tv_sec;
+  }
+  memcpy(out, cached, cached_len);
+  size_t o = cached_len;
+  long ns = ts->tv_nsec;
+  if (ns > 0 && ns < 1000000000L) {
+    char digits[9];
+    for (int i = 8; i >= 0; i--) {
+      digits[i] = (char)('0' + ns % 10);
+      ns /= 10;
+    }
+    int n = 9;
+    while (n > 0 && digits[n - 1] == '0') n--;
+    out[o++] = '.';
+    memcpy(out + o, digits, (size_t)n);
+    o += (size_t)n;
+  }
+  out[o++] = 'Z';
+  return o;
+}
+
 static void write_record(struct json_log *l, enum shim_stream s, const uint8_t *line, size_t len,
                          bool newline, const struct timespec *now) {
   if (l->fd < 0) return;
+  if (l->max_size > 0 && l->size + batch_len >= l->max_size && l->size + batch_len > 0) {
+    flush_batch(l);
+    rotate(l);
+  }
+  size_t worst = len * 6 + 128;
+  if (batch_len > 0 && batch_len + worst > (worst > BATCH_SOFT_MAX ? sizeof record : BATCH_SOFT_MAX)) flush_batch(l);
+  char *r = record + batch_len;
   size_t o = 0;
-  memcpy(record, "{\"log\":\"", 8);
+  memcpy(r, "{\"log\":\"", 8);
   o = 8;
-  o += json_escape_docker(record + o, line, len);
+  o += json_escape_docker(r + o, line, len);
   if (newline) {
-    memcpy(record + o, "\\n", 2);
+    memcpy(r + o, "\\n", 2);
     o += 2;
   }
   const char *tail = s == SHIM_STDOUT ? "\",\"stream\":\"stdout\",\"time\":\"" : "\",\"stream\":\"stderr\",\"time\":\"";
   size_t tl = strlen(tail);
-  memcpy(record + o, tail, tl);
+  memcpy(r + o, tail, tl);
   o += tl;
-  o += berth_rfc3339nano(record + o, now);
-  memcpy(record + o, "\"}\n", 3);
+  o += format_time(r + o, now);
+  memcpy(r + o, "\"}\n", 3);
   o += 3;
-  if (l->max_size > 0 && l->size > 0 && l->size >= l->max_size) rotate(l);
-  if (berth_write_all(l->fd, record, o) < 0) {
-    if (!l->write_failed) shim_diag("write log '%s': %s (dropping records until it works)", l->path, strerror(errno));
-    l->write_failed = 1;
-    return;
-  }
-  if (l->write_failed) shim_diag("write log '%s': works again", l->path);
-  l->write_failed = 0;
-  l->size += o;
+  batch_len += o;
 }
 
 /* The time for the next piece of the pending line: the first piece's once a line was split. */
@@ -205,16 +253,19 @@ void json_log_append(struct json_log *l, enum shim_stream s, const uint8_t *data
       *plen = 0;
     }
   }
+  flush_batch(l);
 }
 
 void json_log_finish_stream(struct json_log *l, enum shim_stream s, const struct timespec *now) {
   if (l->fd < 0 || l->pending[s].len == 0) return;
   write_record(l, s, l->pending[s].buf, l->pending[s].len, false, piece_time(l, s, now, false));
+  flush_batch(l);
   l->pending[s].len = 0;
   l->pending[s].split = false;
 }
 
 void json_log_close(struct json_log *l) {
+  if (l->fd >= 0) flush_batch(l);
   if (l->fd >= 0) close(l->fd);
   l->fd = -1;
 }
