@@ -170,6 +170,8 @@ describe('berthd refuses bad requests clearly', () => {
   });
 
   it('refuses archives that lie: wrong layer digests, missing files, garbage', async () => {
+    const blobsDir = join(d.dataRoot, 'image/blobs/sha256');
+    const blobsBefore = readdirSync(blobsDir).sort();
     const layer = await makeTar([{ name: 'f', content: 'real' }]);
     const archive = await makeDockerArchive([layer], 'bad/lie:1', { rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] } });
     const lie = await d.request('POST', '/v1.45/images/load', archive);
@@ -180,7 +182,8 @@ describe('berthd refuses bad requests clearly', () => {
     expect(streamError(empty.body) || message(empty.body)).toMatch(/neither manifest.json \(docker-archive\) nor index.json/);
     const badImport = await importTar(Buffer.from('garbage'.repeat(100)));
     expect(badImport.error).toMatch(/invalid layer tar|Invalid tar header/i);
-    // Nothing half-written is left: no temp files, no half-unpacked layers.
+    // Nothing half-written is left: no temp files, no half-unpacked layers, no stray blobs.
+    expect(readdirSync(blobsDir).sort()).toEqual(blobsBefore);
     expect(readdirSync(join(d.dataRoot, 'tmp')).filter((n) => n.startsWith('spool-'))).toEqual([]);
     expect(readdirSync(join(d.dataRoot, 'image/layers')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
     await expectAlive();

@@ -2,7 +2,7 @@
 // filesystem, is hashed on the way in, checked against the expected digest, fsynced, and renamed
 // into place: a half-written or unverified blob is never visible under its digest.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -18,6 +18,14 @@ export class BlobStore {
   constructor(private readonly paths: StorePaths) {
     mkdirSync(paths.blobs, { recursive: true });
     mkdirSync(paths.tmp, { recursive: true });
+    // Spools left by a crash were never committed: nothing refers to them.
+    for (const name of readdirSync(paths.tmp)) if (name.startsWith('spool-')) rmSync(join(paths.tmp, name), { force: true });
+    for (const name of readdirSync(paths.blobs)) if (name.startsWith('.tmp-')) rmSync(join(paths.blobs, name), { force: true });
+  }
+
+  /** Every blob digest in the store. */
+  list(): string[] {
+    return readdirSync(this.paths.blobs).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
   }
 
   path(digest: string): string {

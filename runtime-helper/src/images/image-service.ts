@@ -209,6 +209,14 @@ export class ImageService {
     return removed;
   }
 
+  /** After a failed load or import: deletes the blobs it committed that no image or layer uses. */
+  collectBlobs(candidates: Iterable<string>): void {
+    const live = new Set<string>();
+    for (const image of this.images.list()) live.add(image.id);
+    for (const layer of this.layers.list()) live.add(layer.diffId);
+    for (const digest of candidates) if (!live.has(digest)) this.blobs.delete(digest);
+  }
+
   isDangling(image: ImageRecord): boolean {
     return this.repoTags(image.id).length === 0;
   }

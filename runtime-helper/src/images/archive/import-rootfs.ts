@@ -39,12 +39,11 @@ export async function importRootfs(svc: ImageService, body: Readable, opts: Impo
   const tar = await maybeGunzip(body);
   const spooled = await svc.blobs.spool(tar);
   const diffId = spooled.digest;
-  const hadBlob = svc.blobs.has(diffId);
   svc.blobs.commit(spooled);
   try {
     await svc.layers.ensure(diffId, null, untrustedPolicy);
   } catch (err) {
-    if (!hadBlob) svc.blobs.delete(diffId);
+    svc.collectBlobs([diffId]);
     throw err;
   }
   const now = new Date().toISOString();

@@ -127,6 +127,7 @@ async function commitLayer(svc: ImageService, archive: ArchiveContents, path: st
 
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
   const archive = await ArchiveContents.read(svc.blobs, body);
+  const committed = new Set<string>();
   try {
     let plan: PlannedImage[];
     if (archive.has('manifest.json')) plan = planDockerArchive(archive);
@@ -146,6 +147,7 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
         const want = diffIds[i] ?? '';
         if (svc.blobs.has(want)) continue;
         const got = await commitLayer(svc, archive, layerPath, `layer ${i + 1}`);
+        committed.add(got);
         if (got !== want) {
           throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${got} but the config's diff_id is ${want}`);
         }
@@ -163,6 +165,9 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
       onLoaded(item);
     }
     return loaded;
+  } catch (err) {
+    svc.collectBlobs(committed);
+    throw err;
   } finally {
     archive.discard();
   }
