@@ -9,6 +9,7 @@ import { Daemon, berthVersion } from './daemon/daemon.js';
 import { Router } from './api/router.js';
 import { allRoutes } from './api/routes/index.js';
 import { listen, type RunningServer } from './api/server.js';
+import { installContainers } from './containers/wiring.js';
 
 async function main(): Promise<void> {
   let loaded;
@@ -23,8 +24,9 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) log.warn('berthd is not running as root; mounts and ownership will fail');
 
   const daemon = new Daemon(config, log);
+  const containerRoutes = installContainers(daemon);
   await daemon.start();
-  const router = new Router(allRoutes, daemon, log);
+  const router = new Router([...allRoutes, ...containerRoutes], daemon, log);
   const servers: RunningServer[] = [];
   for (const host of config.hosts) {
     servers.push(await listen(host, config, router, log));

@@ -18,6 +18,9 @@ class ChildProcessHandle extends EventEmitter implements MonitoredProcess {
   pid = 0;
   exited: Promise<ExitInfo>;
   private resolveExit!: (e: ExitInfo) => void;
+  /** Output from before anyone listened (a fast `echo` can finish before attach hooks in). */
+  readonly backlog: [('stdout' | 'stderr'), Buffer][] = [];
+  private backlogBytes = 0;
   writeStdin: (data: Buffer) => void = () => {};
   closeStdin: () => void = () => {};
   resize: (h: number, w: number) => void = () => {};
@@ -25,6 +28,12 @@ class ChildProcessHandle extends EventEmitter implements MonitoredProcess {
   constructor(readonly tty: boolean) {
     super();
     this.exited = new Promise((r) => (this.resolveExit = r));
+  }
+
+  record(stream: 'stdout' | 'stderr', data: Buffer): void {
+    if (this.backlogBytes > 1 << 20) return;
+    this.backlog.push([stream, data]);
+    this.backlogBytes += data.length;
   }
 
   finish(e: ExitInfo): void {
@@ -76,7 +85,7 @@ export class InProcessMonitor implements ContainerMonitor {
     const handle = new ChildProcessHandle(opts.tty);
     const state = { exited: false };
     let errText = '';
-    const emit = (s: 'stdout' | 'stderr', d: Buffer): void => { onOutput?.(s, d); handle.emit('output', s, d); };
+    const emit = (s: 'stdout' | 'stderr', d: Buffer): void => { onOutput?.(s, d); handle.record(s, d); handle.emit('output', s, d); };
     let done: Promise<number>;
     const argv = [...this.runtime.globalArgs(), ...args];
     if (opts.tty) {

@@ -299,8 +299,11 @@ export class ContainerManager {
     const sig = parseSignal(signal);
     if (sig === null) throw invalid(`Invalid signal: ${signal}`);
     if (!c.record.State.Running) throw conflict(`Cannot kill container: ${ref}: Container ${c.record.Id} is not running`);
+    const exited = sig === 9 ? this.wait(c.record.Id, 'next-exit') : undefined;
     await this.signal(c, sig);
     this.emit(c.record, 'kill', { signal: String(sig) });
+    // Like Docker, a SIGKILL returns once the container is gone.
+    if (exited) await Promise.race([exited, sleep(10_000)]);
   }
 
   private async signal(c: LiveContainer, sig: number): Promise<void> {

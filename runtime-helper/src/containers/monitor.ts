@@ -29,6 +29,8 @@ export interface MonitoredProcess extends EventEmitter {
   closeStdin(): void;
   resize(height: number, width: number): void;
   readonly exited: Promise<ExitInfo>;
+  /** Output emitted so far (bounded), replayed to a client that attached before the start. */
+  readonly backlog?: readonly [('stdout' | 'stderr'), Buffer][];
 }
 
 export interface ExecStartOptions {

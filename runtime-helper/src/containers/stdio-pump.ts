@@ -34,6 +34,8 @@ export interface PumpOptions {
   /** Close the process's stdin when the client closes its side. */
   closeStdinOnEof: boolean;
   onDetach?: () => void;
+  /** Replay output the process wrote before this client was hooked in. */
+  replay?: boolean;
 }
 
 export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): void {
@@ -46,10 +48,13 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
   const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
     if (stream === 'stdout' ? o.stdout : o.stderr) writeOutput(socket, o.tty, stream, data);
   };
+  if (o.replay) for (const [stream, data] of proc.backlog ?? []) onOutput(stream, data);
   proc.on('output', onOutput);
   if (o.stdin) {
     let matched = 0;
+    let detached = false;
     socket.on('data', (chunk: Buffer) => {
+      if (detached) return;
       if (!o.tty || o.detachKeys.length === 0) { proc.writeStdin(chunk); return; }
       // Detach keys only mean something on a terminal; hold back a partial match.
       const out: number[] = [];
@@ -58,6 +63,7 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
           matched++;
           if (matched === o.detachKeys.length) {
             if (out.length) proc.writeStdin(Buffer.from(out));
+            detached = true; // a detach leaves the container's stdin open
             o.onDetach?.();
             return;
           }
@@ -68,7 +74,7 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
       }
       if (out.length) proc.writeStdin(Buffer.from(out));
     });
-    socket.on('end', () => { if (o.closeStdinOnEof) proc.closeStdin(); });
+    socket.on('end', () => { if (o.closeStdinOnEof && !detached) proc.closeStdin(); });
   }
   return () => proc.off('output', onOutput);
 }

@@ -63,19 +63,20 @@ async function attach(ctx: RequestContext): Promise<void> {
     manager.started.off('started', onStarted);
     socket.end();
   };
-  const hook = (proc: MonitoredProcess): void => {
+  const hook = (proc: MonitoredProcess, replay: boolean): void => {
     unhook?.();
     unhook = pump(socket, proc, {
+      replay,
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
-      closeStdinOnEof: r.Config.StdinOnce, onDetach: () => { manager.emit(r, 'detach'); finish(); },
+      closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
     void proc.exited.then(() => setTimeout(finish, 20));
   };
-  const onStarted = (id: string, proc: MonitoredProcess): void => { if (id === r.Id) hook(proc); };
+  const onStarted = (id: string, proc: MonitoredProcess): void => { if (id === r.Id) hook(proc, true); };
   manager.started.on('started', onStarted);
   socket.on('close', finish);
   socket.on('error', finish);
-  if (c.process && r.State.Running) hook(c.process);
+  if (c.process && r.State.Running) hook(c.process, false);
   else if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
   manager.emit(r, 'attach');
 }

@@ -21,7 +21,7 @@ const startSchema = z.object({
 
 async function start(ctx: RequestContext): Promise<void> {
   const { execs } = servicesOf(ctx);
-  const body = await readJson(ctx.req, startSchema, 'exec start', {});
+  const body = ctx.upgrade ? parseStartBody(await readUpgradeBody(ctx)) : await readJson(ctx.req, startSchema, 'exec start', {});
   const session = execs.get(ctx.params.id!);
   const tty = body.Tty ?? session.config.Tty;
   if (body.Detach) {
@@ -34,11 +34,45 @@ async function start(ctx: RequestContext): Promise<void> {
   const { socket } = hijack(ctx, { multiplexed: !tty });
   const proc = session.process!;
   const unhook = pump(socket, proc, {
+    replay: true,
     tty, stdin: session.config.AttachStdin, stdout: session.config.AttachStdout, stderr: session.config.AttachStderr,
-    detachKeys: parseDetachKeys(session.config.DetachKeys), closeStdinOnEof: true, onDetach: () => socket.end(),
+    detachKeys: parseDetachKeys(session.config.DetachKeys), closeStdinOnEof: !tty, onDetach: () => socket.end(),
   });
   await proc.exited;
   setTimeout(() => { unhook(); socket.end(); }, 20);
+}
+
+/** On an upgraded connection the body arrives with the raw socket: take Content-Length bytes. */
+async function readUpgradeBody(ctx: RequestContext): Promise<Buffer> {
+  const up = ctx.upgrade!;
+  const want = Number(ctx.req.headers['content-length'] ?? 0);
+  if (!Number.isFinite(want) || want <= 0) return Buffer.alloc(0);
+  if (want > 1 << 20) throw Object.assign(new Error('exec start: request body too large'), { status: 413 });
+  let buf = up.head;
+  while (buf.length < want) {
+    const chunk = await new Promise<Buffer | null>((resolve) => {
+      const onData = (d: Buffer): void => { cleanup(); resolve(d); };
+      const onEnd = (): void => { cleanup(); resolve(null); };
+      const cleanup = (): void => { up.socket.off('data', onData); up.socket.off('end', onEnd); up.socket.pause(); };
+      up.socket.on('data', onData);
+      up.socket.on('end', onEnd);
+      up.socket.resume();
+    });
+    if (!chunk) break;
+    buf = Buffer.concat([buf, chunk]);
+  }
+  up.head = buf.subarray(want);
+  return buf.subarray(0, want);
+}
+
+function parseStartBody(raw: Buffer): z.infer<typeof startSchema> {
+  let value: unknown = {};
+  if (raw.length) {
+    try { value = JSON.parse(raw.toString('utf8')); } catch (e) { throw Object.assign(new Error(`exec start: invalid JSON: ${(e as Error).message}`), { status: 400 }); }
+  }
+  const parsed = startSchema.safeParse(value);
+  if (!parsed.success) throw Object.assign(new Error(`exec start: ${parsed.error.issues.map((i) => i.message).join('; ')}`), { status: 400 });
+  return parsed.data;
 }
 
 function resize(ctx: RequestContext): void {
