@@ -58,7 +58,8 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
   it(`${name}: detached container: exec, pause, unpause, stop`, async () => {
     const c = getCli();
     const cname = `berth-engine-${name}-${process.pid}`;
-    const id = (await c(['run', '-d', '--name', cname, ...runtimeFlags(), '--network', 'none', '--hostname', 'engine-host', IMAGE, 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 50000; done'])).trim();
+    // A counter renamed into place (never read half-written) shows whether the container runs.
+    const id = (await c(['run', '-d', '--name', cname, ...runtimeFlags(), '--network', 'none', '--hostname', 'engine-host', IMAGE, 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 50000; done'])).trim();
     try {
       expect(id).toMatch(/^[0-9a-f]{64}$/);
       expect(await c(['exec', cname, 'hostname'])).toBe('engine-host\n');

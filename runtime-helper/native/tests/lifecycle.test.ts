@@ -121,7 +121,8 @@ describe('lifecycle', () => {
   });
 
   it('pause stops progress, resume continues', async () => {
-    const c = await h.start({ args: ['/bin/sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; usleep 20000; done'] });
+    // The counter is renamed into place, so a reader never sees a half-written file.
+    const c = await h.start({ args: ['/bin/sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 20000; done'] });
     const count = () => Number(readRootfsFile(c, 'tmp/count') ?? '0');
     await waitFor('the counter to move', () => count() > 3);
 
