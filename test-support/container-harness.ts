@@ -16,7 +16,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
-    if (v !== undefined && v !== false) return v;
+    // '' counts as not yet: a file another process is still writing reads empty at first.
+    if (v !== undefined && v !== false && v !== '') return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
