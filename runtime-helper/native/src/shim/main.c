@@ -18,6 +18,7 @@
 #include "shim/exit_file.h"
 #include "shim/loop.h"
 #include "shim/oom.h"
+#include "shim/oom_adj.h"
 #include "shim/options.h"
 #include "shim/runtime.h"
 #include "shim/shim.h"
@@ -73,6 +74,7 @@ static int write_pid_file(const char *path, berth_error_t *err) {
 /* Everything between detaching and the ready report. */
 static int start(const struct state_paths *p, sigset_t *signals, berth_error_t *err) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) return berth_error_errno(err, "prctl PR_SET_CHILD_SUBREAPER");
+  oom_adj_protect_self();
   if (write_pid_file(p->pid, err) < 0) return -1;
   shim.signal_fd = signalfd(-1, signals, SFD_NONBLOCK | SFD_CLOEXEC);
   if (shim.signal_fd < 0) return berth_error_errno(err, "signalfd");

@@ -12,6 +12,7 @@
 
 #include "shim/console.h"
 #include "shim/diag.h"
+#include "shim/oom_adj.h"
 
 /* The container's ends (handed to the runtime as its fds 0, 1, 2) and the shim's ends. */
 struct stdio_plan {
@@ -126,6 +127,7 @@ static void __attribute__((noreturn)) exec_runtime(const struct shim_options *o,
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   signal(SIGPIPE, SIG_DFL);
+  oom_adj_restore_in_child();
   const char *argv[20];
   int a = 0;
   argv[a++] = o->runtime;
