@@ -2,6 +2,7 @@
  *      [--additional-gids GID]... [--cap CAP]... [--no-new-privs] [--detach] [--pid-file FILE]
  *      [--console-socket PATH] [--preserve-fds N] ID [COMMAND [ARG...]]
  * Without --process, the container's own process (from its config.json) is the template. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "runtime/cmd_common.h"
 #include "runtime/container.h"
 #include "runtime/exec.h"
+#include "runtime/jsonload.h"
 #include "runtime/opts.h"
 
 enum { F_PROCESS = 1, F_TTY, F_CWD, F_ENV, F_USER, F_GIDS, F_CAP, F_NNP, F_DETACH, F_PID_FILE, F_CONSOLE, F_PRESERVE, F_IGNORED, F_IGNORED_BOOL };
@@ -41,7 +43,7 @@ static json_t *process_from_flags(const struct container_state *st, const struct
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/config.json", st->bundle);
   json_error_t jerr;
-  json_t *cfg = json_load_file(path, 0, &jerr);
+  json_t *cfg = json_load_oci(path, &jerr);
   json_t *proc = cfg ? json_deep_copy(json_object_get(cfg, "process")) : NULL;
   if (cfg) json_decref(cfg);
   if (!json_is_object(proc)) {
@@ -87,7 +89,8 @@ static json_t *process_from_flags(const struct container_state *st, const struct
 static json_t *load_seccomp(const char *bundle) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/config.json", bundle);
-  json_t *cfg = json_load_file(path, 0, NULL);
+  json_error_t jerr;
+  json_t *cfg = json_load_oci(path, &jerr);
   if (cfg == NULL) return NULL;
   json_t *s = json_object_get(json_object_get(cfg, "linux"), "seccomp");
   if (s) json_incref(s);
@@ -151,9 +154,10 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv) {
   }
   if (f.process_file) {
     json_error_t jerr;
-    process = json_load_file(f.process_file, 0, &jerr);
+    process = json_load_oci(f.process_file, &jerr);
     if (process == NULL) {
-      berth_error_set(&err, 0, "exec: parse process '%s': %s", f.process_file, jerr.text);
+      if (jerr.text[0] == '\0') berth_error_errno(&err, "exec: open process '%s'", f.process_file);
+      else berth_error_set(&err, 0, "exec: parse process '%s': %s", f.process_file, jerr.text);
       goto out;
     }
   } else if ((process = process_from_flags(&st, &f, argc - p.index - 1, argv + p.index + 1, &err)) == NULL) {

@@ -11,6 +11,7 @@
 
 #include "runtime/cmd_common.h"
 #include "runtime/container.h"
+#include "runtime/jsonload.h"
 #include "runtime/opts.h"
 
 enum { F_RES = 1, F_MEM, F_MEMRES, F_SWAP, F_SHARES, F_QUOTA, F_PERIOD, F_CPUS, F_MEMS, F_PIDS, F_BLKIO, F_KMEM, F_KMEMTCP, F_RTPERIOD, F_RTRUNTIME, F_L3 };
@@ -45,9 +46,9 @@ static json_t *section(json_t *res, const char *name) {
 
 static json_t *read_resources(const char *file, berth_error_t *err) {
   json_error_t jerr;
-  json_t *j = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &jerr) : json_load_file(file, 0, &jerr);
+  json_t *j = json_load_oci(file, &jerr);
   if (j == NULL) {
-    if (strcmp(file, "-") != 0 && access(file, F_OK) < 0) berth_error_errno(err, "update: open resources '%s'", file);
+    if (jerr.text[0] == '\0') berth_error_errno(err, "update: open resources '%s'", file);
     else berth_error_set(err, 0, "update: parse resources '%s': %s", file, jerr.text);
     return NULL;
   }

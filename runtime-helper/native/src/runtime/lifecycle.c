@@ -12,6 +12,7 @@
 #include "common/cleanup.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
+#include "runtime/jsonload.h"
 
 int container_cgroup_path(const struct global_opts *g, const char *cgroups_path, const char *id, char *out, size_t len,
                           berth_error_t *err) {
@@ -62,7 +63,8 @@ int container_load(const struct global_opts *g, const char *id, struct container
 static void run_hooks_warn(const char *bundle, const char *kind, const struct container_state *st, const char *status) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/config.json", bundle);
-  json_t *cfg = json_load_file(path, 0, NULL);
+  json_error_t jerr;
+  json_t *cfg = json_load_oci(path, &jerr);
   if (cfg == NULL) return;
   json_t *hooks = json_object_get(cfg, "hooks");
   if (hooks_present(hooks, kind)) {

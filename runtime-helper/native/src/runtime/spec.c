@@ -1,6 +1,8 @@
 /* config.json parsing and validation (jansson). */
 #include "runtime/spec.h"
 
+#include "runtime/jsonload.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -276,9 +278,9 @@ int spec_load(const char *bundle, struct container_spec *s, berth_error_t *err) 
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/config.json", s->bundle);
   json_error_t jerr;
-  s->json = json_load_file(path, 0, &jerr);
+  s->json = json_load_oci(path, &jerr);
   if (s->json == NULL) {
-    if (access(path, F_OK) < 0) return berth_error_errno(err, "open config '%s'", path);
+    if (jerr.text[0] == '\0') return berth_error_errno(err, "open config '%s'", path);
     return berth_error_set(err, 0, "parse config '%s': %s (line %d)", path, jerr.text, jerr.line);
   }
   if (!json_is_object(s->json)) return berth_error_set(err, 0, "parse config '%s': not a JSON object", path);
