@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -109,8 +111,14 @@ int mounts_apply(int rootfd, const struct container_spec *spec, const struct cgm
   return 0;
 }
 
+/* pivot_root cannot move the initramfs (rootfs/ramfs) away: there only MS_MOVE + chroot works */
+static bool root_is_ramfs(void) {
+  struct statfs st;
+  return statfs("/", &st) == 0 && st.f_type == RAMFS_MAGIC;
+}
+
 int mounts_pivot(const char *rootfs, bool no_pivot, berth_error_t *err) {
-  if (no_pivot) {
+  if (no_pivot || root_is_ramfs()) {
     if (chdir(rootfs) < 0) return berth_error_errno(err, "chdir to rootfs '%s'", rootfs);
     if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0) return berth_error_errno(err, "move rootfs '%s' to '/'", rootfs);
     if (chroot(".") < 0) return berth_error_errno(err, "chroot to rootfs '%s'", rootfs);

@@ -112,7 +112,7 @@ int state_remove(const char *root, const char *id, berth_error_t *err) {
   if (state_dir(root, id, dir, sizeof dir, err) < 0) return -1;
   cleanup_fd int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return errno == ENOENT ? 0 : berth_error_errno(err, "open state dir '%s'", dir);
-  DIR *d = fdopendir(dup(dfd));
+  DIR *d = fdopendir(fcntl(dfd, F_DUPFD_CLOEXEC, 3));
   if (d == NULL) return berth_error_errno(err, "read state dir '%s'", dir);
   for (struct dirent *e; (e = readdir(d)) != NULL;) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
