@@ -76,6 +76,8 @@ async function attach(ctx: RequestContext): Promise<void> {
   manager.started.on('started', onStarted);
   socket.on('close', finish);
   socket.on('error', finish);
+  // Without stdin, drain what the client sends so its half-close is seen and nothing backs up.
+  if (!(q.stdin && r.Config.OpenStdin)) socket.on('data', () => {});
   if (c.process && r.State.Running) hook(c.process, false);
   else if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
   manager.emit(r, 'attach');

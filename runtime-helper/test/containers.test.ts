@@ -1,0 +1,290 @@
+// The container lifecycle driven by the real docker CLI against a real berthd (crun as runtime):
+// run, exit codes, logs, exec, inspect, stop, kill, rm, cgroup limits, OOM, pids, pause,
+// update, volumes, interactive terminals through a real pty, a berthd crash, and bad input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as pty from 'node-pty';
+import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
+import { busyboxImage } from '../../test-support/paths.js';
+
+let b: Berthd;
+const ok = (args: string[]): Promise<string> => b.docker(args);
+const res = (args: string[]) => b.dockerResult(args);
+const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
+
+/** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
+async function inPty(args: string[], script: (write: (s: string) => void) => Promise<void>): Promise<{ out: string; code: number }> {
+  const p = pty.spawn(dockerCli, args, { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
+  let out = '';
+  p.onData((d) => { out += d; });
+  const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+  await script((s) => p.write(s));
+  const code = await Promise.race([exited, sleep(10_000).then(() => { p.kill(); return -1; })]);
+  return { out, code };
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await check()) return; await sleep(100); }
+  throw new Error('condition not reached in time');
+}
+
+beforeAll(async () => {
+  const { tar } = busyboxImage();
+  b = await startBerthd(['--default-runtime', 'crun']);
+  await ok(['import', tar, 'busybox']);
+});
+
+afterAll(async () => {
+  if (!b) return;
+  const ids = (await res(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await res(['rm', '-f', ...ids]);
+  await b.stop();
+});
+
+describe('docker run and exit codes', () => {
+  it('propagates the exit code and prints output', async () => {
+    const hello = await res(['run', '--rm', '--network', 'none', 'busybox', 'echo', 'hello']);
+    if (hello.stdout.trim() !== 'hello') console.log('DEBUG', hello, b.log().slice(-3000));
+    expect(hello.stdout.trim()).toBe('hello');
+    expect((await res(['run', '--rm', 'busybox', 'sh', '-c', 'exit 3'])).code).toBe(3);
+  });
+
+  it('gives 127 and Docker\'s message for a command not in the image', async () => {
+    const r = await res(['run', '--rm', 'busybox', 'no-such-command']);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toContain('exec: "no-such-command": executable file not found in $PATH');
+  });
+
+  it('passes stdin through with -i', async () => {
+    const r = await b.docker(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'tr a-z A-Z'], { input: 'shout\n' });
+    expect(r).toBe('SHOUT\n');
+  });
+});
+
+describe('lifecycle', () => {
+  it('create, start, logs, inspect, top, rename, stop, wait, rm', async () => {
+    const id = (await ok(['create', '--name', 'life', '-l', 'team=berth', 'busybox', 'sh', '-c', 'i=0; while true; do echo line$i; i=$((i+1)); sleep 0.2; done'])).trim();
+    expect(JSON.parse(await ok(['inspect', 'life']))[0].State.Status).toBe('created');
+    await ok(['start', 'life']);
+    await until(async () => (await ok(['logs', 'life'])).includes('line3'));
+    const logs = await ok(['logs', '--tail', '2', '-t', 'life']);
+    expect(logs.trim().split('\n')).toHaveLength(2);
+    expect(logs).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line\d+/);
+    const info = JSON.parse(await ok(['inspect', id]))[0];
+    expect(info.State).toMatchObject({ Status: 'running', Running: true, Paused: false, OOMKilled: false, ExitCode: 0 });
+    expect(info.State.Pid).toBeGreaterThan(0);
+    expect(info.Name).toBe('/life');
+    expect(info.Config.Labels).toEqual({ team: 'berth' });
+    expect(await ok(['ps', '--filter', 'label=team=berth', '--format', '{{.Names}}'])).toBe('life\n');
+    expect(await ok(['top', 'life'])).toContain('sleep');
+    await ok(['rename', 'life', 'life2']);
+    expect(await ok(['ps', '--filter', 'name=life2', '--format', '{{.Names}} {{.Status}}'])).toMatch(/^life2 Up /);
+    const waited = b.docker(['wait', 'life2']);
+    await ok(['stop', '-t', '1', 'life2']);
+    expect((await waited).trim()).toBe('137'); // sh as PID 1 ignores SIGTERM, as under Docker
+    expect(await ok(['ps', '-a', '--filter', 'status=exited', '--format', '{{.Names}}'])).toContain('life2');
+    await ok(['rm', 'life2']);
+    expect((await res(['inspect', id])).code).not.toBe(0);
+  });
+
+  it('kill with a signal, restart, and restart policy on-failure', async () => {
+    await ok(['run', '-d', '--name', 'killme', 'busybox', 'sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done']);
+    await ok(['kill', '-s', 'USR1', 'killme']);
+    expect((await ok(['wait', 'killme'])).trim()).toBe('42');
+    await ok(['restart', 'killme']);
+    expect(JSON.parse(await ok(['inspect', 'killme']))[0].State.Running).toBe(true);
+    await ok(['rm', '-f', 'killme']);
+    await ok(['run', '-d', '--name', 'retry', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 1']);
+    await until(async () => JSON.parse(await ok(['inspect', 'retry']))[0].RestartCount === 2 && !JSON.parse(await ok(['inspect', 'retry']))[0].State.Running);
+    await ok(['rm', '-f', 'retry']);
+  });
+
+  it('exec with exit codes, user, env and workdir; exec into a stopped container fails', async () => {
+    await ok(['run', '-d', '--name', 'ex', 'busybox', 'sleep', '300']);
+    expect((await res(['exec', 'ex', 'sh', '-c', 'exit 7'])).code).toBe(7);
+    const out = await ok(['exec', '-u', 'nobody', '-w', '/tmp', '-e', 'FOO=bar', 'ex', 'sh', '-c', 'id -u; pwd; echo $FOO']);
+    expect(out).toBe('65534\n/tmp\nbar\n');
+    await ok(['kill', 'ex']);
+    const r = await res(['exec', 'ex', 'true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/is not running/);
+    await ok(['rm', 'ex']);
+  });
+});
+
+describe('resources', () => {
+  it('-m and -c land in the container cgroup, and update changes them live', async () => {
+    const id = (await ok(['run', '-d', '-m', '32m', '-c', '512', '--pids-limit', '50', 'busybox', 'sleep', '300'])).trim();
+    expect(cg('memory', id, 'memory.limit_in_bytes')).toBe(String(32 * 1024 * 1024));
+    expect(cg('cpu', id, 'cpu.shares')).toBe('512');
+    expect(cg('pids', id, 'pids.max')).toBe('50');
+    await ok(['update', '-m', '64m', '--memory-swap', '128m', '--cpu-shares', '256', '--pids-limit', '60', id]);
+    expect(cg('memory', id, 'memory.limit_in_bytes')).toBe(String(64 * 1024 * 1024));
+    expect(cg('cpu', id, 'cpu.shares')).toBe('256');
+    expect(cg('pids', id, 'pids.max')).toBe('60');
+    expect(JSON.parse(await ok(['inspect', id]))[0].HostConfig.Memory).toBe(64 * 1024 * 1024);
+    await ok(['rm', '-f', id]);
+  });
+
+  it('refuses an update below the current memory usage', async () => {
+    const id = (await ok(['run', '-d', '-m', '64m', 'busybox', 'sh', '-c', 'head -c 20000000 /dev/zero > /dev/shm/fill; sleep 300'])).trim();
+    await until(() => Number(cg('memory', id, 'memory.usage_in_bytes')) > 19_000_000);
+    const r = await res(['update', '-m', '8m', '--memory-swap', '16m', id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/below the container's current memory usage/);
+    expect(cg('memory', id, 'memory.limit_in_bytes')).toBe(String(64 * 1024 * 1024));
+    await ok(['rm', '-f', id]);
+  });
+
+  it('a memory hog under -m 16m is OOM-killed with 137', async () => {
+    const r = await res(['run', '--name', 'hog', '-m', '16m', '--memory-swap', '16m', 'busybox', 'sh', '-c', 'head -c 64000000 /dev/zero | tail']);
+    expect(r.code).toBe(137);
+    const st = JSON.parse(await ok(['inspect', 'hog']))[0].State;
+    expect(st.OOMKilled).toBe(true);
+    expect(st.ExitCode).toBe(137);
+    await ok(['rm', 'hog']);
+  });
+
+  it('a pids limit stops a fork bomb', async () => {
+    const out = await res(['run', '--rm', '--pids-limit', '10', 'busybox', 'sh', '-c', 'for i in $(seq 30); do sleep 5 & done 2>&1; echo started; cat /sys/fs/cgroup/pids/pids.current 2>/dev/null; wait']);
+    expect(out.stdout + out.stderr).toMatch(/can't fork|Resource temporarily unavailable/);
+  });
+
+  it('pause stops progress and unpause resumes it', async () => {
+    const id = (await ok(['run', '-d', 'busybox', 'sh', '-c', 'while true; do echo x >> /tmp/n; sleep 0.02; done'])).trim();
+    await sleep(300);
+    await ok(['pause', id]);
+    expect(cg('freezer', id, 'freezer.state')).toBe('FROZEN');
+    const rootfs = JSON.parse(await ok(['inspect', id]))[0].GraphDriver.Data.UpperDir as string;
+    const a = readFileSync(join(rootfs, 'tmp/n'), 'utf8');
+    await sleep(500);
+    expect(readFileSync(join(rootfs, 'tmp/n'), 'utf8')).toBe(a);
+    expect(await ok(['ps', '--filter', `id=${id}`, '--format', '{{.Status}}'])).toContain('(Paused)');
+    await ok(['unpause', id]);
+    await sleep(300);
+    expect(readFileSync(join(rootfs, 'tmp/n'), 'utf8')).not.toBe(a);
+    const stats = JSON.parse(await ok(['stats', '--no-stream', '--format', '{{json .}}', id]));
+    expect(stats.ID).toBe(id.slice(0, 12));
+    expect(stats.MemUsage).toMatch(/iB \/ /);
+    await ok(['rm', '-f', id]);
+  });
+});
+
+describe('volumes and mounts', () => {
+  it('named volumes keep data between containers; binds and tmpfs mount', async () => {
+    await ok(['volume', 'create', 'data1']);
+    await ok(['run', '--rm', '-v', 'data1:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f']);
+    expect(await ok(['run', '--rm', '-v', 'data1:/data:ro', 'busybox', 'cat', '/data/f'])).toBe('persisted\n');
+    expect(JSON.parse(await ok(['volume', 'inspect', 'data1']))[0].Name).toBe('data1');
+    expect(await ok(['volume', 'ls', '-q'])).toContain('data1');
+    const host = mkdtempSync(join(tmpdir(), 'berth-bind-'));
+    await ok(['run', '--rm', '-v', `${host}:/h`, '--tmpfs', '/scratch', 'busybox', 'sh', '-c', 'echo from-ctr > /h/out; mount | grep -q " /scratch type tmpfs"']);
+    expect(readFileSync(join(host, 'out'), 'utf8')).toBe('from-ctr\n');
+    rmSync(host, { recursive: true });
+    await ok(['volume', 'rm', 'data1']);
+  });
+
+  it('refuses bad volume names and missing bind sources', async () => {
+    for (const name of ['a/b', '..', '../x']) {
+      const r = await res(['volume', 'create', name]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/invalid characters for a local volume name/);
+    }
+    const r = await res(['run', '--rm', '--mount', 'type=bind,source=/no/such/dir,target=/x', 'busybox', 'true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/bind source path does not exist|no such file/);
+  });
+});
+
+describe('interactive terminals', () => {
+  it('run -it, detach with Ctrl-P Ctrl-Q, exec -it, attach again', async () => {
+    const run = await inPty(['run', '-it', '--name', 'tty1', 'busybox', 'sh'], async (w) => {
+      await sleep(1500);
+      w('echo hi-$((40+2)); stty size\r');
+      await sleep(800);
+      w('\x10\x11');
+    });
+    expect(run.out).toContain('hi-42');
+    expect(run.out).toContain('30 100');
+    expect(JSON.parse(await ok(['inspect', 'tty1']))[0].State.Running).toBe(true);
+    const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w) => {
+      await sleep(1000);
+      w('echo in-exec-$((1+1))\r');
+      await sleep(500);
+      w('exit 3\r');
+    });
+    expect(ex.out).toContain('in-exec-2');
+    expect(ex.code).toBe(3);
+    const at = await inPty(['attach', 'tty1'], async (w) => {
+      await sleep(1000);
+      w('echo again-$((2+2))\r');
+      await sleep(500);
+      w('exit 5\r');
+    });
+    expect(at.out).toContain('again-4');
+    expect(at.code).toBe(5);
+    await ok(['rm', 'tty1']);
+  });
+});
+
+describe('bad input', () => {
+  it('answers unknown IDs, stopped containers, absurd values and missing images clearly', async () => {
+    const unknown = await res(['inspect', 'no-such-container']);
+    expect(unknown.stderr).toMatch(/No such (container|object): no-such-container/);
+    expect((await b.request('POST', '/containers/nope/start')).status).toBe(404);
+    await ok(['run', '-d', '--name', 'busy', 'busybox', 'sleep', '300']);
+    expect((await b.request('POST', '/containers/busy/start')).status).toBe(304);
+    const neg = await b.request('POST', '/containers/create', JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { Memory: -5 } }), { 'Content-Type': 'application/json' });
+    expect(neg.status).toBe(400);
+    const absurd = await res(['run', '--rm', '--cpu-shares', '99999999', 'busybox', 'true']);
+    expect(absurd.code).not.toBe(0);
+    expect(absurd.stderr).toMatch(/CPU shares/);
+    const tiny = await res(['run', '--rm', '-m', '1k', 'busybox', 'true']);
+    expect(tiny.stderr).toMatch(/Minimum memory limit/);
+    const noImage = await res(['create', '--pull', 'never', 'no-such-image']);
+    expect(noImage.stderr).toMatch(/No such image: no-such-image:latest/);
+    const rmRunning = await res(['rm', 'busy']);
+    expect(rmRunning.stderr).toMatch(/cannot remove a running container/);
+    await ok(['rm', '-f', 'busy']);
+    expect((await b.request('GET', '/_ping')).status).toBe(200);
+  });
+});
+
+describe('events', () => {
+  it('streams create, start, die with exit code, destroy', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await ok(['run', '--rm', '--name', 'ev', 'busybox', 'sh', '-c', 'exit 4']).catch(() => {});
+    await sleep(300);
+    const out = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'container=ev', '--format', '{{.Action}} {{.Actor.Attributes.exitCode}}']);
+    const actions = out.trim().split('\n');
+    expect(actions[0]).toMatch(/^create/);
+    expect(actions).toContain('start <no value>');
+    expect(actions).toContain('die 4');
+    expect(actions[actions.length - 1]).toMatch(/^destroy/);
+  });
+});
+
+describe('berthd restart', () => {
+  it('kill -9 berthd: a running container still runs and can be exec\'d and stopped; an exited one keeps its code', async () => {
+    await ok(['run', '--name', 'done3', 'busybox', 'sh', '-c', 'exit 3']).catch(() => {});
+    const id = (await ok(['run', '-d', '--name', 'survivor', 'busybox', 'sleep', '300'])).trim();
+    const pid = JSON.parse(await ok(['inspect', id]))[0].State.Pid as number;
+    b.child.kill('SIGKILL');
+    await until(() => b.child.exitCode !== null || b.child.signalCode !== null);
+    const restarted = await startBerthd(['--default-runtime', 'crun', '--data-root', b.dataRoot]).catch((e: Error) => { throw e; });
+    const old = b;
+    b = { ...restarted, stop: async () => { await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return null; } };
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    const st = JSON.parse(await ok(['inspect', 'survivor']))[0].State;
+    expect(st.Running).toBe(true);
+    expect(JSON.parse(await ok(['inspect', 'done3']))[0].State.ExitCode).toBe(3);
+    expect(await ok(['exec', 'survivor', 'echo', 'still-here'])).toBe('still-here\n');
+    await ok(['stop', '-t', '1', 'survivor']);
+    expect(JSON.parse(await ok(['inspect', 'survivor']))[0].State.Running).toBe(false);
+    await ok(['rm', 'survivor', 'done3']);
+  });
+});
