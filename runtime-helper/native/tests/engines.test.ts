@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
+import { mountsUnder } from '../../../test-support/leftovers.js';
 import { busyboxImage, runtimeBinary } from '../../../test-support/paths.js';
 
 const run = promisify(execFile);
@@ -119,9 +120,12 @@ describe('podman with --runtime <runtime under test>', () => {
   afterAll(async () => {
     if (!dir) return;
     await podman(['rm', '-a', '-f']).catch(() => undefined);
-    await run('umount', ['-R', join(dir, 'root', 'overlay')]).catch(() => undefined);
     await podman(['system', 'reset', '-f']).catch(() => undefined);
+    // Podman keeps its overlay dir as a private bind mount, and reset may make it again: undo
+    // every mount under our dir, deepest first, before removing it.
+    for (const mp of mountsUnder(dir).reverse()) await run('umount', ['-l', mp]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    expect(mountsUnder(dir)).toEqual([]);
   });
 
   // Podman raises RLIMIT_NOFILE/NPROC for root by default; this host's root lacks
