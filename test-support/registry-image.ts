@@ -1,6 +1,7 @@
 // Builds small test images as OCI image layouts (layers as tar made here, gzip / zstd / none),
 // and copies them with skopeo — the second witness for the registry client's tests.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,20 +90,25 @@ export function writeOciLayout(dir: string, tag: string, layers: { tar: Buffer; 
 
 export interface SkopeoAuth { username: string; password: string }
 
-/** skopeo copy with TLS verification off for plain-HTTP / self-signed test registries. */
-export function skopeoCopy(src: string, dest: string, opts: { srcAuth?: SkopeoAuth; destAuth?: SkopeoAuth; srcCertDir?: string; destCertDir?: string; extra?: string[] } = {}): string {
+/**
+ * skopeo copy with TLS verification off for plain-HTTP / self-signed test registries. Async: the
+ * test token server runs in this process and must keep answering while skopeo runs.
+ */
+export async function skopeoCopy(src: string, dest: string, opts: { srcAuth?: SkopeoAuth; destAuth?: SkopeoAuth; srcCertDir?: string; destCertDir?: string; extra?: string[] } = {}): Promise<string> {
   const args = ['copy', '--quiet', '--retry-times', '0'];
   if (src.startsWith('docker://')) args.push(...(opts.srcCertDir ? ['--src-cert-dir', opts.srcCertDir] : ['--src-tls-verify=false']));
   if (dest.startsWith('docker://')) args.push(...(opts.destCertDir ? ['--dest-cert-dir', opts.destCertDir] : ['--dest-tls-verify=false']));
   if (opts.srcAuth) args.push('--src-creds', `${opts.srcAuth.username}:${opts.srcAuth.password}`);
   if (opts.destAuth) args.push('--dest-creds', `${opts.destAuth.username}:${opts.destAuth.password}`);
   args.push(...(opts.extra ?? []), src, dest);
-  return execFileSync('skopeo', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REGISTRY_AUTH_FILE: '/nonexistent/berth-test-auth.json' } });
+  const { stdout } = await promisify(execFile)('skopeo', args, { encoding: 'utf8', env: { ...process.env, REGISTRY_AUTH_FILE: '/nonexistent/berth-test-auth.json' } });
+  return stdout;
 }
 
-export function skopeoInspectRaw(ref: string, opts: { certDir?: string; auth?: SkopeoAuth } = {}): Buffer {
+export async function skopeoInspectRaw(ref: string, opts: { certDir?: string; auth?: SkopeoAuth } = {}): Promise<Buffer> {
   const args = ['inspect', '--raw', '--retry-times', '0', ...(opts.certDir ? ['--cert-dir', opts.certDir] : ['--tls-verify=false'])];
   if (opts.auth) args.push('--creds', `${opts.auth.username}:${opts.auth.password}`);
   args.push(ref);
-  return execFileSync('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { stdout } = await promisify(execFile)('skopeo', args, { encoding: 'buffer', maxBuffer: 64 << 20 });
+  return stdout;
 }

@@ -32,7 +32,7 @@ describe('TLS with a self-signed CA and htpasswd basic auth', () => {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startRegistry({ tls: true, basicAuth: user });
-    skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/auth/app:v1`, { destCertDir: registry.certsDir!.concat(`/${registry.host}`), destAuth: user, extra: ['--preserve-digests'] });
+    await skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/auth/app:v1`, { destCertDir: registry.certsDir!.concat(`/${registry.host}`), destAuth: user, extra: ['--preserve-digests'] });
   });
   afterAll(async () => { await registry?.stop(); });
 
@@ -90,7 +90,7 @@ describe('Bearer token auth', () => {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startRegistry({ tokenAuth: user });
-    skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/tok/app:v1`, { destAuth: user, extra: ['--preserve-digests'] });
+    await skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/tok/app:v1`, { destAuth: user, extra: ['--preserve-digests'] });
   });
   afterAll(async () => { await registry?.stop(); });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
     { tar: await layerTar([{ path: 'etc/two.txt', content: 'layer two, zstd\n' }]), compression: 'zstd' },
     { tar: await layerTar([{ path: 'etc/three.txt', content: 'layer three, plain tar\n' }]), compression: 'none' },
   ]);
-  skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/test/mixed:v1`, { extra: ['--preserve-digests'] });
+  await skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/test/mixed:v1`, { extra: ['--preserve-digests'] });
 });
 
 afterAll(async () => {
@@ -93,7 +93,7 @@ describe('pull from a plain-HTTP registry', () => {
     const arm = writeOciLayout(join(work, 'arm'), 'x', [{ tar: await layerTar([{ path: 'arch', content: 'arm64\n' }]), compression: 'gzip' }], { os: 'linux', architecture: 'arm64', variant: 'v8' });
     const armv7 = writeOciLayout(join(work, 'armv7'), 'x', [{ tar: await layerTar([{ path: 'arch', content: 'armv7\n' }]), compression: 'gzip' }], { os: 'linux', architecture: 'arm', variant: 'v7' });
     for (const [img, t] of [[amd, 'amd64'], [arm, 'arm64'], [armv7, 'armv7']] as const) {
-      skopeoCopy(`oci:${img.dir}:x`, `docker://${registry.host}/test/multi:${t}`, { extra: ['--preserve-digests'] });
+      await skopeoCopy(`oci:${img.dir}:x`, `docker://${registry.host}/test/multi:${t}`, { extra: ['--preserve-digests'] });
     }
     const index = Buffer.from(JSON.stringify({
       schemaVersion: 2,
@@ -124,7 +124,7 @@ describe('pull from a plain-HTTP registry', () => {
       { tar: await layerTar([{ path: 'ok', content: 'fine\n' }]), compression: 'gzip' },
       { tar: await layerTar([{ path: 'big', content: Buffer.alloc(2_000_000, 1) }]), compression: 'gzip' },
     ]);
-    skopeoCopy(`oci:${img.dir}:c`, `docker://${registry.host}/test/corrupt:c`, { extra: ['--preserve-digests'] });
+    await skopeoCopy(`oci:${img.dir}:c`, `docker://${registry.host}/test/corrupt:c`, { extra: ['--preserve-digests'] });
     const bad = img.layers[1]!;
     const file = registry.blobDataPath(bad.digest);
     expect(existsSync(file)).toBe(true);

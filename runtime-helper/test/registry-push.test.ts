@@ -25,7 +25,7 @@ beforeAll(async () => {
     { tar: await layerTar([{ path: 'etc/base', content: 'base\n' }, { path: 'data/blob', content: randomBytes(400_000) }]), compression: 'gzip' },
     { tar: await layerTar([{ path: 'etc/top', content: 'top, zstd\n' }]), compression: 'zstd' },
   ]);
-  skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/src/app:v1`, { extra: ['--preserve-digests'] });
+  await skopeoCopy(`oci:${image.dir}:v1`, `docker://${registry.host}/src/app:v1`, { extra: ['--preserve-digests'] });
   h = makeHarness();
   await h.pull(`${registry.host}/src/app:v1`);
 });
@@ -50,7 +50,7 @@ describe('push', () => {
     }
     expect(statuses).toContain(`v2: digest: ${r.digest} size: ${r.size}`);
     expect(r.messages.at(-1)?.aux).toEqual({ Tag: 'v2', Digest: r.digest, Size: r.size });
-    const raw = skopeoInspectRaw(`docker://${registry.host}/dst/app:v2`);
+    const raw = await skopeoInspectRaw(`docker://${registry.host}/dst/app:v2`);
     expect(sha256(raw)).toBe(r.digest);
     const manifest = JSON.parse(raw.toString()) as { config: { digest: string }; layers: { digest: string }[] };
     expect(manifest.config.digest).toBe(image.configDigest);
@@ -76,8 +76,8 @@ describe('push', () => {
 
     // skopeo: out of the registry into an OCI dir, and back under a new name.
     const out = join(work, 'skopeo-out');
-    skopeoCopy(`docker://${other.host}/chunked/app:v1`, `oci:${out}:copy`);
-    skopeoCopy(`oci:${out}:copy`, `docker://${other.host}/roundtrip/app:v1`);
+    await skopeoCopy(`docker://${other.host}/chunked/app:v1`, `oci:${out}:copy`);
+    await skopeoCopy(`oci:${out}:copy`, `docker://${other.host}/roundtrip/app:v1`);
     const fresh = makeHarness();
     try {
       const pulled = await fresh.pull(`${other.host}/roundtrip/app:v1`);

@@ -30,7 +30,7 @@ export interface Harness {
 
 export function makeHarness(settings: Partial<RegistrySettings> = {}): Harness {
   const dataRoot = mkdtempSync(join(tmpdir(), 'berth-reg-data-'));
-  const svc = new ImageService(dataRoot, new EventBus(), silentLogger());
+  const svc = new ImageService(dataRoot, 'overlay2', new EventBus(), silentLogger());
   const ctx = new RegistryContext(registrySettings({ retryBaseMs: 20, ...settings }));
   return {
     dataRoot, svc, ctx,

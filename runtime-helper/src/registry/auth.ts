@@ -24,6 +24,9 @@ export class TokenCache {
     this.tokens.set(key, { value, expiresAt: Date.now() + Math.max(lifetimeSeconds - 10, 5) * 1000 });
   }
   get size(): number { return this.tokens.size; }
+
+  /** The last challenge a host sent, so a new session can authenticate on its first request. */
+  readonly challenges = new Map<string, Challenge>();
 }
 
 export function pullScope(path: string): string { return `repository:${path}:pull`; }
@@ -52,6 +55,7 @@ export class AuthSession {
    */
   async request(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
     const replayable = req.body === undefined || Buffer.isBuffer(req.body);
+    this.challenge ??= this.tokens.challenges.get(req.url.host);
     let auth = await this.authorizationFor(scopes, false);
     let res = await this.transport.request(withAuth(req, auth));
     if (res.status !== 401 || !replayable) return res;
@@ -60,7 +64,9 @@ export class AuthSession {
     const chosen = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
     if (!chosen) throw new RegistryError('unauthorized', `${this.label}: ${req.method} ${safeUrl(req.url)} answered 401 without a usable challenge`);
     this.challenge = chosen;
-    auth = await this.authorizationFor(scopes, true);
+    this.tokens.challenges.set(req.url.host, chosen);
+    // Only a token we sent and the registry refused needs replacing; else the cache may have one.
+    auth = await this.authorizationFor(scopes, auth !== undefined);
     if (auth === undefined) throw this.unauthorized(req);
     res = await this.transport.request(withAuth(req, auth));
     if (res.status === 401) { await drain(res); throw this.unauthorized(req); }

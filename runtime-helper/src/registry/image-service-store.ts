@@ -1,0 +1,72 @@
+// The pull pipeline's store port on the daemon's image service: layers unpack straight from the
+// verified stream into the layer store (by ChainID), the compressed bytes go to the blob store
+// for later push, and the image is registered and tagged once every layer is in.
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+import type { ImageService } from '../images/image-service.js';
+import type { ExtractPolicy } from '../images/extract/extract-layer.js';
+import type { SpooledFile } from '../images/blob-store.js';
+import { parseReference } from './reference.js';
+import { DistributionMetadata } from './distribution-metadata.js';
+import type { ChainedLayer, LayerIngest, PulledImage, PullStore } from './store-port.js';
+
+/** Registry images are real distributions: devices and setuid files are allowed. */
+const pullPolicy: ExtractPolicy = { allowDevices: true, allowSetuid: true };
+
+export class ImageServicePullStore implements PullStore {
+  readonly metadata: DistributionMetadata;
+  constructor(private readonly svc: ImageService, private readonly repository: string) {
+    this.metadata = distributionMetadataFor(svc);
+  }
+
+  async hasLayer(layer: ChainedLayer): Promise<boolean> {
+    return this.svc.layers.has(layer.chainId);
+  }
+
+  async beginLayer(layer: ChainedLayer): Promise<LayerIngest> {
+    const tar = new PassThrough({ highWaterMark: 1 << 20 });
+    const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy);
+    unpacked.catch(() => {});
+    const blob = new PassThrough({ highWaterMark: 1 << 20 });
+    const spooled: Promise<SpooledFile> = this.svc.blobs.spool(blob);
+    spooled.catch(() => {});
+    const svc = this.svc;
+    const metadata = this.metadata;
+    const repository = this.repository;
+    return {
+      tar,
+      blob,
+      async commit() {
+        await unpacked;
+        const file = await spooled;
+        svc.blobs.commit(file, layer.digest);
+        metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository });
+      },
+      async abort() {
+        const err = new Error(`pull of layer ${layer.digest} aborted`);
+        if (!tar.destroyed) tar.destroy(err);
+        if (!blob.destroyed) blob.destroy(err);
+        await unpacked.catch(() => {});
+        // spool() removes its temp file when its source fails.
+        await spooled.catch(() => {});
+      },
+    };
+  }
+
+  async saveImage(image: PulledImage): Promise<string> {
+    const record = this.svc.images.add(image.configBytes);
+    for (const name of [...image.tags, ...image.digests]) this.svc.addReference(parseReference(name), record.id);
+    return record.id;
+  }
+
+  async imageIdFor(reference: string): Promise<string | undefined> {
+    return this.svc.refs.get(parseReference(reference));
+  }
+}
+
+const metadataByService = new WeakMap<ImageService, DistributionMetadata>();
+export function distributionMetadataFor(svc: ImageService): DistributionMetadata {
+  let m = metadataByService.get(svc);
+  if (!m) { m = new DistributionMetadata(join(svc.paths.dataRoot, 'image', 'distribution.json')); metadataByService.set(svc, m); }
+  return m;
+}
