@@ -5,8 +5,9 @@ import type { BlkioEntry } from './types.js';
 export function parseBlkioV1(text: string | null): BlkioEntry[] {
   const out: BlkioEntry[] = [];
   for (const line of (text ?? '').split('\n')) {
-    const m = /^(\d+):(\d+) (\S+) (\d+)$/.exec(line.trim());
-    if (m) out.push({ major: Number(m[1]), minor: Number(m[2]), op: m[3]!, value: Number(m[4]) });
+    // sectors_recursive lines have no op: "8:0 16".
+    const m = /^(\d+):(\d+)(?: (\S+))? (\d+)$/.exec(line.trim());
+    if (m) out.push({ major: Number(m[1]), minor: Number(m[2]), op: m[3] ?? '', value: Number(m[4]) });
   }
   return out;
 }

@@ -5,22 +5,46 @@ import { parseBlkioV1 } from './blkio.js';
 import { CgroupError } from './errors.js';
 import { parseFlatKeyed, readNumber, readText } from './files.js';
 import type { HostSnapshot } from './host.js';
-import type { BlkioEntry, CgroupPaths, CgroupStats } from './types.js';
+import { dockerMemoryStats, V1_MEMORY_STAT_KEYS } from './memory-stat-keys.js';
+import type { BlkioEntry, BlkioStats, CgroupPaths, CgroupStats } from './types.js';
 
 const at = (dir: string | undefined, file: string): string | null => (dir ? join(dir, file) : null);
 const num = async (path: string | null): Promise<number | null> => (path ? readNumber(path) : null);
 const text = async (path: string | null): Promise<string | null> => (path ? readText(path) : null);
 const finite = (n: number | null): number => (n !== null && Number.isFinite(n) ? n : 0);
 
-/** BFQ's recursive counters when the devices use BFQ, else the throttle layer's (always kept). */
-async function blkio(
-  dir: string | undefined,
-  kind: 'io_service_bytes' | 'io_serviced',
-): Promise<BlkioEntry[] | null> {
-  const bfq = parseBlkioV1(await text(at(dir, `blkio.bfq.${kind}_recursive`)));
-  if (bfq.some((e) => e.value > 0)) return bfq;
-  const throttle = parseBlkioV1(await text(at(dir, `blkio.throttle.${kind}_recursive`)));
-  return throttle.length ? throttle : bfq.length ? bfq : null;
+/** Docker's lists and the files they come from: CFQ's set when the kernel has it, else the
+ * throttle layer's two (which count every device's I/O). */
+const CFQ_FILES = {
+  io_service_bytes_recursive: 'blkio.io_service_bytes_recursive',
+  io_serviced_recursive: 'blkio.io_serviced_recursive',
+  io_queue_recursive: 'blkio.io_queued_recursive',
+  io_service_time_recursive: 'blkio.io_service_time_recursive',
+  io_wait_time_recursive: 'blkio.io_wait_time_recursive',
+  io_merged_recursive: 'blkio.io_merged_recursive',
+  io_time_recursive: 'blkio.time_recursive',
+  sectors_recursive: 'blkio.sectors_recursive',
+} as const;
+
+async function blkioStats(dir: string | undefined): Promise<BlkioStats> {
+  const out = Object.fromEntries(
+    Object.keys(CFQ_FILES).map((k) => [k, [] as BlkioEntry[]]),
+  ) as unknown as BlkioStats;
+  if (!dir) return out;
+  const cfq = (await readText(join(dir, CFQ_FILES.io_serviced_recursive))) !== null;
+  if (cfq) {
+    for (const [key, file] of Object.entries(CFQ_FILES) as [keyof BlkioStats, string][]) {
+      out[key] = parseBlkioV1(await readText(join(dir, file)));
+    }
+  } else {
+    out.io_service_bytes_recursive = parseBlkioV1(
+      await readText(join(dir, 'blkio.throttle.io_service_bytes_recursive')),
+    );
+    out.io_serviced_recursive = parseBlkioV1(
+      await readText(join(dir, 'blkio.throttle.io_serviced_recursive')),
+    );
+  }
+  return out;
 }
 
 export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promise<CgroupStats> {
@@ -38,8 +62,7 @@ export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promi
     cpuStat,
     pidsCurrent,
     pidsMax,
-    bytes,
-    ios,
+    blkio,
   ] = await Promise.all([
     num(at(mem, 'memory.usage_in_bytes')),
     num(at(mem, 'memory.max_usage_in_bytes')),
@@ -52,8 +75,7 @@ export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promi
     text(at(paths.v1.cpu, 'cpu.stat')),
     num(at(paths.v1.pids, 'pids.current')),
     num(at(paths.v1.pids, 'pids.max')),
-    blkio(paths.v1.blkio, 'io_service_bytes'),
-    blkio(paths.v1.blkio, 'io_serviced'),
+    blkioStats(paths.v1.blkio),
   ]);
   if (usage === null && total === null && pidsCurrent === null) {
     throw new CgroupError(404, `cgroup '${mem ?? cpuacct ?? paths.v1.pids ?? '?'}' does not exist`);
@@ -84,23 +106,24 @@ export async function readStatsV1(paths: CgroupPaths, host: HostSnapshot): Promi
     },
     memory_stats: {
       usage: finite(usage),
-      max_usage: finite(maxUsage),
-      stats: parseFlatKeyed(memStat),
-      failcnt: finite(failcnt),
+      ...(finite(maxUsage) ? { max_usage: finite(maxUsage) } : {}),
+      stats: dockerMemoryStats(parseFlatKeyed(memStat), V1_MEMORY_STAT_KEYS),
+      ...(finite(failcnt) ? { failcnt: finite(failcnt) } : {}),
       limit: memLimit,
     },
     pids_stats: {
       current: finite(pidsCurrent),
       ...(pidsMax !== null && Number.isFinite(pidsMax) ? { limit: pidsMax } : {}),
     },
-    blkio_stats: emptyBlkio(bytes, ios),
+    blkio_stats: blkio,
   };
 }
 
-export function emptyBlkio(bytes: BlkioEntry[] | null, ios: BlkioEntry[] | null): CgroupStats['blkio_stats'] {
+/** v2's shape: Docker fills only io_service_bytes_recursive there. */
+export function v2Blkio(bytes: BlkioEntry[] | null): BlkioStats {
   return {
     io_service_bytes_recursive: bytes,
-    io_serviced_recursive: ios,
+    io_serviced_recursive: null,
     io_queue_recursive: null,
     io_service_time_recursive: null,
     io_wait_time_recursive: null,

@@ -5,7 +5,8 @@ import { parseIoStatV2 } from './blkio.js';
 import { CgroupError } from './errors.js';
 import { parseFlatKeyed, readNumber, readText } from './files.js';
 import type { HostSnapshot } from './host.js';
-import { emptyBlkio } from './stats-v1.js';
+import { dockerMemoryStats, V2_MEMORY_STAT_KEYS } from './memory-stat-keys.js';
+import { v2Blkio } from './stats-v1.js';
 import type { CgroupPaths, CgroupStats } from './types.js';
 
 const finite = (n: number | null): number => (n !== null && Number.isFinite(n) ? n : 0);
@@ -43,11 +44,15 @@ export async function readStatsV2(paths: CgroupPaths, host: HostSnapshot): Promi
         throttled_time: (cpu.throttled_usec ?? 0) * 1000,
       },
     },
-    memory_stats: { usage: finite(current), stats: parseFlatKeyed(memStat), limit },
+    memory_stats: {
+      usage: finite(current),
+      stats: dockerMemoryStats(parseFlatKeyed(memStat), V2_MEMORY_STAT_KEYS),
+      limit,
+    },
     pids_stats: {
       current: finite(pidsCurrent),
       ...(pidsMax !== null && Number.isFinite(pidsMax) ? { limit: pidsMax } : {}),
     },
-    blkio_stats: emptyBlkio(io.bytes.length ? io.bytes : null, io.ios.length ? io.ios : null),
+    blkio_stats: v2Blkio(io.bytes.length ? io.bytes : null),
   };
 }

@@ -21,7 +21,7 @@ describe('stats from fake cgroup trees', () => {
     t.put(`memory${c}/memory.max_usage_in_bytes`, '20971520\n');
     t.put(`memory${c}/memory.failcnt`, '7\n');
     t.put(`memory${c}/memory.limit_in_bytes`, '16777216\n');
-    t.put(`memory${c}/memory.stat`, 'cache 4096\nrss 8192\ntotal_inactive_file 1024\n');
+    t.put(`memory${c}/memory.stat`, 'cache 4096\nrss 8192\nshmem 0\nswap 0\ntotal_inactive_file 1024\n');
     t.put(`pids${c}/pids.current`, '3\n');
     t.put(`pids${c}/pids.max`, '64\n');
     t.put(
@@ -29,7 +29,6 @@ describe('stats from fake cgroup trees', () => {
       '8:0 Read 4096\n8:0 Write 8192\n8:0 Total 12288\nTotal 12288\n',
     );
     t.put(`blkio${c}/blkio.throttle.io_serviced_recursive`, '8:0 Read 1\n8:0 Write 2\nTotal 3\n');
-    t.put(`blkio${c}/blkio.bfq.io_service_bytes_recursive`, 'Total 0\n');
     const cg = createCgroupDriver({ root: t.root, procRoot: proc.root });
     expect(cg.layout.mode).toBe('v1');
     const stats = await cg.stats(cg.pathsFor(c));
@@ -63,14 +62,29 @@ describe('stats from fake cgroup trees', () => {
           { major: 8, minor: 0, op: 'Read', value: 1 },
           { major: 8, minor: 0, op: 'Write', value: 2 },
         ],
-        io_queue_recursive: null,
-        io_service_time_recursive: null,
-        io_wait_time_recursive: null,
-        io_merged_recursive: null,
-        io_time_recursive: null,
-        sectors_recursive: null,
+        io_queue_recursive: [],
+        io_service_time_recursive: [],
+        io_wait_time_recursive: [],
+        io_merged_recursive: [],
+        io_time_recursive: [],
+        sectors_recursive: [],
       },
     });
+  });
+
+  it('v1 reads the CFQ lists when the kernel has them', async () => {
+    const t = track(fakeTree());
+    const proc = track(fakeProc());
+    t.put('memory/c/memory.usage_in_bytes', '100\n');
+    t.put('blkio/c/blkio.io_serviced_recursive', '8:0 Read 3\nTotal 3\n');
+    t.put('blkio/c/blkio.sectors_recursive', '8:0 8\n');
+    t.put('blkio/c/blkio.time_recursive', '8:0 Read 77\n');
+    const cg = createCgroupDriver({ root: t.root, procRoot: proc.root });
+    const { blkio_stats } = await cg.stats(cg.pathsFor('/c'));
+    expect(blkio_stats.io_serviced_recursive).toEqual([{ major: 8, minor: 0, op: 'Read', value: 3 }]);
+    expect(blkio_stats.io_time_recursive).toEqual([{ major: 8, minor: 0, op: 'Read', value: 77 }]);
+    expect(blkio_stats.sectors_recursive).toEqual([{ major: 8, minor: 0, op: '', value: 8 }]);
+    expect(blkio_stats.io_service_bytes_recursive).toEqual([]);
   });
 
   it('v1 without limits reports host memory and no pids limit', async () => {
@@ -84,7 +98,8 @@ describe('stats from fake cgroup trees', () => {
     const stats = await cg.stats(cg.pathsFor('/c'));
     expect(stats.memory_stats.limit).toBe(GiB2);
     expect(stats.pids_stats).toEqual({ current: 1 });
-    expect(stats.blkio_stats.io_service_bytes_recursive).toBeNull();
+    expect(stats.memory_stats).toEqual({ usage: 100, stats: {}, limit: GiB2 }); // no max_usage/failcnt when 0
+    expect(stats.blkio_stats.io_service_bytes_recursive).toEqual([]);
   });
 
   it('v2', async () => {
@@ -97,7 +112,7 @@ describe('stats from fake cgroup trees', () => {
     );
     t.put('berth/s2/memory.current', '3145728\n');
     t.put('berth/s2/memory.max', 'max\n');
-    t.put('berth/s2/memory.stat', 'anon 1048576\nfile 2097152\ninactive_file 524288\n');
+    t.put('berth/s2/memory.stat', 'anon 1048576\nfile 2097152\ninactive_file 524288\nzswap 0\n');
     t.put('berth/s2/pids.current', '2\n');
     t.put('berth/s2/pids.max', '100\n');
     t.put('berth/s2/io.stat', '8:0 rbytes=4096 wbytes=512 rios=2 wios=1 dbytes=0 dios=0\n');
@@ -120,10 +135,7 @@ describe('stats from fake cgroup trees', () => {
       { major: 8, minor: 0, op: 'read', value: 4096 },
       { major: 8, minor: 0, op: 'write', value: 512 },
     ]);
-    expect(stats.blkio_stats.io_serviced_recursive).toEqual([
-      { major: 8, minor: 0, op: 'read', value: 2 },
-      { major: 8, minor: 0, op: 'write', value: 1 },
-    ]);
+    expect(stats.blkio_stats.io_serviced_recursive).toBeNull(); // Docker fills only the bytes on v2
   });
 
   it('a cgroup that is gone is a 404', async () => {

@@ -53,6 +53,7 @@ export interface CpuStats {
   throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
 }
 
+/** max_usage and failcnt are left out when 0, like Docker's omitempty fields. */
 export interface MemoryStats {
   usage: number;
   max_usage?: number;
@@ -66,15 +67,16 @@ export interface PidsStats {
   limit?: number;
 }
 
+/** v1 gives every list ([] when empty), v2 only io_service_bytes_recursive (null when empty), as Docker does. */
 export interface BlkioStats {
   io_service_bytes_recursive: BlkioEntry[] | null;
   io_serviced_recursive: BlkioEntry[] | null;
-  io_queue_recursive: null;
-  io_service_time_recursive: null;
-  io_wait_time_recursive: null;
-  io_merged_recursive: null;
-  io_time_recursive: null;
-  sectors_recursive: null;
+  io_queue_recursive: BlkioEntry[] | null;
+  io_service_time_recursive: BlkioEntry[] | null;
+  io_wait_time_recursive: BlkioEntry[] | null;
+  io_merged_recursive: BlkioEntry[] | null;
+  io_time_recursive: BlkioEntry[] | null;
+  sectors_recursive: BlkioEntry[] | null;
 }
 
 /** The cgroup half of GET /containers/{id}/stats; the daemon adds read, preread, precpu_stats, name, id. */
