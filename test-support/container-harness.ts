@@ -39,8 +39,14 @@ export interface Running {
 }
 
 export class Harness {
-  readonly rt = new RuntimeCli();
+  private cli: RuntimeCli | undefined;
   private bundles: Bundle[] = [];
+
+  /** Made on first use, so a file whose tests are all filtered out leaves no temp dir. */
+  get rt(): RuntimeCli {
+    this.cli ??= new RuntimeCli();
+    return this.cli;
+  }
 
   bundle(opts: BundleOptions = {}): Bundle {
     const b = makeBundle(opts);
@@ -92,7 +98,8 @@ export class Harness {
 
   async destroy(): Promise<void> {
     await this.cleanup();
-    await this.rt.destroy();
+    await this.cli?.destroy();
+    this.cli = undefined;
   }
 }
 
