@@ -5,17 +5,28 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroups/internal.h"
 
 static const char *const v2_controllers[] = {"cpuset", "cpu",  "io",   "memory",
                                              "hugetlb", "pids", "rdma", "misc", NULL};
 
+/* The hybrid cgroup2 side is a convenience: a host where it cannot be written (read-only, or
+ * not ours to change) still runs containers with the v1 controllers. */
+static bool hybrid_side_optional(const struct cgroup_fs *fs, int errno_value) {
+  return fs->mode == CGROUP_MODE_HYBRID &&
+         (errno_value == EROFS || errno_value == EACCES || errno_value == EPERM);
+}
+
 int cgroup_enter(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err) {
   if (cg_check_path(path, err) < 0) return -1;
-  char v2root[PATH_MAX];
+  char v2root[PATH_MAX], dir[PATH_MAX];
   if (fs->mode != CGROUP_MODE_V2 && cg_v1_enter(fs, path, pid, err) < 0) return -1;
-  if (cg_v2_root(fs, v2root) && cg_v2_enter(fs, v2root, path, pid, err) < 0) return -1;
+  if (!cg_v2_root(fs, v2root)) return 0;
+  if (fs->mode == CGROUP_MODE_HYBRID && (cg_join(dir, v2root, path, err) < 0 || access(dir, F_OK) < 0))
+    return 0; /* the optional side was not made */
+  if (cg_v2_enter(fs, v2root, path, pid, err) < 0 && !hybrid_side_optional(fs, err->errno_value)) return -1;
   return 0;
 }
 
@@ -24,8 +35,10 @@ int cgroup_create(const struct cgroup_fs *fs, const char *path, pid_t pid, berth
   char v2root[PATH_MAX];
   int rc = 0;
   if (fs->mode != CGROUP_MODE_V2) rc = cg_v1_create(fs, path, err);
-  if (rc == 0 && cg_v2_root(fs, v2root))
+  if (rc == 0 && cg_v2_root(fs, v2root)) {
     rc = cg_v2_create(fs, v2root, path, fs->mode == CGROUP_MODE_V2 ? v2_controllers : NULL, err);
+    if (rc < 0 && hybrid_side_optional(fs, err->errno_value)) rc = 0;
+  }
   if (rc == 0 && pid > 0) rc = cgroup_enter(fs, path, pid, err);
   if (rc < 0) {
     /* Leave no half-made cgroup behind; the first error is the one worth reporting. */
