@@ -19,7 +19,9 @@
 
 typedef enum {
   CGROUP_MODE_V1,     /* a tmpfs of per-controller cgroup (v1) mounts */
-  CGROUP_MODE_HYBRID, /* v1 controllers plus a cgroup2 mount at <root>/unified: v1 is used */
+  CGROUP_MODE_HYBRID, /* v1 controllers plus a cgroup2 mount at <root>/unified: v1 is used; the
+                       * cgroup is also made on the cgroup2 side (events, PSI, a cgroup2-only
+                       * hugetlb) when that side can be written */
   CGROUP_MODE_V2,     /* <root> is itself a cgroup2 mount */
 } cgroup_mode_t;
 
@@ -42,7 +44,10 @@ int cgroup_create(const struct cgroup_fs *fs, const char *path, pid_t pid, berth
 int cgroup_enter(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err);
 
 /* Writes linux.resources (an OCI LinuxResources JSON object; NULL is a no-op) to the cgroup.
- * Used at create and by `update` on a running container. */
+ * Used at create and by `update` on a running container. The JSON is validated before any file
+ * is written. Devices: v1 writes devices.deny/allow in order; v2 attaches an eBPF filter. Both
+ * append crun's default rules (null, zero, full, tty, random, urandom, console, ptmx, pts, tun,
+ * and mknod of any node). */
 int cgroup_apply_resources(const struct cgroup_fs *fs, const char *path, json_t *resources,
                            berth_error_t *err);
 
@@ -62,8 +67,9 @@ int cgroup_list_pids(const struct cgroup_fs *fs, const char *path, pid_t **pids,
 int cgroup_oom_kill_count(const struct cgroup_fs *fs, const char *path, uint64_t *count,
                           berth_error_t *err);
 
-/* Removes the cgroup from every hierarchy, retrying briefly while the kernel still reports it
- * busy; a cgroup that is already gone is not an error. */
+/* Removes the cgroup (and any child cgroups) from every hierarchy, retrying briefly while the
+ * kernel still reports it busy; a cgroup that is already gone is not an error. Ancestors left
+ * empty ("/berth") are removed too; one still in use stops that quietly. */
 int cgroup_destroy(const struct cgroup_fs *fs, const char *path, berth_error_t *err);
 
 /* Pure conversions shared with tests (crun's formulas). shares 0 means unset and gives 0. */
