@@ -2,164 +2,196 @@
 // (BERTH_E2E_ENGINE=dockerd, the default, or berthd).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { engineKind, loadBusybox, startEngine, type EngineUnderTest } from './support/engine.js';
+import {
+  enginesUnderTest,
+  loadBusybox,
+  startEngine,
+  type EngineKind,
+  type EngineUnderTest,
+} from './support/engine.js';
 import { startApp, type RunningApp } from './support/app.js';
-import { screenshot } from './support/screens.js';
+import { screenshot as shoot } from './support/screens.js';
 import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
 
 const MiB = 1024 * 1024;
 const name = `e2e-web-${process.pid}`;
-let engine: EngineUnderTest;
-let app: RunningApp;
-let page: Page;
 
-async function containerId(): Promise<string> {
-  const list = await engine.client.listContainers({ all: true, filters: { name: [name] } });
-  const c = list.find((x) => x.Names.includes(`/${name}`));
-  if (!c) throw new Error(`container ${name} not found in the engine`);
-  return c.Id;
+function appSuite(kind: EngineKind): void {
+  let engine: EngineUnderTest;
+  let app: RunningApp;
+  let page: Page;
+  const screenshot = (p: Page, n: string) => shoot(p, n, kind);
+
+  async function containerId(): Promise<string> {
+    const list = await engine.client.listContainers({ all: true, filters: { name: [name] } });
+    const c = list.find((x) => x.Names.includes(`/${name}`));
+    if (!c) throw new Error(`container ${name} not found in the engine`);
+    return c.Id;
+  }
+
+  describe(`app against ${kind}`, () => {
+    beforeAll(async () => {
+      engine = await startEngine(kind);
+      await loadBusybox(engine.client);
+      app = await startApp(engine.host);
+      page = app.page;
+      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await engine?.stop();
+    });
+
+    it('browses images', async () => {
+      await page.goto(`${app.url}#/images`);
+      const row = page.getByRole('row', { name: /busybox/ });
+      await row.waitFor();
+      expect(await row.innerText()).toContain('test');
+      await page.getByLabel('Search images').fill('busy');
+      await expect.poll(() => page.getByRole('row', { name: /busybox/ }).count()).toBe(1);
+      await page.getByLabel('Search images').fill('no-such-image');
+      await page.getByText('No image matches').waitFor();
+      await page.getByLabel('Search images').fill('');
+      await screenshot(page, 'images');
+      await page.getByRole('button', { name: 'Details of busybox:test' }).click();
+      await page.getByRole('heading', { name: 'Layers' }).waitFor();
+      await screenshot(page, 'image-details');
+    });
+
+    it('refuses bad run-dialog input where it happened', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Run busybox:test' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel(/Memory limit \(typed/).fill('lots');
+      await dialog.getByLabel(/Memory limit \(typed/).press('Enter');
+      await dialog.getByText(/Memory: memory 'lots': expected a number/).waitFor();
+      await dialog.getByLabel('Name', { exact: true }).fill('-bad name');
+      await dialog.getByText(/name: letters, digits/).waitFor();
+      expect(await dialog.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
+      await screenshot(page, 'run-dialog-errors');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    });
+
+    it('runs a container with 64 MiB and 512 cpu shares set with the sliders', async () => {
+      await page.getByRole('button', { name: 'Run busybox:test' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name', { exact: true }).fill(name);
+      await dialog
+        .getByLabel('Command', { exact: true })
+        .fill(`sh -c "echo hello-from-${name}; while true; do sleep 1; done"`);
+      await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+      await slideTo(dialog.getByRole('slider', { name: 'Memory limit' }), '64 MiB');
+      await slideTo(dialog.getByRole('slider', { name: 'CPU shares' }), '512 shares');
+      const cmd = await dialog.getByTestId('run-command').innerText();
+      expect(cmd).toContain('--memory 64m');
+      expect(cmd).toContain('--cpu-shares 512');
+      expect(cmd).toContain('--network none');
+      await screenshot(page, 'run-dialog');
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.getByRole('tab', { name: 'Logs' }).waitFor();
+      const info = await engine.client.getContainer(await containerId()).inspect();
+      expect(info.HostConfig.Memory).toBe(64 * MiB);
+      expect(info.HostConfig.CpuShares).toBe(512);
+    });
+
+    it('shows it running in the list, and its logs', async () => {
+      await page
+        .getByTestId('log-line')
+        .filter({ hasText: `hello-from-${name}` })
+        .waitFor();
+      await screenshot(page, 'container-logs');
+      await page.goto(`${app.url}#/containers`);
+      const row = page.locator(`[data-testid=container-row][data-name="${name}"]`);
+      await row.waitFor();
+      expect(await row.getAttribute('data-state')).toBe('running');
+      await screenshot(page, 'containers');
+    });
+
+    it('opens a terminal and reads the memory limit from the cgroup', async () => {
+      await page.locator(`[data-testid=container-row][data-name="${name}"] a`).first().click();
+      await page.getByRole('tab', { name: 'Terminals' }).click();
+      await page.getByRole('button', { name: 'New shell' }).click();
+      await waitForTerminal(page, /[#$]\s*$/m);
+      await typeInTerminal(page, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
+      await waitForTerminal(page, /^67108864\s*$/m);
+      await typeInTerminal(page, 'stty size\n');
+      const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
+      const [rows, cols] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
+      expect(rows).toBeGreaterThan(5);
+      expect(cols).toBeGreaterThan(40);
+      await screenshot(page, 'terminal');
+    });
+
+    it('changes memory live on the Resources tab and the cgroup follows', async () => {
+      await page.getByRole('tab', { name: 'Resources' }).click();
+      await slideTo(page.getByRole('slider', { name: 'Memory limit' }), '128 MiB');
+      await page.getByRole('button', { name: 'Apply now' }).click();
+      await page
+        .getByTestId('update-status')
+        .getByText(/confirms it: memory limit now 128 MiB/)
+        .waitFor({ timeout: 20_000 });
+      await screenshot(page, 'resources');
+      const info = await engine.client.getContainer(await containerId()).inspect();
+      expect(info.HostConfig.Memory).toBe(128 * MiB);
+      // The terminal session kept its screen across the tab switch; the cgroup file follows.
+      await page.getByRole('tab', { name: 'Terminals' }).click();
+      await waitForTerminal(page, /^67108864\s*$/m);
+      await typeInTerminal(page, 'clear; cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
+      await waitForTerminal(page, /^134217728\s*$/m);
+      await page.getByRole('tab', { name: 'Stats' }).click();
+      await page.getByText('CPU throttled').waitFor();
+      await screenshot(page, 'stats');
+    });
+
+    it('shows inspect, processes and changes', async () => {
+      await page.getByRole('tab', { name: 'Inspect' }).click();
+      await page.getByText('HostConfig').first().waitFor();
+      await screenshot(page, 'inspect');
+      await page.getByRole('tab', { name: 'Processes' }).click();
+      await page
+        .getByRole('cell', { name: /sleep|sh -c/ })
+        .first()
+        .waitFor();
+      await screenshot(page, 'processes');
+      await page.getByRole('tab', { name: 'Changes' }).click();
+      await page.waitForTimeout(500);
+      await screenshot(page, 'changes');
+    });
+
+    it('shows events, system and settings pages', async () => {
+      await page.goto(`${app.url}#/events`);
+      await page.getByRole('cell', { name: 'start' }).first().waitFor();
+      await screenshot(page, 'events');
+      await page.goto(`${app.url}#/system`);
+      await page.getByText('cgroup version').waitFor();
+      await screenshot(page, 'system');
+      await page.goto(`${app.url}#/settings`);
+      await page.getByRole('heading', { name: 'Engines' }).waitFor();
+      await screenshot(page, 'settings');
+    });
+
+    it('stops and removes the container', async () => {
+      const id = await containerId();
+      await page.goto(`${app.url}#/containers/${id}/logs`);
+      await page.getByRole('button', { name: /^stop$/i }).click();
+      await expect
+        .poll(async () => (await engine.client.getContainer(id).inspect()).State.Status, { timeout: 20_000 })
+        .toBe('exited');
+      await page
+        .getByText(/exited \(\d+\)/)
+        .first()
+        .waitFor();
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await page.getByRole('heading', { name: 'Containers' }).waitFor();
+      await expect
+        .poll(
+          async () => (await engine.client.listContainers({ all: true })).filter((c) => c.Id === id).length,
+        )
+        .toBe(0);
+      await screenshot(page, 'containers-after');
+    });
+  });
 }
 
-describe(`app against ${engineKind}`, () => {
-  beforeAll(async () => {
-    engine = await startEngine();
-    await loadBusybox(engine.client);
-    app = await startApp(engine.host);
-    page = app.page;
-    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await engine?.stop();
-  });
-
-  it('browses images', async () => {
-    await page.goto(`${app.url}#/images`);
-    const row = page.getByRole('row', { name: /busybox/ });
-    await row.waitFor();
-    expect(await row.innerText()).toContain('test');
-    await page.getByLabel('Search images').fill('busy');
-    await expect.poll(() => page.getByRole('row', { name: /busybox/ }).count()).toBe(1);
-    await page.getByLabel('Search images').fill('no-such-image');
-    await page.getByText('No image matches').waitFor();
-    await page.getByLabel('Search images').fill('');
-    await screenshot(page, 'images');
-    await page.getByRole('button', { name: 'Details of busybox:test' }).click();
-    await page.getByRole('heading', { name: 'Layers' }).waitFor();
-    await screenshot(page, 'image-details');
-  });
-
-  it('refuses bad run-dialog input where it happened', async () => {
-    await page.goto(`${app.url}#/images`);
-    await page.getByRole('button', { name: 'Run busybox:test' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel(/Memory limit \(typed/).fill('lots');
-    await dialog.getByLabel(/Memory limit \(typed/).press('Enter');
-    await dialog.getByText(/Memory: memory 'lots': expected a number/).waitFor();
-    await dialog.getByLabel('Name', { exact: true }).fill('-bad name');
-    await dialog.getByText(/name: letters, digits/).waitFor();
-    expect(await dialog.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
-    await screenshot(page, 'run-dialog-errors');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-  });
-
-  it('runs a container with 64 MiB and 512 cpu shares set with the sliders', async () => {
-    await page.getByRole('button', { name: 'Run busybox:test' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name', { exact: true }).fill(name);
-    await dialog.getByLabel('Command', { exact: true }).fill(`sh -c "echo hello-from-${name}; while true; do sleep 1; done"`);
-    await dialog.getByLabel('Network', { exact: true }).selectOption('none');
-    await slideTo(dialog.getByRole('slider', { name: 'Memory limit' }), '64 MiB');
-    await slideTo(dialog.getByRole('slider', { name: 'CPU shares' }), '512 shares');
-    const cmd = await dialog.getByTestId('run-command').innerText();
-    expect(cmd).toContain('--memory 64m');
-    expect(cmd).toContain('--cpu-shares 512');
-    expect(cmd).toContain('--network none');
-    await screenshot(page, 'run-dialog');
-    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.getByRole('tab', { name: 'Logs' }).waitFor();
-    const info = await engine.client.getContainer(await containerId()).inspect();
-    expect(info.HostConfig.Memory).toBe(64 * MiB);
-    expect(info.HostConfig.CpuShares).toBe(512);
-  });
-
-  it('shows it running in the list, and its logs', async () => {
-    await page.getByTestId('log-line').filter({ hasText: `hello-from-${name}` }).waitFor();
-    await screenshot(page, 'container-logs');
-    await page.goto(`${app.url}#/containers`);
-    const row = page.locator(`[data-testid=container-row][data-name="${name}"]`);
-    await row.waitFor();
-    expect(await row.getAttribute('data-state')).toBe('running');
-    await screenshot(page, 'containers');
-  });
-
-  it('opens a terminal and reads the memory limit from the cgroup', async () => {
-    await page.locator(`[data-testid=container-row][data-name="${name}"] a`).first().click();
-    await page.getByRole('tab', { name: 'Terminals' }).click();
-    await page.getByRole('button', { name: 'New shell' }).click();
-    await waitForTerminal(page, /[#$]\s*$/m);
-    await typeInTerminal(page, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
-    await waitForTerminal(page, /^67108864\s*$/m);
-    await typeInTerminal(page, 'stty size\n');
-    const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
-    const [rows, cols] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
-    expect(rows).toBeGreaterThan(5);
-    expect(cols).toBeGreaterThan(40);
-    await screenshot(page, 'terminal');
-  });
-
-  it('changes memory live on the Resources tab and the cgroup follows', async () => {
-    await page.getByRole('tab', { name: 'Resources' }).click();
-    await slideTo(page.getByRole('slider', { name: 'Memory limit' }), '128 MiB');
-    await page.getByRole('button', { name: 'Apply now' }).click();
-    await page.getByTestId('update-status').getByText(/confirms it: memory limit now 128 MiB/).waitFor({ timeout: 20_000 });
-    await screenshot(page, 'resources');
-    const info = await engine.client.getContainer(await containerId()).inspect();
-    expect(info.HostConfig.Memory).toBe(128 * MiB);
-    // The terminal session kept its screen across the tab switch; the cgroup file follows.
-    await page.getByRole('tab', { name: 'Terminals' }).click();
-    await waitForTerminal(page, /^67108864\s*$/m);
-    await typeInTerminal(page, 'clear; cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
-    await waitForTerminal(page, /^134217728\s*$/m);
-    await page.getByRole('tab', { name: 'Stats' }).click();
-    await page.getByText('CPU throttled').waitFor();
-    await screenshot(page, 'stats');
-  });
-
-  it('shows inspect, processes and changes', async () => {
-    await page.getByRole('tab', { name: 'Inspect' }).click();
-    await page.getByText('HostConfig').first().waitFor();
-    await screenshot(page, 'inspect');
-    await page.getByRole('tab', { name: 'Processes' }).click();
-    await page.getByRole('cell', { name: /sleep|sh -c/ }).first().waitFor();
-    await screenshot(page, 'processes');
-    await page.getByRole('tab', { name: 'Changes' }).click();
-    await page.waitForTimeout(500);
-    await screenshot(page, 'changes');
-  });
-
-  it('shows events, system and settings pages', async () => {
-    await page.goto(`${app.url}#/events`);
-    await page.getByRole('cell', { name: 'start' }).first().waitFor();
-    await screenshot(page, 'events');
-    await page.goto(`${app.url}#/system`);
-    await page.getByText('cgroup version').waitFor();
-    await screenshot(page, 'system');
-    await page.goto(`${app.url}#/settings`);
-    await page.getByRole('heading', { name: 'Engines' }).waitFor();
-    await screenshot(page, 'settings');
-  });
-
-  it('stops and removes the container', async () => {
-    const id = await containerId();
-    await page.goto(`${app.url}#/containers/${id}/logs`);
-    await page.getByRole('button', { name: /^stop$/i }).click();
-    await expect.poll(async () => (await engine.client.getContainer(id).inspect()).State.Status, { timeout: 20_000 }).toBe('exited');
-    await page.getByText(/exited \(\d+\)/).first().waitFor();
-    await page.getByRole('button', { name: 'Remove', exact: true }).click();
-    await page.getByRole('heading', { name: 'Containers' }).waitFor();
-    await expect.poll(async () => (await engine.client.listContainers({ all: true })).filter((c) => c.Id === id).length).toBe(0);
-    await screenshot(page, 'containers-after');
-  });
-});
+for (const kind of enginesUnderTest()) appSuite(kind);

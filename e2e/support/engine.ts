@@ -11,7 +11,15 @@ import { busyboxImage, repoRoot } from '../../test-support/paths.js';
 
 export interface EngineUnderTest { kind: 'dockerd' | 'berthd'; host: string; client: Docker; stop(): Promise<void> }
 
-export const engineKind = (process.env.BERTH_E2E_ENGINE ?? 'dockerd') as 'dockerd' | 'berthd';
+export type EngineKind = 'dockerd' | 'berthd';
+
+/** BERTH_E2E_ENGINE=dockerd|berthd picks one; unset, both run (berthd once it is built). */
+export function enginesUnderTest(): EngineKind[] {
+  const env = process.env.BERTH_E2E_ENGINE;
+  if (env === 'dockerd' || env === 'berthd') return [env];
+  if (env) throw new Error(`BERTH_E2E_ENGINE='${env}': expected dockerd or berthd`);
+  return existsSync(resolve(repoRoot, 'runtime-helper/dist/main.js')) ? ['dockerd', 'berthd'] : ['dockerd'];
+}
 
 async function startBerthd(): Promise<EngineUnderTest> {
   const main = resolve(repoRoot, 'runtime-helper/dist/main.js');
@@ -41,8 +49,8 @@ async function startBerthd(): Promise<EngineUnderTest> {
   };
 }
 
-export async function startEngine(): Promise<EngineUnderTest> {
-  if (engineKind === 'berthd') return startBerthd();
+export async function startEngine(kind: EngineKind): Promise<EngineUnderTest> {
+  if (kind === 'berthd') return startBerthd();
   const d = await startDockerd();
   return { kind: 'dockerd', host: d.host, client: d.client, stop: () => d.stop() };
 }

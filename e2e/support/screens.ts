@@ -6,8 +6,8 @@ import { repoRoot } from '../../test-support/paths.js';
 
 const dir = resolve(repoRoot, 'artifacts/screenshots');
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, prefix: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.waitForTimeout(250); // let charts and fonts settle
-  await page.screenshot({ path: resolve(dir, `${process.env.BERTH_E2E_ENGINE ?? 'dockerd'}-${name}.png`) });
+  await page.screenshot({ path: resolve(dir, `${prefix}-${name}.png`) });
 }
