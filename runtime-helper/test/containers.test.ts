@@ -28,8 +28,12 @@ async function inPty(args: string[], script: (write: (s: string) => void) => Pro
 
 async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
-  while (Date.now() < end) { if (await check()) return; await sleep(100); }
-  throw new Error('condition not reached in time');
+  let last: unknown;
+  while (Date.now() < end) {
+    try { if (await check()) return; } catch (e) { last = e; }
+    await sleep(100);
+  }
+  throw new Error(`condition not reached in time${last ? `: ${String(last)}` : ''}`);
 }
 
 beforeAll(async () => {

@@ -8,6 +8,8 @@ import type { Route } from '../api/context.js';
 import { ContainerManager } from './manager.js';
 import { ExecSessions } from './exec-sessions.js';
 import { InProcessMonitor } from './inprocess-monitor.js';
+import { ShimMonitor } from './shim-monitor.js';
+import { fileURLToPath } from 'node:url';
 import { BerthImageAccess } from './image-access-berth.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import type { ContainerServices } from './services.js';
@@ -24,12 +26,17 @@ export function installContainers(daemon: Daemon): Route[] {
   const volumes = new VolumeStore(join(dataRoot, 'volumes'));
   const runtimes = Object.fromEntries(Object.entries(daemon.runtimes).map(([n, r]) => [n, r.path]));
   const monitors = new Map<string, ContainerMonitor>();
+  const shim = shimBinary();
+  if (!shim) daemon.log.warn('berth-shim is not built: containers run under berthd itself and stop with it');
   const manager = new ContainerManager({
     dataRoot, images, volumes, events: daemon.events, runtimes,
     defaultRuntime: daemon.config.defaultRuntime in runtimes || daemon.config.defaultRuntime.startsWith('/') ? daemon.config.defaultRuntime : (Object.keys(runtimes)[0] ?? 'crun'),
     monitorFor: (rt: RuntimeCli) => {
       let m = monitors.get(rt.binary);
-      if (!m) { m = new InProcessMonitor(rt); monitors.set(rt.binary, m); }
+      if (!m) {
+        m = shim ? new ShimMonitor(shim, rt, join(daemon.config.execRoot, 'shims')) : new InProcessMonitor(rt);
+        monitors.set(rt.binary, m);
+      }
       return m;
     },
     ...(existsSync('/usr/bin/docker-init') ? { initBinary: '/usr/bin/docker-init' } : {}),
@@ -47,4 +54,12 @@ export function installContainers(daemon: Daemon): Route[] {
   };
   daemon.addService({ name: 'containers', start: () => manager.restore() });
   return [...containerRoutes, ...containerIoRoutes, ...execRoutes, ...volumeRoutes];
+}
+
+/** berth-shim from the native build (BERTH_SHIM overrides; BERTH_SHIM=none uses the in-process monitor). */
+function shimBinary(): string | undefined {
+  const env = process.env.BERTH_SHIM;
+  if (env === 'none') return undefined;
+  const path = env ?? fileURLToPath(new URL('../../native/build/berth-shim', import.meta.url));
+  return existsSync(path) ? path : undefined;
 }
