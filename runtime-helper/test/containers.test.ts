@@ -16,13 +16,13 @@ const res = (args: string[]) => b.dockerResult(args);
 const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
 
 /** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
-async function inPty(args: string[], script: (write: (s: string) => void) => Promise<void>): Promise<{ out: string; code: number }> {
+async function inPty(args: string[], script: (write: (s: string) => void) => Promise<void>, waitMs = 10_000): Promise<{ out: string; code: number }> {
   const p = pty.spawn(dockerCli, args, { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
   let out = '';
   p.onData((d) => { out += d; });
   const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
   await script((s) => p.write(s));
-  const code = await Promise.race([exited, sleep(10_000).then(() => { p.kill(); return -1; })]);
+  const code = await Promise.race([exited, sleep(waitMs).then(() => { p.kill(); return -1; })]);
   return { out, code };
 }
 
@@ -273,22 +273,29 @@ describe('events', () => {
 });
 
 describe('berthd restart', () => {
-  it('kill -9 berthd: a running container still runs and can be exec\'d and stopped; an exited one keeps its code', async () => {
+  it('kill -9 berthd: running containers still run, log, exec, attach and stop; exits while down are recorded', async () => {
     await ok(['run', '--name', 'done3', 'busybox', 'sh', '-c', 'exit 3']).catch(() => {});
-    const id = (await ok(['run', '-d', '--name', 'survivor', 'busybox', 'sleep', '300'])).trim();
+    const id = (await ok(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'i=0; while true; do echo t$i; i=$((i+1)); sleep 0.2; done'])).trim();
+    await ok(['run', '-d', '--name', 'later', 'busybox', 'sh', '-c', 'sleep 2; exit 6']);
     const pid = JSON.parse(await ok(['inspect', id]))[0].State.Pid as number;
     b.child.kill('SIGKILL');
     await until(() => b.child.exitCode !== null || b.child.signalCode !== null);
-    const restarted = await startBerthd(['--default-runtime', 'crun', '--data-root', b.dataRoot]).catch((e: Error) => { throw e; });
+    await sleep(3000); // `later` exits while no berthd runs
+    const restarted = await startBerthd(['--default-runtime', 'crun', '--data-root', b.dataRoot]);
     const old = b;
     b = { ...restarted, stop: async () => { await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return null; } };
     expect(existsSync(`/proc/${pid}`)).toBe(true);
-    const st = JSON.parse(await ok(['inspect', 'survivor']))[0].State;
-    expect(st.Running).toBe(true);
+    expect(JSON.parse(await ok(['inspect', 'survivor']))[0].State).toMatchObject({ Running: true, Pid: pid });
     expect(JSON.parse(await ok(['inspect', 'done3']))[0].State.ExitCode).toBe(3);
+    expect(JSON.parse(await ok(['inspect', 'later']))[0].State).toMatchObject({ Running: false, ExitCode: 6 });
+    const before = (await ok(['logs', 'survivor'])).split('\n').length;
+    await sleep(600);
+    expect((await ok(['logs', 'survivor'])).split('\n').length).toBeGreaterThan(before);
     expect(await ok(['exec', 'survivor', 'echo', 'still-here'])).toBe('still-here\n');
+    const attached = await inPty(['attach', '--sig-proxy=false', 'survivor'], async () => { await sleep(800); }, 200);
+    expect(attached.out).toMatch(/t\d+/);
     await ok(['stop', '-t', '1', 'survivor']);
     expect(JSON.parse(await ok(['inspect', 'survivor']))[0].State.Running).toBe(false);
-    await ok(['rm', 'survivor', 'done3']);
+    await ok(['rm', 'survivor', 'done3', 'later']);
   });
 });
