@@ -138,3 +138,45 @@ describe.runIf(isV1Host())('a real v1 cgroup on this host', () => {
     expect(pressure).toBeNull();
   });
 });
+
+describe.runIf(isV1Host())('a real OOM kill in a v1 memory cgroup', () => {
+  const name = `/berth-ts-oom-${process.pid}`;
+  let cg: CgroupDriver;
+  let dir: string;
+
+  beforeAll(() => {
+    cg = createCgroupDriver();
+    dir = join(cg.layout.hierarchies.memory!, name);
+    mkdirSync(dir);
+  });
+
+  afterAll(async () => {
+    for (let i = 0; existsSync(dir) && i < 50; i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  });
+
+  it('counts the kill and tells the watcher', async () => {
+    const paths = cg.pathsFor(name);
+    await cg.update(paths, { memory: 16 * 1024 * 1024, memorySwap: 16 * 1024 * 1024 });
+    const seen: number[] = [];
+    const stop = cg.watchOom(paths, (info) => seen.push(info.oomKillCount), 20);
+    await new Promise((r) => setTimeout(r, 50)); // the watcher's baseline
+    // tail keeps a line that never ends in memory: it grows until the OOM killer ends it.
+    const hog = spawn('/bin/sh', ['-c', 'read go; exec tail /dev/zero'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    writeFileSync(join(dir, 'cgroup.procs'), String(hog.pid));
+    const exited = new Promise<NodeJS.Signals | null>((r) => hog.once('exit', (_code, signal) => r(signal)));
+    hog.stdin!.write('go\n');
+    expect(await exited).toBe('SIGKILL');
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    stop();
+    expect(seen).toEqual([1]);
+    expect(await cg.oom(paths)).toMatchObject({ oomKillCount: 1, underOom: false });
+  });
+});
