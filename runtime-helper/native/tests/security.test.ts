@@ -86,6 +86,23 @@ describe('process attributes', () => {
     expect(list).toEqual(expect.arrayContaining([10, 65534]));
   });
 
+  it('no supplementary groups unless configured', async () => {
+    const out = await h.sh('grep Groups /proc/self/status', { user: { uid: 1000, gid: 1000 } });
+    expect(out.replace('Groups:', '').trim()).toBe('');
+  });
+
+  it('umask from process.user', async () => {
+    expect((await h.sh('umask', { user: { uid: 0, gid: 0, umask: 0o027 } })).trim()).toBe('0027');
+  });
+
+  it("the runtime's own environment does not leak into the container", async () => {
+    const b = h.bundle({ args: ['/bin/sh', '-c', 'env'], env: ['ONLY_THIS=1'] });
+    const r = await h.rt.run(b.id, b.dir, { env: { ...process.env, BERTH_LEAK_CHECK: 'leaked' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ONLY_THIS=1');
+    expect(r.stdout).not.toContain('BERTH_LEAK_CHECK');
+  });
+
   it('cwd and env', async () => {
     const out = await h.sh('pwd; echo "$GREETING"; echo "$PATH"', { cwd: '/home/berth', env: ['GREETING=hello from env'] });
     expect(out.trim().split('\n')).toEqual(['/home/berth', 'hello from env', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
@@ -111,6 +128,16 @@ describe('seccomp', () => {
     expect(out).toMatch(/rc=1/);
     expect(out).toContain('TOUCHED');
     expect(out).toMatch(/Seccomp:\s+2/);
+  });
+
+  it('applies to a non-root user without noNewPrivileges (filter installed before caps drop)', async () => {
+    const out = await h.sh('id -u; mkdir /tmp/denied 2>&1; true', {
+      user: { uid: 1000, gid: 1000 },
+      noNewPrivileges: false,
+      seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] },
+    });
+    expect(out).toMatch(/^1000$/m);
+    expect(out).toMatch(/Operation not permitted/);
   });
 
   it('errnoRet picks the error (ENOSYS here)', async () => {
