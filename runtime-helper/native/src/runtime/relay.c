@@ -53,6 +53,16 @@ static bool pump(int from, int to) {
   return berth_write_all(to, buf, (size_t)n) == 0;
 }
 
+/* Reaps what has exited; the exit code of pid once it is among them, else -1. */
+static int reap(pid_t pid) {
+  int status, code = -1;
+  pid_t r;
+  while ((r = waitpid(-1, &status, WNOHANG)) > 0)
+    if (r == pid) code = process_exit_code(status);
+  if (r < 0 && errno == ECHILD && code < 0) code = 255;
+  return code;
+}
+
 int relay_until_exit(int master, pid_t pid) {
   static const int sigs[] = {SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
   sigset_t set;
@@ -69,7 +79,8 @@ int relay_until_exit(int master, pid_t pid) {
     copy_size(master);
   }
   bool in_open = true, master_open = true;
-  int code = -1;
+  /* it may have exited before SIGCHLD was blocked: that signal is gone, so look once */
+  int code = reap(pid);
   while (code < 0) {
     struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
                           {.fd = master_open ? master : -1, .events = POLLIN},
@@ -85,11 +96,7 @@ int relay_until_exit(int master, pid_t pid) {
       if (read(sfd, &si, sizeof si) != sizeof si) continue;
       if (si.ssi_signo == SIGWINCH) copy_size(master);
       else if (si.ssi_signo != SIGCHLD) kill(pid, (int)si.ssi_signo);
-      int status;
-      pid_t r;
-      while ((r = waitpid(-1, &status, WNOHANG)) > 0)
-        if (r == pid) code = process_exit_code(status);
-      if (r < 0 && errno == ECHILD && code < 0) code = 255;
+      code = reap(pid);
     }
   }
   /* what the process wrote just before it exited */
