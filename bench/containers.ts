@@ -1,0 +1,100 @@
+// Container lifecycle speed, berthd beside a real dockerd, both driven by the same docker CLI:
+// median of 20 `docker run --rm --network none busybox true`; median of 20 `docker exec C true`;
+// wall time to start 50 detached sleep containers; memory per running container (daemon plus
+// shims/monitors RSS, after minus before, over 50). Targets: run and exec at most 0.3x dockerd's
+// medians; at most 1 MB per container.
+// Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; crun by default)
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { startBerthd } from '../runtime-helper/test/support/berthd.js';
+import { startDockerd } from '../test-support/dockerd.js';
+import { busyboxImage } from '../test-support/paths.js';
+
+const RUNS = 20;
+const FLEET = 50;
+
+function docker(host: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => execFile('/usr/local/bin/docker', args, { env: { ...process.env, DOCKER_HOST: host } }, (err, _o, stderr) => (err ? reject(new Error(`docker ${args.join(' ')}: ${stderr}`)) : resolve())));
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+
+/** RSS (kB) of the daemon and of every process whose command line names one of `names`. */
+function rssKb(daemonPid: number, names: string[]): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const pid = Number(entry);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (pid !== daemonPid && !names.some((n) => cmd.includes(n))) continue;
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      total += m ? Number(m[1]) : 0;
+    } catch { /* exited */ }
+  }
+  return total;
+}
+
+interface Result { run: number; exec: number; fleet: number; perContainerKb: number }
+
+async function measure(host: string, daemonPid: number, monitorNames: string[]): Promise<Result> {
+  const runs: number[] = [];
+  await docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true']); // warm caches
+  for (let i = 0; i < RUNS; i++) runs.push(await timed(() => docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true'])));
+  await docker(host, ['run', '-d', '--network', 'none', '--name', 'bench-exec', 'busybox', 'sleep', '600']);
+  const execs: number[] = [];
+  await docker(host, ['exec', 'bench-exec', 'true']);
+  for (let i = 0; i < RUNS; i++) execs.push(await timed(() => docker(host, ['exec', 'bench-exec', 'true'])));
+  await docker(host, ['rm', '-f', 'bench-exec']);
+  const before = rssKb(daemonPid, monitorNames);
+  const fleet = await timed(async () => {
+    for (let i = 0; i < FLEET; i++) await docker(host, ['run', '-d', '--network', 'none', '--name', `bench-${i}`, 'busybox', 'sleep', '600']);
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = rssKb(daemonPid, monitorNames);
+  await docker(host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
+  return { run: median(runs), exec: median(execs), fleet, perContainerKb: (after - before) / FLEET };
+}
+
+async function main(): Promise<void> {
+  const { tar } = busyboxImage();
+  const runtime = process.env.BERTH_BENCH_RUNTIME ?? 'crun';
+  const berth = await startBerthd(['--default-runtime', runtime]);
+  let berthResult: Result;
+  try {
+    await berth.docker(['import', tar, 'busybox']);
+    berthResult = await measure(berth.host, berth.child.pid!, ['berth-shim']);
+  } finally {
+    await berth.stop();
+  }
+  const dockerd = await startDockerd();
+  let dockerResult: Result;
+  try {
+    await docker(dockerd.host, ['import', tar, 'busybox']);
+    const pid = Number(readFileSync(`${dockerd.dataRoot}/../dockerd.pid`, 'utf8').trim());
+    dockerResult = await measure(dockerd.host, pid, ['containerd-shim', 'containerd']);
+  } finally {
+    await dockerd.stop();
+  }
+  const fmt = (n: number, unit: string): string => `${n.toFixed(1)} ${unit}`;
+  const rows: [string, string, string, string, string][] = [
+    ['median docker run --rm --network none true', fmt(berthResult.run, 'ms'), fmt(dockerResult.run, 'ms'), (berthResult.run / dockerResult.run).toFixed(2), '<= 0.30'],
+    ['median docker exec C true', fmt(berthResult.exec, 'ms'), fmt(dockerResult.exec, 'ms'), (berthResult.exec / dockerResult.exec).toFixed(2), '<= 0.30'],
+    [`start ${FLEET} detached sleep containers`, fmt(berthResult.fleet, 'ms'), fmt(dockerResult.fleet, 'ms'), (berthResult.fleet / dockerResult.fleet).toFixed(2), ''],
+    ['memory per running container', fmt(berthResult.perContainerKb / 1024, 'MB'), fmt(dockerResult.perContainerKb / 1024, 'MB'), (berthResult.perContainerKb / dockerResult.perContainerKb).toFixed(2), '<= 1 MB'],
+  ];
+  const header: [string, string, string, string, string] = ['measure', `berthd (${runtime})`, 'dockerd', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((e: unknown) => { console.error(e); process.exit(1); });
