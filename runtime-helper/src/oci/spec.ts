@@ -165,9 +165,27 @@ export interface OciLinux {
   rootfsPropagation?: string;
 }
 
+export interface OciHook {
+  path: string;
+  args?: string[];
+  env?: string[];
+  timeout?: number;
+}
+
+/** Lifecycle hooks; each runs on the host with the container's state JSON on stdin. */
+export interface OciHooks {
+  prestart?: OciHook[];
+  createRuntime?: OciHook[];
+  createContainer?: OciHook[];
+  startContainer?: OciHook[];
+  poststart?: OciHook[];
+  poststop?: OciHook[];
+}
+
 export interface OciSpec {
   ociVersion: string;
   process?: OciProcess;
+  hooks?: OciHooks;
   root?: OciRoot;
   hostname?: string;
   mounts?: OciMount[];
