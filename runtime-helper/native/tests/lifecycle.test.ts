@@ -205,6 +205,16 @@ describe('lifecycle', () => {
     expect((await h.rt.ps(c.id)).sort()).toEqual(cgroupPids(c.bundle.cgroupsPath!).sort());
   });
 
+  it('eight containers created, started and deleted at once under one root', async () => {
+    const started = await Promise.all(Array.from({ length: 8 }, () => h.start({ args: ['/bin/sleep', '1000'] })));
+    const listed = (await h.rt.list()).map((e) => e.id);
+    for (const c of started) expect(listed).toContain(c.id);
+    expect(new Set(started.map((c) => c.pid)).size).toBe(8);
+    const deleted = await Promise.all(started.map((c) => h.rt.delete(c.id, { force: true })));
+    for (const r of deleted) assertOk(r);
+    for (const c of started) expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
+  });
+
   it('run in the foreground returns the exit code and cleans up', async () => {
     const r = await h.run({ args: ['/bin/sh', '-c', 'echo out; echo err >&2; exit 42'] });
     expect(r.code).toBe(42);
