@@ -29,8 +29,7 @@ int mounts_prepare_root(const struct container_spec *spec, int *rootfd, berth_er
   return 0;
 }
 
-static int bind_mount(const struct container_spec *spec, const struct mount_spec *m, const char *source, int destfd,
-                      berth_error_t *err) {
+static int bind_mount(const struct mount_spec *m, const char *source, int destfd, berth_error_t *err) {
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive ? AT_RECURSIVE : 0);
   cleanup_fd int tree = open_tree(AT_FDCWD, source, flags);
   if (tree < 0) return berth_error_errno(err, "bind '%s' to '%s'", source, m->destination);
@@ -41,7 +40,6 @@ static int bind_mount(const struct container_spec *spec, const struct mount_spec
   }
   if (move_mount(tree, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return berth_error_errno(err, "bind '%s' to '%s'", source, m->destination);
-  (void)spec;
   return 0;
 }
 
@@ -91,7 +89,7 @@ static int apply_one(int rootfd, const struct container_spec *spec, const struct
     return berth_error_wrap(err, "mount '%s'", m->destination);
   int r;
   if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0) r = cgmount_mount(rootfd, destfd, m, cg, cgroupns, err);
-  else if (m->bind) r = bind_mount(spec, m, source, destfd, err);
+  else if (m->bind) r = bind_mount(m, source, destfd, err);
   else r = fs_mount(m, destfd, userns, err);
   if (r < 0 || m->propagation == 0) return r;
   /* the fd still names the covered directory: resolve again to reach the new mount */
