@@ -10,6 +10,7 @@ import { Router } from './api/router.js';
 import { allRoutes } from './api/routes/index.js';
 import { listen, type RunningServer } from './api/server.js';
 import { installContainers } from './containers/wiring.js';
+import { installRegistry } from './api/routes/registry.js';
 
 async function main(): Promise<void> {
   let loaded;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
 
   const daemon = new Daemon(config, log);
   const containerRoutes = installContainers(daemon);
+  installRegistry(daemon);
   await daemon.start();
   const router = new Router([...allRoutes, ...containerRoutes], daemon, log);
   const servers: RunningServer[] = [];

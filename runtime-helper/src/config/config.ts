@@ -11,6 +11,12 @@ export const configSchema = z.object({
   pidfile: z.string().optional(),
   'insecure-registries': z.array(z.string()).optional(),
   'registry-mirrors': z.array(z.string()).optional(),
+  // Registry keys beyond dockerd's (read by registry/service.ts through config.raw).
+  'allow-nondistributable-artifacts': z.array(z.string()).optional(),
+  'registry-certs-dir': z.string().optional(),
+  'trust-policy': z.string().optional(),
+  'search-registry': z.string().optional(),
+  'registry-mirrors-by-host': z.record(z.string(), z.array(z.string())).optional(),
   tls: z.boolean().optional(),
   tlscacert: z.string().optional(),
   tlscert: z.string().optional(),

@@ -4,9 +4,12 @@ import { systemRoutes } from './system.js';
 import { imageRoutes } from './images.js';
 import { imageArchiveRoutes } from './image-archive.js';
 import { commitRoutes } from './commit.js';
+import { registryRoutes } from './registry.js';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
+  // Before imageRoutes: the registry's /images/search answers instead of the local one.
+  ...registryRoutes,
   ...imageRoutes,
   ...imageArchiveRoutes,
   ...commitRoutes,

@@ -1,0 +1,83 @@
+// Search: the registry's search API where it has one (Docker Hub's /v1/search), otherwise the
+// v2 _catalog of the registry the term names (host/term) or of the configured search registry,
+// filtered by the term. Filters: stars, is-official, is-automated; a limit of 1 to 100.
+import { RegistryError } from './errors.js';
+import { EndpointClient, type RegistryContext, statusError, headerString } from './registry-client.js';
+import type { Credentials } from './credentials.js';
+import { defaultDomain } from './reference.js';
+import { readBody } from './transport.js';
+
+export interface SearchResult { name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }
+
+export interface SearchOptions {
+  term: string;
+  limit: number;
+  stars?: number;
+  isOfficial?: boolean;
+  isAutomated?: boolean;
+  credentials?: Credentials;
+}
+
+/** Splits "host:5000/name" into the registry and the term, as the docker CLI's term does. */
+export function searchTarget(term: string, configured: string | undefined): { registry: string; term: string; explicit: boolean } {
+  const slash = term.indexOf('/');
+  const first = slash > 0 ? term.slice(0, slash) : '';
+  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    return { registry: first === 'index.docker.io' ? defaultDomain : first, term: term.slice(slash + 1), explicit: true };
+  }
+  return { registry: configured ?? defaultDomain, term, explicit: false };
+}
+
+export async function searchRegistry(ctx: RegistryContext, opts: SearchOptions): Promise<SearchResult[]> {
+  const target = searchTarget(opts.term, ctx.settings.searchRegistry);
+  const endpoints = ctx.resolver.endpointsFor(target.registry);
+  const client = new EndpointClient(ctx, endpoints[endpoints.length - 1]!, opts.credentials);
+  let results = await v1Search(client, target.registry, target.term, opts.limit);
+  if (results === undefined) results = await catalogSearch(client, target.registry, target.term);
+  return results
+    .filter((r) => opts.stars === undefined || r.star_count >= opts.stars)
+    .filter((r) => opts.isOfficial === undefined || r.is_official === opts.isOfficial)
+    .filter((r) => opts.isAutomated === undefined || r.is_automated === opts.isAutomated)
+    .slice(0, opts.limit);
+}
+
+/** Docker Hub's search API; undefined when the registry has none (404/405). */
+async function v1Search(client: EndpointClient, registry: string, term: string, limit: number): Promise<SearchResult[] | undefined> {
+  const path = registry === defaultDomain ? 'https://index.docker.io/v1/search' : '/v1/search';
+  const what = `search ${registry} for "${term}"`;
+  const res = await client.request('GET', `${path}?${new URLSearchParams({ q: term, n: String(Math.min(limit, 100)) })}`, []);
+  const body = await readBody(res, 8 << 20, what);
+  if (res.status === 404 || res.status === 405) return undefined;
+  if (res.status !== 200) throw statusError(res, what, body);
+  let json: { results?: { name?: string; description?: string; star_count?: number; is_official?: boolean; is_automated?: boolean }[] };
+  try { json = JSON.parse(body.toString('utf8')); } catch { return undefined; }
+  if (!Array.isArray(json.results)) return undefined;
+  return json.results.map((r) => ({
+    name: registry === defaultDomain ? String(r.name ?? '') : `${registry}/${r.name ?? ''}`,
+    description: String(r.description ?? ''),
+    star_count: Number(r.star_count ?? 0),
+    is_official: r.is_official === true,
+    is_automated: r.is_automated === true,
+  }));
+}
+
+/** The v2 catalog, page by page (bounded), filtered by the term. */
+async function catalogSearch(client: EndpointClient, registry: string, term: string): Promise<SearchResult[]> {
+  const what = `search ${registry} catalog for "${term}"`;
+  const names: string[] = [];
+  let next: string | undefined = '/v2/_catalog?n=1000';
+  for (let page = 0; next && page < 20; page++) {
+    const res = await client.request('GET', next, ['registry:catalog:*']);
+    const body = await readBody(res, 16 << 20, what);
+    if (res.status !== 200) throw statusError(res, what, body);
+    let json: { repositories?: unknown };
+    try { json = JSON.parse(body.toString('utf8')); } catch { throw new RegistryError('bad-response', `${what}: catalog is not valid JSON`); }
+    if (Array.isArray(json.repositories)) names.push(...json.repositories.filter((r): r is string => typeof r === 'string'));
+    const link = headerString(res, 'link');
+    next = link ? /<([^>]+)>;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+  }
+  const t = term.toLowerCase();
+  return names.filter((n) => n.toLowerCase().includes(t)).map((n) => ({
+    name: `${registry}/${n}`, description: '', star_count: 0, is_official: false, is_automated: false,
+  }));
+}
