@@ -1,0 +1,159 @@
+/* berth-runtime's config parsing without root: mount options, config.json validation (the
+ * bad-input cases fail with a message naming the object), seccomp profiles, uint64 values. */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/jsonload.h"
+#include "runtime/seccomp.h"
+#include "runtime/spec.h"
+
+static int count, failures;
+
+static bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool ok(bool cond, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  printf("%s %d - ", cond ? "ok" : "not ok", ++count);
+  vprintf(fmt, ap);
+  printf("\n");
+  va_end(ap);
+  if (!cond) failures++;
+  return cond;
+}
+
+static void test_mount_options(void) {
+  struct mount_spec m = {.destination = "/x"};
+  berth_error_t err = {0};
+  json_t *o = json_pack("[s,s,s,s,s,s,s]", "rbind", "ro", "nosuid", "rprivate", "relatime", "size=1m", "mode=755");
+  ok(spec_parse_mount_options(o, &m, &err) == 0, "options parse");
+  ok(m.bind && m.recursive, "rbind is a recursive bind");
+  ok((m.flags & MS_RDONLY) && (m.flags & MS_NOSUID), "ro and nosuid become MS_ flags");
+  ok(m.propagation == (MS_PRIVATE | MS_REC), "rprivate is the propagation");
+  ok((m.attr_set & MOUNT_ATTR_RDONLY) && (m.attr_set & MOUNT_ATTR_NOSUID), "and mount_setattr attributes for binds");
+  ok((m.attr_clr & MOUNT_ATTR__ATIME) && (m.attr_set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_RELATIME, "relatime sets the atime field");
+  ok(m.data && strcmp(m.data, "size=1m,mode=755") == 0, "the rest is filesystem data (%s)", m.data ? m.data : "null");
+  free(m.data);
+  json_decref(o);
+  struct mount_spec rw = {.destination = "/y"};
+  o = json_pack("[s,s]", "ro", "rw");
+  spec_parse_mount_options(o, &rw, &err);
+  ok(!(rw.flags & MS_RDONLY) && (rw.attr_clr & MOUNT_ATTR_RDONLY) && !(rw.attr_set & MOUNT_ATTR_RDONLY), "a later rw undoes ro");
+  json_decref(o);
+}
+
+static char bundle[PATH_MAX];
+
+static void write_config(const char *text) {
+  char p[PATH_MAX + 16];
+  snprintf(p, sizeof p, "%s/config.json", bundle);
+  FILE *f = fopen(p, "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+#define BASE_PROCESS "\"process\":{\"args\":[\"/bin/true\"],\"cwd\":\"/\"}"
+
+static void expect_error(const char *config, const char *needle, const char *what) {
+  struct container_spec s;
+  berth_error_t err = {0};
+  write_config(config);
+  int r = spec_load(bundle, &s, &err);
+  ok(r < 0 && strstr(err.message, needle) != NULL, "%s: %s", what, err.message);
+  spec_free(&s);
+}
+
+static void test_spec_load(void) {
+  snprintf(bundle, sizeof bundle, "/tmp/berth-unit-bundle-XXXXXX");
+  if (!mkdtemp(bundle)) exit(2);
+  char rootfs[PATH_MAX + 16];
+  snprintf(rootfs, sizeof rootfs, "%s/rootfs", bundle);
+  mkdir(rootfs, 0755);
+  struct container_spec s;
+  berth_error_t err = {0};
+  ok(spec_load(bundle, &s, &err) < 0 && strstr(err.message, "open config") && err.errno_value == ENOENT,
+     "a missing config.json: %s", err.message);
+  spec_free(&s);
+  expect_error("{\"root\":{\"path\":\"rootfs\"}, ", "parse config", "malformed JSON");
+  expect_error("{\"root\":{\"path\":\"nope\"}," BASE_PROCESS "}", "open rootfs", "a rootfs that does not exist");
+  expect_error("{\"root\":{\"path\":\"rootfs\"}," BASE_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"bogus\"}]}}",
+               "namespace type 'bogus': unknown", "an unknown namespace type");
+  expect_error("{\"root\":{\"path\":\"rootfs\"}," BASE_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}",
+               "uidMappings", "a new user namespace without maps");
+  expect_error("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[],\"cwd\":\"/\"}}", "process.args is empty", "empty args");
+  expect_error("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"x\"],\"cwd\":\"rel\"}}", "not absolute", "a relative cwd");
+  expect_error("{\"root\":{\"path\":\"rootfs\"}," BASE_PROCESS ",\"mounts\":[{\"destination\":\"rel\",\"type\":\"tmpfs\"}]}",
+               "destination is missing or not absolute", "a relative mount destination");
+  write_config("{\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"h\"," BASE_PROCESS
+               ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
+               "\"cgroupsPath\":\"/a/b\",\"rootfsPropagation\":\"rslave\"}}");
+  ok(spec_load(bundle, &s, &err) == 0, "a good config loads");
+  ok(s.root_readonly && strcmp(s.hostname, "h") == 0 && s.n_ns == 2 && strcmp(s.cgroups_path, "/a/b") == 0 &&
+         s.rootfs_propagation == (MS_SLAVE | MS_REC),
+     "its fields are read");
+  ok(spec_find_ns(&s, CLONE_NEWNET) && strcmp(spec_find_ns(&s, CLONE_NEWNET)->path, "/proc/1/ns/net") == 0,
+     "a namespace path is kept");
+  ok(strcmp(s.rootfs + strlen(s.rootfs) - 7, "/rootfs") == 0 && s.rootfs[0] == '/', "root.path is made absolute (%s)", s.rootfs);
+  spec_free(&s);
+  char cmd[PATH_MAX + 16];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", bundle);
+  if (system(cmd) != 0) fprintf(stderr, "# could not remove %s\n", bundle);
+}
+
+static void test_seccomp(void) {
+  berth_error_t err = {0};
+  seccomp_filter_t f = NULL;
+  json_t *profile = json_loads(
+      "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+      "\"syscalls\":[{\"names\":[\"read\",\"write\",\"no_such_syscall_here\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+      "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},"
+      "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
+      "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+      "{\"names\":[\"clone3\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
+      0, NULL);
+  ok(seccomp_build(profile, &f, &err) == 0 && f != NULL, "a docker-like profile builds; unknown names are skipped (%s)",
+     err.message);
+  seccomp_free(f);
+  json_decref(profile);
+  profile = json_loads("{\"defaultAction\":\"SCMP_ACT_NOPE\"}", 0, NULL);
+  ok(seccomp_build(profile, &f, &err) < 0 && strstr(err.message, "SCMP_ACT_NOPE"), "an unknown action is named: %s", err.message);
+  json_decref(profile);
+  profile = json_loads("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}", 0, NULL);
+  ok(seccomp_build(profile, &f, &err) < 0 && strstr(err.message, "listenerPath"), "a notify listener is refused");
+  json_decref(profile);
+  ok(seccomp_build(NULL, &f, &err) == 0 && f == NULL, "no profile, no filter");
+}
+
+static void test_uint64(void) {
+  char path[] = "/tmp/berth-unit-json-XXXXXX";
+  int fd = mkstemp(path);
+  const char *text = "{\"a\":18446744073709551615,\"b\":9223372036854775807,\"c\":\"18446744073709551615\",\"d\":-5,\"e\":1.5e300}";
+  if (write(fd, text, strlen(text)) < 0) exit(2);
+  close(fd);
+  json_error_t jerr;
+  json_t *j = json_load_oci(path, &jerr);
+  unlink(path);
+  ok(j != NULL, "uint64 literals load (%s)", j ? "" : jerr.text);
+  ok((uint64_t)json_integer_value(json_object_get(j, "a")) == UINT64_MAX, "2^64-1 keeps its bits");
+  ok(json_integer_value(json_object_get(j, "b")) == INT64_MAX, "INT64_MAX stays");
+  ok(strcmp(json_string_value(json_object_get(j, "c")), "18446744073709551615") == 0, "strings are untouched");
+  ok(json_integer_value(json_object_get(j, "d")) == -5 && json_is_real(json_object_get(j, "e")), "negatives and reals are untouched");
+  json_decref(j);
+}
+
+int main(void) {
+  test_mount_options();
+  test_spec_load();
+  test_seccomp();
+  test_uint64();
+  printf("1..%d\n", count);
+  return failures ? 1 : 0;
+}
