@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxImage } from '../../../test-support/paths.js';
 import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
-import { createCgroupDriver } from './index.js';
+import { createCgroupDriver, dockerStatsBody } from './index.js';
 import type { CgroupStats } from './types.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/sbin/dockerd');
@@ -56,6 +56,18 @@ describe.runIf(canRun)('parity with dockerd stats', () => {
     for (const key of ['cpu_stats', 'memory_stats', 'pids_stats', 'blkio_stats'] as const) {
       expect(shape(ours[key]), key).toEqual(shape(docker[key]));
     }
+  });
+
+  it('builds a body with the same keys, in the same order (stream=false has a previous sample)', () => {
+    const previous = { at: new Date(Date.now() - 1000), stats: ours };
+    const body = dockerStatsBody(
+      { id: String(docker.id), name: String(docker.name) },
+      { at: new Date(), stats: ours },
+      previous,
+    );
+    expect(Object.keys(body)).toEqual(Object.keys(docker));
+    expect(shape(body.precpu_stats)).toEqual(shape(docker.precpu_stats));
+    expect(body.name).toBe(docker.name);
   });
 
   it('reports the same limits and memory.stat keys', () => {

@@ -4,8 +4,8 @@
  *
  *   const cgroups = createCgroupDriver();              // or { root: fakeTree, procRoot: fakeProc }
  *   const paths = cgroups.pathsFor('/berth/<id>');      // or await cgroups.pathsForPid(pid)
- *   await cgroups.stats(paths);        // cpu_stats, memory_stats, pids_stats, blkio_stats (Docker API shape;
- *                                      // the daemon adds read/preread/precpu_stats/name/id)
+ *   await cgroups.stats(paths);        // cpu_stats, memory_stats, pids_stats, blkio_stats (Docker API shape)
+ *   dockerStatsBody({ id, name }, { at, stats }, previousSample);  // the full /stats body, dockerd's order
  *   await cgroups.update(paths, { memory, memorySwap, memoryReservation, cpuShares, cpuQuota, cpuPeriod,
  *                                 cpusetCpus, cpusetMems, pidsLimit, blkioWeight });  // Docker units, validated;
  *                                      // a memory limit below current usage is refused (status 400)
@@ -30,6 +30,7 @@ import { applyUpdateV2 } from './update-v2.js';
 import { validateUpdate } from './update-validate.js';
 
 export { CgroupError } from './errors.js';
+export { dockerStatsBody, type DockerStatsBody, type StatsSample } from './stats-body.js';
 export type * from './types.js';
 
 export interface CgroupDriver {
