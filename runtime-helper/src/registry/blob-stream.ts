@@ -50,7 +50,8 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
       }
       break;
     } catch (err) {
-      const e = err instanceof RegistryError ? err
+      const e = err instanceof RegistryError
+        ? (err.code === 'timeout' ? new RegistryError('timeout', `${what}: stalled after ${received} of ${desc.size} bytes (${err.message})`, { retryable: true }) : err)
         : new RegistryError('network', `${what}: transfer failed after ${received} of ${desc.size} bytes (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { retryable: true });
       if (!e.retryable || opts.signal?.aborted) throw e;
       failures++;

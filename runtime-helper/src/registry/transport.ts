@@ -106,7 +106,7 @@ export class Transport {
       const r = lib.request(url, { method, headers: outHeaders, agent: this.agentFor(url) });
       const idle = this.options.idleTimeoutMs;
       r.setTimeout(idle, () => {
-        r.destroy(new RegistryError('timeout', `${method} ${safeUrl(url)}: no data for ${Math.round(idle / 1000)}s`, { retryable: true }));
+        r.destroy(new RegistryError('timeout', `${method} ${safeUrl(url)}: no data for ${idle >= 1000 ? `${Math.round(idle / 1000)}s` : `${idle}ms`}`, { retryable: true }));
       });
       r.on('error', (err) => reject(toRegistryError(err, method, url)));
       r.on('response', (res) => {
