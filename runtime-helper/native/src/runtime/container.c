@@ -60,6 +60,15 @@ static void chown_stdio(uid_t uid, gid_t gid) {
   }
 }
 
+/* From outside: the init is non-dumpable, so inside a user namespace it could not open its own. */
+static int set_oom_score_adj(pid_t pid, int value, berth_error_t *err) {
+  char path[64], buf[16];
+  snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+  int n = snprintf(buf, sizeof buf, "%d", value);
+  if (berth_write_file_at(AT_FDCWD, path, buf, (size_t)n, 0, err) < 0) return berth_error_wrap(err, "set oomScoreAdj %d", value);
+  return 0;
+}
+
 struct create_run {
   struct container_spec spec;
   struct init_ctx ctx;
@@ -91,6 +100,7 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
   r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
   if (cgroup_create(&r->fs, r->cgroup_path, r->init, err) < 0) return -1;
   if (cgroup_apply_resources(&r->fs, r->cgroup_path, spec->resources, err) < 0) return -1;
+  if (spec->process.has_oom_score_adj && set_oom_score_adj(r->init, spec->process.oom_score_adj, err) < 0) return -1;
   if (sync_send(r->sync_fd, SYNC_GO, r->init, err) < 0) return -1;
   for (;;) {
     if (sync_recv(r->sync_fd, &m, "the container's init", err) < 0) return -1;

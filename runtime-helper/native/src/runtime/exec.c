@@ -38,6 +38,12 @@ _Noreturn static void enter_container(int sync, int console, const struct contai
                                       const struct cgroup_fs *fs, const struct process_spec *p, json_t *seccomp,
                                       int ns_fds[SPEC_MAX_NS], int preserve_fds) {
   berth_error_t err = {0};
+  /* the container's processes must not reach /proc/<us>/exe, the runtime binary (CVE-2019-5736);
+   * the process's execve makes it dumpable again */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    berth_error_errno(&err, "set the exec process non-dumpable");
+    goto fail;
+  }
   /* rlimits before the user namespace; the cgroup before any of the process's own code */
   if (p->rlimits && rlimits_apply(0, p->rlimits, &err) < 0) goto fail;
   if (cgroup_enter(fs, st->cgroup_path, getpid(), &err) < 0) goto fail;

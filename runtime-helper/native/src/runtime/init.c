@@ -1,7 +1,7 @@
 /* The container's init, from clone to execve. The order matters:
  *   [staged: join namespaces by path (user first), unshare the rest, fork the real init]
- *   wait for cgroup placement -> cgroup namespace (last, so its root is our cgroup) ->
- *   hostname, keyring, sysctl, oom_score_adj -> rootfs, mounts, devices -> prestart and
+ *   wait for cgroup placement (and oom_score_adj, both written by the runtime) -> cgroup
+ *   namespace (last, so its root is our cgroup) -> hostname, keyring, sysctl -> rootfs, mounts, devices -> prestart and
  *   createRuntime hooks (run by the runtime) -> createContainer hooks -> pivot_root ->
  *   masked/read-only paths -> console -> cwd, executable, seccomp filter built -> ready ->
  *   block on exec.fifo until `start` -> startContainer hooks -> user, caps, seccomp, execve. */
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -109,12 +110,6 @@ static int setup(struct init_ctx *c, pid_t host_pid, struct exec_plan *plan, ber
     return berth_error_errno(err, "set domainname '%s'", spec->domainname);
   if (!c->opts->no_new_keyring) (void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL); /* best effort, as runc */
   if (spec->sysctl && set_sysctls(spec->sysctl, err) < 0) return -1;
-  if (spec->process.has_oom_score_adj) {
-    char buf[16];
-    int n = snprintf(buf, sizeof buf, "%d", spec->process.oom_score_adj);
-    if (berth_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, 0, err) < 0)
-      return berth_error_wrap(err, "set oomScoreAdj %d", spec->process.oom_score_adj);
-  }
   umask(0); /* device and directory modes exactly as configured */
   bool userns = ns_index(spec, CLONE_NEWUSER) >= 0;
   cleanup_fd int rootfd = -1;
@@ -144,6 +139,12 @@ _Noreturn void init_main(struct init_ctx *c) {
   berth_error_t err = {0};
   struct sync_msg m;
   struct exec_plan plan;
+  /* Until execve we are the berth-runtime binary: keep the container's processes (a joined pid
+   * namespace) from opening /proc/<us>/exe to overwrite it (CVE-2019-5736). execve resets it. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    berth_error_errno(&err, "set the init non-dumpable");
+    goto fail;
+  }
   if (sync_expect(c->sync_fd, SYNC_GO, "the runtime", &m, &err) < 0) _exit(1);
   if (c->staged) {
     if (staged_namespaces(c, &err) < 0) goto fail;
