@@ -105,6 +105,11 @@ int cg_bpf_apply_devices(const struct cgroup_fs *fs, const char *dir, const stru
 int cg_apply_unified(const struct cgroup_fs *fs, const char *dir, const struct cg_resources *r,
                      berth_error_t *err);
 
+/* With memory.checkBeforeUpdate, refuses a limit below what the cgroup uses now (usage_file is
+ * memory.usage_in_bytes on v1, memory.current on v2). */
+int cg_check_memory_usage(const char *dir, const char *usage_file, const struct cg_resources *r,
+                          berth_error_t *err);
+
 /* ---- freezer.c ---- */
 /* Directory holding the freezer for path: v1 freezer, or the cgroup2 directory (v2, or hybrid
  * without a v1 freezer). *v2 says which interface it uses. */

@@ -61,6 +61,10 @@ static int parse_memory(json_t *res, struct cg_resources *r, berth_error_t *err)
       get_int(m, "memory", "swappiness", 0, 100, &r->memory.swappiness, err) < 0 ||
       get_int(m, "memory", "disableOOMKiller", 0, 1, &r->memory.disable_oom, err) < 0)
     return -1;
+  json_t *check = json_object_get(m, "checkBeforeUpdate");
+  if (check && !json_is_boolean(check) && !json_is_null(check))
+    return berth_error_set(err, 0, "linux.resources.memory.checkBeforeUpdate: expected a boolean");
+  r->memory.check_before_update = json_is_true(check);
   /* 0 is how Docker says "not set". */
   if (r->memory.limit.set && r->memory.limit.v == 0) r->memory.limit.set = false;
   if (r->memory.reservation.set && r->memory.reservation.v == 0) r->memory.reservation.set = false;

@@ -42,6 +42,7 @@ struct cg_hugepage {
 struct cg_resources {
   struct {
     struct cg_opt limit, reservation, swap, swappiness, disable_oom;
+    bool check_before_update; /* refuse a limit below the current usage (runtime-spec 1.2) */
   } memory;
   struct {
     struct cg_opt shares, quota, period, burst, rt_runtime, rt_period, idle;

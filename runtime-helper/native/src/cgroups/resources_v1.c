@@ -18,6 +18,7 @@ static int apply_memory(const struct cgroup_fs *fs, const char *path, const stru
     return 0;
   char dir[PATH_MAX];
   if (cg_v1_need(fs, CG_MEMORY, path, "linux.resources.memory", dir, err) < 0) return -1;
+  if (cg_check_memory_usage(dir, "memory.usage_in_bytes", r, err) < 0) return -1;
   if (r->memory.swappiness.set &&
       cg_writef(fs, dir, "memory.swappiness", err, "%" PRId64, r->memory.swappiness.v) < 0)
     return -1;

@@ -29,6 +29,7 @@ static int apply_memory(const struct cgroup_fs *fs, const char *dir, const struc
   /* v2 has no per-cgroup swappiness; the kernel's global one applies, as with runc. */
   if (!limit->set && !swap->set && !r->memory.reservation.set) return 0;
   if (need(dir, "memory", "linux.resources.memory", err) < 0) return -1;
+  if (cg_check_memory_usage(dir, "memory.current", r, err) < 0) return -1;
   char value[32];
   if (limit->set) {
     max_or(value, sizeof value, limit->v);

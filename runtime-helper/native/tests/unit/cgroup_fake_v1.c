@@ -94,6 +94,15 @@ static void test_v1_lifecycle(void) {
   rc = cgroup_create(&fs, "/berth/../../etc", 1, &err);
   tap_ok(rc < 0 && strstr(err.message, ".."), "v1: a path with '..' is refused (%s)", err.message);
 
+  /* memory.checkBeforeUpdate refuses a limit below the usage; without it the kernel decides. */
+  put_file(root, "memory/berth/c1/memory.usage_in_bytes", "50000000\n");
+  rc = apply_text(&fs, "/berth/c1", "{\"memory\":{\"limit\":16777216,\"checkBeforeUpdate\":true}}", &err);
+  tap_ok(rc < 0 && strstr(err.message, "below the current usage 50000000"), "v1: checkBeforeUpdate refuses (%s)", err.message);
+  expect_file(root, "memory/berth/c1/memory.limit_in_bytes", "-1");
+  OK_CALL(apply_text(&fs, "/berth/c1", "{\"memory\":{\"limit\":67108864,\"checkBeforeUpdate\":true}}", &err), &err,
+          "v1: checkBeforeUpdate lets a limit above the usage through");
+  expect_file(root, "memory/berth/c1/memory.limit_in_bytes", "67108864");
+
   OK_CALL(cgroup_set_frozen(&fs, "/berth/c1", true, &err), &err, "v1: freeze");
   expect_file(root, "freezer/berth/c1/freezer.state", "FROZEN");
   bool frozen = false;

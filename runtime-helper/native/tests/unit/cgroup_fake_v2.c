@@ -69,6 +69,11 @@ static void test_v2_lifecycle(void) {
   tap_ok(rc < 0 && strstr(err.message, "not a cgroup file name"), "v2: unified key with a path is refused (%s)",
          err.message);
 
+  put_file(root, "berth/c1/memory.current", "50000000\n");
+  rc = apply_text(&fs, "/berth/c1", "{\"memory\":{\"limit\":16777216,\"checkBeforeUpdate\":true}}", &err);
+  tap_ok(rc < 0 && strstr(err.message, "below the current usage 50000000"), "v2: checkBeforeUpdate refuses (%s)", err.message);
+  expect_file(root, "berth/c1/memory.max", "max");
+
   /* The filter compiles and passes the kernel's verifier (attaching needs a real cgroup). */
   OK_CALL(apply_text(&fs, "/berth/c1",
                      "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
