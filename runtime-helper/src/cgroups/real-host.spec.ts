@@ -79,7 +79,7 @@ describe.runIf(isV1Host())('a real v1 cgroup on this host', () => {
     expect(stats.memory_stats.usage).toBeGreaterThan(0);
     expect(Math.abs(stats.memory_stats.usage - kernelUsage)).toBeLessThan(8 << 20);
     expect(stats.memory_stats.stats).toHaveProperty('total_inactive_file');
-    expect(stats.cpu_stats.cpu_usage.total_usage).toBeGreaterThan(100e6); // the 300 ms spin
+    expect(stats.cpu_stats.cpu_usage.total_usage).toBeGreaterThan(20e6); // the 300 ms spin, on a busy host
     expect(stats.cpu_stats.cpu_usage.percpu_usage?.length).toBe(stats.cpu_stats.online_cpus);
     expect(stats.cpu_stats.system_cpu_usage).toBeGreaterThan(stats.cpu_stats.cpu_usage.total_usage);
     expect(stats.pids_stats.current).toBeGreaterThanOrEqual(1);
