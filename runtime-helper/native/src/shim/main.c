@@ -94,6 +94,9 @@ static int start(const struct state_paths *p, sigset_t *signals, berth_error_t *
 }
 
 int main(int argc, char **argv) {
+  /* Whatever the caller leaked to us (a listening socket, a pipe it waits on) must not live on
+   * in a shim that runs for as long as its container. */
+  if (close_range(3, ~0U, 0) < 0) dprintf(2, "berth-shim: close inherited fds: %s\n", strerror(errno));
   berth_error_t err;
   bool help = false;
   if (shim_options_parse(&opts, argc, argv, &help, &err) < 0) {
