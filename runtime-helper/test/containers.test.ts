@@ -16,12 +16,26 @@ const res = (args: string[]) => b.dockerResult(args);
 const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
 
 /** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
-async function inPty(args: string[], script: (write: (s: string) => void) => Promise<void>, waitMs = 10_000): Promise<{ out: string; code: number }> {
+type PtyScript = (write: (s: string) => void, seen: (text: RegExp | string) => Promise<void>) => Promise<void>;
+
+async function inPty(args: string[], script: PtyScript, waitMs = 10_000): Promise<{ out: string; code: number }> {
   const p = pty.spawn(dockerCli, args, { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
   let out = '';
   p.onData((d) => { out += d; });
   const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
-  await script((s) => p.write(s));
+  // Waits until the screen shows `text` past what was already matched (e.g. the next prompt).
+  let mark = 0;
+  const seen = async (text: RegExp | string): Promise<void> => {
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      const rest = out.slice(mark);
+      const m = typeof text === 'string' ? rest.indexOf(text) : rest.search(text);
+      if (m >= 0) { mark += m + 1; return; }
+      await sleep(50);
+    }
+    throw new Error(`pty: ${String(text)} not seen in ${JSON.stringify(out)}`);
+  };
+  await script((s) => p.write(s), seen);
   const code = await Promise.race([exited, sleep(waitMs).then(() => { p.kill(); return -1; })]);
   return { out, code };
 }
@@ -206,27 +220,29 @@ describe('volumes and mounts', () => {
 
 describe('interactive terminals', () => {
   it('run -it, detach with Ctrl-P Ctrl-Q, exec -it, attach again', async () => {
-    const run = await inPty(['run', '-it', '--name', 'tty1', 'busybox', 'sh'], async (w) => {
-      await sleep(1500);
+    // busybox sh asks the terminal for the cursor position after each prompt; answer it as a terminal would.
+    const prompt = '/ # \x1b[6n';
+    const run = await inPty(['run', '-it', '--name', 'tty1', 'busybox', 'sh'], async (w, seen) => {
+      await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('echo hi-$((40+2)); stty size\r');
-      await sleep(800);
+      await seen('30 100'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('\x10\x11');
     });
     expect(run.out).toContain('hi-42');
     expect(run.out).toContain('30 100');
     expect(JSON.parse(await ok(['inspect', 'tty1']))[0].State.Running).toBe(true);
-    const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w) => {
-      await sleep(1000);
+    const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen) => {
+      await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('echo in-exec-$((1+1))\r');
-      await sleep(500);
+      await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('exit 3\r');
     });
     expect(ex.out).toContain('in-exec-2');
     expect(ex.code).toBe(3);
-    const at = await inPty(['attach', 'tty1'], async (w) => {
-      await sleep(1000);
-      w('echo again-$((2+2))\r');
+    const at = await inPty(['attach', 'tty1'], async (w, seen) => {
       await sleep(500);
+      w('echo again-$((2+2))\r');
+      await seen('again-4'); await sleep(200);
       w('exit 5\r');
     });
     expect(at.out).toContain('again-4');

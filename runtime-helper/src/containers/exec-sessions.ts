@@ -1,6 +1,6 @@
 // Exec sessions: `docker exec` creates one, starts it (hijacked or detached), resizes it and reads
 // its exit code through inspect. The process is built from the container's own config.json.
-import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContainerManager, LiveContainer } from './manager.js';
@@ -10,7 +10,6 @@ import { newId } from './names.js';
 import { resolveUser } from './passwd.js';
 import { hostCapabilities } from './host-features.js';
 import type { OciSpec } from '../oci/spec.js';
-import { writeFileAtomic } from '../util/atomic.js';
 
 export const execCreateSchema = z.object({
   AttachStdin: z.boolean().optional().default(false),
@@ -100,7 +99,7 @@ export class ExecSessions {
     const dir = join(this.manager.store.dir(c.record.Id), 'exec');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${id}.json`);
-    writeFileAtomic(file, JSON.stringify(proc));
+    writeFileSync(file, JSON.stringify(proc), { mode: 0o600 }); // transient: read once by the runtime
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
     s.running = true;
     const p = await monitor.exec({ id: c.record.Id, execId: id, processJson: file, tty, openStdin: s.config.AttachStdin, ...(proc.consoleSize ? { consoleSize: proc.consoleSize } : {}) });

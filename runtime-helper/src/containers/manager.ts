@@ -17,7 +17,6 @@ import { resolveInRoot } from './safe-path.js';
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
 import type { OciSeccomp } from '../oci/spec.js';
 import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
 
 export interface EventSink {
@@ -210,8 +209,9 @@ export class ContainerManager {
     if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
     checkExecutable(snap.rootfs, spec.process!.args[0]!, spec.process!.env ?? []);
     const bundle = this.store.dir(r.Id);
-    writeFileAtomic(join(bundle, 'config.json'), JSON.stringify(spec));
-    await runtime.delete(r.Id).catch(() => {}); // a stale stopped container of the same id
+    // Regenerated on every start, so no fsync: a crash before start leaves nothing to keep.
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+    if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {}); // a stale stopped container
     const exitFile = join(bundle, 'exit.json');
     const proc = await monitor.start({
       id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
@@ -239,14 +239,16 @@ export class ContainerManager {
     if (c.process !== proc) return;
     const r = c.record;
     c.process = undefined;
-    await this.runtime(r.Runtime).delete(r.Id).catch(() => {});
+    const rt = this.runtime(r.Runtime);
+    if (existsSync(join(rt.stateRoot, r.Id))) await rt.delete(r.Id).catch(() => {});
     r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: info.oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
     if (info.oomKilled) this.emit(r, 'oom');
     this.emit(r, 'die', { exitCode: String(info.exitCode) });
     const stoppedByUser = c.stopping || r.ManuallyStopped;
     const restart = !stoppedByUser && this.shouldRestart(r, info.exitCode);
     if (restart) { r.State.Restarting = true; r.State.Status = 'restarting'; }
-    if (this.containers.has(r.Id)) this.save(c);
+    const autoRemove = !restart && r.HostConfig.AutoRemove;
+    if (this.containers.has(r.Id) && !autoRemove) this.save(c);
     this.notify(c, 'next-exit');
     if (restart) {
       const delay = Math.min(100 * 2 ** Math.min(r.RestartCount, 10), 60_000);
@@ -357,10 +359,23 @@ export class ContainerManager {
     if (!r.State.Running) throw conflict(`Container ${r.Id} is not running`);
     if (r.State.Paused) throw conflict(`Container ${r.Id} is already paused`);
     await this.runtime(r.Runtime).pause(r.Id);
+    await this.waitFrozen(r.Id);
     r.State.Paused = true;
     r.State.Status = 'paused';
     this.save(c);
     this.emit(r, 'pause');
+  }
+
+  /** Some runtimes return while the v1 freezer still says FREEZING; pause means stopped. */
+  private async waitFrozen(id: string): Promise<void> {
+    const file = `/sys/fs/cgroup/freezer${this.cgroupsPath(id)}/freezer.state`;
+    for (let i = 0; i < 200; i++) {
+      let state: string;
+      try { state = readFileSync(file, 'utf8').trim(); } catch { return; } // v2: the runtime waits on cgroup.events
+      if (state === 'FROZEN') return;
+      await sleep(10);
+    }
+    throw new ContainerError(500, `pause ${id}: the freezer did not reach FROZEN within 2s`);
   }
 
   async unpause(ref: string): Promise<void> {
@@ -393,9 +408,22 @@ export class ContainerManager {
     }
     r.State.Status = 'removing';
     this.containers.delete(r.Id);
-    await this.runtime(r.Runtime).delete(r.Id).catch(() => {});
-    await this.opts.images.remove(r.SnapshotKey).catch(() => {});
-    this.store.remove(r.Id);
+    // The container is gone for the API from here; `wait --condition removed` need not wait for
+    // the unmount and the deletes below (DELETE itself still does).
+    this.notify(c, 'removed');
+    if (existsSync(join(this.runtime(r.Runtime).stateRoot, r.Id))) await this.runtime(r.Runtime).delete(r.Id).catch(() => {});
+    try {
+      await this.opts.images.remove(r.SnapshotKey);
+      this.store.remove(r.Id);
+    } catch (e) {
+      // Never delete a directory that may still have a mount in it; keep the record for a retry.
+      r.State.Status = 'dead';
+      r.State.Dead = true;
+      r.State.Error = `remove: ${(e as Error).message}`;
+      this.containers.set(r.Id, c);
+      this.save(c);
+      throw new ContainerError(500, `unable to remove filesystem for ${r.Id}: ${(e as Error).message}`);
+    }
     if (opts.volumes) {
       for (const m of r.Mounts) {
         if (m.type === 'volume' && m.name && this.opts.volumes.get(m.name)?.Anonymous && !this.volumeInUse(m.name)) {
@@ -404,7 +432,6 @@ export class ContainerManager {
       }
     }
     this.emit(r, 'destroy');
-    this.notify(c, 'removed');
   }
 
   volumeInUse(name: string): boolean {

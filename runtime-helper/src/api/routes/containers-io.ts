@@ -16,6 +16,11 @@ import { readFileSync } from 'node:fs';
 
 const badRequest = (message: string): Error => Object.assign(new Error(message), { status: 400 });
 
+/** Docker prints log timestamps with all nine fraction digits (RFC3339NanoFixed). */
+function fixedNano(time: string): string {
+  return time.replace(/(T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/, (_m, hms: string, frac: string | undefined) => `${hms}.${(frac ?? '').padEnd(9, '0')}Z`);
+}
+
 async function logs(ctx: RequestContext): Promise<void> {
   const { manager } = servicesOf(ctx);
   const q = parseQuery(ctx.query, z.object({ follow: queryBool, stdout: queryBool, stderr: queryBool, since: queryString, until: queryString, timestamps: queryBool, tail: queryString, details: queryBool }).passthrough(), 'container logs');
@@ -32,7 +37,7 @@ async function logs(ctx: RequestContext): Promise<void> {
   let closed = false;
   res.on('close', () => { closed = true; });
   await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail: tail < 0 ? -1 : tail, follow: q.follow }, (e) => {
-    const line = Buffer.from(q.timestamps ? `${e.time} ${e.log}` : e.log);
+    const line = Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log);
     if (tty) res.write(line);
     else { const h = Buffer.alloc(8); h[0] = e.stream === 'stdout' ? 1 : 2; h.writeUInt32BE(line.length, 4); res.write(Buffer.concat([h, line])); }
   }, () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true, () => closed);
@@ -70,7 +75,7 @@ async function attach(ctx: RequestContext): Promise<void> {
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
-    void proc.exited.then(() => setTimeout(finish, 20));
+    void proc.exited.then(() => setImmediate(finish));
   };
   const onStarted = (id: string, proc: MonitoredProcess): void => { if (id === r.Id) hook(proc, true); };
   manager.started.on('started', onStarted);

@@ -39,7 +39,7 @@ async function start(ctx: RequestContext): Promise<void> {
     detachKeys: parseDetachKeys(session.config.DetachKeys), closeStdinOnEof: !tty, onDetach: () => socket.end(),
   });
   await proc.exited;
-  setTimeout(() => { unhook(); socket.end(); }, 20);
+  setImmediate(() => { unhook(); socket.end(); });
 }
 
 /** On an upgraded connection the body arrives with the raw socket: take Content-Length bytes. */
