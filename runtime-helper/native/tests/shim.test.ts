@@ -209,6 +209,23 @@ describe('berth-shim: attach', () => {
     expect(one.text()).toBe('got first\ngot second\nstdin-closed\n');
   });
 
+  it('queues input for a container that is not reading yet, without stalling output, and delivers all of it', async () => {
+    // The container reads nothing for a second (input piles up: pipe, shim queue, then the
+    // client's socket), keeps printing meanwhile, then counts every byte it was sent.
+    const b = bundle({ args: ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do echo tick; sleep 0.1; done; wc -c'] });
+    await startShim(b, ['--stdin']);
+    const writer = await attach(b);
+    const watcher = await attach(b);
+    runtime(['start', b.id]);
+    const chunk = 'x'.repeat(1000) + '\n';
+    for (let i = 0; i < 1000; i++) writer.write(chunk); // 1,001,000 bytes
+    writer.send(FRAME.closeStdin);
+    await watcher.waitForText(/(tick\n){5}/);
+    await watcher.waitForText(/1001000/);
+    expect((await waitForExit(b)).exitCode).toBe(0);
+    expect(watcher.text()).toBe(`${'tick\n'.repeat(10)}1001000\n`);
+  });
+
   it('closes stdin when a stdin-once client ends its input', async () => {
     const b = bundle({ args: ['sh', '-c', 'cat; echo cat-done'] });
     await startShim(b, ['--stdin']);
