@@ -32,7 +32,7 @@ export interface ManagerOptions {
   runtimes: Record<string, string>;
   defaultRuntime: string;
   monitorFor(runtime: RuntimeCli): ContainerMonitor;
-  seccompProfile?: OciSeccomp;
+  seccompProfile?: (capabilities: string[]) => OciSeccomp;
   initBinary?: string;
   cgroupParent?: string;
 }
@@ -207,7 +207,9 @@ export class ContainerManager {
     // Docker creates a missing working directory; the lookup stays inside the root.
     const cwd = resolveInRoot(snap.rootfs, spec.process!.cwd);
     if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
-    checkExecutable(snap.rootfs, spec.process!.args[0]!, spec.process!.env ?? []);
+    // With --init the first argument is the bind-mounted init; the user's command follows '--'.
+    const userArgs = r.HostConfig.Init && this.opts.initBinary ? spec.process!.args.slice(2) : spec.process!.args;
+    checkExecutable(snap.rootfs, userArgs[0]!, spec.process!.env ?? []);
     const bundle = this.store.dir(r.Id);
     // Regenerated on every start, so no fsync: a crash before start leaves nothing to keep.
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });

@@ -10,6 +10,7 @@ import { ExecSessions } from './exec-sessions.js';
 import { InProcessMonitor } from './inprocess-monitor.js';
 import { ShimMonitor } from './shim-monitor.js';
 import { fileURLToPath } from 'node:url';
+import { defaultSeccompProfile } from '../oci/seccomp-default.js';
 import { BerthImageAccess } from './image-access-berth.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import type { ContainerServices } from './services.js';
@@ -39,6 +40,7 @@ export function installContainers(daemon: Daemon): Route[] {
       }
       return m;
     },
+    seccompProfile: (capabilities: string[]) => defaultSeccompProfile({ capabilities }),
     ...(existsSync('/usr/bin/docker-init') ? { initBinary: '/usr/bin/docker-init' } : {}),
     ...(daemon.config.cgroupParent ? { cgroupParent: daemon.config.cgroupParent } : {}),
   });

@@ -33,8 +33,8 @@ export interface TranslateInput {
   networkContainerPid?: number;
   /** The host's bounding set (what --privileged gives). */
   hostCapabilities: string[];
-  /** Docker's default seccomp profile, when the oci module provides one. */
-  seccompProfile?: OciSeccomp;
+  /** Docker's default seccomp profile for a container holding these capabilities. */
+  seccompProfile?: (capabilities: string[]) => OciSeccomp;
   /** Host path of an init (tini) for --init. */
   initBinary?: string;
   cgroupsPath: string;
@@ -204,7 +204,7 @@ export function translateToOci(input: TranslateInput): OciSpec {
 
   const sec = securityOpts(hc.SecurityOpt ?? []);
   proc.noNewPrivileges = sec.noNewPrivileges;
-  if (!hc.Privileged && !sec.seccompUnconfined && input.seccompProfile) linux.seccomp = input.seccompProfile;
+  if (!hc.Privileged && !sec.seccompUnconfined && input.seccompProfile) linux.seccomp = input.seccompProfile(caps);
 
   linux.namespaces = namespacesFor(hc.NetworkMode || 'default', input.networkContainerPid);
   if (hc.NetworkMode === 'host') delete spec.hostname;

@@ -10,7 +10,7 @@ import { servicesOf } from './containers-services.js';
 import { readLogs, parseTimeParam } from '../../containers/logs-reader.js';
 import { parseDetachKeys, pump, writeOutput } from '../../containers/stdio-pump.js';
 import type { MonitoredProcess } from '../../containers/monitor.js';
-import { sampleStats } from '../../containers/stats.js';
+import { createCgroupDriver, dockerStatsBody, type StatsSample } from '../../cgroups/index.js';
 import { parseLogLine } from '../../containers/json-log.js';
 import { readFileSync } from 'node:fs';
 
@@ -88,29 +88,36 @@ async function attach(ctx: RequestContext): Promise<void> {
   manager.emit(r, 'attach');
 }
 
+const cgroups = createCgroupDriver();
+
 async function stats(ctx: RequestContext): Promise<void> {
   const { manager } = servicesOf(ctx);
   const q = parseQuery(ctx.query, z.object({ stream: queryString, 'one-shot': queryBool }).passthrough(), 'container stats');
   const c = manager.get(ctx.params.id!);
   const stream = q.stream === undefined || q.stream === '' || q.stream === '1' || q.stream.toLowerCase() === 'true';
-  const cg = manager.cgroupsPath(c.record.Id);
-  const empty = { read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0, online_cpus: 0 }, memory_stats: {}, pids_stats: {}, blkio_stats: {} };
-  const sample = (): Record<string, unknown> => (c.record.State.Running ? sampleStats(cg) : empty) as unknown as Record<string, unknown>;
-  const base = { name: c.record.Name, id: c.record.Id, networks: {} };
-  let pre = q['one-shot'] ? empty : sample();
+  const who = { id: c.record.Id, name: c.record.Name };
+  const paths = cgroups.pathsFor(manager.cgroupsPath(c.record.Id));
+  const sample = async (): Promise<StatsSample | null> => {
+    if (!c.record.State.Running) return null;
+    try { return { at: new Date(), stats: await cgroups.stats(paths) }; } catch { return null; }
+  };
+  // A stopped container answers with zeroes, as dockerd does.
+  const zero = (): Record<string, unknown> => ({ ...who, read: '0001-01-01T00:00:00Z', preread: '0001-01-01T00:00:00Z', pids_stats: {}, blkio_stats: {}, num_procs: 0, storage_stats: {}, cpu_stats: { cpu_usage: { total_usage: 0 }, throttling_data: {} }, precpu_stats: { cpu_usage: { total_usage: 0 }, throttling_data: {} }, memory_stats: {} });
+  const body = (cur: StatsSample | null, prev: StatsSample | null): unknown => (cur ? dockerStatsBody(who, cur, prev) : zero());
   if (!stream) {
-    if (!q['one-shot']) await sleep(1000);
-    const now = sample();
-    sendJson(ctx.res, 200, { ...base, ...now, precpu_stats: pre.cpu_stats, preread: pre.read });
+    let prev: StatsSample | null = null;
+    if (!q['one-shot']) { prev = await sample(); await sleep(1000); }
+    sendJson(ctx.res, 200, body(await sample(), prev));
     return;
   }
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   let closed = false;
   ctx.res.on('close', () => { closed = true; });
+  let prev: StatsSample | null = null;
   while (!closed) {
-    const now = sample();
-    ctx.res.write(JSON.stringify({ ...base, ...now, precpu_stats: pre.cpu_stats, preread: pre.read }) + '\n');
-    pre = now;
+    const cur = await sample();
+    ctx.res.write(JSON.stringify(body(cur, prev)) + '\n');
+    prev = cur;
     if (!manager.containers.has(c.record.Id)) break;
     await sleep(1000);
   }
