@@ -429,6 +429,18 @@ describe('berth-shim: bad input', () => {
     expect(existsSync(long)).toBe(false);
   });
 
+  it("reports a failed exec (no such container) with the runtime's message", async () => {
+    const b = bundle({ args: ['true'] });
+    const processFile = join(b.dir, 'exec.json');
+    writeFileSync(processFile, JSON.stringify({ cwd: '/', args: ['true'], env: ['PATH=/bin'], user: { uid: 0, gid: 0 } }));
+    const execState = join(b.dir, 'x');
+    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^berth-shim: runtime exec failed \(exit status \d+\): .+/);
+    expect(existsSync(execState)).toBe(false);
+    await noProcessLeft(b.id);
+  });
+
   it('rejects a bad command line with usage and exit status 2', async () => {
     const r = await runShim(['--id', 'x', '--state-dir', '/tmp/nowhere-berth']);
     expect(r.code).toBe(2);

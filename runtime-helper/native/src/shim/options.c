@@ -108,6 +108,7 @@ int shim_options_parse(struct shim_options *o, int argc, char **argv, bool *help
   if (absolute_path(o->state_dir, state_dir, "state-dir", err) < 0) return -1;
   if (o->exec_mode) {
     if (process == NULL) return berth_error_set(err, 0, "--exec needs --process FILE");
+    if (bundle != NULL) return berth_error_set(err, 0, "--bundle is not used with --exec (the container exists)");
     if (absolute_path(o->process_file, process, "process", err) < 0) return -1;
   } else {
     if (process != NULL) return berth_error_set(err, 0, "--process is only valid with --exec");
