@@ -43,7 +43,10 @@ fi
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund
+  # `npm install` rather than `npm ci`: vite lists a Windows-only optional package that the
+  # registry here does not serve, which npm ci treats as a lock mismatch; install skips it and
+  # still follows package-lock.json for everything else.
+  npm install --no-audit --no-fund
 fi
 
 # --- build -----------------------------------------------------------------
