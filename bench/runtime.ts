@@ -25,7 +25,8 @@ function timeOnce(argv: string[]): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.toString().trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.toString().trim()}`);
   return ms;
 }
 
@@ -36,14 +37,19 @@ function percentile(sorted: number[], p: number): number {
 
 function printTable(head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 }
 
 function main(): void {
-  const bundle = makeBundle({ args: ['/bin/true'], cgroupsPath: null, namespaces: ['pid', 'mount', 'uts', 'ipc', 'network'] });
+  const bundle = makeBundle({
+    args: ['/bin/true'],
+    cgroupsPath: null,
+    namespaces: ['pid', 'mount', 'uts', 'ipc', 'network'],
+  });
   const stateRoot = mkdtempSync(join(tmpdir(), 'berth-bench-state-'));
   // Every runtime gets the same cgroupsPath shape (a fresh child of /berth-bench) and the same config.
   const withCgroup = (id: string): void => {
@@ -58,7 +64,10 @@ function main(): void {
     runtime('berth-runtime', berth),
     runtime('crun', '/usr/bin/crun'),
     runtime('runc', '/usr/sbin/runc'),
-    { name: 'unshare (floor)', argv: () => ['unshare', '--pid', '--fork', '--mount', '--uts', '--ipc', '--net', 'true'] },
+    {
+      name: 'unshare (floor)',
+      argv: () => ['unshare', '--pid', '--fork', '--mount', '--uts', '--ipc', '--net', 'true'],
+    },
   ].filter((c): c is Contender => c !== undefined);
   const missing = ['berth-runtime', 'crun', 'runc'].filter((n) => !contenders.some((c) => c.name === n));
 
@@ -78,17 +87,27 @@ function main(): void {
     }
     for (const c of contenders) {
       const sorted = samples.get(c.name)!.sort((a, b) => a - b);
-      results.push({ name: c.name, median: percentile(sorted, 50), p90: percentile(sorted, 90), min: sorted[0]! });
+      results.push({
+        name: c.name,
+        median: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        min: sorted[0]!,
+      });
     }
   } finally {
     bundle.cleanup();
     rmSync(stateRoot, { recursive: true, force: true });
-    spawnSync('sh', ['-c', 'for d in /sys/fs/cgroup/*/berth-bench /sys/fs/cgroup/berth-bench; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true']);
+    spawnSync('sh', [
+      '-c',
+      'for d in /sys/fs/cgroup/*/berth-bench /sys/fs/cgroup/berth-bench; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true',
+    ]);
   }
 
   const crun = results.find((r) => r.name === 'crun');
   const floor = results.find((r) => r.name.startsWith('unshare'));
-  console.log(`runtime start: ${RUNS} runs of /bin/true each (after ${WARMUP} warm-up runs), wall time of the whole command`);
+  console.log(
+    `runtime start: ${RUNS} runs of /bin/true each (after ${WARMUP} warm-up runs), wall time of the whole command`,
+  );
   printTable(
     ['contender', 'median ms', 'p90 ms', 'min ms', 'x crun', 'x floor'],
     results.map((r) => [
@@ -103,7 +122,9 @@ function main(): void {
   const ours = results.find((r) => r.name === 'berth-runtime');
   if (ours && crun) {
     const ratio = ours.median / crun.median;
-    console.log(`berth-runtime median is ${ratio.toFixed(2)}x crun's (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    console.log(
+      `berth-runtime median is ${ratio.toFixed(2)}x crun's (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+    );
   }
   if (missing.length) console.log(`not measured (binary missing): ${missing.join(', ')}`);
 }

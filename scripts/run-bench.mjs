@@ -11,13 +11,22 @@ const benchDir = resolve(root, 'bench');
 const filters = process.argv.slice(2);
 
 const files = readdirSync(benchDir, { withFileTypes: true })
-  .filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.name.startsWith('_') && !d.name.endsWith('.spec.ts') && !d.name.endsWith('.d.ts'))
+  .filter(
+    (d) =>
+      d.isFile() &&
+      d.name.endsWith('.ts') &&
+      !d.name.startsWith('_') &&
+      !d.name.endsWith('.spec.ts') &&
+      !d.name.endsWith('.d.ts'),
+  )
   .map((d) => d.name)
   .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
   .sort();
 
 if (files.length === 0) {
-  console.error(`run-bench: no benchmark in ${benchDir}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
+  console.error(
+    `run-bench: no benchmark in ${benchDir}${filters.length ? ` matching ${filters.join(', ')}` : ''}`,
+  );
   process.exit(1);
 }
 

@@ -91,7 +91,8 @@ export function makeBundle(opts: BundleOptions = {}): Bundle {
   const rootfs = join(dir, 'rootfs');
   // cp -a keeps busybox's applet hard links, so a copy is ~2 MB and a few milliseconds.
   execFileSync('cp', ['-a', busyboxRootfs(), rootfs]);
-  if (opts.rootfsOwner) execFileSync('chown', ['-R', `${opts.rootfsOwner.uid}:${opts.rootfsOwner.gid}`, rootfs]);
+  if (opts.rootfsOwner)
+    execFileSync('chown', ['-R', `${opts.rootfsOwner.uid}:${opts.rootfsOwner.gid}`, rootfs]);
 
   const cgroupsPath = opts.cgroupsPath === null ? null : (opts.cgroupsPath ?? `/berth-test/${id}`);
   const spec = defaultSpec({
@@ -110,13 +111,18 @@ export function makeBundle(opts: BundleOptions = {}): Bundle {
   if (opts.consoleSize) proc.consoleSize = opts.consoleSize;
   if (opts.capabilities) {
     proc.capabilities = Array.isArray(opts.capabilities)
-      ? { bounding: [...opts.capabilities], effective: [...opts.capabilities], permitted: [...opts.capabilities] }
+      ? {
+          bounding: [...opts.capabilities],
+          effective: [...opts.capabilities],
+          permitted: [...opts.capabilities],
+        }
       : opts.capabilities;
   }
   if (opts.noNewPrivileges !== undefined) proc.noNewPrivileges = opts.noNewPrivileges;
   if (opts.rlimits) proc.rlimits = opts.rlimits;
   if (opts.oomScoreAdj !== undefined) proc.oomScoreAdj = opts.oomScoreAdj;
-  if (opts.namespaces) linux.namespaces = opts.namespaces.map((n) => (typeof n === 'string' ? { type: n } : n));
+  if (opts.namespaces)
+    linux.namespaces = opts.namespaces.map((n) => (typeof n === 'string' ? { type: n } : n));
   if (opts.uidMappings) linux.uidMappings = opts.uidMappings;
   if (opts.gidMappings) linux.gidMappings = opts.gidMappings;
   if (opts.replaceMounts) spec.mounts = opts.replaceMounts;

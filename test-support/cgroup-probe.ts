@@ -21,8 +21,15 @@ export function cgroupDir(cgroupsPath: string, controller: string): string {
 }
 
 /** Reads a limit file: the v1 name under its controller, or the v2 name. Trimmed. */
-export function readCgroupFile(cgroupsPath: string, v1: { controller: string; file: string }, v2File: string): string {
-  const file = cgroupMode() === 'v2' ? join(CGROUP_ROOT, cgroupsPath, v2File) : join(CGROUP_ROOT, v1.controller, cgroupsPath, v1.file);
+export function readCgroupFile(
+  cgroupsPath: string,
+  v1: { controller: string; file: string },
+  v2File: string,
+): string {
+  const file =
+    cgroupMode() === 'v2'
+      ? join(CGROUP_ROOT, cgroupsPath, v2File)
+      : join(CGROUP_ROOT, v1.controller, cgroupsPath, v1.file);
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -45,10 +52,7 @@ export function existingCgroupDirs(cgroupsPath: string): string[] {
 /** Host pids in the container's cgroup (the pids controller on v1). */
 export function cgroupPids(cgroupsPath: string): number[] {
   const file = join(cgroupDir(cgroupsPath, 'pids'), 'cgroup.procs');
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map(Number);
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
 }
 
 /** A process's cgroup path for one v1 controller (or the v2 entry "0::"), from /proc/PID/cgroup. */
@@ -59,7 +63,8 @@ export function processCgroup(pid: number | 'self', controller: string): string 
     const b = line.indexOf(':', a + 1);
     if (a < 0 || b < 0) continue;
     const ctrls = line.slice(a + 1, b);
-    if (cgroupMode() === 'v2' ? ctrls === '' : ctrls.split(',').includes(controller)) return line.slice(b + 1);
+    if (cgroupMode() === 'v2' ? ctrls === '' : ctrls.split(',').includes(controller))
+      return line.slice(b + 1);
   }
   return undefined;
 }

@@ -98,7 +98,8 @@ export class ConsoleSocket {
     this.child.stdin!.write(`${JSON.stringify({ resize: [rows, cols] })}\n`);
     const until = Date.now() + 5000;
     while (this.events.split('resized').length === before) {
-      if (Date.now() > until) throw new Error(`console bridge did not confirm resize; events: ${this.events}`);
+      if (Date.now() > until)
+        throw new Error(`console bridge did not confirm resize; events: ${this.events}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -109,7 +110,10 @@ export class ConsoleSocket {
     for (;;) {
       const m = pattern.exec(this.out);
       if (m) return m;
-      if (Date.now() > until) throw new Error(`terminal output did not match ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(this.out)}; events ${JSON.stringify(this.events)}`);
+      if (Date.now() > until)
+        throw new Error(
+          `terminal output did not match ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(this.out)}; events ${JSON.stringify(this.events)}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -117,8 +121,12 @@ export class ConsoleSocket {
   private async waitForEvent(word: string, timeoutMs = 10_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!this.events.includes(word)) {
-      if (this.child.exitCode !== null) throw new Error(`console bridge exited ${this.child.exitCode}: ${this.events}`);
-      if (Date.now() > until) throw new Error(`console bridge: no "${word}" within ${timeoutMs} ms; events ${JSON.stringify(this.events)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`console bridge exited ${this.child.exitCode}: ${this.events}`);
+      if (Date.now() > until)
+        throw new Error(
+          `console bridge: no "${word}" within ${timeoutMs} ms; events ${JSON.stringify(this.events)}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }

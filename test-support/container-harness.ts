@@ -1,7 +1,7 @@
 // Per-test plumbing for the runtime conformance suite: a RuntimeCli with its own state root,
 // bundles that are always deleted (even when a test fails), and small helpers for the common
 // shapes: run a process to completion, or create+start one and keep it running.
-import { rmdirSync } from 'node:fs';
+import { readFileSync, rmdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 import { existingCgroupDirs } from './cgroup-probe.js';
@@ -12,7 +12,12 @@ import { assertOk, RuntimeCli, type RunResult } from './runtime-cli.js';
 /** True when the runtime under test is ours (stricter checks on error wording apply). */
 export const isBerthRuntime = basename(runtimeBinary).startsWith('berth');
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -20,6 +25,15 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (v !== undefined && v !== false && v !== '') return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A process's command line, or null once it is gone. */
+function cmdline(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return null;
   }
 }
 
@@ -70,7 +84,10 @@ export class Harness {
   /** create + start; the process keeps running. */
   async start(opts: BundleOptions): Promise<Running> {
     const r = await this.create(opts);
+    const waiting = cmdline(r.pid);
     assertOk(await this.rt.start(r.id));
+    // start returns once init is released, maybe before its execve: wait until it has run.
+    await waitFor(`${r.id} to exec its process`, () => cmdline(r.pid) !== waiting);
     return r;
   }
 

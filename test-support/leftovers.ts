@@ -35,8 +35,10 @@ export function processesOf(bundleDir: string, id: string): string[] {
     } catch {
       continue; // exited while we looked
     }
-    const inBundle = (p: string | undefined) => p !== undefined && (p === bundleDir || p.startsWith(`${bundleDir}/`));
-    if (inBundle(root) || inBundle(cwd) || cmdline.includes(id)) found.push(`pid ${name}: ${cmdline.trim()} (root ${root}, cwd ${cwd})`);
+    const inBundle = (p: string | undefined) =>
+      p !== undefined && (p === bundleDir || p.startsWith(`${bundleDir}/`));
+    if (inBundle(root) || inBundle(cwd) || cmdline.includes(id))
+      found.push(`pid ${name}: ${cmdline.trim()} (root ${root}, cwd ${cwd})`);
   }
   return found;
 }
@@ -51,7 +53,11 @@ export interface Leftovers {
 /** Everything the container `id` of `bundle` still has on the host. */
 export function leftovers(bundle: Bundle, rt: RuntimeCli, id = bundle.id): Leftovers {
   // Any entry under the runtime's --root that names the container (a dir, a lock, a json file).
-  const state = existsSync(rt.root) ? readdirSync(rt.root).filter((name) => name.includes(id)).map((name) => join(rt.root, name)) : [];
+  const state = existsSync(rt.root)
+    ? readdirSync(rt.root)
+        .filter((name) => name.includes(id))
+        .map((name) => join(rt.root, name))
+    : [];
   return {
     cgroups: bundle.cgroupsPath ? existingCgroupDirs(bundle.cgroupsPath) : [],
     mounts: mountsUnder(bundle.dir),
@@ -63,7 +69,12 @@ export function leftovers(bundle: Bundle, rt: RuntimeCli, id = bundle.id): Lefto
 export const NO_LEFTOVERS: Leftovers = { cgroups: [], mounts: [], processes: [], state: [] };
 
 /** Polls until nothing is left (the kernel removes a cgroup a moment after its last task exits). */
-export async function waitForNoLeftovers(bundle: Bundle, rt: RuntimeCli, id = bundle.id, timeoutMs = 3000): Promise<Leftovers> {
+export async function waitForNoLeftovers(
+  bundle: Bundle,
+  rt: RuntimeCli,
+  id = bundle.id,
+  timeoutMs = 3000,
+): Promise<Leftovers> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const l = leftovers(bundle, rt, id);

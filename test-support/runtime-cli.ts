@@ -3,7 +3,16 @@
 // `create` hands its stdio to the container, which would hold a pipe open long after the
 // runtime itself has exited.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OciProcess, OciResources, OciState } from '../runtime-helper/src/oci/spec.js';
@@ -48,7 +57,9 @@ export interface ExecOptions extends InvokeOptions {
 /** Throws with the runtime's own words when a call did not exit 0. */
 export function assertOk(r: RunResult): RunResult {
   if (r.code !== 0) {
-    throw new Error(`${r.command} exited ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr.trim() || r.stdout.trim()}`);
+    throw new Error(
+      `${r.command} exited ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr.trim() || r.stdout.trim()}`,
+    );
   }
   return r;
 }
@@ -131,7 +142,11 @@ export class RuntimeCli {
     return JSON.parse(r.stdout) as OciState;
   }
 
-  kill(id: string, signal: string | number = 'SIGTERM', o: InvokeOptions & { all?: boolean } = {}): Promise<RunResult> {
+  kill(
+    id: string,
+    signal: string | number = 'SIGTERM',
+    o: InvokeOptions & { all?: boolean } = {},
+  ): Promise<RunResult> {
     return this.invoke(['kill', ...(o.all ? ['--all'] : []), id, String(signal)], o);
   }
 
@@ -178,7 +193,9 @@ export class RuntimeCli {
   async list(): Promise<Array<{ id: string; pid: number; status: string; bundle: string }>> {
     const r = assertOk(await this.invoke(['list', '--format', 'json']));
     const text = r.stdout.trim();
-    return text && text !== 'null' ? (JSON.parse(text) as Array<{ id: string; pid: number; status: string; bundle: string }>) : [];
+    return text && text !== 'null'
+      ? (JSON.parse(text) as Array<{ id: string; pid: number; status: string; bundle: string }>)
+      : [];
   }
 
   /** Ids with a state entry under our --root (read from disk, not from the runtime). */

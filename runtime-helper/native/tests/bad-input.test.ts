@@ -33,7 +33,10 @@ describe('bad input', () => {
   it('malformed config.json', async () => {
     const b = h.bundle();
     writeFileSync(b.configPath, '{ "ociVersion": "1.1.0", "process": ');
-    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [/config\.json/, /pars|JSON|invalid|malformed/i]);
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir), [
+      /config\.json/,
+      /pars|JSON|invalid|malformed/i,
+    ]);
   });
 
   it('missing config.json', async () => {
@@ -59,7 +62,9 @@ describe('bad input', () => {
   it('a mount destination that escapes the rootfs through a symlink in the image', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'berth-escape-target-'));
     hostDirs.push(outside);
-    const b = h.bundle({ mounts: [{ destination: '/escape/sub', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] }] });
+    const b = h.bundle({
+      mounts: [{ destination: '/escape/sub', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] }],
+    });
     // Relative, with more ".." than the rootfs is deep: resolved naively it lands in `outside`.
     symlinkSync(`../../../../../../../../..${outside}`, join(b.rootfs, 'escape'));
     await expectCleanFailure(b, await h.rt.run(b.id, b.dir), [/escape/]);
@@ -73,12 +78,17 @@ describe('bad input', () => {
     const outside = mkdtempSync(join(tmpdir(), 'berth-escape-target-'));
     hostDirs.push(outside);
     const b = h.bundle({
-      args: ['/bin/sh', '-c', 'grep " /escape/sub \\| ${outside}/sub " /proc/self/mountinfo | wc -l'.replace('${outside}', outside)],
+      args: [
+        '/bin/sh',
+        '-c',
+        'grep " /escape/sub \\| ${outside}/sub " /proc/self/mountinfo | wc -l'.replace('${outside}', outside),
+      ],
       mounts: [{ destination: '/escape/sub', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] }],
     });
     symlinkSync(outside, join(b.rootfs, 'escape'));
     const r = await h.rt.run(b.id, b.dir);
-    if (r.code === 0) expect(r.stdout.trim()).toBe('1'); // mounted, inside the container's view
+    if (r.code === 0)
+      expect(r.stdout.trim()).toBe('1'); // mounted, inside the container's view
     else expect(r.stderr.trim()).not.toBe('');
     expect(readdirSync(outside)).toEqual([]);
     expect(mountsUnder(outside)).toEqual([]);
@@ -89,7 +99,10 @@ describe('bad input', () => {
     const b = h.bundle({ terminal: true });
     const notSocket = join(b.dir, 'not-a-socket');
     writeFileSync(notSocket, 'plain file');
-    await expectCleanFailure(b, await h.rt.create(b.id, b.dir, { consoleSocket: notSocket }), [/not-a-socket/, /socket|connect|refused/i]);
+    await expectCleanFailure(b, await h.rt.create(b.id, b.dir, { consoleSocket: notSocket }), [
+      /not-a-socket/,
+      /socket|connect|refused/i,
+    ]);
   });
 
   it('with --log and --log-format json the error is a JSON line in the log file', async () => {

@@ -2,7 +2,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cgroupDir, existingCgroupDirs, cgroupMode, cgroupPids, processCgroup, readCgroupFile, sharesToWeight } from '../../../test-support/cgroup-probe.js';
+import {
+  cgroupDir,
+  existingCgroupDirs,
+  cgroupMode,
+  cgroupPids,
+  processCgroup,
+  readCgroupFile,
+  sharesToWeight,
+} from '../../../test-support/cgroup-probe.js';
 import { isBerthRuntime, useHarness, waitFor } from '../../../test-support/container-harness.js';
 import { assertOk } from '../../../test-support/runtime-cli.js';
 
@@ -14,28 +22,49 @@ const idle = ['/bin/sleep', '1000'];
 describe('cgroups', () => {
   it('places the process in cgroupsPath', async () => {
     const c = await h.create({ args: idle });
-    for (const ctrl of ['memory', 'pids', 'cpu']) expect(processCgroup(c.pid, ctrl)).toBe(c.bundle.cgroupsPath);
+    for (const ctrl of ['memory', 'pids', 'cpu'])
+      expect(processCgroup(c.pid, ctrl)).toBe(c.bundle.cgroupsPath);
     expect(cgroupPids(c.bundle.cgroupsPath!)).toContain(c.pid);
   });
 
   it('memory limit and reservation land in the memory files', async () => {
-    const c = await h.create({ args: idle, resources: { memory: { limit: 96 * MiB, reservation: 48 * MiB } } });
+    const c = await h.create({
+      args: idle,
+      resources: { memory: { limit: 96 * MiB, reservation: 48 * MiB } },
+    });
     const path = c.bundle.cgroupsPath!;
-    expect(Number(readCgroupFile(path, { controller: 'memory', file: 'memory.limit_in_bytes' }, 'memory.max'))).toBe(96 * MiB);
-    expect(Number(readCgroupFile(path, { controller: 'memory', file: 'memory.soft_limit_in_bytes' }, 'memory.low'))).toBe(48 * MiB);
+    expect(
+      Number(readCgroupFile(path, { controller: 'memory', file: 'memory.limit_in_bytes' }, 'memory.max')),
+    ).toBe(96 * MiB);
+    expect(
+      Number(
+        readCgroupFile(path, { controller: 'memory', file: 'memory.soft_limit_in_bytes' }, 'memory.low'),
+      ),
+    ).toBe(48 * MiB);
   });
 
   it('memory+swap limit lands in memsw (v1) or memory.swap.max (v2)', async () => {
     const c = await h.create({ args: idle, resources: { memory: { limit: 64 * MiB, swap: 128 * MiB } } });
-    const got = Number(readCgroupFile(c.bundle.cgroupsPath!, { controller: 'memory', file: 'memory.memsw.limit_in_bytes' }, 'memory.swap.max'));
+    const got = Number(
+      readCgroupFile(
+        c.bundle.cgroupsPath!,
+        { controller: 'memory', file: 'memory.memsw.limit_in_bytes' },
+        'memory.swap.max',
+      ),
+    );
     expect(got).toBe(v2 ? 64 * MiB : 128 * MiB);
   });
 
   it('cpu shares, quota and period are written', async () => {
-    const c = await h.create({ args: idle, resources: { cpu: { shares: 512, quota: 50_000, period: 100_000 } } });
+    const c = await h.create({
+      args: idle,
+      resources: { cpu: { shares: 512, quota: 50_000, period: 100_000 } },
+    });
     const path = c.bundle.cgroupsPath!;
     if (v2) {
-      expect(readCgroupFile(path, { controller: 'cpu', file: '' }, 'cpu.weight')).toBe(String(sharesToWeight(512)));
+      expect(readCgroupFile(path, { controller: 'cpu', file: '' }, 'cpu.weight')).toBe(
+        String(sharesToWeight(512)),
+      );
       expect(readCgroupFile(path, { controller: 'cpu', file: '' }, 'cpu.max')).toBe('50000 100000');
     } else {
       expect(readCgroupFile(path, { controller: 'cpu', file: 'cpu.shares' }, '')).toBe('512');
@@ -45,18 +74,26 @@ describe('cgroups', () => {
   });
 
   it('cpuset confines the process to the chosen cpu', async () => {
-    const out = await h.sh('grep Cpus_allowed_list /proc/self/status', { resources: { cpu: { cpus: '0', mems: '0' } } });
+    const out = await h.sh('grep Cpus_allowed_list /proc/self/status', {
+      resources: { cpu: { cpus: '0', mems: '0' } },
+    });
     expect(out.trim()).toMatch(/Cpus_allowed_list:\s+0$/);
     const c = await h.create({ args: idle, resources: { cpu: { cpus: '0', mems: '0' } } });
-    expect(readCgroupFile(c.bundle.cgroupsPath!, { controller: 'cpuset', file: 'cpuset.cpus' }, 'cpuset.cpus')).toBe('0');
-    expect(readCgroupFile(c.bundle.cgroupsPath!, { controller: 'cpuset', file: 'cpuset.mems' }, 'cpuset.mems')).toBe('0');
+    expect(
+      readCgroupFile(c.bundle.cgroupsPath!, { controller: 'cpuset', file: 'cpuset.cpus' }, 'cpuset.cpus'),
+    ).toBe('0');
+    expect(
+      readCgroupFile(c.bundle.cgroupsPath!, { controller: 'cpuset', file: 'cpuset.mems' }, 'cpuset.mems'),
+    ).toBe('0');
   });
 
   it('blkio weight is written, or the runtime says clearly that the kernel lacks it', async () => {
     // Probe the kernel: a fresh cgroup under the blkio (or v2) root shows which weight files exist.
     const parent = cgroupDir('/', 'blkio');
     const files = v2 ? ['io.bfq.weight', 'io.weight'] : ['blkio.weight', 'blkio.bfq.weight'];
-    const supported = files.some((f) => existsSync(join(parent, f))) || (v2 && readFileSync(join(parent, 'cgroup.controllers'), 'utf8').includes('io'));
+    const supported =
+      files.some((f) => existsSync(join(parent, f))) ||
+      (v2 && readFileSync(join(parent, 'cgroup.controllers'), 'utf8').includes('io'));
     const b = h.bundle({ args: idle, resources: { blockIO: { weight: 300 } } });
     const r = await h.rt.create(b.id, b.dir);
     if (supported) {
@@ -84,16 +121,26 @@ describe('cgroups', () => {
   it('a fork bomb stops at the pids limit', async () => {
     const c = await h.start({
       // ash exits when fork fails, so the loop runs in a subshell and init survives it.
-      args: ['/bin/sh', '-c', '(i=0; while [ $i -lt 60 ]; do sleep 600 & i=$((i+1)); done) 2>/tmp/fork-errors; echo done > /tmp/forked; exec sleep 1000'],
+      args: [
+        '/bin/sh',
+        '-c',
+        '(i=0; while [ $i -lt 60 ]; do sleep 600 & i=$((i+1)); done) 2>/tmp/fork-errors; echo done > /tmp/forked; exec sleep 1000',
+      ],
       resources: { pids: { limit: 16 } },
     });
     const path = c.bundle.cgroupsPath!;
     await waitFor('the fork loop to finish', () => existsSync(join(c.bundle.rootfs, 'tmp/forked')), 20_000);
     expect(readCgroupFile(path, { controller: 'pids', file: 'pids.max' }, 'pids.max')).toBe('16');
     expect(cgroupPids(path).length).toBeLessThanOrEqual(16);
-    expect(Number(readCgroupFile(path, { controller: 'pids', file: 'pids.current' }, 'pids.current'))).toBeLessThanOrEqual(16);
-    expect(readFileSync(join(c.bundle.rootfs, 'tmp/fork-errors'), 'utf8')).toMatch(/fork|Resource temporarily unavailable/i);
-    expect(readCgroupFile(path, { controller: 'pids', file: 'pids.events' }, 'pids.events')).toMatch(/max [1-9]/);
+    expect(
+      Number(readCgroupFile(path, { controller: 'pids', file: 'pids.current' }, 'pids.current')),
+    ).toBeLessThanOrEqual(16);
+    expect(readFileSync(join(c.bundle.rootfs, 'tmp/fork-errors'), 'utf8')).toMatch(
+      /fork|Resource temporarily unavailable/i,
+    );
+    expect(readCgroupFile(path, { controller: 'pids', file: 'pids.events' }, 'pids.events')).toMatch(
+      /max [1-9]/,
+    );
   });
 
   it('a memory hog is OOM-killed (SIGKILL) and the kernel counts the kill', async () => {
@@ -101,10 +148,14 @@ describe('cgroups', () => {
       args: ['/bin/sh', '-c', 'tail /dev/zero; echo "status=$?" > /tmp/status; exec sleep 1000'],
       resources: { memory: { limit: 32 * MiB, swap: 32 * MiB } },
     });
-    const status = await waitFor('the hog to die', () => {
-      const f = join(c.bundle.rootfs, 'tmp/status');
-      return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
-    }, 30_000);
+    const status = await waitFor(
+      'the hog to die',
+      () => {
+        const f = join(c.bundle.rootfs, 'tmp/status');
+        return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
+      },
+      30_000,
+    );
     expect(status).toBe('status=137'); // 128 + SIGKILL
     const events = v2
       ? readCgroupFile(c.bundle.cgroupsPath!, { controller: 'memory', file: '' }, 'memory.events')
@@ -113,22 +164,36 @@ describe('cgroups', () => {
   });
 
   it('a memory hog as PID 1 ends the run with SIGKILL', async () => {
-    const r = await h.run({ args: ['/usr/bin/tail', '/dev/zero'], resources: { memory: { limit: 32 * MiB, swap: 32 * MiB } } });
+    const r = await h.run({
+      args: ['/usr/bin/tail', '/dev/zero'],
+      resources: { memory: { limit: 32 * MiB, swap: 32 * MiB } },
+    });
     expect(r.code).toBe(137);
   });
 
   it('update changes the live cgroup', async () => {
-    const c = await h.start({ args: idle, resources: { memory: { limit: 64 * MiB }, pids: { limit: 20 }, cpu: { shares: 1024 } } });
+    const c = await h.start({
+      args: idle,
+      resources: { memory: { limit: 64 * MiB }, pids: { limit: 20 }, cpu: { shares: 1024 } },
+    });
     const path = c.bundle.cgroupsPath!;
-    assertOk(await h.rt.update(c.id, { memory: { limit: 128 * MiB }, pids: { limit: 40 }, cpu: { shares: 256 } }));
-    expect(Number(readCgroupFile(path, { controller: 'memory', file: 'memory.limit_in_bytes' }, 'memory.max'))).toBe(128 * MiB);
+    assertOk(
+      await h.rt.update(c.id, { memory: { limit: 128 * MiB }, pids: { limit: 40 }, cpu: { shares: 256 } }),
+    );
+    expect(
+      Number(readCgroupFile(path, { controller: 'memory', file: 'memory.limit_in_bytes' }, 'memory.max')),
+    ).toBe(128 * MiB);
     expect(readCgroupFile(path, { controller: 'pids', file: 'pids.max' }, 'pids.max')).toBe('40');
-    expect(readCgroupFile(path, { controller: 'cpu', file: 'cpu.shares' }, 'cpu.weight')).toBe(v2 ? String(sharesToWeight(256)) : '256');
+    expect(readCgroupFile(path, { controller: 'cpu', file: 'cpu.shares' }, 'cpu.weight')).toBe(
+      v2 ? String(sharesToWeight(256)) : '256',
+    );
     expect(cgroupPids(path)).toContain(c.pid);
   });
 
   it('device rules: a node can be made but not opened unless allowed', async () => {
-    const out = await h.sh('mknod /tmp/disk b 8 0 && echo made; head -c 1 /tmp/disk 2>&1; head -c 1 /dev/zero | wc -c');
+    const out = await h.sh(
+      'mknod /tmp/disk b 8 0 && echo made; head -c 1 /tmp/disk 2>&1; head -c 1 /dev/zero | wc -c',
+    );
     expect(out).toMatch(/^made$/m);
     expect(out).toMatch(/Operation not permitted/);
     expect(out.trim().split('\n').pop()).toBe('1');

@@ -18,7 +18,8 @@ async function listen(): Promise<ConsoleSocket> {
 }
 
 // Reports its terminal, waits for a line typed on it, then reports the size again.
-const TTY_SCRIPT = '[ -t 0 ] && echo "is-a-tty"; echo "tty=$(tty)"; echo "size=$(stty size)"; read line; echo "got=$line"; echo "size=$(stty size)"';
+const TTY_SCRIPT =
+  '[ -t 0 ] && echo "is-a-tty"; echo "tty=$(tty)"; echo "size=$(stty size)"; read line; echo "got=$line"; echo "size=$(stty size)"';
 
 describe('console socket', () => {
   it('create sends a pty master; the container gets a tty of the set size, input and resize work', async () => {
@@ -41,7 +42,11 @@ describe('console socket', () => {
 
   it('process.consoleSize sets the initial size', async () => {
     const con = await listen();
-    const b = h.bundle({ args: ['/bin/sh', '-c', 'echo "size=$(stty size)"; sleep 1000'], terminal: true, consoleSize: { height: 27, width: 93 } });
+    const b = h.bundle({
+      args: ['/bin/sh', '-c', 'echo "size=$(stty size)"; sleep 1000'],
+      terminal: true,
+      consoleSize: { height: 27, width: 93 },
+    });
     assertOk(await h.rt.create(b.id, b.dir, { consoleSocket: con.path }));
     await con.master();
     assertOk(await h.rt.start(b.id));

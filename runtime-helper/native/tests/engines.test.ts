@@ -23,7 +23,11 @@ interface Cli {
 function cli(binary: string, prefix: string[], env: NodeJS.ProcessEnv = process.env): Cli {
   const call = async (args: string[], timeoutMs = 60_000) => {
     try {
-      const { stdout } = await run(binary, [...prefix, ...args], { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await run(binary, [...prefix, ...args], {
+        env,
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       return stdout;
     } catch (e) {
       const err = e as { stderr?: string; message: string };
@@ -48,23 +52,45 @@ function cli(binary: string, prefix: string[], env: NodeJS.ProcessEnv = process.
 function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => string[]): void {
   it(`${name}: run --rm prints and exits`, async () => {
     const c = getCli();
-    expect(await c(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'echo', 'hi'])).toBe('hi\n');
+    expect(await c(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'echo', 'hi'])).toBe(
+      'hi\n',
+    );
   });
 
   it(`${name}: the exit code comes back`, async () => {
     const c = getCli();
-    expect(await c.code(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'sh', '-c', 'exit 3'])).toBe(3);
+    expect(
+      await c.code(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'sh', '-c', 'exit 3']),
+    ).toBe(3);
   });
 
   it(`${name}: detached container: exec, pause, unpause, stop`, async () => {
     const c = getCli();
     const cname = `berth-engine-${name}-${process.pid}`;
     // A counter renamed into place (never read half-written) shows whether the container runs.
-    const id = (await c(['run', '-d', '--name', cname, ...runtimeFlags(), '--network', 'none', '--hostname', 'engine-host', IMAGE, 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 50000; done'])).trim();
+    const id = (
+      await c([
+        'run',
+        '-d',
+        '--name',
+        cname,
+        ...runtimeFlags(),
+        '--network',
+        'none',
+        '--hostname',
+        'engine-host',
+        IMAGE,
+        'sh',
+        '-c',
+        'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 50000; done',
+      ])
+    ).trim();
     try {
       expect(id).toMatch(/^[0-9a-f]{64}$/);
       expect(await c(['exec', cname, 'hostname'])).toBe('engine-host\n');
-      expect((await c(['exec', cname, 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])).trim()).toMatch(/^sh -c i=0/);
+      expect((await c(['exec', cname, 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])).trim()).toMatch(
+        /^sh -c i=0/,
+      );
       expect(await c(['exec', cname, 'sh', '-c', 'exit 0'])).toBe('');
 
       await c(['pause', cname]);
@@ -90,14 +116,22 @@ describe('dockerd with --add-runtime berth=<runtime under test>', () => {
 
   beforeAll(async () => {
     dockerd = await startDockerd({ runtimes: { berth: runtimeBinary } });
-    docker = cli('docker', [], { ...process.env, DOCKER_HOST: dockerd.host, DOCKER_CONFIG: join(dockerd.dataRoot, '..', 'cli') });
+    docker = cli('docker', [], {
+      ...process.env,
+      DOCKER_HOST: dockerd.host,
+      DOCKER_CONFIG: join(dockerd.dataRoot, '..', 'cli'),
+    });
     await docker(['import', busyboxImage().tar, IMAGE]);
   });
   afterAll(async () => {
     await dockerd?.stop();
   });
 
-  engineBehaviour('docker', () => docker, () => ['--runtime', 'berth']);
+  engineBehaviour(
+    'docker',
+    () => docker,
+    () => ['--runtime', 'berth'],
+  );
 });
 
 describe('podman with --runtime <runtime under test>', () => {
@@ -107,13 +141,20 @@ describe('podman with --runtime <runtime under test>', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-podman-'));
     podman = cli('podman', [
-      '--root', join(dir, 'root'),
-      '--runroot', join(dir, 'runroot'),
-      '--tmpdir', join(dir, 'tmp'),
-      '--storage-driver', 'overlay',
-      '--runtime', runtimeBinary,
-      '--cgroup-manager', 'cgroupfs',
-      '--events-backend', 'file',
+      '--root',
+      join(dir, 'root'),
+      '--runroot',
+      join(dir, 'runroot'),
+      '--tmpdir',
+      join(dir, 'tmp'),
+      '--storage-driver',
+      'overlay',
+      '--runtime',
+      runtimeBinary,
+      '--cgroup-manager',
+      'cgroupfs',
+      '--events-backend',
+      'file',
     ]);
     await podman(['import', busyboxImage().tar, IMAGE]);
   });
@@ -130,5 +171,9 @@ describe('podman with --runtime <runtime under test>', () => {
 
   // Podman raises RLIMIT_NOFILE/NPROC for root by default; this host's root lacks
   // CAP_SYS_RESOURCE, so the containers ask for limits below the host's hard ones.
-  engineBehaviour('podman', () => podman, () => ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096']);
+  engineBehaviour(
+    'podman',
+    () => podman,
+    () => ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096'],
+  );
 });

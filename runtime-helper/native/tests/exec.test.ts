@@ -16,11 +16,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('exec', () => {
   it('joins the pid, uts and mount namespaces and the cgroup of the container', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'], hostname: 'exec-target' });
-    const r = assertOk(await h.rt.exec(c.id, ['/bin/sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; hostname; for n in pid mnt uts net; do readlink /proc/self/ns/$n; done; cat /proc/self/cgroup']));
+    const r = assertOk(
+      await h.rt.exec(c.id, [
+        '/bin/sh',
+        '-c',
+        'cat /proc/1/cmdline | tr "\\0" " "; echo; hostname; for n in pid mnt uts net; do readlink /proc/self/ns/$n; done; cat /proc/self/cgroup',
+      ]),
+    );
     const lines = r.stdout.split('\n');
     expect(lines[0]!.trim()).toBe('/bin/sleep 1000');
     expect(lines[1]).toBe('exec-target');
-    for (const [i, ns] of ['pid', 'mnt', 'uts', 'net'].entries()) expect(lines[2 + i]).toBe(readlinkSync(`/proc/${c.pid}/ns/${ns}`));
+    for (const [i, ns] of ['pid', 'mnt', 'uts', 'net'].entries())
+      expect(lines[2 + i]).toBe(readlinkSync(`/proc/${c.pid}/ns/${ns}`));
     const memLine = lines.find((l) => /^\d+:([^:]*,)?memory(,[^:]*)?:/.test(l) || l.startsWith('0::'));
     expect(memLine?.split(':').slice(2).join(':')).toBe(processCgroup(c.pid, 'memory'));
   });
@@ -57,10 +64,17 @@ describe('exec', () => {
     assertOk(await h.rt.exec(c.id, ['/bin/sleep', '999'], { detach: true, pidFile }));
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(pid).toBeGreaterThan(0);
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('/bin/sleep\u0000999\u0000');
+    // The pid may be written a moment before the process has finished its execve.
+    await waitFor(
+      'the exec to become sleep 999',
+      () => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === '/bin/sleep\u0000999\u0000',
+    );
     expect(readlinkSync(`/proc/${pid}/ns/pid`)).toBe(readlinkSync(`/proc/${c.pid}/ns/pid`));
     expect(processCgroup(pid, 'pids')).toBe(processCgroup(c.pid, 'pids'));
-    await waitFor('ps to list the exec process', async () => (await h.rt.ps(c.id)).includes(pid) || undefined);
+    await waitFor(
+      'ps to list the exec process',
+      async () => (await h.rt.ps(c.id)).includes(pid) || undefined,
+    );
   });
 
   it('joins the user namespace: root inside is the mapped uid', async () => {
@@ -72,7 +86,9 @@ describe('exec', () => {
       gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
       rootfsOwner: { uid: base, gid: base },
     });
-    const r = assertOk(await h.rt.exec(c.id, ['/bin/sh', '-c', 'id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user']));
+    const r = assertOk(
+      await h.rt.exec(c.id, ['/bin/sh', '-c', 'id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user']),
+    );
     const [uid, map, ns] = r.stdout.trim().split('\n');
     expect(uid).toBe('0');
     expect(map!.trim().split(/\s+/)).toEqual(['0', String(base), '65536']);

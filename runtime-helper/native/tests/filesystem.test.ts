@@ -43,7 +43,8 @@ describe('filesystem', () => {
     const mounts = parseMountinfo(info.join('\n'));
     expect(mounts.some((m) => m.point === '/')).toBe(true);
     // No host mount point leaks in: everything is the container's own view.
-    for (const m of mounts) expect(m.point, m.point).not.toMatch(/^\/(work|root|home\/|var\/lib|tmp\/berth-bundle)/);
+    for (const m of mounts)
+      expect(m.point, m.point).not.toMatch(/^\/(work|root|home\/|var\/lib|tmp\/berth-bundle)/);
     expect(mounts.filter((m) => m.point === '/').length).toBe(1);
   });
 
@@ -63,9 +64,12 @@ describe('filesystem', () => {
     expectMount('/dev/mqueue', /^mqueue$/, ['nosuid', 'nodev', 'noexec']);
     expectMount('/sys', /^sysfs$/, ['ro', 'nosuid', 'nodev', 'noexec']);
     // /sys/fs/cgroup: a tmpfs of per-controller mounts (v1) or one cgroup2 mount, read-only.
-    const cgroupMounts = [...byPoint.values()].filter((m) => m.point === '/sys/fs/cgroup' || m.point.startsWith('/sys/fs/cgroup/'));
+    const cgroupMounts = [...byPoint.values()].filter(
+      (m) => m.point === '/sys/fs/cgroup' || m.point.startsWith('/sys/fs/cgroup/'),
+    );
     expect(cgroupMounts.length).toBeGreaterThan(0);
-    for (const m of cgroupMounts.filter((x) => /^cgroup2?$/.test(x.fstype))) expect(m.options, m.point).toContain('ro');
+    for (const m of cgroupMounts.filter((x) => /^cgroup2?$/.test(x.fstype)))
+      expect(m.options, m.point).toContain('ro');
   });
 
   it('default device nodes and the /dev symlinks', async () => {
@@ -75,10 +79,19 @@ describe('filesystem', () => {
         'test -e /dev/ptmx && echo ptmx-ok; echo hello > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c',
     );
     const lines = out.trim().split('\n');
-    const expected: Record<string, string> = { null: '1:3', zero: '1:5', full: '1:7', random: '1:8', urandom: '1:9', tty: '5:0' };
+    const expected: Record<string, string> = {
+      null: '1:3',
+      zero: '1:5',
+      full: '1:7',
+      random: '1:8',
+      urandom: '1:9',
+      tty: '5:0',
+    };
     for (const [name, mm] of Object.entries(expected)) {
       const [maj, min] = mm.split(':').map(Number);
-      expect(lines).toContain(`/dev/${name} character special file ${maj!.toString(16)}:${min!.toString(16)}`);
+      expect(lines).toContain(
+        `/dev/${name} character special file ${maj!.toString(16)}:${min!.toString(16)}`,
+      );
     }
     expect(lines).toContain('/dev/fd -> /proc/self/fd');
     expect(lines).toContain('/dev/stdin -> /proc/self/fd/0');
@@ -92,7 +105,9 @@ describe('filesystem', () => {
   it('a device from linux.devices is created with its mode and owner', async () => {
     const out = await h.sh('stat -c "%F %t:%T %a %u:%g" /dev/berth-extra', {
       edit: (spec) => {
-        spec.linux!.devices = [{ path: '/dev/berth-extra', type: 'c', major: 1, minor: 7, fileMode: 0o640, uid: 1000, gid: 10 }];
+        spec.linux!.devices = [
+          { path: '/dev/berth-extra', type: 'c', major: 1, minor: 7, fileMode: 0o640, uid: 1000, gid: 10 },
+        ];
         spec.linux!.resources!.devices!.push({ allow: true, type: 'c', major: 1, minor: 7, access: 'rwm' });
       },
     });
@@ -124,15 +139,32 @@ describe('filesystem', () => {
     const dir = hostDir();
     writeFileSync(join(dir, 'app.conf'), 'setting=1\n');
     const out = await h.sh('cat /etc/berth/app.conf', {
-      mounts: [{ destination: '/etc/berth/app.conf', type: 'bind', source: join(dir, 'app.conf'), options: ['bind', 'ro'] }],
+      mounts: [
+        {
+          destination: '/etc/berth/app.conf',
+          type: 'bind',
+          source: join(dir, 'app.conf'),
+          options: ['bind', 'ro'],
+        },
+      ],
     });
     expect(out).toBe('setting=1\n');
   });
 
   it('a tmpfs mount with size, mode and noexec', async () => {
-    const out = await h.sh('stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo; cp /bin/busybox /scratch/bb && /scratch/bb true 2>&1; echo "exec=$?"', {
-      mounts: [{ destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['size=4m', 'mode=1770', 'noexec', 'nosuid'] }],
-    });
+    const out = await h.sh(
+      'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo; cp /bin/busybox /scratch/bb && /scratch/bb true 2>&1; echo "exec=$?"',
+      {
+        mounts: [
+          {
+            destination: '/scratch',
+            type: 'tmpfs',
+            source: 'tmpfs',
+            options: ['size=4m', 'mode=1770', 'noexec', 'nosuid'],
+          },
+        ],
+      },
+    );
     const [mode, info] = out.trim().split('\n');
     expect(mode).toBe('1770');
     expect(info).toMatch(/size=4096k/);

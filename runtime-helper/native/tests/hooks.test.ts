@@ -10,7 +10,10 @@ const h = useHarness();
 
 /** A hook that appends "<name> <stdin>" to `log` (the state JSON arrives on stdin). */
 function recorder(name: string, log: string) {
-  return { path: '/bin/sh', args: ['sh', '-c', `printf '%s ' ${name} >> ${log}; cat >> ${log}; echo >> ${log}`] };
+  return {
+    path: '/bin/sh',
+    args: ['sh', '-c', `printf '%s ' ${name} >> ${log}; cat >> ${log}; echo >> ${log}`],
+  };
 }
 
 describe('hooks', () => {
@@ -26,7 +29,12 @@ describe('hooks', () => {
     assertOk(await h.rt.create(b.id, b.dir));
     const afterCreate = readFileSync(log, 'utf8');
     expect(afterCreate).toMatch(/^createRuntime /);
-    const state = JSON.parse(afterCreate.slice('createRuntime '.length).trim()) as { id: string; pid: number; bundle: string; status: string };
+    const state = JSON.parse(afterCreate.slice('createRuntime '.length).trim()) as {
+      id: string;
+      pid: number;
+      bundle: string;
+      status: string;
+    };
     expect(state.id).toBe(b.id);
     expect(state.bundle).toBe(b.dir);
     expect(state.pid).toBe((await h.rt.state(b.id)).pid);
@@ -37,7 +45,10 @@ describe('hooks', () => {
 
     assertOk(await h.rt.delete(b.id, { force: true }));
     await waitFor('poststop', () => existsSync(log) && readFileSync(log, 'utf8').includes('poststop'));
-    const names = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+    const names = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
     expect(names).toEqual(['createRuntime', 'poststart', 'poststop']);
   });
 

@@ -29,7 +29,8 @@ function readRootfsFile(c: Running, path: string): string | undefined {
 }
 
 // Init that notes a TERM and keeps going, with two children that die of TERM.
-const TRAPPING_INIT = 'trap "echo term >> /tmp/term" TERM; sleep 1001 & sleep 1002 & echo up > /tmp/up; while :; do sleep 0.2; done';
+const TRAPPING_INIT =
+  'trap "echo term >> /tmp/term" TERM; sleep 1001 & sleep 1002 & echo up > /tmp/up; while :; do sleep 0.2; done';
 
 function cmdlinesIn(cgroupsPath: string): string[] {
   return cgroupPids(cgroupsPath).flatMap((pid) => {
@@ -94,7 +95,9 @@ describe('lifecycle', () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     assertOk(await h.rt.kill(c.id, 'KILL'));
     await waitFor('SIGKILL to end init', () => !alive(c.pid));
-    expect(await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined)).toBe(true);
+    expect(
+      await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined),
+    ).toBe(true);
     const c9 = await h.start({ args: ['/bin/sleep', '1000'] });
     assertOk(await h.rt.kill(c9.id, '9'));
     await waitFor('signal 9 to end init', () => !alive(c9.pid));
@@ -122,14 +125,26 @@ describe('lifecycle', () => {
 
   it('pause stops progress, resume continues', async () => {
     // The counter is renamed into place, so a reader never sees a half-written file.
-    const c = await h.start({ args: ['/bin/sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 20000; done'] });
+    const c = await h.start({
+      args: [
+        '/bin/sh',
+        '-c',
+        'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; usleep 20000; done',
+      ],
+    });
     const count = () => Number(readRootfsFile(c, 'tmp/count') ?? '0');
     await waitFor('the counter to move', () => count() > 3);
 
     assertOk(await h.rt.pause(c.id));
     expect(await statusOf(c.id)).toBe('paused');
-    if (cgroupMode() === 'v2') expect(readFileSync(join(cgroupDir(c.bundle.cgroupsPath!, 'freezer'), 'cgroup.freeze'), 'utf8').trim()).toBe('1');
-    else expect(readFileSync(join(cgroupDir(c.bundle.cgroupsPath!, 'freezer'), 'freezer.state'), 'utf8').trim()).toBe('FROZEN');
+    if (cgroupMode() === 'v2')
+      expect(
+        readFileSync(join(cgroupDir(c.bundle.cgroupsPath!, 'freezer'), 'cgroup.freeze'), 'utf8').trim(),
+      ).toBe('1');
+    else
+      expect(
+        readFileSync(join(cgroupDir(c.bundle.cgroupsPath!, 'freezer'), 'freezer.state'), 'utf8').trim(),
+      ).toBe('FROZEN');
     const frozenAt = count();
     await new Promise((r) => setTimeout(r, 400));
     expect(count()).toBe(frozenAt);
@@ -142,7 +157,9 @@ describe('lifecycle', () => {
   it('delete after exit leaves no cgroup, mount, process or state', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     expect(leftovers(c.bundle, h.rt).cgroups.length).toBeGreaterThan(0);
-    expect(leftovers(c.bundle, h.rt).state.length + leftovers(c.bundle, h.rt).processes.length).toBeGreaterThan(0);
+    expect(
+      leftovers(c.bundle, h.rt).state.length + leftovers(c.bundle, h.rt).processes.length,
+    ).toBeGreaterThan(0);
     assertOk(await h.rt.kill(c.id, 'KILL'));
     await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined);
     assertOk(await h.rt.delete(c.id));
@@ -187,7 +204,9 @@ describe('lifecycle', () => {
     const c = await h.create({ args: ['/bin/sleep', '1000'] });
     assertOk(await h.rt.kill(c.id, 'KILL'));
     await waitFor('init to die', () => !alive(c.pid));
-    expect(await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined)).toBe(true);
+    expect(
+      await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined),
+    ).toBe(true);
     assertOk(await h.rt.delete(c.id));
     expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
   });
@@ -206,7 +225,9 @@ describe('lifecycle', () => {
   });
 
   it('eight containers created, started and deleted at once under one root', async () => {
-    const started = await Promise.all(Array.from({ length: 8 }, () => h.start({ args: ['/bin/sleep', '1000'] })));
+    const started = await Promise.all(
+      Array.from({ length: 8 }, () => h.start({ args: ['/bin/sleep', '1000'] })),
+    );
     const listed = (await h.rt.list()).map((e) => e.id);
     for (const c of started) expect(listed).toContain(c.id);
     expect(new Set(started.map((c) => c.pid)).size).toBe(8);

@@ -27,9 +27,12 @@ describe('namespaces', () => {
 
   it('mount: own mount table; a mount made inside never appears on the host', async () => {
     const marker = `berth-mnt-${process.pid}-${Date.now()}`;
-    const out = await h.sh(`readlink /proc/self/ns/mnt; mkdir -p /tmp/${marker}; mount -t tmpfs ${marker} /tmp/${marker} && grep -c ${marker} /proc/self/mountinfo`, {
-      capabilities: ['CAP_SYS_ADMIN'],
-    });
+    const out = await h.sh(
+      `readlink /proc/self/ns/mnt; mkdir -p /tmp/${marker}; mount -t tmpfs ${marker} /tmp/${marker} && grep -c ${marker} /proc/self/mountinfo`,
+      {
+        capabilities: ['CAP_SYS_ADMIN'],
+      },
+    );
     const [ns, count] = out.trim().split('\n');
     expect(ns).toMatch(/^mnt:\[\d+\]$/);
     expect(ns).not.toBe(readlinkSync('/proc/self/ns/mnt'));
@@ -44,11 +47,15 @@ describe('namespaces', () => {
     const hostMq = mkdtempSync(join(tmpdir(), 'berth-mq-'));
     const queue = `berthq${process.pid}`;
     try {
-      const out = await h.sh(`readlink /proc/self/ns/ipc; cat /proc/sysvipc/shm | wc -l; touch /dev/mqueue/${queue} && ls /dev/mqueue`);
+      const out = await h.sh(
+        `readlink /proc/self/ns/ipc; cat /proc/sysvipc/shm | wc -l; touch /dev/mqueue/${queue} && ls /dev/mqueue`,
+      );
       const [ns, shmLines, queues] = out.trim().split('\n');
       expect(ns).not.toBe(readlinkSync('/proc/self/ns/ipc'));
       expect(Number(shmLines)).toBe(1); // the header line only: the host's segment is not there
-      expect(execFileSync('cat', ['/proc/sysvipc/shm'], { encoding: 'utf8' })).toMatch(new RegExp(`\\s${shmid}\\s`));
+      expect(execFileSync('cat', ['/proc/sysvipc/shm'], { encoding: 'utf8' })).toMatch(
+        new RegExp(`\\s${shmid}\\s`),
+      );
       expect(queues).toBe(queue);
       execFileSync('mount', ['-t', 'mqueue', 'mqueue', hostMq]);
       try {
@@ -63,7 +70,9 @@ describe('namespaces', () => {
   });
 
   it('network: a namespace with only lo', async () => {
-    const out = await h.sh('readlink /proc/self/ns/net; ls /sys/class/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+    const out = await h.sh(
+      'readlink /proc/self/ns/net; ls /sys/class/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "',
+    );
     const lines = out.trim().split('\n');
     expect(lines[0]).not.toBe(readlinkSync('/proc/self/ns/net'));
     expect(lines.slice(1)).toEqual(['lo', 'lo']);

@@ -3,7 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../src/oci/defaults.js';
+import {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_READONLY_PATHS,
+} from '../../src/oci/defaults.js';
 import { useHarness } from '../../../test-support/container-harness.js';
 import { defaultSeccompProfile } from '../../src/oci/seccomp-default.js';
 
@@ -11,14 +15,47 @@ const h = useHarness();
 
 // Capability numbers from linux/capability.h, to turn names into the CapEff mask.
 const CAP_NUMBERS: Record<string, number> = {
-  CAP_CHOWN: 0, CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_FSETID: 4, CAP_KILL: 5,
-  CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8, CAP_LINUX_IMMUTABLE: 9, CAP_NET_BIND_SERVICE: 10,
-  CAP_NET_BROADCAST: 11, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13, CAP_IPC_LOCK: 14, CAP_IPC_OWNER: 15,
-  CAP_SYS_MODULE: 16, CAP_SYS_RAWIO: 17, CAP_SYS_CHROOT: 18, CAP_SYS_PTRACE: 19, CAP_SYS_PACCT: 20,
-  CAP_SYS_ADMIN: 21, CAP_SYS_BOOT: 22, CAP_SYS_NICE: 23, CAP_SYS_RESOURCE: 24, CAP_SYS_TIME: 25,
-  CAP_SYS_TTY_CONFIG: 26, CAP_MKNOD: 27, CAP_LEASE: 28, CAP_AUDIT_WRITE: 29, CAP_AUDIT_CONTROL: 30,
-  CAP_SETFCAP: 31, CAP_MAC_OVERRIDE: 32, CAP_MAC_ADMIN: 33, CAP_SYSLOG: 34, CAP_WAKE_ALARM: 35,
-  CAP_BLOCK_SUSPEND: 36, CAP_AUDIT_READ: 37, CAP_PERFMON: 38, CAP_BPF: 39, CAP_CHECKPOINT_RESTORE: 40,
+  CAP_CHOWN: 0,
+  CAP_DAC_OVERRIDE: 1,
+  CAP_DAC_READ_SEARCH: 2,
+  CAP_FOWNER: 3,
+  CAP_FSETID: 4,
+  CAP_KILL: 5,
+  CAP_SETGID: 6,
+  CAP_SETUID: 7,
+  CAP_SETPCAP: 8,
+  CAP_LINUX_IMMUTABLE: 9,
+  CAP_NET_BIND_SERVICE: 10,
+  CAP_NET_BROADCAST: 11,
+  CAP_NET_ADMIN: 12,
+  CAP_NET_RAW: 13,
+  CAP_IPC_LOCK: 14,
+  CAP_IPC_OWNER: 15,
+  CAP_SYS_MODULE: 16,
+  CAP_SYS_RAWIO: 17,
+  CAP_SYS_CHROOT: 18,
+  CAP_SYS_PTRACE: 19,
+  CAP_SYS_PACCT: 20,
+  CAP_SYS_ADMIN: 21,
+  CAP_SYS_BOOT: 22,
+  CAP_SYS_NICE: 23,
+  CAP_SYS_RESOURCE: 24,
+  CAP_SYS_TIME: 25,
+  CAP_SYS_TTY_CONFIG: 26,
+  CAP_MKNOD: 27,
+  CAP_LEASE: 28,
+  CAP_AUDIT_WRITE: 29,
+  CAP_AUDIT_CONTROL: 30,
+  CAP_SETFCAP: 31,
+  CAP_MAC_OVERRIDE: 32,
+  CAP_MAC_ADMIN: 33,
+  CAP_SYSLOG: 34,
+  CAP_WAKE_ALARM: 35,
+  CAP_BLOCK_SUSPEND: 36,
+  CAP_AUDIT_READ: 37,
+  CAP_PERFMON: 38,
+  CAP_BPF: 39,
+  CAP_CHECKPOINT_RESTORE: 40,
 };
 
 function capMask(names: readonly string[]): bigint {
@@ -36,8 +73,11 @@ const hostCaps = Object.keys(CAP_NUMBERS).filter((n) => (hostBounding >> BigInt(
 
 describe('capabilities', () => {
   it("Docker's default set: CapEff matches the config and mount fails", async () => {
-    const out = await h.sh('cat /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs t /tmp/m 2>&1 && echo MOUNTED; true');
-    for (const f of ['CapEff', 'CapPrm', 'CapBnd']) expect(BigInt(`0x${statusField(out, f)}`), f).toBe(capMask(DEFAULT_CAPABILITIES));
+    const out = await h.sh(
+      'cat /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs t /tmp/m 2>&1 && echo MOUNTED; true',
+    );
+    for (const f of ['CapEff', 'CapPrm', 'CapBnd'])
+      expect(BigInt(`0x${statusField(out, f)}`), f).toBe(capMask(DEFAULT_CAPABILITIES));
     expect(out).not.toContain('MOUNTED');
     expect(out).toMatch(/Operation not permitted|Permission denied/i);
   });
@@ -46,7 +86,13 @@ describe('capabilities', () => {
     const caps = ['CAP_CHOWN', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
     const out = await h.sh('cat /proc/self/status', {
       user: { uid: 1000, gid: 1000 },
-      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: caps, ambient: ['CAP_NET_BIND_SERVICE'] },
+      capabilities: {
+        bounding: caps,
+        effective: caps,
+        permitted: caps,
+        inheritable: caps,
+        ambient: ['CAP_NET_BIND_SERVICE'],
+      },
     });
     expect(BigInt(`0x${statusField(out, 'CapBnd')}`)).toBe(capMask(caps));
     // A non-root user keeps only the ambient set across execve.
@@ -55,7 +101,10 @@ describe('capabilities', () => {
   });
 
   it("privileged-like: every cap in the host's bounding set, and mount works", async () => {
-    const out = await h.sh('cat /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs t /tmp/m && echo MOUNTED', { capabilities: hostCaps });
+    const out = await h.sh(
+      'cat /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs t /tmp/m && echo MOUNTED',
+      { capabilities: hostCaps },
+    );
     expect(BigInt(`0x${statusField(out, 'CapEff')}`)).toBe(hostBounding);
     expect(BigInt(`0x${statusField(out, 'CapBnd')}`)).toBe(hostBounding);
     expect(out).toContain('MOUNTED');
@@ -64,12 +113,18 @@ describe('capabilities', () => {
 
 describe('process attributes', () => {
   it('noNewPrivileges sets NoNewPrivs', async () => {
-    expect(statusField(await h.sh('cat /proc/self/status', { noNewPrivileges: true }), 'NoNewPrivs')).toBe('1');
-    expect(statusField(await h.sh('cat /proc/self/status', { noNewPrivileges: false }), 'NoNewPrivs')).toBe('0');
+    expect(statusField(await h.sh('cat /proc/self/status', { noNewPrivileges: true }), 'NoNewPrivs')).toBe(
+      '1',
+    );
+    expect(statusField(await h.sh('cat /proc/self/status', { noNewPrivileges: false }), 'NoNewPrivs')).toBe(
+      '0',
+    );
   });
 
   it('rlimits apply (ulimit -n)', async () => {
-    const out = await h.sh('ulimit -n; ulimit -Hn', { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1000, hard: 2000 }] });
+    const out = await h.sh('ulimit -n; ulimit -Hn', {
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1000, hard: 2000 }],
+    });
     expect(out.trim().split('\n')).toEqual(['1000', '2000']);
   });
 
@@ -78,7 +133,9 @@ describe('process attributes', () => {
   });
 
   it('user, gid and additionalGids', async () => {
-    const out = await h.sh('id -u; id -g; grep Groups /proc/self/status', { user: { uid: 1000, gid: 1000, additionalGids: [10, 65534] } });
+    const out = await h.sh('id -u; id -g; grep Groups /proc/self/status', {
+      user: { uid: 1000, gid: 1000, additionalGids: [10, 65534] },
+    });
     const [uid, gid, groups] = out.trim().split('\n');
     expect(uid).toBe('1000');
     expect(gid).toBe('1000');
@@ -104,8 +161,15 @@ describe('process attributes', () => {
   });
 
   it('cwd and env', async () => {
-    const out = await h.sh('pwd; echo "$GREETING"; echo "$PATH"', { cwd: '/home/berth', env: ['GREETING=hello from env'] });
-    expect(out.trim().split('\n')).toEqual(['/home/berth', 'hello from env', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
+    const out = await h.sh('pwd; echo "$GREETING"; echo "$PATH"', {
+      cwd: '/home/berth',
+      env: ['GREETING=hello from env'],
+    });
+    expect(out.trim().split('\n')).toEqual([
+      '/home/berth',
+      'hello from env',
+      '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ]);
   });
 
   it('a read-only rootfs refuses writes outside its mounts', async () => {
@@ -117,13 +181,16 @@ describe('process attributes', () => {
 
 describe('seccomp', () => {
   it('a denied syscall fails with the configured errno; others work', async () => {
-    const out = await h.sh('mkdir /tmp/denied 2>&1; echo "rc=$?"; touch /tmp/allowed && echo TOUCHED; grep Seccomp: /proc/self/status', {
-      seccomp: {
-        defaultAction: 'SCMP_ACT_ALLOW',
-        architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
-        syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+    const out = await h.sh(
+      'mkdir /tmp/denied 2>&1; echo "rc=$?"; touch /tmp/allowed && echo TOUCHED; grep Seccomp: /proc/self/status',
+      {
+        seccomp: {
+          defaultAction: 'SCMP_ACT_ALLOW',
+          architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+          syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+        },
       },
-    });
+    );
     expect(out).toMatch(/Operation not permitted/);
     expect(out).toMatch(/rc=1/);
     expect(out).toContain('TOUCHED');
@@ -134,7 +201,10 @@ describe('seccomp', () => {
     const out = await h.sh('id -u; mkdir /tmp/denied 2>&1; true', {
       user: { uid: 1000, gid: 1000 },
       noNewPrivileges: false,
-      seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] },
+      seccomp: {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+      },
     });
     expect(out).toMatch(/^1000$/m);
     expect(out).toMatch(/Operation not permitted/);
@@ -142,14 +212,19 @@ describe('seccomp', () => {
 
   it('errnoRet picks the error (ENOSYS here)', async () => {
     const out = await h.sh('mkdir /tmp/denied 2>&1; true', {
-      seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }] },
+      seccomp: {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }],
+      },
     });
     expect(out).toMatch(/Function not implemented|not implemented/i);
   });
 
   it("Docker's default profile: everyday commands work, namespace creation is refused", async () => {
     const script = 'echo alive; ls / > /dev/null && echo listed; unshare -U true 2>&1; echo "unshare=$?"';
-    const confined = await h.sh(script, { seccomp: defaultSeccompProfile({ capabilities: DEFAULT_CAPABILITIES }) });
+    const confined = await h.sh(script, {
+      seccomp: defaultSeccompProfile({ capabilities: DEFAULT_CAPABILITIES }),
+    });
     expect(confined).toMatch(/^alive$/m);
     expect(confined).toMatch(/^listed$/m);
     expect(confined).toMatch(/Operation not permitted/);
@@ -170,14 +245,19 @@ describe('masked and read-only paths', () => {
     // Only the ones this kernel has (it may lack /proc/kcore, /proc/sched_debug, ...).
     const present = DEFAULT_MASKED_PATHS.filter((p) => existsSync(p));
     expect(present.length).toBeGreaterThan(2);
-    const probe = present.map((p) => (statSync(p).isDirectory() ? `ls -A ${p} | wc -l` : `wc -c < ${p}`)).join('; ');
+    const probe = present
+      .map((p) => (statSync(p).isDirectory() ? `ls -A ${p} | wc -l` : `wc -c < ${p}`))
+      .join('; ');
     const out = await h.sh(probe);
     expect(out.trim().split('\n')).toEqual(present.map(() => '0'));
   });
 
   it('a masked file and a masked directory from the config', async () => {
     const bundleOpts = { maskedPaths: ['/secret', '/etc/secret.conf'] };
-    const b = h.bundle({ args: ['/bin/sh', '-c', 'ls -A /secret | wc -l; wc -c < /etc/secret.conf; touch /secret/x 2>&1; true'], ...bundleOpts });
+    const b = h.bundle({
+      args: ['/bin/sh', '-c', 'ls -A /secret | wc -l; wc -c < /etc/secret.conf; touch /secret/x 2>&1; true'],
+      ...bundleOpts,
+    });
     mkdirSync(join(b.rootfs, 'secret'));
     writeFileSync(join(b.rootfs, 'secret/key'), 'hidden');
     writeFileSync(join(b.rootfs, 'etc/secret.conf'), 'hidden too');
@@ -190,8 +270,12 @@ describe('masked and read-only paths', () => {
   });
 
   it('read-only paths refuse writes; the same path is writable without the rule', async () => {
-    const script = '{ echo x > /data/file && echo WROTE; echo berth > /proc/sys/kernel/domainname; } 2>&1; true';
-    const ro = h.bundle({ args: ['/bin/sh', '-c', script], readonlyPaths: ['/data', ...DEFAULT_READONLY_PATHS] });
+    const script =
+      '{ echo x > /data/file && echo WROTE; echo berth > /proc/sys/kernel/domainname; } 2>&1; true';
+    const ro = h.bundle({
+      args: ['/bin/sh', '-c', script],
+      readonlyPaths: ['/data', ...DEFAULT_READONLY_PATHS],
+    });
     mkdirSync(join(ro.rootfs, 'data'));
     const r = await h.rt.run(ro.id, ro.dir);
     expect(r.code, r.stderr).toBe(0);

@@ -1,6 +1,13 @@
 // Builds a complete config.json with Docker's defaults for one process: the starting point the
 // engine then adjusts (resources, mounts, user, ...) for each container.
-import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_PATH_ENV, DEFAULT_READONLY_PATHS, defaultDeviceCgroupRules, defaultMounts } from './defaults.js';
+import {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_PATH_ENV,
+  DEFAULT_READONLY_PATHS,
+  defaultDeviceCgroupRules,
+  defaultMounts,
+} from './defaults.js';
 import { OCI_VERSION, type OciNamespaceType, type OciSpec } from './spec.js';
 
 export interface DefaultSpecOptions {

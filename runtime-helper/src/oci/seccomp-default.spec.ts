@@ -21,8 +21,20 @@ describe('defaultSeccompProfile', () => {
   });
 
   it('allows the everyday calls and not the administrative ones (default caps)', () => {
-    for (const name of ['read', 'write', 'execve', 'mkdir', 'openat', 'arch_prctl', 'chroot']) expect(allowedUnconditionally(base, name), name).toBe(true);
-    for (const name of ['mount', 'umount2', 'unshare', 'setns', 'bpf', 'reboot', 'init_module', 'kexec_load', 'keyctl', 'add_key']) {
+    for (const name of ['read', 'write', 'execve', 'mkdir', 'openat', 'arch_prctl', 'chroot'])
+      expect(allowedUnconditionally(base, name), name).toBe(true);
+    for (const name of [
+      'mount',
+      'umount2',
+      'unshare',
+      'setns',
+      'bpf',
+      'reboot',
+      'init_module',
+      'kexec_load',
+      'keyctl',
+      'add_key',
+    ]) {
       expect(ruleFor(base, name), name).toEqual([]);
     }
   });
@@ -35,8 +47,13 @@ describe('defaultSeccompProfile', () => {
   });
 
   it('CAP_SYS_ADMIN opens mount, unshare and clone3, and drops the clone filter', () => {
-    const admin = defaultSeccompProfile({ capabilities: [...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN'], arch: 'amd64', kernel: '6.1.0' });
-    for (const name of ['mount', 'unshare', 'setns', 'clone', 'clone3']) expect(allowedUnconditionally(admin, name), name).toBe(true);
+    const admin = defaultSeccompProfile({
+      capabilities: [...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN'],
+      arch: 'amd64',
+      kernel: '6.1.0',
+    });
+    for (const name of ['mount', 'unshare', 'setns', 'clone', 'clone3'])
+      expect(allowedUnconditionally(admin, name), name).toBe(true);
     expect(ruleFor(admin, 'clone3').every((s) => s.action === 'SCMP_ACT_ALLOW')).toBe(true);
   });
 
@@ -46,13 +63,19 @@ describe('defaultSeccompProfile', () => {
     expect(allowedUnconditionally(arm, 'set_tls')).toBe(true);
     expect(arm.architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
     expect(allowedUnconditionally(base, 'ptrace')).toBe(true);
-    const old = defaultSeccompProfile({ capabilities: DEFAULT_CAPABILITIES, arch: 'amd64', kernel: '4.4.0-210-generic' });
+    const old = defaultSeccompProfile({
+      capabilities: DEFAULT_CAPABILITIES,
+      arch: 'amd64',
+      kernel: '4.4.0-210-generic',
+    });
     expect(ruleFor(old, 'ptrace')).toEqual([]);
   });
 
   it('keeps AF_VSOCK sockets closed and only plain personalities', () => {
     expect(ruleFor(base, 'socket')[0]!.args).toEqual([{ index: 0, value: 40, op: 'SCMP_CMP_NE' }]);
-    expect(ruleFor(base, 'personality').map((s) => s.args![0]!.value)).toEqual([0, 8, 0x20000, 0x20008, 0xffffffff]);
+    expect(ruleFor(base, 'personality').map((s) => s.args![0]!.value)).toEqual([
+      0, 8, 0x20000, 0x20008, 0xffffffff,
+    ]);
   });
 
   it('lists each unconditional name once', () => {

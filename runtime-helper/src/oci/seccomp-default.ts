@@ -52,7 +52,18 @@ utimensat utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writ
   .filter(Boolean);
 
 /** Docker's architecture names (Go's GOARCH). */
-type Arch = 'amd64' | 'x32' | 'x86' | 'arm' | 'arm64' | 'ppc64le' | 's390' | 's390x' | 'riscv64' | 'mips64' | 'mips64le';
+type Arch =
+  | 'amd64'
+  | 'x32'
+  | 'x86'
+  | 'arm'
+  | 'arm64'
+  | 'ppc64le'
+  | 's390'
+  | 's390x'
+  | 'riscv64'
+  | 'mips64'
+  | 'mips64le';
 
 interface Condition {
   caps?: string[];
@@ -74,12 +85,28 @@ interface ConditionalRule {
 
 // The clone flags a container may not use without CAP_SYS_ADMIN: every CLONE_NEW* namespace flag.
 const CLONE_NAMESPACE_FLAGS = 0x7e020000;
-const personality = (value: number): ConditionalRule => ({ names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }] });
-const withCap = (cap: string, names: string[]): ConditionalRule => ({ names, action: 'SCMP_ACT_ALLOW', includes: { caps: [cap] } });
-const onArch = (arches: Arch[], names: string[]): ConditionalRule => ({ names, action: 'SCMP_ACT_ALLOW', includes: { arches } });
+const personality = (value: number): ConditionalRule => ({
+  names: ['personality'],
+  action: 'SCMP_ACT_ALLOW',
+  args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }],
+});
+const withCap = (cap: string, names: string[]): ConditionalRule => ({
+  names,
+  action: 'SCMP_ACT_ALLOW',
+  includes: { caps: [cap] },
+});
+const onArch = (arches: Arch[], names: string[]): ConditionalRule => ({
+  names,
+  action: 'SCMP_ACT_ALLOW',
+  includes: { arches },
+});
 
 const CONDITIONAL_RULES: readonly ConditionalRule[] = [
-  { names: ['process_vm_readv', 'process_vm_writev', 'ptrace'], action: 'SCMP_ACT_ALLOW', includes: { minKernel: '4.8' } },
+  {
+    names: ['process_vm_readv', 'process_vm_writev', 'ptrace'],
+    action: 'SCMP_ACT_ALLOW',
+    includes: { minKernel: '4.8' },
+  },
   // AF_VSOCK (40) sockets stay closed.
   { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 40, op: 'SCMP_CMP_NE' }] },
   personality(0x0),
@@ -88,16 +115,39 @@ const CONDITIONAL_RULES: readonly ConditionalRule[] = [
   personality(0x20008),
   personality(0xffffffff),
   onArch(['ppc64le'], ['sync_file_range2', 'swapcontext']),
-  onArch(['arm', 'arm64'], ['arm_fadvise64_64', 'arm_sync_file_range', 'sync_file_range2', 'breakpoint', 'cacheflush', 'set_tls']),
+  onArch(
+    ['arm', 'arm64'],
+    ['arm_fadvise64_64', 'arm_sync_file_range', 'sync_file_range2', 'breakpoint', 'cacheflush', 'set_tls'],
+  ),
   onArch(['amd64', 'x32'], ['arch_prctl']),
   onArch(['amd64', 'x32', 'x86'], ['modify_ldt']),
   onArch(['s390', 's390x'], ['s390_pci_mmio_read', 's390_pci_mmio_write', 's390_runtime_instr']),
   onArch(['riscv64'], ['riscv_flush_icache']),
   withCap('CAP_DAC_READ_SEARCH', ['open_by_handle_at']),
   withCap('CAP_SYS_ADMIN', [
-    'bpf', 'clone', 'clone3', 'fanotify_init', 'fsconfig', 'fsmount', 'fsopen', 'fspick', 'lookup_dcookie', 'mount', 'mount_setattr',
-    'move_mount', 'open_tree', 'perf_event_open', 'quotactl', 'quotactl_fd', 'setdomainname', 'sethostname', 'setns', 'syslog',
-    'umount', 'umount2', 'unshare',
+    'bpf',
+    'clone',
+    'clone3',
+    'fanotify_init',
+    'fsconfig',
+    'fsmount',
+    'fsopen',
+    'fspick',
+    'lookup_dcookie',
+    'mount',
+    'mount_setattr',
+    'move_mount',
+    'open_tree',
+    'perf_event_open',
+    'quotactl',
+    'quotactl_fd',
+    'setdomainname',
+    'sethostname',
+    'setns',
+    'syslog',
+    'umount',
+    'umount2',
+    'unshare',
   ]),
   {
     names: ['clone'],
@@ -118,7 +168,14 @@ const CONDITIONAL_RULES: readonly ConditionalRule[] = [
   withCap('CAP_SYS_CHROOT', ['chroot']),
   withCap('CAP_SYS_MODULE', ['delete_module', 'init_module', 'finit_module']),
   withCap('CAP_SYS_PACCT', ['acct']),
-  withCap('CAP_SYS_PTRACE', ['kcmp', 'pidfd_getfd', 'process_madvise', 'process_vm_readv', 'process_vm_writev', 'ptrace']),
+  withCap('CAP_SYS_PTRACE', [
+    'kcmp',
+    'pidfd_getfd',
+    'process_madvise',
+    'process_vm_readv',
+    'process_vm_writev',
+    'ptrace',
+  ]),
   withCap('CAP_SYS_RAWIO', ['iopl', 'ioperm']),
   withCap('CAP_SYS_TIME', ['settimeofday', 'stime', 'clock_settime', 'clock_settime64']),
   withCap('CAP_SYS_TTY_CONFIG', ['vhangup']),
@@ -139,7 +196,15 @@ const SECCOMP_ARCHES: Partial<Record<Arch, string[]>> = {
 
 /** Node's process.arch in Docker's words. */
 export function dockerArch(nodeArch: string = process.arch): Arch {
-  const map: Record<string, Arch> = { x64: 'amd64', ia32: 'x86', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  const map: Record<string, Arch> = {
+    x64: 'amd64',
+    ia32: 'x86',
+    arm: 'arm',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+  };
   return map[nodeArch] ?? 'amd64';
 }
 

@@ -122,7 +122,14 @@ export interface OciSeccompArg {
   index: number;
   value: number;
   valueTwo?: number;
-  op: 'SCMP_CMP_NE' | 'SCMP_CMP_LT' | 'SCMP_CMP_LE' | 'SCMP_CMP_EQ' | 'SCMP_CMP_GE' | 'SCMP_CMP_GT' | 'SCMP_CMP_MASKED_EQ';
+  op:
+    | 'SCMP_CMP_NE'
+    | 'SCMP_CMP_LT'
+    | 'SCMP_CMP_LE'
+    | 'SCMP_CMP_EQ'
+    | 'SCMP_CMP_GE'
+    | 'SCMP_CMP_GT'
+    | 'SCMP_CMP_MASKED_EQ';
 }
 
 export type OciSeccompAction =
