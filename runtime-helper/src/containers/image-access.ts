@@ -16,14 +16,21 @@ export interface Snapshot {
 }
 
 export interface CommitRequest {
-  upperDir: string;
+  snapshotKey: string;
   parentImageId: string;
+  /** The container's config, the new image's config before `changes` apply. */
   config: ImageRunConfig;
+  /** Dockerfile instructions (CMD, ENV, ...) applied on top. */
+  changes: string[];
   comment: string;
   author: string;
+  containerId: string;
   repo?: string;
   tag?: string;
 }
+
+/** 0 modified, 1 added, 2 deleted. */
+export interface Change { Path: string; Kind: 0 | 1 | 2 }
 
 export interface ImageAccess {
   /** null when no image matches. */
@@ -32,6 +39,8 @@ export interface ImageAccess {
   prepare(key: string, imageId: string): Promise<Snapshot>;
   /** Unmounts and deletes the snapshot. */
   remove(key: string): Promise<void>;
-  /** Turns an upper directory into a new image layer and image; returns the image ID. */
-  commit?(req: CommitRequest): Promise<string>;
+  /** What the container changed relative to its image. */
+  changes(key: string): Promise<Change[]>;
+  /** The snapshot's changes become a new top layer of a new image; returns the image ID. */
+  commit(req: CommitRequest): Promise<string>;
 }

@@ -14,14 +14,19 @@ export class PathEscapeError extends Error {}
  * `followLast` is false the last component is not followed (lstat semantics). Components that do
  * not exist are kept as they are (so a path to be created can be resolved too).
  */
-export function resolveInRoot(root: string, path: string, followLast = true): string {
-  const parts = posix.normalize('/' + path).split('/').filter(Boolean);
+export function resolveInRoot(root: string, path: string, followLast = true, strict = false): string {
+  const parts = (strict ? path : posix.normalize('/' + path)).split('/').filter(Boolean);
   const resolved: string[] = [];
   let links = 0;
   while (parts.length) {
     const part = parts.shift()!;
     if (part === '.') continue;
-    if (part === '..') { resolved.pop(); continue; }
+    if (part === '..') {
+      // strict: a path or link that climbs above the root is refused rather than clamped.
+      if (strict && resolved.length === 0) throw new PathEscapeError(`${path} points outside the container's root`);
+      resolved.pop();
+      continue;
+    }
     const candidate = posix.join(root, ...resolved, part);
     const isLast = parts.length === 0;
     let st;

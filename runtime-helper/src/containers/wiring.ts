@@ -19,11 +19,12 @@ import type { ContainerMonitor } from './monitor.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { containerIoRoutes } from '../api/routes/containers-io.js';
 import { execRoutes } from '../api/routes/exec.js';
+import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 
 export function installContainers(daemon: Daemon): Route[] {
   const dataRoot = daemon.config.dataRoot;
-  const images = new BerthImageAccess(daemon.images, join(dataRoot, 'container-fs'));
+  const images = new BerthImageAccess(daemon.images);
   const volumes = new VolumeStore(join(dataRoot, 'volumes'));
   const runtimes = Object.fromEntries(Object.entries(daemon.runtimes).map(([n, r]) => [n, r.path]));
   const monitors = new Map<string, ContainerMonitor>();
@@ -55,7 +56,7 @@ export function installContainers(daemon: Daemon): Route[] {
     diskUsage: async () => [],
   };
   daemon.addService({ name: 'containers', start: () => manager.restore() });
-  return [...containerRoutes, ...containerIoRoutes, ...execRoutes, ...volumeRoutes];
+  return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }
 
 /** berth-shim from the native build (BERTH_SHIM overrides; BERTH_SHIM=none uses the in-process monitor). */
