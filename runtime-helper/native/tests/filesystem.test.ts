@@ -135,6 +135,27 @@ describe('filesystem', () => {
     expect(readFileSync(join(dir, 'file'), 'utf8')).toBe('keep me\n');
   });
 
+  it('bind mount options nosuid, nodev and noexec are applied', async () => {
+    const dir = hostDir();
+    const out = await h.sh(
+      'grep " /opts " /proc/self/mountinfo; cp /bin/busybox /opts/bb 2>&1 && /opts/bb true 2>&1; echo "exec=$?"',
+      {
+        mounts: [
+          {
+            destination: '/opts',
+            type: 'bind',
+            source: dir,
+            options: ['rbind', 'nosuid', 'nodev', 'noexec'],
+          },
+        ],
+      },
+    );
+    const info = out.split('\n')[0]!;
+    for (const o of ['nosuid', 'nodev', 'noexec']) expect(info).toContain(o);
+    expect(out).toMatch(/Permission denied/);
+    expect(out).not.toContain('exec=0');
+  });
+
   it('a bind mount of a single file, to a destination that does not exist yet', async () => {
     const dir = hostDir();
     writeFileSync(join(dir, 'app.conf'), 'setting=1\n');

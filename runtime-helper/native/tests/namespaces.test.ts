@@ -97,6 +97,41 @@ describe('namespaces', () => {
     expect(st.gid).toBe(base);
   });
 
+  it('joins existing namespaces given by path (network and ipc of another container)', async () => {
+    const first = await h.start({ args: ['/bin/sleep', '1000'] });
+    const out = await h.sh(
+      'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts',
+      {
+        namespaces: [
+          'pid',
+          'mount',
+          'uts',
+          { type: 'network', path: `/proc/${first.pid}/ns/net` },
+          { type: 'ipc', path: `/proc/${first.pid}/ns/ipc` },
+        ],
+      },
+    );
+    const [net, ipc, uts] = out.trim().split('\n');
+    expect(net).toBe(readlinkSync(`/proc/${first.pid}/ns/net`));
+    expect(ipc).toBe(readlinkSync(`/proc/${first.pid}/ns/ipc`));
+    expect(uts).not.toBe(readlinkSync(`/proc/${first.pid}/ns/uts`));
+  });
+
+  it('all namespaces at once, user namespace included', async () => {
+    const base = 400000;
+    const r = await h.run({
+      args: ['/bin/sh', '-c', 'id -u; hostname; echo $$; ls /sys/class/net; touch /tmp/all-ns'],
+      hostname: 'all-ns',
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user', 'cgroup'],
+      uidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+      rootfsOwner: { uid: base, gid: base },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['0', 'all-ns', '1', 'lo']);
+    expect(statSync(join(r.bundle.rootfs, 'tmp/all-ns')).uid).toBe(base);
+  });
+
   it('cgroup: the container sees its own cgroup as the root', async () => {
     const out = await h.sh('readlink /proc/self/ns/cgroup; cat /proc/self/cgroup', {
       namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'cgroup'],
