@@ -117,6 +117,20 @@ describe('berth-shim: log', () => {
   });
 });
 
+describe('berth-shim: log truncation', () => {
+  it('truncates in place with --log-max-files 1 (the default)', async () => {
+    const b = bundle({ args: ['sh', '-c', `${SETTLE}i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done`] });
+    await startShim(b, ['--log-max-size', '2000']);
+    runtime(['start', b.id]);
+    await waitForExit(b);
+    expect(existsSync(`${b.logPath}.1`)).toBe(false);
+    expect(statSync(b.logPath).size).toBeLessThan(2000 + 200);
+    const { records } = readLog(b.logPath);
+    expect(records.at(-1)?.log).toBe('line 199\n');
+    expect(records[0]?.log).not.toBe('line 0\n');
+  });
+});
+
 describe('berth-shim: runtime root', () => {
   it('passes --runtime-root to the runtime as its global --root', async () => {
     const b = bundle({ args: ['sh', '-c', `${SETTLE}exit 9`] });
