@@ -13,6 +13,8 @@ import { installContainers } from './containers/wiring.js';
 import { installRegistry } from './api/routes/registry.js';
 
 async function main(): Promise<void> {
+  // Layer unpacking keeps many file writes in flight; libuv reads this when its pool first starts.
+  process.env.UV_THREADPOOL_SIZE ??= '8';
   let loaded;
   try { loaded = loadConfig(process.argv.slice(2)); } catch (err) {
     if (err instanceof FlagError) { process.stderr.write(`berthd: ${err.message}\n\n${usage()}`); process.exit(125); }

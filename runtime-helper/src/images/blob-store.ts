@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
@@ -93,6 +94,19 @@ export class BlobStore {
     }
     const fd = openSync(file.path, 'r');
     try { fsyncSync(fd); } finally { closeSync(fd); }
+    renameSync(file.path, this.paths.blob(file.digest));
+    fsyncDir(this.paths.blobs);
+    return file.digest;
+  }
+
+  /** Like commit, with the fsync on the thread pool so the caller can go on (e.g. unpack the same bytes). */
+  async commitAsync(file: SpooledFile): Promise<string> {
+    if (this.has(file.digest)) {
+      rmSync(file.path, { force: true });
+      return file.digest;
+    }
+    const fh = await fsp.open(file.path, 'r');
+    try { await fh.sync(); } finally { await fh.close(); }
     renameSync(file.path, this.paths.blob(file.digest));
     fsyncDir(this.paths.blobs);
     return file.digest;

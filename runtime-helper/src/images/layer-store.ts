@@ -64,13 +64,13 @@ export class LayerStore {
   }
 
   /** Unpacks the layer whose uncompressed tar is the blob `diffId`, on top of `parent`. */
-  async ensure(diffId: string, parent: string | null, policy: ExtractPolicy): Promise<LayerMeta> {
+  async ensure(diffId: string, parent: string | null, policy: ExtractPolicy, source?: () => Readable): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
     const existing = this.cache.get(chainId);
     if (existing) return existing;
     const pending = this.inflight.get(chainId);
     if (pending) return pending;
-    const work = this.unpack(chainId, diffId, parent, this.blobs.open(diffId), policy).finally(() => this.inflight.delete(chainId));
+    const work = this.unpack(chainId, diffId, parent, source ? source() : this.blobs.open(diffId), policy).finally(() => this.inflight.delete(chainId));
     this.inflight.set(chainId, work);
     return work;
   }
@@ -110,11 +110,11 @@ export class LayerStore {
   }
 
   /** Unpacks every layer of an image (diff IDs bottom first); returns the chain IDs. */
-  async ensureAll(diffIds: readonly string[], policy: ExtractPolicy): Promise<string[]> {
+  async ensureAll(diffIds: readonly string[], policy: ExtractPolicy, sources?: Map<string, () => Readable>): Promise<string[]> {
     const chain = chainIds(diffIds);
     let parent: string | null = null;
     for (const diffId of diffIds) {
-      const meta: LayerMeta = await this.ensure(diffId, parent, policy);
+      const meta: LayerMeta = await this.ensure(diffId, parent, policy, sources?.get(diffId));
       parent = meta.chainId;
     }
     return chain;

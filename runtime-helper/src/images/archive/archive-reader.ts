@@ -109,6 +109,14 @@ export class ArchiveContents {
     return digest;
   }
 
+  /** Hands a spooled file over to the caller (who commits it); null for in-memory files. */
+  takeSpool(path: string, what: string): SpooledFile | null {
+    const f = this.get(path, what);
+    if (f.kind !== 'spool' || this.committed.has(f.file.path)) return null;
+    this.committed.set(f.file.path, f.file.digest);
+    return f.file;
+  }
+
   /** The file's path on disk, spooling in-memory files to a blob first. */
   diskPath(path: string, what: string): string {
     const f = this.get(path, what);

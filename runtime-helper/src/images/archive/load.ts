@@ -1,12 +1,13 @@
 // `docker load`: docker-archive (manifest.json, with the legacy `repositories`) and OCI image
 // layouts (index.json + oci-layout, as docker 25+ and skopeo write them). Every blob is verified:
 // layers against the config's diff_ids, OCI blobs against the digest their path names.
-import { createReadStream } from 'node:fs';
+import { createReadStream, openSync, rmSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import type { Readable } from 'node:stream';
 import type { ImageService } from '../image-service.js';
 import { ArchiveContents } from './archive-reader.js';
+import type { SpooledFile } from '../blob-store.js';
 import { parseImageConfig } from '../image-config.js';
 import { InvalidParameter } from '../../api/errors.js';
 import { isSha256 } from '../../util/digest.js';
@@ -114,19 +115,26 @@ function planOciLayout(archive: ArchiveContents): PlannedImage[] {
   return [...merged.values()];
 }
 
-/** The uncompressed layer's digest, committing it to the blob store under that digest. */
-async function commitLayer(svc: ImageService, archive: ArchiveContents, path: string, what: string): Promise<string> {
+/**
+ * The uncompressed layer as a spooled file (its sha256 known), without committing it yet: the
+ * caller unpacks it while the fsync runs. In-memory layers are committed at once (they are small).
+ */
+async function spoolLayer(svc: ImageService, archive: ArchiveContents, path: string, what: string): Promise<{ digest: string; spool: SpooledFile | null }> {
   const head = archive.head(path, what);
   if (head[0] === 0x1f && head[1] === 0x8b) {
     const gz = createReadStream(archive.diskPath(path, what)).pipe(createGunzip());
-    const spooled = await svc.blobs.spool(gz as unknown as Readable);
-    return svc.blobs.commit(spooled);
+    const spool = await svc.blobs.spool(gz as unknown as Readable);
+    return { digest: spool.digest, spool };
   }
-  return archive.commit(path, what);
+  const spool = archive.takeSpool(path, what);
+  if (spool) return { digest: spool.digest, spool };
+  return { digest: archive.commit(path, what), spool: null };
 }
 
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
+  const started = Date.now();
   const archive = await ArchiveContents.read(svc.blobs, body);
+  svc.log.debug({ ms: Date.now() - started, files: archive.files.size }, 'load: archive received');
   const committed = new Set<string>();
   try {
     let plan: PlannedImage[];
@@ -143,16 +151,38 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
       if (diffIds.length !== p.layerPaths.length) {
         throw new InvalidParameter(`invalid image archive: ${p.configPath} has ${diffIds.length} diff_ids but the manifest lists ${p.layerPaths.length} layers`);
       }
-      for (const [i, layerPath] of p.layerPaths.entries()) {
-        const want = diffIds[i] ?? '';
-        if (svc.blobs.has(want)) continue;
-        const got = await commitLayer(svc, archive, layerPath, `layer ${i + 1}`);
-        committed.add(got);
-        if (got !== want) {
-          throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${got} but the config's diff_id is ${want}`);
+      const sources = new Map<string, () => Readable>();
+      const commits: Promise<string>[] = [];
+      try {
+        for (const [i, layerPath] of p.layerPaths.entries()) {
+          const want = diffIds[i] ?? '';
+          if (svc.blobs.has(want) || sources.has(want)) continue;
+          const { digest, spool } = await spoolLayer(svc, archive, layerPath, `layer ${i + 1}`);
+          committed.add(digest);
+          if (digest !== want) {
+            if (spool) rmSync(spool.path, { force: true });
+            throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${digest} but the config's diff_id is ${want}`);
+          }
+          if (spool) {
+            // Unpack from the spooled file while its fsync runs; once renamed it is the blob.
+            const spoolPath = spool.path;
+            sources.set(want, () => {
+              try { return createReadStream('', { fd: openSync(spoolPath, 'r'), highWaterMark: 1024 * 1024 }); } catch {
+                return svc.blobs.open(want);
+              }
+            });
+            commits.push(svc.blobs.commitAsync(spool));
+          }
         }
+        svc.log.debug({ ms: Date.now() - started }, 'load: layers verified');
+        await svc.layers.ensureAll(diffIds, archivePolicy, sources);
+      } finally {
+        // Blobs become visible only once durable; every commit settles before we answer.
+        const results = await Promise.allSettled(commits);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
-      await svc.layers.ensureAll(diffIds, archivePolicy);
+      svc.log.debug({ ms: Date.now() - started }, 'load: layers unpacked');
       const image = svc.images.add(configBuf);
       const names: string[] = [];
       for (const ref of p.names) {

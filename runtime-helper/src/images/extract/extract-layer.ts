@@ -10,6 +10,7 @@
 // xattrs) run in berth-fsops, which chroots into the layer first.
 import { constants, closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, chownSync, utimesSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { writeFiles, type FileJob } from './file-writers.js';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, type Header as Headers } from 'tar-stream';
@@ -37,6 +38,12 @@ const opaqueMarker = '.wh..wh..opq';
 
 interface DirTimes { path: string; mode: number; uid: number; gid: number; mtime: Date }
 
+const smallFileLimit = 4 * 1024 * 1024;
+const batchFiles = 64;
+const batchBytes = 8 * 1024 * 1024;
+const maxInflightBatches = 8;
+const maxInflightBytes = 64 * 1024 * 1024;
+
 function lstatOrNull(path: string): Stats | null {
   try { return lstatSync(path); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -46,9 +53,16 @@ function lstatOrNull(path: string): Stats | null {
 
 export class LayerExtractor {
   private readonly knownDirs = new Set<string>(['']);
+  /** Every path this extraction created: the layer dir starts empty, so anything else is absent (no lstat needed). */
+  private readonly created = new Set<string>();
   private readonly dirs: DirTimes[] = [];
   private readonly ops: FsOp[] = [];
   private readonly result: ExtractResult = { size: 0, whiteouts: [], opaqueDirs: [] };
+  /** Path -> the batch that creates it; a later entry for the same path waits for it. */
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly inflight = new Set<Promise<void>>();
+  private inflightBytes = 0;
+  private failure: unknown;
 
   constructor(private readonly root: string, private readonly policy: ExtractPolicy) {}
 
@@ -59,9 +73,10 @@ export class LayerExtractor {
       rel = rel === '' ? (parts[i] ?? '') : `${rel}/${parts[i]}`;
       if (this.knownDirs.has(rel)) continue;
       const abs = join(this.root, rel);
-      const st = lstatOrNull(abs);
+      const st = this.created.has(rel) ? lstatOrNull(abs) : null;
       if (st === null) {
         mkdirSync(abs, { mode: 0o755 });
+        this.created.add(rel);
       } else if (st.isSymbolicLink()) {
         throw new LayerError(`layer entry "${entryName}": its path goes through the symlink "${rel}"; refusing to follow links while unpacking`);
       } else if (!st.isDirectory()) {
@@ -72,8 +87,14 @@ export class LayerExtractor {
   }
 
   /** Clears the final path for a new entry (anything but a directory that stays a directory). */
-  private clearTarget(abs: string, rel: string, keepDir: boolean): void {
+  private async clearTarget(abs: string, rel: string, keepDir: boolean): Promise<void> {
+    // A write still in flight for this path (or, when a directory goes, for anything) ends first.
+    if (!this.created.has(rel)) return;
+    if (this.batchRels.includes(rel)) await this.flushBatch();
+    const pending = this.pending.get(rel);
+    if (pending) await pending;
     const st = lstatOrNull(abs);
+    if (st?.isDirectory() && !keepDir) await this.settle();
     if (st === null) return;
     if (st.isDirectory() && keepDir) return;
     if (st.isDirectory()) {
@@ -106,7 +127,7 @@ export class LayerExtractor {
       const target = base.slice(whiteoutPrefix.length);
       if (target === '' || target === '.' || target === '..') throw new LayerError(`layer entry "${header.name}": invalid whiteout`);
       const targetRel = parentRel === '' ? target : `${parentRel}/${target}`;
-      this.clearTarget(join(this.root, targetRel), targetRel, false);
+      await this.clearTarget(join(this.root, targetRel), targetRel, false);
       this.result.whiteouts.push(targetRel);
       this.ops.push({ op: 'mknod', path: targetRel, type: 'c', mode: 0o000, major: 0, minor: 0, uid: 0, gid: 0 });
       stream.resume();
@@ -125,7 +146,21 @@ export class LayerExtractor {
         if ((mode & 0o6000) !== 0 && !this.policy.allowSetuid) {
           throw new LayerError(`layer entry "${header.name}": setuid/setgid files are refused in an untrusted import`);
         }
-        this.clearTarget(abs, rel, false);
+        await this.clearTarget(abs, rel, false);
+        this.created.add(rel);
+        if ((header.size ?? 0) <= smallFileLimit) {
+          // Small files are written by the thread pool while the tar keeps streaming: creating
+          // thousands of files is syscall-bound, and several in flight use the kernel in parallel.
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+          const bytes = chunks.reduce((n, c) => n + c.length, 0);
+          this.result.size += bytes;
+          this.batch.push({ path: abs, data: chunks, uid, gid, mode, mtimeMs: mtime.getTime() });
+          this.batchRels.push(rel);
+          this.batchBytes += bytes;
+          if (this.batch.length >= batchFiles || this.batchBytes >= batchBytes) await this.flushBatch();
+          return;
+        }
         const fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         try {
           for await (const chunk of stream) {
@@ -144,8 +179,9 @@ export class LayerExtractor {
         return;
       }
       case 'directory': {
-        this.clearTarget(abs, rel, true);
-        if (lstatOrNull(abs) === null) mkdirSync(abs, { mode: 0o700 });
+        await this.clearTarget(abs, rel, true);
+        if (!this.created.has(rel) || lstatOrNull(abs) === null) mkdirSync(abs, { mode: 0o700 });
+        this.created.add(rel);
         this.knownDirs.add(rel);
         this.dirs.push({ path: abs, mode, uid, gid, mtime });
         stream.resume();
@@ -153,7 +189,8 @@ export class LayerExtractor {
       }
       case 'symlink': {
         // The target is stored, never followed here: it is interpreted inside the container's root.
-        this.clearTarget(abs, rel, false);
+        await this.clearTarget(abs, rel, false);
+        this.created.add(rel);
         symlinkSync(header.linkname ?? '', abs);
         lchownSync(abs, uid, gid);
         lutimesSync(abs, mtime, mtime);
@@ -165,10 +202,14 @@ export class LayerExtractor {
         if (targetParts.length === 0) throw new LayerError(`layer entry "${header.name}": hard link to the layer root`);
         this.ensureParents(targetParts, `hard link target of "${header.name}"`);
         const targetAbs = join(this.root, targetParts.join('/'));
+        if (this.batchRels.includes(targetParts.join('/'))) await this.flushBatch();
+        const targetPending = this.pending.get(targetParts.join('/'));
+        if (targetPending) await targetPending;
         const st = lstatOrNull(targetAbs);
         if (st === null) throw new LayerError(`layer entry "${header.name}": hard link target "${header.linkname}" does not exist in this layer`);
         if (st.isDirectory()) throw new LayerError(`layer entry "${header.name}": hard link to a directory`);
-        this.clearTarget(abs, rel, false);
+        await this.clearTarget(abs, rel, false);
+        this.created.add(rel);
         // link(2) does not follow a symlink target on Linux: the link names the same inode.
         linkSync(targetAbs, abs);
         stream.resume();
@@ -177,13 +218,15 @@ export class LayerExtractor {
       case 'character-device':
       case 'block-device': {
         if (!this.policy.allowDevices) throw new LayerError(`layer entry "${header.name}": device nodes are refused in an untrusted import`);
-        this.clearTarget(abs, rel, false);
+        await this.clearTarget(abs, rel, false);
+        this.created.add(rel);
         this.ops.push({ op: 'mknod', path: rel, type: header.type === 'character-device' ? 'c' : 'b', mode, major: header.devmajor ?? 0, minor: header.devminor ?? 0, uid, gid });
         stream.resume();
         return;
       }
       case 'fifo': {
-        this.clearTarget(abs, rel, false);
+        await this.clearTarget(abs, rel, false);
+        this.created.add(rel);
         this.ops.push({ op: 'mknod', path: rel, type: 'p', mode, major: 0, minor: 0, uid, gid });
         stream.resume();
         return;
@@ -206,8 +249,51 @@ export class LayerExtractor {
     }
   }
 
+  private batch: FileJob[] = [];
+  private batchRels: string[] = [];
+  private batchBytes = 0;
+
+  /** Sends the collected small files to the writer threads. */
+  private async flushBatch(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const jobs = this.batch;
+    const rels = this.batchRels;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchRels = [];
+    this.batchBytes = 0;
+    const write = writeFiles(jobs);
+    // Every file of the batch is pending until the batch is done (hard links and replacements wait).
+    await this.startWrite(rels, write, bytes);
+  }
+
+  /** Queues a write; waits when too many bytes or files are in flight. */
+  private async startWrite(rels: string[], write: Promise<void>, bytes: number): Promise<void> {
+    const done = (): void => {
+      for (const rel of rels) if (this.pending.get(rel) === tracked) this.pending.delete(rel);
+      this.inflight.delete(tracked);
+      this.inflightBytes -= bytes;
+    };
+    const tracked: Promise<void> = write.then(done, (err: unknown) => { done(); this.failure ??= err; });
+    for (const rel of rels) this.pending.set(rel, tracked);
+    this.inflight.add(tracked);
+    this.inflightBytes += bytes;
+    while (this.inflight.size >= maxInflightBatches || this.inflightBytes > maxInflightBytes) {
+      await Promise.race(this.inflight);
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for every write in flight; rethrows the first failure. */
+  async settle(): Promise<void> {
+    await this.flushBatch().catch((err: unknown) => { this.failure ??= err; });
+    while (this.inflight.size > 0) await Promise.all(this.inflight);
+    if (this.failure) throw this.failure;
+  }
+
   /** Applies deferred work: nodes and xattrs, then directory modes and times (children first). */
   async finish(): Promise<ExtractResult> {
+    await this.settle();
     await applyFsOps(this.root, this.ops);
     for (const d of this.dirs.reverse()) {
       chownSync(d.path, d.uid, d.gid);
@@ -258,6 +344,8 @@ export async function extractLayer(source: Readable, root: string, policy: Extra
       await extractor.entry(entry.header, entry as unknown as Readable);
     }
   } catch (err) {
+    // Writes in flight finish before the caller removes the half-unpacked directory.
+    await extractor.settle().catch(() => {});
     // Read the rest of the request and drop it: destroying it would cut the connection before
     // the client gets the error.
     drain(input, tar);
