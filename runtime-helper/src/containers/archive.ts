@@ -38,8 +38,21 @@ export function resolveForCopy(rootfs: string, path: string, containerId: string
   }
 }
 
+function followForCopy(rootfs: string, abs: string, containerId: string): string {
+  try {
+    return resolveInRoot(rootfs, abs, true, true);
+  } catch (e) {
+    if (e instanceof PathEscapeError) throw new ContainerError(400, `Could not copy ${abs} in container ${containerId}: ${e.message}`);
+    throw e;
+  }
+}
+
 export function statPath(rootfs: string, path: string, containerId: string): { host: string; stat: PathStat } {
-  const host = resolveForCopy(rootfs, path, containerId);
+  const abs = path.startsWith('/') ? path : `/${path}`;
+  // A trailing '/' means "the directory": follow a final symlink, as Docker does.
+  const host = path.endsWith('/') ? followForCopy(rootfs, abs, containerId) : resolveForCopy(rootfs, path, containerId);
+  // A symlink whose target climbs above the root is refused, not quietly clamped.
+  followForCopy(rootfs, abs, containerId);
   let st;
   try { st = lstatSync(host); } catch { throw new ContainerError(404, `Could not find the file ${path} in container ${containerId}`); }
   const linkTarget = st.isSymbolicLink() ? readlinkSync(host) : '';

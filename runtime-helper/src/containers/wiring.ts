@@ -55,6 +55,16 @@ export function installContainers(daemon: Daemon): Route[] {
     },
     diskUsage: async () => [],
   };
+  // POST /commit (the image store's route) asks us which snapshot and config a container has.
+  daemon.hooks.containerForCommit = (ref: string) => {
+    let c;
+    try { c = manager.get(ref); } catch { return undefined; }
+    const cfg = c.record.Config;
+    return {
+      containerId: c.record.Id, snapshotKey: c.record.SnapshotKey, imageId: c.record.Image,
+      config: { Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir, User: cfg.User, Labels: cfg.Labels ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}) },
+    };
+  };
   daemon.addService({ name: 'containers', start: () => manager.restore() });
   return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }

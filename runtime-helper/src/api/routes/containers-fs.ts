@@ -1,14 +1,12 @@
 // Container filesystem routes: changes (docker diff), export, archive HEAD/GET/PUT (docker cp)
-// and commit.
+// (commit is the image store's route, fed by the containers' commit hook).
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
-import { parseQuery, queryBool, queryString, queryStringList, readBody } from '../body.js';
+import { parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
 import { servicesOf } from './containers-services.js';
 import { exportRootfs, extractInto, statPath, tarOfPath } from '../../containers/archive.js';
-import { containerConfigSchema } from '../../containers/docker-types.js';
-import type { ImageRunConfig } from '../../containers/docker-types.js';
 
 async function rootOf(ctx: RequestContext): Promise<{ id: string; rootfs: string; readonly: boolean }> {
   const { manager, images } = servicesOf(ctx);
@@ -52,42 +50,9 @@ async function archivePut(ctx: RequestContext): Promise<void> {
   sendNoContent(ctx.res, 200);
 }
 
-async function commit(ctx: RequestContext): Promise<void> {
-  const { manager, images } = servicesOf(ctx);
-  const q = parseQuery(ctx.query, z.object({ container: queryString, repo: queryString, tag: queryString, comment: queryString, author: queryString, pause: queryString, changes: queryStringList }).passthrough(), 'commit');
-  const raw = await readBody(ctx.req);
-  let override: Partial<ImageRunConfig> = {};
-  if (raw.length && raw.toString().trim() !== 'null') {
-    const parsed = containerConfigSchema.partial().safeParse(JSON.parse(raw.toString()));
-    if (!parsed.success) throw Object.assign(new Error(`commit: invalid config: ${parsed.error.issues.map((i) => i.message).join('; ')}`), { status: 400 });
-    override = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<ImageRunConfig>;
-  }
-  const c = manager.get(q.container ?? '');
-  const r = c.record;
-  const pause = q.pause === undefined || q.pause === '' || q.pause === '1' || q.pause.toLowerCase() === 'true';
-  const mustPause = pause && r.State.Running && !r.State.Paused;
-  if (mustPause) await manager.pause(r.Id);
-  try {
-    const cfg = r.Config;
-    const config: ImageRunConfig = {
-      Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir,
-      User: cfg.User, Labels: cfg.Labels ?? null, Volumes: cfg.Volumes ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
-      ...override,
-    };
-    const id = await images.commit({
-      snapshotKey: r.SnapshotKey, parentImageId: r.Image, config, changes: q.changes.flatMap((c) => c.split('\n')).filter(Boolean),
-      comment: q.comment ?? '', author: q.author ?? '', containerId: r.Id, ...(q.repo ? { repo: q.repo } : {}), ...(q.tag ? { tag: q.tag } : {}),
-    });
-    sendJson(ctx.res, 201, { Id: id });
-  } finally {
-    if (mustPause) await manager.unpause(r.Id).catch(() => {});
-  }
-}
-
 export const containerFsRoutes: Route[] = [
   { method: 'GET', path: '/containers/{id}/changes', handler: changes },
   { method: 'GET', path: '/containers/{id}/export', handler: exportContainer },
   { method: 'GET', path: '/containers/{id}/archive', handler: archiveStat },
   { method: 'PUT', path: '/containers/{id}/archive', handler: archivePut },
-  { method: 'POST', path: '/commit', handler: commit },
 ];
