@@ -201,6 +201,20 @@ describe('file descriptors and image tricks', () => {
     expect(initFds.sort()).toEqual(['0', '1', '2']);
   });
 
+  it('a cwd through a leaked fd never starts the process outside the root (CVE-2024-21626)', async () => {
+    for (const fd of [3, 4, 5, 6, 7, 8, 9]) {
+      const r = await h.run({ args: ['/bin/sh', '-c', 'echo RAN; pwd'], cwd: `/proc/self/fd/${fd}` });
+      if (r.code === 0) {
+        // It ran: then its cwd must be a directory inside the container, not a host one.
+        expect(r.stdout, `fd ${fd}`).not.toContain('unreachable');
+        expect(r.stdout.split('\n')[1], `fd ${fd}`).toMatch(/^\//);
+      } else {
+        expect(r.stdout, `fd ${fd}`).not.toContain('RAN');
+        expect(r.stderr.trim(), `fd ${fd}`).not.toBe('');
+      }
+    }
+  });
+
   it('an image whose /dev/null is a symlink cannot redirect masking (CVE-2025-31133)', async () => {
     // No /dev tmpfs: the image's own /dev is used, and its "null" points at a kernel knob.
     const b = h.bundle({
