@@ -80,8 +80,6 @@ export function resourcesFromDocker(r: Partial<DockerResources>, swapLimitSuppor
       if (!r.Memory) throw new InvalidConfigError('You should always set the Memory limit when using Memoryswap limit');
       if (r.MemorySwap < r.Memory) throw new InvalidConfigError('Minimum memoryswap limit should be larger than memory limit, see usage');
       memory.swap = r.MemorySwap;
-    } else if (r.Memory && r.MemorySwap === undefined) {
-      // update without a swap value leaves swap alone unless memory would exceed it; handled by caller.
     } else if (r.Memory) memory.swap = r.Memory * 2; // Docker's default: as much swap as memory
   }
   if (Object.keys(memory).length) out.memory = memory;
