@@ -65,6 +65,10 @@ describe('pull from a misbehaving registry', () => {
     await expectCleanFailure('wrongdigest/app:v1', /downloaded content has digest sha256:[a-f0-9]{64}, refusing it/);
   });
 
+  it('refuses a layer that unpacks to something other than the config says, before the store keeps it', async () => {
+    await expectCleanFailure('wrongdiffid/app:v1', new RegExp(`layer ${bad.layerDigest} unpacks to sha256:[a-f0-9]{64}, but the config says sha256:0{64}`));
+  });
+
   it('stops reading a manifest of absurd size at the limit', async () => {
     await expectCleanFailure('hugemanifest/app:v1', /GET manifest hugemanifest\/app:v1: more than the limit of 4194304 bytes/);
   });

@@ -20,9 +20,11 @@ export async function startBadRegistry(): Promise<BadRegistry> {
   const layerDigest = sha256(layer);
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
   const configDigest = sha256(config);
-  const manifest = (layers = [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layerDigest, size: layer.length }]) => Buffer.from(JSON.stringify({
+  // A config whose diff_id does not match what the layer unpacks to.
+  const lyingConfig = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] } }));
+  const manifest = (layers = [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layerDigest, size: layer.length }], cfg = config) => Buffer.from(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length },
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(cfg), size: cfg.length },
     layers,
   }));
   const log: string[] = [];
@@ -59,7 +61,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
         res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'content-length': body.length }).end(body);
         return;
       }
-      const body = manifest();
+      const body = mode === 'wrongdiffid' ? manifest(undefined, lyingConfig) : manifest();
       if (ref.startsWith('sha256:') && ref !== sha256(body)) { res.writeHead(404).end(); return; }
       res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'content-length': body.length, 'docker-content-digest': sha256(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -67,6 +69,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
     }
 
     if (ref === configDigest) { res.writeHead(200, { 'content-length': config.length }).end(config); return; }
+    if (ref === sha256(lyingConfig)) { res.writeHead(200, { 'content-length': lyingConfig.length }).end(lyingConfig); return; }
     if (ref !== layerDigest) { res.writeHead(404).end(); return; }
     const start = range ? Number(/bytes=(\d+)-/.exec(range)?.[1] ?? 0) : 0;
     const headers = (from: number) => ({ 'content-length': layer.length - from, 'accept-ranges': 'bytes', ...(from > 0 ? { 'content-range': `bytes ${from}-${layer.length - 1}/${layer.length}` } : {}) });

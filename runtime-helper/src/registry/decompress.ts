@@ -6,8 +6,8 @@
 // the pure-JS decoders on npm (fzstd, zstddec) decode whole buffers or are WASM without
 // streaming back-pressure, and native addons would need a compiler at install time. A child
 // process streams with back-pressure, runs on the other core, and fails loudly when absent.
-import { spawn } from 'node:child_process';
-import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Duplex, PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Compression } from './manifest.js';
 
@@ -24,23 +24,53 @@ export function decompressor(kind: Compression): Duplex {
 }
 
 function zstdDecoder(): Duplex {
-  const child = spawn('zstd', ['-dcq', '--no-progress'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { if (stderr.length < 2000) stderr += d.toString('utf8'); });
-  const stdin = child.stdin as Writable;
-  const stdout = child.stdout as Readable;
-  const duplex = Duplex.from({ writable: stdin, readable: stdout });
-  let exitError: Error | undefined;
-  child.on('error', (err) => {
-    duplex.destroy(new Error(`zstd decompression: cannot run zstd (${(err as NodeJS.ErrnoException).code ?? err.message}); install the zstd package`));
-  });
-  child.on('close', (code, signal) => {
-    if (code !== 0 && !duplex.destroyed) {
-      exitError = new Error(`zstd decompression failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0] ?? ''}`);
-      duplex.destroy(exitError);
-    }
-  });
-  stdin.on('error', () => { /* reported through the exit status */ });
-  duplex.on('close', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  return duplex;
+  return new ZstdDecoder();
+}
+
+/**
+ * `zstd -dc` as a Duplex. The readable side ends only after the program exited 0, so corrupt
+ * input (zstd exits non-zero, possibly after a clean-looking end of output) is an error.
+ */
+class ZstdDecoder extends Duplex {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private stderr = '';
+  private outputEnded = false;
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  constructor() {
+    super({ readableHighWaterMark: 1 << 20 });
+    this.child = spawn('zstd', ['-dcq', '--no-progress'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (d: Buffer) => { if (this.stderr.length < 2000) this.stderr += d.toString('utf8'); });
+    this.child.stdout.on('data', (c: Buffer) => { if (!this.push(c)) this.child.stdout.pause(); });
+    this.child.stdout.on('end', () => { this.outputEnded = true; this.settle(); });
+    this.child.on('close', (code, signal) => { this.exit = { code, signal }; this.settle(); });
+    this.child.on('error', (err) => {
+      this.destroy(new Error(`zstd decompression: cannot run zstd (${(err as NodeJS.ErrnoException).code ?? err.message}); install the zstd package`));
+    });
+    // A write after zstd died fails with EPIPE; the exit status is the error we report.
+    this.child.stdin.on('error', () => {});
+  }
+
+  private settle(): void {
+    if (!this.outputEnded || !this.exit || this.destroyed) return;
+    if (this.exit.code === 0) this.push(null);
+    else this.destroy(new Error(`zstd decompression failed (${this.exit.signal ?? `exit ${this.exit.code}`}): ${this.stderr.trim().split('\n')[0] ?? ''}`));
+  }
+
+  override _read(): void { this.child.stdout.resume(); }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.child.stdin.write(chunk)) cb();
+    else this.child.stdin.once('drain', () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.child.stdin.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    cb(err);
+  }
 }

@@ -1,6 +1,7 @@
 // The pull pipeline's store port on the daemon's image service: layers unpack straight from the
 // verified stream into the layer store (by ChainID), the compressed bytes go to the blob store
 // for later push, and the image is registered and tagged once every layer is in.
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import type { ImageService } from '../images/image-service.js';
@@ -47,8 +48,9 @@ export class ImageServicePullStore implements PullStore {
         if (!tar.destroyed) tar.destroy(err);
         if (!blob.destroyed) blob.destroy(err);
         await unpacked.catch(() => {});
-        // spool() removes its temp file when its source fails.
-        await spooled.catch(() => {});
+        // spool() removes its temp file when its source fails; a finished one is ours to drop.
+        const file = await spooled.catch(() => undefined);
+        if (file) rmSync(file.path, { force: true });
       },
     };
   }

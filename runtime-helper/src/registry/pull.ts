@@ -127,8 +127,11 @@ export class Puller {
     const gate = new Semaphore(this.ctx.settings.maxConcurrentDownloads);
     // Commits happen in layer order so the store can chain each layer on its parent.
     let commitChain: Promise<void> = Promise.resolve();
-    const results = todo.map((layer) => {
-      const run = (async () => {
+    // Transfers start largest first so the longest one does not begin last; commits stay in
+    // layer order.
+    const runs = new Map<string, Promise<{ ingest: LayerIngest; diffId: string }>>();
+    for (const layer of [...todo].sort((a, b) => b.size - a.size)) {
+      runs.set(layer.chainId, (async () => {
         if (gate.busy) opts.progress(status('Waiting', shortId(layer.digest)));
         const release = await gate.acquire();
         let ingest: LayerIngest | undefined;
@@ -147,7 +150,10 @@ export class Puller {
         } finally {
           release();
         }
-      })();
+      })());
+    }
+    const results = todo.map((layer) => {
+      const run = runs.get(layer.chainId)!;
       // Observed here so an early failure is not reported as unhandled before its turn to commit.
       run.catch(() => {});
       const committed = commitChain.then(async () => {
@@ -182,15 +188,24 @@ export class Puller {
     const head = first.done ? Buffer.alloc(0) : first.value;
     const source = Readable.from(teeTo(prepend(head, first.done ? undefined : blob), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
     const diffHash = createHash('sha256');
+    const expectedDiffId = (layer as Partial<ChainedLayer>).diffId;
+    let diffId = '';
     const hasher = new Transform({
       transform(chunk: Buffer, _enc, cb) { diffHash.update(chunk); cb(null, chunk); },
+      // Checked before the end reaches the store: a store may commit as soon as its tar ends.
+      flush(cb) {
+        diffId = `sha256:${diffHash.digest('hex')}`;
+        if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
+          cb(new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${expectedDiffId}`));
+        } else cb();
+      },
     });
     await pipeline(source, decompressor(sniffCompression(head)), hasher, ingest.tar, { signal });
     opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
     opts.progress(status('Verifying Checksum', id));
     opts.progress(status('Download complete', id));
     opts.progress(bytesProgress('Extracting', id, layer.size, layer.size));
-    return `sha256:${diffHash.digest('hex')}`;
+    return diffId;
   }
 
   /** Foreign (non-distributable) layers: the registry first, their URLs only where allowed. */
