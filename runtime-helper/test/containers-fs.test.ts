@@ -9,13 +9,15 @@ import { startBerthd, type Berthd } from './support/berthd.js';
 import { busyboxImage } from '../../test-support/paths.js';
 
 let b: Berthd;
+/** BERTH_CONTAINERS_RUNTIME=crun|runc|<path> runs the suite on another runtime; berthd's default otherwise. */
+const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 let work: string;
 const ok = (args: string[]): Promise<string> => b.docker(args);
 const res = (args: string[]) => b.dockerResult(args);
 
 beforeAll(async () => {
   const { tar } = busyboxImage();
-  b = await startBerthd(['--default-runtime', 'crun']);
+  b = await startBerthd(runtimeArgs);
   await ok(['import', tar, 'busybox']);
   work = mkdtempSync(join(tmpdir(), 'berth-cp-'));
 });

@@ -11,6 +11,8 @@ import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
 import { busyboxImage } from '../../test-support/paths.js';
 
 let b: Berthd;
+/** BERTH_CONTAINERS_RUNTIME=crun|runc|<path> runs the suite on another runtime; berthd's default otherwise. */
+const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 const ok = (args: string[]): Promise<string> => b.docker(args);
 const res = (args: string[]) => b.dockerResult(args);
 const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
@@ -52,7 +54,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
 
 beforeAll(async () => {
   const { tar } = busyboxImage();
-  b = await startBerthd(['--default-runtime', 'crun']);
+  b = await startBerthd(runtimeArgs);
   await ok(['import', tar, 'busybox']);
 });
 
@@ -297,7 +299,7 @@ describe('berthd restart', () => {
     b.child.kill('SIGKILL');
     await until(() => b.child.exitCode !== null || b.child.signalCode !== null);
     await sleep(3000); // `later` exits while no berthd runs
-    const restarted = await startBerthd(['--default-runtime', 'crun', '--data-root', b.dataRoot]);
+    const restarted = await startBerthd([...runtimeArgs, '--data-root', b.dataRoot]);
     const old = b;
     b = { ...restarted, stop: async () => { await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return null; } };
     expect(existsSync(`/proc/${pid}`)).toBe(true);
