@@ -69,7 +69,14 @@ export class RuntimeCli {
   private readonly scratch: string;
   private seq = 0;
 
-  constructor(readonly binary: string = runtimeBinary) {
+  /**
+   * `wrapper` prefixes every call (e.g. ['unshare', '--uts', '--']) so a test can confine what a
+   * faulty runtime could do to the host.
+   */
+  constructor(
+    readonly binary: string = runtimeBinary,
+    private readonly wrapper: string[] = [],
+  ) {
     this.scratch = mkdtempSync(join(tmpdir(), 'berth-rtcli-'));
     this.root = join(this.scratch, 'state');
   }
@@ -81,10 +88,11 @@ export class RuntimeCli {
     const errPath = join(this.scratch, `${n}.err`);
     const out = openSync(outPath, 'w');
     const err = openSync(errPath, 'w');
-    const full = ['--root', this.root, ...args];
-    const command = `${this.binary} ${full.join(' ')}`;
+    const argv = [...this.wrapper, this.binary, '--root', this.root, ...args];
+    const [file, ...full] = argv as [string, ...string[]];
+    const command = argv.join(' ');
     return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, full, {
+      const child = spawn(file, full, {
         stdio: [o.input === undefined ? 'ignore' : 'pipe', out, err],
         cwd: o.cwd,
         env: o.env ?? process.env,

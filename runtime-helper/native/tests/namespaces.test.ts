@@ -5,6 +5,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../../../test-support/container-harness.js';
+import { runtimeBinary } from '../../../test-support/paths.js';
+import { RuntimeCli } from '../../../test-support/runtime-cli.js';
 
 const h = useHarness();
 
@@ -130,6 +132,41 @@ describe('namespaces', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(['0', 'all-ns', '1', 'lo']);
     expect(statSync(join(r.bundle.rootfs, 'tmp/all-ns')).uid).toBe(base);
+  });
+
+  it("namespaces left out are the host's (the --pid/--network/--ipc/--uts host modes)", async () => {
+    const out = await h.sh('for n in pid net ipc uts; do readlink /proc/self/ns/$n; done; hostname', {
+      namespaces: ['mount'],
+      edit: (spec) => {
+        delete spec.hostname; // a hostname needs a UTS namespace of its own
+      },
+    });
+    const [pid, net, ipc, uts, name] = out.trim().split('\n');
+    expect(pid).toBe(readlinkSync('/proc/self/ns/pid'));
+    expect(net).toBe(readlinkSync('/proc/self/ns/net'));
+    expect(ipc).toBe(readlinkSync('/proc/self/ns/ipc'));
+    expect(uts).toBe(readlinkSync('/proc/self/ns/uts'));
+    expect(name).toBe(hostname());
+  });
+
+  it('a hostname without a UTS namespace is refused, never set on the host', async () => {
+    // The runtime runs inside a throw-away UTS namespace, so a faulty one renames only that.
+    const confined = new RuntimeCli(runtimeBinary, ['unshare', '--uts', '--']);
+    const b = h.bundle({
+      hostname: 'not-for-the-host',
+      namespaces: ['pid', 'mount', 'ipc', 'network'],
+      args: ['/bin/hostname'],
+    });
+    const before = hostname();
+    try {
+      const r = await confined.run(b.id, b.dir);
+      expect(r.stdout).not.toContain('not-for-the-host');
+      expect(r.code, `${r.command} should refuse: ${r.stdout}`).not.toBe(0);
+      expect(r.stderr).toMatch(/hostname|uts/i);
+    } finally {
+      await confined.destroy();
+    }
+    expect(hostname()).toBe(before);
   });
 
   it('cgroup: the container sees its own cgroup as the root', async () => {
