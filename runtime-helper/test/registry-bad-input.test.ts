@@ -69,6 +69,16 @@ describe('pull from a misbehaving registry', () => {
     await expectCleanFailure('wrongdiffid/app:v1', new RegExp(`layer ${bad.layerDigest} unpacks to sha256:[a-f0-9]{64}, but the config says sha256:0{64}`));
   });
 
+  it('fetches a non-distributable layer from its URL only where allowed', async () => {
+    await expectCleanFailure('foreign/app:v1', new RegExp(`layer ${bad.layerDigest} is non-distributable and its URLs are not allowed`));
+    const allowed = makeHarness({ allowNondistributableArtifacts: [bad.host] });
+    try {
+      const r = await allowed.pull(`${bad.host}/foreign/app:v1`);
+      expect(r.imageId).toMatch(/^sha256:/);
+      expect(bad.log).toContain(`GET /foreign/${bad.layerDigest}`);
+    } finally { allowed.close(); }
+  });
+
   it('stops reading a manifest of absurd size at the limit', async () => {
     await expectCleanFailure('hugemanifest/app:v1', /GET manifest hugemanifest\/app:v1: more than the limit of 4194304 bytes/);
   });

@@ -35,6 +35,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
     const url = new URL(req.url ?? '/', 'http://x');
     const range = req.headers.range;
     log.push(`${req.method} ${url.pathname}${range ? ` ${range}` : ''}`);
+    if (url.pathname === `/foreign/${layerDigest}`) { res.writeHead(200, { 'content-length': layer.length }).end(layer); return; }
     if (url.pathname === '/v2/' || url.pathname === '/v2') { res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); return; }
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
     if (!m) { res.writeHead(404).end(); return; }
@@ -61,7 +62,8 @@ export async function startBadRegistry(): Promise<BadRegistry> {
         res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'content-length': body.length }).end(body);
         return;
       }
-      const body = mode === 'wrongdiffid' ? manifest(undefined, lyingConfig) : manifest();
+      const foreign = [{ mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: layerDigest, size: layer.length, urls: [`http://${req.headers.host}/foreign/${layerDigest}`] }];
+      const body = mode === 'wrongdiffid' ? manifest(undefined, lyingConfig) : mode === 'foreign' ? manifest(foreign) : manifest();
       if (ref.startsWith('sha256:') && ref !== sha256(body)) { res.writeHead(404).end(); return; }
       res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'content-length': body.length, 'docker-content-digest': sha256(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -70,7 +72,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
 
     if (ref === configDigest) { res.writeHead(200, { 'content-length': config.length }).end(config); return; }
     if (ref === sha256(lyingConfig)) { res.writeHead(200, { 'content-length': lyingConfig.length }).end(lyingConfig); return; }
-    if (ref !== layerDigest) { res.writeHead(404).end(); return; }
+    if (ref !== layerDigest || mode === 'foreign') { res.writeHead(404).end(); return; }
     const start = range ? Number(/bytes=(\d+)-/.exec(range)?.[1] ?? 0) : 0;
     const headers = (from: number) => ({ 'content-length': layer.length - from, 'accept-ranges': 'bytes', ...(from > 0 ? { 'content-range': `bytes ${from}-${layer.length - 1}/${layer.length}` } : {}) });
     switch (mode) {
