@@ -14,16 +14,27 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: '1M short lines, to /dev/null inside (floor)', script: 'yes hello-world-line | head -n 1000000 > /dev/null' },
+  {
+    name: '1M short lines, to /dev/null inside (floor)',
+    script: 'yes hello-world-line | head -n 1000000 > /dev/null',
+  },
   { name: '1M short lines (17 B) to stdout', script: 'yes hello-world-line | head -n 1000000' },
-  { name: '1M short lines, half on stderr', script: 'yes hello-world-line | head -n 500000; yes hello-world-line | head -n 500000 >&2' },
-  { name: '2000 lines of 20 kB (split at 16 KiB)', script: "i=0; l=$(head -c 20000 /dev/zero | tr '\\000' x); while [ $i -lt 2000 ]; do echo \"$l\"; i=$((i+1)); done" },
+  {
+    name: '1M short lines, half on stderr',
+    script: 'yes hello-world-line | head -n 500000; yes hello-world-line | head -n 500000 >&2',
+  },
+  {
+    name: '2000 lines of 20 kB (split at 16 KiB)',
+    script:
+      'i=0; l=$(head -c 20000 /dev/zero | tr \'\\000\' x); while [ $i -lt 2000 ]; do echo "$l"; i=$((i+1)); done',
+  },
 ];
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 async function measure(c: Case): Promise<{ wallMs: number; cpuMs: number; logBytes: number }> {
-  const { makeShimBundle, startShim, runtime } = await import('../runtime-helper/native/tests/shim-harness.js');
+  const { makeShimBundle, startShim, runtime } =
+    await import('../runtime-helper/native/tests/shim-harness.js');
   const b = makeShimBundle({ args: ['sh', '-c', c.script] });
   try {
     const { shimPid } = await startShim(b);

@@ -42,14 +42,32 @@ async function main(): Promise<void> {
   const bundles: ShimBundle[] = [];
   const rows: Row[] = [];
   try {
-    const { makeShimBundle, runShim, runtime, runtimeBinary, shimBinary } = await import('../runtime-helper/native/tests/shim-harness.js');
+    const { makeShimBundle, runShim, runtime, runtimeBinary, shimBinary } =
+      await import('../runtime-helper/native/tests/shim-harness.js');
     for (let i = 0; i < N; i++) {
       const b = makeShimBundle({ args: ['sleep', '100000'] });
       bundles.push(b);
-      const r = await runShim(['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', b.stateDir, '--log-path', b.logPath]);
+      const r = await runShim([
+        '--id',
+        b.id,
+        '--bundle',
+        b.dir,
+        '--runtime',
+        runtimeBinary,
+        '--state-dir',
+        b.stateDir,
+        '--log-path',
+        b.logPath,
+      ]);
       if (r.code !== 0) throw new Error(`berth-shim: ${r.stderr}`);
       runtime(['start', b.id]);
-      rows.push({ shimPid: (JSON.parse(r.stdout) as { shimPid: number }).shimPid, rss: 0, anon: 0, file: 0, pss: 0 });
+      rows.push({
+        shimPid: (JSON.parse(r.stdout) as { shimPid: number }).shimPid,
+        rss: 0,
+        anon: 0,
+        file: 0,
+        pss: 0,
+      });
     }
     await new Promise((r) => setTimeout(r, 1000)); // idle: nothing to read, no client
     for (const row of rows) {
@@ -65,7 +83,9 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`| ${r.shimPid} | ${r.rss} | ${r.anon} | ${r.file} | ${r.pss} |`);
     const med = median(rows.map((r) => r.rss));
     const col = (k: keyof Row): number => median(rows.map((r) => r[k]));
-    console.log(`| **median of ${rows.length}** | **${med}** | ${col('anon')} | ${col('file')} | ${col('pss')} |`);
+    console.log(
+      `| **median of ${rows.length}** | **${med}** | ${col('anon')} | ${col('file')} | ${col('pss')} |`,
+    );
     console.log(`\ntarget: idle VmRSS < ${TARGET_KB} kB — ${med < TARGET_KB ? 'met' : 'NOT met'}`);
   } finally {
     for (const b of bundles) await b.cleanup();

@@ -7,7 +7,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
 import { busyboxImage } from '../../../test-support/paths.js';
-import { RFC3339_NANO, makeShimBundle, readLog, runtime, startShim, waitForExit, type LogRecord, type ShimBundle } from './shim-harness.js';
+import {
+  RFC3339_NANO,
+  makeShimBundle,
+  readLog,
+  runtime,
+  startShim,
+  waitForExit,
+  type LogRecord,
+  type ShimBundle,
+} from './shim-harness.js';
 
 const run = promisify(execFile);
 const IMAGE = 'berth-shim-busybox:test';
@@ -15,7 +24,7 @@ const IMAGE = 'berth-shim-busybox:test';
 // stdout ends without a newline; stderr ends with a 20000-byte line without one (partials at EOF).
 const SCRIPT = [
   'echo first',
-  "printf 'tab\\there <&> \"q\" back\\\\slash \\001\\033[1m\\r\\n'",
+  'printf \'tab\\there <&> "q" back\\\\slash \\001\\033[1m\\r\\n\'',
   "printf '\\377\\376 bad \\342\\202\\254 \\342\\200\\250 \\355\\240\\200 \\300\\257\\n'",
   "head -c 20000 /dev/zero | tr '\\000' a; echo",
   'echo err-line >&2',
@@ -41,7 +50,10 @@ function byStream(records: LogRecord[]): Record<string, string[]> {
 
 /** The raw lines with the time value blanked, per stream. */
 function rawByStream(raw: string): Record<string, string[]> {
-  const lines = raw.split('\n').filter((l) => l !== '').map((l) => l.replace(/"time":"[^"]*"/, '"time":""'));
+  const lines = raw
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.replace(/"time":"[^"]*"/, '"time":""'));
   return {
     stdout: lines.filter((l) => l.includes('"stream":"stdout"')),
     stderr: lines.filter((l) => l.includes('"stream":"stderr"')),

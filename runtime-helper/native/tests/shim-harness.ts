@@ -45,7 +45,8 @@ export function makeShimBundle(opts: ShimBundleOptions): ShimBundle {
   // A top-level cgroup of its own: `runtime delete` removes it and leaves no parent behind.
   const cgroupsPath = `/${id}`;
   spec.linux.cgroupsPath = cgroupsPath;
-  if (opts.memoryLimit !== undefined) spec.linux.resources = { ...spec.linux.resources, memory: { limit: opts.memoryLimit } };
+  if (opts.memoryLimit !== undefined)
+    spec.linux.resources = { ...spec.linux.resources, memory: { limit: opts.memoryLimit } };
   writeFileSync(configPath, JSON.stringify(spec, null, 2));
   const stateDir = join(dir, 's');
   return {
@@ -106,7 +107,19 @@ export function runShim(args: string[]): Promise<ShimResult> {
 }
 
 export function shimArgs(b: ShimBundle, extra: string[] = []): string[] {
-  return ['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', b.stateDir, '--log-path', b.logPath, ...extra];
+  return [
+    '--id',
+    b.id,
+    '--bundle',
+    b.dir,
+    '--runtime',
+    runtimeBinary,
+    '--state-dir',
+    b.stateDir,
+    '--log-path',
+    b.logPath,
+    ...extra,
+  ];
 }
 
 export interface Started {
@@ -130,7 +143,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -150,7 +167,11 @@ export interface ExitRecord {
 
 export function waitForExit(b: ShimBundle, timeoutMs = 15_000): Promise<ExitRecord> {
   const path = join(b.stateDir, 'exit.json');
-  return waitFor('exit.json', () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExitRecord) : undefined), timeoutMs);
+  return waitFor(
+    'exit.json',
+    () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExitRecord) : undefined),
+    timeoutMs,
+  );
 }
 
 export interface LogRecord {
@@ -230,7 +251,11 @@ export class AttachClient {
   }
 
   waitForText(pattern: RegExp, type: number = FRAME.stdout, timeoutMs = 15_000): Promise<string> {
-    return waitFor(`${pattern} on attach stream ${type} (have ${JSON.stringify(this.text(type))})`, () => pattern.test(this.text(type)) && this.text(type), timeoutMs);
+    return waitFor(
+      `${pattern} on attach stream ${type} (have ${JSON.stringify(this.text(type))})`,
+      () => pattern.test(this.text(type)) && this.text(type),
+      timeoutMs,
+    );
   }
 
   /** Stops reading: the shim's sends to this client start to fail with EAGAIN. */

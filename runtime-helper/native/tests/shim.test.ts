@@ -56,7 +56,7 @@ describe('berth-shim: log', () => {
     const script = [
       'echo out-line',
       'echo err-line >&2',
-      "printf 'tab\\there <&> \"q\" back\\\\slash\\n'",
+      'printf \'tab\\there <&> "q" back\\\\slash\\n\'',
       "printf '\\377bad-utf8 \\342\\202\\254 euro\\n'",
       "printf '\\001ctl\\r\\n'",
       "head -c 20000 /dev/zero | tr '\\000' a; echo",
@@ -89,7 +89,9 @@ describe('berth-shim: log', () => {
     expect(raw).toContain('"log":"tab\\u0009here \\u003c\\u0026\\u003e \\"q\\" back\\\\slash\\n"');
     expect(raw).toContain('"log":"\\ufffdbad-utf8 € euro\\n"');
     expect(raw).toContain('"log":"\\u0001ctl\\r\\n"');
-    expect(raw.split('\n').find((l) => l.includes('out-line'))).toMatch(/^\{"log":"out-line\\n","stream":"stdout","time":"[^"]+"\}$/);
+    expect(raw.split('\n').find((l) => l.includes('out-line'))).toMatch(
+      /^\{"log":"out-line\\n","stream":"stdout","time":"[^"]+"\}$/,
+    );
     for (const r of records) {
       expect(r.time).toMatch(RFC3339_NANO);
       const t = Date.parse(r.time);
@@ -103,7 +105,9 @@ describe('berth-shim: log', () => {
   });
 
   it('rotates the log at --log-max-size, keeping --log-max-files files', async () => {
-    const b = bundle({ args: ['sh', '-c', `${SETTLE}i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done`] });
+    const b = bundle({
+      args: ['sh', '-c', `${SETTLE}i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done`],
+    });
     await startShim(b, ['--log-max-size', '2000', '--log-max-files', '3']);
     runtime(['start', b.id]);
     await waitForExit(b);
@@ -111,7 +115,8 @@ describe('berth-shim: log', () => {
     expect(existsSync(`${b.logPath}.2`)).toBe(true);
     expect(existsSync(`${b.logPath}.3`)).toBe(false);
     // Rotation happens before a write once the file reached the limit: at most one record over.
-    for (const p of [b.logPath, `${b.logPath}.1`, `${b.logPath}.2`]) expect(statSync(p).size).toBeLessThan(2000 + 200);
+    for (const p of [b.logPath, `${b.logPath}.1`, `${b.logPath}.2`])
+      expect(statSync(p).size).toBeLessThan(2000 + 200);
     const last = readLog(b.logPath).records.at(-1);
     expect(last?.log).toBe('line 199\n');
   });
@@ -119,7 +124,9 @@ describe('berth-shim: log', () => {
 
 describe('berth-shim: log truncation', () => {
   it('truncates in place with --log-max-files 1 (the default)', async () => {
-    const b = bundle({ args: ['sh', '-c', `${SETTLE}i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done`] });
+    const b = bundle({
+      args: ['sh', '-c', `${SETTLE}i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done`],
+    });
     await startShim(b, ['--log-max-size', '2000']);
     runtime(['start', b.id]);
     await waitForExit(b);
@@ -172,7 +179,10 @@ describe('berth-shim: exit status', () => {
 
   it('reports an OOM kill under a 16 MiB limit', async () => {
     // The string doubles until the cgroup's limit stops it.
-    const b = bundle({ args: ['sh', '-c', 'x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done'], memoryLimit: 16 * 1024 * 1024 });
+    const b = bundle({
+      args: ['sh', '-c', 'x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done'],
+      memoryLimit: 16 * 1024 * 1024,
+    });
     await startShim(b);
     runtime(['start', b.id]);
     const exit = await waitForExit(b, 30_000);
@@ -203,7 +213,9 @@ describe('berth-shim: attach', () => {
   });
 
   it('serves several clients: all see output with stdout/stderr told apart; input from any; close stdin ends it', async () => {
-    const b = bundle({ args: ['sh', '-c', 'while read l; do echo "got $l"; echo "err $l" >&2; done; echo stdin-closed'] });
+    const b = bundle({
+      args: ['sh', '-c', 'while read l; do echo "got $l"; echo "err $l" >&2; done; echo stdin-closed'],
+    });
     await startShim(b, ['--stdin']);
     const one = await attach(b);
     const two = await attach(b);
@@ -226,7 +238,9 @@ describe('berth-shim: attach', () => {
   it('queues input for a container that is not reading yet, without stalling output, and delivers all of it', async () => {
     // The container reads nothing for a second (input piles up: pipe, shim queue, then the
     // client's socket), keeps printing meanwhile, then counts every byte it was sent.
-    const b = bundle({ args: ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do echo tick; sleep 0.1; done; wc -c'] });
+    const b = bundle({
+      args: ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do echo tick; sleep 0.1; done; wc -c'],
+    });
     await startShim(b, ['--stdin']);
     const writer = await attach(b);
     const watcher = await attach(b);
@@ -254,7 +268,13 @@ describe('berth-shim: attach', () => {
 
   it('never blocks on a client that does not read', async () => {
     // ~4 MB of output; the stuck client is dropped once 1 MiB is queued for it, the log gets all.
-    const b = bundle({ args: ['sh', '-c', 'i=0; while [ $i -lt 40000 ]; do echo "line $i ................................................................................"; i=$((i+1)); done'] });
+    const b = bundle({
+      args: [
+        'sh',
+        '-c',
+        'i=0; while [ $i -lt 40000 ]; do echo "line $i ................................................................................"; i=$((i+1)); done',
+      ],
+    });
     await startShim(b);
     const stuck = await attach(b);
     stuck.pause();
@@ -283,7 +303,9 @@ describe('berth-shim: attach under fd exhaustion', () => {
     const many: AttachClient[] = [];
     for (let i = 0; i < 20; i++) many.push(await attach(b));
     const shimLog = join(b.stateDir, 'shim.log');
-    await waitFor('the shim to run out of fds', () => /not accepting until a client leaves/.test(readFileSync(shimLog, 'utf8')));
+    await waitFor('the shim to run out of fds', () =>
+      /not accepting until a client leaves/.test(readFileSync(shimLog, 'utf8')),
+    );
     await new Promise((r) => setTimeout(r, 500));
     // A spinning loop would log the failed accept over and over.
     const complaints = readFileSync(shimLog, 'utf8').match(/not accepting until a client leaves/g) ?? [];
@@ -302,9 +324,19 @@ describe('berth-shim: attach under fd exhaustion', () => {
 describe('berth-shim: lifetime', () => {
   it('survives its parent being killed; the container keeps running and logging; the exit is recorded later', async () => {
     // PID 1 ignores SIGTERM unless it handles it: the trap makes the stop visible in the exit code.
-    const b = bundle({ args: ['sh', '-c', 'trap "exit 42" TERM; i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.1; done'] });
+    const b = bundle({
+      args: [
+        'sh',
+        '-c',
+        'trap "exit 42" TERM; i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.1; done',
+      ],
+    });
     // An intermediate shell plays berthd: it starts the shim, then lingers until killed.
-    const parent = spawn('sh', ['-c', `"$0" "$@" > ${b.dir}/report; exec sleep 1000`, shimBinary, ...shimArgs(b)], { stdio: 'ignore' });
+    const parent = spawn(
+      'sh',
+      ['-c', `"$0" "$@" > ${b.dir}/report; exec sleep 1000`, shimBinary, ...shimArgs(b)],
+      { stdio: 'ignore' },
+    );
     const report = join(b.dir, 'report');
     const started = await waitFor('the ready report', () => {
       const text = existsSync(report) ? readFileSync(report, 'utf8') : '';
@@ -357,13 +389,37 @@ describe('berth-shim: exec', () => {
     runtime(['start', b.id]);
     const processFile = join(b.dir, 'exec.json');
     const spec = JSON.parse(readFileSync(join(b.dir, 'config.json'), 'utf8'));
-    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: false, args: ['sh', '-c', 'echo from-exec; echo exec-err >&2; exit 5'] }));
+    writeFileSync(
+      processFile,
+      JSON.stringify({
+        ...spec.process,
+        terminal: false,
+        args: ['sh', '-c', 'echo from-exec; echo exec-err >&2; exit 5'],
+      }),
+    );
     const execState = join(b.dir, 'x');
     const execLog = join(b.dir, 'exec.log');
-    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState, '--log-path', execLog]);
+    const r = await runShim([
+      '--exec',
+      '--process',
+      processFile,
+      '--id',
+      b.id,
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      execState,
+      '--log-path',
+      execLog,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const exit = await waitFor('exec exit.json', () => existsSync(join(execState, 'exit.json')) && JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')));
+    const exit = await waitFor(
+      'exec exit.json',
+      () =>
+        existsSync(join(execState, 'exit.json')) &&
+        JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')),
+    );
     expect(exit.exitCode).toBe(5);
     const lines = readLog(execLog).records.map((rec) => [rec.stream, rec.log]);
     expect(lines).toContainEqual(['stdout', 'from-exec\n']);
@@ -380,9 +436,29 @@ describe('berth-shim: exec with a terminal', () => {
     runtime(['start', b.id]);
     const processFile = join(b.dir, 'exec-tty.json');
     const spec = JSON.parse(readFileSync(join(b.dir, 'config.json'), 'utf8'));
-    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: true, consoleSize: { height: 21, width: 77 }, args: ['sh'] }));
+    writeFileSync(
+      processFile,
+      JSON.stringify({
+        ...spec.process,
+        terminal: true,
+        consoleSize: { height: 21, width: 77 },
+        args: ['sh'],
+      }),
+    );
     const execState = join(b.dir, 'xt');
-    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState, '--terminal', '--stdin']);
+    const r = await runShim([
+      '--exec',
+      '--process',
+      processFile,
+      '--id',
+      b.id,
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      execState,
+      '--terminal',
+      '--stdin',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const c = await AttachClient.connect({ ...b, stateDir: execState });
@@ -394,7 +470,12 @@ describe('berth-shim: exec with a terminal', () => {
     c.write('stty size\n');
     await c.waitForText(/30 90/);
     c.write('exit 4\n');
-    const exit = await waitFor('exec exit.json', () => existsSync(join(execState, 'exit.json')) && JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')));
+    const exit = await waitFor(
+      'exec exit.json',
+      () =>
+        existsSync(join(execState, 'exit.json')) &&
+        JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')),
+    );
     expect(exit.exitCode).toBe(4);
     expect(JSON.parse(runtime(['state', b.id])).status).toBe('running');
   });
@@ -418,7 +499,16 @@ describe('berth-shim: bad input', () => {
 
   it('reports a missing bundle the same way', async () => {
     const b = bundle({ args: ['true'] });
-    const r = await runShim(['--id', b.id, '--bundle', join(b.dir, 'missing'), '--runtime', runtimeBinary, '--state-dir', b.stateDir]);
+    const r = await runShim([
+      '--id',
+      b.id,
+      '--bundle',
+      join(b.dir, 'missing'),
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      b.stateDir,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^berth-shim: runtime create failed/);
     expect(existsSync(b.stateDir)).toBe(false);
@@ -427,9 +517,22 @@ describe('berth-shim: bad input', () => {
 
   it('fails before creating anything when the log cannot be opened', async () => {
     const b = bundle({ args: ['true'] });
-    const r = await runShim(['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', b.stateDir, '--log-path', join(b.dir, 'no-such-dir', 'ctr.log')]);
+    const r = await runShim([
+      '--id',
+      b.id,
+      '--bundle',
+      b.dir,
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      b.stateDir,
+      '--log-path',
+      join(b.dir, 'no-such-dir', 'ctr.log'),
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`berth-shim: open log '${join(b.dir, 'no-such-dir', 'ctr.log')}': No such file or directory\n`);
+    expect(r.stderr).toBe(
+      `berth-shim: open log '${join(b.dir, 'no-such-dir', 'ctr.log')}': No such file or directory\n`,
+    );
     expect(existsSync(b.stateDir)).toBe(false);
     expect(() => runtime(['state', b.id])).toThrow();
   });
@@ -437,18 +540,42 @@ describe('berth-shim: bad input', () => {
   it('refuses a state dir whose socket paths would not fit sun_path', async () => {
     const b = bundle({ args: ['true'] });
     const long = join(b.dir, 'x'.repeat(100));
-    const r = await runShim(['--id', b.id, '--bundle', b.dir, '--runtime', runtimeBinary, '--state-dir', long]);
+    const r = await runShim([
+      '--id',
+      b.id,
+      '--bundle',
+      b.dir,
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      long,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^berth-shim: --state-dir '.*': socket paths inside it exceed 107 bytes: File name too long\n$/);
+    expect(r.stderr).toMatch(
+      /^berth-shim: --state-dir '.*': socket paths inside it exceed 107 bytes: File name too long\n$/,
+    );
     expect(existsSync(long)).toBe(false);
   });
 
   it("reports a failed exec (no such container) with the runtime's message", async () => {
     const b = bundle({ args: ['true'] });
     const processFile = join(b.dir, 'exec.json');
-    writeFileSync(processFile, JSON.stringify({ cwd: '/', args: ['true'], env: ['PATH=/bin'], user: { uid: 0, gid: 0 } }));
+    writeFileSync(
+      processFile,
+      JSON.stringify({ cwd: '/', args: ['true'], env: ['PATH=/bin'], user: { uid: 0, gid: 0 } }),
+    );
     const execState = join(b.dir, 'x');
-    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState]);
+    const r = await runShim([
+      '--exec',
+      '--process',
+      processFile,
+      '--id',
+      b.id,
+      '--runtime',
+      runtimeBinary,
+      '--state-dir',
+      execState,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^berth-shim: runtime exec failed \(exit status \d+\): .+/);
     expect(existsSync(execState)).toBe(false);
@@ -459,7 +586,16 @@ describe('berth-shim: bad input', () => {
     const r = await runShim(['--id', 'x', '--state-dir', '/tmp/nowhere-berth']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^berth-shim: --runtime is required\nusage: berth-shim/);
-    const r2 = await runShim(['--id', 'x', '--runtime', '/nonexistent/runtime', '--bundle', '/tmp', '--state-dir', '/tmp/nowhere-berth']);
+    const r2 = await runShim([
+      '--id',
+      'x',
+      '--runtime',
+      '/nonexistent/runtime',
+      '--bundle',
+      '/tmp',
+      '--state-dir',
+      '/tmp/nowhere-berth',
+    ]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain("runtime '/nonexistent/runtime': No such file or directory");
     expect(existsSync('/tmp/nowhere-berth')).toBe(false);
