@@ -100,16 +100,18 @@ int container_start(const struct global_opts *g, const char *id, berth_error_t *
     berth_error_set(err, 0, "start container '%s': it is %s, not created", id, status);
     goto out;
   }
+  /* Take the pidfd before opening the fifo: opening it releases the init, and an init that exits
+   * at once may already be reaped by its subreaper (the shim) when pidfd_open runs (ESRCH). */
+  pidfd = (int)syscall(SYS_pidfd_open, st.pid, 0);
+  if (pidfd < 0) {
+    berth_error_errno(err, "start container '%s': watch init pid %d", id, (int)st.pid);
+    goto out;
+  }
   char fifo_path[PATH_MAX + 300];
   snprintf(fifo_path, sizeof fifo_path, "%s/%s/" EXEC_FIFO, g->root, id);
   fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) {
     berth_error_errno(err, "start container '%s': open '%s'", id, fifo_path);
-    goto out;
-  }
-  pidfd = (int)syscall(SYS_pidfd_open, st.pid, 0);
-  if (pidfd < 0) {
-    berth_error_errno(err, "start container '%s': watch init pid %d", id, (int)st.pid);
     goto out;
   }
   /* the init opens the write side once we hold the read side, writes one byte, and goes on */
