@@ -446,7 +446,7 @@ export class ContainerManager {
     if (!isValidName(newName)) throw invalid(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const full = newName.startsWith('/') ? newName : `/${newName}`;
     const owner = [...this.containers.values()].find((x) => x.record.Name === full);
-    if (owner) throw conflict(`Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    if (owner) throw conflict(`Error when allocating new name: Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
     const oldName = c.record.Name;
     c.record.Name = full;
     this.save(c);

@@ -54,8 +54,7 @@ export function resolveUser(rootfs: string, user: string): ResolvedUser {
       gid = g.gid;
     }
   }
-  const additionalGids = entry.name
-    ? allGroups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid)
-    : [];
+  // Like Docker: the primary group is a supplementary group too, then the user's memberships.
+  const additionalGids = [gid, ...(entry.name ? allGroups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid) : [])];
   return { uid: entry.uid, gid, additionalGids, home: entry.home || '/' };
 }

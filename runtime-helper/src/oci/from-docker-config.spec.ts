@@ -35,7 +35,7 @@ describe('translateToOci', () => {
 
   it('resolves user and group names through the image passwd and group files', () => {
     const spec = translateToOci(input({ User: 'app' }));
-    expect(spec.process!.user).toEqual({ uid: 1000, gid: 1000, additionalGids: [2000] });
+    expect(spec.process!.user).toEqual({ uid: 1000, gid: 1000, additionalGids: [1000, 2000] });
     expect(translateToOci(input({ User: '1234:extra' })).process!.user).toMatchObject({ uid: 1234, gid: 2000 });
     expect(() => translateToOci(input({ User: 'nobody-here' }))).toThrow(/unable to find user nobody-here/);
   });
