@@ -194,6 +194,45 @@ describe('resources', () => {
   });
 });
 
+describe('policies, prune and ambiguous references', () => {
+  it('restart always restarts until stopped; update changes the policy; --rm removes', async () => {
+    await ok(['run', '-d', '--name', 'always', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.3; exit 2']);
+    await until(async () => JSON.parse(await ok(['inspect', 'always']))[0].RestartCount >= 2, 20_000);
+    await ok(['update', '--restart', 'no', 'always']);
+    expect(JSON.parse(await ok(['inspect', 'always']))[0].HostConfig.RestartPolicy.Name).toBe('no');
+    await ok(['stop', '-t', '1', 'always']).catch(() => {});
+    await until(async () => !JSON.parse(await ok(['inspect', 'always']))[0].State.Running && !JSON.parse(await ok(['inspect', 'always']))[0].State.Restarting);
+    await ok(['rm', '-f', 'always']);
+    await ok(['run', '--rm', '--name', 'gone', 'busybox', 'true']);
+    expect((await res(['inspect', 'gone'])).code).not.toBe(0);
+  });
+
+  it('container and volume prune remove only what is unused', async () => {
+    await ok(['create', '--name', 'idle', 'busybox', 'true']);
+    await ok(['run', '-d', '--name', 'keeper', 'busybox', 'sleep', '300']);
+    await ok(['volume', 'create', 'loose']);
+    const pruned = await ok(['container', 'prune', '-f']);
+    expect(pruned).toContain('Total reclaimed space');
+    expect((await res(['inspect', 'idle'])).code).not.toBe(0);
+    expect(JSON.parse(await ok(['inspect', 'keeper']))[0].State.Running).toBe(true);
+    await ok(['volume', 'prune', '-af']);
+    expect(await ok(['volume', 'ls', '-q'])).not.toContain('loose');
+    await ok(['rm', '-f', 'keeper']);
+  });
+
+  it('an ID prefix shared by two containers is refused as ambiguous', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 17; i++) ids.push((await ok(['create', 'busybox', 'true'])).trim());
+    const byFirst = new Map<string, number>();
+    for (const id of ids) byFirst.set(id[0]!, (byFirst.get(id[0]!) ?? 0) + 1);
+    const shared = [...byFirst.entries()].find(([, n]) => n > 1)![0];
+    const r = await res(['rm', shared]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`multiple IDs found with provided prefix: ${shared}`));
+    await ok(['rm', ...ids]);
+  });
+});
+
 describe('volumes and mounts', () => {
   it('named volumes keep data between containers; binds and tmpfs mount', async () => {
     await ok(['volume', 'create', 'data1']);
