@@ -334,6 +334,7 @@ describe('berthd restart', () => {
     await ok(['run', '--name', 'done3', 'busybox', 'sh', '-c', 'exit 3']).catch(() => {});
     const id = (await ok(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'i=0; while true; do echo t$i; i=$((i+1)); sleep 0.2; done'])).trim();
     await ok(['run', '-d', '--name', 'later', 'busybox', 'sh', '-c', 'sleep 2; exit 6']);
+    await ok(['run', '-d', '--name', 'phoenix', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 2; exit 1']);
     const pid = JSON.parse(await ok(['inspect', id]))[0].State.Pid as number;
     b.child.kill('SIGKILL');
     await until(() => b.child.exitCode !== null || b.child.signalCode !== null);
@@ -345,6 +346,8 @@ describe('berthd restart', () => {
     expect(JSON.parse(await ok(['inspect', 'survivor']))[0].State).toMatchObject({ Running: true, Pid: pid });
     expect(JSON.parse(await ok(['inspect', 'done3']))[0].State.ExitCode).toBe(3);
     expect(JSON.parse(await ok(['inspect', 'later']))[0].State).toMatchObject({ Running: false, ExitCode: 6 });
+    // The restart policy still applies to an exit that happened while berthd was down.
+    await until(async () => { const p = JSON.parse(await ok(['inspect', 'phoenix']))[0]; return p.RestartCount >= 1 && p.State.Running; });
     const before = (await ok(['logs', 'survivor'])).split('\n').length;
     await sleep(600);
     expect((await ok(['logs', 'survivor'])).split('\n').length).toBeGreaterThan(before);
@@ -353,6 +356,6 @@ describe('berthd restart', () => {
     expect(attached.out).toMatch(/t\d+/);
     await ok(['stop', '-t', '1', 'survivor']);
     expect(JSON.parse(await ok(['inspect', 'survivor']))[0].State.Running).toBe(false);
-    await ok(['rm', 'survivor', 'done3', 'later']);
+    await ok(['rm', '-f', 'survivor', 'done3', 'later', 'phoenix']);
   });
 });
