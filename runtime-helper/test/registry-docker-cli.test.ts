@@ -14,6 +14,7 @@ import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
 const user = { username: 'cli-user', password: 'Cli-Pa55-secret-word' };
 let plain: TestRegistry;
 let secure: TestRegistry;
+let token: TestRegistry;
 let d: Berthd;
 let work: string;
 let dockerConfig: string;
@@ -38,16 +39,19 @@ beforeAll(async () => {
   dockerConfig = join(work, 'docker-config');
   plain = await startRegistry();
   secure = await startRegistry({ tls: true, basicAuth: user });
+  token = await startRegistry({ tokenAuth: user });
   const daemonJson = join(work, 'daemon.json');
   writeFileSync(daemonJson, JSON.stringify({ 'registry-certs-dir': secure.certsDir }));
   // crun runs the pulled image: this suite tests the registry path, not berth-runtime.
-  d = await startBerthd(['--config-file', daemonJson, '--default-runtime', 'crun']);
+  // -D: debug logging is where a leaked credential would show up first.
+  d = await startBerthd(['-D', '--config-file', daemonJson, '--default-runtime', 'crun']);
 });
 
 afterAll(async () => {
   await d?.stop();
   await plain?.stop();
   await secure?.stop();
+  await token?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -133,7 +137,24 @@ describe('docker CLI -> berthd -> registry', () => {
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toMatch(/authentication required/);
 
+    // The Bearer flow: login checks the credentials with the token server; push gets a pull,push token.
+    const badToken = await docker(['login', token.host, '-u', user.username, '--password-stdin'], 'not-the-password\n');
+    expect(badToken.code).not.toBe(0);
+    expect(badToken.stderr).toMatch(/refused the username or password/);
+    expect(await ok(['login', token.host, '-u', user.username, '--password-stdin'], `${user.password}\n`)).toContain('Login Succeeded');
+    await ok(['tag', `${plain.host}/cli/from-skopeo:v9`, `${token.host}/tok/app:v1`]);
+    expect(await ok(['push', `${token.host}/tok/app:v1`])).toMatch(/v1: digest: sha256:/);
+    expect(token.tokenServer!.requests.some((q) => q.authenticated && q.scopes.includes('repository:tok/app:pull,push'))).toBe(true);
+    await ok(['logout', token.host]);
+    // Anonymous pull is allowed by this token server; anonymous push is not.
+    await ok(['rmi', `${token.host}/tok/app:v1`]);
+    expect(await ok(['pull', `${token.host}/tok/app:v1`])).toContain('Status: Downloaded newer image');
+    await ok(['tag', `${token.host}/tok/app:v1`, `${token.host}/tok/other:v1`]);
+    const anonPush = await docker(['push', `${token.host}/tok/other:v1`]);
+    expect(anonPush.code).not.toBe(0);
+
     const log = readFileSync(d.logFile, 'utf8');
+    expect(log).not.toContain('not-the-password');
     expect(log).not.toContain(user.password);
     expect(log).not.toContain('wrong-password-xyz');
     expect(log).not.toContain(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
