@@ -64,6 +64,32 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
     ).toBe(3);
   });
 
+  it(`${name}: run -t and exec -t get a terminal (console socket through the engine)`, async () => {
+    const c = getCli();
+    const out = await c([
+      'run',
+      '--rm',
+      '-t',
+      ...runtimeFlags(),
+      '--network',
+      'none',
+      IMAGE,
+      'sh',
+      '-c',
+      'tty; [ -t 1 ] && echo is-a-tty',
+    ]);
+    expect(out).toMatch(/\/dev\/(pts\/\d+|console)/);
+    expect(out).toContain('is-a-tty');
+    const cname = `berth-engine-tty-${name}-${process.pid}`;
+    await c(['run', '-d', '--name', cname, ...runtimeFlags(), '--network', 'none', IMAGE, 'sleep', '1000']);
+    try {
+      const ex = await c(['exec', '-t', cname, 'sh', '-c', '[ -t 1 ] && echo exec-tty']);
+      expect(ex).toContain('exec-tty');
+    } finally {
+      await c(['rm', '-f', cname]).catch(() => undefined);
+    }
+  });
+
   it(`${name}: detached container: exec, pause, unpause, stop`, async () => {
     const c = getCli();
     const cname = `berth-engine-${name}-${process.pid}`;
