@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promises as fsp } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
 import { sha256Digest, isSha256 } from '../util/digest.js';
@@ -61,7 +61,8 @@ export class BlobStore {
   }
 
   /** Streams into a temp file while hashing; the caller commits (rename) or discards it. */
-  async spool(source: Readable, onBytes?: (n: number) => void): Promise<SpooledFile> {
+  /** `tee` receives the same bytes as they pass (to unpack a layer while it is being stored). */
+  async spool(source: Readable, onBytes?: (n: number) => void, tee?: Writable): Promise<SpooledFile> {
     const path = this.tempPath();
     const hash = createHash('sha256');
     let size = 0;
@@ -72,10 +73,13 @@ export class BlobStore {
           hash.update(chunk);
           size += chunk.length;
           onBytes?.(chunk.length);
+          if (tee && !tee.destroyed && !tee.write(chunk)) await new Promise<void>((resolve) => { tee.once('drain', resolve); tee.once('close', resolve); });
           yield chunk;
         }
+        tee?.end();
       }, out);
     } catch (err) {
+      tee?.destroy(err as Error);
       rmSync(path, { force: true });
       throw err;
     }

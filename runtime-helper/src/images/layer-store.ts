@@ -10,7 +10,7 @@ import { writeJsonAtomic, fsyncDir } from '../util/atomic.js';
 import { chainIds, hexOf, sha256Digest } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
-import { extractLayer, type ExtractPolicy } from './extract/extract-layer.js';
+import { extractLayer, type ExtractPolicy, type ExtractResult } from './extract/extract-layer.js';
 import { NotFound } from '../api/errors.js';
 
 export interface LayerMeta {
@@ -25,6 +25,8 @@ export interface LayerMeta {
   opaqueDirs: string[];
   created: string;
 }
+
+export interface StagedLayer { dir: string; result: ExtractResult }
 
 export class LayerStore {
   private readonly cache = new Map<string, LayerMeta>();
@@ -76,16 +78,34 @@ export class LayerStore {
   }
 
   private async unpack(chainId: string, diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy): Promise<LayerMeta> {
-    const tmp = join(this.paths.layers, `.tmp-${hexOf(chainId)}-${randomBytes(4).toString('hex')}`);
-    const diff = join(tmp, 'diff');
+    return this.adopt(await this.stage(tar, policy), diffId, parent);
+  }
+
+  /** Unpacks a tar into a temp dir before its place in a chain is known (while it is still arriving). */
+  async stage(tar: Readable, policy: ExtractPolicy): Promise<StagedLayer> {
+    const dir = join(this.paths.layers, `.tmp-${randomBytes(8).toString('hex')}`);
+    const diff = join(dir, 'diff');
     mkdirSync(diff, { recursive: true });
     try {
-      const result = await extractLayer(tar, diff, policy);
+      return { dir, result: await extractLayer(tar, diff, policy) };
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Makes a staged layer the layer `diffId` on `parent`; the caller has verified the bytes. */
+  adopt(staged: StagedLayer, diffId: string, parent: string | null): LayerMeta {
+    const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    const existing = this.cache.get(chainId);
+    if (existing) { this.discard(staged); return existing; }
+    try {
       const link = hexOf(chainId).slice(0, 20);
-      const meta: LayerMeta = { chainId, diffId, parent, size: result.size, link, whiteouts: result.whiteouts, opaqueDirs: result.opaqueDirs, created: new Date().toISOString() };
-      writeJsonAtomic(join(tmp, 'meta.json'), meta);
+      const r = staged.result;
+      const meta: LayerMeta = { chainId, diffId, parent, size: r.size, link, whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, created: new Date().toISOString() };
+      writeJsonAtomic(join(staged.dir, 'meta.json'), meta);
       const final = this.paths.layer(chainId);
-      renameSync(tmp, final);
+      renameSync(staged.dir, final);
       fsyncDir(this.paths.layers);
       const linkPath = join(this.paths.links, link);
       if (existsSync(linkPath)) unlinkSync(linkPath);
@@ -93,10 +113,12 @@ export class LayerStore {
       this.cache.set(chainId, meta);
       return meta;
     } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
+      this.discard(staged);
       throw err;
     }
   }
+
+  discard(staged: StagedLayer): void { rmSync(staged.dir, { recursive: true, force: true }); }
 
   /**
    * Unpacks a layer from a tar stream as it arrives (registry pulls: download, verify and unpack
@@ -106,7 +128,12 @@ export class LayerStore {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
     const existing = this.cache.get(chainId);
     if (existing) { tar.resume(); return existing; }
-    return this.unpack(chainId, diffId, parent, tar, policy);
+    // Two pulls of the same layer at once: the second drains its stream and waits for the first.
+    const pending = this.inflight.get(chainId);
+    if (pending) { tar.resume(); return pending; }
+    const work = this.unpack(chainId, diffId, parent, tar, policy).finally(() => this.inflight.delete(chainId));
+    this.inflight.set(chainId, work);
+    return work;
   }
 
   /** Unpacks every layer of an image (diff IDs bottom first); returns the chain IDs. */

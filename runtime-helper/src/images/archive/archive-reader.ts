@@ -5,6 +5,8 @@ import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { extract as tarExtract } from 'tar-stream';
 import type { BlobStore, SpooledFile } from '../blob-store.js';
+import type { StagedLayer } from '../layer-store.js';
+import { PassThrough } from 'node:stream';
 import { entryComponents } from '../extract/entry-path.js';
 import { maybeGunzip, drain } from '../extract/extract-layer.js';
 import { InvalidParameter } from '../../api/errors.js';
@@ -24,7 +26,14 @@ export class ArchiveContents {
 
   constructor(private readonly blobs: BlobStore) {}
 
-  static async read(blobs: BlobStore, body: Readable): Promise<ArchiveContents> {
+  /** Large entries being unpacked as they arrive, by archive path (see `read`'s `stage`). */
+  readonly staged = new Map<string, Promise<StagedLayer | null>>();
+
+  /**
+   * `stage`, when given, unpacks large entries while they are spooled (they are usually layers;
+   * the caller adopts a staged layer only if its digest is the config's diff_id).
+   */
+  static async read(blobs: BlobStore, body: Readable, stage?: (path: string, tar: Readable) => Promise<StagedLayer> | null): Promise<ArchiveContents> {
     const contents = new ArchiveContents(blobs);
     const input = await maybeGunzip(body);
     const tar = tarExtract();
@@ -44,7 +53,13 @@ export class ArchiveContents {
             memTotal += data.length;
             contents.files.set(path, { kind: 'mem', data, digest: sha256Digest(data) });
           } else {
-            contents.files.set(path, { kind: 'spool', file: await blobs.spool(entry as unknown as Readable) });
+            const tee = stage ? new PassThrough({ highWaterMark: 4 * 1024 * 1024 }) : undefined;
+            const staging = tee && stage ? stage(path, tee) : null;
+            if (tee && staging) {
+              // A failed speculative unpack is not an error yet: the entry may not be a layer.
+              contents.staged.set(path, staging.catch(() => null));
+            }
+            contents.files.set(path, { kind: 'spool', file: await blobs.spool(entry as unknown as Readable, undefined, staging ? tee : undefined) });
           }
         } else if (h.type === 'symlink' || h.type === 'link') {
           const base = h.type === 'symlink' ? path.split('/').slice(0, -1).join('/') : '';
@@ -77,6 +92,17 @@ export class ArchiveContents {
   }
 
   has(path: string): boolean { return this.files.has(path); }
+
+  /** The archive path a name ends at after following links. */
+  resolve(path: string, what: string): string {
+    let p = entryComponents(path, what).join('/');
+    for (let depth = 0; depth < 16; depth++) {
+      const f = this.files.get(p);
+      if (!f || f.kind !== 'link') return p;
+      p = f.target;
+    }
+    return p;
+  }
 
   readBuffer(path: string, what: string): Buffer {
     const f = this.get(path, what);
@@ -125,6 +151,7 @@ export class ArchiveContents {
   }
 
   discard(): void {
+    this.staged.clear();
     for (const f of this.files.values()) {
       if (f.kind === 'spool' && !this.committed.has(f.file.path)) rmSync(f.file.path, { force: true });
     }

@@ -1,7 +1,8 @@
 // `docker import`: one rootfs tar (plain or gzip) becomes a one-layer image. The tar comes from
 // anyone who can reach the API, so it is unpacked under the untrusted policy (no device nodes,
 // no setuid/setgid files) and every path stays inside the layer.
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
+import { rmSync } from 'node:fs';
 import type { ImageService } from '../image-service.js';
 import { maybeGunzip } from '../extract/extract-layer.js';
 import { applyChanges } from '../changes.js';
@@ -37,15 +38,25 @@ export function prepareImport(opts: ImportOptions): { ref?: ImageReference; conf
 export async function importRootfs(svc: ImageService, body: Readable, opts: ImportOptions): Promise<string> {
   const { ref, config } = prepareImport(opts);
   const tar = await maybeGunzip(body);
-  const spooled = await svc.blobs.spool(tar);
-  const diffId = spooled.digest;
-  svc.blobs.commit(spooled);
+  // Unpack while the bytes are stored and hashed: one pass over the upload.
+  const forUnpack = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const staging = svc.layers.stage(forUnpack, untrustedPolicy);
+  staging.catch(() => {});
+  let spooled;
   try {
-    await svc.layers.ensure(diffId, null, untrustedPolicy);
+    spooled = await svc.blobs.spool(tar, undefined, forUnpack);
   } catch (err) {
-    svc.collectBlobs([diffId]);
+    await staging.then((s) => svc.layers.discard(s), () => {});
     throw err;
   }
+  let staged;
+  try { staged = await staging; } catch (err) {
+    rmSync(spooled.path, { force: true });
+    throw err;
+  }
+  const diffId = spooled.digest;
+  await svc.blobs.commitAsync(spooled);
+  svc.layers.adopt(staged, diffId, null);
   const now = new Date().toISOString();
   const arch = opts.platform?.split('/')[1] ?? goArch();
   const imageConfig = {

@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 import type { ImageService } from '../image-service.js';
 import { ArchiveContents } from './archive-reader.js';
 import type { SpooledFile } from '../blob-store.js';
+import type { StagedLayer, LayerMeta } from '../layer-store.js';
+import { sha256Digest } from '../../util/digest.js';
 import { parseImageConfig } from '../image-config.js';
 import { InvalidParameter } from '../../api/errors.js';
 import { isSha256 } from '../../util/digest.js';
@@ -133,7 +135,13 @@ async function spoolLayer(svc: ImageService, archive: ArchiveContents, path: str
 
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
   const started = Date.now();
-  const archive = await ArchiveContents.read(svc.blobs, body);
+  // Large entries are unpacked while they arrive; a layer the store already has is not.
+  const archive = await ArchiveContents.read(svc.blobs, body, (path, tar) => {
+    const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(path);
+    if (m && svc.layers.list().some((l) => l.diffId === `sha256:${m[1]}`)) return null;
+    return svc.layers.stage(tar, archivePolicy);
+  });
+  const adopted = new Set<StagedLayer>();
   svc.log.debug({ ms: Date.now() - started, files: archive.files.size }, 'load: archive received');
   const committed = new Set<string>();
   try {
@@ -152,6 +160,7 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
         throw new InvalidParameter(`invalid image archive: ${p.configPath} has ${diffIds.length} diff_ids but the manifest lists ${p.layerPaths.length} layers`);
       }
       const sources = new Map<string, () => Readable>();
+      const stagedFor = new Map<string, Promise<StagedLayer | null>>();
       const commits: Promise<string>[] = [];
       try {
         for (const [i, layerPath] of p.layerPaths.entries()) {
@@ -163,6 +172,8 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
             if (spool) rmSync(spool.path, { force: true });
             throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${digest} but the config's diff_id is ${want}`);
           }
+          const staged = archive.staged.get(archive.resolve(layerPath, 'layer'));
+          if (staged) stagedFor.set(want, staged);
           if (spool) {
             // Unpack from the spooled file while its fsync runs; once renamed it is the blob.
             const spoolPath = spool.path;
@@ -175,7 +186,24 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
           }
         }
         svc.log.debug({ ms: Date.now() - started }, 'load: layers verified');
-        await svc.layers.ensureAll(diffIds, archivePolicy, sources);
+        let parent: string | null = null;
+        for (const diffId of diffIds) {
+          const chainId: string = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+          let meta: LayerMeta;
+          if (svc.layers.has(chainId)) meta = svc.layers.get(chainId);
+          else {
+            // Bytes unpacked on arrival are used only now that their digest matched the diff_id.
+            const staged = await (stagedFor.get(diffId) ?? Promise.resolve(null));
+            stagedFor.delete(diffId);
+            if (staged && !adopted.has(staged)) {
+              adopted.add(staged);
+              meta = svc.layers.adopt(staged, diffId, parent);
+            } else {
+              meta = await svc.layers.ensure(diffId, parent, archivePolicy, sources.get(diffId));
+            }
+          }
+          parent = meta.chainId;
+        }
       } finally {
         // Blobs become visible only once durable; every commit settles before we answer.
         const results = await Promise.allSettled(commits);
@@ -199,6 +227,10 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
     svc.collectBlobs(committed);
     throw err;
   } finally {
+    for (const p of archive.staged.values()) {
+      const staged = await p;
+      if (staged && !adopted.has(staged)) svc.layers.discard(staged);
+    }
     archive.discard();
   }
 }

@@ -8,7 +8,7 @@
 // same check. Only berthd writes in a layer directory while it is being unpacked, so what was
 // checked stays true. The two operations Node cannot do (mknod for whiteouts and devices, and
 // xattrs) run in berth-fsops, which chroots into the layer first.
-import { constants, closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, chownSync, utimesSync, unlinkSync, type Stats } from 'node:fs';
+import { constants, closeSync, fchmodSync, fchownSync, futimesSync, lstatSync, mkdirSync, openSync, rmSync, linkSync, writeSync, chmodSync, chownSync, utimesSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFiles, type FileJob } from './file-writers.js';
 import { Readable } from 'node:stream';
@@ -55,6 +55,7 @@ export class LayerExtractor {
   private readonly knownDirs = new Set<string>(['']);
   /** Every path this extraction created: the layer dir starts empty, so anything else is absent (no lstat needed). */
   private readonly created = new Set<string>();
+  private readonly symlinks = new Set<string>();
   private readonly dirs: DirTimes[] = [];
   private readonly ops: FsOp[] = [];
   private readonly result: ExtractResult = { size: 0, whiteouts: [], opaqueDirs: [] };
@@ -72,6 +73,8 @@ export class LayerExtractor {
     for (let i = 0; i < parts.length - 1; i++) {
       rel = rel === '' ? (parts[i] ?? '') : `${rel}/${parts[i]}`;
       if (this.knownDirs.has(rel)) continue;
+      // Symlinks may still be on their way to disk: this set knows them first.
+      if (this.symlinks.has(rel)) throw new LayerError(`layer entry "${entryName}": its path goes through the symlink "${rel}"; refusing to follow links while unpacking`);
       const abs = join(this.root, rel);
       const st = this.created.has(rel) ? lstatOrNull(abs) : null;
       if (st === null) {
@@ -91,6 +94,7 @@ export class LayerExtractor {
     // A write still in flight for this path (or, when a directory goes, for anything) ends first.
     if (!this.created.has(rel)) return;
     if (this.batchRels.includes(rel)) await this.flushBatch();
+    this.symlinks.delete(rel);
     const pending = this.pending.get(rel);
     if (pending) await pending;
     const st = lstatOrNull(abs);
@@ -100,6 +104,7 @@ export class LayerExtractor {
     if (st.isDirectory()) {
       rmSync(abs, { recursive: true, force: true });
       for (const d of [...this.knownDirs]) if (d === rel || d.startsWith(`${rel}/`)) this.knownDirs.delete(d);
+      for (const l of [...this.symlinks]) if (l.startsWith(`${rel}/`)) this.symlinks.delete(l);
     } else unlinkSync(abs);
   }
 
@@ -155,7 +160,11 @@ export class LayerExtractor {
           for await (const chunk of stream) chunks.push(chunk as Buffer);
           const bytes = chunks.reduce((n, c) => n + c.length, 0);
           this.result.size += bytes;
-          this.batch.push({ path: abs, data: chunks, uid, gid, mode, mtimeMs: mtime.getTime() });
+          // One buffer the job owns, so it can be transferred to the writer thread.
+          const data = new Uint8Array(new ArrayBuffer(bytes));
+          let at = 0;
+          for (const c of chunks) { data.set(c, at); at += c.length; }
+          this.batch.push({ path: abs, data, uid, gid, mode, mtimeMs: mtime.getTime() });
           this.batchRels.push(rel);
           this.batchBytes += bytes;
           if (this.batch.length >= batchFiles || this.batchBytes >= batchBytes) await this.flushBatch();
@@ -191,9 +200,10 @@ export class LayerExtractor {
         // The target is stored, never followed here: it is interpreted inside the container's root.
         await this.clearTarget(abs, rel, false);
         this.created.add(rel);
-        symlinkSync(header.linkname ?? '', abs);
-        lchownSync(abs, uid, gid);
-        lutimesSync(abs, mtime, mtime);
+        this.symlinks.add(rel);
+        this.batch.push({ path: abs, target: header.linkname ?? '', uid, gid, mode, mtimeMs: mtime.getTime() });
+        this.batchRels.push(rel);
+        if (this.batch.length >= batchFiles) await this.flushBatch();
         stream.resume();
         return;
       }

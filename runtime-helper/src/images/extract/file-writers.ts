@@ -6,7 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
-export interface FileJob { path: string; data: Buffer[]; uid: number; gid: number; mode: number; mtimeMs: number }
+/** A regular file (data set) or a symlink (target set) to create. */
+export interface FileJob { path: string; data?: Uint8Array; target?: string; uid: number; gid: number; mode: number; mtimeMs: number }
 
 // Plain CommonJS run with eval so it works from the compiled daemon and from the sources alike.
 const workerSource = `
@@ -17,14 +18,18 @@ parentPort.on('message', ({ id, jobs }) => {
   for (const j of jobs) {
     let fd;
     try {
-      fd = fs.openSync(j.path, flags, 0o600);
-      for (const chunk of j.data) {
-        let off = 0;
-        while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+      const t = new Date(j.mtimeMs);
+      if (j.target !== undefined) {
+        fs.symlinkSync(j.target, j.path);
+        fs.lchownSync(j.path, j.uid, j.gid);
+        fs.lutimesSync(j.path, t, t);
+        continue;
       }
+      fd = fs.openSync(j.path, flags, 0o600);
+      let off = 0;
+      while (off < j.data.length) off += fs.writeSync(fd, j.data, off, j.data.length - off);
       fs.fchownSync(fd, j.uid, j.gid);
       fs.fchmodSync(fd, j.mode);
-      const t = new Date(j.mtimeMs);
       fs.futimesSync(fd, t, t);
     } catch (err) {
       if (fd !== undefined) try { fs.closeSync(fd); } catch {}
@@ -58,9 +63,17 @@ class Writer {
     this.busy++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, jobs });
+      // File contents move to the writer without a copy (each job owns its buffer).
+      const transfer = jobs.flatMap((j) => (j.data && j.data.byteLength > 0 ? [j.data.buffer as ArrayBuffer] : []));
+      this.worker.postMessage({ id, jobs }, transfer);
     });
   }
+}
+
+/** One writer per core (at least two); BERTH_UNPACK_WRITERS overrides it for measurements. */
+function writerCount(): number {
+  const env = Number(process.env.BERTH_UNPACK_WRITERS);
+  return Number.isInteger(env) && env > 0 ? env : Math.max(2, Math.min(4, availableParallelism()));
 }
 
 let writers: Writer[] | undefined;
@@ -68,7 +81,7 @@ let nextId = 0;
 
 /** Runs one batch of file creations on the least busy writer thread. */
 export function writeFiles(jobs: FileJob[]): Promise<void> {
-  writers ??= Array.from({ length: Math.max(2, Math.min(4, availableParallelism())) }, () => new Writer());
+  writers ??= Array.from({ length: writerCount() }, () => new Writer());
   const w = writers.reduce((a, b) => (b.busy < a.busy ? b : a));
   return w.run(nextId++, jobs);
 }
