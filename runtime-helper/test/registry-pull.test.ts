@@ -74,6 +74,14 @@ describe('pull from a plain-HTTP registry', () => {
     expect(againStatuses.at(-1)).toBe(`Status: Image is up to date for ${registry.host}/test/mixed:v1`);
   }));
 
+  it('lets two pulls of the same image run at once', withHarness(async (h) => {
+    const [a, b] = await Promise.all([h.pull(`${registry.host}/test/mixed:v1`), h.pull(`${registry.host}/test/mixed@${image.manifestDigest}`)]);
+    expect(a.imageId).toBe(image.configDigest);
+    expect(b.imageId).toBe(image.configDigest);
+    for (const c of chainIdsOf(image.layers.map((l) => l.diffId))) expect(h.svc.layers.has(c)).toBe(true);
+    expect(h.leftovers()).toEqual([]);
+  }));
+
   it('pulls by digest and records the repo@digest reference', withHarness(async (h) => {
     const r = await h.pull(`${registry.host}/test/mixed@${image.manifestDigest}`);
     expect(r.imageId).toBe(image.configDigest);
