@@ -224,6 +224,36 @@ describe('lifecycle', () => {
     expect((await h.rt.ps(c.id)).sort()).toEqual(cgroupPids(c.bundle.cgroupsPath!).sort());
   });
 
+  it('an init killed from outside the runtime shows as "stopped" and deletes cleanly', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    process.kill(c.pid, 'SIGKILL');
+    await waitFor('state "stopped"', async () => (await statusOf(c.id)) === 'stopped' || undefined);
+    const k = await h.rt.kill(c.id, 'TERM');
+    expect(k.code).not.toBe(0); // nothing left to signal
+    expect(k.stderr.trim()).not.toBe('');
+    assertOk(await h.rt.delete(c.id));
+    expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
+  });
+
+  it('exec into a paused container is refused', async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    assertOk(await h.rt.pause(c.id));
+    const r = await h.rt.exec(c.id, ['/bin/true'], { timeoutMs: 10_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/paused/);
+    assertOk(await h.rt.resume(c.id));
+  });
+
+  it('delete of an unknown id fails, delete --force of one succeeds (as runc and crun do)', async () => {
+    const plain = await h.rt.delete('berth-no-such-container');
+    expect(plain.code).not.toBe(0);
+    expect(plain.stderr.trim()).not.toBe('');
+    // Engines call `delete --force` to make sure a container is gone; gone already is success.
+    const forced = await h.rt.delete('berth-no-such-container', { force: true });
+    expect(forced.code, forced.stderr).toBe(0);
+  });
+
   it('eight containers created, started and deleted at once under one root', async () => {
     const started = await Promise.all(
       Array.from({ length: 8 }, () => h.start({ args: ['/bin/sleep', '1000'] })),
