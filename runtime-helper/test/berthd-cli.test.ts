@@ -153,6 +153,23 @@ describe('berthd with the docker CLI', () => {
     expect(raw.BuildCache).toEqual([]);
   });
 
+  it('filters images by before and since', async () => {
+    await d.docker(['import', '--change', 'LABEL order=second', busyboxTar, 'df/newer:1']);
+    const newer = (await d.docker(['inspect', '--format', '{{.Id}}', 'df/newer:1'])).trim();
+    const older = (await d.docker(['inspect', '--format', '{{.Id}}', 'df/test:1'])).trim();
+    const created = async (ref: string): Promise<number> => Date.parse((await d.docker(['inspect', '--format', '{{.Created}}', ref])).trim());
+    // Created times have one-second resolution in these filters; only assert when they differ.
+    if (Math.floor((await created('df/newer:1')) / 1000) > Math.floor((await created('df/test:1')) / 1000)) {
+      expect((await d.docker(['images', '-q', '--no-trunc', '--filter', 'since=df/test:1'])).trim()).toBe(newer);
+      expect((await d.docker(['images', '-q', '--no-trunc', '--filter', 'before=df/newer:1'])).trim()).toBe(older);
+    } else {
+      expect((await d.docker(['images', '-q', '--filter', 'since=df/test:1'])).trim()).toBe('');
+    }
+    const bad = await d.dockerResult(['images', '--filter', 'since=no/such:image']);
+    expect(bad.stderr).toMatch(/No such image: no\/such:image/);
+    await d.docker(['rmi', 'df/newer:1']);
+  });
+
   it('streams image events', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     await d.docker(['tag', 'df/test:1', 'df/test:2']);
