@@ -30,7 +30,7 @@ export interface RunResult {
 }
 
 export interface InvokeOptions {
-  /** Written to the runtime's stdin (otherwise stdin is /dev/null). */
+  /** The runtime's stdin, from a file (otherwise stdin is closed). */
   input?: string;
   /** Kill the runtime with SIGKILL after this long (default 30 s). */
   timeoutMs?: number;
@@ -88,23 +88,28 @@ export class RuntimeCli {
     const errPath = join(this.scratch, `${n}.err`);
     const out = openSync(outPath, 'w');
     const err = openSync(errPath, 'w');
+    // Input comes from a file, not a node pipe (a socket): `--resources -` opens /dev/stdin,
+    // which fails with ENXIO on a socket.
+    const inPath = join(this.scratch, `${n}.in`);
+    if (o.input !== undefined) writeFileSync(inPath, o.input);
+    const inp = o.input === undefined ? 'ignore' : openSync(inPath, 'r');
     const argv = [...this.wrapper, this.binary, '--root', this.root, ...args];
     const [file, ...full] = argv as [string, ...string[]];
     const command = argv.join(' ');
     return new Promise((resolve, reject) => {
       const child = spawn(file, full, {
-        stdio: [o.input === undefined ? 'ignore' : 'pipe', out, err],
+        stdio: [inp, out, err],
         cwd: o.cwd,
         env: o.env ?? process.env,
       });
       closeSync(out);
       closeSync(err);
+      if (typeof inp === 'number') closeSync(inp);
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill('SIGKILL');
       }, o.timeoutMs ?? 30_000);
-      if (o.input !== undefined) child.stdin?.end(o.input);
       child.on('error', (e) => {
         clearTimeout(timer);
         reject(new Error(`spawn ${command}: ${e.message}`));
@@ -115,6 +120,7 @@ export class RuntimeCli {
         const stderr = readFileSync(errPath, 'utf8');
         rmSync(outPath, { force: true });
         rmSync(errPath, { force: true });
+        rmSync(inPath, { force: true });
         resolve({ code, signal, stdout, stderr, timedOut, command });
       });
     });

@@ -192,6 +192,22 @@ describe('cgroups', () => {
     expect(cgroupPids(path)).toContain(c.pid);
   });
 
+  it('update reads --resources - from stdin (as containerd calls it) and takes runc-style flags', async () => {
+    const c = await h.start({ args: idle, resources: { pids: { limit: 20 }, memory: { limit: 64 * MiB } } });
+    const path = c.bundle.cgroupsPath!;
+    assertOk(
+      await h.rt.invoke(['update', '--resources', '-', c.id], {
+        input: JSON.stringify({ pids: { limit: 33 } }),
+      }),
+    );
+    expect(readCgroupFile(path, { controller: 'pids', file: 'pids.max' }, 'pids.max')).toBe('33');
+    assertOk(await h.rt.invoke(['update', '--pids-limit', '44', '--memory', String(100 * MiB), c.id]));
+    expect(readCgroupFile(path, { controller: 'pids', file: 'pids.max' }, 'pids.max')).toBe('44');
+    expect(
+      Number(readCgroupFile(path, { controller: 'memory', file: 'memory.limit_in_bytes' }, 'memory.max')),
+    ).toBe(100 * MiB);
+  });
+
   it('device rules: a node can be made but not opened unless allowed', async () => {
     const out = await h.sh(
       'mknod /tmp/disk b 8 0 && echo made; head -c 1 /tmp/disk 2>&1; head -c 1 /dev/zero | wc -c',
