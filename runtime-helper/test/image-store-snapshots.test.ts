@@ -29,6 +29,11 @@ async function twoLayerArchive(): Promise<Buffer> {
     { name: 'usr/share/sub/x', content: 'x\n' },
     { name: 'bin/', type: 'directory' },
     { name: 'bin/su', content: 'setuid program\n', mode: 0o4755 },
+    // A file before its directory's own entry, and modes the umask would cut.
+    { name: 'opt/late/shared', content: 'g+w\n', mode: 0o664 },
+    { name: 'opt/late/', type: 'directory', mode: 0o750, mtime },
+    { name: 'opt/open/', type: 'directory', mode: 0o1777 },
+    { name: 'opt/plain', content: 'plain\n', mode: 0o644 },
   ]);
   const top = await makeTar([
     { name: 'etc/', type: 'directory' },
@@ -91,6 +96,12 @@ for (const driver of ['overlay2', 'vfs'] as const) {
       const dir = lstatSync(join(top, 'usr/share'));
       expect(dir.mode & 0o7777).toBe(0o750);
       expect(dir.mtime.getTime()).toBe(mtime.getTime());
+      const base = svc.layers.diffDir(image.chain[0] ?? '');
+      expect(lstatSync(join(base, 'opt/late')).mode & 0o7777).toBe(0o750);
+      expect(lstatSync(join(base, 'opt/late')).mtime.getTime()).toBe(mtime.getTime());
+      expect(lstatSync(join(base, 'opt/late/shared')).mode & 0o7777).toBe(0o664);
+      expect(lstatSync(join(base, 'opt/open')).mode & 0o7777).toBe(0o1777);
+      expect(lstatSync(join(base, 'opt/plain')).mode & 0o7777).toBe(0o644);
       // A loaded image keeps its setuid bits (an import would refuse them).
       expect(lstatSync(join(svc.layers.diffDir(image.chain[0] ?? ''), 'bin/su')).mode & 0o7777).toBe(0o4755);
     });

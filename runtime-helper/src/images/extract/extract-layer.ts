@@ -36,9 +36,22 @@ export interface ExtractResult {
 const whiteoutPrefix = '.wh.';
 const opaqueMarker = '.wh..wh..opq';
 
-interface DirTimes { path: string; mode: number; uid: number; gid: number; mtime: Date }
+/** `made`: created by this entry with its own mode (else it existed, e.g. made as a parent). */
+interface DirTimes { path: string; mode: number; uid: number; gid: number; mtime: Date; made?: boolean }
 
 const smallFileLimit = 4 * 1024 * 1024;
+
+// Read once: the mode bits open(2) and mkdir(2) drop. (process.umask() without an argument is
+// deprecated but is the only way to read it.)
+const umask = process.umask();
+
+/**
+ * A root-owned entry whose mode open(2) or mkdir(2) sets exactly: no chown and no chmod needed.
+ * Directories created during unpacking have no setgid bit yet, so new files get gid 0.
+ */
+function isPlain(uid: number, gid: number, mode: number): boolean {
+  return uid === 0 && gid === 0 && (mode & (umask | 0o7000)) === 0;
+}
 const batchFiles = 64;
 const batchBytes = 8 * 1024 * 1024;
 const maxInflightBatches = 8;
@@ -164,7 +177,7 @@ export class LayerExtractor {
           const data = new Uint8Array(new ArrayBuffer(bytes));
           let at = 0;
           for (const c of chunks) { data.set(c, at); at += c.length; }
-          this.batch.push({ path: abs, data, uid, gid, mode, mtimeMs: mtime.getTime() });
+          this.batch.push({ path: abs, data, uid, gid, mode, mtimeMs: mtime.getTime(), plain: isPlain(uid, gid, mode) });
           this.batchRels.push(rel);
           this.batchBytes += bytes;
           if (this.batch.length >= batchFiles || this.batchBytes >= batchBytes) await this.flushBatch();
@@ -189,10 +202,15 @@ export class LayerExtractor {
       }
       case 'directory': {
         await this.clearTarget(abs, rel, true);
-        if (!this.created.has(rel) || lstatOrNull(abs) === null) mkdirSync(abs, { mode: 0o700 });
+        // Created writable by us; the exact mode, owner and times are applied in finish().
+        let made = false;
+        if (!this.created.has(rel) || lstatOrNull(abs) === null) {
+          mkdirSync(abs, { mode: (mode & 0o777) | 0o700 });
+          made = true;
+        }
         this.created.add(rel);
         this.knownDirs.add(rel);
-        this.dirs.push({ path: abs, mode, uid, gid, mtime });
+        this.dirs.push({ path: abs, mode, uid, gid, mtime, made });
         stream.resume();
         return;
       }
@@ -201,7 +219,7 @@ export class LayerExtractor {
         await this.clearTarget(abs, rel, false);
         this.created.add(rel);
         this.symlinks.add(rel);
-        this.batch.push({ path: abs, target: header.linkname ?? '', uid, gid, mode, mtimeMs: mtime.getTime() });
+        this.batch.push({ path: abs, target: header.linkname ?? '', uid, gid, mode, mtimeMs: mtime.getTime(), plain: uid === 0 && gid === 0 });
         this.batchRels.push(rel);
         if (this.batch.length >= batchFiles) await this.flushBatch();
         stream.resume();
@@ -306,8 +324,9 @@ export class LayerExtractor {
     await this.settle();
     await applyFsOps(this.root, this.ops);
     for (const d of this.dirs.reverse()) {
-      chownSync(d.path, d.uid, d.gid);
-      chmodSync(d.path, d.mode);
+      // Only the calls that change something: most directories are root's 0755.
+      if (d.uid !== 0 || d.gid !== 0) chownSync(d.path, d.uid, d.gid);
+      if (!d.made || !isPlain(0, 0, d.mode) || (d.mode & 0o700) !== 0o700 || d.uid !== 0 || d.gid !== 0) chmodSync(d.path, d.mode);
       utimesSync(d.path, d.mtime, d.mtime);
     }
     return this.result;
