@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
+import { cgroupMode, processCgroup, readCgroupFile } from '../../../test-support/cgroup-probe.js';
 import { mountsUnder } from '../../../test-support/leftovers.js';
 import { busyboxImage, runtimeBinary } from '../../../test-support/paths.js';
 
@@ -62,6 +63,42 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
     expect(
       await c.code(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'sh', '-c', 'exit 3']),
     ).toBe(3);
+  });
+
+  it(`${name}: --memory, --pids-limit and --cpu-shares reach the container's cgroup`, async () => {
+    const c = getCli();
+    const cname = `berth-engine-res-${name}-${process.pid}`;
+    await c([
+      'run',
+      '-d',
+      '--name',
+      cname,
+      ...runtimeFlags(),
+      '--network',
+      'none',
+      '--memory',
+      '64m',
+      '--pids-limit',
+      '20',
+      '--cpu-shares',
+      '512',
+      IMAGE,
+      'sleep',
+      '1000',
+    ]);
+    try {
+      const pid = Number((await c(['inspect', '-f', '{{.State.Pid}}', cname])).trim());
+      expect(pid).toBeGreaterThan(0);
+      const read = (ctrl: string, v1: string, v2: string) => {
+        const path = processCgroup(pid, ctrl)!;
+        return readCgroupFile(path, { controller: ctrl, file: v1 }, v2);
+      };
+      expect(Number(read('memory', 'memory.limit_in_bytes', 'memory.max'))).toBe(64 * 1024 * 1024);
+      expect(read('pids', 'pids.max', 'pids.max')).toBe('20');
+      if (cgroupMode() !== 'v2') expect(read('cpu', 'cpu.shares', '')).toBe('512');
+    } finally {
+      await c(['rm', '-f', cname]).catch(() => undefined);
+    }
   });
 
   it(`${name}: run -t and exec -t get a terminal (console socket through the engine)`, async () => {
