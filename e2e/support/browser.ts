@@ -10,13 +10,15 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-export async function launchChromium(viewport = { width: 1400, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** `bypassCSP` only for the benchmark, whose probes are evaluated as text inside the page. */
+export async function launchChromium(viewport = { width: 1400, height: 900 }, bypassCSP = false): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'berth-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
     viewport,
+    bypassCSP,
   });
   return {
     context,

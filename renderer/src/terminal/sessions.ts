@@ -26,6 +26,8 @@ export interface TerminalSession {
 }
 
 const sessions = new Map<string, TerminalSession[]>();
+// The benchmark (bench/app.ts) measures echo and throughput on the live xterm instances.
+if (new URLSearchParams(location.search).has('bench')) (window as unknown as { __berthSessions: typeof sessions }).__berthSessions = sessions;
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 10_000;
