@@ -97,6 +97,28 @@ describe('pull from a misbehaving registry', () => {
   });
 });
 
+describe('cancelling a pull', () => {
+  it('stops the transfers when the client goes away and leaves nothing behind', async () => {
+    const h = makeHarness({ idleTimeoutMs: 30_000 });
+    try {
+      const abort = new AbortController();
+      const seen = bad.log.length;
+      const pulling = h.pull(`${bad.host}/stall/app:v1`, { signal: abort.signal });
+      // The stalled blob has started: cancel as the API route does when the client disconnects.
+      const started = () => bad.log.slice(seen).includes(`GET /v2/stall/app/blobs/${bad.layerDigest}`);
+      for (let i = 0; i < 250 && !started(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(started()).toBe(true);
+      abort.abort(new Error('client disconnected'));
+      await expect(pulling).rejects.toThrow(/client disconnected|aborted/);
+      // The stalled connection is closed now, not when the 30 s stall timeout would fire.
+      for (let i = 0; i < 100 && bad.stalledOpen() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(bad.stalledOpen()).toBe(0);
+      expect(h.leftovers()).toEqual([]);
+      expect(h.svc.layers.list()).toEqual([]);
+    } finally { h.close(); }
+  });
+});
+
 describe('berthd with a misbehaving registry', () => {
   let d: Berthd;
   beforeAll(async () => {

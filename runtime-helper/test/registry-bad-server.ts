@@ -11,6 +11,8 @@ export interface BadRegistry {
   log: string[];
   layerDigest: string;
   layerSize: number;
+  /** Stalled blob responses whose connection is still open. */
+  stalledOpen(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
     layers,
   }));
   const log: string[] = [];
+  let stalled = 0;
   const counters = new Map<string, number>();
   const count = (key: string) => { const n = (counters.get(key) ?? 0) + 1; counters.set(key, n); return n; };
 
@@ -100,6 +103,8 @@ export async function startBadRegistry(): Promise<BadRegistry> {
         return;
       }
       case 'stall': {
+        stalled++;
+        res.on('close', () => { stalled--; });
         res.writeHead(200, headers(0));
         res.write(layer.subarray(0, 1000)); // then nothing, forever
         return;
@@ -116,6 +121,7 @@ export async function startBadRegistry(): Promise<BadRegistry> {
   const port = (server.address() as AddressInfo).port;
   return {
     host: `127.0.0.1:${port}`, log, layerDigest, layerSize: layer.length,
+    stalledOpen: () => stalled,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

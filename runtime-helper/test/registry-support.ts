@@ -21,7 +21,7 @@ export interface Harness {
   dataRoot: string;
   svc: ImageService;
   ctx: RegistryContext;
-  pull(ref: string, opts?: { credentials?: Credentials; platform?: string; policy?: TrustPolicy }): Promise<{ imageId: string; manifestDigest: string; messages: ProgressMessage[] }>;
+  pull(ref: string, opts?: { credentials?: Credentials; platform?: string; policy?: TrustPolicy; signal?: AbortSignal }): Promise<{ imageId: string; manifestDigest: string; messages: ProgressMessage[] }>;
   push(imageId: string, target: string, opts?: { credentials?: Credentials; upload?: { chunkThreshold: number; chunkSize: number } }): Promise<{ digest: string; size: number; messages: ProgressMessage[] }>;
   /** Entries left in the store's temp and layer dirs that are not complete layers. */
   leftovers(): string[];
@@ -44,6 +44,7 @@ export function makeHarness(settings: Partial<RegistrySettings> = {}): Harness {
         progress: (m) => messages.push(m),
         ...(opts.credentials ? { credentials: opts.credentials } : {}),
         ...(opts.platform ? { platform: parsePlatform(opts.platform) } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return { imageId: r.imageId, manifestDigest: r.manifestDigest, messages };
     },

@@ -27,26 +27,33 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
     opts.signal?.throwIfAborted();
     try {
       const res = await open(received);
-      // A server that ignores Range sends the whole blob again: skip what we already have.
-      let skip = received > 0 && res.status === 200 ? received : 0;
-      for await (const raw of res.body as AsyncIterable<Buffer>) {
-        let chunk = raw;
-        if (skip > 0) {
-          if (chunk.length <= skip) { skip -= chunk.length; continue; }
-          chunk = chunk.subarray(skip);
-          skip = 0;
+      // A cancelled pull closes the connection at once, even if the server has gone quiet.
+      const onAbort = () => res.body.destroy(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('pull cancelled'));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        // A server that ignores Range sends the whole blob again: skip what we already have.
+        let skip = received > 0 && res.status === 200 ? received : 0;
+        for await (const raw of res.body as AsyncIterable<Buffer>) {
+          let chunk = raw;
+          if (skip > 0) {
+            if (chunk.length <= skip) { skip -= chunk.length; continue; }
+            chunk = chunk.subarray(skip);
+            skip = 0;
+          }
+          received += chunk.length;
+          if (received > desc.size) {
+            res.body.destroy();
+            throw new RegistryError('size-mismatch', `${what}: more than the ${desc.size} bytes the manifest declares`);
+          }
+          hash.update(chunk);
+          opts.onBytes?.(received);
+          yield chunk;
         }
-        received += chunk.length;
-        if (received > desc.size) {
-          res.body.destroy();
-          throw new RegistryError('size-mismatch', `${what}: more than the ${desc.size} bytes the manifest declares`);
+        if (received < desc.size) {
+          throw new RegistryError('network', `${what}: connection ended after ${received} of ${desc.size} bytes`, { retryable: true });
         }
-        hash.update(chunk);
-        opts.onBytes?.(received);
-        yield chunk;
-      }
-      if (received < desc.size) {
-        throw new RegistryError('network', `${what}: connection ended after ${received} of ${desc.size} bytes`, { retryable: true });
+      } finally {
+        opts.signal?.removeEventListener('abort', onAbort);
       }
       break;
     } catch (err) {

@@ -49,6 +49,7 @@ export class Puller {
 
   async pull(opts: PullOptions): Promise<PullResult> {
     const ref = withDefaultTag(opts.reference);
+    opts.signal?.throwIfAborted();
     this.policy.checkPull(ref);
     const platform = opts.platform ?? defaultPlatform();
     const name = familiarString(ref);
@@ -121,6 +122,7 @@ export class Puller {
     for (const l of todo) opts.progress(status('Pulling fs layer', shortId(l.digest)));
     if (todo.length === 0) return;
 
+    opts.signal?.throwIfAborted();
     const abort = new AbortController();
     const onOuterAbort = () => abort.abort(opts.signal?.reason);
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -137,8 +139,10 @@ export class Puller {
         let ingest: LayerIngest | undefined;
         try {
           abort.signal.throwIfAborted();
+          // Decided before the store starts an ingest: a refused foreign layer leaves nothing.
+          const open = await this.opener(repo, layer, what);
           ingest = await this.store.beginLayer(layer);
-          const diffId = await this.transferLayer(repo, layer, ingest, opts, abort.signal, what);
+          const diffId = await this.transferLayer(repo, layer, ingest, opts, abort.signal, what, open);
           if (diffId !== layer.diffId) {
             throw new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${layer.diffId}`);
           }
@@ -172,10 +176,10 @@ export class Puller {
   }
 
   /** One layer in one pass; answers the diffID (sha256 of the uncompressed tar). */
-  private async transferLayer(repo: Repository, layer: Descriptor, ingest: LayerIngest, opts: PullOptions, signal: AbortSignal, what: string): Promise<string> {
+  private async transferLayer(repo: Repository, layer: Descriptor, ingest: LayerIngest, opts: PullOptions, signal: AbortSignal, what: string,
+    open: ((offset: number) => ReturnType<Repository['openBlob']>) | undefined): Promise<string> {
     const id = shortId(layer.digest);
     const throttle = new Throttle(100);
-    const open = await this.opener(repo, layer, what);
     const blob = verifiedBlob(repo, layer, {
       retries: this.ctx.settings.retries,
       baseMs: this.ctx.settings.retryBaseMs,
