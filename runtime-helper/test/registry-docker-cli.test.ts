@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxImage } from '../../test-support/paths.js';
 import { startRegistry, type TestRegistry } from '../../test-support/registry.js';
-import { skopeoCopy, skopeoInspectRaw, sha256 } from '../../test-support/registry-image.js';
+import { skopeoCopy, skopeoInspectRaw, sha256, layerTar, writeOciLayout } from '../../test-support/registry-image.js';
 import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
 
 const user = { username: 'cli-user', password: 'Cli-Pa55-secret-word' };
@@ -100,6 +100,26 @@ describe('docker CLI -> berthd -> registry', () => {
     const out = await ok(['pull', `${plain.host}/cli/from-skopeo:v9`]);
     expect(out).toContain('Status: Downloaded newer image');
     expect(await ok(['run', '--rm', '--network', 'none', `${plain.host}/cli/from-skopeo:v9`, 'cat', '/etc/group'])).toContain('berth:x:1000:');
+  });
+
+  it('pulls the platform asked for from a multi-platform index', async () => {
+    const amd = writeOciLayout(join(work, 'amd'), 'x', [{ tar: await layerTar([{ path: 'arch', content: 'amd64\n' }]), compression: 'gzip' }], { os: 'linux', architecture: 'amd64' });
+    const arm = writeOciLayout(join(work, 'arm'), 'x', [{ tar: await layerTar([{ path: 'arch', content: 'arm64\n' }]), compression: 'zstd' }], { os: 'linux', architecture: 'arm64', variant: 'v8' });
+    await skopeoCopy(`oci:${amd.dir}:x`, `docker://${plain.host}/multi/app:amd64`, { extra: ['--preserve-digests'] });
+    await skopeoCopy(`oci:${arm.dir}:x`, `docker://${plain.host}/multi/app:arm64`, { extra: ['--preserve-digests'] });
+    const index = JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { os: 'linux', architecture: 'amd64' } },
+      ],
+    });
+    const put = await fetch(`${plain.url}/v2/multi/app/manifests/latest`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: index });
+    expect(put.status).toBe(201);
+    await ok(['pull', '--platform', 'linux/arm64', `${plain.host}/multi/app:latest`]);
+    expect((await ok(['image', 'inspect', '--format', '{{.Id}} {{.Architecture}}', `${plain.host}/multi/app:latest`])).trim()).toBe(`${arm.configDigest} arm64`);
+    await ok(['pull', `${plain.host}/multi/app:latest`]);
+    expect((await ok(['image', 'inspect', '--format', '{{.Id}} {{.Architecture}}', `${plain.host}/multi/app:latest`])).trim()).toBe(`${amd.configDigest} amd64`);
   });
 
   it('searches the registry catalog, with limit and the stars filter', async () => {
