@@ -3,7 +3,7 @@
 // wall time to start 50 detached sleep containers; memory per running container (daemon plus
 // shims/monitors RSS, after minus before, over 50). Targets: run and exec at most 0.3x dockerd's
 // medians; at most 1 MB per container.
-// Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; crun by default)
+// Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; its default otherwise)
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { startBerthd } from '../runtime-helper/test/support/berthd.js';
@@ -64,8 +64,8 @@ async function measure(host: string, daemonPid: number, monitorNames: string[]):
 
 async function main(): Promise<void> {
   const { tar } = busyboxImage();
-  const runtime = process.env.BERTH_BENCH_RUNTIME ?? 'crun';
-  const berth = await startBerthd(['--default-runtime', runtime]);
+  const runtime = process.env.BERTH_BENCH_RUNTIME ?? 'berth-runtime';
+  const berth = await startBerthd(process.env.BERTH_BENCH_RUNTIME ? ['--default-runtime', runtime] : []);
   let berthResult: Result;
   try {
     await berth.docker(['import', tar, 'busybox']);
