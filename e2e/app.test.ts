@@ -191,6 +191,49 @@ function appSuite(kind: EngineKind): void {
         .toBe(0);
       await screenshot(page, 'containers-after');
     });
+
+    it('shows the exit code in the tab when the terminal process ends', async () => {
+      const c = await engine.client.createContainer({ Image: 'busybox:test', name: `${name}-exit`, Cmd: ['sleep', '600'], HostConfig: { NetworkMode: 'none' } });
+      await c.start();
+      await page.goto(`${app.url}#/containers/${c.id}/terminal`);
+      await page.getByRole('button', { name: 'New shell' }).click();
+      await waitForTerminal(page, /[#$]\s*$/m);
+      await typeInTerminal(page, 'exit 3\n');
+      await page.getByTestId('terminal-tab').getByText('exited 3').waitFor();
+      await waitForTerminal(page, /process exited with code 3/);
+      await screenshot(page, 'terminal-exited');
+      await c.remove({ force: true });
+    });
+
+    it('says plainly when the OOM killer ended a container, with its limit', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Run busybox:test' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name', { exact: true }).fill(`${name}-oom`);
+      // A shell variable far larger than the limit.
+      await dialog.getByLabel('Command', { exact: true }).fill(`sh -c "x=$(head -c 200000000 /dev/zero | tr '\\\\0' a); echo \\$\\{#x\\}"`);
+      await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+      await slideTo(dialog.getByRole('slider', { name: 'Memory limit' }), '16 MiB');
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Out of memory' });
+      await alert.waitFor({ timeout: 60_000 });
+      expect(await alert.innerText()).toMatch(/out-of-memory killer ended this container.*limit of 16 MiB/s);
+      await screenshot(page, 'oom');
+      await page.goto(`${app.url}#/containers`);
+      await page.locator(`[data-testid=container-row][data-name="${name}-oom"]`).getByText('OOM-killed').waitFor();
+      await screenshot(page, 'containers-oom');
+    });
+
+    it('keeps working and says what to do when the engine goes away', async () => {
+      await page.goto(`${app.url}#/containers`);
+      await page.getByRole('heading', { name: 'Containers' }).waitFor();
+      await engine.stop();
+      await page.getByRole('button', { name: 'Retry' }).or(page.getByText('Engine not reachable')).first().waitFor({ timeout: 30_000 });
+      await page.getByText(/engine not reachable|not reachable/i).first().waitFor();
+      await page.goto(`${app.url}#/images`);
+      await page.getByText('Could not list images').waitFor({ timeout: 20_000 });
+      await screenshot(page, 'engine-down');
+    });
   });
 }
 

@@ -10,7 +10,8 @@ export async function openLogs(docker: Docker, p: { id: string; follow: boolean;
   const c = docker.getContainer(p.id);
   const info = await c.inspect();
   const opts = { follow: p.follow, stdout: true, stderr: true, timestamps: p.timestamps, tail: p.tail > 0 ? p.tail : 'all' };
-  const stream = (await c.logs(opts as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  // dockerode gives a stream when following and the whole body as a Buffer otherwise.
+  const body = (await c.logs(opts as never)) as unknown as (NodeJS.ReadableStream & { destroy(): void }) | Buffer;
   const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   let batch: LogLine[] = [];
@@ -34,12 +35,20 @@ export async function openLogs(docker: Docker, p: { id: string; follow: boolean;
   };
   const demux = new FrameDemuxer((kind, payload) => addText(kind, decoders[kind].write(payload)));
   const tty = Boolean(info.Config.Tty);
-  stream.on('data', (chunk: Buffer) => (tty ? addText('stdout', decoders.stdout.write(chunk)) : demux.push(chunk)));
-  stream.on('end', () => {
+  const onChunk = (chunk: Buffer) => (tty ? addText('stdout', decoders.stdout.write(chunk)) : demux.push(chunk));
+  const finish = () => {
     for (const k of ['stdout', 'stderr'] as const) if (partial[k]) addText(k, '\n');
+    if (timer) clearTimeout(timer);
     flush();
     sink.end();
-  });
-  stream.on('error', (err) => sink.end(engineError(`logs of ${p.id.slice(0, 12)}`, err)));
-  return { close: () => stream.destroy() };
+  };
+  if (Buffer.isBuffer(body)) {
+    onChunk(body);
+    finish();
+    return { close: () => {} };
+  }
+  body.on('data', onChunk);
+  body.on('end', finish);
+  body.on('error', (err) => sink.end(engineError(`logs of ${p.id.slice(0, 12)}`, err)));
+  return { close: () => body.destroy() };
 }
