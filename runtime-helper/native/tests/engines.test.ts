@@ -49,6 +49,12 @@ function cli(binary: string, prefix: string[], env: NodeJS.ProcessEnv = process.
   });
 }
 
+/** SIGKILL then remove: `podman rm -f` would first wait 10 s for a `sleep` PID 1 to take SIGTERM. */
+async function removeNow(c: Cli, name: string): Promise<void> {
+  await c(['kill', name]).catch(() => undefined);
+  await c(['rm', '-f', name]).catch(() => undefined);
+}
+
 /** The same checks for both engines: a one-shot run, then a detached container's life. */
 function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => string[]): void {
   it(`${name}: run --rm prints and exits`, async () => {
@@ -97,7 +103,7 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
       expect(read('pids', 'pids.max', 'pids.max')).toBe('20');
       if (cgroupMode() !== 'v2') expect(read('cpu', 'cpu.shares', '')).toBe('512');
     } finally {
-      await c(['rm', '-f', cname]).catch(() => undefined);
+      await removeNow(c, cname);
     }
   });
 
@@ -123,7 +129,7 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
       const ex = await c(['exec', '-t', cname, 'sh', '-c', '[ -t 1 ] && echo exec-tty']);
       expect(ex).toContain('exec-tty');
     } finally {
-      await c(['rm', '-f', cname]).catch(() => undefined);
+      await removeNow(c, cname);
     }
   });
 
@@ -168,7 +174,7 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
       await c(['stop', '-t', '1', cname]);
       expect((await c(['inspect', '-f', '{{.State.Status}}', cname])).trim()).toBe('exited');
     } finally {
-      await c(['rm', '-f', cname]).catch(() => undefined);
+      await removeNow(c, cname);
     }
   });
 }
