@@ -265,6 +265,35 @@ describe('seccomp', () => {
     expect(out).toMatch(/Operation not permitted/);
   });
 
+  it('argument conditions: kill is denied for SIGUSR1 only', async () => {
+    const out = await h.sh('kill -0 $$ && echo probe-ok; kill -USR1 $$ 2>&1; echo "usr1=$?"', {
+      seccomp: {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [
+          {
+            names: ['kill'],
+            action: 'SCMP_ACT_ERRNO',
+            errnoRet: 1,
+            args: [{ index: 1, value: 10, op: 'SCMP_CMP_EQ' }],
+          },
+        ],
+      },
+    });
+    expect(out).toContain('probe-ok');
+    expect(out).toMatch(/Operation not permitted/);
+    expect(out).toMatch(/usr1=1/);
+  });
+
+  it('SCMP_ACT_KILL_PROCESS ends the caller with SIGSYS', async () => {
+    const out = await h.sh('mkdir /tmp/x; echo "rc=$?"', {
+      seccomp: {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_KILL_PROCESS' }],
+      },
+    });
+    expect(out.trim()).toBe('rc=159'); // 128 + SIGSYS (31)
+  });
+
   it('errnoRet picks the error (ENOSYS here)', async () => {
     const out = await h.sh('mkdir /tmp/denied 2>&1; true', {
       seccomp: {
