@@ -279,6 +279,8 @@ describe('interactive terminals', () => {
       w('exit 3\r');
     });
     expect(ex.out).toContain('in-exec-2');
+    // A real controlling terminal inside the container (busybox complains without one).
+    expect(run.out + ex.out).not.toContain("can't access tty");
     expect(ex.code).toBe(3);
     const at = await inPty(['attach', 'tty1'], async (w, seen) => {
       await sleep(500);

@@ -78,7 +78,9 @@ export class ExecSessions {
     const caps = cfg.Privileged ? hostCapabilities() : (base.capabilities?.bounding ?? []);
     return {
       ...base,
-      terminal: false,
+      // With a tty the runtime makes the pty inside the container and relays it to its own stdio
+      // (a node-pty terminal here), so the shell gets a real controlling terminal.
+      terminal: tty,
       args: cfg.Cmd,
       env,
       cwd: cfg.WorkingDir || base.cwd,
