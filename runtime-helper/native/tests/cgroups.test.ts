@@ -27,6 +27,16 @@ describe('cgroups', () => {
     expect(cgroupPids(c.bundle.cgroupsPath!)).toContain(c.pid);
   });
 
+  it('without cgroupsPath the runtime picks a cgroup of its own, applies limits there and removes it', async () => {
+    const c = await h.start({ args: idle, cgroupsPath: null, resources: { pids: { limit: 17 } } });
+    const path = processCgroup(c.pid, 'pids')!;
+    expect(path).not.toBe('/');
+    expect(path).not.toBe(processCgroup('self', 'pids'));
+    expect(readCgroupFile(path, { controller: 'pids', file: 'pids.max' }, 'pids.max')).toBe('17');
+    assertOk(await h.rt.delete(c.id, { force: true }));
+    await waitFor(`${path} to be removed`, () => existingCgroupDirs(path).length === 0);
+  });
+
   it('memory limit and reservation land in the memory files', async () => {
     const c = await h.create({
       args: idle,
