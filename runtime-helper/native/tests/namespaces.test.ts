@@ -122,15 +122,22 @@ describe('namespaces', () => {
   it('all namespaces at once, user namespace included', async () => {
     const base = 400000;
     const r = await h.run({
-      args: ['/bin/sh', '-c', 'id -u; hostname; echo $$; ls /sys/class/net; touch /tmp/all-ns'],
+      args: [
+        '/bin/sh',
+        '-c',
+        'id -u; hostname; echo $$; ls /sys/class/net; ulimit -n; cat /proc/self/oom_score_adj; touch /tmp/all-ns',
+      ],
       hostname: 'all-ns',
+      // Limits and OOM score still apply when the process is root only in its own user namespace.
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1234, hard: 2345 }],
+      oomScoreAdj: 321,
       namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user', 'cgroup'],
       uidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
       gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
       rootfsOwner: { uid: base, gid: base },
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual(['0', 'all-ns', '1', 'lo']);
+    expect(r.stdout.trim().split('\n')).toEqual(['0', 'all-ns', '1', 'lo', '1234', '321']);
     expect(statSync(join(r.bundle.rootfs, 'tmp/all-ns')).uid).toBe(base);
   });
 
