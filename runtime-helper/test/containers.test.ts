@@ -18,7 +18,7 @@ const res = (args: string[]) => b.dockerResult(args);
 const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
 
 /** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
-type PtyScript = (write: (s: string) => void, seen: (text: RegExp | string) => Promise<void>) => Promise<void>;
+type PtyScript = (write: (s: string) => void, seen: (text: RegExp | string) => Promise<void>, resize: (cols: number, rows: number) => void) => Promise<void>;
 
 async function inPty(args: string[], script: PtyScript, waitMs = 10_000): Promise<{ out: string; code: number }> {
   const p = pty.spawn(dockerCli, args, { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
@@ -37,7 +37,7 @@ async function inPty(args: string[], script: PtyScript, waitMs = 10_000): Promis
     }
     throw new Error(`pty: ${String(text)} not seen in ${JSON.stringify(out)}`);
   };
-  await script((s) => p.write(s), seen);
+  await script((s) => p.write(s), seen, (cols, rows) => p.resize(cols, rows));
   const code = await Promise.race([exited, sleep(waitMs).then(() => { p.kill(); return -1; })]);
   return { out, code };
 }
@@ -272,9 +272,12 @@ describe('interactive terminals', () => {
     expect(run.out).toContain('hi-42');
     expect(run.out).toContain('30 100');
     expect(JSON.parse(await ok(['inspect', 'tty1']))[0].State.Running).toBe(true);
-    const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen) => {
+    const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen, resize) => {
       await seen(prompt); w('\x1b[1;5R'); await sleep(300);
-      w('echo in-exec-$((1+1))\r');
+      resize(120, 40); // the CLI forwards SIGWINCH as an exec resize
+      await sleep(500);
+      w('stty size; echo in-exec-$((1+1))\r');
+      await seen('40 120');
       await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('exit 3\r');
     });
@@ -282,9 +285,12 @@ describe('interactive terminals', () => {
     // A real controlling terminal inside the container (busybox complains without one).
     expect(run.out + ex.out).not.toContain("can't access tty");
     expect(ex.code).toBe(3);
-    const at = await inPty(['attach', 'tty1'], async (w, seen) => {
+    const at = await inPty(['attach', 'tty1'], async (w, seen, resize) => {
       await sleep(500);
-      w('echo again-$((2+2))\r');
+      resize(90, 20);
+      await sleep(500);
+      w('stty size; echo again-$((2+2))\r');
+      await seen('20 90');
       await seen('again-4'); await sleep(200);
       w('exit 5\r');
     });
