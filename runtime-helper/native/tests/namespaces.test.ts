@@ -125,7 +125,8 @@ describe('namespaces', () => {
       args: [
         '/bin/sh',
         '-c',
-        'id -u; hostname; echo $$; ls /sys/class/net; ulimit -n; cat /proc/self/oom_score_adj; touch /tmp/all-ns',
+        'id -u; hostname; echo $$; ls /sys/class/net; ulimit -n; cat /proc/self/oom_score_adj; ' +
+          'wc -c < /proc/timer_list; { echo x > /proc/sys/kernel/domainname; } 2>&1; touch /tmp/all-ns',
       ],
       hostname: 'all-ns',
       // Limits and OOM score still apply when the process is root only in its own user namespace.
@@ -137,7 +138,9 @@ describe('namespaces', () => {
       rootfsOwner: { uid: base, gid: base },
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual(['0', 'all-ns', '1', 'lo', '1234', '321']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(0, 7)).toEqual(['0', 'all-ns', '1', 'lo', '1234', '321', '0']); // timer_list masked
+    expect(lines[7]).toMatch(/Read-only file system/); // /proc/sys stays read-only in a user namespace
     expect(statSync(join(r.bundle.rootfs, 'tmp/all-ns')).uid).toBe(base);
   });
 
