@@ -2,7 +2,7 @@
 // filesystem, is hashed on the way in, checked against the expected digest, fsynced, and renamed
 // into place: a half-written or unverified blob is never visible under its digest.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, fdatasync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promises as fsp } from 'node:fs';
@@ -12,6 +12,8 @@ import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
 import { sha256Digest, isSha256 } from '../util/digest.js';
 import { InvalidParameter, NotFound } from '../api/errors.js';
 import type { StorePaths } from './store-paths.js';
+
+const backgroundSyncBytes = 16 * 1024 * 1024;
 
 export interface SpooledFile { path: string; digest: string; size: number }
 
@@ -67,11 +69,25 @@ export class BlobStore {
     const hash = createHash('sha256');
     let size = 0;
     const out = createWriteStream(path, { mode: 0o644 });
+    // Flush to disk as the data arrives (the disk is idle while a layer downloads or unpacks),
+    // so the fsync before the blob becomes visible has little left to do.
+    let syncFd: number | undefined;
+    let syncing: Promise<void> | undefined;
+    let unsynced = 0;
+    const background = (): void => {
+      if (syncing) return;
+      unsynced = 0;
+      syncFd ??= openSync(path, 'r');
+      const fd = syncFd;
+      syncing = new Promise<void>((resolve) => fdatasync(fd, () => { syncing = undefined; resolve(); }));
+    };
     try {
       await pipeline(source, async function* (src: AsyncIterable<Buffer>) {
         for await (const chunk of src) {
           hash.update(chunk);
           size += chunk.length;
+          unsynced += chunk.length;
+          if (unsynced >= backgroundSyncBytes) background();
           onBytes?.(chunk.length);
           if (tee && !tee.destroyed && !tee.write(chunk)) await new Promise<void>((resolve) => { tee.once('drain', resolve); tee.once('close', resolve); });
           yield chunk;
@@ -82,6 +98,9 @@ export class BlobStore {
       tee?.destroy(err as Error);
       rmSync(path, { force: true });
       throw err;
+    } finally {
+      await syncing;
+      if (syncFd !== undefined) closeSync(syncFd);
     }
     return { path, digest: `sha256:${hash.digest('hex')}`, size };
   }

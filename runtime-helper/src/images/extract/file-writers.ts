@@ -1,6 +1,6 @@
-// Writes many small files in parallel on worker threads. Unpacking a layer is bound by file
-// creation syscalls; one thread parsing the tar and two writers creating files keeps both cores
-// busy (dockerd gets the same effect from a separate untar process). Batches go to the least busy
+// Writes many small files on worker threads. Unpacking a layer is bound by file creation
+// syscalls; the main thread parses the tar while writers create the files, so both cores work
+// (dockerd gets the same effect from a separate untar process). Batches go to the least busy
 // writer; each file is created with O_CREAT|O_EXCL|O_NOFOLLOW, so a writer can never follow a
 // link or overwrite anything, and its metadata is set on the open descriptor.
 import { Worker } from 'node:worker_threads';
@@ -77,10 +77,10 @@ class Writer {
   }
 }
 
-/** One writer per core (at least two); BERTH_UNPACK_WRITERS overrides it for measurements. */
+/** The tar is parsed on the main thread, so one writer per remaining core (BERTH_UNPACK_WRITERS overrides it). */
 function writerCount(): number {
   const env = Number(process.env.BERTH_UNPACK_WRITERS);
-  return Number.isInteger(env) && env > 0 ? env : Math.max(2, Math.min(4, availableParallelism()));
+  return Number.isInteger(env) && env > 0 ? env : Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 let writers: Writer[] | undefined;
