@@ -3,6 +3,7 @@
 // update, volumes, interactive terminals through a real pty, a berthd crash, and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,6 +134,46 @@ describe('lifecycle', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/is not running/);
     await ok(['rm', 'ex']);
+  });
+});
+
+describe('run flags', () => {
+  const run = (args: string[]) => ok(['run', '--rm', ...args]);
+  it('user, workdir, env, hostname, read-only root, tmpfs, init', async () => {
+    expect(await run(['-u', 'nobody', '-w', '/tmp/work', '-e', 'A=1', '--hostname', 'box', 'busybox', 'sh', '-c', 'id -u; pwd; echo $A; hostname'])).toBe('65534\n/tmp/work\n1\nbox\n');
+    const ro = await res(['run', '--rm', '--read-only', '--tmpfs', '/scratch', 'busybox', 'sh', '-c', 'touch /scratch/ok && touch /nope']);
+    expect(ro.code).toBe(1);
+    expect(ro.stderr).toContain('Read-only file system');
+    expect(await run(['--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])).toMatch(/^\/sbin\/docker-init -- sh/);
+  });
+
+  it('default security: Docker caps, seccomp on, masked paths; privileged and cap-add/drop; no-new-privileges', async () => {
+    const status = (out: string, key: string): string => out.split('\n').find((l) => l.startsWith(key))!.split(/\s+/)[1]!;
+    const plain = await run(['busybox', 'cat', '/proc/self/status']);
+    expect(status(plain, 'CapEff:')).toBe('00000000a80425fb'); // Docker's 14 default capabilities
+    expect(status(plain, 'Seccomp:')).toBe('2');
+    expect(status(plain, 'NoNewPrivs:')).toBe('0');
+    expect(await run(['busybox', 'sh', '-c', 'cat /proc/kcore | wc -c'])).toBe('0\n');
+    expect((await res(['run', '--rm', 'busybox', 'mount', '-t', 'tmpfs', 'x', '/tmp'])).code).not.toBe(0);
+    const priv = await run(['--privileged', 'busybox', 'sh', '-c', 'cat /proc/self/status; mount -t tmpfs x /tmp && echo mounted']);
+    expect(status(priv, 'Seccomp:')).toBe('0');
+    expect(priv).toContain('mounted');
+    const caps = await run(['--cap-drop', 'ALL', '--cap-add', 'NET_ADMIN', '--security-opt', 'no-new-privileges', 'busybox', 'cat', '/proc/self/status']);
+    expect(status(caps, 'CapEff:')).toBe('0000000000001000');
+    expect(status(caps, 'NoNewPrivs:')).toBe('1');
+    expect(status(await run(['--security-opt', 'seccomp=unconfined', 'busybox', 'cat', '/proc/self/status']), 'Seccomp:')).toBe('0');
+  });
+
+  it('network none, host and container:ID; devices', async () => {
+    expect(await run(['--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net'])).toBe('lo\n');
+    expect(await run(['busybox', 'sh', '-c', 'ls /sys/class/net'])).toBe('lo\n'); // bridge is not built yet: only lo
+    const hostIfs = execFileSync('ls', ['/sys/class/net'], { encoding: 'utf8' });
+    expect(await run(['--network', 'host', 'busybox', 'ls', '/sys/class/net'])).toBe(hostIfs);
+    await ok(['run', '-d', '--name', 'netowner', '--network', 'none', 'busybox', 'sleep', '300']);
+    const ownerNs = await ok(['exec', 'netowner', 'readlink', '/proc/self/ns/net']);
+    expect(await run(['--network', 'container:netowner', 'busybox', 'readlink', '/proc/self/ns/net'])).toBe(ownerNs);
+    await ok(['rm', '-f', 'netowner']);
+    expect(await run(['--device', '/dev/zero:/dev/myzero', 'busybox', 'sh', '-c', 'head -c 3 /dev/myzero | wc -c'])).toBe('3\n');
   });
 });
 
