@@ -11,6 +11,7 @@ import {
 } from './support/engine.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
+import { busyboxImage } from '../test-support/paths.js';
 import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
 
 const MiB = 1024 * 1024;
@@ -57,6 +58,19 @@ function appSuite(kind: EngineKind): void {
       await page.getByRole('button', { name: 'Details of busybox:test' }).click();
       await page.getByRole('heading', { name: 'Layers' }).waitFor();
       await screenshot(page, 'image-details');
+    });
+
+    it('imports an image from a root filesystem tar picked as a file', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Load from file…' }).click();
+      await page.getByLabel('Image file (.tar)').setInputFiles(busyboxImage().tar);
+      await page.getByLabel('It is').selectOption('import');
+      await page.getByLabel('Name it').fill(`loaded-${process.pid}:e2e`);
+      await page.getByRole('button', { name: 'Load', exact: true }).click();
+      await page.getByText(`Loaded: loaded-${process.pid}:e2e`).waitFor({ timeout: 30_000 });
+      await page.getByRole('row', { name: new RegExp(`loaded-${process.pid}`) }).waitFor();
+      await screenshot(page, 'images-loaded');
+      await engine.client.getImage(`loaded-${process.pid}:e2e`).remove();
     });
 
     it('refuses bad run-dialog input where it happened', async () => {

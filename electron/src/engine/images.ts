@@ -66,3 +66,23 @@ export async function importStarter(docker: Docker, tag = 'berth-starter:busybox
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
   return tag;
 }
+
+/** Loads a `docker save` archive or imports a root filesystem tar, from bytes the user picked. */
+export async function loadFromFile(docker: Docker, kind: 'load' | 'import', data: Buffer, repo: string): Promise<string[]> {
+  const { Readable } = await import('node:stream');
+  const before = new Set((await docker.listImages()).map((i) => i.Id));
+  const input = Readable.from([data]);
+  const stream = (kind === 'load'
+    ? await docker.loadImage(input as never)
+    : await docker.importImage(input as never, { repo: repo.split(':')[0], tag: repo.split(':')[1] ?? 'latest' } as never)) as unknown as NodeJS.ReadableStream;
+  const messages: string[] = [];
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (e: { stream?: string; status?: string; error?: string }) => {
+      if (e.error) reject(new Error(`${kind} image: ${e.error}`));
+      if (e.stream || e.status) messages.push(String(e.stream ?? e.status).trim());
+    }),
+  );
+  const after = await docker.listImages();
+  const added = after.filter((i) => !before.has(i.Id)).flatMap((i) => i.RepoTags ?? [i.Id]);
+  return added.length ? added : messages.filter(Boolean);
+}

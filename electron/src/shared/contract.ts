@@ -151,6 +151,8 @@ export interface Requests {
   'images.remove': { params: { id: string; force: boolean }; result: { removed: string[] } };
   'images.prune': { params: { dangling: boolean }; result: { spaceReclaimed: number; removed: number } };
   'images.starter': { params: Record<string, never>; result: { image: string } };
+  /** A tar file from the user's disk: `load` for `docker save` archives, `import` for a root filesystem tar. */
+  'images.load': { params: { kind: 'load' | 'import'; fileName: string; dataBase64: string; repo?: string | undefined }; result: { images: string[] } };
   'containers.list': { params: { all: boolean }; result: ContainerRow[] };
   'containers.run': { params: { spec: RunSpec }; result: { id: string; warnings: string[] } };
   'containers.action': { params: { ids: string[]; action: ContainerAction }; result: ActionResult[] };

@@ -7,6 +7,7 @@ import { go } from '../lib/router';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
 import { PullForm } from './PullForm';
+import { LoadImageForm } from './LoadImageForm';
 import { RunDialog } from './RunDialog';
 
 type SortKey = 'repo' | 'tag' | 'id' | 'size' | 'created';
@@ -27,6 +28,7 @@ export function ImagesPage() {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'created', dir: -1 });
   const [runImage, setRunImage] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [showLoad, setShowLoad] = useState(false);
   const rows = useMemo(() => {
     const list = (images.data ?? []).flatMap((i) => (i.repoTags.length ? i.repoTags.map((t) => ({ ...i, repoTags: [t] })) : [i]));
     const needle = q.toLowerCase();
@@ -48,10 +50,12 @@ export function ImagesPage() {
     <div>
       <PageHeader title="Images" subtitle={images.data ? `${images.data.length} images` : undefined}
         actions={<>
+          <button className="btn" aria-expanded={showLoad} onClick={() => setShowLoad((v) => !v)}>Load from file…</button>
           <button className="btn" onClick={() => prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${r.removed} unused images, reclaimed ${bytes(r.spaceReclaimed)}.`) })}>Prune dangling</button>
         </>} />
       <div className="space-y-4 p-6">
         <PullForm />
+        {(showLoad || images.data?.length === 0) && <LoadImageForm />}
         {notice && <InfoBox tone="ok">{notice}</InfoBox>}
         {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
         {images.error && <ErrorBox title="Could not list images" message={`${images.error.message}\nCheck the engine in Settings.`} action={<button className="btn" onClick={() => void images.refetch()}>Retry</button>} />}
@@ -60,7 +64,7 @@ export function ImagesPage() {
             <p>Get one to run your first container:</p>
             <ul className="mt-2 list-inside list-disc text-left">
               <li>Pull by name with the form above (needs a registry the engine can reach).</li>
-              <li>Or load one from a file with <code>docker load -i file.tar</code> / <code>docker import</code>.</li>
+              <li>Or load one from a file with the form above (an image archive or a root filesystem tar).</li>
               <li>Or make a small starter image from this computer's busybox in one click:</li>
             </ul>
             <button className="btn btn-primary mt-3" disabled={starter.isPending} onClick={() => starter.mutate({})}>{starter.isPending ? 'Making…' : 'Create starter image (busybox)'}</button>
