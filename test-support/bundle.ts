@@ -89,10 +89,15 @@ export function makeBundle(opts: BundleOptions = {}): Bundle {
   // mkdtemp makes 0700; a user-namespaced root (a high host uid) must still reach its rootfs.
   chmodSync(dir, 0o755);
   const rootfs = join(dir, 'rootfs');
-  // cp -a keeps busybox's applet hard links, so a copy is ~2 MB and a few milliseconds.
-  execFileSync('cp', ['-a', busyboxRootfs(), rootfs]);
-  if (opts.rootfsOwner)
-    execFileSync('chown', ['-R', `${opts.rootfsOwner.uid}:${opts.rootfsOwner.gid}`, rootfs]);
+  try {
+    // cp -a keeps busybox's applet hard links, so a copy is ~2 MB and a few milliseconds.
+    execFileSync('cp', ['-a', busyboxRootfs(), rootfs]);
+    if (opts.rootfsOwner)
+      execFileSync('chown', ['-R', `${opts.rootfsOwner.uid}:${opts.rootfsOwner.gid}`, rootfs]);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`make bundle rootfs ${rootfs}: ${(e as Error).message}`);
+  }
 
   const cgroupsPath = opts.cgroupsPath === null ? null : (opts.cgroupsPath ?? `/berth-test/${id}`);
   const spec = defaultSpec({
