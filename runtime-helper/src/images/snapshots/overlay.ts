@@ -42,7 +42,7 @@ export function listSnapshots(paths: StorePaths): { key: string; imageId: string
   });
 }
 
-/** Does `rel` exist in the image below (top layer first; a whiteout hides everything under it)? */
+/** Does `rel` exist in the image below (top layer first; whiteouts and opaque dirs hide what is under them)? */
 export function lowerLookup(layers: LayerStore, chain: readonly string[], rel: string): Stats | null {
   for (const c of [...chain].reverse()) {
     const dir = layers.diffDir(c);
@@ -55,6 +55,8 @@ export function lowerLookup(layers: LayerStore, chain: readonly string[], rel: s
       const st = lstatSync(join(dir, rel));
       return isWhiteout(st) ? null : st;
     } catch { /* not in this layer */ }
+    // An opaque ancestor in this layer hides everything below it.
+    if (layers.get(c).opaqueDirs.some((d) => d === '' || rel.startsWith(`${d}/`))) return null;
   }
   return null;
 }
