@@ -51,6 +51,9 @@ async function main(): Promise<void> {
     log.flush();
     process.exit(0);
   };
+  // One bad request must not take the daemon (and every client) down: log it and go on.
+  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -121,8 +121,9 @@ describe('berthd with the docker CLI', () => {
     expect(loaded).toContain('Loaded image: berth-test/busybox:1');
     expect(loaded).toContain('Loaded image: berth-test/busybox:2');
     expect((await d.docker(['inspect', '--format', '{{.Id}}', 'berth-test/busybox:2'])).trim()).toBe(id);
-    // load -q prints the names only; stdin works too.
-    const again = await d.docker(['load', '-q'], { input: readFileSync(archive) });
+    // load -q prints the names only; stdin works too, and so does a gzipped archive.
+    const { gzipSync } = await import('node:zlib');
+    const again = await d.docker(['load', '-q'], { input: gzipSync(readFileSync(archive)) });
     expect(again).toContain('Loaded image: berth-test/busybox:1');
   });
 
