@@ -107,8 +107,24 @@ try {
   await logs.wait();
   await page.evaluate(`location.hash = '#/system'`);
   await untilText(page, 'Disk usage');
-  const logMs = await timeNavigation(page, `#/containers/${logs.id}/logs`, '100000 lines');
-  rows.push(['logs view, 100,000 lines (fetch + draw)', fmt(logMs), '—', '< 200 ms']);
+  const [logFirst, logAll] = (await page.evaluate(`new Promise((done) => {
+    const t0 = performance.now();
+    let first = 0;
+    location.hash = '#/containers/${logs.id}/logs';
+    const check = () => {
+      const m = /(\\d+) lines/.exec(document.body.innerText);
+      const n = m ? Number(m[1]) : 0;
+      if (n > 0 && !first) first = performance.now() - t0;
+      if (n >= 100000) done([first, performance.now() - t0]); else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  })`)) as [number, number];
+  rows.push(['logs view, 100,000 lines: first lines drawn', fmt(logFirst), '—', '—']);
+  rows.push(['logs view, 100,000 lines: all fetched and drawn', fmt(logAll), '—', '< 200 ms (draw)']);
+  const f0 = performance.now();
+  await page.getByLabel('Search logs').fill('99999');
+  await untilText(page, '1 of 100000 lines match');
+  rows.push(['logs view: filter 100,000 lines and redraw (incl. CDP)', fmt(performance.now() - f0), '—', '< 200 ms']);
 
   // 4. Containers list with 1,000 containers (created, not started).
   const names = Array.from({ length: 1000 - 2 }, (_, i) => `bench-c${i}`);

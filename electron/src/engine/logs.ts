@@ -9,7 +9,10 @@ import type { StreamControl, StreamSink } from './stream-types.js';
 export async function openLogs(docker: Docker, p: { id: string; follow: boolean; timestamps: boolean; tail: number }, sink: StreamSink<LogLine[]>): Promise<StreamControl> {
   const c = docker.getContainer(p.id);
   const info = await c.inspect();
-  const opts = { follow: p.follow, stdout: true, stderr: true, timestamps: p.timestamps, tail: p.tail > 0 ? p.tail : 'all' };
+  // A stopped container's log is streamed too (follow ends at its end), so lines arrive as the
+  // engine reads them instead of after the whole body.
+  const follow = p.follow || !info.State.Running;
+  const opts = { follow, stdout: true, stderr: true, timestamps: p.timestamps, tail: p.tail > 0 ? p.tail : 'all' };
   // dockerode gives a stream when following and the whole body as a Buffer otherwise.
   const body = (await c.logs(opts as never)) as unknown as (NodeJS.ReadableStream & { destroy(): void }) | Buffer;
   const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
