@@ -18,8 +18,17 @@ const ok = (args: string[]): Promise<string> => b.docker(args);
 const res = (args: string[]) => b.dockerResult(args);
 const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').trim();
 
+/** Asks the shell for its size until it reports `expected` (a resize travels CLI -> berthd -> pty). */
+async function sizeBecomes(w: (s: string) => void, seen: (t: string, ms?: number) => Promise<void>, expected: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    w('stty size\r');
+    try { await seen(expected, 800); return; } catch { /* not yet */ }
+  }
+  throw new Error(`terminal size never became ${expected}`);
+}
+
 /** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
-type PtyScript = (write: (s: string) => void, seen: (text: RegExp | string) => Promise<void>, resize: (cols: number, rows: number) => void) => Promise<void>;
+type PtyScript = (write: (s: string) => void, seen: (text: RegExp | string, ms?: number) => Promise<void>, resize: (cols: number, rows: number) => void) => Promise<void>;
 
 async function inPty(args: string[], script: PtyScript, waitMs = 10_000): Promise<{ out: string; code: number }> {
   const p = pty.spawn(dockerCli, args, { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
@@ -28,8 +37,8 @@ async function inPty(args: string[], script: PtyScript, waitMs = 10_000): Promis
   const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
   // Waits until the screen shows `text` past what was already matched (e.g. the next prompt).
   let mark = 0;
-  const seen = async (text: RegExp | string): Promise<void> => {
-    const end = Date.now() + 10_000;
+  const seen = async (text: RegExp | string, ms = 10_000): Promise<void> => {
+    const end = Date.now() + ms;
     while (Date.now() < end) {
       const rest = out.slice(mark);
       const m = typeof text === 'string' ? rest.indexOf(text) : rest.search(text);
@@ -316,11 +325,10 @@ describe('interactive terminals', () => {
     const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen, resize) => {
       await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       resize(120, 40); // the CLI forwards SIGWINCH as an exec resize
-      await sleep(500);
-      w('stty size; echo in-exec-$((1+1))\r');
       // crun's foreground terminal relay ignores SIGWINCH, so only berth-runtime (the default)
       // passes an exec resize on; the container's own terminal (attach) resizes on every runtime.
-      if (!process.env.BERTH_CONTAINERS_RUNTIME) await seen('40 120');
+      if (!process.env.BERTH_CONTAINERS_RUNTIME) await sizeBecomes(w, seen, '40 120');
+      w('echo in-exec-$((1+1))\r');
       await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('exit 3\r');
     });
@@ -331,9 +339,8 @@ describe('interactive terminals', () => {
     const at = await inPty(['attach', 'tty1'], async (w, seen, resize) => {
       await sleep(500);
       resize(90, 20);
-      await sleep(500);
-      w('stty size; echo again-$((2+2))\r');
-      await seen('20 90');
+      await sizeBecomes(w, seen, '20 90');
+      w('echo again-$((2+2))\r');
       await seen('again-4'); await sleep(200);
       w('exit 5\r');
     });

@@ -414,6 +414,7 @@ export class ContainerManager {
     // the unmount and the deletes below (DELETE itself still does).
     this.notify(c, 'removed');
     if (existsSync(join(this.runtime(r.Runtime).stateRoot, r.Id))) await this.runtime(r.Runtime).delete(r.Id).catch(() => {});
+    this.opts.monitorFor(this.runtime(r.Runtime)).forget?.(r.Id);
     try {
       await this.opts.images.remove(r.SnapshotKey);
       this.store.remove(r.Id);

@@ -48,6 +48,8 @@ export interface ContainerMonitor {
   readonly runtimeTerminal: boolean;
   start(opts: MonitorStartOptions): Promise<MonitoredProcess>;
   exec(opts: ExecStartOptions): Promise<MonitoredProcess>;
+  /** Drops what the monitor kept for a removed container (state dirs, exit records). */
+  forget?(id: string): void;
   /** Reconnects to a container started before berthd restarted; null when it cannot. */
   reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null>;
 }

@@ -163,6 +163,10 @@ export class ShimMonitor implements ContainerMonitor {
     return this.execMonitor.exec(opts);
   }
 
+  forget(id: string): void {
+    rmSync(this.stateDir(id), { recursive: true, force: true });
+  }
+
   async reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null> {
     const dir = this.stateDir(opts.id);
     if (!existsSync(dir)) return null;
