@@ -54,6 +54,7 @@ describe('berthd refuses bad requests clearly', () => {
     expect((await d.request('GET', '/version')).status).toBe(200);
     const unknown = await d.request('GET', '/v1.45/nothing/here');
     expect(unknown.status).toBe(404);
+    expect(unknown.headers['api-version']).toBe('1.45');
     expect(message(unknown.body)).toMatch(/page not found/);
   });
 

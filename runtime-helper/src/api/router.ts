@@ -35,6 +35,9 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
     const started = Date.now();
+    // Every answer, errors included, tells the client which API this is (the CLI reads it).
+    res.setHeader('Api-Version', apiVersion);
+    res.setHeader('Server', `Berth/${this.daemon.version} (linux)`);
     try {
       await this.dispatch(req, res, upgrade);
     } catch (err) {
@@ -75,8 +78,6 @@ export class Router {
         try { params[name] = decodeURIComponent(raw); } catch { throw new InvalidParameter(`invalid escape in path parameter ${name}: ${raw}`); }
       });
       const ctx: RequestContext = { req, res, params, query: url.searchParams, version, daemon: this.daemon, ...(upgrade ? { upgrade } : {}) };
-      res.setHeader('Api-Version', apiVersion);
-      res.setHeader('Server', `Berth/${this.daemon.version} (linux)`);
       await route.handler(ctx);
       return;
     }
