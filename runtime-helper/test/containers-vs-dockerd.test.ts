@@ -24,6 +24,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // berthd leaves containers running when it stops (they outlive it): remove them first.
+  if (berth) {
+    const ids = (await runDocker(berth.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) await runDocker(berth.host, ['rm', '-f', ...ids]);
+  }
   await Promise.all([berth?.stop(), dockerd?.stop()]);
 });
 
