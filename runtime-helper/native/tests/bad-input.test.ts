@@ -1,9 +1,17 @@
 // Bad bundles and arguments fail with a clear one-line error and leave nothing behind: no
 // cgroup, no mount, no state entry, no process. crun words its errors its own way, so the exact
 // naming is checked for berth-runtime only; every runtime must fail, say something, and clean up.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../../test-support/bundle.js';
 import { isBerthRuntime, useHarness } from '../../../test-support/container-harness.js';
@@ -117,6 +125,27 @@ describe('bad input', () => {
     expect(error?.msg?.trim()).toBeTruthy();
     expect(error?.time).toMatch(/^\d{4}-\d\d-\d\dT/);
     if (isBerthRuntime) expect(error!.msg).toMatch(/config/);
+    expect(await waitForNoLeftovers(b, h.rt)).toEqual(NO_LEFTOVERS);
+  });
+
+  it('container ids that are paths are refused and touch nothing outside the state root', async () => {
+    const b = h.bundle();
+    const parent = dirname(h.rt.root);
+    const sentinel = join(parent, 'sentinel');
+    writeFileSync(sentinel, 'still here');
+    for (const id of ['../escape-id', 'a/b', '..']) {
+      const r = await h.rt.create(id, b.dir);
+      expect(r.code, `create ${id}`).not.toBe(0);
+      expect(r.stderr.trim(), `create ${id}`).not.toBe('');
+      expect(existsSync(join(parent, 'escape-id')), `create ${id}`).toBe(false);
+      if (isBerthRuntime) expect(r.stderr).toMatch(/id/);
+    }
+    // crun 1.8's `delete --force ..` removes the state root's parent directory; ours must refuse.
+    if (isBerthRuntime) {
+      const r = await h.rt.delete('..', { force: true });
+      expect(r.code).not.toBe(0);
+      expect(readFileSync(sentinel, 'utf8')).toBe('still here');
+    }
     expect(await waitForNoLeftovers(b, h.rt)).toEqual(NO_LEFTOVERS);
   });
 
