@@ -10,7 +10,7 @@ import { launchChromium } from '../e2e/support/browser.js';
 import { loadBusybox, startEngine, type EngineKind } from '../e2e/support/engine.js';
 import { repoRoot } from '../test-support/paths.js';
 import { echoLatencies, percentile, throughput } from './app/in-page.js';
-import { descendants, usage } from './app/proc.js';
+import { commandLine, descendants, usage } from './app/proc.js';
 import { startReferenceTerminal } from './app/reference-terminal.js';
 
 const kind = (process.env.BERTH_BENCH_ENGINE ?? 'dockerd') as EngineKind;
@@ -151,7 +151,8 @@ try {
   await page.evaluate(`for (const s of [...window.__berthSessions.values()].flat()) s.term.clear()`);
   await new Promise((r) => setTimeout(r, 5000));
   const serverPids = [server.pid as number, ...descendants(server.pid as number)];
-  const chromePids = descendants(process.pid).filter((p) => !serverPids.includes(p));
+  // Only Chromium's own processes: dockerd and its shims are children of this process too.
+  const chromePids = descendants(process.pid).filter((p) => !serverPids.includes(p) && /chrom/i.test(commandLine(p)));
   const a0 = usage(serverPids);
   const c0 = usage(chromePids);
   const window = 10;

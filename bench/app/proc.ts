@@ -38,3 +38,12 @@ export function usage(pids: number[]): { rssBytes: number; cpuSeconds: number } 
   }
   return { rssBytes: rss, cpuSeconds: cpu };
 }
+
+/** The process's command line, or '' when it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}

@@ -30,7 +30,7 @@ export function MemoryControl({ value, onChange, total, idPrefix }: { value: num
         <StepSlider id={`${idPrefix}-memory`} label="Memory limit" values={memorySteps(total)} value={value} format={fmt} onChange={onChange} />
         <input
           aria-label="Memory limit (typed, e.g. 64m or 1.5g; empty for no limit)"
-          className="input w-28 font-mono"
+          className="input w-28! shrink-0 font-mono"
           value={text}
           placeholder="no limit"
           onChange={(e) => setText(e.target.value)}
