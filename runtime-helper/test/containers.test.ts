@@ -297,6 +297,21 @@ describe('volumes and mounts', () => {
     await ok(['volume', 'rm', 'data1']);
   });
 
+  it('anonymous volumes (-v /path) go away with rm -v; a volume in use cannot be removed', async () => {
+    await ok(['run', '--name', 'anon', '-v', '/data', '-v', 'named1:/named', 'busybox', 'sh', '-c', 'echo x > /data/f; echo y > /named/g']);
+    const mounts = JSON.parse(await ok(['inspect', 'anon']))[0].Mounts as { Name: string; Destination: string }[];
+    const anonName = mounts.find((m) => m.Destination === '/data')!.Name;
+    expect(anonName).toMatch(/^[0-9a-f]{64}$/);
+    const inUse = await res(['volume', 'rm', 'named1']);
+    expect(inUse.code).not.toBe(0);
+    expect(inUse.stderr).toMatch(/volume is in use/);
+    await ok(['rm', '-v', 'anon']);
+    const left = await ok(['volume', 'ls', '-q']);
+    expect(left).not.toContain(anonName);
+    expect(left).toContain('named1'); // named volumes stay, as with Docker
+    await ok(['volume', 'rm', 'named1']);
+  });
+
   it('refuses bad volume names and missing bind sources', async () => {
     for (const name of ['a/b', '..', '../x']) {
       const r = await res(['volume', 'create', name]);

@@ -133,7 +133,9 @@ export class ContainerManager {
       if (e instanceof InvalidConfigError && !e.message.startsWith('unable to find')) throw invalid(e.message);
       if (!(e instanceof InvalidConfigError)) throw e;
     }
-    record.Mounts = resolveMounts(hc, image.config.Volumes, { volumes: this.opts.volumes, mountsOf: (r) => this.get(r).record.Mounts });
+    // Anonymous volumes: the image's VOLUMEs and `-v /path` (which arrives as Config.Volumes).
+    const anonymous = { ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) };
+    record.Mounts = resolveMounts(hc, anonymous, { volumes: this.opts.volumes, mountsOf: (r) => this.get(r).record.Mounts });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const snap = await this.opts.images.prepare(record.SnapshotKey, image.id);
     record.Rootfs = snap.rootfs;
