@@ -121,6 +121,19 @@ describe('lifecycle', () => {
     expect((await res(['inspect', id])).code).not.toBe(0);
   });
 
+  it('logs --follow ends with the container; --since and --until select by time; stderr stays stderr', async () => {
+    await ok(['run', '-d', '--name', 'follow', 'busybox', 'sh', '-c', 'echo a; sleep 1; echo b >&2; sleep 1; echo c']);
+    const followed = await res(['logs', '-f', 'follow']);
+    expect(followed.stdout).toBe('a\nc\n');
+    expect(followed.stderr).toBe('b\n');
+    const lines = (await ok(['logs', '-t', 'follow'])).trim().split('\n');
+    const tC = lines[1]!.split(' ')[0]!;
+    expect((await ok(['logs', '--since', tC, 'follow']))).toBe('c\n');
+    const tA = lines[0]!.split(' ')[0]!;
+    expect((await ok(['logs', '--until', tA, 'follow']))).toBe('a\n');
+    await ok(['rm', 'follow']);
+  });
+
   it('kill with a signal, restart, and restart policy on-failure', async () => {
     await ok(['run', '-d', '--name', 'killme', 'busybox', 'sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done']);
     await ok(['kill', '-s', 'USR1', 'killme']);

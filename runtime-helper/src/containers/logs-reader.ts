@@ -7,28 +7,30 @@ import { parseLogLine, timeToNanos, type LogEntry } from './json-log.js';
 export interface LogOptions {
   stdout: boolean;
   stderr: boolean;
-  /** Seconds since the epoch (fractions allowed); 0 = no bound. */
-  since: number;
-  until: number;
+  /** Nanoseconds since the epoch; 0n = no bound. */
+  since: bigint;
+  until: bigint;
   /** Lines from the end; -1 = all. */
   tail: number;
   follow: boolean;
 }
 
 /** Docker's since/until: a unix timestamp ("1700000000.5") or an RFC 3339 time. */
-export function parseTimeParam(raw: string | undefined): number {
-  if (!raw) return 0;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw);
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw new Error(`invalid time value: ${raw}`);
-  return t / 1000;
+export function parseTimeParam(raw: string | undefined): bigint {
+  if (!raw) return 0n;
+  // Exact to the nanosecond: the CLI sends "seconds.nanoseconds", and a float would round.
+  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(raw);
+  if (m) return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  const ns = timeToNanos(raw);
+  if (ns === 0n) throw new Error(`invalid time value: ${raw}`);
+  return ns;
 }
 
 function wanted(e: LogEntry, o: LogOptions): boolean {
   if (e.stream === 'stdout' ? !o.stdout : !o.stderr) return false;
   const ns = timeToNanos(e.time);
-  if (o.since && ns < BigInt(Math.floor(o.since * 1e9))) return false;
-  if (o.until && ns > BigInt(Math.floor(o.until * 1e9))) return false;
+  if (o.since && ns < o.since) return false;
+  if (o.until && ns > o.until) return false;
   return true;
 }
 
@@ -41,7 +43,8 @@ export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) 
   let entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== null && wanted(e, o));
   if (o.tail >= 0) entries = o.tail === 0 ? [] : entries.slice(-o.tail);
   for (const e of entries) emit(e);
-  if (!o.follow || (o.until && o.until * 1000 < Date.now())) return;
+  const untilPassed = (): boolean => o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n;
+  if (!o.follow || untilPassed()) return;
   const buf = Buffer.alloc(65536);
   for (;;) {
     if (cancelled()) return;
@@ -67,7 +70,7 @@ export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) 
       continue;
     }
     if (!running) return;
-    if (o.until && o.until * 1000 < Date.now()) return;
+    if (untilPassed()) return;
     await sleep(50);
   }
 }

@@ -26,7 +26,7 @@ async function logs(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, z.object({ follow: queryBool, stdout: queryBool, stderr: queryBool, since: queryString, until: queryString, timestamps: queryBool, tail: queryString, details: queryBool }).passthrough(), 'container logs');
   const c = manager.get(ctx.params.id!);
   if (!q.stdout && !q.stderr) throw badRequest('Bad parameters: you must choose at least one stream');
-  let since = 0; let until = 0;
+  let since = 0n; let until = 0n;
   try { since = parseTimeParam(q.since); until = parseTimeParam(q.until); } catch (e) { throw badRequest((e as Error).message); }
   const tail = q.tail === undefined || q.tail === '' || q.tail === 'all' ? -1 : Number(q.tail);
   if (!Number.isInteger(tail)) throw badRequest(`invalid tail value: ${q.tail}`);
