@@ -41,12 +41,16 @@ describe('exec', () => {
     expect(missing.stderr.trim()).not.toBe('');
   });
 
-  it('a --process JSON sets args, env, cwd and user', async () => {
+  it('a --process JSON sets args, env, cwd, user, capabilities and no_new_privs', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     const r = assertOk(
       await h.rt.exec(c.id, [], {
         process: {
-          args: ['/bin/sh', '-c', 'pwd; id -u; id -g; echo "$MARK"'],
+          args: [
+            '/bin/sh',
+            '-c',
+            'pwd; id -u; id -g; echo "$MARK"; grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status',
+          ],
           env: [DEFAULT_PATH_ENV, 'MARK=from-process-json'],
           cwd: '/home/berth',
           user: { uid: 1000, gid: 1000 },
@@ -55,7 +59,14 @@ describe('exec', () => {
         },
       }),
     );
-    expect(r.stdout.trim().split('\n')).toEqual(['/home/berth', '1000', '1000', 'from-process-json']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual(['/home/berth', '1000', '1000', 'from-process-json']);
+    // The exec's own capabilities and no_new_privs, not the container's.
+    expect(lines.slice(4).map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      'CapEff: 0000000000000000',
+      'CapBnd: 0000000000000000',
+      'NoNewPrivs: 1',
+    ]);
   });
 
   it('--detach returns at once and writes the pid file', async () => {
