@@ -32,6 +32,23 @@ describe('exec', () => {
     expect(memLine?.split(':').slice(2).join(':')).toBe(processCgroup(c.pid, 'memory'));
   });
 
+  it("an exec'd process is confined by the container's seccomp profile too", async () => {
+    const c = await h.start({
+      args: ['/bin/sleep', '1000'],
+      seccomp: {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+      },
+    });
+    const r = await h.rt.exec(c.id, [
+      '/bin/sh',
+      '-c',
+      'mkdir /tmp/from-exec 2>&1; grep Seccomp: /proc/self/status',
+    ]);
+    expect(r.stdout).toMatch(/Operation not permitted/);
+    expect(r.stdout).toMatch(/Seccomp:\s+2/);
+  });
+
   it('the exit code propagates', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     expect((await h.rt.exec(c.id, ['/bin/sh', '-c', 'exit 7'])).code).toBe(7);
