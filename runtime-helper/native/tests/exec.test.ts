@@ -49,6 +49,18 @@ describe('exec', () => {
     expect(r.stdout).toMatch(/Seccomp:\s+2/);
   });
 
+  it("exec with plain args is bounded by the container's capabilities, not the runtime's", async () => {
+    const c = await h.start({ args: ['/bin/sleep', '1000'] });
+    const r = assertOk(
+      await h.rt.exec(c.id, ['/bin/sh', '-c', 'grep -E "^Cap(Bnd|Eff):" /proc/self/status']),
+    );
+    const initStatus = readFileSync(`/proc/${c.pid}/status`, 'utf8');
+    const field = (text: string, f: string) => new RegExp(`^${f}:\\s*(\\w+)`, 'm').exec(text)?.[1];
+    expect(field(initStatus, 'CapBnd')).toMatch(/^[0-9a-f]{16}$/);
+    expect(field(r.stdout, 'CapBnd')).toBe(field(initStatus, 'CapBnd'));
+    expect(field(r.stdout, 'CapEff')).toBe(field(initStatus, 'CapEff'));
+  });
+
   it('the exit code propagates', async () => {
     const c = await h.start({ args: ['/bin/sleep', '1000'] });
     expect((await h.rt.exec(c.id, ['/bin/sh', '-c', 'exit 7'])).code).toBe(7);
