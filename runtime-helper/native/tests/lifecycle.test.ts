@@ -180,6 +180,22 @@ describe('lifecycle', () => {
     expect(alive(c.pid)).toBe(false);
   });
 
+  it("delete --force kills exec'd processes too, even without a pid namespace", async () => {
+    for (const namespaces of [undefined, ['mount', 'ipc', 'uts', 'network'] as const]) {
+      const c = await h.start({
+        args: ['/bin/sleep', '1000'],
+        ...(namespaces ? { namespaces: [...namespaces] } : {}),
+      });
+      const pidFile = join(c.bundle.dir, 'exec.pid');
+      assertOk(await h.rt.exec(c.id, ['/bin/sleep', '1001'], { detach: true, pidFile }));
+      const execPid = Number(readFileSync(pidFile, 'utf8').trim());
+      await waitFor('the exec to run', () => alive(execPid));
+      assertOk(await h.rt.delete(c.id, { force: true }));
+      await waitFor('the exec to die', () => !alive(execPid));
+      expect(await waitForNoLeftovers(c.bundle, h.rt)).toEqual(NO_LEFTOVERS);
+    }
+  });
+
   it('delete --force of a created (never started) container cleans up', async () => {
     const c = await h.create({ args: ['/bin/sleep', '1000'] });
     assertOk(await h.rt.delete(c.id, { force: true }));
