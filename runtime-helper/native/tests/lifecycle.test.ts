@@ -123,6 +123,21 @@ describe('lifecycle', () => {
     expect(await statusOf(c.id)).toBe('running');
   });
 
+  it('kill --all without a pid namespace signals every process of the cgroup', async () => {
+    const c = await h.start({
+      args: ['/bin/sh', '-c', TRAPPING_INIT],
+      namespaces: ['mount', 'ipc', 'uts', 'network'],
+    });
+    const path = c.bundle.cgroupsPath!;
+    await waitFor('init and its children', () => readRootfsFile(c, 'tmp/up'));
+    const children = () => cmdlinesIn(path).filter((l) => /^sleep 100[12]$/.test(l));
+    await waitFor('both children', () => children().length === 2);
+    assertOk(await h.rt.kill(c.id, 'TERM', { all: true }));
+    await waitFor('children to die of TERM', () => children().length === 0);
+    await waitFor('init to note TERM', () => readRootfsFile(c, 'tmp/term'));
+    expect(alive(c.pid)).toBe(true);
+  });
+
   it('pause stops progress, resume continues', async () => {
     // The counter is renamed into place, so a reader never sees a half-written file.
     const c = await h.start({
