@@ -23,12 +23,14 @@ export function addMarker(id: string, label: string): void {
   h.listeners.forEach((l) => l());
 }
 
-export function useStatsHistory(id: string, running: boolean): { samples: StatsSample[]; markers: Marker[]; error: string | null } {
+/** Collects samples while mounted; re-renders on each sample only when `live` (the charts are
+ * shown), so a visible terminal is not redrawn every second. */
+export function useStatsHistory(id: string, running: boolean, live = true): { samples: StatsSample[]; markers: Marker[]; error: string | null } {
   const [, force] = useState(0);
   useEffect(() => {
     const h = get(id);
     const l = () => force((n) => n + 1);
-    h.listeners.add(l);
+    if (live) h.listeners.add(l);
     h.users++;
     if (!h.handle && running) {
       h.error = null;
@@ -45,7 +47,7 @@ export function useStatsHistory(id: string, running: boolean): { samples: StatsS
       h.users--;
       if (h.users === 0) { h.handle?.close(); h.handle = null; }
     };
-  }, [id, running]);
+  }, [id, running, live]);
   const h = get(id);
   return { samples: h.samples, markers: h.markers, error: h.error };
 }

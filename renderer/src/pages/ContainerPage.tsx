@@ -24,7 +24,7 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
   const act = useApiMutation('containers.action', ['containers.list', 'containers.inspect']);
   const d = details.data;
   const running = d?.row.state === 'running';
-  const stats = useStatsHistory(id, Boolean(running));
+  const stats = useStatsHistory(id, Boolean(running), tab === 'stats' || tab === 'resources');
   const actions: ContainerAction[] = !d ? [] : d.row.state === 'running' ? ['stop', 'restart', 'pause', 'kill'] : d.row.state === 'paused' ? ['unpause', 'kill'] : ['start'];
   return (
     <div className="flex h-full flex-col">

@@ -34,7 +34,10 @@ let scrollback = 10_000;
 
 export function setScrollback(n: number): void { scrollback = n; }
 export function subscribe(l: () => void): () => void { listeners.add(l); return () => void listeners.delete(l); }
-function changed(): void { listeners.forEach((l) => l()); }
+let version = 0;
+/** Bumped on every change (state, exit code, title), so React sees mutations of a session too. */
+export function storeVersion(): number { return version; }
+function changed(): void { version++; listeners.forEach((l) => l()); }
 const NONE: TerminalSession[] = [];
 export function sessionsOf(containerId: string): TerminalSession[] { return sessions.get(containerId) ?? NONE; }
 

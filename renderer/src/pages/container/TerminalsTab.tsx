@@ -1,6 +1,6 @@
 // Terminals: several exec/attach sessions per container in tabs; they persist across switches.
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { closeSession, openSession, pasteInto, sessionsOf, subscribe, type TerminalSession } from '../../terminal/sessions';
+import { closeSession, openSession, pasteInto, sessionsOf, storeVersion, subscribe, type TerminalSession } from '../../terminal/sessions';
 import { splitCommand } from '@shared/run-command';
 import { InfoBox } from '../../components/Notice';
 
@@ -39,7 +39,8 @@ function TerminalView({ s, visible }: { s: TerminalSession; visible: boolean }) 
 }
 
 export function TerminalsTab({ id, running, visible }: { id: string; running: boolean; visible: boolean }) {
-  const list = useSyncExternalStore(subscribe, () => sessionsOf(id));
+  useSyncExternalStore(subscribe, storeVersion);
+  const list = sessionsOf(id);
   const [active, setActive] = useState<string | null>(null);
   const [cmd, setCmd] = useState('');
   const [find, setFind] = useState('');
