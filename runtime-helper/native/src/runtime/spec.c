@@ -307,6 +307,9 @@ int spec_load(const char *bundle, struct container_spec *s, berth_error_t *err) 
   json_t *linux = json_object_get(s->json, "linux");
   if (linux != NULL && !json_is_object(linux)) return berth_error_set(err, 0, "parse config: linux is not an object");
   if (parse_namespaces(linux, s, err) < 0) return -1;
+  /* without its own UTS namespace the init would rename the host (runc and crun refuse too) */
+  if ((s->hostname || s->domainname) && !spec_find_ns(s, CLONE_NEWUTS))
+    return berth_error_set(err, 0, "parse config: hostname and domainname require a UTS namespace");
   if (parse_maps(json_object_get(linux, "uidMappings"), "linux.uidMappings", &s->uid_maps, &s->n_uid_maps, err) < 0 ||
       parse_maps(json_object_get(linux, "gidMappings"), "linux.gidMappings", &s->gid_maps, &s->n_gid_maps, err) < 0)
     return -1;
