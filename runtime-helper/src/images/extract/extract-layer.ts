@@ -356,7 +356,8 @@ export async function maybeGunzip(source: Readable): Promise<Readable> {
     }
   })(), { objectMode: false });
   if (first.done || !isGzip(first.value)) return rest;
-  const gunzip = createGunzip();
+  // Big output chunks: each chunk is a thread-pool round trip and a tar-stream parse step.
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   rest.on('error', (e) => gunzip.destroy(e));
   return rest.pipe(gunzip);
 }
