@@ -1,6 +1,7 @@
 // The app used as a person would, in Chromium through browser mode, against a real engine
 // (BERTH_E2E_ENGINE=dockerd, the default, or berthd).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import {
   enginesUnderTest,
@@ -58,6 +59,10 @@ function appSuite(kind: EngineKind): void {
       await page.getByRole('button', { name: 'Details of busybox:test' }).click();
       await page.getByRole('heading', { name: 'Layers' }).waitFor();
       await screenshot(page, 'image-details');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save to file' }).click()]);
+      expect(download.suggestedFilename()).toBe('busybox_test.tar');
+      const saved = await download.path();
+      expect(statSync(saved).size).toBeGreaterThan(1024 * 1024);
     });
 
     it('imports an image from a root filesystem tar picked as a file', async () => {

@@ -37,6 +37,7 @@ export function makeHandlers(hub: EngineHub): Handlers {
     'images.prune': (p) => system.prune(d(), p.dangling ? 'images' : 'images'),
     'images.starter': async () => ({ image: await images.importStarter(d()) }),
     'images.load': async (p) => ({ images: await images.loadFromFile(d(), p.kind, Buffer.from(p.dataBase64, 'base64'), p.repo ?? p.fileName.replace(/\.tar$/i, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')) }),
+    'images.save': (p) => images.saveToBytes(d(), p.id),
     'containers.list': (p) => containers.listContainers(d(), p.all),
     'containers.run': (p) => containers.runContainer(d(), p.spec),
     'containers.action': (p) => containers.containerAction(d(), p.ids, p.action),

@@ -48,6 +48,7 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
   'images.prune': z.object({ dangling: z.boolean() }),
   'images.starter': empty,
   'images.load': z.object({ kind: z.enum(['load', 'import']), fileName: z.string().max(255), dataBase64: z.string().min(1, 'file: the file is empty').max(16 * 1024 * 1024, 'file: larger than 12 MB; load big archives with `docker load -i` instead'), repo: z.string().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, 'repository: lowercase letters, digits and . _ - / :').optional() }),
+  'images.save': z.object({ id }),
   'containers.list': z.object({ all: z.boolean() }),
   'containers.run': z.object({ spec: runSpecSchema }),
   'containers.action': z.object({ ids: z.array(id).min(1), action: z.enum(['start', 'stop', 'restart', 'pause', 'unpause', 'kill', 'remove']) }),

@@ -86,3 +86,16 @@ export async function loadFromFile(docker: Docker, kind: 'load' | 'import', data
   const added = after.filter((i) => !before.has(i.Id)).flatMap((i) => i.RepoTags ?? [i.Id]);
   return added.length ? added : messages.filter(Boolean);
 }
+
+const SAVE_LIMIT = 256 * 1024 * 1024;
+
+/** `docker save` of one image into memory, for a download; refuses images over SAVE_LIMIT. */
+export async function saveToBytes(docker: Docker, id: string): Promise<{ fileName: string; dataBase64: string }> {
+  const info = await docker.getImage(id).inspect();
+  if (info.Size > SAVE_LIMIT) throw new Error(`save image ${id}: ${Math.round(info.Size / 1048576)} MiB is too large for a download here; use \`docker save -o file.tar ${id}\``);
+  const stream = (await docker.getImage(id).get()) as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  const name = (info.RepoTags?.[0] ?? info.Id.slice(7, 19)).replace(/[/:]/g, '_');
+  return { fileName: `${name}.tar`, dataBase64: Buffer.concat(chunks).toString('base64') };
+}

@@ -153,6 +153,8 @@ export interface Requests {
   'images.starter': { params: Record<string, never>; result: { image: string } };
   /** A tar file from the user's disk: `load` for `docker save` archives, `import` for a root filesystem tar. */
   'images.load': { params: { kind: 'load' | 'import'; fileName: string; dataBase64: string; repo?: string | undefined }; result: { images: string[] } };
+  /** The image as a `docker save` archive (base64), for a download; capped at 256 MiB. */
+  'images.save': { params: { id: string }; result: { fileName: string; dataBase64: string } };
   'containers.list': { params: { all: boolean }; result: ContainerRow[] };
   'containers.run': { params: { spec: RunSpec }; result: { id: string; warnings: string[] } };
   'containers.action': { params: { ids: string[]; action: ContainerAction }; result: ActionResult[] };

@@ -12,6 +12,17 @@ export function ImageDetailsPage({ id }: { id: string }) {
   const d = useApi('images.inspect', { id });
   const tag = useApiMutation('images.tag', ['images.list', 'images.inspect']);
   const remove = useApiMutation('images.remove', ['images.list']);
+  const save = useApiMutation('images.save');
+  const download = () => save.mutate({ id }, {
+    onSuccess: (r) => {
+      const bytes = Uint8Array.from(atob(r.dataBase64), (c) => c.charCodeAt(0));
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/x-tar' }));
+      a.download = r.fileName;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+    },
+  });
   const [repo, setRepo] = useState('');
   const [tagName, setTagName] = useState('latest');
   const [run, setRun] = useState(false);
@@ -23,11 +34,13 @@ export function ImageDetailsPage({ id }: { id: string }) {
         actions={<>
           <button className="btn" onClick={() => go('images')}>← Images</button>
           <button className="btn btn-primary" onClick={() => setRun(true)}>Run…</button>
+          <button className="btn" disabled={save.isPending} onClick={download}>{save.isPending ? 'Saving…' : 'Save to file'}</button>
           <button className="btn" onClick={() => remove.mutate({ id, force: false }, { onSuccess: () => go('images') })}>Remove</button>
         </>} />
       <div className="space-y-4 p-6">
         {d.error && <ErrorBox title="Could not read the image" message={d.error.message} />}
         {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
+        {save.error && <ErrorBox title="Could not save the image" message={save.error.message} />}
         {inspect && (
           <div className="grid gap-4 md:grid-cols-3">
             <div className="card p-4 text-sm"><div className="label">Size</div>{bytes(inspect.Size)}</div>
