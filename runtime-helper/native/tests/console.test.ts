@@ -67,26 +67,6 @@ describe('console socket', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
-  it('exec creates its pty with the consoleSize of its process JSON', async () => {
-    const c = await h.start({ args: ['/bin/sleep', '1000'] });
-    const con = await listen();
-    const running = h.rt.exec(c.id, [], {
-      consoleSocket: con.path,
-      tty: true,
-      process: {
-        terminal: true,
-        consoleSize: { height: 31, width: 97 },
-        user: { uid: 0, gid: 0 },
-        args: ['/bin/sh', '-c', 'echo "size=$(stty size)"'],
-        env: ['PATH=/usr/bin:/bin', 'TERM=xterm'],
-        cwd: '/',
-      },
-    });
-    await con.master();
-    await con.waitForOutput(/size=31 97/);
-    expect((await running).code).toBe(0);
-  });
-
   it('a terminal without a console socket is refused', async () => {
     const b = h.bundle({ args: ['/bin/true'], terminal: true });
     const r = await h.rt.create(b.id, b.dir);
