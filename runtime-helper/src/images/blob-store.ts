@@ -96,6 +96,9 @@ export class BlobStore {
       }, out);
     } catch (err) {
       tee?.destroy(err as Error);
+      // The write stream opens its file asynchronously: a spool whose source fails at once would
+      // see its file created after the removal below unless we wait for the stream to close.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(path, { force: true });
       throw err;
     } finally {
