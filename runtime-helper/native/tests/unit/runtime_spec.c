@@ -92,11 +92,13 @@ static void test_spec_load(void) {
   expect_error("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"x\"],\"cwd\":\"rel\"}}", "not absolute", "a relative cwd");
   expect_error("{\"root\":{\"path\":\"rootfs\"}," BASE_PROCESS ",\"mounts\":[{\"destination\":\"rel\",\"type\":\"tmpfs\"}]}",
                "destination is missing or not absolute", "a relative mount destination");
+  expect_error("{\"root\":{\"path\":\"rootfs\"},\"hostname\":\"h\"," BASE_PROCESS "}", "require a UTS namespace",
+               "a hostname without a UTS namespace (it would rename the host)");
   write_config("{\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"h\"," BASE_PROCESS
-               ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
+               ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
                "\"cgroupsPath\":\"/a/b\",\"rootfsPropagation\":\"rslave\"}}");
   ok(spec_load(bundle, &s, &err) == 0, "a good config loads");
-  ok(s.root_readonly && strcmp(s.hostname, "h") == 0 && s.n_ns == 2 && strcmp(s.cgroups_path, "/a/b") == 0 &&
+  ok(s.root_readonly && strcmp(s.hostname, "h") == 0 && s.n_ns == 3 && strcmp(s.cgroups_path, "/a/b") == 0 &&
          s.rootfs_propagation == (MS_SLAVE | MS_REC),
      "its fields are read");
   ok(spec_find_ns(&s, CLONE_NEWNET) && strcmp(spec_find_ns(&s, CLONE_NEWNET)->path, "/proc/1/ns/net") == 0,
