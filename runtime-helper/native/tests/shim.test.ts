@@ -285,7 +285,9 @@ describe('berth-shim: attach', () => {
     const { records } = readLog(b.logPath);
     expect(records.length).toBe(40000);
     expect(records.at(-1)?.log).toMatch(/^line 39999 /);
-    await reader.waitForText(/line 39999 /);
+    // A reading client normally gets everything; on a starved machine it may itself fall 1 MiB
+    // behind and be cut off too, which is the same rule working, so wait for either.
+    await waitFor('the reader to get the last line or be cut off', () => /line 39999 /.test(reader.text()) || reader.closed);
     // The stuck client was cut off rather than waited for.
     expect(readFileSync(join(b.stateDir, 'shim.log'), 'utf8')).toMatch(/attach client \d+: too slow/);
     stuck.resume(); // reads what the kernel buffered, then the EOF of the dropped connection
