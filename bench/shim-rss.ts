@@ -42,23 +42,12 @@ async function main(): Promise<void> {
   const bundles: ShimBundle[] = [];
   const rows: Row[] = [];
   try {
-    const { makeShimBundle, runShim, runtime, runtimeBinary, shimBinary } =
+    const { makeShimBundle, runShim, runtime, runtimeBinary, shimArgs, shimBinary } =
       await import('../runtime-helper/native/tests/shim-harness.js');
     for (let i = 0; i < N; i++) {
       const b = makeShimBundle({ args: ['sleep', '100000'] });
       bundles.push(b);
-      const r = await runShim([
-        '--id',
-        b.id,
-        '--bundle',
-        b.dir,
-        '--runtime',
-        runtimeBinary,
-        '--state-dir',
-        b.stateDir,
-        '--log-path',
-        b.logPath,
-      ]);
+      const r = await runShim(shimArgs(b));
       if (r.code !== 0) throw new Error(`berth-shim: ${r.stderr}`);
       runtime(['start', b.id]);
       rows.push({
