@@ -2,26 +2,16 @@
 import type Docker from 'dockerode';
 import type { EngineEvent } from '../shared/contract.js';
 import { engineError } from './errors.js';
+import { onJsonLines } from './json-lines.js';
 import type { StreamControl, StreamSink } from './stream-types.js';
 
 export async function openEvents(docker: Docker, sink: StreamSink<EngineEvent>): Promise<StreamControl> {
   const stream = (await docker.getEvents({ since: Math.floor(Date.now() / 1000) - 3600 } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-  let buf = '';
-  stream.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
-      try {
-        const e = JSON.parse(line) as Record<string, any>;
-        const attrs = (e.Actor?.Attributes ?? {}) as Record<string, string>;
-        sink.data({ time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000, type: e.Type ?? e.type ?? '', action: e.Action ?? e.status ?? '', id: e.Actor?.ID ?? e.id ?? '', name: attrs.name, attributes: attrs });
-      } catch {
-        /* ignore a malformed line */
-      }
-    }
+  onJsonLines(stream, (value) => {
+    if (value === null || typeof value !== 'object') return;
+    const e = value as Record<string, any>;
+    const attrs = (e.Actor?.Attributes ?? {}) as Record<string, string>;
+    sink.data({ time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000, type: e.Type ?? e.type ?? '', action: e.Action ?? e.status ?? '', id: e.Actor?.ID ?? e.id ?? '', name: attrs.name, attributes: attrs });
   });
   stream.on('end', () => sink.end());
   stream.on('error', (err) => sink.end(engineError('events', err)));

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import type { StatsSample } from '../shared/contract.js';
 import { peaks } from './containers.js';
 import { engineError } from './errors.js';
+import { onJsonLines } from './json-lines.js';
 import type { StreamControl, StreamSink } from './stream-types.js';
 
 export function sampleFromRaw(s: Record<string, any>): StatsSample {
@@ -34,23 +35,15 @@ export function sampleFromRaw(s: Record<string, any>): StatsSample {
 
 export async function openStats(docker: Docker, p: { id: string }, sink: StreamSink<StatsSample>): Promise<StreamControl> {
   const stream = (await docker.getContainer(p.id).stats({ stream: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
-  let buf = '';
-  stream.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
-      try {
-        const sample = sampleFromRaw(JSON.parse(line));
-        const peak = Math.max(peaks.get(p.id) ?? 0, sample.memPeak ?? sample.memUsage);
-        peaks.set(p.id, peak);
-        sink.data(sample);
-      } catch {
-        /* a partial or foreign line; the next sample follows within a second */
-      }
+  onJsonLines(stream, (raw) => {
+    let sample: StatsSample;
+    try {
+      sample = sampleFromRaw(raw as never);
+    } catch {
+      return; // a foreign document; the next sample follows within a second
     }
+    peaks.set(p.id, Math.max(peaks.get(p.id) ?? 0, sample.memPeak ?? sample.memUsage));
+    sink.data(sample);
   });
   stream.on('end', () => sink.end());
   stream.on('error', (err) => sink.end(engineError(`stats of ${p.id.slice(0, 12)}`, err)));
