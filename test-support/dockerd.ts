@@ -2,7 +2,7 @@
 // peer to compare Berth with. It gets no bridge and no iptables rules, so several can run at once
 // beside anything else on the host; containers use --network none or host.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, openSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +28,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> 
   const socket = join(dir, 'docker.sock');
   const dataRoot = join(dir, 'data');
   const logFile = join(dir, 'dockerd.log');
+  const cgroupParent = `berth-test-dockerd-${process.pid}`;
   const args = [
     '-H', `unix://${socket}`,
     '--data-root', dataRoot,
@@ -38,7 +39,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> 
     '--ip-masq=false',
     '--ip-forward=false',
     '--storage-driver', 'overlay2',
-    '--cgroup-parent', `/berth-test-dockerd-${process.pid}`,
+    '--cgroup-parent', `/${cgroupParent}`,
     ...Object.entries(opts.runtimes ?? {}).flatMap(([name, path]) => ['--add-runtime', `${name}=${path}`]),
     ...(opts.extraArgs ?? []),
   ];
@@ -65,6 +66,20 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> 
       while (child.exitCode === null && child.signalCode === null && Date.now() < until) await sleep(100);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      removeCgroupParent(cgroupParent);
     },
   };
+}
+
+/** dockerd makes the --cgroup-parent in every hierarchy and leaves it: remove it once empty. */
+function removeCgroupParent(name: string): void {
+  const roots = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'];
+  for (const dir of readdirSync('/sys/fs/cgroup')) roots.push(`/sys/fs/cgroup/${dir}`);
+  for (const root of roots) {
+    try {
+      rmdirSync(`${root}/${name}`);
+    } catch {
+      /* absent, or still used by another dockerd of this test process */
+    }
+  }
 }
