@@ -16,20 +16,7 @@
 
 #include "cgroups/cgroup.h"
 
-static int tap_count, tap_failures;
-
-static inline bool tap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static inline bool tap_ok(bool cond, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s %d - ", cond ? "ok" : "not ok", ++tap_count);
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  fflush(stdout);
-  if (!cond) tap_failures++;
-  return cond;
-}
+#include "tap.h"
 
 /* Checks that a call returned 0, printing the error object when it did not. */
 #define OK_CALL(call, err, ...)                                        \
@@ -40,11 +27,6 @@ static inline bool tap_ok(bool cond, const char *fmt, ...) {
       printf("#   %s -> %d: %s\n", #call, ok_call_rc_, (err)->message); \
   } while (0)
 
-static inline int tap_done(void) {
-  printf("1..%d\n", tap_count);
-  if (tap_failures) printf("# %d of %d failed\n", tap_failures, tap_count);
-  return tap_failures ? 1 : 0;
-}
 
 static inline void put_file(const char *root, const char *rel, const char *content) {
   char path[2 * PATH_MAX];

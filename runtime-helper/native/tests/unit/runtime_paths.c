@@ -15,19 +15,8 @@
 #include "runtime/opts.h"
 #include "runtime/pathres.h"
 
-static int count, failures;
-
-static bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool ok(bool cond, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s %d - ", cond ? "ok" : "not ok", ++count);
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!cond) failures++;
-  return cond;
-}
+#include "tap.h"
+#define ok tap_ok
 
 static char root[PATH_MAX];
 
@@ -166,6 +155,5 @@ int main(void) {
   test_pathres();
   test_cgroup_paths();
   test_opts();
-  printf("1..%d\n", count);
-  return failures ? 1 : 0;
+  return tap_done();
 }

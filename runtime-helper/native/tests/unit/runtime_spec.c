@@ -16,19 +16,8 @@
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
 
-static int count, failures;
-
-static bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool ok(bool cond, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s %d - ", cond ? "ok" : "not ok", ++count);
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (!cond) failures++;
-  return cond;
-}
+#include "tap.h"
+#define ok tap_ok
 
 static void test_mount_options(void) {
   struct mount_spec m = {.destination = "/x"};
@@ -156,6 +145,5 @@ int main(void) {
   test_spec_load();
   test_seccomp();
   test_uint64();
-  printf("1..%d\n", count);
-  return failures ? 1 : 0;
+  return tap_done();
 }
