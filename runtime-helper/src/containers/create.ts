@@ -1,0 +1,87 @@
+// docker create: validates the whole request before anything is written, then makes the
+// container's directory, snapshot, mounts and /etc files and records it.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DockerCreateBody } from './docker-types.js';
+import { hostConfigSchema } from './docker-types.js';
+import { initialState, nowNano, type ContainerRecord } from './record.js';
+import { conflict, ContainerError, invalid } from './errors.js';
+import { generateName, isValidName, newId } from './names.js';
+import { resolveMounts } from './mounts.js';
+import { mergeImageConfig } from './image-config-merge.js';
+import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
+import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
+import { hostCapabilities, swapLimitSupported } from './host-features.js';
+import type { LiveContainer } from './live-container.js';
+import type { ContainerManager } from './manager.js';
+
+export async function createContainer(m: ContainerManager, body: DockerCreateBody, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+  if (name !== undefined && name !== '') {
+    if (!isValidName(name)) throw invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const full = name.startsWith('/') ? name : `/${name}`;
+    const owner = m.byName(full);
+    if (owner) throw conflict(`Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+  }
+  if (!body.Image) throw invalid('Config.Image: an image is required');
+  const image = await m.opts.images.resolve(body.Image);
+  if (!image) throw new ContainerError(404, `No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
+  const hc = body.HostConfig ?? hostConfigSchema.parse({});
+  const runtimeName = hc.Runtime || m.opts.defaultRuntime;
+  m.runtime(runtimeName); // validates the name
+  const config = mergeImageConfig(body, image.config);
+  const id = newId();
+  const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => m.byName(`/${n}`) !== undefined)}`;
+  validateNetworkMode(m, hc.NetworkMode);
+  const dir = m.store.dir(id);
+  const record: ContainerRecord = {
+    Id: id, Name: finalName, Created: nowNano(), Image: image.id, ImageRef: body.Image, Config: config, HostConfig: { ...hc, Runtime: runtimeName },
+    Mounts: [], State: initialState(), RestartCount: 0, ManuallyStopped: false, Runtime: runtimeName,
+    Rootfs: '', UpperDir: '', SnapshotKey: `ctr-${id}`, ExecIDs: [],
+    HostnamePath: join(dir, 'hostname'), HostsPath: join(dir, 'hosts'), ResolvConfPath: join(dir, 'resolv.conf'), LogPath: join(dir, `${id}-json.log`),
+  };
+  // Validate everything the spec needs before anything is written.
+  resolveMounts(hc, null, { volumes: dryVolumes, mountsOf: (r) => m.get(r).record.Mounts });
+  try {
+    translateToOci({ id, config, hostConfig: hc, rootfs: '/nonexistent', mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
+  } catch (e) {
+    if (e instanceof InvalidConfigError && !e.message.startsWith('unable to find')) throw invalid(e.message);
+    if (!(e instanceof InvalidConfigError)) throw e;
+  }
+  // Anonymous volumes: the image's VOLUMEs and `-v /path` (which arrives as Config.Volumes).
+  const anonymous = { ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) };
+  record.Mounts = resolveMounts(hc, anonymous, { volumes: m.opts.volumes, mountsOf: (r) => m.get(r).record.Mounts });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const snap = await m.opts.images.prepare(record.SnapshotKey, image.id);
+  record.Rootfs = snap.rootfs;
+  record.UpperDir = snap.upperDir;
+  // The user must exist in the image (checked now that the rootfs is there).
+  try {
+    translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
+  } catch (e) {
+    await m.opts.images.remove(record.SnapshotKey).catch(() => {});
+    m.store.remove(id);
+    throw invalid((e as Error).message);
+  }
+  writeFileSync(record.HostnamePath, `${config.Hostname || id.slice(0, 12)}\n`);
+  writeFileSync(record.HostsPath, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hc.NetworkMode === 'host' ? '' : `127.0.1.1\t${config.Hostname || id.slice(0, 12)}\n`}`);
+  writeFileSync(record.ResolvConfPath, hc.NetworkMode === 'host' && existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf') : '');
+  const live: LiveContainer = { record, waiters: [] };
+  m.containers.set(id, live);
+  m.save(live);
+  m.emit(record, 'create');
+  return { Id: id, Warnings: [] };
+}
+
+function validateNetworkMode(m: ContainerManager, mode: string): void {
+  if (['', 'default', 'bridge', 'none', 'host'].includes(mode)) return;
+  if (mode.startsWith('container:')) { m.get(mode.slice(10)); return; }
+  throw new ContainerError(404, `network ${mode} not found`);
+}
+
+/** A volume store that only validates names: create() checks input before anything is written. */
+const dryVolumes = {
+  create(name: string | undefined) {
+    if (name) assertVolumeName(name);
+    return { volume: { Name: name ?? '', Mountpoint: '/dry-run' }, created: false };
+  },
+} as unknown as VolumeStore;

@@ -1,0 +1,57 @@
+// What happens when a container's process ends: the state, the oom/die events, waiters, then
+// the restart policy or AutoRemove.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { nowNano } from './record.js';
+import { restartDelayMs, shouldRestart } from './restart-policy.js';
+import { launch } from './launch.js';
+import type { ExitInfo, MonitoredProcess } from './monitor.js';
+import type { LiveContainer } from './live-container.js';
+import type { ContainerManager } from './manager.js';
+
+export function attachProcess(m: ContainerManager, c: LiveContainer, proc: MonitoredProcess): void {
+  c.process = proc;
+  m.started.emit('started', c.record.Id, proc);
+  void proc.exited.then((info) => onExit(m, c, proc, info));
+}
+
+export async function onExit(m: ContainerManager, c: LiveContainer, proc: MonitoredProcess, info: ExitInfo): Promise<void> {
+  if (c.process !== proc) return;
+  const r = c.record;
+  c.process = undefined;
+  const rt = m.runtime(r.Runtime);
+  if (existsSync(join(rt.stateRoot, r.Id))) await rt.delete(r.Id).catch(() => {});
+  r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: info.oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
+  if (info.oomKilled) m.emit(r, 'oom');
+  m.emit(r, 'die', { exitCode: String(info.exitCode) });
+  const stoppedByUser = c.stopping || r.ManuallyStopped;
+  const restart = !stoppedByUser && shouldRestart(r, info.exitCode);
+  if (restart) { r.State.Restarting = true; r.State.Status = 'restarting'; }
+  const autoRemove = !restart && r.HostConfig.AutoRemove;
+  if (m.containers.has(r.Id) && !autoRemove) m.save(c);
+  notifyWaiters(c, 'next-exit');
+  if (restart) {
+    c.restartTimer = setTimeout(() => {
+      c.restartTimer = undefined;
+      if (!m.containers.has(r.Id) || r.ManuallyStopped) return;
+      r.RestartCount++;
+      launch(m, c).then(() => m.emit(r, 'restart')).catch((e: Error) => {
+        r.State = { ...r.State, Status: 'exited', Restarting: false, Error: e.message };
+        m.save(c);
+      });
+    }, restartDelayMs(r.RestartCount));
+  } else if (r.HostConfig.AutoRemove && m.containers.has(r.Id)) {
+    await m.remove(r.Id, { force: true, volumes: true }).catch(() => {});
+  }
+}
+
+/** Resolves the waiters an exit (or the removal) satisfies. */
+export function notifyWaiters(c: LiveContainer, event: 'next-exit' | 'removed'): void {
+  const code = c.record.State.ExitCode;
+  const err = null; // Docker reports start failures through start, not wait
+  c.waiters = c.waiters.filter((w) => {
+    const fire = event === 'removed' || w.condition !== 'removed';
+    if (fire) w.resolve({ StatusCode: code, Error: err });
+    return !fire;
+  });
+}

@@ -1,0 +1,25 @@
+// The Docker image-config merge at create: user settings win; Cmd/Entrypoint inherit together.
+import type { DockerCreateBody, DockerConfig, ImageRunConfig } from './docker-types.js';
+
+export function mergeImageConfig(body: DockerCreateBody, image: ImageRunConfig): DockerConfig {
+  const { HostConfig: _hc, NetworkingConfig: _nc, ...config } = body;
+  void _hc; void _nc;
+  const merged: DockerConfig = { ...config };
+  if (!merged.Entrypoint || merged.Entrypoint.length === 0) {
+    if (!merged.Cmd || merged.Cmd.length === 0) merged.Cmd = image.Cmd ?? null;
+    if (merged.Entrypoint === undefined || merged.Entrypoint === null) merged.Entrypoint = image.Entrypoint ?? null;
+  }
+  const env = [...(image.Env ?? [])];
+  for (const e of merged.Env ?? []) {
+    const key = e.split('=')[0];
+    const i = env.findIndex((x) => x.split('=')[0] === key);
+    if (i >= 0) env[i] = e; else env.push(e);
+  }
+  merged.Env = env;
+  if (!merged.WorkingDir) merged.WorkingDir = image.WorkingDir ?? '';
+  if (!merged.User) merged.User = image.User ?? '';
+  if (!merged.StopSignal && image.StopSignal) merged.StopSignal = image.StopSignal;
+  merged.Labels = { ...(image.Labels ?? {}), ...(merged.Labels ?? {}) };
+  if (!merged.Hostname) merged.Hostname = '';
+  return merged;
+}

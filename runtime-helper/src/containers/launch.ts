@@ -1,0 +1,61 @@
+// Starting a container's process: config.json from the record, then the monitor (berth-shim)
+// runs the runtime. Used by start, restart and the restart policy.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nowNano, ZERO_TIME } from './record.js';
+import { conflict, ContainerError } from './errors.js';
+import { resolveInRoot } from './safe-path.js';
+import { checkExecutable } from './check-executable.js';
+import { attachProcess } from './exits.js';
+import { translateToOci } from '../oci/from-docker-config.js';
+import { hostCapabilities, swapLimitSupported } from './host-features.js';
+import type { LiveContainer } from './live-container.js';
+import type { ContainerManager } from './manager.js';
+
+export async function launch(m: ContainerManager, c: LiveContainer): Promise<void> {
+  const r = c.record;
+  const runtime = m.runtime(r.Runtime);
+  const monitor = m.opts.monitorFor(runtime);
+  const snap = await m.opts.images.prepare(r.SnapshotKey, r.Image);
+  r.Rootfs = snap.rootfs;
+  let networkContainerPid: number | undefined;
+  if (r.HostConfig.NetworkMode.startsWith('container:')) {
+    const other = m.get(r.HostConfig.NetworkMode.slice(10)).record;
+    if (!other.State.Running) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+    networkContainerPid = other.State.Pid;
+  }
+  const spec = translateToOci({
+    id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
+    etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
+    hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
+    ...(networkContainerPid ? { networkContainerPid } : {}),
+    ...(m.opts.seccompProfile ? { seccompProfile: m.opts.seccompProfile } : {}),
+    ...(m.opts.initBinary ? { initBinary: m.opts.initBinary } : {}),
+  });
+  if (!monitor.runtimeTerminal) spec.process!.terminal = false;
+  // Docker creates a missing working directory; the lookup stays inside the root.
+  const cwd = resolveInRoot(snap.rootfs, spec.process!.cwd);
+  if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
+  // With --init the first argument is the bind-mounted init; the user's command follows '--'.
+  const userArgs = r.HostConfig.Init && m.opts.initBinary ? spec.process!.args.slice(2) : spec.process!.args;
+  checkExecutable(snap.rootfs, userArgs[0]!, spec.process!.env ?? []);
+  const bundle = m.store.dir(r.Id);
+  // Regenerated on every start, so no fsync: a crash before start leaves nothing to keep.
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+  if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {}); // a stale stopped container
+  const exitFile = join(bundle, 'exit.json');
+  const proc = await monitor.start({
+    id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
+    logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id),
+    ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
+  });
+  if (!proc.pid) {
+    const info = await proc.exited;
+    await runtime.delete(r.Id).catch(() => {});
+    throw new ContainerError(500, `failed to create task for container: OCI runtime create failed: ${info.error ?? 'unknown error'}`);
+  }
+  attachProcess(m, c, proc);
+  r.State = { ...r.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: proc.pid, ExitCode: 0, Error: '', StartedAt: nowNano(), FinishedAt: ZERO_TIME };
+  m.save(c);
+  m.emit(r, 'start');
+}
