@@ -14,6 +14,8 @@ import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
 import { busyboxImage } from '../test-support/paths.js';
 import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
+import { freePort, startRegistry } from '../test-support/registry.js';
+import { execFileSync } from 'node:child_process';
 
 const MiB = 1024 * 1024;
 const name = `e2e-web-${process.pid}`;
@@ -63,6 +65,57 @@ function appSuite(kind: EngineKind): void {
       expect(download.suggestedFilename()).toBe('busybox_test.tar');
       const saved = await download.path();
       expect(statSync(saved).size).toBeGreaterThan(1024 * 1024);
+    });
+
+    it('tags an image and pushes it to a registry with per-layer progress; a registry that is down fails where it happened', async () => {
+      const registry = await startRegistry();
+      const repo = `${registry.host}/e2e/busybox`;
+      try {
+        await page.goto(`${app.url}#/images`);
+        await page.getByRole('button', { name: 'Details of busybox:test' }).click();
+        const tagForm = page.getByRole('region', { name: 'Tag' });
+        await tagForm.getByLabel('Repository').fill(repo);
+        await tagForm.getByLabel('Tag', { exact: true }).fill(kind);
+        await tagForm.getByRole('button', { name: 'Add tag' }).click();
+        await tagForm.getByText(`Tagged ${repo}:${kind}.`).waitFor();
+        const push = page.getByRole('region', { name: 'Push' });
+        await push.getByLabel('Tag to push').selectOption(`${repo}:${kind}`);
+        await push.getByRole('button', { name: `Push to ${registry.host}` }).click();
+        const done = push.getByRole('status').filter({ hasText: `Pushed ${repo}:${kind}.` });
+        await done.waitFor({ timeout: 60_000 });
+        // One progress bar per layer, each finished.
+        const bars = push.getByLabel('Push progress').getByRole('progressbar');
+        expect(await bars.count()).toBeGreaterThanOrEqual(1);
+        for (const bar of await bars.all()) expect(await bar.getAttribute('value')).toBe('100');
+        const shownDigest = /Digest: (sha256:[0-9a-f]{64})/.exec(await done.innerText())?.[1];
+        await screenshot(page, 'image-push');
+        // The registry has it: its API lists the tag, and skopeo reads the same manifest digest.
+        const tags = (await (await fetch(`${registry.url}/v2/e2e/busybox/tags/list`)).json()) as { tags: string[] };
+        expect(tags.tags).toContain(kind);
+        const inspected = JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${repo}:${kind}`], { encoding: 'utf8' })) as { Digest: string; Layers: string[] };
+        expect(inspected.Layers.length).toBeGreaterThanOrEqual(1);
+        if (shownDigest) expect(inspected.Digest).toBe(shownDigest);
+
+        // A registry that is not there: the push fails in the push panel, and the page keeps working.
+        const nowhere = `127.0.0.1:${await freePort()}/e2e/nowhere`;
+        await tagForm.getByLabel('Repository').fill(nowhere);
+        await tagForm.getByLabel('Tag', { exact: true }).fill('1');
+        await tagForm.getByRole('button', { name: 'Add tag' }).click();
+        await tagForm.getByText(`Tagged ${nowhere}:1.`).waitFor();
+        await push.getByLabel('Tag to push').selectOption(`${nowhere}:1`);
+        await push.getByRole('button', { name: /^Push to 127\.0\.0\.1:/ }).click();
+        const failed = push.getByRole('alert').filter({ hasText: 'Push failed' });
+        await failed.waitFor({ timeout: 90_000 });
+        expect(await failed.innerText()).toMatch(new RegExp(`push ${nowhere.replace(/\./g, '\\.')}:1: .*(refused|connect|dial)`, 'is'));
+        await screenshot(page, 'image-push-failed');
+        await page.getByRole('heading', { name: 'Layers' }).waitFor();
+      } finally {
+        for (const ref of [`${repo}:${kind}`]) await engine.client.getImage(ref).remove().catch(() => {});
+        for (const img of await engine.client.listImages()) {
+          for (const t of img.RepoTags ?? []) if (t.includes('/e2e/nowhere')) await engine.client.getImage(t).remove().catch(() => {});
+        }
+        await registry.stop();
+      }
     });
 
     it('imports an image from a root filesystem tar picked as a file', async () => {

@@ -73,6 +73,11 @@ export const streamSchemas: Record<StreamName, z.ZodType> = {
   stats: z.object({ id }),
   events: empty,
   pull: z.object({ image: z.string().regex(/^[\w][\w.\-/:@]*$/, 'image reference: like busybox, library/alpine:3 or host:5000/name:tag') }),
+  push: z.object({
+    image: z.string().regex(/^[a-z0-9][\w.\-/:]*$/, 'image reference: a tag like host:5000/name:tag'),
+    username: z.string().max(256).optional(),
+    password: z.string().max(4096).optional(),
+  }),
   terminal: z.object({ id, mode: z.enum(['exec', 'attach']), cmd: z.array(z.string()).optional(), user: z.string().optional(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
 };
 

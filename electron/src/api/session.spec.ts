@@ -34,7 +34,7 @@ describe('API contract', () => {
   it('has a schema and a handler for every request, and a schema for every stream', () => {
     const handlers = makeHandlers(setup().hub);
     expect(Object.keys(requestSchemas).sort()).toEqual(Object.keys(handlers).sort());
-    expect(Object.keys(streamSchemas).sort()).toEqual(['events', 'logs', 'pull', 'stats', 'terminal']);
+    expect(Object.keys(streamSchemas).sort()).toEqual(['events', 'logs', 'pull', 'push', 'stats', 'terminal']);
   });
 
   it('round-trips settings and writes them to disk', async () => {

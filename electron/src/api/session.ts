@@ -9,6 +9,7 @@ import { openLogs } from '../engine/logs.js';
 import { openStats } from '../engine/stats.js';
 import { openEvents } from '../engine/events.js';
 import { openPull } from '../engine/pull.js';
+import { openPush } from '../engine/push.js';
 import { openTerminal } from '../engine/terminal.js';
 import { makeHandlers, type Handlers } from './handlers.js';
 import { clientMessageSchema, requestSchemas, streamSchemas, validationMessage } from './schemas.js';
@@ -77,6 +78,7 @@ export class ApiSession {
         : stream === 'stats' ? await openStats(docker, args, sink as never)
         : stream === 'events' ? await openEvents(docker, sink as never)
         : stream === 'pull' ? await openPull(docker, args, sink as never)
+        : stream === 'push' ? await openPush(docker, args, sink as never)
         : await openTerminal(docker, args, sink as never);
       // Closed by the client while opening, or ended already: release at once.
       if (!this.streams.has(sid) || this.closed) control.close();

@@ -204,6 +204,8 @@ export interface Streams {
   stats: { params: { id: string }; data: StatsSample };
   events: { params: Record<string, never>; data: EngineEvent };
   pull: { params: { image: string }; data: PullProgress };
+  /** Pushes one tag (host:port/name:tag) to its registry; credentials are optional. */
+  push: { params: { image: string; username?: string | undefined; password?: string | undefined }; data: PullProgress };
   terminal: {
     params: { id: string; mode: 'exec' | 'attach'; cmd?: string[] | undefined; user?: string | undefined; cols: number; rows: number };
     data: TerminalStatus | TerminalExit;

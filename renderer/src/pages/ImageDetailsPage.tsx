@@ -1,4 +1,4 @@
-// One image: layers from history (size and the command that made each), config, labels; tag, remove.
+// One image: layers from history (size and the command that made each), config, labels; tag, push, remove.
 import { useState } from 'react';
 import { useApi, useApiMutation } from '../api/api';
 import { ago, bytes, shortId } from '../lib/format';
@@ -7,6 +7,7 @@ import { PageHeader } from '../components/PageHeader';
 import { ErrorBox, InfoBox } from '../components/Notice';
 import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
+import { PushForm } from './PushForm';
 
 export function ImageDetailsPage({ id }: { id: string }) {
   const d = useApi('images.inspect', { id });
@@ -71,6 +72,7 @@ export function ImageDetailsPage({ id }: { id: string }) {
           {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} /></div>}
           {tag.isSuccess && <div className="mt-2"><InfoBox tone="ok">Tagged {repo}:{tagName}.</InfoBox></div>}
         </section>
+        {inspect && <PushForm tags={((inspect.RepoTags as string[] | undefined) ?? []).filter((t) => t !== '<none>:<none>')} />}
         {inspect?.Config?.Labels && <section className="card p-4"><h2 className="mb-2 font-semibold">Labels</h2><JsonTree value={inspect.Config.Labels} /></section>}
         {inspect && <section className="card p-4"><h2 className="mb-2 font-semibold">Inspect</h2><JsonTree value={inspect} /></section>}
       </div>

@@ -1,0 +1,53 @@
+// Push one of an image's tags to its registry, with a progress bar per layer and the engine's
+// error where it happened. The registry is the tag's host part (tag the image first).
+import { useEffect, useState } from 'react';
+import { useLayerProgress } from '../lib/layer-progress';
+import { LayerProgress } from '../components/LayerProgress';
+import { ErrorBox, InfoBox } from '../components/Notice';
+
+function registryOf(tag: string): string {
+  const first = tag.split('/')[0] ?? '';
+  return tag.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'Docker Hub';
+}
+
+export function PushForm({ tags }: { tags: string[] }) {
+  const [tag, setTag] = useState(tags[0] ?? '');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const p = useLayerProgress();
+  useEffect(() => { if (!tags.includes(tag)) setTag(tags[0] ?? ''); }, [tags, tag]);
+  const digest = p.messages.find((m) => /digest: sha256:/.test(m));
+  if (tags.length === 0) {
+    return (
+      <section className="card p-4" aria-label="Push">
+        <h2 className="mb-2 font-semibold">Push</h2>
+        <InfoBox>This image has no tag. Add one with the registry's host first (e.g. <code>127.0.0.1:5000/myapp</code>), then push it.</InfoBox>
+      </section>
+    );
+  }
+  return (
+    <section className="card p-4" aria-label="Push">
+      <h2 className="mb-2 font-semibold">Push</h2>
+      <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); p.start('push', { image: tag, ...(username ? { username, password } : {}) }); }}>
+        <label className="flex flex-col text-xs text-slate-500">Tag to push
+          <select className="input mt-1 min-w-[16rem]" value={tag} onChange={(e) => setTag(e.target.value)}>
+            {tags.map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col text-xs text-slate-500">Registry user (optional)
+          <input className="input mt-1 w-40" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        </label>
+        <label className="flex flex-col text-xs text-slate-500">Password
+          <input className="input mt-1 w-40" type="password" autoComplete="current-password" value={password} disabled={!username} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {p.state === 'running'
+          ? <button type="button" className="btn" onClick={p.cancel}>Cancel</button>
+          : <button type="submit" className="btn btn-primary">Push to {registryOf(tag)}</button>}
+      </form>
+      <LayerProgress layers={p.layers} label="Push progress" />
+      {p.state === 'running' && p.messages.length > 0 && <div className="mt-2 text-xs text-slate-500">{p.messages[p.messages.length - 1]}</div>}
+      {p.state === 'done' && <div className="mt-2"><InfoBox tone="ok">Pushed {tag}.{digest ? ` ${digest.replace(/^.*?(digest: )/, 'Digest: ')}` : ''}</InfoBox></div>}
+      {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Push failed" message={`${p.error}\nCheck that the registry at ${registryOf(tag)} is running and reachable from the engine, and that you may push there.`} /></div>}
+    </section>
+  );
+}
