@@ -17,6 +17,10 @@ export const configSchema = z.object({
   'trust-policy': z.string().optional(),
   'search-registry': z.string().optional(),
   'registry-mirrors-by-host': z.record(z.string(), z.array(z.string())).optional(),
+  // Signature lookaside for the trust policy's signedBy: a containers-registries.d(5) directory
+  // and/or scope -> base URL pairs.
+  'registries-d': z.string().optional(),
+  'registry-lookaside': z.record(z.string(), z.string()).optional(),
   tls: z.boolean().optional(),
   tlscacert: z.string().optional(),
   tlscert: z.string().optional(),

@@ -17,6 +17,10 @@ export const registrySettingsSchema = z.object({
   maxConcurrentUploads: z.number().int().min(1).max(32).default(5),
   /** Path of the trust policy (policy.json format); none = accept anything. */
   policyFile: z.string().optional(),
+  /** containers-registries.d(5) directory: per-scope lookaside (signature store) URLs for signedBy. */
+  registriesDir: z.string().optional(),
+  /** Lookaside base URLs by scope (host[:port][/path]), consulted before registriesDir. */
+  lookaside: z.record(z.string(), z.string().url()).default({}),
   /** Registry whose _catalog answers /images/search when it has no search API. */
   searchRegistry: z.string().optional(),
   /** Socket idle time before a transfer counts as stalled. */

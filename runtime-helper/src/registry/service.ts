@@ -13,6 +13,8 @@ interface RegistryConfigKeys {
   'trust-policy'?: string;
   'search-registry'?: string;
   'registry-mirrors-by-host'?: Record<string, string[]>;
+  'registries-d'?: string;
+  'registry-lookaside'?: Record<string, string>;
   'max-concurrent-downloads'?: number;
   'max-concurrent-uploads'?: number;
 }
@@ -29,6 +31,8 @@ export function settingsFromConfig(config: DaemonConfig): RegistrySettings {
     ...(raw['max-concurrent-uploads'] ? { maxConcurrentUploads: raw['max-concurrent-uploads'] } : {}),
     ...(raw['trust-policy'] ? { policyFile: raw['trust-policy'] } : {}),
     ...(raw['search-registry'] ? { searchRegistry: raw['search-registry'] } : {}),
+    registriesDir: raw['registries-d'] ?? '/etc/containers/registries.d',
+    lookaside: raw['registry-lookaside'] ?? {},
     ...(process.env.BERTH_REGISTRY_IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(process.env.BERTH_REGISTRY_IDLE_TIMEOUT_MS) } : {}),
   });
 }

@@ -24,8 +24,23 @@ describe('trust policy', () => {
     expect(() => policy.checkPull(parseReference('reg.wild.example/x'))).toThrow(/rejected \(scope \*\.wild\.example\)/);
   });
 
-  it('refuses signedBy as a documented gap, never letting the image through', () => {
-    expect(() => policy.checkPull(parseReference('signed.example/app'))).toThrow(/requires signedBy signatures .* cannot verify signatures yet/);
+  it('lets a signedBy image through only by a digest whose signatures were verified', () => {
+    const ref = parseReference('signed.example/app:1');
+    expect(() => policy.checkPull(ref)).toThrow(/requires signedBy signatures \(scope signed\.example\), and they were not verified for this pull/);
+    expect(() => policy.checkPull(ref, { signaturesPending: true })).not.toThrow();
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(() => policy.checkPull({ ...ref, digest })).toThrow(/not verified/);
+    policy.markVerified(ref, digest);
+    expect(() => policy.checkPull({ ...ref, digest })).not.toThrow();
+    expect(() => policy.checkPull({ ...ref, digest: `sha256:${'b'.repeat(64)}` })).toThrow(/not verified/);
+    expect(policy.signedByFor(ref).requirements).toHaveLength(1);
+    expect(policy.signedByFor(parseReference('busybox')).requirements).toHaveLength(0);
+  });
+
+  it('refuses sigstoreSigned and checks signedIdentity shapes', () => {
+    const p = TrustPolicy.parse({ default: [{ type: 'sigstoreSigned', keyPath: '/k.pub' }] }, 'sig.json');
+    expect(() => p.checkPull(parseReference('x/y'))).toThrow(/requires sigstoreSigned signatures .* which berthd does not support/);
+    expect(() => TrustPolicy.parse({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/k', signedIdentity: { type: 'matchWhatever' } }] }, 'id.json')).toThrow(/read trust policy id\.json: default\.0/);
   });
 
   it('rejects everything with a reject default, and refuses invalid files', () => {

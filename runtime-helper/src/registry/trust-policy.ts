@@ -1,19 +1,23 @@
 // The trust policy, in the format of containers' policy.json: a default requirement list and
 // per-scope lists under transports.docker, where a scope is host[:port][/path][:tag|@digest] and
-// the most specific matching scope wins. Requirements: insecureAcceptAnything, reject, signedBy.
+// the most specific matching scope wins. Requirements: insecureAcceptAnything, reject, signedBy
+// (GPG "simple signing" signatures from a lookaside store; sigstoreSigned is refused).
 //
-// Gap: signedBy needs signatures (lookaside store or sigstore attachments) that berthd does not
-// fetch yet, so a signedBy requirement refuses the image with a message saying so rather than
-// letting it through.
+// signedBy is checked before any layer is fetched by signatures/verify-pull.ts, which resolves
+// the reference to a manifest digest, verifies the signatures for that digest, records it here
+// and has the pull go ahead by that digest. checkPull lets a signedBy image through only by such
+// a recorded digest, so a pull that skipped the check is refused, never let through.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { RegistryError } from './errors.js';
 import { type ImageReference, repositoryName } from './reference.js';
+import { signedIdentitySchema } from './signatures/signed-identity.js';
 
 const requirementSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('insecureAcceptAnything') }),
   z.object({ type: z.literal('reject') }),
-  z.object({ type: z.literal('signedBy'), keyType: z.string(), keyPath: z.string().optional(), keyData: z.string().optional(), keyPaths: z.array(z.string()).optional(), signedIdentity: z.unknown().optional() }),
+  z.object({ type: z.literal('signedBy'), keyType: z.string(), keyPath: z.string().optional(), keyData: z.string().optional(), keyPaths: z.array(z.string()).optional(), signedIdentity: signedIdentitySchema.optional() }),
   z.object({ type: z.literal('sigstoreSigned') }).passthrough(),
 ]);
 export type Requirement = z.infer<typeof requirementSchema>;
@@ -24,20 +28,26 @@ const policySchema = z.object({
 });
 export type TrustPolicyFile = z.infer<typeof policySchema>;
 
+export type SignedByRequirement = Extract<Requirement, { type: 'signedBy' }>;
+
 export class TrustPolicy {
-  constructor(private readonly policy: TrustPolicyFile) {}
+  /** repo@digest names whose signatures verified for this policy (see verify-pull.ts). */
+  private readonly verified = new Set<string>();
+
+  /** dir: where relative keyPath entries are found (the policy file's directory). */
+  constructor(private readonly policy: TrustPolicyFile, readonly dir: string = process.cwd()) {}
 
   static acceptAnything(): TrustPolicy {
     return new TrustPolicy({ default: [{ type: 'insecureAcceptAnything' }] });
   }
 
-  static parse(json: unknown, source: string): TrustPolicy {
+  static parse(json: unknown, source: string, dir?: string): TrustPolicy {
     const r = policySchema.safeParse(json);
     if (!r.success) {
       const i = r.error.issues[0];
       throw new Error(`read trust policy ${source}: ${i?.path.join('.') || '(root)'}: ${i?.message}`);
     }
-    return new TrustPolicy(r.data);
+    return new TrustPolicy(r.data, dir);
   }
 
   static async load(path: string | undefined): Promise<TrustPolicy> {
@@ -46,7 +56,7 @@ export class TrustPolicy {
     try { text = await readFile(path, 'utf8'); } catch (err) { throw new Error(`read trust policy ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`); }
     let json: unknown;
     try { json = JSON.parse(text); } catch { throw new Error(`read trust policy ${path}: not valid JSON`); }
-    return TrustPolicy.parse(json, path);
+    return TrustPolicy.parse(json, path, dirname(resolve(path)));
   }
 
   /** The requirements for a reference and the scope they came from. */
@@ -64,15 +74,34 @@ export class TrustPolicy {
     return { scope: 'default', requirements: this.policy.default };
   }
 
-  /** Throws a policy error when the reference may not be pulled. */
-  checkPull(ref: ImageReference): void {
+  /** The signedBy requirements for a reference (empty: no signatures needed). */
+  signedByFor(ref: ImageReference): { scope: string; requirements: SignedByRequirement[] } {
+    const { scope, requirements } = this.requirementsFor(ref);
+    return { scope, requirements: requirements.filter((r): r is SignedByRequirement => r.type === 'signedBy') };
+  }
+
+  /** Records that the manifest `digest` of `ref`'s repository passed every signedBy requirement. */
+  markVerified(ref: ImageReference, digest: string): void {
+    this.verified.add(`${repositoryName(ref)}@${digest}`);
+  }
+
+  /**
+   * Throws a policy error when the reference may not be pulled. signaturesPending: signedBy is
+   * about to be checked by the caller, so only the other requirements count.
+   */
+  checkPull(ref: ImageReference, opts: { signaturesPending?: boolean } = {}): void {
     const { scope, requirements } = this.requirementsFor(ref);
     for (const r of requirements) {
       if (r.type === 'insecureAcceptAnything') continue;
       if (r.type === 'reject') {
         throw new RegistryError('policy', `trust policy: pulling ${repositoryName(ref)} is rejected (scope ${scope})`);
       }
-      throw new RegistryError('policy', `trust policy: ${repositoryName(ref)} requires ${r.type} signatures (scope ${scope}), and berthd cannot verify signatures yet`);
+      if (r.type === 'signedBy') {
+        if (opts.signaturesPending) continue;
+        if (ref.digest !== undefined && this.verified.has(`${repositoryName(ref)}@${ref.digest}`)) continue;
+        throw new RegistryError('policy', `trust policy: ${repositoryName(ref)} requires signedBy signatures (scope ${scope}), and they were not verified for this pull`);
+      }
+      throw new RegistryError('policy', `trust policy: ${repositoryName(ref)} requires ${r.type} signatures (scope ${scope}), which berthd does not support`);
     }
   }
 }

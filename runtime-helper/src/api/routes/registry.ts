@@ -18,6 +18,7 @@ import { decodeRegistryAuthHeader, type Credentials } from '../../registry/crede
 import { parsePlatform } from '../../registry/manifest.js';
 import { parseReference, withDefaultTag, familiarString, repositoryName, canonicalString, type ImageReference } from '../../registry/reference.js';
 import { RegistryError } from '../../registry/errors.js';
+import { verifiedPullReference } from '../../registry/signatures/verify-pull.js';
 import { ImageServicePullStore } from '../../registry/image-service-store.js';
 import { pushSourceFor } from '../../registry/image-service-push-source.js';
 import type { ProgressMessage } from '../../registry/progress.js';
@@ -71,9 +72,11 @@ async function pull(ctx: RequestContext): Promise<void> {
   const abort = abortOnDisconnect(ctx);
   const credentials = credentialsOf(ctx);
   try {
+    // signedBy: signatures verified first; the pull then goes by the verified digest.
+    const reference = await verifiedPullReference(service.ctx, policy, ref, credentials);
     const puller = new Puller(service.ctx, new ImageServicePullStore(svc, repositoryName(ref)), policy);
     const r = await puller.pull({
-      reference: ref,
+      reference,
       progress: (m: ProgressMessage) => progress.send(m),
       signal: abort.signal,
       ...(platform ? { platform } : {}),
