@@ -86,4 +86,41 @@ describe('container filesystem', () => {
     rmSync(canaryDir, { recursive: true, force: true });
     await ok(['rm', '-f', 'evil']);
   });
+
+  it('cp through a volume and a bind: links in them stay inside the container, mounts below a copied directory are in its tar', async () => {
+    const canaryDir = mkdtempSync(join(tmpdir(), 'berth-canary-'));
+    const bind = mkdtempSync(join(tmpdir(), 'berth-cpbind-'));
+    try {
+      writeFileSync(join(canaryDir, 'secret'), 'host-only\n');
+      // Links made on the host side of the bind: an absolute one and one climbing out.
+      execFileSync('ln', ['-s', '/etc', join(bind, 'abs-etc')]);
+      execFileSync('ln', ['-s', `../../../../../../../../..${canaryDir}`, join(bind, 'up')]);
+      await ok(['run', '-d', '--name', 'cpesc', '-v', 'cpescvol:/vol', '-v', `${bind}:/mnt/b`, 'busybox', 'sh', '-c',
+        `echo in-vol > /vol/f; ln -s ../../../../../../../..${canaryDir} /vol/out; echo inner > /mnt/inner; sleep 1000`]);
+      for (let i = 0; i < 50 && (await res(['exec', 'cpesc', 'test', '-e', '/mnt/inner'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+      // The absolute link in the bind names the container's /etc, not the host's.
+      const passwd = execFileSync('tar', ['-xOf', '-'], { input: execFileSync('/usr/local/bin/docker', ['cp', 'cpesc:/mnt/b/abs-etc/passwd', '-'], { env: { ...process.env, DOCKER_HOST: b.host } }) }).toString();
+      expect(passwd).toBe(await ok(['exec', 'cpesc', 'cat', '/etc/passwd']));
+      expect(passwd).not.toBe(readFileSync('/etc/passwd', 'utf8'));
+      // Links climbing out of a volume or a bind are refused both ways; the host is untouched.
+      for (const link of ['/vol/out/', '/mnt/b/up/']) {
+        const out = await res(['cp', `cpesc:${link}secret`, join(work, 'leak')]);
+        expect(out.code, link).not.toBe(0);
+        expect(existsSync(join(work, 'leak'))).toBe(false);
+        writeFileSync(join(work, 'x.txt'), 'x\n');
+        const into = await res(['cp', join(work, 'x.txt'), `cpesc:${link}`]);
+        expect(into.code, link).not.toBe(0);
+      }
+      expect(execFileSync('ls', [canaryDir], { encoding: 'utf8' })).toBe('secret\n');
+      // /mnt holds a file of the root and the bind below it: both are in the tar.
+      const names = execFileSync('tar', ['-tf', '-'], { input: execFileSync('/usr/local/bin/docker', ['cp', 'cpesc:/mnt', '-'], { env: { ...process.env, DOCKER_HOST: b.host } }) }).toString().split('\n');
+      expect(names).toEqual(expect.arrayContaining(['mnt/', 'mnt/inner', 'mnt/b/', 'mnt/b/abs-etc', 'mnt/b/up']));
+      expect((await b.request('GET', '/_ping')).status).toBe(200);
+    } finally {
+      await res(['rm', '-f', '-v', 'cpesc']);
+      await res(['volume', 'rm', 'cpescvol']);
+      rmSync(canaryDir, { recursive: true, force: true });
+      rmSync(bind, { recursive: true, force: true });
+    }
+  });
 });

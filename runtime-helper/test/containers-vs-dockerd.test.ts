@@ -1,6 +1,10 @@
 // The same docker CLI commands against berthd and a real dockerd: exit codes, output, the shape
 // of inspect, ps status text, diff, and the error messages of bad requests must match.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
 import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
 import { busyboxImage } from '../../test-support/paths.js';
@@ -94,5 +98,63 @@ describe('berthd and dockerd give the same answers', () => {
     const ex = await both(['exec', '-u', 'nobody', '-w', '/tmp', 'cmp2', 'sh', '-c', 'id; pwd; exit 4']);
     expect(ex.berth.stdout).toBe(ex.docker.stdout);
     expect(ex.berth.code).toBe(ex.docker.code);
+  });
+
+  it('docker cp through volumes and binds: out of, into, read-only, a --read-only root', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-cpmnt-'));
+    try {
+      // One bind directory per engine, the same content.
+      const binds = { berth: join(work, 'bind-berth'), docker: join(work, 'bind-docker') };
+      const ro = { berth: join(work, 'ro-berth'), docker: join(work, 'ro-docker') };
+      for (const d of [...Object.values(binds), ...Object.values(ro)]) { mkdirSync(d); writeFileSync(join(d, 'b.txt'), 'from-bind\n'); }
+      const start = await Promise.all([
+        runDocker(berth.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.berth}:/bind`, '-v', `${ro.berth}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
+        runDocker(dockerd.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.docker}:/bind`, '-v', `${ro.docker}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
+      ]);
+      expect(start.map((r) => r.code)).toEqual([0, 0]);
+      for (let i = 0; i < 50 && (await both(['exec', 'cpm', 'test', '-e', '/ready'])).berth.code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await both(['exec', 'cpm', 'test', '-e', '/ready']);
+      // Out of a volume, of a bind, of the volume's mount point (named after the path), and
+      // through a link in the volume that points into the bind.
+      for (const path of ['/data/v.txt', '/bind/b.txt', '/data/to-bind']) {
+        const r = await both(['cp', `cpm:${path}`, '-']);
+        expect(r.berth.code, path).toBe(r.docker.code);
+        const names = (out: string): string => execFileSync('tar', ['-tf', '-'], { input: Buffer.from(out, 'latin1') }).toString();
+        expect(names(r.berth.stdout), path).toBe(names(r.docker.stdout));
+      }
+      const dirs: Record<string, string[]> = {};
+      for (const [engine, host] of [['berth', berth.host], ['docker', dockerd.host]] as const) {
+        const dest = join(work, `out-${engine}`);
+        mkdirSync(dest);
+        expect((await runDocker(host, ['cp', 'cpm:/data', dest])).code).toBe(0);
+        expect((await runDocker(host, ['cp', 'cpm:/data/to-bind', join(dest, 'followed')])).code).toBe(0);
+        dirs[engine] = execFileSync('find', ['.'], { cwd: dest, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+        expect(readFileSync(join(dest, 'data', 'sub', 'd.txt'), 'utf8')).toBe('deep\n');
+      }
+      expect(dirs.berth).toEqual(dirs.docker);
+      // Into a volume and a bind; refused into a read-only bind with the same message.
+      writeFileSync(join(work, 'in.txt'), 'payload\n');
+      for (const dest of ['/data/', '/bind/']) expect((await both(['cp', join(work, 'in.txt'), `cpm:${dest}`])).berth.code).toBe(0);
+      const seen = await both(['exec', 'cpm', 'cat', '/data/in.txt', '/bind/in.txt']);
+      expect(seen.berth.stdout).toBe('payload\npayload\n');
+      expect(seen.berth.stdout).toBe(seen.docker.stdout);
+      expect(readFileSync(join(binds.berth, 'in.txt'), 'utf8')).toBe('payload\n');
+      const refused = await both(['cp', join(work, 'in.txt'), 'cpm:/ro/']);
+      expect(refused.berth.code).toBe(refused.docker.code);
+      expect(refused.berth.code).not.toBe(0);
+      expect(mask(refused.berth.stderr)).toBe(mask(refused.docker.stderr));
+      expect(readFileSync(join(ro.berth, 'b.txt'), 'utf8')).toBe('from-bind\n');
+      // A --read-only container: its volume takes files, its root does not.
+      await both(['run', '-d', '--name', 'cpro', '--read-only', '--network', 'none', '-v', 'cprovol:/w', 'busybox', 'sleep', '1000']);
+      const intoVol = await both(['cp', join(work, 'in.txt'), 'cpro:/w/']);
+      expect([intoVol.berth.code, intoVol.docker.code]).toEqual([0, 0]);
+      const intoRoot = await both(['cp', join(work, 'in.txt'), 'cpro:/tmp/']);
+      expect(intoRoot.berth.code).toBe(intoRoot.docker.code);
+      expect(intoRoot.berth.code).not.toBe(0);
+      await both(['rm', '-f', '-v', 'cpm', 'cpro']);
+      await both(['volume', 'rm', 'cpmvol', 'cprovol']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-// Container filesystem routes: changes (docker diff), export, archive HEAD/GET/PUT (docker cp)
+// Container filesystem routes: changes (docker diff), export, archive HEAD/GET/PUT (docker cp,
+// through the container's view: its root plus its binds and volumes)
 // (commit is the image store's route, fed by the containers' commit hook).
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -7,13 +8,14 @@ import { parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
 import { servicesOf } from './containers-services.js';
 import { exportRootfs, extractInto, statPath, tarOfPath } from '../../containers/archive.js';
+import { containerView, type ContainerView } from '../../containers/container-view.js';
 
-async function rootOf(ctx: RequestContext): Promise<{ id: string; rootfs: string; readonly: boolean }> {
+async function rootOf(ctx: RequestContext): Promise<{ id: string; rootfs: string; view: ContainerView }> {
   const { manager, images } = servicesOf(ctx);
   const c = manager.get(ctx.params.id!);
   // Mounts the snapshot again if it is not (a stopped container after a reboot).
   const snap = await images.prepare(c.record.SnapshotKey, c.record.Image);
-  return { id: c.record.Id, rootfs: snap.rootfs, readonly: c.record.HostConfig.ReadonlyRootfs };
+  return { id: c.record.Id, rootfs: snap.rootfs, view: containerView(snap.rootfs, c.record.Mounts, c.record.HostConfig.ReadonlyRootfs) };
 }
 
 async function changes(ctx: RequestContext): Promise<void> {
@@ -34,19 +36,18 @@ const pathQuery = z.object({ path: queryString }).passthrough();
 
 async function archiveStat(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, pathQuery, 'container archive');
-  const { rootfs, id } = await rootOf(ctx);
-  const { host, stat } = statPath(rootfs, q.path ?? '', id);
+  const { view, id } = await rootOf(ctx);
+  const { target, stat } = statPath(view, q.path ?? '', id);
   ctx.res.setHeader('X-Docker-Container-Path-Stat', Buffer.from(JSON.stringify(stat)).toString('base64'));
   if (ctx.req.method === 'HEAD') { sendNoContent(ctx.res, 200); return; }
   ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-  tarOfPath(host).pipe(ctx.res);
+  tarOfPath(view, target, q.path ?? '').pipe(ctx.res);
 }
 
 async function archivePut(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, z.object({ path: queryString, noOverwriteDirNonDir: queryBool, copyUIDGID: queryBool }).passthrough(), 'container archive');
-  const { rootfs, id, readonly } = await rootOf(ctx);
-  if (readonly) throw Object.assign(new Error(`container rootfs is marked read-only`), { status: 403 });
-  await extractInto(rootfs, q.path ?? '', ctx.req, id, join(servicesOf(ctx).manager.opts.dataRoot, 'tmp'));
+  const { view, id } = await rootOf(ctx);
+  await extractInto(view, q.path ?? '', ctx.req, id, join(servicesOf(ctx).manager.opts.dataRoot, 'tmp'));
   sendNoContent(ctx.res, 200);
 }
 
