@@ -1,19 +1,22 @@
 // Builds what push needs from the daemon's image service: the config, each layer's compressed
-// blob (the bytes pulled, or the uncompressed layer tar gzipped once into the blob store), and a
-// manifest for them. The manifest is Docker schema 2 unless a layer needs OCI (zstd, plain tar).
-import { createReadStream } from 'node:fs';
-import { createGzip } from 'node:zlib';
+// blob (the bytes pulled, or pushed before), or else its uncompressed tar (docker commit, load,
+// import), which push gzips as it uploads; the compressed copy is kept in the blob store and the
+// diffID -> blob mapping recorded, so the next push reuses both. The manifest is Docker schema 2
+// unless a layer needs OCI (zstd, plain tar).
+import { createReadStream, rmSync, statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import type { ImageService } from '../images/image-service.js';
 import { RegistryError } from './errors.js';
 import { mediaTypes } from './manifest.js';
 import { distributionMetadataFor } from './image-service-store.js';
-import type { PushLayer, PushSource } from './store-port.js';
+import type { LayerDescriptor, PushLayer } from './store-port.js';
+import type { PlannedLayer, PushPlan, TarPushLayer } from './push.js';
 
-export async function pushSourceFor(svc: ImageService, imageId: string): Promise<{ source: PushSource; mountFrom: (l: PushLayer) => string[] }> {
+export async function pushSourceFor(svc: ImageService, imageId: string): Promise<{ source: PushPlan; mountFrom: (l: PushLayer) => string[] }> {
   const image = svc.images.get(imageId);
   const configBytes = svc.blobs.read(imageId);
   const meta = distributionMetadataFor(svc);
-  const layers: PushLayer[] = [];
+  const layers: PlannedLayer[] = [];
   for (const diffId of image.config.rootfs.diff_ids) {
     const known = meta.sources(diffId).find((s) => svc.blobs.has(s.digest));
     if (known) {
@@ -21,24 +24,54 @@ export async function pushSourceFor(svc: ImageService, imageId: string): Promise
       continue;
     }
     if (svc.blobs.has(diffId)) {
-      // An uncompressed layer tar (loaded or imported image): gzip it once, keep the result.
-      const spooled = await svc.blobs.spool(createReadStream(svc.blobs.path(diffId)).pipe(createGzip()));
-      const digest = svc.blobs.commit(spooled);
-      meta.add(diffId, { digest, mediaType: mediaTypes.dockerLayer, size: spooled.size, repository: '' });
-      layers.push({ digest, mediaType: mediaTypes.dockerLayer, size: spooled.size, diffId, open: async () => createReadStream(svc.blobs.path(digest)) });
+      layers.push(tarLayer(svc, diffId));
       continue;
     }
     throw new RegistryError('not-found', `push image ${imageId}: the content of layer ${diffId} is not stored (only its unpacked files); cannot push it`);
   }
-  const oci = layers.some((l) => l.mediaType.startsWith('application/vnd.oci.'));
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: oci ? mediaTypes.ociManifest : mediaTypes.dockerManifest,
-    config: { mediaType: oci ? mediaTypes.ociConfig : mediaTypes.dockerConfig, size: configBytes.length, digest: imageId },
-    layers: layers.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
+  const manifestFor = (pushed: LayerDescriptor[]) => {
+    const oci = pushed.some((l) => l.mediaType.startsWith('application/vnd.oci.'));
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: oci ? mediaTypes.ociManifest : mediaTypes.dockerManifest,
+      config: { mediaType: oci ? mediaTypes.ociConfig : mediaTypes.dockerConfig, size: configBytes.length, digest: imageId },
+      layers: pushed.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
+    };
+    return { bytes: Buffer.from(JSON.stringify(manifest, null, 3)), mediaType: manifest.mediaType };
   };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 3));
-  const source: PushSource = { manifestBytes, manifestMediaType: manifest.mediaType, configDigest: imageId, configBytes, layers };
+  const source: PushPlan = { configDigest: imageId, configBytes, layers, manifestFor };
   const mountFrom = (l: PushLayer) => meta.sources(l.diffId).filter((s) => s.digest === l.digest && s.repository).map((s) => s.repository);
   return { source, mountFrom };
+}
+
+/** An uncompressed layer tar in the blob store (its digest is the diffID). */
+function tarLayer(svc: ImageService, diffId: string): TarPushLayer {
+  const meta = distributionMetadataFor(svc);
+  const path = svc.blobs.path(diffId);
+  return {
+    kind: 'tar',
+    diffId,
+    tarSize: statSync(path).size,
+    openTar: async () => createReadStream(path, { highWaterMark: 1 << 20 }),
+    // Blobs this layer was pushed as whose bytes are gone: the registry may still have them.
+    knownBlobs: meta.sources(diffId).map(({ digest, mediaType, size }) => ({ digest, mediaType, size })),
+    keep(repository) {
+      const sink = new PassThrough({ highWaterMark: 1 << 20 });
+      const spooled = svc.blobs.spool(sink);
+      spooled.catch(() => {});
+      return {
+        sink,
+        async commit(blob) {
+          const file = await spooled;
+          try {
+            svc.blobs.commit(file, blob.digest);
+          } catch (err) {
+            rmSync(file.path, { force: true });
+            throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
+          }
+          meta.add(diffId, { ...blob, repository });
+        },
+      };
+    },
+  };
 }

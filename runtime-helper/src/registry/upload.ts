@@ -1,7 +1,12 @@
 // Blob upload, per the Distribution API: POST starts a session, then either one PUT with the
 // whole body (monolithic) or PATCHes of fixed-size chunks with Content-Range and a closing PUT
 // carrying the digest (chunked). Each upload restarts from byte 0 on a retryable failure.
-import type { Readable } from 'node:stream';
+// A layer held only as its uncompressed tar is gzipped while it streams in one PATCH (as dockerd
+// does), its digest and size counted on the way, and the closing PUT names that digest.
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { RegistryError } from './errors.js';
 import { type Repository, statusError, headerString } from './registry-client.js';
 import { readBody } from './transport.js';
@@ -27,6 +32,64 @@ export async function uploadBlob(repo: Repository, digest: string, size: number,
       else await chunked(repo, location, digest, size, body, opts, what);
     } finally {
       body.destroy();
+    }
+  });
+}
+
+export interface CompressedUpload {
+  /** Progress in bytes of the uncompressed tar read. */
+  onTarBytes?: (read: number) => void;
+  /** A side copy of the compressed bytes (to cache them); ended when the upload ends, destroyed if it fails. */
+  keep?: () => Writable;
+}
+
+/** Uploads gzip(tar) without knowing its digest in advance; answers the digest and size sent. */
+export async function uploadCompressing(repo: Repository, what: string, openTar: () => Promise<Readable>, opts: CompressedUpload): Promise<{ digest: string; size: number }> {
+  const settings = repo.client.ctx.settings;
+  return withRetry(what, { retries: settings.retries, baseMs: settings.retryBaseMs }, async () => {
+    const location = await repo.startUpload();
+    const tar = await openTar();
+    const side = opts.keep?.();
+    const hash = createHash('sha256');
+    let size = 0;
+    let read = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) { read += chunk.length; opts.onTarBytes?.(read); cb(null, chunk); },
+    });
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        if (side && !side.write(chunk)) side.once('drain', () => cb(null, chunk));
+        else cb(null, chunk);
+      },
+    });
+    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    // Level 6 and no name or time in the header: the same tar always gives the same blob.
+    const piping = pipeline(tar, counter, createGzip({ level: 6 }), hasher, body);
+    piping.catch(() => {});
+    try {
+      const res = await repo.client.request('PATCH', location.toString(), repo.scopes, {
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+        noRedirect: true,
+      });
+      const errBody = res.status === 202 ? undefined : await readBody(res, 64 * 1024, what).catch(() => undefined);
+      if (res.status !== 202) throw statusError(res, `${what} (streamed PATCH)`, errBody);
+      res.body.resume();
+      await piping;
+      const next = headerString(res, 'location');
+      if (!next) throw new RegistryError('bad-response', `${what}: upload accepted without a Location`);
+      const digest = `sha256:${hash.digest('hex')}`;
+      const done = await repo.client.request('PUT', withDigest(new URL(next, location), digest).toString(), repo.scopes, { body: Buffer.alloc(0), noRedirect: true });
+      await finish(done, what);
+      if (side) await new Promise<void>((resolve, reject) => side.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      return { digest, size };
+    } catch (err) {
+      tar.destroy();
+      body.destroy();
+      side?.destroy(err as Error);
+      throw err;
     }
   });
 }
