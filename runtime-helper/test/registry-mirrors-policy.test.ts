@@ -82,3 +82,20 @@ describe('trust policy', () => {
     } finally { await d.stop(); }
   });
 });
+
+describe('search with a configured search registry', () => {
+  it('answers an unqualified term from that registry\'s v2 catalog (it has no /v1/search)', async () => {
+    const daemonJson = join(work, 'search-daemon.json');
+    writeFileSync(daemonJson, JSON.stringify({ 'search-registry': origin.host }));
+    const d = await startBerthd(['--config-file', daemonJson]);
+    try {
+      const r = await d.request('GET', `/images/search?term=${encodeURIComponent('only')}`);
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body)).toEqual([{ name: `${origin.host}/lib/only-origin`, description: '', star_count: 0, is_official: false, is_automated: false }]);
+      const names = (await d.docker(['search', '--format', '{{.Name}}', 'lib'])).trim().split('\n').sort();
+      expect(names).toEqual([`${origin.host}/lib/app`, `${origin.host}/lib/only-origin`]);
+      expect((await d.docker(['search', '--limit', '1', '--format', '{{.Name}}', 'lib'])).trim().split('\n')).toHaveLength(1);
+      expect((await d.docker(['search', '--format', '{{.Name}}', 'nothing-like-this'])).trim()).toBe('');
+    } finally { await d.stop(); }
+  });
+});
