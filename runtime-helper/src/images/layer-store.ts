@@ -10,7 +10,8 @@ import { writeJsonAtomic, fsyncDir } from '../util/atomic.js';
 import { chainIds, hexOf, sha256Digest } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
-import { extractLayer, type ExtractPolicy, type ExtractResult } from './extract/extract-layer.js';
+import type { ExtractPolicy, ExtractResult } from './extract/extract-layer.js';
+import { untarLayer } from './extract/untar-native.js';
 import { NotFound } from '../api/errors.js';
 
 export interface LayerMeta {
@@ -87,7 +88,7 @@ export class LayerStore {
     const diff = join(dir, 'diff');
     mkdirSync(diff, { recursive: true });
     try {
-      return { dir, result: await extractLayer(tar, diff, policy) };
+      return { dir, result: await untarLayer(tar, diff, policy) };
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;

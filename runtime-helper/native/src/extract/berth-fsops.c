@@ -7,7 +7,10 @@
  *   mknod  PATH TYPE(c|b|p) MODE(octal) MAJOR MINOR UID GID
  *   xattr  PATH NAME VALUE
  *   list   PATH            -> prints "PATH<TAB>NAME<TAB>VALUE" per xattr (hex fields)
- * Exit 0 when every operation succeeded; else a message naming the operation and the path. */
+ * Exit 0 when every operation succeeded; else a message naming the operation and the path.
+ *
+ * berth-fsops untar ROOT [--allow-devices] [--allow-setuid] < layer.tar: unpacks a layer
+ * (untar.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,8 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
+
+#include "untar.h"
 
 static int fail(const char *op, const char *path, int err)
 {
@@ -112,6 +117,8 @@ static int run_line(char *line)
 
 int main(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "untar") == 0)
+    return untar_main(argc, argv);
   if (argc != 2) {
     fprintf(stderr, "usage: berth-fsops ROOT < ops\n");
     return 2;
