@@ -21,13 +21,14 @@ export function enginesUnderTest(): EngineKind[] {
   return existsSync(resolve(repoRoot, 'runtime-helper/dist/main.js')) ? ['dockerd', 'berthd'] : ['dockerd'];
 }
 
-async function startBerthd(): Promise<EngineUnderTest> {
+/** berthd on its own socket and data root; `extraArgs` add hosts (tcp + TLS) or registry flags. */
+export async function startBerthd(extraArgs: string[] = []): Promise<EngineUnderTest & { dir: string }> {
   const main = resolve(repoRoot, 'runtime-helper/dist/main.js');
   if (!existsSync(main)) throw new Error(`BERTH_E2E_ENGINE=berthd: ${main} is not built (npm run build)`);
   const dir = mkdtempSync(join(tmpdir(), 'berth-e2e-berthd-'));
   const socket = join(dir, 'berth.sock');
   const log = openSync(join(dir, 'berthd.log'), 'a');
-  const child: ChildProcess = spawn(process.execPath, [main, '-H', `unix://${socket}`, '--data-root', join(dir, 'data')], { stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, [main, '-H', `unix://${socket}`, '--data-root', join(dir, 'data'), ...extraArgs], { stdio: ['ignore', log, log] });
   const client = new Docker({ socketPath: socket });
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -37,7 +38,7 @@ async function startBerthd(): Promise<EngineUnderTest> {
     await sleep(100);
   }
   return {
-    kind: 'berthd', host: `unix://${socket}`, client,
+    kind: 'berthd', host: `unix://${socket}`, client, dir,
     async stop() {
       for (const c of await client.listContainers({ all: true }).catch(() => [])) await client.getContainer(c.Id).remove({ force: true }).catch(() => {});
       child.kill('SIGTERM');

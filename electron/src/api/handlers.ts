@@ -12,10 +12,11 @@ export function makeHandlers(hub: EngineHub): Handlers {
   const d = () => hub.docker();
   return {
     'engines.list': async () => ({ engines: hub.store.state.engines, activeId: hub.active.id }),
-    'engines.add': async (p) => hub.add(p.name, p.host, p.tls),
+    'engines.add': async (p) => hub.add(p.name, p.host, p.tls, p.sshKey),
     'engines.remove': async (p) => { hub.remove(p.id); return { ok: true }; },
     'engines.use': async (p) => { hub.use(p.id); return hub.status(); },
     'engine.status': () => hub.status(),
+    'engine.restart': () => hub.restartEngine(),
     'system.host': () => system.hostInfo(d()),
     'system.df': () => system.diskUsage(d()),
     'system.prune': (p) => system.prune(d(), p.what),

@@ -34,10 +34,11 @@ const tls = z.object({ ca: z.string().optional(), cert: z.string().optional(), k
 
 export const requestSchemas: Record<RequestName, z.ZodType> = {
   'engines.list': empty,
-  'engines.add': z.object({ name: z.string(), host: z.string().min(1), tls }),
+  'engines.add': z.object({ name: z.string(), host: z.string().min(1), tls, sshKey: z.string().min(1).optional() }),
   'engines.remove': z.object({ id }),
   'engines.use': z.object({ id }),
   'engine.status': empty,
+  'engine.restart': empty,
   'system.host': empty,
   'system.df': empty,
   'system.prune': z.object({ what: z.enum(['containers', 'images', 'volumes', 'all']) }),

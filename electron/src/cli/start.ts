@@ -1,11 +1,13 @@
-// `npm start` / `npm run browser`: chooses the engine (supervising berthd when it is ours), then
-// opens the Electron window when a binary and a display exist, or serves browser mode and prints
-// its URL (with the token) on one line.
+// `npm start` / `npm run browser`: chooses the engine, then opens the Electron window when a
+// binary and a display exist (Electron main supervises berthd then), or serves browser mode,
+// supervising berthd here, and prints its URL (with the token) on one line. berthd gets the
+// app's settings as flags (registry mirrors), and the UI can restart it to apply new ones.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SettingsStore, defaultConfigPath } from '../config/settings-store.js';
 import { EngineHub } from '../engine/hub.js';
-import { BerthdSupervisor } from '../supervisor/supervisor.js';
+import type { BerthdSupervisor } from '../supervisor/supervisor.js';
+import { localBerthd } from '../supervisor/local-berthd.js';
 import { startBrowserServer } from '../transport/ws-server.js';
 import { chooseEngine } from './engine-choice.js';
 import { berthdMain, electronBinary, electronMain, rendererDist } from './paths.js';
@@ -30,25 +32,29 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const choice = await chooseEngine(typeof values.engine === 'string' ? values.engine : undefined);
 console.error(`berth: ${choice.note}`);
-
-let supervisor: BerthdSupervisor | null = null;
-if (choice.supervise && !values['no-berthd']) {
-  supervisor = new BerthdSupervisor({ socketPath: new URL(DEFAULT_BERTHD_HOST).pathname, command: process.execPath, args: [berthdMain, '-H', DEFAULT_BERTHD_HOST], logFile: 'inherit' });
-  supervisor.on('state', (s) => console.error(`berth: berthd ${s.phase}${s.message ? `: ${s.message}` : ''}`));
-  await supervisor.start();
-}
+const supervise = choice.supervise && !values['no-berthd'];
 
 const electron = values.browser ? null : electronBinary();
 const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
 if (electron && display) {
-  // The Electron main process supervises nothing itself when we already do; it gets the engine.
-  const child = spawn(electron, [electronMain], { stdio: 'inherit', env: { ...process.env, BERTH_ENGINE: choice.host, BERTH_SUPERVISED: supervisor ? '1' : '' } });
-  child.on('exit', async (code) => { await supervisor?.stop(); process.exit(code ?? 0); });
+  // Electron main supervises berthd itself (it owns the settings the UI changes), unless the
+  // engine is another one or supervision is off.
+  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ENGINE: supervise ? '' : choice.host, BERTH_SUPERVISED: supervise ? '' : '1' };
+  if (typeof values.config === 'string') env.BERTH_CONFIG = values.config;
+  const child = spawn(electron, [electronMain], { stdio: 'inherit', env });
+  child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const store = new SettingsStore(typeof values.config === 'string' ? values.config : defaultConfigPath());
   const hub = new EngineHub(store);
   if (choice.host !== DEFAULT_BERTHD_HOST) hub.overrideHost(choice.host);
-  if (supervisor) hub.supervisorState = () => supervisor?.state;
+  let supervisor: BerthdSupervisor | null = null;
+  if (supervise) {
+    const local = localBerthd({ store, main: berthdMain, host: DEFAULT_BERTHD_HOST, logFile: 'inherit' });
+    supervisor = local.supervisor;
+    hub.supervised = local.engine;
+    supervisor.on('state', (s) => console.error(`berth: berthd ${s.phase}${s.message ? `: ${s.message}` : ''}`));
+    await supervisor.start();
+  }
   const server = await startBrowserServer({ hub, port, staticDir: rendererDist });
   if (!electron && !values.browser) console.error('berth: no Electron binary here; serving browser mode');
   else if (!display && !values.browser) console.error('berth: no display; serving browser mode');

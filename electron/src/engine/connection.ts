@@ -1,6 +1,8 @@
 // Turns an engine connection (a DOCKER_HOST-style URL) into a dockerode client.
 import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { EngineConnection } from '../shared/contract.js';
 
 export const DEFAULT_BERTHD_HOST = 'unix:///run/berth/berth.sock';
@@ -21,20 +23,48 @@ export function parseHost(host: string): Docker.DockerOptions {
     case 'https:':
       return { host: url.hostname, port: Number(url.port || 2375), protocol: url.protocol === 'https:' ? 'https' : 'http' };
     case 'ssh:':
-      return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || undefined } as Docker.DockerOptions;
+      return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined } as Docker.DockerOptions;
     default:
       throw new Error(`parse engine host '${host}': unsupported scheme '${url.protocol}'`);
   }
 }
 
+function readTlsFile(conn: EngineConnection, what: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`connect to ${conn.host}: read TLS ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** How an ssh connection authenticates: the connection's key file, else the ssh agent, else the
+ * user's default keys (as ssh(1) would try them). The remote runs `docker system dial-stdio`. */
+export function sshAuth(conn: EngineConnection): { privateKey?: Buffer; agent?: string } {
+  if (conn.sshKey) {
+    try {
+      return { privateKey: readFileSync(conn.sshKey) };
+    } catch (err) {
+      throw new Error(`connect to ${conn.host}: read ssh key ${conn.sshKey}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK };
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const p = join(homedir(), '.ssh', name);
+    if (existsSync(p)) return { privateKey: readFileSync(p) };
+  }
+  return {};
+}
+
 export function dockerFor(conn: EngineConnection): Docker {
   const opts = parseHost(conn.host);
-  if (conn.tls && (conn.tls.ca || conn.tls.cert || conn.tls.key)) {
+  if (opts.protocol === 'ssh') {
+    opts.sshOptions = { ...sshAuth(conn), readyTimeout: 10_000 };
+  } else if (conn.tls && (conn.tls.ca || conn.tls.cert || conn.tls.key)) {
     // tcp + TLS: files on disk, as DOCKER_CERT_PATH would give them.
     opts.protocol = 'https';
-    if (conn.tls.ca) opts.ca = readFileSync(conn.tls.ca);
-    if (conn.tls.cert) opts.cert = readFileSync(conn.tls.cert);
-    if (conn.tls.key) opts.key = readFileSync(conn.tls.key);
+    if (conn.tls.ca) opts.ca = readTlsFile(conn, 'CA', conn.tls.ca);
+    if (conn.tls.cert) opts.cert = readTlsFile(conn, 'certificate', conn.tls.cert);
+    if (conn.tls.key) opts.key = readTlsFile(conn, 'key', conn.tls.key);
   }
   return new Docker(opts);
 }

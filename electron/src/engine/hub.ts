@@ -7,9 +7,19 @@ import { dockerFor, parseHost } from './connection.js';
 import { engineError } from './errors.js';
 import { engineKind } from './system.js';
 
+/** The berthd the app supervises: which host it serves, and how to restart it with the
+ * current settings. */
+export interface SupervisedEngine {
+  host: string;
+  state(): SupervisorState;
+  restart(): Promise<SupervisorState>;
+  /** Why a setting could not be passed at the last launch (e.g. the config file sets it). */
+  notes(): string[];
+}
+
 export class EngineHub {
   private client: Docker | null = null;
-  supervisorState: (() => SupervisorState | undefined) | undefined;
+  supervised: SupervisedEngine | undefined;
 
   constructor(readonly store: SettingsStore) {}
 
@@ -23,9 +33,10 @@ export class EngineHub {
     return this.client;
   }
 
-  add(name: string, host: string, tls?: EngineConnection['tls']): EngineConnection {
+  add(name: string, host: string, tls?: EngineConnection['tls'], sshKey?: string): EngineConnection {
     parseHost(host); // throws a clear error for a bad URL
-    const conn: EngineConnection = { id: randomUUID().slice(0, 8), name: name || host, host, tls };
+    if (sshKey && !host.startsWith('ssh://')) throw new Error(`add engine ${host}: an ssh key applies to ssh:// addresses only`);
+    const conn: EngineConnection = { id: randomUUID().slice(0, 8), name: name || host, host, tls, ...(sshKey ? { sshKey } : {}) };
     this.store.state.engines.push(conn);
     this.store.save();
     return conn;
@@ -56,9 +67,24 @@ export class EngineHub {
     this.client = null;
   }
 
+  private supervisedActive(): SupervisedEngine | undefined {
+    const s = this.supervised;
+    return s && (this.active.builtin || this.active.host === s.host) ? s : undefined;
+  }
+
+  /** Restarts the supervised berthd (so it takes settings it reads at start), then reconnects. */
+  async restartEngine(): Promise<EngineStatus> {
+    const sup = this.supervisedActive();
+    if (!sup) throw new Error(`restart engine ${this.active.host}: the app does not manage this engine; restart it where it runs`);
+    await sup.restart();
+    this.client = null;
+    return this.status();
+  }
+
   async status(): Promise<EngineStatus> {
     const conn = this.active;
-    const base = { engineId: conn.id, host: conn.host, supervisor: conn.builtin ? this.supervisorState?.() : undefined };
+    const sup = this.supervisedActive();
+    const base = { engineId: conn.id, host: conn.host, supervisor: sup?.state(), canRestart: Boolean(sup && sup.state().phase !== 'external'), notes: sup?.notes() };
     try {
       const v = (await this.docker().version()) as unknown as Record<string, unknown>;
       return { ...base, connected: true, kind: engineKind(v), version: String(v.Version ?? ''), apiVersion: String(v.ApiVersion ?? '') };

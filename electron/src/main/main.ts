@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { SettingsStore, defaultConfigPath } from '../config/settings-store.js';
 import { EngineHub } from '../engine/hub.js';
 import { DEFAULT_BERTHD_HOST } from '../engine/connection.js';
-import { BerthdSupervisor } from '../supervisor/supervisor.js';
+import { localBerthd } from '../supervisor/local-berthd.js';
 import { contentSecurityPolicy } from '../transport/csp.js';
 import { berthdMain, repoRoot } from '../cli/paths.js';
 import { IpcBridge } from './ipc-bridge.js';
@@ -16,11 +16,13 @@ const store = new SettingsStore(process.env.BERTH_CONFIG === '' ? null : default
 const hub = new EngineHub(store);
 if (process.env.BERTH_ENGINE && process.env.BERTH_ENGINE !== DEFAULT_BERTHD_HOST) hub.overrideHost(process.env.BERTH_ENGINE);
 
-// When `npm start` already supervises berthd it says so; otherwise main does it.
-const supervisor = process.env.BERTH_SUPERVISED === '1' || process.env.BERTH_ENGINE
+// Main supervises the local berthd (its flags from the settings: registry mirrors) unless told
+// to use another engine, or that someone else supervises it.
+const local = process.env.BERTH_SUPERVISED === '1' || process.env.BERTH_ENGINE
   ? null
-  : new BerthdSupervisor({ socketPath: new URL(DEFAULT_BERTHD_HOST).pathname, command: process.execPath, args: [berthdMain, '-H', DEFAULT_BERTHD_HOST] });
-if (supervisor) hub.supervisorState = () => supervisor.state;
+  : localBerthd({ store, main: berthdMain, host: DEFAULT_BERTHD_HOST });
+const supervisor = local?.supervisor ?? null;
+if (local) hub.supervised = local.engine;
 
 let win: BrowserWindow | null = null;
 let tray: Tray | null = null;

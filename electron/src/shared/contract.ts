@@ -10,6 +10,8 @@ export interface EngineConnection {
   /** unix:///path, tcp://host:port, ssh://user@host */
   host: string;
   tls?: { ca?: string; cert?: string; key?: string } | undefined;
+  /** ssh:// only: a private key file (else the ssh agent, else ~/.ssh/id_*). */
+  sshKey?: string | undefined;
   builtin?: boolean | undefined;
 }
 
@@ -23,6 +25,10 @@ export interface EngineStatus {
   error?: string | undefined;
   /** State of the supervised local berthd, when the app manages one. */
   supervisor?: SupervisorState | undefined;
+  /** The app started this engine and can restart it (to apply registry mirrors). */
+  canRestart?: boolean | undefined;
+  /** Settings the last launch could not pass, and why. */
+  notes?: string[] | undefined;
 }
 
 export interface SupervisorState {
@@ -138,10 +144,12 @@ export interface Settings {
 /** Requests: method -> params and result. */
 export interface Requests {
   'engines.list': { params: Record<string, never>; result: { engines: EngineConnection[]; activeId: string } };
-  'engines.add': { params: { name: string; host: string; tls?: EngineConnection['tls'] }; result: EngineConnection };
+  'engines.add': { params: { name: string; host: string; tls?: EngineConnection['tls']; sshKey?: string | undefined }; result: EngineConnection };
   'engines.remove': { params: { id: string }; result: { ok: true } };
   'engines.use': { params: { id: string }; result: EngineStatus };
   'engine.status': { params: Record<string, never>; result: EngineStatus };
+  /** Restarts the supervised berthd with the current settings (registry mirrors). */
+  'engine.restart': { params: Record<string, never>; result: EngineStatus };
   'system.host': { params: Record<string, never>; result: HostInfo };
   'system.df': { params: Record<string, never>; result: DiskUsage };
   'system.prune': { params: { what: 'containers' | 'images' | 'volumes' | 'all' }; result: { spaceReclaimed: number; removed: number } };

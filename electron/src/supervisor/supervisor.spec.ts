@@ -1,21 +1,31 @@
 // The supervisor against real child processes: one that crashes at once, one that serves /_ping
 // on a unix socket and is killed, and a daemon that was already running.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisorState } from '../shared/contract.js';
 import { backoffDelay } from './backoff.js';
 import { launchCommand } from './launch-command.js';
 import { BerthdSupervisor } from './supervisor.js';
+import { berthdArgs } from './berthd-args.js';
+import { localBerthd } from './local-berthd.js';
+import { SettingsStore } from '../config/settings-store.js';
+
+function getText(socketPath: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get({ socketPath, path }, (res) => { let b = ''; res.on('data', (c: Buffer) => (b += c)); res.on('end', () => resolve(b)); }).on('error', reject);
+  });
+}
 
 const PING_DAEMON = `
 const http = require('node:http');
 const fs = require('node:fs');
-const sock = process.argv[1];
+const h = process.argv.indexOf('-H');
+const sock = h > 0 ? new URL(process.argv[h + 1]).pathname : process.argv[1];
 try { fs.unlinkSync(sock); } catch {}
-http.createServer((req, res) => { res.end(req.url === '/_ping' ? 'OK' : ''); }).listen(sock);
+http.createServer((req, res) => { res.end(req.url === '/_ping' ? 'OK' : req.url === '/args' ? JSON.stringify(process.argv.slice(h + 2)) : ''); }).listen(sock);
 process.on('SIGTERM', () => process.exit(0));
 `;
 
@@ -112,5 +122,59 @@ describe('BerthdSupervisor', () => {
     await sup.start();
     const s = await until(sup, (x) => x.restarts >= 2);
     expect(s.message ?? '').toMatch(/nonexistent\/berthd|exited/);
+  });
+});
+
+describe('berthd launch arguments from the settings', () => {
+  it('passes each registry mirror as --registry-mirror, and none when the list is empty', () => {
+    const none = join(tempSocket(), '..', 'no-daemon.json');
+    expect(berthdArgs({ main: 'm.js', host: 'unix:///s.sock', registryMirrors: [], configFile: none }).args).toEqual(['m.js', '-H', 'unix:///s.sock']);
+    const two = berthdArgs({ main: 'm.js', host: 'unix:///s.sock', extra: ['--data-root', '/d'], registryMirrors: ['http://127.0.0.1:5000', 'https://m.test'], configFile: none });
+    expect(two.args).toEqual(['m.js', '-H', 'unix:///s.sock', '--data-root', '/d', '--registry-mirror', 'http://127.0.0.1:5000', '--registry-mirror', 'https://m.test']);
+    expect(two.notes).toEqual([]);
+  });
+
+  it('leaves mirrors to a config file that sets them, and says so', () => {
+    const file = join(tempSocket(), '..', 'daemon.json');
+    writeFileSync(file, JSON.stringify({ 'registry-mirrors': ['https://from-file.test'] }));
+    const a = berthdArgs({ main: 'm.js', host: 'unix:///s.sock', registryMirrors: ['http://127.0.0.1:5000'], configFile: file });
+    expect(a.args).not.toContain('--registry-mirror');
+    expect(a.notes[0]).toMatch(/registry mirrors come from .*daemon\.json/);
+    writeFileSync(file, JSON.stringify({ debug: true }));
+    expect(berthdArgs({ main: 'm.js', host: 'unix:///s.sock', registryMirrors: ['http://127.0.0.1:5000'], configFile: file }).args).toContain('--registry-mirror');
+  });
+
+  it('restart relaunches with the arguments the settings give now', async () => {
+    const socket = tempSocket();
+    const store = new SettingsStore(null);
+    // The daemon is a stand-in (node daemon.cjs -H unix://...) that reports its arguments.
+    const main = join(socket, '..', 'daemon.cjs');
+    writeFileSync(main, PING_DAEMON);
+    const { supervisor } = localBerthd({ store, main, host: `unix://${socket}`, configFile: join(socket, '..', 'none.json') });
+    sups.push(supervisor);
+    await supervisor.start();
+    const first = await until(supervisor, (s) => s.phase === 'running');
+    expect(JSON.parse(await getText(socket, '/args'))).toEqual([]);
+    store.state.settings.registryMirrors = ['http://127.0.0.1:5999'];
+    const after = await supervisor.restart();
+    expect(after.phase).toBe('running');
+    expect(after.pid).not.toBe(first.pid);
+    expect(after.restarts).toBe(first.restarts); // a restart asked for is not a crash
+    expect(JSON.parse(await getText(socket, '/args'))).toEqual(['--registry-mirror', 'http://127.0.0.1:5999']);
+    expect(() => process.kill(first.pid as number, 0)).toThrow();
+  });
+
+  it('refuses to restart a daemon it did not start', async () => {
+    const socket = tempSocket();
+    const server: Server = createServer((_req, res) => res.end('OK'));
+    await new Promise<void>((r) => server.listen(socket, r));
+    try {
+      const sup = new BerthdSupervisor({ socketPath: socket, command: '/nonexistent/berthd', args: [] });
+      sups.push(sup);
+      await sup.start();
+      await expect(sup.restart()).rejects.toThrow(/already running when the app started, so the app cannot restart it/);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -10,7 +10,8 @@ import { pingSocket } from './ping.js';
 export interface SupervisorOptions {
   socketPath: string;
   command: string;
-  args: string[];
+  /** The daemon's arguments; a function is asked again at every launch (settings may change). */
+  args: string[] | (() => string[]);
   backoff?: Partial<BackoffPolicy>;
   /** How long a started daemon has to answer /_ping before it counts as failed. */
   startTimeoutMs?: number;
@@ -24,6 +25,7 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
   private child: ChildProcess | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private restarting = false;
   private failures = 0;
   private startedAt = 0;
   private readonly policy: BackoffPolicy;
@@ -60,7 +62,14 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
 
   private launch(): void {
     if (this.stopping) return;
-    const cmd = launchCommand(this.opts.command, this.opts.args, this.opts.uid ?? process.getuid?.());
+    let args: string[];
+    try {
+      args = typeof this.opts.args === 'function' ? this.opts.args() : this.opts.args;
+    } catch (err) {
+      this.onExit(null, null, `build berthd arguments: ${(err as Error).message}`);
+      return;
+    }
+    const cmd = launchCommand(this.opts.command, args, this.opts.uid ?? process.getuid?.());
     const out = this.opts.logFile ?? 'ignore';
     let child: ChildProcess;
     try {
@@ -98,6 +107,7 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
     this.child = null;
     const lastExit = { code, signal, at: new Date().toISOString() };
     if (this.stopping) { this.set({ phase: 'stopped', pid: undefined, lastExit, message: 'stopped' }); return; }
+    if (this.restarting) { this.set({ phase: 'starting', pid: undefined, lastExit }); return; }
     if (Date.now() - this.startedAt >= this.policy.stableMs) this.failures = 0;
     this.failures++;
     const delay = backoffDelay(this.failures, this.policy);
@@ -106,6 +116,38 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
       message: why ?? `berthd exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)} s`,
     });
     this.timer = setTimeout(() => this.launch(), delay);
+  }
+
+  /** Stops the daemon we started and starts it again at once with fresh arguments (settings
+   * that berthd reads at start, like registry mirrors). A daemon we did not start is not ours to
+   * restart: that is an error that says so. Resolves when the new one answers /_ping. */
+  async restart(timeoutMs = 30_000): Promise<SupervisorState> {
+    if (this.state.phase === 'external') {
+      throw new Error(`restart berthd: the berthd on ${this.opts.socketPath} was already running when the app started, so the app cannot restart it; restart it yourself (its own flags and /etc/berth/daemon.json apply)`);
+    }
+    const old = this.child;
+    this.restarting = true;
+    try {
+      if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+      if (old) {
+        const exited = new Promise<void>((r) => old.once('exit', () => r()));
+        old.kill('SIGTERM');
+        const kill = setTimeout(() => old.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(kill);
+      }
+      this.failures = 0;
+      this.set({ message: 'restarting berthd with the current settings' });
+    } finally {
+      this.restarting = false;
+    }
+    this.launch();
+    const until = Date.now() + timeoutMs;
+    while (this.state.phase !== 'running') {
+      if (Date.now() > until) throw new Error(`restart berthd: it did not answer /_ping within ${timeoutMs / 1000} s (${this.state.message ?? this.state.phase})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.state;
   }
 
   async stop(timeoutMs = 10_000): Promise<void> {

@@ -7,6 +7,7 @@ import { setScrollback } from '../terminal/sessions';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox, InfoBox } from '../components/Notice';
 import { ResourceControls } from '../components/ResourceControls';
+import { MirrorsStatus } from './MirrorsStatus';
 
 export function SettingsPage() {
   const engines = useApi('engines.list', {});
@@ -20,6 +21,7 @@ export function SettingsPage() {
   const [name, setName] = useState('');
   const [hostUrl, setHostUrl] = useState('');
   const [tlsDir, setTlsDir] = useState('');
+  const [sshKey, setSshKey] = useState('');
   const [mirrors, setMirrors] = useState<string | null>(null);
   const s = settings.data;
   const update = (patch: Partial<Settings>) => save.mutate({ settings: patch }, { onSuccess: (r) => { applyTheme(r.theme); setScrollback(r.scrollback); } });
@@ -43,13 +45,16 @@ export function SettingsPage() {
           <form className="mt-3 grid gap-2" onSubmit={(e) => {
             e.preventDefault();
             const tls = tlsDir ? { ca: `${tlsDir}/ca.pem`, cert: `${tlsDir}/cert.pem`, key: `${tlsDir}/key.pem` } : undefined;
-            add.mutate({ name, host: hostUrl, tls }, { onSuccess: () => { setName(''); setHostUrl(''); setTlsDir(''); } });
+            add.mutate({ name, host: hostUrl, tls, ...(sshKey ? { sshKey } : {}) }, { onSuccess: () => { setName(''); setHostUrl(''); setTlsDir(''); setSshKey(''); } });
           }}>
             <div className="grid grid-cols-2 gap-2">
               <div><label className="label" htmlFor="engine-name">Name</label><input id="engine-name" className="input" placeholder="My Docker" value={name} onChange={(e) => setName(e.target.value)} /></div>
               <div><label className="label" htmlFor="engine-host">Address</label><input id="engine-host" className="input font-mono" placeholder="unix:///var/run/docker.sock" value={hostUrl} onChange={(e) => setHostUrl(e.target.value)} /></div>
             </div>
-            <div><label className="label" htmlFor="engine-tls">TLS certificate folder (tcp only)</label><input id="engine-tls" className="input font-mono" placeholder="~/.docker (ca.pem, cert.pem, key.pem)" value={tlsDir} onChange={(e) => setTlsDir(e.target.value)} /></div>
+            <div className="grid grid-cols-2 gap-2">
+              <div><label className="label" htmlFor="engine-tls">TLS certificate folder (tcp only)</label><input id="engine-tls" className="input font-mono" placeholder="~/.docker (ca.pem, cert.pem, key.pem)" value={tlsDir} onChange={(e) => setTlsDir(e.target.value)} /></div>
+              <div><label className="label" htmlFor="engine-ssh-key">SSH private key file (ssh only)</label><input id="engine-ssh-key" className="input font-mono" placeholder="default: ssh agent, then ~/.ssh/id_*" value={sshKey} onChange={(e) => setSshKey(e.target.value)} /></div>
+            </div>
             <div className="text-xs text-slate-500">unix:///run/podman/podman.sock · tcp://host:2376 with TLS · ssh://user@host</div>
             <div><button className="btn" type="submit" disabled={!hostUrl}>Add engine</button></div>
           </form>
@@ -76,7 +81,8 @@ export function SettingsPage() {
                 <label className="label" htmlFor="mirrors">Registry mirrors (one URL a line)</label>
                 <textarea id="mirrors" className="input h-20 font-mono" value={mirrors ?? s.registryMirrors.join('\n')} onChange={(e) => setMirrors(e.target.value)}
                   onBlur={() => mirrors !== null && update({ registryMirrors: mirrors.split('\n').map((m) => m.trim()).filter(Boolean) })} />
-                <div className="text-xs text-slate-500">Used by berthd for pulls (engine flag --registry-mirror).</div>
+                <div className="text-xs text-slate-500">Mirrors of Docker Hub, tried in order before it. The app passes them to the berthd it starts (--registry-mirror); a restart of the engine applies a change.</div>
+                <MirrorsStatus saved={s.registryMirrors} />
               </div>
             </div>
           )}
