@@ -43,6 +43,7 @@ async function makeKey(uid: string, algo: string): Promise<string> {
   const fpr = (await gpg(['--with-colons', '--list-keys', uid])).split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
   const file = join(work, `${fpr}.gpg`);
   writeFileSync(file, Buffer.from((await run('gpg', ['--batch', '--export', fpr], { env: { ...process.env, GNUPGHOME: gnupg }, encoding: 'buffer' })).stdout));
+  writeFileSync(join(work, `${fpr}.asc`), await gpg(['--armor', '--export', fpr]));
   return fpr;
 }
 
@@ -188,6 +189,26 @@ describe('signedBy through the client (lookaside as file://, keyData inline)', (
     } finally {
       rmSync(target, { recursive: true, force: true });
       h.close();
+    }
+  });
+
+  it('reads an armoured keyring, and reports a lookaside that answers 500', async () => {
+    const policy = TrustPolicy.parse({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPaths: [join(work, `${keyB}.asc`), join(work, `${keyA}.asc`)] }] }, 'p');
+    const ok = makeHarness({ lookaside: { [registry.host]: lookasideUrl } });
+    try {
+      expect((await verifiedPullReference(ok.ctx, policy, parseReference(`${registry.host}/sig/other:v1`))).digest).toBe(digests['sig/other:v1']);
+    } finally { ok.close(); }
+    const broken = http.createServer((_req, res) => { res.writeHead(500).end('boom'); });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/sigs`;
+    const h = makeHarness({ lookaside: { [registry.host]: url } });
+    try {
+      await expect(verifiedPullReference(h.ctx, policy, parseReference(`${registry.host}/sig/signed:v1`)))
+        .rejects.toThrow(`trust policy: ${registry.host}/sig/signed:v1 is refused (scope default): cannot read its signatures: GET signature ${url}/sig/signed@${digests['sig/signed:v1']!.replace(':', '=')}/signature-1: HTTP 500`);
+      expect(h.leftovers()).toEqual([]);
+    } finally {
+      h.close();
+      await new Promise((resolve) => broken.close(resolve));
     }
   });
 

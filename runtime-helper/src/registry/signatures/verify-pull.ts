@@ -32,7 +32,9 @@ export async function verifiedPullReference(ctx: RegistryContext, policy: TrustP
   const digest = await resolveDigest(ctx, ref, credentials);
   const source = LookasideConfig.load(ctx.settings.registriesDir, ctx.settings.lookaside).sourceFor(ref);
   if (!source) throw refused('no signature lookaside is configured for this repository (registries-d or registry-lookaside)');
-  const signatures = await fetchSignatures(ctx.transport, source.url, ref.path, digest);
+  const signatures = await fetchSignatures(ctx.transport, source.url, ref.path, digest).catch((err: Error) => {
+    throw refused(`cannot read its signatures: ${err.message}`);
+  });
   if (signatures.length === 0) throw refused(`the image (${digest}) has no signatures in the lookaside ${safeUrl(source.url)}`);
   for (const req of requirements) {
     const reasons = await unmetReasons(req, policy.dir, scope, ref, digest, signatures);
