@@ -98,6 +98,10 @@ describe('berthd and dockerd give the same answers', () => {
     const ex = await both(['exec', '-u', 'nobody', '-w', '/tmp', 'cmp2', 'sh', '-c', 'id; pwd; exit 4']);
     expect(ex.berth.stdout).toBe(ex.docker.stdout);
     expect(ex.berth.code).toBe(ex.docker.code);
+    // A command missing in the container: the same exit code from the CLI.
+    const missing = await both(['exec', 'cmp2', 'no-such-command']);
+    expect(missing.berth.code).toBe(missing.docker.code);
+    for (const r of [missing.berth, missing.docker]) expect(r.stdout).toMatch(/^OCI runtime exec failed: .*no-such-command.*\r\n$/);
   });
 
   it('docker cp through volumes and binds: out of, into, read-only, a --read-only root', async () => {

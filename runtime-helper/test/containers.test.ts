@@ -353,9 +353,8 @@ describe('interactive terminals', () => {
     const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen, resize) => {
       await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       resize(120, 40); // the CLI forwards SIGWINCH as an exec resize
-      // crun's foreground terminal relay ignores SIGWINCH, so only berth-runtime (the default)
-      // passes an exec resize on; the container's own terminal (attach) resizes on every runtime.
-      if (!process.env.BERTH_CONTAINERS_RUNTIME) await sizeBecomes(w, seen, '40 120');
+      // berth-shim holds the exec's pty master, so a resize reaches it on every runtime.
+      await sizeBecomes(w, seen, '40 120');
       w('echo in-exec-$((1+1))\r');
       await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('exit 3\r');
@@ -422,6 +421,19 @@ describe('berthd restart', () => {
     await ok(['run', '-d', '--name', 'later', 'busybox', 'sh', '-c', 'sleep 2; exit 6']);
     await ok(['run', '-d', '--name', 'phoenix', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 2; exit 1']);
     const pid = JSON.parse(await ok(['inspect', id]))[0].State.Pid as number;
+    // Exec sessions run under their own shim: one still runs after the restart, one ends while
+    // berthd is down and keeps its exit code.
+    const detachedExec = async (cmd: string[]): Promise<string> => {
+      const created = await b.request('POST', '/containers/survivor/exec', JSON.stringify({ Cmd: cmd }), { 'Content-Type': 'application/json' });
+      const execId = JSON.parse(created.body).Id as string;
+      expect((await b.request('POST', `/exec/${execId}/start`, JSON.stringify({ Detach: true }), { 'Content-Type': 'application/json' })).status).toBe(200);
+      return execId;
+    };
+    const longExec = await detachedExec(['sleep', '300']);
+    const shortExec = await detachedExec(['sh', '-c', 'sleep 1; exit 9']);
+    const execInspect = async (execId: string) => JSON.parse((await b.request('GET', `/exec/${execId}/json`)).body);
+    const longPid = (await execInspect(longExec)).Pid as number;
+    expect(longPid).toBeGreaterThan(0);
     b.child.kill('SIGKILL');
     await until(() => b.child.exitCode !== null || b.child.signalCode !== null);
     await sleep(3000); // `later` exits while no berthd runs
@@ -438,6 +450,13 @@ describe('berthd restart', () => {
     await sleep(600);
     expect((await ok(['logs', 'survivor'])).split('\n').length).toBeGreaterThan(before);
     expect(await ok(['exec', 'survivor', 'echo', 'still-here'])).toBe('still-here\n');
+    expect(existsSync(`/proc/${longPid}`)).toBe(true);
+    expect(await execInspect(longExec)).toMatchObject({ Running: true, Pid: longPid, ExitCode: null });
+    expect(await execInspect(shortExec)).toMatchObject({ Running: false, ExitCode: 9 });
+    // The restarted berthd still sees the long one end, with Docker's 128+signal.
+    process.kill(longPid, 'SIGTERM');
+    await until(async () => (await execInspect(longExec)).Running === false);
+    expect((await execInspect(longExec)).ExitCode).toBe(143);
     const attached = await inPty(['attach', '--sig-proxy=false', 'survivor'], async () => { await sleep(800); }, 200);
     expect(attached.out).toMatch(/t\d+/);
     await ok(['stop', '-t', '1', 'survivor']);

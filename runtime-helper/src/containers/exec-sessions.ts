@@ -1,31 +1,18 @@
 // Exec sessions: `docker exec` creates one, starts it (hijacked or detached), resizes it and reads
-// its exit code through inspect. The process is built from the container's own config.json.
-import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// its exit code through inspect. Under berth-shim a session outlives berthd: its state is kept in
+// `<container dir>/exec/<id>.session.json` from its start, and a restarted berthd reconnects to
+// its shim (or reads the exit the shim recorded meanwhile).
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import type { ContainerManager, LiveContainer } from './manager.js';
-import type { MonitoredProcess } from './monitor.js';
+import type { ContainerManager } from './manager.js';
+import type { LiveContainer } from './live-container.js';
+import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import { ContainerError, conflict, notRunning } from './errors.js';
 import { newId } from './names.js';
-import { resolveUser } from './passwd.js';
-import { hostCapabilities } from './host-features.js';
-import type { OciSpec } from '../oci/spec.js';
+import { execProcess } from './exec-process.js';
+import type { ExecConfig } from './exec-schema.js';
 
-export const execCreateSchema = z.object({
-  AttachStdin: z.boolean().optional().default(false),
-  AttachStdout: z.boolean().optional().default(true),
-  AttachStderr: z.boolean().optional().default(true),
-  DetachKeys: z.string().optional().default(''),
-  Tty: z.boolean().optional().default(false),
-  ConsoleSize: z.array(z.number().int().min(0)).length(2).nullish(),
-  Env: z.array(z.string()).nullish(),
-  Cmd: z.array(z.string()).min(1, 'No exec command specified'),
-  Privileged: z.boolean().optional().default(false),
-  User: z.string().optional().default(''),
-  WorkingDir: z.string().optional().default(''),
-}).passthrough();
-
-export type ExecConfig = z.infer<typeof execCreateSchema>;
+export { execCreateSchema, type ExecConfig } from './exec-schema.js';
 
 export interface ExecSession {
   id: string;
@@ -34,9 +21,19 @@ export interface ExecSession {
   running: boolean;
   exitCode: number | null;
   pid: number;
+  tty: boolean;
   process?: MonitoredProcess;
   done: Promise<void>;
   markDone(): void;
+}
+
+/** What is persisted of a session. */
+interface SessionFile { id: string; containerId: string; config: ExecConfig; running: boolean; exitCode: number | null; pid: number; tty: boolean }
+
+function newSession(fields: SessionFile): ExecSession {
+  let markDone!: () => void;
+  const done = new Promise<void>((r) => (markDone = r));
+  return { ...fields, done, markDone };
 }
 
 export class ExecSessions {
@@ -49,9 +46,7 @@ export class ExecSessions {
     if (!c.record.State.Running) throw notRunning(c.record.Id);
     if (c.record.State.Paused) throw conflict(`Container ${c.record.Id} is paused, unpause the container before exec`);
     const id = newId();
-    let markDone!: () => void;
-    const done = new Promise<void>((r) => (markDone = r));
-    this.sessions.set(id, { id, containerId: c.record.Id, config, running: false, exitCode: null, pid: 0, done, markDone });
+    this.sessions.set(id, newSession({ id, containerId: c.record.Id, config, running: false, exitCode: null, pid: 0, tty: config.Tty }));
     c.record.ExecIDs.push(id);
     this.manager.emit(c.record, `exec_create: ${config.Cmd.join(' ')}`, { execID: id });
     return id;
@@ -63,31 +58,14 @@ export class ExecSessions {
     return s;
   }
 
-  private processSpec(c: LiveContainer, s: ExecSession, tty: boolean, consoleSize?: number[] | null): NonNullable<OciSpec['process']> {
-    const spec = JSON.parse(readFileSync(join(this.manager.store.dir(c.record.Id), 'config.json'), 'utf8')) as OciSpec;
-    const base = spec.process!;
-    const cfg = s.config;
-    const user = cfg.User ? resolveUser(c.record.Rootfs, cfg.User) : null;
-    const env = [...(base.env ?? [])];
-    for (const e of cfg.Env ?? []) {
-      const k = e.split('=')[0];
-      const i = env.findIndex((x) => x.split('=')[0] === k);
-      if (i >= 0) env[i] = e; else env.push(e);
-    }
-    if (tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
-    const caps = cfg.Privileged ? hostCapabilities() : (base.capabilities?.bounding ?? []);
-    return {
-      ...base,
-      // With a tty the runtime makes the pty inside the container and relays it to its own stdio
-      // (a node-pty terminal here), so the shell gets a real controlling terminal.
-      terminal: tty,
-      args: cfg.Cmd,
-      env,
-      cwd: cfg.WorkingDir || base.cwd,
-      user: user ? { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) } : base.user,
-      capabilities: { bounding: caps, effective: user && user.uid !== 0 ? [] : caps, permitted: user && user.uid !== 0 ? [] : caps },
-      ...(tty && consoleSize && consoleSize[0] && consoleSize[1] ? { consoleSize: { height: consoleSize[0], width: consoleSize[1] } } : {}),
-    };
+  private dir(containerId: string): string {
+    return join(this.manager.store.dir(containerId), 'exec');
+  }
+
+  private persist(s: ExecSession): void {
+    const file: SessionFile = { id: s.id, containerId: s.containerId, config: s.config, running: s.running, exitCode: s.exitCode, pid: s.pid, tty: s.tty };
+    // No fsync: losing it in a host crash loses nothing that still runs.
+    try { writeFileSync(join(this.dir(s.containerId), `${s.id}.session.json`), JSON.stringify(file), { mode: 0o600 }); } catch { /* container removed */ }
   }
 
   /** Starts the process; resolves once it runs (or failed to start). */
@@ -97,26 +75,62 @@ export class ExecSessions {
     const c = this.manager.get(s.containerId);
     if (!c.record.State.Running) throw notRunning(c.record.Id);
     const tty = opts.tty ?? s.config.Tty;
-    const proc = this.processSpec(c, s, tty, opts.consoleSize ?? s.config.ConsoleSize);
-    const dir = join(this.manager.store.dir(c.record.Id), 'exec');
+    const bundle = this.manager.store.dir(c.record.Id);
+    const proc = execProcess(bundle, c.record, s.config, tty, opts.consoleSize ?? s.config.ConsoleSize);
+    const dir = this.dir(c.record.Id);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${id}.json`);
     writeFileSync(file, JSON.stringify(proc), { mode: 0o600 }); // transient: read once by the runtime
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
     s.running = true;
+    s.tty = tty;
     const p = await monitor.exec({ id: c.record.Id, execId: id, processJson: file, tty, openStdin: s.config.AttachStdin, ...(proc.consoleSize ? { consoleSize: proc.consoleSize } : {}) });
     s.process = p;
+    s.pid = p.pid;
+    this.persist(s);
     this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
-    void p.exited.then((info) => {
-      s.running = false;
-      s.pid = p.pid;
-      s.exitCode = info.exitCode;
-      rmSync(file, { force: true });
-      rmSync(`${file}.pid`, { force: true });
-      this.manager.emit(c.record, 'exec_die', { execID: id, exitCode: String(info.exitCode) });
-      s.markDone();
-    });
+    void p.exited.then((info) => this.finished(c, s, p, info));
     return s;
+  }
+
+  private finished(c: LiveContainer, s: ExecSession, p: MonitoredProcess, info: ExitInfo): void {
+    s.running = false;
+    s.pid = p.pid || s.pid;
+    s.exitCode = info.exitCode;
+    const file = join(this.dir(s.containerId), `${s.id}.json`);
+    rmSync(file, { force: true });
+    rmSync(`${file}.pid`, { force: true });
+    this.persist(s);
+    // The exit is in the session file now; the shim's state dir has served its purpose.
+    this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime)).forget?.(s.id);
+    this.manager.emit(c.record, 'exec_die', { execID: s.id, exitCode: String(info.exitCode) });
+    s.markDone();
+  }
+
+  /** After a berthd restart: the sessions of every container, running ones reconnected. */
+  async restore(): Promise<void> {
+    for (const c of this.manager.containers.values()) {
+      let names: string[];
+      try { names = readdirSync(this.dir(c.record.Id)).filter((n) => n.endsWith('.session.json')); } catch { continue; }
+      for (const name of names) {
+        let saved: SessionFile;
+        try { saved = JSON.parse(readFileSync(join(this.dir(c.record.Id), name), 'utf8')) as SessionFile; } catch { continue; }
+        const s = newSession(saved);
+        this.sessions.set(s.id, s);
+        if (!s.running) { s.markDone(); continue; }
+        const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
+        const p = await monitor.reconnectExec?.(s.id, s.tty).catch(() => null);
+        if (p) {
+          s.process = p;
+          void p.exited.then((info) => this.finished(c, s, p, info));
+          continue;
+        }
+        // No shim and no exit record: the exit status is lost.
+        s.running = false;
+        this.persist(s);
+        s.markDone();
+      }
+    }
   }
 
   inspect(id: string): Record<string, unknown> {

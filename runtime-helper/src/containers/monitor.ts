@@ -52,4 +52,6 @@ export interface ContainerMonitor {
   forget?(id: string): void;
   /** Reconnects to a container started before berthd restarted; null when it cannot. */
   reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null>;
+  /** The same for an exec session (only monitors whose exec sessions outlive berthd). */
+  reconnectExec?(execId: string, tty: boolean): Promise<MonitoredProcess | null>;
 }

@@ -45,7 +45,8 @@ export function installContainers(daemon: Daemon): Route[] {
     ...(existsSync('/usr/bin/docker-init') ? { initBinary: '/usr/bin/docker-init' } : {}),
     ...(daemon.config.cgroupParent ? { cgroupParent: daemon.config.cgroupParent } : {}),
   });
-  const services: ContainerServices = { manager, execs: new ExecSessions(manager), volumes, images };
+  const execs = new ExecSessions(manager);
+  const services: ContainerServices = { manager, execs, volumes, images };
   (daemon as unknown as { containers: ContainerServices }).containers = services;
   daemon.images.containers = {
     usersOfImage: (id) => [...manager.containers.values()].filter((c) => c.record.Image === id).map((c) => ({ containerId: c.record.Id, running: c.record.State.Running })),
@@ -65,7 +66,7 @@ export function installContainers(daemon: Daemon): Route[] {
       config: { Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir, User: cfg.User, Labels: cfg.Labels ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}) },
     };
   };
-  daemon.addService({ name: 'containers', start: () => manager.restore() });
+  daemon.addService({ name: 'containers', start: async () => { await manager.restore(); await execs.restore(); } });
   return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "shim/diag.h"
+#include "shim/loop.h"
 #include "shim/stdin_sink.h"
 #include "shim/unix_socket.h"
 
@@ -125,6 +126,7 @@ void attach_accept(struct shim *s) {
     c->next = s->clients;
     s->clients = c;
     s->client_count++;
+    shim_release_output(s);
   }
 }
 

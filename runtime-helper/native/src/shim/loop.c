@@ -79,6 +79,17 @@ static void on_output(struct shim *s, int i) {
   }
 }
 
+void shim_release_output(struct shim *s) {
+  if (!s->output_held) return;
+  s->output_held = false;
+  for (int i = 0; i < 2; i++)
+    if (s->out_fd[i] >= 0 && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) {
+      /* Unreadable output would hold the drain until the deadline: drop the stream instead. */
+      close(s->out_fd[i]);
+      s->out_fd[i] = -1;
+    }
+}
+
 static long ms_until(const struct timespec *deadline) {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -88,8 +99,10 @@ static long ms_until(const struct timespec *deadline) {
 
 int shim_run(struct shim *s) {
   if (shim_watch(s, EPOLL_CTL_ADD, s->signal_fd, EPOLLIN, &signal_watch) < 0) return -1;
-  for (int i = 0; i < 2; i++)
-    if (s->out_fd[i] >= 0 && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) return -1;
+  s->output_held = s->opts->hold_output && s->client_count == 0;
+  if (!s->output_held)
+    for (int i = 0; i < 2; i++)
+      if (s->out_fd[i] >= 0 && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) return -1;
   reap(s);
 
   struct timespec deadline = {0, 0};

@@ -13,4 +13,9 @@
  * clients (or SHIM_DRAIN_MS passed). Returns 0, or -1 when the loop itself failed. */
 int shim_run(struct shim *s);
 
+/* With --hold-output: starts reading the process's output (called when the first attach client
+ * connected). Until then the output waits in the pipes or the pty, as it would for a child of
+ * the caller, so a fast exec's first bytes reach the caller that attaches after the report. */
+void shim_release_output(struct shim *s);
+
 #endif

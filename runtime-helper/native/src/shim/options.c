@@ -9,7 +9,7 @@
 
 const char shim_usage[] =
     "usage: berth-shim --id ID --runtime PATH --state-dir DIR (--bundle DIR | --exec --process FILE)\n"
-    "                  [--runtime-root DIR] [--terminal] [--stdin]\n"
+    "                  [--runtime-root DIR] [--terminal] [--stdin] [--hold-output]\n"
     "                  [--log-path FILE [--log-max-size BYTES] [--log-max-files N]]\n"
     "Starts ID through the OCI runtime, detaches, holds its stdio, logs its output in Docker's\n"
     "json-file format, serves DIR/attach.sock and writes DIR/exit.json when it exits.\n"
@@ -18,7 +18,7 @@ const char shim_usage[] =
 
 enum {
   OPT_ID = 256, OPT_BUNDLE, OPT_RUNTIME, OPT_RUNTIME_ROOT, OPT_STATE_DIR, OPT_TERMINAL, OPT_STDIN,
-  OPT_EXEC, OPT_PROCESS, OPT_LOG_PATH, OPT_LOG_MAX_SIZE, OPT_LOG_MAX_FILES, OPT_HELP,
+  OPT_EXEC, OPT_PROCESS, OPT_HOLD_OUTPUT, OPT_LOG_PATH, OPT_LOG_MAX_SIZE, OPT_LOG_MAX_FILES, OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +31,7 @@ static const struct option long_options[] = {
     {"stdin", no_argument, NULL, OPT_STDIN},
     {"exec", no_argument, NULL, OPT_EXEC},
     {"process", required_argument, NULL, OPT_PROCESS},
+    {"hold-output", no_argument, NULL, OPT_HOLD_OUTPUT},
     {"log-path", required_argument, NULL, OPT_LOG_PATH},
     {"log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE},
     {"log-max-files", required_argument, NULL, OPT_LOG_MAX_FILES},
@@ -85,6 +86,7 @@ int shim_options_parse(struct shim_options *o, int argc, char **argv, bool *help
     case OPT_STDIN: o->stdin_open = true; break;
     case OPT_EXEC: o->exec_mode = true; break;
     case OPT_PROCESS: process = optarg; break;
+    case OPT_HOLD_OUTPUT: o->hold_output = true; break;
     case OPT_LOG_PATH: log_path = optarg; break;
     case OPT_LOG_MAX_SIZE:
       if (parse_u64(optarg, &o->log_max_size, "log-max-size", err) < 0) return -1;

@@ -18,6 +18,7 @@ struct shim_options {
   bool terminal;
   bool stdin_open;
   bool exec_mode;           /* run `runtime exec --detach` instead of `runtime create` */
+  bool hold_output;         /* read no output until the first attach client connected */
   char process_file[PATH_MAX]; /* exec mode: the process JSON */
   char log_path[PATH_MAX];  /* "" when no log is kept */
   uint64_t log_max_size;    /* bytes; 0 = unlimited */

@@ -32,6 +32,8 @@ struct shim {
 
   /* Output: the pty master, or the read ends of the stdout/stderr pipes; -1 once at EOF. */
   int out_fd[2];
+  /* --hold-output: out_fd are not in the epoll set yet (no attach client came so far). */
+  bool output_held;
   /* Input: the stdin pipe's write end, or a dup of the pty master; -1 when there is none. */
   int in_fd;
   bool in_watched;      /* in_fd is in the epoll set (waiting for EPOLLOUT) */

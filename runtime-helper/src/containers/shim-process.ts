@@ -1,0 +1,114 @@
+// One process under berth-shim as berthd sees it: the attach socket (Docker's 8-byte frames both
+// ways: output in, stdin/resize/close out) and the exit record the shim writes in its state dir.
+import { execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExitInfo, MonitoredProcess } from './monitor.js';
+
+const FRAME_STDIN = 0;
+const FRAME_RESIZE = 16;
+const FRAME_CLOSE_STDIN = 17;
+
+function frame(type: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = type;
+  h.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([h, payload]);
+}
+
+interface ShimExit { exitCode: number; oomKilled: boolean; signal?: number | null }
+
+export class ShimProcess extends EventEmitter implements MonitoredProcess {
+  readonly backlog: [('stdout' | 'stderr'), Buffer][] = [];
+  private backlogBytes = 0;
+  private socket?: Socket;
+  private pending: Buffer = Buffer.alloc(0);
+  readonly exited: Promise<ExitInfo>;
+  private resolveExit!: (e: ExitInfo) => void;
+  private done = false;
+
+  constructor(public pid: number, readonly tty: boolean, readonly stateDir: string) {
+    super();
+    this.exited = new Promise((r) => (this.resolveExit = r));
+  }
+
+  async connect(): Promise<void> {
+    const path = join(this.stateDir, 'attach.sock');
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = connect(path);
+      s.once('connect', () => resolve(s));
+      s.once('error', reject);
+    });
+    this.socket = socket;
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', () => {});
+    socket.on('close', () => void this.onClose());
+  }
+
+  private onData(d: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d;
+    while (this.pending.length >= 8) {
+      const len = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + len) break;
+      const type = this.pending[0];
+      const payload = Buffer.from(this.pending.subarray(8, 8 + len));
+      this.pending = this.pending.subarray(8 + len);
+      if (type !== 1 && type !== 2) continue;
+      const stream = type === 1 ? 'stdout' : 'stderr';
+      if (this.backlogBytes < 1 << 20) { this.backlog.push([stream, payload]); this.backlogBytes += payload.length; }
+      this.emit('output', stream, payload);
+    }
+  }
+
+  /** The shim closes the socket after writing exit.json; a broken connection is retried via polling. */
+  private async onClose(): Promise<void> {
+    for (let i = 0; i < 600 && !this.done; i++) {
+      const info = readExit(this.stateDir);
+      if (info) { this.finish(info); return; }
+      if (i > 30 && !shimAlive(this.stateDir)) { this.finish({ exitCode: 255, oomKilled: false, error: 'the container\'s shim died without recording the exit' }); return; }
+      await sleep(i < 20 ? 25 : 500);
+    }
+  }
+
+  finish(info: ExitInfo): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolveExit(info);
+  }
+
+  writeStdin(data: Buffer): void { this.socket?.write(frame(FRAME_STDIN, data)); }
+  closeStdin(): void { this.socket?.write(frame(FRAME_CLOSE_STDIN, Buffer.alloc(0))); }
+  resize(height: number, width: number): void {
+    const p = Buffer.alloc(4);
+    p.writeUInt16BE(Math.min(height, 65535), 0);
+    p.writeUInt16BE(Math.min(width, 65535), 2);
+    this.socket?.write(frame(FRAME_RESIZE, p));
+  }
+}
+
+export function readExit(stateDir: string): ExitInfo | null {
+  try {
+    const e = JSON.parse(readFileSync(join(stateDir, 'exit.json'), 'utf8')) as ShimExit;
+    return { exitCode: e.exitCode, oomKilled: e.oomKilled };
+  } catch { return null; }
+}
+
+export function shimAlive(stateDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(stateDir, 'shim.pid'), 'utf8').trim());
+    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('berth-shim');
+  } catch { return false; }
+}
+
+export function runShim(binary: string, args: string[]): Promise<{ pid: number; shimPid: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) { reject(new Error(stderr.trim().replace(/^berth-shim: /, '') || err.message)); return; }
+      try { resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as { pid: number; shimPid: number }); } catch { reject(new Error(`berth-shim: unreadable report: ${stdout}`)); }
+    });
+  });
+}
+
