@@ -13,7 +13,7 @@ import {
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
 import { busyboxImage } from '../test-support/paths.js';
-import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
+import { slideTo, terminalText, typeInTerminal, waitForTerminal } from './support/ui.js';
 import { freePort, startRegistry } from '../test-support/registry.js';
 import { execFileSync } from 'node:child_process';
 
@@ -214,6 +214,64 @@ function appSuite(kind: EngineKind): void {
       await page.getByRole('tab', { name: 'Stats' }).click();
       await page.getByText('CPU throttled').waitFor();
       await screenshot(page, 'stats');
+    });
+
+    it('copies, pastes, selects all, clears and finds from the terminal context menu; Ctrl+V pastes', async () => {
+      await page.getByRole('tab', { name: 'Terminals' }).click();
+      await waitForTerminal(page, /134217728/);
+      const term = page.locator('[data-testid=terminal]:visible');
+      const menu = page.getByRole('menu', { name: 'Terminal' });
+      const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+      const setClipboard = (t: string) => page.evaluate((x) => navigator.clipboard.writeText(x), t);
+      await typeInTerminal(page, 'echo copy-$((40+2))-me\n');
+      await waitForTerminal(page, /^copy-42-me\s*$/m);
+
+      // Select all, then Copy: the clipboard holds the screen, output included.
+      await term.click({ button: 'right' });
+      await menu.waitFor();
+      expect(await menu.getByRole('menuitem', { name: /Copy/ }).isDisabled()).toBe(true); // nothing selected yet
+      await screenshot(page, 'terminal-menu');
+      await menu.getByRole('menuitem', { name: 'Select all' }).click();
+      await term.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: /Copy/ }).click();
+      await expect.poll(clipboard).toMatch(/^copy-42-me$/m);
+
+      // Paste from the menu goes to the shell as typed input.
+      await setClipboard('echo pasted-$((6*7))');
+      await term.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: /Paste/ }).click();
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, /^pasted-42\s*$/m);
+
+      // Plain Ctrl+V pastes too (no ^V reaches the shell).
+      await setClipboard('echo ctrl-v-$((5*5))');
+      await term.locator('.xterm-screen').click();
+      await page.keyboard.press('Control+V');
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, /^ctrl-v-25\s*$/m);
+
+      // Find: the menu moves the focus to the search box; a search selects the match, which Copy takes.
+      await term.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: 'Find…' }).click();
+      const find = page.getByLabel('Find in terminal');
+      expect(await find.evaluate((el) => el === document.activeElement)).toBe(true);
+      await find.fill('pasted-42');
+      await find.press('Enter');
+      await term.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: /Copy/ }).click();
+      await expect.poll(clipboard).toBe('pasted-42');
+
+      // Escape closes the menu; Clear empties the screen and scrollback, and the shell keeps going.
+      await term.click({ button: 'right' });
+      await menu.waitFor();
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      await term.click({ button: 'right' });
+      await menu.getByRole('menuitem', { name: 'Clear' }).click();
+      await expect.poll(async () => /copy-42-me|pasted-42|ctrl-v-25|134217728/.test(await terminalText(page))).toBe(false);
+      await typeInTerminal(page, 'echo after-clear\n');
+      await waitForTerminal(page, /^after-clear\s*$/m);
+      await screenshot(page, 'terminal-cleared');
     });
 
     it('shows inspect, processes and changes', async () => {

@@ -50,6 +50,8 @@ export async function startApp(engineHost: string): Promise<RunningApp> {
   hub.overrideHost(engineHost);
   const server = await startBrowserServer({ hub, staticDir: resolve(repoRoot, 'renderer/dist') });
   const chromium = await launchChromium();
+  // The terminal's Copy and Paste use the async clipboard API, as a person's browser would allow.
+  await chromium.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   const page = await chromium.context.newPage();
   return {
     page,

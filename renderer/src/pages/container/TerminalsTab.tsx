@@ -1,10 +1,11 @@
 // Terminals: several exec/attach sessions per container in tabs; they persist across switches.
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { closeSession, openSession, pasteInto, sessionsOf, storeVersion, subscribe, type TerminalSession } from '../../terminal/sessions';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { closeSession, openSession, sessionsOf, storeVersion, subscribe, type TerminalSession } from '../../terminal/sessions';
 import { splitCommand } from '@shared/run-command';
 import { InfoBox } from '../../components/Notice';
+import { TerminalMenu } from './TerminalMenu';
 
-function TerminalView({ s, visible }: { s: TerminalSession; visible: boolean }) {
+function TerminalView({ s, visible, onFind }: { s: TerminalSession; visible: boolean; onFind: () => void }) {
   const host = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   useLayoutEffect(() => {
@@ -25,15 +26,17 @@ function TerminalView({ s, visible }: { s: TerminalSession; visible: boolean }) 
   useEffect(() => {
     if (visible) { try { s.fit.fit(); } catch { /* hidden */ } s.term.focus(); }
   }, [visible, s]);
+  const close = useCallback(() => setMenu(null), []);
+  const openMenu = (e: React.MouseEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const r = e.currentTarget.getBoundingClientRect();
+    // Keep the menu inside the terminal's box.
+    setMenu({ x: Math.min(e.clientX - r.left, Math.max(0, r.width - 200)), y: Math.min(e.clientY - r.top, Math.max(0, r.height - 170)) });
+  };
   return (
-    <div className="relative h-full" onContextMenu={(e) => { e.preventDefault(); setMenu({ x: e.nativeEvent.offsetX, y: e.nativeEvent.offsetY }); }} onClick={() => setMenu(null)}>
+    <div className="relative h-full" onContextMenu={openMenu}>
       <div ref={host} className="h-full overflow-hidden rounded-md bg-slate-900" data-testid="terminal" aria-label={`Terminal ${s.title}`} />
-      {menu && (
-        <div role="menu" className="absolute z-10 rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-800" style={{ left: menu.x, top: menu.y }}>
-          <button role="menuitem" className="block w-full px-4 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-700" onClick={() => { void navigator.clipboard?.writeText(s.term.getSelection()); setMenu(null); }}>Copy <span className="text-xs text-slate-500">Ctrl+Shift+C</span></button>
-          <button role="menuitem" className="block w-full px-4 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-700" onClick={() => { pasteInto(s.term); setMenu(null); }}>Paste <span className="text-xs text-slate-500">Ctrl+Shift+V</span></button>
-        </div>
-      )}
+      {menu && <TerminalMenu term={s.term} at={menu} onClose={close} onFind={onFind} />}
     </div>
   );
 }
@@ -44,6 +47,8 @@ export function TerminalsTab({ id, running, visible }: { id: string; running: bo
   const [active, setActive] = useState<string | null>(null);
   const [cmd, setCmd] = useState('');
   const [find, setFind] = useState('');
+  const findInput = useRef<HTMLInputElement>(null);
+  const focusFind = useCallback(() => { findInput.current?.focus(); findInput.current?.select(); }, []);
   const current = list.find((s) => s.key === active) ?? list[list.length - 1];
   const start = (mode: 'exec' | 'attach') => {
     const s = openSession(id, mode, mode === 'exec' && cmd.trim() ? splitCommand(cmd) : undefined);
@@ -59,7 +64,7 @@ export function TerminalsTab({ id, running, visible }: { id: string; running: bo
         {current && (
           <form className="ml-auto flex gap-1" onSubmit={(e) => { e.preventDefault(); current.search.findNext(find); }}>
             <label htmlFor="term-find" className="sr-only">Find in terminal</label>
-            <input id="term-find" className="input w-40" placeholder="Find" value={find} onChange={(e) => setFind(e.target.value)} />
+            <input id="term-find" ref={findInput} className="input w-40" placeholder="Find" value={find} onChange={(e) => setFind(e.target.value)} />
             <button className="btn btn-sm" type="submit">Next</button>
             <button className="btn btn-sm" type="button" onClick={() => current.search.findPrevious(find)}>Prev</button>
           </form>
@@ -83,7 +88,7 @@ export function TerminalsTab({ id, running, visible }: { id: string; running: bo
       <div className="relative min-h-[360px] flex-1">
         {list.map((s) => (
           <div key={s.key} className={s === current ? 'absolute inset-0' : 'hidden'}>
-            <TerminalView s={s} visible={visible && s === current} />
+            <TerminalView s={s} visible={visible && s === current} onFind={focusFind} />
           </div>
         ))}
       </div>
