@@ -126,7 +126,11 @@ export class BlobStore {
   }
 
   /** Like commit, with the fsync on the thread pool so the caller can go on (e.g. unpack the same bytes). */
-  async commitAsync(file: SpooledFile): Promise<string> {
+  async commitAsync(file: SpooledFile, expected?: string): Promise<string> {
+    if (expected !== undefined && expected !== file.digest) {
+      rmSync(file.path, { force: true });
+      throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${file.digest}`);
+    }
     if (this.has(file.digest)) {
       rmSync(file.path, { force: true });
       return file.digest;

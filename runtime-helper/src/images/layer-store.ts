@@ -10,7 +10,7 @@ import { writeJsonAtomic, fsyncDir } from '../util/atomic.js';
 import { chainIds, hexOf, sha256Digest } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
-import type { ExtractPolicy, ExtractResult } from './extract/extract-layer.js';
+import { extractLayer, type ExtractPolicy, type ExtractResult } from './extract/extract-layer.js';
 import { untarLayer } from './extract/untar-native.js';
 import { NotFound } from '../api/errors.js';
 
@@ -26,6 +26,10 @@ export interface LayerMeta {
   opaqueDirs: string[];
   created: string;
 }
+
+// berth-fsops untar unpacks layers; BERTH_UNPACKER=js selects the in-process extractor it
+// replaced (same rules), for comparisons in bench/pull.ts.
+const unpacker = process.env.BERTH_UNPACKER === 'js' ? extractLayer : untarLayer;
 
 export interface StagedLayer { dir: string; result: ExtractResult }
 
@@ -88,7 +92,7 @@ export class LayerStore {
     const diff = join(dir, 'diff');
     mkdirSync(diff, { recursive: true });
     try {
-      return { dir, result: await untarLayer(tar, diff, policy) };
+      return { dir, result: await unpacker(tar, diff, policy) };
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;

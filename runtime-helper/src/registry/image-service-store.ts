@@ -40,7 +40,8 @@ export class ImageServicePullStore implements PullStore {
       async commit() {
         await unpacked;
         const file = await spooled;
-        svc.blobs.commit(file, layer.digest);
+        // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
+        await svc.blobs.commitAsync(file, layer.digest);
         metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository });
       },
       async abort() {

@@ -10,8 +10,9 @@
  * character devices and .wh..wh..opq the trusted.overlay.opaque xattr.
  *
  * One process per layer, fed by berthd as the tar arrives: parsing and file creation happen
- * here, off berthd's event loop and garbage collector. No per-file fsync: berthd marks a layer
- * present only after its own sync, and discards half-unpacked layer dirs at startup.
+ * here, off berthd's event loop and garbage collector. No per-file fsync: one syncfs(2) at the
+ * end (cheap: the kernel has been writing back all along), before berthd marks the layer
+ * present; half-unpacked layer dirs are discarded at berthd's startup.
  *
  * Output on success (exit 0), one line each: "size N" (bytes of file content), "whiteout HEX",
  * "opaque HEX" (paths relative to ROOT, hex-encoded). On failure (exit 1) one line on stderr:
@@ -491,6 +492,18 @@ static int finish_dirs(struct untar *u)
   return 0;
 }
 
+/* One sync for the whole layer instead of an fsync per file: berthd records the layer as present
+ * only after this returns, so a crash never leaves a "complete" layer with unwritten files. */
+static int sync_layer(void)
+{
+  int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return sys_error("open", "", errno);
+  int rc = syncfs(fd) < 0 ? sys_error("syncfs", "", errno) : 0;
+  close(fd);
+  return rc;
+}
+
 static int unpack(struct untar *u, struct tar_reader *r)
 {
   for (;;) {
@@ -499,7 +512,7 @@ static int unpack(struct untar *u, struct tar_reader *r)
     if (got < 0)
       return layer_error("%s", r->err);
     if (got == 0)
-      return finish_dirs(u);
+      return finish_dirs(u) < 0 ? -1 : sync_layer();
     int rc = entry(u, r, &e);
     tar_entry_free(&e);
     if (rc < 0)
