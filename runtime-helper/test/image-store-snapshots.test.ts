@@ -14,6 +14,8 @@ import { loadArchive } from '../src/images/archive/load.js';
 import { isMountPoint } from '../src/images/snapshots/overlay.js';
 import { applyFsOps, listXattrs } from '../src/images/extract/fsops.js';
 import { makeTar, makeDockerArchive } from './support/tars.js';
+import { extractLayer } from '../src/images/extract/extract-layer.js';
+import { untarLayer } from '../src/images/extract/untar-native.js';
 
 const mtime = new Date('2023-05-06T07:08:09Z');
 
@@ -177,5 +179,124 @@ describe('berth-fsops', () => {
       rmSync(root, { recursive: true, force: true });
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+// The two layer unpackers (berth-fsops untar for image layers, the in-process one for archives
+// put into containers) must agree: same tree, same result, same refusals.
+describe('layer unpackers agree', () => {
+  const unpackers = { js: extractLayer, native: untarLayer } as const;
+  const policy = { allowDevices: true, allowSetuid: true };
+  const longDir = `deep/${'d'.repeat(120)}`;
+
+  async function tricky(): Promise<Buffer> {
+    return makeTar([
+      { name: './', type: 'directory', mode: 0o755, mtime },
+      { name: 'etc/', type: 'directory', mode: 0o750, uid: 5, gid: 6, mtime },
+      { name: 'etc/passwd', content: 'root:x:0:0\n', mtime },
+      { name: 'etc/link', type: 'link', linkname: 'etc/passwd' },
+      { name: 'etc/sym', type: 'symlink', linkname: '/etc/passwd', uid: 7, gid: 8, mtime },
+      // Replaced later: a file by a directory, a directory (with contents) by a file.
+      { name: 'swap/a', content: 'file first\n' },
+      { name: 'swap/a/', type: 'directory' },
+      { name: 'swap/b/', type: 'directory' },
+      { name: 'swap/b/inner', content: 'gone\n' },
+      { name: 'swap/b', content: 'file now\n', mode: 0o600 },
+      { name: 'swap/c', content: 'replaced\n' },
+      { name: 'swap/c', content: 'replacement\n', mode: 0o2755, gid: 50 },
+      // Names longer than ustar's 100 bytes (PAX path), and a long link target.
+      { name: `${longDir}/${'f'.repeat(110)}`, content: 'long\n', uid: 1000, gid: 1000 },
+      { name: 'deep/longlink', type: 'symlink', linkname: `${longDir}/${'f'.repeat(110)}` },
+      { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
+      { name: 'dev/fifo', type: 'fifo', mode: 0o600 },
+      { name: 'opq/.wh..wh..opq' },
+      { name: 'opq/kept', content: 'k\n' },
+      { name: '.wh.removed-at-root' },
+      { name: 'etc/.wh.shadow' },
+      { name: 'x/attr', content: 'x\n', pax: { 'SCHILY.xattr.user.note': 'hi', 'SCHILY.xattr.trusted.overlay.opaque': 'y' } },
+      { name: 'big', content: Buffer.alloc(5 * 1024 * 1024, 7) },
+    ]);
+  }
+
+  async function tree(dir: string): Promise<string[]> {
+    const { readdirSync: ls, lstatSync: st, readlinkSync: rl, readFileSync: rf } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const out: string[] = [];
+    const xattrPaths: string[] = [];
+    const walk = (rel: string) => {
+      const abs = rel ? join(dir, rel) : dir;
+      const s = st(abs);
+      const what = s.isSymbolicLink() ? `-> ${rl(abs)}` : s.isFile() ? createHash('sha256').update(rf(abs)).digest('hex').slice(0, 12) : s.isCharacterDevice() ? `c ${s.rdev}` : '';
+      // Symlink times and directory times are set on the entry itself; compare seconds.
+      out.push(`${rel || '.'} ${(s.mode & 0o170000).toString(8)} ${(s.mode & 0o7777).toString(8)} ${s.uid}:${s.gid} ${Math.floor(s.mtimeMs / 1000)} nlink=${s.isDirectory() ? '' : s.nlink} ${what}`);
+      if (!s.isSymbolicLink()) xattrPaths.push(rel || '/');
+      if (s.isDirectory()) for (const n of ls(abs).sort()) walk(rel ? `${rel}/${n}` : n);
+    };
+    walk('');
+    const xattrs = await listXattrs(dir, xattrPaths);
+    for (const [p, attrs] of [...xattrs].sort()) for (const [n, v] of [...attrs].sort()) out.push(`xattr ${p} ${n}=${v.toString()}`);
+    return out;
+  }
+
+  it('unpack the same tar to the same tree and result', async () => {
+    const tar = await tricky();
+    const seen: Record<string, { result: unknown; tree: string[] }> = {};
+    for (const [name, unpack] of Object.entries(unpackers)) {
+      const dir = mkdtempSync(join(tmpdir(), `berth-unpack-${name}-`));
+      try {
+        const body = new PassThrough();
+        body.end(tar);
+        const result = await unpack(body, dir, policy);
+        seen[name] = { result: { ...result, whiteouts: [...result.whiteouts].sort(), opaqueDirs: [...result.opaqueDirs].sort() }, tree: await tree(dir) };
+      } finally { rmSync(dir, { recursive: true, force: true }); }
+    }
+    expect(seen.native?.result).toEqual(seen.js?.result);
+    expect(seen.native?.result).toMatchObject({ whiteouts: ['etc/shadow', 'removed-at-root'], opaqueDirs: ['opq'] });
+    expect(seen.native?.tree).toEqual(seen.js?.tree);
+    // What the tar says, checked once on its own (not only agreement).
+    const lines = seen.native?.tree ?? [];
+    expect(lines).toContainEqual(expect.stringMatching(/^etc 40000 750 5:6 /));
+    expect(lines).toContainEqual(expect.stringMatching(/^swap\/b 100000 600 0:0 .* nlink=1 /));
+    expect(lines).toContainEqual(expect.stringMatching(/^swap\/c 100000 2755 0:50 /));
+    expect(lines).toContainEqual(expect.stringMatching(/^dev\/null 20000 666 0:0 .* c 259$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^etc\/passwd 100000 644 0:0 \d+ nlink=2 /));
+    expect(lines).toContainEqual('xattr x/attr user.note=hi');
+    expect(lines.filter((l) => l.includes('trusted.overlay.opaque'))).toEqual(['xattr opq trusted.overlay.opaque=y']);
+  });
+
+  it('refuse the same breakouts and bad input, and leave nothing outside', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'berth-unpack-outside-'));
+    try {
+      const cases: [string, Buffer, RegExp][] = [
+        ['dot-dot', await makeTar([{ name: `../../../../../..${outside}/pwned`, content: 'x' }]), /escapes the layer root/],
+        ['absolute', await makeTar([{ name: `${outside}/pwned`, content: 'x' }]), /is absolute/],
+        ['through a symlink', await makeTar([{ name: 'esc', type: 'symlink', linkname: outside }, { name: 'esc/pwned', content: 'x' }]), /goes through the symlink "esc"/],
+        ['hard link out', await makeTar([{ name: 'p', type: 'link', linkname: '../../../../etc/passwd' }]), /escapes the layer root/],
+        ['hard link to a missing file', await makeTar([{ name: 'p', type: 'link', linkname: 'nothing' }]), /does not exist in this layer/],
+        ['hard link to a directory', await makeTar([{ name: 'd/', type: 'directory' }, { name: 'p', type: 'link', linkname: 'd' }]), /hard link to a directory/],
+        ['parent is a file', await makeTar([{ name: 'f', content: 'x' }, { name: 'f/g', content: 'y' }]), /"f" is not a directory/],
+        ['bad whiteout', await makeTar([{ name: 'a/.wh...', content: '' }]), /escapes the layer root|invalid whiteout/],
+        ['not a tar', Buffer.alloc(1024, 0x41), /invalid layer tar/],
+        ['truncated', (await makeTar([{ name: 'big', content: Buffer.alloc(100_000, 1) }])).subarray(0, 50_000), /invalid layer tar/],
+      ];
+      for (const [name, unpack] of Object.entries(unpackers)) {
+        for (const [what, tar, expected] of cases) {
+          const dir = mkdtempSync(join(tmpdir(), `berth-unpack-bad-${name}-`));
+          try {
+            const body = new PassThrough();
+            body.end(tar);
+            await expect(unpack(body, dir, policy), `${name}: ${what}`).rejects.toThrow(expected);
+          } finally { rmSync(dir, { recursive: true, force: true }); }
+        }
+        const untrusted = await makeTar([{ name: 'dev/sda', type: 'block-device', devmajor: 8, devminor: 0 }]);
+        const dir = mkdtempSync(join(tmpdir(), `berth-unpack-policy-${name}-`));
+        try {
+          const body = new PassThrough();
+          body.end(untrusted);
+          await expect(unpack(body, dir, { allowDevices: false, allowSetuid: false })).rejects.toThrow(/device nodes are refused/);
+        } finally { rmSync(dir, { recursive: true, force: true }); }
+      }
+      expect(readdirSync(outside)).toEqual([]);
+    } finally { rmSync(outside, { recursive: true, force: true }); }
   });
 });

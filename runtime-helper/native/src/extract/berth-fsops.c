@@ -123,6 +123,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: berth-fsops ROOT < ops\n");
     return 2;
   }
+  /* Nodes get exactly the mode the layer gives them, not berthd's umask. */
+  umask(0);
   if (chroot(argv[1]) < 0)
     return fail("chroot", argv[1], errno);
   if (chdir("/") < 0)

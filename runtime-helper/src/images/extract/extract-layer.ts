@@ -102,6 +102,18 @@ export class LayerExtractor {
     }
   }
 
+  /** A parent this extraction created as a file may still be on its way to disk: wait for it, so ensureParents sees it. */
+  private async settleParents(parts: readonly string[]): Promise<void> {
+    let rel = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      rel = rel === '' ? (parts[i] ?? '') : `${rel}/${parts[i]}`;
+      if (this.knownDirs.has(rel) || !this.created.has(rel)) continue;
+      if (this.batchRels.includes(rel)) await this.flushBatch();
+      const pending = this.pending.get(rel);
+      if (pending) await pending;
+    }
+  }
+
   /** Clears the final path for a new entry (anything but a directory that stays a directory). */
   private async clearTarget(abs: string, rel: string, keepDir: boolean): Promise<void> {
     // A write still in flight for this path (or, when a directory goes, for anything) ends first.
@@ -132,6 +144,7 @@ export class LayerExtractor {
     const rel = parts.join('/');
     const base = parts[parts.length - 1] ?? '';
     const parentRel = parts.slice(0, -1).join('/');
+    await this.settleParents(parts);
     this.ensureParents(parts, header.name);
     const abs = join(this.root, rel);
 
