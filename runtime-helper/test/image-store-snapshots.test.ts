@@ -297,6 +297,19 @@ describe('layer unpackers agree', () => {
         } finally { rmSync(dir, { recursive: true, force: true }); }
       }
       expect(readdirSync(outside)).toEqual([]);
+      // A directory replaced by a symlink to the host: its mode, owner and times stay in the layer.
+      const before = lstatSync(outside);
+      for (const [name, unpack] of Object.entries(unpackers)) {
+        const dir = mkdtempSync(join(tmpdir(), `berth-unpack-swap-${name}-`));
+        try {
+          const body = new PassThrough();
+          body.end(await makeTar([{ name: 'a/', type: 'directory', mode: 0o700, uid: 123, gid: 456, mtime }, { name: 'a', type: 'symlink', linkname: outside }]));
+          await unpack(body, dir, policy);
+          expect(readlinkSync(join(dir, 'a')), name).toBe(outside);
+        } finally { rmSync(dir, { recursive: true, force: true }); }
+        const after = lstatSync(outside);
+        expect([after.mode, after.uid, after.gid, after.mtimeMs], name).toEqual([before.mode, before.uid, before.gid, before.mtimeMs]);
+      }
     } finally { rmSync(outside, { recursive: true, force: true }); }
   });
 });

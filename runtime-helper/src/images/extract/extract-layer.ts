@@ -339,6 +339,9 @@ export class LayerExtractor {
     await this.settle();
     await applyFsOps(this.root, this.ops);
     for (const d of this.dirs.reverse()) {
+      // A directory a later entry replaced (by a symlink, say) keeps nothing of this entry: chown
+      // and chmod follow symlinks, and must never reach outside the layer.
+      if (d.path !== this.root && lstatOrNull(d.path)?.isDirectory() !== true) continue;
       // Only the calls that change something: most directories are root's 0755.
       if (d.uid !== 0 || d.gid !== 0) chownSync(d.path, d.uid, d.gid);
       if (!d.made || !isPlain(0, 0, d.mode) || (d.mode & 0o700) !== 0o700 || d.uid !== 0 || d.gid !== 0) chmodSync(d.path, d.mode);
