@@ -289,6 +289,41 @@ function appSuite(kind: EngineKind): void {
       await screenshot(page, 'changes');
     });
 
+    it('shows CPU throttling beside the quota, limit hits and OOM kills beside the memory limit, and whether PSI exists', async () => {
+      // 0.1 CPU and 16 MiB: writing 64 MiB of files makes the page cache hit the limit (reclaimed,
+      // no kill), then a busy loop runs into the quota every period.
+      const c = await engine.client.createContainer({
+        Image: 'busybox:test', name: `${name}-pressure`, Cmd: ['sh', '-c', 'dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>/dev/null; rm /tmp/fill; while :; do :; done'],
+        HostConfig: { NetworkMode: 'none', NanoCpus: 100_000_000, Memory: 16 * MiB },
+      });
+      try {
+        await c.start();
+        await page.goto(`${app.url}#/containers/${c.id}/resources`);
+        const cpu = page.getByTestId('cpu-pressure');
+        await cpu.getByText('Quota 0.1 CPUs (10 ms per 100 ms)').waitFor();
+        const throttled = async () => Number(/Throttled in (\d+) of \d+ periods/.exec(await cpu.innerText())?.[1] ?? 0);
+        await expect.poll(throttled, { timeout: 30_000 }).toBeGreaterThan(0);
+        const memory = page.getByTestId('memory-pressure');
+        const hits = async () => Number(/Hit the limit (\d+) times/.exec(await memory.innerText())?.[1] ?? 0);
+        await expect.poll(hits, { timeout: 30_000 }).toBeGreaterThan(0);
+        await memory.getByText('OOM-killer events: 0').waitFor();
+        // What the UI shows is what the engine reports (counters only grow).
+        const shownThrottled = await throttled();
+        const raw = (await c.stats({ stream: false })) as unknown as { cpu_stats: { throttling_data: { throttled_periods: number } }; memory_stats: { failcnt?: number } };
+        expect(raw.cpu_stats.throttling_data.throttled_periods).toBeGreaterThanOrEqual(shownThrottled);
+        const psi = page.getByTestId('psi');
+        const cgroupVersion = String(((await engine.client.info()) as { CgroupVersion?: string }).CgroupVersion ?? '');
+        if (cgroupVersion === '1') await psi.getByText(/Not available on this host: it uses cgroup v1/).waitFor();
+        else await psi.getByText(/some \d|Not reported by this engine/).first().waitFor();
+        await screenshot(page, 'resources-pressure');
+        await page.getByRole('tab', { name: 'Stats' }).click();
+        await page.getByText(/Quota 0\.1 CPUs \(10 ms per 100 ms\)\. Throttled in \d+ of \d+ periods/).waitFor();
+        await screenshot(page, 'stats-throttled');
+      } finally {
+        await c.remove({ force: true });
+      }
+    });
+
     it('shows events, system and settings pages', async () => {
       await page.goto(`${app.url}#/events`);
       await page.getByRole('cell', { name: 'start' }).first().waitFor();
@@ -347,8 +382,11 @@ function appSuite(kind: EngineKind): void {
       await dialog.getByRole('button', { name: 'Run', exact: true }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'Out of memory' });
       await alert.waitFor({ timeout: 60_000 });
-      expect(await alert.innerText()).toMatch(/out-of-memory killer ended this container.*limit of 16 MiB/s);
+      expect(await alert.innerText()).toMatch(/out-of-memory killer ended this container: its memory use reached its limit of 16 MiB \(peak usage 16 MiB\)/);
       await screenshot(page, 'oom');
+      await page.getByRole('tab', { name: 'Resources' }).click();
+      await page.getByTestId('memory-pressure').getByText(/OOM-killer events: [1-9]/).waitFor({ timeout: 15_000 });
+      await screenshot(page, 'oom-resources');
       await page.goto(`${app.url}#/containers`);
       await page.locator(`[data-testid=container-row][data-name="${name}-oom"]`).getByText('OOM-killed').waitFor();
       await screenshot(page, 'containers-oom');

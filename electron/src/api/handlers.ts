@@ -5,6 +5,7 @@ import * as images from '../engine/images.js';
 import * as containers from '../engine/containers.js';
 import * as system from '../engine/system.js';
 import { defaultShell } from '../engine/shell.js';
+import { oomEvents } from '../engine/pressure.js';
 
 export type Handlers = { [K in RequestName]: (p: Requests[K]['params']) => Promise<Requests[K]['result']> };
 
@@ -46,6 +47,7 @@ export function makeHandlers(hub: EngineHub): Handlers {
     'containers.top': (p) => containers.topContainer(d(), p.id),
     'containers.changes': (p) => containers.containerChanges(d(), p.id),
     'containers.update': (p) => containers.updateResources(d(), p.id, p.resources),
+    'containers.oomEvents': (p) => oomEvents(d(), p.id),
     'containers.defaultShell': (p) => defaultShell(d(), p.id, p.user),
     'settings.get': async () => hub.store.state.settings,
     'settings.set': async (p) => {

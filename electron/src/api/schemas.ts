@@ -57,6 +57,7 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
   'containers.top': z.object({ id }),
   'containers.changes': z.object({ id }),
   'containers.update': z.object({ id, resources: resourceSchema.partial() }),
+  'containers.oomEvents': z.object({ id }),
   'containers.defaultShell': z.object({ id, user: z.string().optional() }),
   'settings.get': empty,
   'settings.set': z.object({

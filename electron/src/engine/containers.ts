@@ -143,20 +143,33 @@ export async function containerDetails(docker: Docker, id: string): Promise<Cont
     oomKilled: Boolean(state.OOMKilled),
     ports: [],
   };
-  let oom: ContainerDetails['oom'];
-  if (state.OOMKilled) {
-    const limit = resources.memory;
-    const peak = peaks.get(info.Id);
-    oom = {
-      limit,
-      peak,
-      message:
-        `The kernel's out-of-memory killer ended this container: it needed more memory than its limit of ` +
-        `${limit ? formatBytes(limit) : 'the host'}${peak ? ` (peak usage seen: ${formatBytes(peak)})` : ''}. ` +
-        `Raise the memory limit on the Resources tab, or make the program use less.`,
-    };
-  }
-  return { inspect: info, row, resources, oom };
+  return { inspect: info, row, resources, oom: state.OOMKilled ? oomExplanation(resources.memory, peaks.get(info.Id)) : undefined, cpuQuota: cpuQuotaOf(hc) };
+}
+
+/** The CFS quota from NanoCpus (--cpus) or CpuQuota/CpuPeriod (period defaults to 100 ms). */
+export function cpuQuotaOf(hc: Record<string, unknown>): ContainerDetails['cpuQuota'] {
+  const nano = Number(hc.NanoCpus ?? 0);
+  if (nano > 0) return { cpus: nano / 1e9, quotaUs: Math.round(nano / 1e4), periodUs: 100_000 };
+  const quota = Number(hc.CpuQuota ?? 0);
+  const period = Number(hc.CpuPeriod ?? 0) || 100_000;
+  return quota > 0 ? { cpus: quota / period, quotaUs: quota, periodUs: period } : undefined;
+}
+
+/** Says what the OOM kill means. A memory cgroup's OOM killer acts only when charging more would
+ * pass the limit, so usage peaked at the limit; the samples the app saw before may be lower. */
+export function oomExplanation(limit: number, seen: number | undefined): NonNullable<ContainerDetails['oom']> {
+  const peak = limit ? Math.max(limit, seen ?? 0) : seen;
+  const sampled = seen && limit && seen < limit * 0.95 ? ` The app's last sample before the kill read ${formatBytes(seen)}: memory grew faster than the once-a-second samples.` : '';
+  return {
+    limit,
+    peak,
+    message: limit
+      ? `The kernel's out-of-memory killer ended this container: its memory use reached its limit of ${formatBytes(limit)} ` +
+        `(peak usage ${formatBytes(peak ?? limit)}) and it asked for more. ` +
+        `Raise the memory limit on the Resources tab, or make the program use less.${sampled}`
+      : `The kernel's out-of-memory killer ended this container: the host ran out of memory${seen ? ` (peak usage seen: ${formatBytes(seen)})` : ''}. ` +
+        `Give it a memory limit so it is stopped before the host suffers, or make the program use less.`,
+  };
 }
 
 /** Peak memory seen per container by stats streams (the v1 max_usage where the engine gives it). */

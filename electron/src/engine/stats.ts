@@ -1,10 +1,24 @@
 // Stats stream: the engine's raw samples reduced to what the charts draw.
 import type Docker from 'dockerode';
-import type { StatsSample } from '../shared/contract.js';
+import type { PsiFigures, StatsSample } from '../shared/contract.js';
 import { peaks } from './containers.js';
 import { engineError } from './errors.js';
 import { onJsonLines } from './json-lines.js';
 import type { StreamControl, StreamSink } from './stream-types.js';
+
+function psiFigures(raw: unknown): PsiFigures | undefined {
+  const p = raw as { some?: { avg10?: number; total?: number }; full?: { avg10?: number } } | undefined;
+  if (!p || typeof p.some?.avg10 !== 'number') return undefined;
+  return { someAvg10: p.some.avg10, fullAvg10: p.full?.avg10, someTotalUs: p.some.total };
+}
+
+/** PSI as recent engines put it in stats on cgroup v2 (`psi` beside each resource's figures). */
+function psiOf(s: Record<string, any>): StatsSample['psi'] {
+  const cpu = psiFigures(s.cpu_stats?.psi);
+  const memory = psiFigures(s.memory_stats?.psi);
+  const io = psiFigures(s.blkio_stats?.psi);
+  return cpu || memory || io ? { cpu, memory, io } : undefined;
+}
 
 export function sampleFromRaw(s: Record<string, any>): StatsSample {
   const cpu = s.cpu_stats ?? {};
@@ -27,9 +41,11 @@ export function sampleFromRaw(s: Record<string, any>): StatsSample {
     pidsLimit: s.pids_stats?.limit,
     blkRead: sum('read'),
     blkWrite: sum('write'),
+    cpuPeriods: cpu.throttling_data?.periods ?? 0,
     throttledPeriods: cpu.throttling_data?.throttled_periods ?? 0,
     throttledTimeNs: cpu.throttling_data?.throttled_time ?? 0,
-    oomEvents: mem.failcnt,
+    memFailcnt: mem.failcnt,
+    psi: psiOf(s),
   };
 }
 

@@ -109,7 +109,12 @@ export interface ContainerDetails {
   resources: ResourceSpec;
   /** Plain explanation when the OOM killer ended it. */
   oom?: { limit: number; peak?: number | undefined; message: string } | undefined;
+  /** The CFS quota (from --cpus, or CpuQuota/CpuPeriod); absent when there is none. */
+  cpuQuota?: { cpus: number; quotaUs: number; periodUs: number } | undefined;
 }
+
+/** Pressure stall information of one resource (cgroup v2): share of wall time stalled. */
+export interface PsiFigures { someAvg10: number; fullAvg10?: number | undefined; someTotalUs?: number | undefined }
 
 export interface HostInfo {
   memTotal: number;
@@ -170,6 +175,8 @@ export interface Requests {
   'containers.top': { params: { id: string }; result: { titles: string[]; processes: string[][] } };
   'containers.changes': { params: { id: string }; result: { path: string; kind: 'changed' | 'added' | 'deleted' }[] };
   'containers.update': { params: { id: string; resources: Partial<ResourceSpec> }; result: { warnings: string[]; resources: ResourceSpec } };
+  /** The engine's `oom` events for the container since it was created (kills by the OOM killer). */
+  'containers.oomEvents': { params: { id: string }; result: { count: number; lastAt?: number | undefined } };
   'containers.defaultShell': { params: { id: string; user?: string | undefined }; result: { shell: string[]; source: string } };
   'settings.get': { params: Record<string, never>; result: Settings };
   'settings.set': { params: { settings: Partial<Settings> }; result: Settings };
@@ -187,10 +194,14 @@ export interface StatsSample {
   pidsLimit?: number | undefined;
   blkRead: number;
   blkWrite: number;
+  /** CFS periods in which the container could run, and those in which its quota ran out. */
+  cpuPeriods: number;
   throttledPeriods: number;
   throttledTimeNs: number;
-  cpuQuotaUs?: number | undefined;
-  oomEvents?: number | undefined;
+  /** cgroup v1 memory.failcnt: times usage hit the limit (reclaim followed; not kills). */
+  memFailcnt?: number | undefined;
+  /** PSI where the engine reports it (cgroup v2 hosts, recent engines). */
+  psi?: { cpu?: PsiFigures | undefined; memory?: PsiFigures | undefined; io?: PsiFigures | undefined } | undefined;
 }
 
 export interface EngineEvent { time: number; type: string; action: string; id: string; name?: string | undefined; attributes: Record<string, string> }

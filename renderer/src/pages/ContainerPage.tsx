@@ -46,7 +46,7 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
       </div>
       <div role="tabpanel" className="min-h-0 flex-1 overflow-auto p-4">
         {tab === 'logs' && <LogsTab id={id} running={Boolean(running)} name={d?.row.name ?? id} />}
-        {tab === 'stats' && <StatsTab stats={stats} resources={d?.resources} running={Boolean(running)} />}
+        {tab === 'stats' && <StatsTab stats={stats} resources={d?.resources} cpuQuota={d?.cpuQuota} running={Boolean(running)} />}
         {tab === 'inspect' && d && <InspectTab value={d.inspect} />}
         {tab === 'processes' && <ProcessesTab id={id} running={Boolean(running)} />}
         {tab === 'changes' && <ChangesTab id={id} />}

@@ -7,6 +7,7 @@ import { bytes } from '../../lib/format';
 import { addMarker } from '../../lib/stats-history';
 import { ResourceControls } from '../../components/ResourceControls';
 import { ErrorBox, InfoBox } from '../../components/Notice';
+import { PressurePanel } from './PressurePanel';
 import type { Marker } from '../../charts/TimeChart';
 
 function diff(a: ResourceSpec, b: ResourceSpec): Partial<ResourceSpec> {
@@ -65,21 +66,7 @@ export function ResourcesTab({ id, details, stats }: { id: string; details: Cont
           ? <InfoBox tone="ok">Applied. The next stats sample confirms it{appliedAt.memory ? `: memory limit now ${bytes(last?.memLimit)}` : ''}.</InfoBox>
           : <InfoBox>Applied; waiting for the next stats sample to confirm…</InfoBox>}</div>}
       </section>
-      <aside className="space-y-3" aria-label="Pressure">
-        <div className="card p-3 text-sm">
-          <div className="label">Memory</div>
-          <div>Used {bytes(last?.memUsage)} of {base.memory ? bytes(base.memory) : 'no limit'}</div>
-          {last?.memPeak !== undefined && <div className="text-slate-500">Peak {bytes(last.memPeak)}</div>}
-          <div className="text-slate-500">Times the limit was hit: {last?.oomEvents ?? '—'}</div>
-        </div>
-        <div className="card p-3 text-sm">
-          <div className="label">CPU</div>
-          <div>{last ? `${last.cpuPercent.toFixed(1)} % now` : '—'} · shares {base.cpuShares || 1024}</div>
-          <div className="text-slate-500">Throttled: {last?.throttledPeriods ?? 0} periods ({((last?.throttledTimeNs ?? 0) / 1e9).toFixed(2)} s)</div>
-        </div>
-        <div className="card p-3 text-sm"><div className="label">Processes</div><div>{last?.pids ?? '—'} of {base.pidsLimit || 'no limit'}</div></div>
-        {details.oom && <ErrorBox title="Ended by the OOM killer" message={details.oom.message} />}
-      </aside>
+      <PressurePanel id={id} details={details} base={base} last={last} cgroupVersion={host.data?.cgroupVersion} />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 // Live charts: CPU %, memory against its limit, pids, block I/O; markers where a limit changed.
 import { useMemo } from 'react';
-import type { ResourceSpec, StatsSample } from '@shared/contract';
+import type { ContainerDetails, ResourceSpec, StatsSample } from '@shared/contract';
 import { TimeChart, type Marker } from '../../charts/TimeChart';
 import { bytes } from '../../lib/format';
+import { quotaText, throttleText } from '../../lib/pressure';
 import { ErrorBox, InfoBox } from '../../components/Notice';
 
-export function StatsTab({ stats, resources, running }: { stats: { samples: StatsSample[]; markers: Marker[]; error: string | null }; resources?: ResourceSpec | undefined; running: boolean }) {
+export function StatsTab({ stats, resources, cpuQuota, running }: { stats: { samples: StatsSample[]; markers: Marker[]; error: string | null }; resources?: ResourceSpec | undefined; cpuQuota?: ContainerDetails['cpuQuota']; running: boolean }) {
   const s = stats.samples;
   const t = useMemo(() => s.map((x) => x.at / 1000), [s]);
   const last = s[s.length - 1];
@@ -20,7 +21,7 @@ export function StatsTab({ stats, resources, running }: { stats: { samples: Stat
           <div className="card p-3"><dt className="label">Memory</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.memUsage)} <span className="text-sm text-slate-500">/ {limitKnown ? bytes(last.memLimit) : 'no limit'}</span></dd></div>
           <div className="card p-3"><dt className="label">Processes</dt><dd className="text-lg font-semibold tabular-nums">{last.pids}</dd></div>
           <div className="card p-3"><dt className="label">Block I/O</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.blkRead)} / {bytes(last.blkWrite)}</dd></div>
-          <div className="card p-3"><dt className="label">CPU throttled</dt><dd className="text-lg font-semibold tabular-nums">{last.throttledPeriods} periods</dd></div>
+          <div className="card p-3"><dt className="label">CPU throttled</dt><dd className="text-lg font-semibold tabular-nums">{last.throttledPeriods} periods</dd><dd className="text-xs text-slate-500">{cpuQuota ? `${quotaText(cpuQuota)}. ${throttleText(last)}` : 'No CPU quota: nothing to throttle'}</dd></div>
         </dl>
       )}
       <div className="grid gap-4 xl:grid-cols-2">
