@@ -240,6 +240,8 @@ function appSuite(kind: EngineKind): void {
       await setClipboard('echo pasted-$((6*7))');
       await term.click({ button: 'right' });
       await menu.getByRole('menuitem', { name: /Paste/ }).click();
+      // The clipboard read is asynchronous: Enter only once the pasted line is on the screen.
+      await waitForTerminal(page, /# echo pasted-\$\(\(6\*7\)\)\s*$/m);
       await page.keyboard.press('Enter');
       await waitForTerminal(page, /^pasted-42\s*$/m);
 
@@ -247,6 +249,7 @@ function appSuite(kind: EngineKind): void {
       await setClipboard('echo ctrl-v-$((5*5))');
       await term.locator('.xterm-screen').click();
       await page.keyboard.press('Control+V');
+      await waitForTerminal(page, /# echo ctrl-v-\$\(\(5\*5\)\)\s*$/m);
       await page.keyboard.press('Enter');
       await waitForTerminal(page, /^ctrl-v-25\s*$/m);
 
@@ -290,16 +293,21 @@ function appSuite(kind: EngineKind): void {
     });
 
     it('shows CPU throttling beside the quota, limit hits and OOM kills beside the memory limit, and whether PSI exists', async () => {
-      // 0.1 CPU and 16 MiB: writing 64 MiB of files makes the page cache hit the limit (reclaimed,
-      // no kill), then a busy loop runs into the quota every period.
+      // 16 MiB: writing 64 MiB of files makes the page cache hit the limit (reclaimed, no kill);
+      // then a busy loop, which a CPU quota of 0.1 set live on this tab throttles every period.
       const c = await engine.client.createContainer({
         Image: 'busybox:test', name: `${name}-pressure`, Cmd: ['sh', '-c', 'dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>/dev/null; rm /tmp/fill; while :; do :; done'],
-        HostConfig: { NetworkMode: 'none', NanoCpus: 100_000_000, Memory: 16 * MiB },
+        HostConfig: { NetworkMode: 'none', Memory: 16 * MiB },
       });
       try {
         await c.start();
         await page.goto(`${app.url}#/containers/${c.id}/resources`);
         const cpu = page.getByTestId('cpu-pressure');
+        await cpu.getByText('No CPU quota').waitFor();
+        await slideTo(page.getByRole('slider', { name: 'CPU quota' }), '0.1 CPUs');
+        await page.getByRole('button', { name: 'Apply now' }).click();
+        await page.getByTestId('update-status').getByText(/confirms it/).waitFor({ timeout: 20_000 });
+        expect((await c.inspect()).HostConfig.NanoCpus).toBe(100_000_000);
         await cpu.getByText('Quota 0.1 CPUs (10 ms per 100 ms)').waitFor();
         const throttled = async () => Number(/Throttled in (\d+) of \d+ periods/.exec(await cpu.innerText())?.[1] ?? 0);
         await expect.poll(throttled, { timeout: 30_000 }).toBeGreaterThan(0);

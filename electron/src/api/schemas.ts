@@ -11,6 +11,7 @@ export const resourceSchema = z.object({
   cpusetCpus: z.string().regex(/^(\d+(-\d+)?)(,\d+(-\d+)?)*$|^$/, 'cpuset: a list like 0,1 or 0-3'),
   pidsLimit: z.number().int().min(0),
   blkioWeight: z.number().int().refine((v) => v === 0 || (v >= 10 && v <= 1000), 'blkio weight: between 10 and 1000 (or 0 for the default)'),
+  cpus: z.number().min(0).max(4096).refine((v) => v === 0 || v >= 0.01, 'cpus: at least 0.01 (or 0 for no quota)').optional(),
 });
 
 export const runSpecSchema = z.object({

@@ -69,6 +69,7 @@ export function createOptions(spec: RunSpec): Docker.ContainerCreateOptions {
       MemorySwap: r.memory ? r.memory * 2 : 0,
       CpuShares: r.cpuShares || 0,
       CpusetCpus: r.cpusetCpus || '',
+      ...(r.cpus ? { NanoCpus: Math.round(r.cpus * 1e9) } : {}),
       PidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
       BlkioWeight: r.blkioWeight || 0,
     },
@@ -115,6 +116,7 @@ export function resourcesFromHostConfig(hc: Record<string, unknown>): ResourceSp
     cpusetCpus: String(hc.CpusetCpus ?? ''),
     pidsLimit: Math.max(0, Number(hc.PidsLimit ?? 0)),
     blkioWeight: Number(hc.BlkioWeight ?? 0),
+    cpus: cpuQuotaOf(hc)?.cpus ?? 0,
   };
 }
 
@@ -196,6 +198,11 @@ export async function updateResources(docker: Docker, id: string, r: Partial<Res
   }
   if (r.cpuShares !== undefined) body.CpuShares = r.cpuShares;
   if (r.cpusetCpus !== undefined) body.CpusetCpus = r.cpusetCpus;
+  if (r.cpus !== undefined) {
+    // Engines take NanoCpus 0 as "unchanged", and refuse CpuQuota once NanoCpus is set.
+    if (r.cpus <= 0) throw new Error(`update ${id.slice(0, 12)}: a running container's CPU quota can be changed but not removed; set it to the number of CPUs instead, or recreate the container without one`);
+    body.NanoCpus = Math.round(r.cpus * 1e9);
+  }
   if (r.pidsLimit !== undefined) body.PidsLimit = r.pidsLimit > 0 ? r.pidsLimit : -1;
   if (r.blkioWeight !== undefined) body.BlkioWeight = r.blkioWeight;
   const c = docker.getContainer(id);

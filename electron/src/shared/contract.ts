@@ -67,6 +67,8 @@ export interface ResourceSpec {
   pidsLimit: number;
   /** 10..1000; 0 = default */
   blkioWeight: number;
+  /** CFS quota in CPUs, like --cpus (0.5 = half of one CPU's time); 0 or absent = no quota. */
+  cpus?: number | undefined;
 }
 
 export interface RunSpec {

@@ -6,14 +6,14 @@ const spec: RunSpec = {
   image: 'busybox:test', name: 'web', cmd: ['sh', '-c', "echo it's here"], env: [{ key: 'A', value: 'b c' }],
   ports: [{ container: 80, host: 8080, protocol: 'tcp' }, { container: 53, protocol: 'udp' }],
   volumes: [{ source: '/srv', target: '/data', readOnly: true }], restart: 'unless-stopped', tty: true, interactive: true, network: 'none',
-  resources: { memory: 64 * 1024 * 1024, cpuShares: 512, cpusetCpus: '0,1', pidsLimit: 100, blkioWeight: 300 },
+  resources: { memory: 64 * 1024 * 1024, cpuShares: 512, cpusetCpus: '0,1', pidsLimit: 100, blkioWeight: 300, cpus: 0.5 },
 };
 
 describe('docker run equivalent', () => {
   it('quotes words that need it and names every option', () => {
     expect(dockerRunCommand(spec)).toBe(
       "docker run -d -i -t --name web --network none --restart unless-stopped -e 'A=b c' -p 8080:80 -p 53/udp -v /srv:/data:ro " +
-      "--memory 64m --cpu-shares 512 --cpuset-cpus 0,1 --pids-limit 100 --blkio-weight 300 busybox:test sh -c 'echo it'\\''s here'",
+      "--memory 64m --cpu-shares 512 --cpus 0.5 --cpuset-cpus 0,1 --pids-limit 100 --blkio-weight 300 busybox:test sh -c 'echo it'\\''s here'",
     );
   });
   it('leaves defaults out', () => {

@@ -33,6 +33,7 @@ export function dockerRunArgs(spec: RunSpec): string[] {
   const r = spec.resources;
   if (r.memory > 0) a.push('--memory', formatBytesFlag(r.memory));
   if (r.cpuShares > 0 && r.cpuShares !== 1024) a.push('--cpu-shares', String(r.cpuShares));
+  if (r.cpus) a.push('--cpus', String(r.cpus));
   if (r.cpusetCpus) a.push('--cpuset-cpus', r.cpusetCpus);
   if (r.pidsLimit > 0) a.push('--pids-limit', String(r.pidsLimit));
   if (r.blkioWeight > 0) a.push('--blkio-weight', String(r.blkioWeight));

@@ -72,6 +72,28 @@ export function CpuSharesControl({ value, onChange, idPrefix }: { value: number;
   );
 }
 
+export function cpuQuotaSteps(ncpu: number): number[] {
+  const steps = [0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64].filter((c) => c <= Math.max(1, ncpu));
+  if (ncpu > 1 && steps[steps.length - 1] !== ncpu) steps.push(ncpu);
+  return steps;
+}
+
+export function CpuQuotaControl({ value, onChange, ncpu, idPrefix }: { value: number; onChange: (v: number) => void; ncpu: number; idPrefix: string }) {
+  const steps = cpuQuotaSteps(ncpu);
+  const v = steps.includes(value) ? value : steps.reduce((best, s) => (Math.abs(s - value) < Math.abs(best - value) ? s : best), 0);
+  const fmt = (x: number) => (x === 0 ? 'no quota' : `${x} CPU${x === 1 ? '' : 's'}`);
+  return (
+    <div>
+      <label className="label" htmlFor={`${idPrefix}-cpus`}>CPU quota (hard cap)</label>
+      <div className="flex items-center gap-3">
+        <StepSlider id={`${idPrefix}-cpus`} label="CPU quota" values={steps} value={v} format={fmt} onChange={onChange} />
+        <output htmlFor={`${idPrefix}-cpus`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums">{fmt(value)}</output>
+      </div>
+      <div className="mt-1 text-xs text-slate-500">A cap even when CPUs are idle: 0.5 lets it run half of one CPU's time in each 100 ms period; past that it is throttled until the next period.</div>
+    </div>
+  );
+}
+
 export function CpusetChips({ ncpu, value, onChange }: { ncpu: number; value: string; onChange: (v: string) => void }) {
   const selected = new Set(expandCpuset(value));
   const toggle = (i: number) => {
@@ -111,6 +133,7 @@ export function ResourceControls({ value, onChange, total, ncpu, idPrefix }: { v
     <div className="grid gap-5">
       <MemoryControl idPrefix={idPrefix} value={value.memory} total={total} onChange={(memory) => set({ memory })} />
       <CpuSharesControl idPrefix={idPrefix} value={value.cpuShares} onChange={(cpuShares) => set({ cpuShares })} />
+      <CpuQuotaControl idPrefix={idPrefix} value={value.cpus ?? 0} ncpu={ncpu} onChange={(cpus) => set({ cpus })} />
       <CpusetChips ncpu={ncpu} value={value.cpusetCpus} onChange={(cpusetCpus) => set({ cpusetCpus })} />
       <div className="grid grid-cols-2 gap-4">
         <div>
