@@ -3,7 +3,7 @@
 // previous in-process unpacker (BERTH_UNPACKER=js, the "before" of the native one), a real
 // dockerd (--insecure-registry), `skopeo copy` into an OCI directory (no unpack), and the floor:
 // reading and gunzipping the same blobs from disk (3 at a time, as the engines download, and
-// one at a time).
+// one at a time); and, for what file creation alone costs here, GNU tar -xzf of the same blobs.
 //
 // Method: rounds are interleaved (every contender once per round) so the load other work puts
 // on the machine spreads over all of them. Each engine pulls into a fresh, empty store every
@@ -11,7 +11,7 @@
 // (this VM's ext4) creating files right after thousands were deleted is several times slower
 // (ext4 skips recently deleted inodes one by one), which would make each round punish the next.
 // BENCH_DELETE_BETWEEN=1 deletes each store right after its round instead, to see that effect.
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,17 @@ async function gunzipAll(files: string[], parallel: number): Promise<number> {
   return out;
 }
 
+async function untarAll(files: string[], dir: string, parallel: number): Promise<void> {
+  const queue = files.map((f, i) => ({ f, to: join(dir, String(i)) }));
+  const worker = async () => {
+    for (let j = queue.shift(); j; j = queue.shift()) {
+      mkdirSync(j.to, { recursive: true });
+      await run('tar', ['-xzf', j.f, '-C', j.to, '--numeric-owner', '--xattrs']);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
 interface Stoppable { stop(): Promise<unknown> }
 
 async function main(): Promise<void> {
@@ -66,6 +77,7 @@ async function main(): Promise<void> {
     berthdJs: 'berthd, previous JS unpacker (BERTH_UNPACKER=js)',
     dockerd: 'dockerd 20.10 (docker pull)',
     skopeo: 'skopeo copy -> OCI dir (no unpack)',
+    tar: 'reference: GNU tar -xzf of the blobs, 3 at a time (no network, no verify)',
   };
   const ms = new Map<string, number[]>(Object.values(names).map((n) => [n, []]));
   const later: Stoppable[] = [];
@@ -97,6 +109,10 @@ async function main(): Promise<void> {
           if (r.code !== 0) throw new Error(`dockerd pull failed: ${r.stderr}`);
         }));
       } finally { await finish(peer); }
+      // What creating these files costs this filesystem by itself: tar, into an empty dir.
+      const untarDir = join(work, `tar-${i}`);
+      ms.get(names.tar)!.push(await timed(() => untarAll(img.layers.map((l) => l.file), untarDir, 3)));
+      if (deleteBetween) rmSync(untarDir, { recursive: true, force: true });
       const dest = join(work, `oci-${i}`);
       ms.get(names.skopeo)!.push(await timed(() => run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${ref}`, `oci:${dest}:x`])));
     }

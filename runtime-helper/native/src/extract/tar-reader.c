@@ -241,6 +241,8 @@ static int apply_pax(struct tar_reader *r, const char *data, size_t size, struct
       return fail(r, "invalid layer tar: malformed PAX record");
     const char *key = end + 1;
     const char *rec_end = data + at + len; /* one past the '\n' */
+    if (key >= rec_end)
+      return fail(r, "invalid layer tar: malformed PAX record");
     const char *eq = memchr(key, '=', (size_t) (rec_end - key));
     if (!eq || rec_end[-1] != '\n')
       return fail(r, "invalid layer tar: malformed PAX record");

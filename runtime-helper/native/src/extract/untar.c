@@ -390,6 +390,9 @@ static int hard_link(struct untar *u, const struct tar_entry *e, const char *rel
     return layer_error("layer entry \"%s\": hard link to a directory", e->name);
   if (strcmp(target, rel) == 0)
     return 0; /* a link to itself names what is there */
+  size_t rlen = strlen(rel);
+  if (strncmp(target, rel, rlen) == 0 && target[rlen] == '/')
+    return layer_error("layer entry \"%s\": hard link target \"%s\" is inside the entry it replaces", e->name, e->linkname);
   if (clear_target(u, rel, false) < 0)
     return -1;
   /* link(2) does not follow a symlink target: the link names the same inode. */
