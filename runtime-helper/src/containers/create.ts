@@ -51,21 +51,31 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   const anonymous = { ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) };
   record.Mounts = resolveMounts(hc, anonymous, { volumes: m.opts.volumes, mountsOf: (r) => m.get(r).record.Mounts });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const snap = await m.opts.images.prepare(record.SnapshotKey, image.id);
-  record.Rootfs = snap.rootfs;
-  record.UpperDir = snap.upperDir;
-  // The user must exist in the image (checked now that the rootfs is there).
-  try {
-    translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
-  } catch (e) {
-    await m.opts.images.remove(record.SnapshotKey).catch(() => {});
-    m.store.remove(id);
-    throw invalid((e as Error).message);
+  const live: LiveContainer = { record, waiters: [] };
+  if (config.User) {
+    const snap = await m.prepareSnapshot(live);
+    record.Rootfs = snap.rootfs;
+    record.UpperDir = snap.upperDir;
+    // The user must exist in the image (checked now that the rootfs is there).
+    try {
+      translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
+    } catch (e) {
+      await m.opts.images.remove(record.SnapshotKey).catch(() => {});
+      m.store.remove(id);
+      throw invalid((e as Error).message);
+    }
+  } else {
+    // Nothing to look up in the rootfs: it is mounted while the client attaches and starts
+    // (launch, cp, diff and rm wait for it), which takes the mount off `docker run`'s path.
+    void m.prepareSnapshot(live).then((snap) => {
+      record.Rootfs = snap.rootfs;
+      record.UpperDir = snap.upperDir;
+      if (m.containers.get(id) === live) m.save(live);
+    }, () => { /* reported by the launch that needs it */ });
   }
   writeFileSync(record.HostnamePath, `${config.Hostname || id.slice(0, 12)}\n`);
   writeFileSync(record.HostsPath, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hc.NetworkMode === 'host' ? '' : `127.0.1.1\t${config.Hostname || id.slice(0, 12)}\n`}`);
   writeFileSync(record.ResolvConfPath, hc.NetworkMode === 'host' && existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf') : '');
-  const live: LiveContainer = { record, waiters: [] };
   m.containers.set(id, live);
   m.save(live);
   m.emit(record, 'create');

@@ -20,7 +20,9 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const r = c.record;
   c.process = undefined;
   const rt = m.runtime(r.Runtime);
-  if (existsSync(join(rt.stateRoot, r.Id))) await rt.delete(r.Id).catch(() => {});
+  // The state, events and waiters first: `docker run` returns without waiting for the delete.
+  const cleanup = existsSync(join(rt.stateRoot, r.Id)) ? rt.delete(r.Id).then(() => undefined, () => undefined) : undefined;
+  c.runtimeCleanup = cleanup;
   r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: info.oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
   if (info.oomKilled) m.emit(r, 'oom');
   m.emit(r, 'die', { exitCode: String(info.exitCode) });
@@ -30,6 +32,8 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const autoRemove = !restart && r.HostConfig.AutoRemove;
   if (m.containers.has(r.Id) && !autoRemove) m.save(c);
   notifyWaiters(c, 'next-exit');
+  // launch and remove wait for it; nothing else here needs to.
+  if (cleanup) void cleanup.then(() => { if (c.runtimeCleanup === cleanup) c.runtimeCleanup = undefined; });
   if (restart) {
     c.restartTimer = setTimeout(() => {
       c.restartTimer = undefined;

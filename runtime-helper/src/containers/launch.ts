@@ -16,8 +16,10 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   const r = c.record;
   const runtime = m.runtime(r.Runtime);
   const monitor = m.opts.monitorFor(runtime);
-  const snap = await m.opts.images.prepare(r.SnapshotKey, r.Image);
+  if (c.runtimeCleanup) await c.runtimeCleanup;
+  const snap = await m.prepareSnapshot(c);
   r.Rootfs = snap.rootfs;
+  r.UpperDir = snap.upperDir;
   let networkContainerPid: number | undefined;
   if (r.HostConfig.NetworkMode.startsWith('container:')) {
     const other = m.get(r.HostConfig.NetworkMode.slice(10)).record;

@@ -1,6 +1,6 @@
 // What the manager keeps per container and what it is built from.
 import type { ContainerRecord } from './record.js';
-import type { ImageAccess } from './image-access.js';
+import type { ImageAccess, Snapshot } from './image-access.js';
 import type { ContainerMonitor, MonitoredProcess } from './monitor.js';
 import type { RuntimeCli } from './runtime-cli.js';
 import type { OciSeccomp } from '../oci/spec.js';
@@ -34,4 +34,9 @@ export interface LiveContainer {
   waiters: Waiter[];
   restartTimer?: NodeJS.Timeout;
   stopping?: boolean;
+  /** The latest snapshot prepare (create may leave it running while the client goes on). */
+  snapshotReady?: Promise<Snapshot>;
+  /** The runtime's delete after an exit, run after the waiters were told; awaited before the
+   * container is launched or removed again. */
+  runtimeCleanup?: Promise<void>;
 }

@@ -10,6 +10,7 @@ import { conflict, invalid, notFound, notRunning } from './errors.js';
 import { isValidName } from './names.js';
 import { RuntimeCli } from './runtime-cli.js';
 import type { MonitoredProcess } from './monitor.js';
+import type { Snapshot } from './image-access.js';
 import type { LiveContainer, ManagerOptions, WaitCondition, WaitResult } from './live-container.js';
 import { createContainer } from './create.js';
 import { attachProcess } from './exits.js';
@@ -70,6 +71,14 @@ export class ContainerManager {
   emit(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
     const attrs = { ...(c.Config.Labels ?? {}), image: c.ImageRef, name: c.Name.slice(1), ...extra };
     this.opts.events.publish('container', action, c.Id, attrs);
+  }
+
+  /** Mounts the container's snapshot; one prepare at a time per container, so a prepare left
+   * running by create and a later one never mount it twice. */
+  prepareSnapshot(c: LiveContainer): Promise<Snapshot> {
+    const next = (c.snapshotReady ?? Promise.resolve()).catch(() => undefined).then(() => this.opts.images.prepare(c.record.SnapshotKey, c.record.Image));
+    c.snapshotReady = next;
+    return next;
   }
 
   save(c: LiveContainer): void {

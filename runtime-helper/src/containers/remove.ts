@@ -29,7 +29,9 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
   // the unmount and the deletes below (DELETE itself still does).
   notifyWaiters(c, 'removed');
   const runtime = m.runtime(r.Runtime);
+  if (c.runtimeCleanup) await c.runtimeCleanup;
   if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {});
+  await c.snapshotReady?.catch(() => undefined); // never unmount before a pending mount
   m.opts.monitorFor(runtime).forget?.(r.Id);
   try {
     await m.opts.images.remove(r.SnapshotKey);

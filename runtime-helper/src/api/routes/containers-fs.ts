@@ -11,16 +11,17 @@ import { exportRootfs, extractInto, statPath, tarOfPath } from '../../containers
 import { containerView, type ContainerView } from '../../containers/container-view.js';
 
 async function rootOf(ctx: RequestContext): Promise<{ id: string; rootfs: string; view: ContainerView }> {
-  const { manager, images } = servicesOf(ctx);
+  const { manager } = servicesOf(ctx);
   const c = manager.get(ctx.params.id!);
   // Mounts the snapshot again if it is not (a stopped container after a reboot).
-  const snap = await images.prepare(c.record.SnapshotKey, c.record.Image);
+  const snap = await manager.prepareSnapshot(c);
   return { id: c.record.Id, rootfs: snap.rootfs, view: containerView(snap.rootfs, c.record.Mounts, c.record.HostConfig.ReadonlyRootfs) };
 }
 
 async function changes(ctx: RequestContext): Promise<void> {
   const { manager, images } = servicesOf(ctx);
   const c = manager.get(ctx.params.id!);
+  await manager.prepareSnapshot(c); // create may have left it mounting
   const list = await images.changes(c.record.SnapshotKey);
   sendJson(ctx.res, 200, list.length ? list : null);
 }
