@@ -146,6 +146,20 @@ describe('engine connections over tcp+TLS and ssh', () => {
     expect(images.flatMap((i) => i.RepoTags ?? [])).toContain('busybox:test');
     const info = (await hub.docker().info()) as { Name?: string; Driver?: string };
     expect(info.Driver).toBe(((await berthd.client.info()) as { Driver?: string }).Driver);
+    // The host key was recorded at the first connection: the one ssh-keygen reads from sshd's key.
+    const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1];
+    expect(hub.active.sshHostKey).toBe(expected);
+  });
+
+  it('refuses a server whose host key is not the recorded one', async () => {
+    const other = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'other_key.pub')], { encoding: 'utf8' }).split(' ')[1] as string;
+    const conn = hub.add('recorded key differs', `ssh://root@127.0.0.1:${sshd.port}`, undefined, sshd.key);
+    conn.sshHostKey = other;
+    hub.use(conn.id);
+    const status = await hub.status();
+    expect(status.connected).toBe(false);
+    const real = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1];
+    expect(status.error).toContain(`the server's ssh host key is ${real}, not ${other} as recorded`);
   });
 
   it('says why an ssh connection fails: a key the server does not accept, nothing listening', async () => {

@@ -1,5 +1,6 @@
 // Turns an engine connection (a DOCKER_HOST-style URL) into a dockerode client.
 import Docker from 'dockerode';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +56,23 @@ export function sshAuth(conn: EngineConnection): { privateKey?: Buffer; agent?: 
   return {};
 }
 
-export function dockerFor(conn: EngineConnection): Docker {
+/** The fingerprint ssh-keygen -l prints: SHA256 of the host key blob, base64 without padding. */
+export function sshFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** `onHostKey` sees the server's host key fingerprint at every ssh connection. A connection with a
+ * recorded key accepts only that key; one without accepts the first (trust on first use: the
+ * hub records it). */
+export function dockerFor(conn: EngineConnection, onHostKey?: (fingerprint: string) => void): Docker {
   const opts = parseHost(conn.host);
   if (opts.protocol === 'ssh') {
-    opts.sshOptions = { ...sshAuth(conn), readyTimeout: 10_000 };
+    const hostVerifier = (key: Buffer): boolean => {
+      const fp = sshFingerprint(key);
+      onHostKey?.(fp);
+      return !conn.sshHostKey || fp === conn.sshHostKey;
+    };
+    opts.sshOptions = { ...sshAuth(conn), readyTimeout: 10_000, hostVerifier };
   } else if (conn.tls && (conn.tls.ca || conn.tls.cert || conn.tls.key)) {
     // tcp + TLS: files on disk, as DOCKER_CERT_PATH would give them.
     opts.protocol = 'https';

@@ -28,8 +28,21 @@ export class EngineHub {
     return s.engines.find((e) => e.id === s.activeId) ?? (s.engines[0] as EngineConnection);
   }
 
+  /** The host key the active ssh engine presented last. */
+  private lastHostKey: string | undefined;
+
   docker(): Docker {
-    this.client ??= dockerFor(this.active);
+    if (!this.client) {
+      const conn = this.active;
+      this.lastHostKey = undefined;
+      this.client = dockerFor(conn, (fp) => {
+        this.lastHostKey = fp;
+        if (!conn.sshHostKey) {
+          conn.sshHostKey = fp; // trust on first use, then only this key
+          this.store.save();
+        }
+      });
+    }
     return this.client;
   }
 
@@ -89,6 +102,11 @@ export class EngineHub {
       const v = (await this.docker().version()) as unknown as Record<string, unknown>;
       return { ...base, connected: true, kind: engineKind(v), version: String(v.Version ?? ''), apiVersion: String(v.ApiVersion ?? '') };
     } catch (err) {
+      if (conn.sshHostKey && this.lastHostKey && this.lastHostKey !== conn.sshHostKey) {
+        const error = `connect to ${conn.host}: the server's ssh host key is ${this.lastHostKey}, not ${conn.sshHostKey} as recorded when the app first connected; ` +
+          'refusing to talk to it. If the server really got a new key, remove this engine and add it again.';
+        return { ...base, connected: false, kind: 'unknown', error };
+      }
       return { ...base, connected: false, kind: 'unknown', error: engineError(`connect to ${conn.host}`, err).message };
     }
   }

@@ -12,6 +12,9 @@ export interface EngineConnection {
   tls?: { ca?: string; cert?: string; key?: string } | undefined;
   /** ssh:// only: a private key file (else the ssh agent, else ~/.ssh/id_*). */
   sshKey?: string | undefined;
+  /** ssh:// only: the server's host key fingerprint (SHA256:…), recorded at the first connection
+   * and required from then on. */
+  sshHostKey?: string | undefined;
   builtin?: boolean | undefined;
 }
 

@@ -37,7 +37,7 @@ export function SettingsPage() {
             {engines.data?.engines.map((e) => (
               <li key={e.id} className="flex items-center gap-2 py-2">
                 <input type="radio" name="engine" id={`engine-${e.id}`} checked={engines.data?.activeId === e.id} onChange={() => use.mutate({ id: e.id })} />
-                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span> <span className="font-mono text-xs text-slate-500">{e.host}</span></label>
+                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span> <span className="font-mono text-xs text-slate-500">{e.host}</span>{e.sshHostKey && <span className="block font-mono text-xs text-slate-500">host key {e.sshHostKey}</span>}</label>
                 {!e.builtin && e.id !== 'cli' && <button className="btn btn-sm" onClick={() => remove.mutate({ id: e.id })}>Remove</button>}
               </li>
             ))}
