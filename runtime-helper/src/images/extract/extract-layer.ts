@@ -1,7 +1,9 @@
-// Unpacks one layer tar into an empty directory, safely.
+// Unpacks one layer tar into an empty directory, safely, in berthd's own process. Image layers
+// go through berth-fsops untar instead (untar-native.ts: faster, and chrooted); this one unpacks
+// archives put into containers, and image layers when BERTH_UNPACKER=js. The conformance test
+// in test/image-store-snapshots.test.ts holds both to the same results.
 //
-// Why not a chrooted child for everything: Node has no openat2(RESOLVE_IN_ROOT), and a native
-// extractor for the whole tar would duplicate tar-stream. Instead every entry is checked against
+// Node has no openat2(RESOLVE_IN_ROOT), so every entry is checked against
 // what is already on disk: each parent component is lstat'ed inside the layer root and the entry
 // is refused if any of them is a symlink (or not a directory), files are created with
 // O_CREAT|O_EXCL|O_NOFOLLOW after removing what was there, and hard-link targets go through the
