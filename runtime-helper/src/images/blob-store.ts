@@ -62,11 +62,15 @@ export class BlobStore {
     return join(this.paths.tmp, `${prefix}-${randomBytes(8).toString('hex')}`);
   }
 
-  /** Streams into a temp file while hashing; the caller commits (rename) or discards it. */
-  /** `tee` receives the same bytes as they pass (to unpack a layer while it is being stored). */
-  async spool(source: Readable, onBytes?: (n: number) => void, tee?: Writable): Promise<SpooledFile> {
+  /**
+   * Streams into a temp file while hashing; the caller commits (rename) or discards it.
+   * `tee` receives the same bytes as they pass (to unpack a layer while it is being stored).
+   * `verified`: the digest of a source that ends only after its bytes matched it (a registry
+   * pull's verified stream, which errors instead), so hashing them again here is skipped.
+   */
+  async spool(source: Readable, onBytes?: (n: number) => void, tee?: Writable, verified?: string): Promise<SpooledFile> {
     const path = this.tempPath();
-    const hash = createHash('sha256');
+    const hash = verified === undefined ? createHash('sha256') : undefined;
     let size = 0;
     const out = createWriteStream(path, { mode: 0o644 });
     // Flush to disk as the data arrives (the disk is idle while a layer downloads or unpacks),
@@ -84,7 +88,7 @@ export class BlobStore {
     try {
       await pipeline(source, async function* (src: AsyncIterable<Buffer>) {
         for await (const chunk of src) {
-          hash.update(chunk);
+          hash?.update(chunk);
           size += chunk.length;
           unsynced += chunk.length;
           if (unsynced >= backgroundSyncBytes) background();
@@ -105,7 +109,7 @@ export class BlobStore {
       await syncing;
       if (syncFd !== undefined) closeSync(syncFd);
     }
-    return { path, digest: `sha256:${hash.digest('hex')}`, size };
+    return { path, digest: hash ? `sha256:${hash.digest('hex')}` : verified!, size };
   }
 
   /** Moves a spooled file under its digest after checking it; returns the digest. */

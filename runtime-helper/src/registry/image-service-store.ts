@@ -29,7 +29,9 @@ export class ImageServicePullStore implements PullStore {
     const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy);
     unpacked.catch(() => {});
     const blob = new PassThrough({ highWaterMark: 1 << 20 });
-    const spooled: Promise<SpooledFile> = this.svc.blobs.spool(blob);
+    // The pull feeds `blob` from its verified stream (blob-stream.ts), which errors rather than
+    // ends on a digest mismatch: the spool need not hash the same bytes a second time.
+    const spooled: Promise<SpooledFile> = this.svc.blobs.spool(blob, undefined, undefined, layer.digest);
     spooled.catch(() => {});
     const svc = this.svc;
     const metadata = this.metadata;
