@@ -72,7 +72,9 @@ function appSuite(kind: EngineKind): void {
       const repo = `${registry.host}/e2e/busybox`;
       try {
         await page.goto(`${app.url}#/images`);
-        await page.getByRole('button', { name: 'Details of busybox:test' }).click();
+        // The list's Push action opens the image with its push form focused.
+        await page.getByRole('button', { name: 'Push busybox:test' }).click();
+        await expect.poll(() => page.getByLabel('Tag to push').evaluate((el) => el === document.activeElement)).toBe(true);
         const tagForm = page.getByRole('region', { name: 'Tag' });
         await tagForm.getByLabel('Repository').fill(repo);
         await tagForm.getByLabel('Tag', { exact: true }).fill(kind);

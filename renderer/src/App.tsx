@@ -56,7 +56,7 @@ export function App() {
   const settings = useApi('settings.get', {});
   useEffect(() => { if (settings.data) applyTheme(settings.data.theme); }, [settings.data]);
   let page;
-  if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} />;
+  if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} section={route.tab} />;
   else if (route.page === 'images') page = <ImagesPage />;
   else if (route.page === 'containers' && route.id) page = <ContainerPage id={route.id} tab={route.tab ?? 'logs'} />;
   else if (route.page === 'events') page = <EventsPage />;

@@ -9,7 +9,7 @@ import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
 import { PushForm } from './PushForm';
 
-export function ImageDetailsPage({ id }: { id: string }) {
+export function ImageDetailsPage({ id, section }: { id: string; section?: string | undefined }) {
   const d = useApi('images.inspect', { id });
   const tag = useApiMutation('images.tag', ['images.list', 'images.inspect']);
   const remove = useApiMutation('images.remove', ['images.list']);
@@ -72,7 +72,7 @@ export function ImageDetailsPage({ id }: { id: string }) {
           {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} /></div>}
           {tag.isSuccess && <div className="mt-2"><InfoBox tone="ok">Tagged {repo}:{tagName}.</InfoBox></div>}
         </section>
-        {inspect && <PushForm tags={((inspect.RepoTags as string[] | undefined) ?? []).filter((t) => t !== '<none>:<none>')} />}
+        {inspect && <PushForm focus={section === 'push'} tags={((inspect.RepoTags as string[] | undefined) ?? []).filter((t) => t !== '<none>:<none>')} />}
         {inspect?.Config?.Labels && <section className="card p-4"><h2 className="mb-2 font-semibold">Labels</h2><JsonTree value={inspect.Config.Labels} /></section>}
         {inspect && <section className="card p-4"><h2 className="mb-2 font-semibold">Inspect</h2><JsonTree value={inspect} /></section>}
       </div>

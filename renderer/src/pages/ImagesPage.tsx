@@ -94,6 +94,7 @@ export function ImagesPage() {
                       <td className="td text-right whitespace-nowrap">
                         <button className="btn btn-sm btn-primary" onClick={() => setRunImage(ref)} aria-label={`Run ${ref}`}>Run</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id)} aria-label={`Details of ${ref}`}>Details</button>{' '}
+                        <button className="btn btn-sm" onClick={() => go('images', i.id, 'push')} aria-label={`Push ${ref}`}>Push…</button>{' '}
                         <button className="btn btn-sm" onClick={() => { if (confirm(`Remove ${ref}?`)) remove.mutate({ id: ref, force: false }); }} aria-label={`Remove ${ref}`}>Remove</button>
                       </td>
                     </tr>

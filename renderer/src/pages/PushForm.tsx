@@ -1,6 +1,6 @@
 // Push one of an image's tags to its registry, with a progress bar per layer and the engine's
 // error where it happened. The registry is the tag's host part (tag the image first).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLayerProgress } from '../lib/layer-progress';
 import { LayerProgress } from '../components/LayerProgress';
 import { ErrorBox, InfoBox } from '../components/Notice';
@@ -10,11 +10,14 @@ function registryOf(tag: string): string {
   return tag.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'Docker Hub';
 }
 
-export function PushForm({ tags }: { tags: string[] }) {
+export function PushForm({ tags, focus = false }: { tags: string[]; focus?: boolean }) {
   const [tag, setTag] = useState(tags[0] ?? '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const p = useLayerProgress();
+  const select = useRef<HTMLSelectElement>(null);
+  // Opened from the images list's Push action: bring the form into view, ready to push.
+  useEffect(() => { if (focus) { select.current?.scrollIntoView({ block: 'center' }); select.current?.focus(); } }, [focus]);
   useEffect(() => { if (!tags.includes(tag)) setTag(tags[0] ?? ''); }, [tags, tag]);
   const digest = p.messages.find((m) => /digest: sha256:/.test(m));
   if (tags.length === 0) {
@@ -30,7 +33,7 @@ export function PushForm({ tags }: { tags: string[] }) {
       <h2 className="mb-2 font-semibold">Push</h2>
       <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); p.start('push', { image: tag, ...(username ? { username, password } : {}) }); }}>
         <label className="flex flex-col text-xs text-slate-500">Tag to push
-          <select className="input mt-1 min-w-[16rem]" value={tag} onChange={(e) => setTag(e.target.value)}>
+          <select ref={select} className="input mt-1 min-w-[16rem]" value={tag} onChange={(e) => setTag(e.target.value)}>
             {tags.map((t) => <option key={t} value={t}>{t}</option>)}
           </select>
         </label>
