@@ -3,12 +3,14 @@
 // namespaces with unshare(1). The config has namespaces pid, mount, uts, ipc and network (only
 // lo: no network setup), Docker's default mounts, capabilities and masked paths, and a cgroup.
 // Prints median and p90 of RUNS timed runs (after WARMUP untimed ones) per contender.
+// BERTH_BENCH_BASELINE=<another berth-runtime> adds it as a contender, for before/after figures.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeBundle, uniqueId } from '../test-support/bundle.js';
 import { nativeBuild } from '../test-support/paths.js';
+import { printTable, shuffled, summarize, timeOnce, type Summary } from './_runtime-timing.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
@@ -19,29 +21,6 @@ interface Contender {
   name: string;
   /** argv for one timed run; `id` is fresh each time. */
   argv(id: string): string[];
-}
-
-function timeOnce(argv: string[]): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0)
-    throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.toString().trim()}`);
-  return ms;
-}
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)]!;
-}
-
-function printTable(head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(head));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
 }
 
 function main(): void {
@@ -60,8 +39,11 @@ function main(): void {
       ? { name, argv: (id) => [binary, '--root', join(stateRoot, name), 'run', '--bundle', bundle.dir, id] }
       : undefined;
   const berth = process.env.BERTH_BENCH_RUNTIME ?? resolve(nativeBuild, 'berth-runtime');
+  // Another build (e.g. the last commit's) measured in the same run, for before/after figures.
+  const baseline = process.env.BERTH_BENCH_BASELINE;
   const contenders = [
     runtime('berth-runtime', berth),
+    baseline ? runtime('berth-runtime (baseline)', baseline) : undefined,
     runtime('crun', '/usr/bin/crun'),
     runtime('runc', '/usr/sbin/runc'),
     {
@@ -71,13 +53,14 @@ function main(): void {
   ].filter((c): c is Contender => c !== undefined);
   const missing = ['berth-runtime', 'crun', 'runc'].filter((n) => !contenders.some((c) => c.name === n));
 
-  const results: Array<{ name: string; median: number; p90: number; min: number }> = [];
+  const results: Summary[] = [];
   try {
     // The config is rewritten only to change cgroupsPath, identically for every contender.
-    // Round-robin, so a burst of load on the shared machine hits every contender alike.
+    // Round-robin, so a burst of load on the shared machine hits every contender alike; in a new
+    // order each round (see shuffled()).
     const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      for (const c of contenders) {
+      for (const c of shuffled(contenders)) {
         const id = uniqueId('bench');
         withCgroup(id);
         bundle.writeConfig();
@@ -85,15 +68,7 @@ function main(): void {
         if (i >= WARMUP) samples.get(c.name)!.push(ms);
       }
     }
-    for (const c of contenders) {
-      const sorted = samples.get(c.name)!.sort((a, b) => a - b);
-      results.push({
-        name: c.name,
-        median: percentile(sorted, 50),
-        p90: percentile(sorted, 90),
-        min: sorted[0]!,
-      });
-    }
+    for (const c of contenders) results.push(summarize(c.name, samples.get(c.name)!));
   } finally {
     bundle.cleanup();
     rmSync(stateRoot, { recursive: true, force: true });

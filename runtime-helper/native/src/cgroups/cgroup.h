@@ -40,6 +40,22 @@ int cgroup_detect(struct cgroup_fs *fs, const char *root, berth_error_t *err);
  * (pid <= 0: only create, so resources can be applied before the process joins). */
 int cgroup_create(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err);
 
+/* Starts the kernel's slow first step of a cgroup move (see prime.c) in a short-lived child, to
+ * overlap it with other work before cgroup_create/cgroup_enter. Returns the child's pid for
+ * cgroup_prime_reap, or -1 (nothing started: only an optimization, never an error). */
+pid_t cgroup_prime_attach(const struct cgroup_fs *fs);
+void cgroup_prime_reap(pid_t pid);
+/* Opens the container's cgroup2 directory (v2, or the hybrid cgroup2 side) for clone3's
+ * CLONE_INTO_CGROUP. *fd = -1 when there is none (v1, a fake tree, a hybrid side not made). */
+int cgroup_open_v2_dir(const struct cgroup_fs *fs, const char *path, int *fd, berth_error_t *err);
+/* Moves the calling single-threaded process into an existing cgroup without the grace-period
+ * wait of cgroup_enter (see self.c): v1 through `tasks`; the cgroup2 side only when !v2_joined
+ * (then the slow way), v2_joined meaning it was born there with CLONE_INTO_CGROUP. */
+int cgroup_enter_self(const struct cgroup_fs *fs, const char *path, bool v2_joined, berth_error_t *err);
+/* The fallback when CLONE_INTO_CGROUP was refused: the caller joins the cgroup2 directory
+ * opened by cgroup_open_v2_dir (usable from any mount namespace) the slow way. A hybrid side
+ * we may not write is skipped, as in cgroup_enter. */
+int cgroup_enter_v2_fd(const struct cgroup_fs *fs, int dirfd, berth_error_t *err);
 /* Moves pid into an existing cgroup (exec joins the container's cgroup this way). */
 int cgroup_enter(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err);
 

@@ -3,15 +3,20 @@
  *      [--console-socket PATH] [--preserve-fds N] ID [COMMAND [ARG...]]
  * Without --process, the container's own process (from its config.json) is the template. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "runtime/cmd_common.h"
 #include "runtime/container.h"
 #include "runtime/exec.h"
 #include "runtime/jsonload.h"
 #include "runtime/opts.h"
+#include "runtime/seccomp.h"
+#include "runtime/state.h"
+#include "runtime/trace.h"
 
 enum { F_PROCESS = 1, F_TTY, F_CWD, F_ENV, F_USER, F_GIDS, F_CAP, F_NNP, F_DETACH, F_PID_FILE, F_CONSOLE, F_PRESERVE, F_IGNORED, F_IGNORED_BOOL };
 
@@ -38,14 +43,8 @@ static int build_user(json_t *proc, const char *spec, json_t *gids, berth_error_
   return 0;
 }
 
-static json_t *process_from_flags(const struct container_state *st, const struct exec_flags *f, int argc, char **argv,
-                                  berth_error_t *err) {
-  char path[PATH_MAX + 16];
-  snprintf(path, sizeof path, "%s/config.json", st->bundle);
-  json_error_t jerr;
-  json_t *cfg = json_load_oci(path, &jerr);
+static json_t *process_from_flags(json_t *cfg, const struct exec_flags *f, int argc, char **argv, berth_error_t *err) {
   json_t *proc = cfg ? json_deep_copy(json_object_get(cfg, "process")) : NULL;
-  if (cfg) json_decref(cfg);
   if (!json_is_object(proc)) {
     if (proc) json_decref(proc);
     proc = json_pack("{s:s, s:[s]}", "cwd", "/", "env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -86,16 +85,28 @@ static json_t *process_from_flags(const struct container_state *st, const struct
   return proc;
 }
 
-static json_t *load_seccomp(const char *bundle) {
+/* The bundle's config.json, or NULL when it is gone or unreadable (then the defaults apply). */
+static json_t *load_config(const char *bundle) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/config.json", bundle);
   json_error_t jerr;
-  json_t *cfg = json_load_oci(path, &jerr);
-  if (cfg == NULL) return NULL;
-  json_t *s = json_object_get(json_object_get(cfg, "linux"), "seccomp");
-  if (s) json_incref(s);
-  json_decref(cfg);
-  return s;
+  return json_load_oci(path, &jerr);
+}
+
+/* The filter compiled at create; a container created by an older berth-runtime has none saved,
+ * so its config's profile is compiled here. */
+static int container_seccomp(const struct global_opts *g, const struct container_state *st, json_t **cfg,
+                             struct seccomp_prog *out, berth_error_t *err) {
+  char dir[PATH_MAX];
+  if (state_dir(g->root, st->id, dir, sizeof dir, err) < 0) return -1;
+  cleanup_fd int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return berth_error_errno(err, "exec in '%s': open state dir '%s'", st->id, dir);
+  int r = seccomp_load_saved(dirfd, SECCOMP_FILE, out, err);
+  if (r != 0) return r < 0 ? berth_error_wrap(err, "exec in '%s'", st->id) : 0;
+  if (*cfg == NULL) *cfg = load_config(st->bundle);
+  if (*cfg && seccomp_compile(json_object_get(json_object_get(*cfg, "linux"), "seccomp"), out, err) < 0)
+    return berth_error_wrap(err, "exec in '%s'", st->id);
+  return 0;
 }
 
 int cmd_exec(const struct global_opts *g, int argc, char **argv) {
@@ -116,7 +127,8 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv) {
   struct opt_parser p;
   opt_init(&p, argc, argv, table);
   int rc = 1;
-  json_t *process = NULL, *seccomp = NULL;
+  json_t *process = NULL, *cfg = NULL;
+  struct seccomp_prog seccomp = {0};
   struct container_state st = {0};
   unsigned long long n;
   for (int id; (id = opt_next(&p, &err)) != OPT_DONE;) {
@@ -148,6 +160,7 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv) {
   struct cgroup_fs fs;
   const char *status;
   if (container_load(g, id, &st, &fs, &status, &err) < 0) goto out;
+  trace_point("exec: state loaded");
   if (strcmp(status, "running") != 0 && strcmp(status, "created") != 0) {
     berth_error_set(&err, 0, "exec in '%s': the container is %s", id, status);
     goto out;
@@ -160,18 +173,21 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv) {
       else berth_error_set(&err, 0, "exec: parse process '%s': %s", f.process_file, jerr.text);
       goto out;
     }
-  } else if ((process = process_from_flags(&st, &f, argc - p.index - 1, argv + p.index + 1, &err)) == NULL) {
-    goto out;
+  } else {
+    cfg = load_config(st.bundle);
+    if ((process = process_from_flags(cfg, &f, argc - p.index - 1, argv + p.index + 1, &err)) == NULL) goto out;
   }
-  seccomp = load_seccomp(st.bundle);
+  if (container_seccomp(g, &st, &cfg, &seccomp, &err) < 0) goto out;
+  trace_point("exec: process and seccomp ready");
   int code = 0;
-  if (exec_in_container(&st, &fs, process, seccomp, &o, &code, &err) < 0) goto out;
+  if (exec_in_container(&st, &fs, process, &seccomp, &o, &code, &err) < 0) goto out;
   rc = code;
   err.message[0] = '\0';
 out:
   if (err.message[0]) fail(&err);
   if (process) json_decref(process);
-  if (seccomp) json_decref(seccomp);
+  if (cfg) json_decref(cfg);
+  seccomp_prog_free(&seccomp);
   state_free(&st);
   json_decref(f.env);
   json_decref(f.caps);

@@ -9,6 +9,7 @@
 #include "runtime/container.h"
 #include "runtime/process.h"
 #include "runtime/relay.h"
+#include "runtime/trace.h"
 
 static int close_fd(int fd) {
   if (fd >= 0) close(fd);
@@ -30,6 +31,7 @@ int cmd_run(const struct global_opts *g, int argc, char **argv) {
   pid_t pid;
   int r = container_create(g, &o, &pid, &err);
   o.console_fd = close_fd(o.console_fd);
+  trace_point("run: created");
   if (r < 0) {
     close_fd(relay);
     return fail(&err);
@@ -42,9 +44,12 @@ int cmd_run(const struct global_opts *g, int argc, char **argv) {
     return 1;
   }
   relay = close_fd(relay);
+  trace_point("run: started");
   if (detach) return 0;
   int code = master >= 0 ? relay_until_exit(master, pid) : process_wait_forward(pid);
   close_fd(master);
+  trace_point("run: exited");
   if (container_delete(g, o.id, true, &err) < 0) fail(&err);
+  trace_point("run: deleted");
   return code;
 }

@@ -1,9 +1,9 @@
 /* `create`: the runtime's half of the handshake with the init (see init.c for the other half).
- *   clone (into the new user namespace, or with every new namespace when there is no user
- *   namespace and nothing to join)
- *   -> id maps, rlimits -> [staged: child joins/unshares, forks the init] -> cgroup placement
- *   and resources -> prestart/createRuntime hooks when the rootfs is mounted -> ready: state
- *   file, pid file. */
+ *   [not staged: cgroup made and limited, the init will join it itself] -> clone (into the new
+ *   user namespace, or with every new namespace when there is no user namespace and nothing
+ *   to join) -> id maps, rlimits -> [staged: child joins/unshares, forks the init; cgroup
+ *   placement and resources] -> oom_score_adj -> prestart/createRuntime hooks when the rootfs
+ *   is mounted -> ready: state file, pid file. */
 #include "runtime/container.h"
 
 #include <errno.h>
@@ -16,7 +16,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,7 +24,10 @@
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/rlimits.h"
+#include "runtime/seccomp_cache.h"
+#include "runtime/spawn.h"
 #include "runtime/sync.h"
+#include "runtime/trace.h"
 
 char *container_hook_state(const char *id, pid_t pid, const char *status, const char *bundle, json_t *annotations) {
   json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", BERTH_OCI_VERSION, "id", id, "status", status,
@@ -77,7 +79,22 @@ struct create_run {
   bool state_created, cgroup_created;
   pid_t child, init;
   int sync_fd;
+  int cgroup_fd; /* the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 };
+
+/* Not staged: the cgroup is made and limited before the clone, with no process in it yet; the
+ * init is born in its cgroup2 side and joins the v1 hierarchies itself, neither of which waits
+ * for the kernel's grace period the way moving it from here would (see cgroups/self.c). */
+static int prepare_cgroup(struct create_run *r, berth_error_t *err) {
+  r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
+  if (cgroup_create(&r->fs, r->cgroup_path, 0, err) < 0) return -1;
+  if (cgroup_apply_resources(&r->fs, r->cgroup_path, r->spec.resources, err) < 0) return -1;
+  if (cgroup_open_v2_dir(&r->fs, r->cgroup_path, &r->cgroup_fd, err) < 0) return -1;
+  r->ctx.cgroup_self = true;
+  r->ctx.fs = &r->fs;
+  r->ctx.cgroup_path = r->cgroup_path;
+  return 0;
+}
 
 static int handshake(const struct global_opts *g, const struct create_opts *o, struct create_run *r, berth_error_t *err) {
   struct container_spec *spec = &r->spec;
@@ -97,9 +114,12 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
     r->child = 0;
   }
   log_debug("container %s: init pid %d", o->id, (int)r->init);
-  r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
-  if (cgroup_create(&r->fs, r->cgroup_path, r->init, err) < 0) return -1;
-  if (cgroup_apply_resources(&r->fs, r->cgroup_path, spec->resources, err) < 0) return -1;
+  if (r->ctx.staged) { /* else made before the clone, and the init joins it itself */
+    r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
+    if (cgroup_create(&r->fs, r->cgroup_path, r->init, err) < 0) return -1;
+    if (cgroup_apply_resources(&r->fs, r->cgroup_path, spec->resources, err) < 0) return -1;
+    trace_point("create: cgroup placed, resources applied");
+  }
   if (spec->process.has_oom_score_adj && set_oom_score_adj(r->init, spec->process.oom_score_adj, err) < 0) return -1;
   if (sync_send(r->sync_fd, SYNC_GO, r->init, err) < 0) return -1;
   for (;;) {
@@ -110,6 +130,7 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
       return -1;
     if (sync_send(r->sync_fd, SYNC_HOOKS_DONE, 0, err) < 0) return -1;
   }
+  trace_point("create: init ready");
   const struct ns_spec *pidns = spec_find_ns(spec, CLONE_NEWPID);
   struct container_state st = {.pid = r->init, .own_pidns = pidns && !pidns->path};
   snprintf(st.id, sizeof st.id, "%s", o->id);
@@ -121,6 +142,7 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
   st.annotations = json_is_object(spec->annotations) ? spec->annotations : NULL;
   if (state_save(g->root, &st, err) < 0) return -1;
   if (o->pid_file && write_pid_file(o->pid_file, r->init, err) < 0) return -1;
+  trace_point("create: state saved");
   return 0;
 }
 
@@ -135,7 +157,7 @@ static int spawn_child(struct create_run *r, berth_error_t *err) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return berth_error_errno(err, "create sync socket");
   r->sync_fd = sv[0];
   r->ctx.sync_fd = sv[1];
-  pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+  pid_t pid = spawn_clone(flags, r->cgroup_fd, &r->ctx.cgroup_v2_joined);
   if (pid < 0) {
     int e = errno;
     close(sv[1]);
@@ -162,12 +184,18 @@ static void cleanup_failed(const struct global_opts *g, const struct create_opts
 }
 
 int container_create(const struct global_opts *g, const struct create_opts *o, pid_t *init_pid, berth_error_t *err) {
-  struct create_run r = {.sync_fd = -1, .ctx = {.opts = o, .sync_fd = -1, .state_dirfd = -1, .console_fd = -1}};
+  struct create_run r = {.sync_fd = -1, .cgroup_fd = -1,
+                         .ctx = {.opts = o, .sync_fd = -1, .state_dirfd = -1, .console_fd = -1}};
+  struct seccomp_prog seccomp = {0};
+  r.ctx.seccomp = &seccomp;
   for (size_t i = 0; i < SPEC_MAX_NS; i++) r.ctx.ns_fds[i] = -1;
   r.ctx.spec = &r.spec;
   int rc = -1;
+  pid_t primer = -1;
   if (state_check_id(o->id, err) < 0) return -1;
+  if (cgroup_detect(&r.fs, NULL, err) < 0) return -1;
   if (spec_load(o->bundle, &r.spec, err) < 0) goto out;
+  trace_point("create: config loaded");
   struct container_spec *spec = &r.spec;
   if (!spec_find_ns(spec, CLONE_NEWNS) || spec_find_ns(spec, CLONE_NEWNS)->path)
     { berth_error_set(err, 0, "check config: a new mount namespace is required"); goto out; }
@@ -175,11 +203,15 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   if (spec->process.terminal && !o->console_socket && o->console_fd < 0)
     { berth_error_set(err, 0, "check config: process.terminal needs --console-socket"); goto out; }
   if (container_cgroup_path(g, spec->cgroups_path, o->id, r.cgroup_path, sizeof r.cgroup_path, err) < 0) goto out;
-  if (cgroup_detect(&r.fs, NULL, err) < 0) goto out;
+  /* compiled once here (or found compiled); exec loads the saved program (see seccomp.h) */
+  if (seccomp_compile_cached(spec->seccomp, g->root, &seccomp, err) < 0) goto out;
+  trace_point("create: seccomp compiled");
   /* Staged (ENGINE-NOTES order): clone into the user namespace, write its maps, then unshare the
    * rest and fork the init. Without a user namespace or paths to join there are no maps to wait
    * for, so one clone with every flag gives the same result with one fork fewer. */
   for (size_t i = 0; i < spec->n_ns; i++) r.ctx.staged |= spec->ns[i].path != NULL || spec->ns[i].flag == CLONE_NEWUSER;
+  /* staged, the runtime moves the init into its cgroup: start that move's slow part now */
+  if (r.ctx.staged) primer = cgroup_prime_attach(&r.fs);
   r.ctx.hooks_sync = hooks_present(spec->hooks, "prestart") || hooks_present(spec->hooks, "createRuntime");
   if (ns_open_paths(spec, r.ctx.ns_fds, err) < 0) goto out;
   if (o->console_socket && console_connect(o->console_socket, &r.ctx.console_fd, err) < 0) goto out;
@@ -195,6 +227,7 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   r.ctx.state_dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (r.ctx.state_dirfd < 0) { berth_error_errno(err, "open state dir '%s'", dir); goto out; }
   if (mkfifoat(r.ctx.state_dirfd, EXEC_FIFO, 0600) < 0) { berth_error_errno(err, "create '%s/" EXEC_FIFO "'", dir); goto out; }
+  if (seccomp_save(r.ctx.state_dirfd, SECCOMP_FILE, &seccomp, err) < 0) goto out;
   uid_t ruid = ns_host_root_uid(spec);
   gid_t rgid = ns_host_root_gid(spec);
   if (ruid != 0 || rgid != 0) {
@@ -205,7 +238,11 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   }
   /* a staged init is a grandchild: as subreaper we can still reap it if setup fails */
   if (r.ctx.staged && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) { berth_error_errno(err, "become subreaper"); goto out; }
+  trace_point("create: state dir made");
+  if (!r.ctx.staged && prepare_cgroup(&r, err) < 0) goto out;
+  trace_point("create: cgroup ready");
   if (spawn_child(&r, err) < 0) goto out;
+  trace_point("create: cloned");
   if (handshake(g, o, &r, err) < 0) goto out;
   *init_pid = r.init;
   rc = 0;
@@ -213,9 +250,12 @@ out:
   if (rc < 0) cleanup_failed(g, o, &r);
   if (r.sync_fd >= 0) close(r.sync_fd);
   if (r.ctx.state_dirfd >= 0) close(r.ctx.state_dirfd);
+  if (r.cgroup_fd >= 0) close(r.cgroup_fd);
   if (r.ctx.console_fd >= 0) close(r.ctx.console_fd);
   for (size_t i = 0; i < SPEC_MAX_NS; i++)
     if (r.ctx.ns_fds[i] >= 0) close(r.ctx.ns_fds[i]);
   spec_free(&r.spec);
+  seccomp_prog_free(&seccomp);
+  cgroup_prime_reap(primer);
   return rc;
 }

@@ -9,6 +9,7 @@
 #include "cgroups/cgroup.h"
 #include "common/error.h"
 #include "runtime/runtime.h"
+#include "runtime/seccomp.h"
 #include "runtime/spec.h"
 #include "runtime/state.h"
 
@@ -27,8 +28,14 @@ struct init_ctx {
   int state_dirfd; /* O_PATH of <root>/<id>, to open exec.fifo after the pivot */
   int console_fd;  /* connected --console-socket, or -1 */
   int ns_fds[SPEC_MAX_NS]; /* fds of namespaces joined by path, indexed like spec->ns */
+  const struct seccomp_prog *seccomp; /* linux.seccomp compiled by the runtime (len 0: none) */
   bool staged;     /* namespaces are joined/unshared in the child, then it forks the init */
   bool hooks_sync; /* the runtime runs prestart/createRuntime hooks mid-setup */
+  /* not staged: the runtime made the cgroup before the clone and the init joins it itself
+   * (cgroup_enter_self), born in its cgroup2 side when cgroup_v2_joined */
+  bool cgroup_self, cgroup_v2_joined;
+  const struct cgroup_fs *fs;
+  const char *cgroup_path;
 };
 
 /* Creates the container. On success the init waits on exec.fifo and *init_pid is its host pid.

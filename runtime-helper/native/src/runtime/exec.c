@@ -15,10 +15,12 @@
 #include "runtime/relay.h"
 #include "runtime/rlimits.h"
 #include "runtime/runtime.h"
+#include "runtime/spawn.h"
 #include "runtime/spec.h"
 #include "runtime/sync.h"
+#include "runtime/trace.h"
 
-_Noreturn static void run_process(int sync, int console, const struct process_spec *p, json_t *seccomp,
+_Noreturn static void run_process(int sync, int console, const struct process_spec *p, const struct seccomp_prog *seccomp,
                                   int preserve_fds) {
   berth_error_t err = {0};
   struct exec_plan plan;
@@ -35,8 +37,8 @@ fail:
 }
 
 _Noreturn static void enter_container(int sync, int console, const struct container_state *st,
-                                      const struct cgroup_fs *fs, const struct process_spec *p, json_t *seccomp,
-                                      int ns_fds[SPEC_MAX_NS], int preserve_fds) {
+                                      const struct cgroup_fs *fs, int cgroup_fd, const struct process_spec *p,
+                                      const struct seccomp_prog *seccomp, int ns_fds[SPEC_MAX_NS], int preserve_fds) {
   berth_error_t err = {0};
   /* the container's processes must not reach /proc/<us>/exe, the runtime binary (CVE-2019-5736);
    * the process's execve makes it dumpable again */
@@ -46,14 +48,25 @@ _Noreturn static void enter_container(int sync, int console, const struct contai
   }
   /* rlimits before the user namespace; the cgroup before any of the process's own code */
   if (p->rlimits && rlimits_apply(0, p->rlimits, &err) < 0) goto fail;
-  if (cgroup_enter(fs, st->cgroup_path, getpid(), &err) < 0) goto fail;
+  /* v1 by moving ourselves, the cgroup2 side by cloning the process into it: neither waits for
+   * the kernel's grace period as moving a pid does (see cgroups/self.c) */
+  if (cgroup_enter_self(fs, st->cgroup_path, cgroup_fd >= 0, &err) < 0) goto fail;
+  trace_point("exec: in the cgroup");
   if (ns_join_all(ns_fds, &err) < 0) goto fail;
-  pid_t pid = fork(); /* joining a pid namespace only applies to children */
+  trace_point("exec: namespaces joined");
+  bool in_cgroup;
+  pid_t pid = spawn_clone(0, cgroup_fd, &in_cgroup); /* joining a pid namespace only applies to children */
   if (pid < 0) {
     berth_error_errno(&err, "fork the exec process");
     goto fail;
   }
-  if (pid == 0) run_process(sync, console, p, seccomp, preserve_fds);
+  if (pid == 0) {
+    if (cgroup_fd >= 0 && !in_cgroup && cgroup_enter_v2_fd(fs, cgroup_fd, &err) < 0) {
+      sync_send_error(sync, &err);
+      _exit(127);
+    }
+    run_process(sync, console, p, seccomp, preserve_fds);
+  }
   sync_send(sync, SYNC_PID, pid, &err);
   _exit(0);
 fail:
@@ -61,10 +74,11 @@ fail:
   _exit(1);
 }
 
-int exec_in_container(const struct container_state *st, const struct cgroup_fs *fs, json_t *process, json_t *seccomp,
+int exec_in_container(const struct container_state *st, const struct cgroup_fs *fs, json_t *process,
+                      const struct seccomp_prog *seccomp,
                       const struct exec_opts *o, int *exit_code, berth_error_t *err) {
   struct process_spec p;
-  int rc = -1, console = -1, relay = -1, master = -1, sv[2] = {-1, -1};
+  int rc = -1, console = -1, relay = -1, master = -1, sv[2] = {-1, -1}, cgroup_fd = -1;
   int ns_fds[SPEC_MAX_NS];
   for (size_t i = 0; i < SPEC_MAX_NS; i++) ns_fds[i] = -1;
   if (spec_parse_process(process, &p, err) < 0) return berth_error_wrap(err, "exec in '%s'", st->id);
@@ -77,6 +91,7 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
   /* a terminal in the foreground without a console socket: relay it ourselves */
   if (p.terminal && !o->console_socket && relay_socketpair(&relay, &console, err) < 0) goto out;
   if (ns_open_of_pid(st->pid, ns_fds, err) < 0) goto out;
+  if (cgroup_open_v2_dir(fs, st->cgroup_path, &cgroup_fd, err) < 0) goto out;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     berth_error_errno(err, "exec in '%s': sync socket", st->id);
     goto out;
@@ -93,12 +108,13 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
   }
   if (child == 0) {
     close(sv[0]);
-    enter_container(sv[1], console, st, fs, &p, seccomp, ns_fds, o->preserve_fds);
+    enter_container(sv[1], console, st, fs, cgroup_fd, &p, seccomp, ns_fds, o->preserve_fds);
   }
   close(sv[1]);
   sv[1] = -1;
   struct sync_msg m;
   int r = sync_expect(sv[0], SYNC_PID, "the exec process", &m, err);
+  trace_point("exec: got the process pid");
   waitpid(child, NULL, 0);
   if (r < 0) goto out;
   pid_t pid = m.value;
@@ -107,6 +123,7 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
     waitpid(pid, NULL, 0);
     goto out;
   }
+  trace_point("exec: the process exec'd");
   if (o->pid_file) {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%d", (int)pid);
@@ -123,9 +140,11 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
   }
   if (o->detach) *exit_code = 0;
   else *exit_code = master >= 0 ? relay_until_exit(master, pid) : process_wait_forward(pid);
+  trace_point("exec: done");
   rc = 0;
 out:
   if (console >= 0) close(console);
+  if (cgroup_fd >= 0) close(cgroup_fd);
   if (relay >= 0) close(relay);
   if (master >= 0) close(master);
   for (size_t i = 0; i < 2; i++)

@@ -7,6 +7,7 @@
 
 #include "cgroups/cgroup.h"
 #include "common/error.h"
+#include "runtime/seccomp.h"
 #include "runtime/state.h"
 
 struct exec_opts {
@@ -18,7 +19,8 @@ struct exec_opts {
 /* Forks a child that enters the container's cgroup, sets the rlimits, joins its namespaces
  * (user first) and forks the process, which sets up its terminal, user, caps and seccomp and
  * execs. Returns once it has exec'd (detach; *exit_code = 0) or exited (*exit_code). */
-int exec_in_container(const struct container_state *st, const struct cgroup_fs *fs, json_t *process, json_t *seccomp,
-                      const struct exec_opts *o, int *exit_code, berth_error_t *err);
+int exec_in_container(const struct container_state *st, const struct cgroup_fs *fs, json_t *process,
+                      const struct seccomp_prog *seccomp, const struct exec_opts *o, int *exit_code,
+                      berth_error_t *err);
 
 #endif

@@ -1,10 +1,10 @@
 /* The container's init, from clone to execve. The order matters:
  *   [staged: join namespaces by path (user first), unshare the rest, fork the real init]
- *   wait for cgroup placement (and oom_score_adj, both written by the runtime) -> cgroup
+ *   wait for the cgroup (made by the runtime, joined here unless staged) and oom_score_adj -> cgroup
  *   namespace (last, so its root is our cgroup) -> hostname, keyring, sysctl -> rootfs, mounts, devices -> prestart and
  *   createRuntime hooks (run by the runtime) -> createContainer hooks -> pivot_root ->
- *   masked/read-only paths -> console -> cwd, executable, seccomp filter built -> ready ->
- *   block on exec.fifo until `start` -> startContainer hooks -> user, caps, seccomp, execve. */
+ *   masked/read-only paths -> console -> cwd, executable -> ready -> block on exec.fifo until
+ *   `start` -> startContainer hooks -> user, caps, seccomp (compiled by the runtime), execve. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
@@ -28,6 +28,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/sync.h"
+#include "runtime/trace.h"
 
 static int ns_index(const struct container_spec *spec, int flag) {
   for (size_t i = 0; i < spec->n_ns; i++)
@@ -113,10 +114,12 @@ static int setup(struct init_ctx *c, pid_t host_pid, struct exec_plan *plan, ber
   umask(0); /* device and directory modes exactly as configured */
   bool userns = ns_index(spec, CLONE_NEWUSER) >= 0;
   cleanup_fd int rootfd = -1;
+  trace_point("init: in the cgroup, hostname set");
   if (mounts_prepare_root(spec, &rootfd, err) < 0) return -1;
   if (mounts_apply(rootfd, spec, &cg, ci >= 0, userns, err) < 0) return -1;
   if (devices_create(rootfd, spec->devices, userns, err) < 0) return -1;
   if (devices_symlinks(rootfd, err) < 0) return -1;
+  trace_point("init: mounts and devices made");
   if (c->hooks_sync) {
     struct sync_msg m;
     if (sync_send(c->sync_fd, SYNC_HOOKS, 0, err) < 0) return -1;
@@ -125,6 +128,7 @@ static int setup(struct init_ctx *c, pid_t host_pid, struct exec_plan *plan, ber
   if (container_hooks(c, "createContainer", host_pid, "creating", err) < 0) return -1;
   if (mounts_pivot(spec->rootfs, c->opts->no_pivot, err) < 0) return -1;
   if (mounts_finish(spec, err) < 0) return -1;
+  trace_point("init: pivoted, paths masked");
   if (spec->process.terminal) {
     int sock = c->console_fd;
     c->console_fd = -1;
@@ -132,7 +136,7 @@ static int setup(struct init_ctx *c, pid_t host_pid, struct exec_plan *plan, ber
                       spec->process.gid, 1, err) < 0)
       return -1;
   }
-  return process_prepare(&spec->process, spec->seccomp, true, plan, err);
+  return process_prepare(&spec->process, c->seccomp, true, plan, err);
 }
 
 _Noreturn void init_main(struct init_ctx *c) {
@@ -153,6 +157,7 @@ _Noreturn void init_main(struct init_ctx *c) {
   }
   if (sync_expect(c->sync_fd, SYNC_GO, "the runtime", &m, &err) < 0) _exit(1);
   pid_t host_pid = m.value;
+  if (c->cgroup_self && cgroup_enter_self(c->fs, c->cgroup_path, c->cgroup_v2_joined, &err) < 0) goto fail;
   if (setup(c, host_pid, &plan, &err) < 0) goto fail;
   if (sync_send(c->sync_fd, SYNC_READY, 0, &err) < 0) _exit(1);
   close(c->sync_fd);
@@ -165,6 +170,7 @@ _Noreturn void init_main(struct init_ctx *c) {
   }
   close(fifo);
   close(c->state_dirfd);
+  trace_point("init: started");
   if (container_hooks(c, "startContainer", host_pid, "created", &err) < 0) goto late_fail;
   process_exec(&c->spec->process, &plan, c->opts->preserve_fds, &err);
 late_fail:

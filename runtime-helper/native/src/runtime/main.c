@@ -4,6 +4,7 @@
 
 #include "runtime/opts.h"
 #include "runtime/runtime.h"
+#include "runtime/trace.h"
 
 static const struct {
   const char *name;
@@ -41,6 +42,7 @@ static void version(void) {
 }
 
 int main(int argc, char **argv) {
+  trace_init();
   struct global_opts g = {.root = BERTH_DEFAULT_ROOT};
   berth_error_t err = {0};
   struct opt_parser p;

@@ -13,6 +13,7 @@
 
 #include "common/cleanup.h"
 #include "runtime/pathres.h"
+#include "runtime/trace.h"
 
 static const char *env_path(char **env) {
   for (char **e = env; *e; e++)
@@ -52,8 +53,8 @@ static int find_executable(const struct process_spec *p, char *out, size_t len, 
   return berth_error_set(err, 0, "find executable '%s': executable file not found in $PATH", name);
 }
 
-int process_prepare(const struct process_spec *p, json_t *seccomp, bool create_cwd, struct exec_plan *plan,
-                    berth_error_t *err) {
+int process_prepare(const struct process_spec *p, const struct seccomp_prog *seccomp, bool create_cwd,
+                    struct exec_plan *plan, berth_error_t *err) {
   memset(plan, 0, sizeof *plan);
   if (chdir(p->cwd) < 0) {
     if (!(create_cwd && errno == ENOENT)) return berth_error_errno(err, "chdir to cwd '%s'", p->cwd);
@@ -67,7 +68,8 @@ int process_prepare(const struct process_spec *p, json_t *seccomp, bool create_c
     plan->has_caps = true;
     if (caps_parse(p->capabilities, &plan->caps, err) < 0) return -1;
   }
-  return seccomp_build(seccomp, &plan->filter, err);
+  plan->filter = seccomp;
+  return 0;
 }
 
 static int set_user(const struct process_spec *p, berth_error_t *err) {
@@ -87,9 +89,7 @@ int process_exec(const struct process_spec *p, struct exec_plan *plan, int prese
     return berth_error_errno(err, "set no_new_privs");
   if (!p->no_new_privileges) {
     /* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before dropping capabilities */
-    seccomp_filter_t f = plan->filter;
-    plan->filter = NULL;
-    if (seccomp_install(f, err) < 0) return -1;
+    if (plan->filter && seccomp_install(plan->filter, err) < 0) return -1;
   }
   if (plan->has_caps) {
     if (caps_drop_bounding(&plan->caps, err) < 0) return -1;
@@ -108,14 +108,11 @@ int process_exec(const struct process_spec *p, struct exec_plan *plan, int prese
   if (cwd[0] != '/') return berth_error_set(err, EPERM, "check cwd '%s': outside the container", p->cwd);
   if (close_range(3 + (unsigned)preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return berth_error_errno(err, "mark fds close-on-exec");
-  if (p->no_new_privileges) {
-    seccomp_filter_t f = plan->filter;
-    plan->filter = NULL;
-    if (seccomp_install(f, err) < 0) return -1;
-  }
+  if (p->no_new_privileges && plan->filter && seccomp_install(plan->filter, err) < 0) return -1;
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL); /* the process starts with no signal blocked */
+  trace_point("execve");
   execve(plan->path, p->args, p->env);
   return berth_error_errno(err, "exec '%s'", plan->path);
 }

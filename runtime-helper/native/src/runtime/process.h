@@ -15,14 +15,15 @@
 struct exec_plan {
   bool has_caps;
   struct caps_sets caps;
-  seccomp_filter_t filter;
+  const struct seccomp_prog *filter; /* compiled before the fork, not owned */
   char path[PATH_MAX]; /* args[0] resolved against the process's PATH */
 };
 
-/* chdir to cwd (creating it when create_cwd), resolve args[0], build the seccomp filter and
- * parse the capabilities: everything that can fail for a bad config, before the process waits. */
-int process_prepare(const struct process_spec *p, json_t *seccomp, bool create_cwd, struct exec_plan *plan,
-                    berth_error_t *err);
+/* chdir to cwd (creating it when create_cwd), resolve args[0] and parse the capabilities:
+ * everything that can fail for a bad config, before the process waits. The seccomp program
+ * (may be NULL) was compiled by the runtime; it is loaded in process_exec. */
+int process_prepare(const struct process_spec *p, const struct seccomp_prog *seccomp, bool create_cwd,
+                    struct exec_plan *plan, berth_error_t *err);
 
 /* Applies the plan and execve()s. Returns only on failure. */
 int process_exec(const struct process_spec *p, struct exec_plan *plan, int preserve_fds, berth_error_t *err);

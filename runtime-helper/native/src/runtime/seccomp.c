@@ -2,10 +2,20 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileutil.h"
 
 static int parse_action(const char *name, json_t *errno_ret, uint32_t default_errno, uint32_t *out,
                         berth_error_t *err) {
@@ -84,7 +94,8 @@ static int add_rule(scmp_filter_ctx ctx, int nr, uint32_t action, json_t *args, 
   return 0;
 }
 
-int seccomp_build(json_t *config, seccomp_filter_t *out, berth_error_t *err) {
+/* The profile as a libseccomp context (NULL config: *out = NULL). */
+static int build_ctx(json_t *config, scmp_filter_ctx *out, berth_error_t *err) {
   *out = NULL;
   if (!json_is_object(config)) return 0;
   if (json_object_get(config, "listenerPath"))
@@ -123,14 +134,76 @@ fail:
   return -1;
 }
 
-int seccomp_install(seccomp_filter_t filter, berth_error_t *err) {
-  if (filter == NULL) return 0;
-  int r = seccomp_load(filter);
-  seccomp_release(filter);
-  if (r < 0) return berth_error_set(err, -r, "load seccomp filter");
+/* Reads a whole program from fd (from offset 0) and checks its size. */
+static int read_prog(int fd, const char *what, struct seccomp_prog *out, berth_error_t *err) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return berth_error_errno(err, "stat seccomp program %s", what);
+  size_t size = (size_t)st.st_size;
+  if (size % sizeof(struct sock_filter) != 0 || size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+    return berth_error_set(err, EINVAL, "read seccomp program %s: %zu bytes is not a BPF program", what, size);
+  out->len = (unsigned short)(size / sizeof(struct sock_filter));
+  out->insns = NULL;
+  if (out->len == 0) return 0;
+  out->insns = malloc(size);
+  if (out->insns == NULL) return berth_error_set(err, ENOMEM, "read seccomp program %s", what);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = pread(fd, (char *)out->insns + done, size - done, (off_t)done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      seccomp_prog_free(out);
+      return berth_error_set(err, e, "read seccomp program %s", what);
+    }
+    done += (size_t)n;
+  }
   return 0;
 }
 
-void seccomp_free(seccomp_filter_t filter) {
-  if (filter) seccomp_release(filter);
+int seccomp_compile(json_t *config, struct seccomp_prog *out, berth_error_t *err) {
+  *out = (struct seccomp_prog){0};
+  scmp_filter_ctx ctx;
+  if (build_ctx(config, &ctx, err) < 0) return -1;
+  if (ctx == NULL) return 0;
+  /* libseccomp 2.5 exports only to an fd: a memfd, read back */
+  cleanup_fd int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+  if (fd < 0) {
+    seccomp_release(ctx);
+    return berth_error_errno(err, "compile seccomp filter: memfd");
+  }
+  int r = seccomp_export_bpf(ctx, fd);
+  seccomp_release(ctx);
+  if (r < 0) return berth_error_set(err, -r, "compile seccomp filter");
+  return read_prog(fd, "(compiled)", out, err);
+}
+
+int seccomp_save(int dirfd, const char *name, const struct seccomp_prog *p, berth_error_t *err) {
+  cleanup_fd int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return berth_error_errno(err, "create seccomp program '%s'", name);
+  if (p->len && berth_write_all(fd, p->insns, p->len * sizeof *p->insns) < 0)
+    return berth_error_errno(err, "write seccomp program '%s'", name);
+  return 0;
+}
+
+int seccomp_load_saved(int dirfd, const char *name, struct seccomp_prog *out, berth_error_t *err) {
+  *out = (struct seccomp_prog){0};
+  cleanup_fd int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT) return 0;
+  if (fd < 0) return berth_error_errno(err, "open seccomp program '%s'", name);
+  char what[300];
+  snprintf(what, sizeof what, "'%s'", name);
+  if (read_prog(fd, what, out, err) < 0) return -1;
+  return 1;
+}
+
+int seccomp_install(const struct seccomp_prog *p, berth_error_t *err) {
+  if (p->len == 0) return 0;
+  /* as libseccomp's seccomp_load with our attributes: no flags, no_new_privs left to us */
+  struct sock_fprog prog = {.len = p->len, .filter = p->insns};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) return berth_error_errno(err, "load seccomp filter");
+  return 0;
+}
+
+void seccomp_prog_free(struct seccomp_prog *p) {
+  free(p->insns);
+  *p = (struct seccomp_prog){0};
 }

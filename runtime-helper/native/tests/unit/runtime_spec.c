@@ -1,6 +1,8 @@
 /* berth-runtime's config parsing without root: mount options, config.json validation (the
  * bad-input cases fail with a message naming the object), seccomp profiles, uint64 values. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 
 #include "runtime/jsonload.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/spec.h"
 
 #include "tap.h"
@@ -101,7 +104,7 @@ static void test_spec_load(void) {
 
 static void test_seccomp(void) {
   berth_error_t err = {0};
-  seccomp_filter_t f = NULL;
+  struct seccomp_prog f = {0};
   json_t *profile = json_loads(
       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
       "\"syscalls\":[{\"names\":[\"read\",\"write\",\"no_such_syscall_here\"],\"action\":\"SCMP_ACT_ALLOW\"},"
@@ -110,17 +113,71 @@ static void test_seccomp(void) {
       "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
       "{\"names\":[\"clone3\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
       0, NULL);
-  ok(seccomp_build(profile, &f, &err) == 0 && f != NULL, "a docker-like profile builds; unknown names are skipped (%s)",
-     err.message);
-  seccomp_free(f);
+  ok(seccomp_compile(profile, &f, &err) == 0 && f.len > 0 && f.insns != NULL,
+     "a docker-like profile compiles; unknown names are skipped (%s)", err.message);
+
+  /* the saved program reads back identical; a missing file says so; a torn one is refused */
+  char dir[] = "/tmp/berth-unit-seccomp-XXXXXX";
+  if (mkdtemp(dir) == NULL) exit(2);
+  int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct seccomp_prog back = {0};
+  ok(seccomp_save(dirfd, SECCOMP_FILE, &f, &err) == 0, "the program is saved (%s)", err.message);
+  ok(seccomp_load_saved(dirfd, SECCOMP_FILE, &back, &err) == 1 && back.len == f.len &&
+         memcmp(back.insns, f.insns, f.len * sizeof *f.insns) == 0,
+     "the saved program reads back the same (%u instructions)", (unsigned)f.len);
+  seccomp_prog_free(&back);
+  ok(seccomp_save(dirfd, SECCOMP_FILE, &f, &err) < 0 && err.errno_value == EEXIST, "an existing file is not overwritten");
+  ok(seccomp_load_saved(dirfd, "missing.bpf", &back, &err) == 0 && back.len == 0, "a missing program is reported as such");
+  int torn = openat(dirfd, "torn.bpf", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (torn < 0 || write(torn, f.insns, 12) != 12) exit(2);
+  close(torn);
+  ok(seccomp_load_saved(dirfd, "torn.bpf", &back, &err) < 0 && strstr(err.message, "not a BPF program"),
+     "a size that is not whole instructions is refused: %s", err.message);
+  struct seccomp_prog none = {0};
+  ok(seccomp_save(dirfd, "none.bpf", &none, &err) == 0 && seccomp_load_saved(dirfd, "none.bpf", &back, &err) == 1 &&
+         back.len == 0 && seccomp_install(&back, &err) == 0,
+     "no filter saves as an empty file, which installs nothing");
+  /* the cache: a miss stores, a hit gives the same program, a file whose key differs is ignored */
+  struct seccomp_prog cached = {0};
+  ok(seccomp_compile_cached(profile, dir, &cached, &err) == 0 && cached.len == f.len &&
+         memcmp(cached.insns, f.insns, f.len * sizeof *f.insns) == 0,
+     "a cache miss compiles the same program (%s)", err.message);
+  seccomp_prog_free(&cached);
+  int cdir = openat(dirfd, SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = cdir >= 0 ? fdopendir(cdir) : NULL;
+  char entry[300] = "";
+  for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+    if (e->d_name[0] != '.') snprintf(entry, sizeof entry, "%s", e->d_name);
+  if (d) closedir(d);
+  ok(strstr(entry, ".bpf") != NULL, "the miss stored one file (%s)", entry);
+  ok(seccomp_compile_cached(profile, dir, &cached, &err) == 0 && cached.len == f.len &&
+         memcmp(cached.insns, f.insns, f.len * sizeof *f.insns) == 0,
+     "a cache hit gives the same program");
+  seccomp_prog_free(&cached);
+  char stale[PATH_MAX];
+  snprintf(stale, sizeof stale, "%s/" SECCOMP_CACHE_DIR "/%s", dir, entry);
+  static const char other[] = "berth-seccomp 1 another key\0\0\0\0\0\0\0\0\0";
+  int sfd = open(stale, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (sfd < 0 || write(sfd, other, sizeof other - 1) != (ssize_t)(sizeof other - 1)) exit(2);
+  close(sfd);
+  ok(seccomp_compile_cached(profile, dir, &cached, &err) == 0 && cached.len == f.len &&
+         memcmp(cached.insns, f.insns, f.len * sizeof *f.insns) == 0,
+     "a cached file for another profile (same name) is not used");
+  seccomp_prog_free(&cached);
   json_decref(profile);
+  close(dirfd);
+  char cmd[64];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "# could not remove %s\n", dir);
+  seccomp_prog_free(&f);
+
   profile = json_loads("{\"defaultAction\":\"SCMP_ACT_NOPE\"}", 0, NULL);
-  ok(seccomp_build(profile, &f, &err) < 0 && strstr(err.message, "SCMP_ACT_NOPE"), "an unknown action is named: %s", err.message);
+  ok(seccomp_compile(profile, &f, &err) < 0 && strstr(err.message, "SCMP_ACT_NOPE"), "an unknown action is named: %s", err.message);
   json_decref(profile);
   profile = json_loads("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}", 0, NULL);
-  ok(seccomp_build(profile, &f, &err) < 0 && strstr(err.message, "listenerPath"), "a notify listener is refused");
+  ok(seccomp_compile(profile, &f, &err) < 0 && strstr(err.message, "listenerPath"), "a notify listener is refused");
   json_decref(profile);
-  ok(seccomp_build(NULL, &f, &err) == 0 && f == NULL, "no profile, no filter");
+  ok(seccomp_compile(NULL, &f, &err) == 0 && f.len == 0 && f.insns == NULL, "no profile, no filter");
 }
 
 static void test_uint64(void) {
