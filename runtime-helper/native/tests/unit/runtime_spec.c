@@ -139,6 +139,7 @@ static void test_seccomp(void) {
      "no filter saves as an empty file, which installs nothing");
   /* the cache: a miss stores, a hit gives the same program, a file whose key differs is ignored */
   struct seccomp_prog cached = {0};
+  err = (berth_error_t){0};
   ok(seccomp_compile_cached(profile, dir, &cached, &err) == 0 && cached.len == f.len &&
          memcmp(cached.insns, f.insns, f.len * sizeof *f.insns) == 0,
      "a cache miss compiles the same program (%s)", err.message);
