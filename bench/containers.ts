@@ -2,7 +2,8 @@
 // median of 20 `docker run --rm --network none busybox true`; median of 20 `docker exec C true`;
 // wall time to start 50 detached sleep containers; memory per running container (daemon plus
 // shims/monitors RSS, after minus before, over 50). Targets: run and exec at most 0.3x dockerd's
-// medians; at most 1 MB per container.
+// medians; at most 1 MB per container. The CLI floor row (`docker ps -q` with no containers) shows
+// what the CLI itself costs per command, which no engine can go under.
 // Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; its default otherwise)
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -41,9 +42,12 @@ function rssKb(daemonPid: number, names: string[]): number {
   return total;
 }
 
-interface Result { run: number; exec: number; fleet: number; perContainerKb: number }
+interface Result { run: number; exec: number; fleet: number; perContainerKb: number; cliFloor: number }
 
 async function measure(host: string, daemonPid: number, monitorNames: string[]): Promise<Result> {
+  // The CLI's own cost (process start, /_ping and one cheap request): no command is faster.
+  const floor: number[] = [];
+  for (let i = 0; i < RUNS; i++) floor.push(await timed(() => docker(host, ['ps', '-q'])));
   const runs: number[] = [];
   await docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true']); // warm caches
   for (let i = 0; i < RUNS; i++) runs.push(await timed(() => docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true'])));
@@ -59,7 +63,7 @@ async function measure(host: string, daemonPid: number, monitorNames: string[]):
   await new Promise((r) => setTimeout(r, 1000));
   const after = rssKb(daemonPid, monitorNames);
   await docker(host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
-  return { run: median(runs), exec: median(execs), fleet, perContainerKb: (after - before) / FLEET };
+  return { run: median(runs), exec: median(execs), fleet, perContainerKb: (after - before) / FLEET, cliFloor: median(floor) };
 }
 
 async function main(): Promise<void> {
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   const fmt = (n: number, unit: string): string => `${n.toFixed(1)} ${unit}`;
   const rows: [string, string, string, string, string][] = [
     ['median docker run --rm --network none true', fmt(berthResult.run, 'ms'), fmt(dockerResult.run, 'ms'), (berthResult.run / dockerResult.run).toFixed(2), '<= 0.30'],
+    ['median docker ps -q, no containers (CLI floor)', fmt(berthResult.cliFloor, 'ms'), fmt(dockerResult.cliFloor, 'ms'), (berthResult.cliFloor / dockerResult.cliFloor).toFixed(2), ''],
     ['median docker exec C true', fmt(berthResult.exec, 'ms'), fmt(dockerResult.exec, 'ms'), (berthResult.exec / dockerResult.exec).toFixed(2), '<= 0.30'],
     [`start ${FLEET} detached sleep containers`, fmt(berthResult.fleet, 'ms'), fmt(dockerResult.fleet, 'ms'), (berthResult.fleet / dockerResult.fleet).toFixed(2), ''],
     ['memory per running container', fmt(berthResult.perContainerKb / 1024, 'MB'), fmt(dockerResult.perContainerKb / 1024, 'MB'), (berthResult.perContainerKb / dockerResult.perContainerKb).toFixed(2), '<= 1 MB'],

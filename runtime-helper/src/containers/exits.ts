@@ -20,8 +20,11 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const r = c.record;
   c.process = undefined;
   const rt = m.runtime(r.Runtime);
-  // The state, events and waiters first: `docker run` returns without waiting for the delete.
-  const cleanup = existsSync(join(rt.stateRoot, r.Id)) ? rt.delete(r.Id).then(() => undefined, () => undefined) : undefined;
+  // The state, events and waiters first: `docker run` returns without waiting for the delete,
+  // whose spawn (a few ms of blocked event loop) comes after the answers went out.
+  const cleanup = existsSync(join(rt.stateRoot, r.Id))
+    ? new Promise<void>((resolve) => setImmediate(() => { rt.delete(r.Id).then(() => resolve(), () => resolve()); }))
+    : undefined;
   c.runtimeCleanup = cleanup;
   r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: info.oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
   if (info.oomKilled) m.emit(r, 'oom');
