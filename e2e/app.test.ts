@@ -157,9 +157,11 @@ function appSuite(kind: EngineKind): void {
       await dialog.getByLabel('Network', { exact: true }).selectOption('none');
       await slideTo(dialog.getByRole('slider', { name: 'Memory limit' }), '64 MiB');
       await slideTo(dialog.getByRole('slider', { name: 'CPU shares' }), '512 shares');
+      await slideTo(dialog.getByRole('slider', { name: 'CPU quota' }), '1 CPU');
       const cmd = await dialog.getByTestId('run-command').innerText();
       expect(cmd).toContain('--memory 64m');
       expect(cmd).toContain('--cpu-shares 512');
+      expect(cmd).toContain('--cpus 1');
       expect(cmd).toContain('--network none');
       await screenshot(page, 'run-dialog');
       await dialog.getByRole('button', { name: 'Run', exact: true }).click();
@@ -167,6 +169,7 @@ function appSuite(kind: EngineKind): void {
       const info = await engine.client.getContainer(await containerId()).inspect();
       expect(info.HostConfig.Memory).toBe(64 * MiB);
       expect(info.HostConfig.CpuShares).toBe(512);
+      expect(info.HostConfig.NanoCpus).toBe(1_000_000_000);
     });
 
     it('shows it running in the list, and its logs', async () => {
