@@ -13,7 +13,7 @@ export function followProgress(docker: Docker, stream: NodeJS.ReadableStream & {
       if (err) sink.end(engineError(operation, err));
       else if (!failed) sink.end();
     },
-    (e: Record<string, any>) => {
+    (e: { id?: string; status?: string; error?: string; errorDetail?: { message?: string }; progressDetail?: { current?: number; total?: number } }) => {
       if (failed) return;
       if (e.error || e.errorDetail) {
         failed = true;

@@ -13,7 +13,7 @@ function psiFigures(raw: unknown): PsiFigures | undefined {
 }
 
 /** PSI as recent engines put it in stats on cgroup v2 (`psi` beside each resource's figures). */
-function psiOf(s: Record<string, any>): StatsSample['psi'] {
+function psiOf(s: { cpu_stats?: { psi?: unknown }; memory_stats?: { psi?: unknown }; blkio_stats?: { psi?: unknown } }): StatsSample['psi'] {
   const cpu = psiFigures(s.cpu_stats?.psi);
   const memory = psiFigures(s.memory_stats?.psi);
   const io = psiFigures(s.blkio_stats?.psi);
