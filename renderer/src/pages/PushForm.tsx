@@ -50,7 +50,7 @@ export function PushForm({ tags, focus = false }: { tags: string[]; focus?: bool
       <LayerProgress layers={p.layers} label="Push progress" />
       {p.state === 'running' && p.messages.length > 0 && <div className="mt-2 text-xs text-slate-500">{p.messages[p.messages.length - 1]}</div>}
       {p.state === 'done' && <div className="mt-2"><InfoBox tone="ok">Pushed {tag}.{digest ? ` ${digest.replace(/^.*?(digest: )/, 'Digest: ')}` : ''}</InfoBox></div>}
-      {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Push failed" message={`${p.error}\nCheck that the registry at ${registryOf(tag)} is running and reachable from the engine, and that you may push there.`} /></div>}
+      {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Push failed" message={`${p.error}\n${/auth|credential|unauthori[sz]ed|denied|401|403/i.test(p.error) ? 'Check the user name and password, and that this user may push to that repository.' : `Check that the registry at ${registryOf(tag)} is running and reachable from the engine, and that you may push there.`}`} /></div>}
     </section>
   );
 }
