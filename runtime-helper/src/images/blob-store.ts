@@ -142,7 +142,8 @@ export class BlobStore {
     const fh = await fsp.open(file.path, 'r');
     try { await fh.sync(); } finally { await fh.close(); }
     renameSync(file.path, this.paths.blob(file.digest));
-    fsyncDir(this.paths.blobs);
+    const dir = await fsp.open(this.paths.blobs, 'r');
+    try { await dir.sync(); } finally { await dir.close(); }
     return file.digest;
   }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { writeJsonAtomic, fsyncDir } from '../util/atomic.js';
+import { promises as fsp } from 'node:fs';
 import { chainIds, hexOf, sha256Digest } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
@@ -36,6 +36,7 @@ export interface StagedLayer { dir: string; result: ExtractResult }
 export class LayerStore {
   private readonly cache = new Map<string, LayerMeta>();
   private readonly inflight = new Map<string, Promise<LayerMeta>>();
+  private readonly adopting = new Map<string, Promise<LayerMeta>>();
 
   constructor(private readonly paths: StorePaths, private readonly blobs: BlobStore) {
     mkdirSync(paths.layers, { recursive: true });
@@ -99,19 +100,33 @@ export class LayerStore {
     }
   }
 
-  /** Makes a staged layer the layer `diffId` on `parent`; the caller has verified the bytes. */
-  adopt(staged: StagedLayer, diffId: string, parent: string | null): LayerMeta {
+  /**
+   * Makes a staged layer the layer `diffId` on `parent`; the caller has verified the bytes.
+   * The fsyncs run on the thread pool, so a pull keeps streaming its other layers meanwhile.
+   */
+  async adopt(staged: StagedLayer, diffId: string, parent: string | null): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    // Another adoption of the same layer in progress (a load and a pull at once): it wins.
+    await this.adopting.get(chainId)?.catch(() => {});
     const existing = this.cache.get(chainId);
     if (existing) { this.discard(staged); return existing; }
+    const work = this.install(staged, chainId, diffId, parent).finally(() => this.adopting.delete(chainId));
+    this.adopting.set(chainId, work);
+    return work;
+  }
+
+  private async install(staged: StagedLayer, chainId: string, diffId: string, parent: string | null): Promise<LayerMeta> {
     try {
       const link = hexOf(chainId).slice(0, 20);
       const r = staged.result;
       const meta: LayerMeta = { chainId, diffId, parent, size: r.size, link, whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, created: new Date().toISOString() };
-      writeJsonAtomic(join(staged.dir, 'meta.json'), meta);
+      // The staged dir is private until renamed: meta.json needs no temp file, only to be durable
+      // (with its directory entry) before the rename makes the layer visible.
+      await writeDurable(join(staged.dir, 'meta.json'), JSON.stringify(meta));
+      await syncPath(staged.dir);
       const final = this.paths.layer(chainId);
       renameSync(staged.dir, final);
-      fsyncDir(this.paths.layers);
+      await syncPath(this.paths.layers);
       const linkPath = join(this.paths.links, link);
       if (existsSync(linkPath)) unlinkSync(linkPath);
       symlinkSync(relative(this.paths.links, join(final, 'diff')), linkPath);
@@ -159,4 +174,14 @@ export class LayerStore {
     rmSync(join(this.paths.links, meta.link), { force: true });
     rmSync(this.paths.layer(chainId), { recursive: true, force: true });
   }
+}
+
+async function writeDurable(path: string, data: string): Promise<void> {
+  const fh = await fsp.open(path, 'wx', 0o600);
+  try { await fh.writeFile(data); await fh.sync(); } finally { await fh.close(); }
+}
+
+async function syncPath(path: string): Promise<void> {
+  const fh = await fsp.open(path, 'r');
+  try { await fh.sync(); } finally { await fh.close(); }
 }

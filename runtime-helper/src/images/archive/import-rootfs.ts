@@ -56,7 +56,7 @@ export async function importRootfs(svc: ImageService, body: Readable, opts: Impo
   }
   const diffId = spooled.digest;
   await svc.blobs.commitAsync(spooled);
-  svc.layers.adopt(staged, diffId, null);
+  await svc.layers.adopt(staged, diffId, null);
   const now = new Date().toISOString();
   const arch = opts.platform?.split('/')[1] ?? goArch();
   const imageConfig = {

@@ -197,7 +197,7 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
             stagedFor.delete(diffId);
             if (staged && !adopted.has(staged)) {
               adopted.add(staged);
-              meta = svc.layers.adopt(staged, diffId, parent);
+              meta = await svc.layers.adopt(staged, diffId, parent);
             } else {
               meta = await svc.layers.ensure(diffId, parent, archivePolicy, sources.get(diffId));
             }
