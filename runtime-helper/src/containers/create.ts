@@ -67,7 +67,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   } else {
     // Nothing to look up in the rootfs: it is mounted while the client attaches and starts
     // (launch, cp, diff and rm wait for it), which takes the mount off `docker run`'s path.
-    void m.prepareSnapshot(live).then((snap) => {
+    void m.prepareSnapshot(live, true).then((snap) => {
       record.Rootfs = snap.rootfs;
       record.UpperDir = snap.upperDir;
       if (m.containers.get(id) === live) m.save(live);

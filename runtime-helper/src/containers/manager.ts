@@ -74,9 +74,11 @@ export class ContainerManager {
   }
 
   /** Mounts the container's snapshot; one prepare at a time per container, so a prepare left
-   * running by create and a later one never mount it twice. */
-  prepareSnapshot(c: LiveContainer): Promise<Snapshot> {
-    const next = (c.snapshotReady ?? Promise.resolve()).catch(() => undefined).then(() => this.opts.images.prepare(c.record.SnapshotKey, c.record.Image));
+   * running by create and a later one never mount it twice. `background`: begin only after the
+   * current answer went out (the mount's spawn blocks the event loop for a few ms). */
+  prepareSnapshot(c: LiveContainer, background = false): Promise<Snapshot> {
+    const turn = (c.snapshotReady ?? Promise.resolve()).catch(() => undefined);
+    const next = (background ? turn.then(() => new Promise<void>((r) => setImmediate(r))) : turn).then(() => this.opts.images.prepare(c.record.SnapshotKey, c.record.Image));
     c.snapshotReady = next;
     return next;
   }
