@@ -14,12 +14,8 @@ const ECHO = String.raw`async ({ getTerm, count }) => {
     await echoed;
     out.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
-    if (i % 40 === 39) {
-      // Clear the typed line (Ctrl-U) and let the shell settle.
-      term.input('\x15', true);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
+  // Clear the typed line (Ctrl-U) and let the shell settle.
   term.input('\x15', true);
   await new Promise((r) => setTimeout(r, 100));
   return out;
@@ -27,8 +23,13 @@ const ECHO = String.raw`async ({ getTerm, count }) => {
 
 const THROUGHPUT = String.raw`async ({ getTerm, command, marker }) => {
   const term = (0, eval)(getTerm)();
-  let maxFrame = 0, frames = 0, last = performance.now(), running = true;
-  const tick = (t) => { maxFrame = Math.max(maxFrame, t - last); last = t; frames++; if (running) requestAnimationFrame(tick); };
+  let maxFrame = 0, frames = 0, last = performance.now(), running = true, longFrames = 0, maxClick = 0, clicks = 0;
+  // Event Timing: each real click's time from input to the next paint (recorded from 16 ms up).
+  const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'click') maxClick = Math.max(maxClick, e.duration); });
+  po.observe({ type: 'event', durationThreshold: 16 });
+  const onClick = () => { clicks++; };
+  document.addEventListener('click', onClick, true);
+  const tick = (t) => { maxFrame = Math.max(maxFrame, t - last); if (t - last > 100) longFrames++; last = t; frames++; if (running) requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
   const t0 = performance.now();
   await new Promise((resolve) => {
@@ -42,7 +43,11 @@ const THROUGHPUT = String.raw`async ({ getTerm, command, marker }) => {
     term.input(command + '\r', true);
   });
   running = false;
-  return { ms: performance.now() - t0, maxFrameMs: maxFrame, frames };
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 200));
+  po.disconnect();
+  document.removeEventListener('click', onClick, true);
+  return { ms, maxFrameMs: maxFrame, frames, longFrames, maxClickMs: maxClick, clicks };
 }`;
 
 /** Keystroke-to-echo: each key goes in as user input; the time until the terminal has parsed the echo. */
@@ -50,12 +55,39 @@ export async function echoLatencies(page: Page, getTerm: string, count: number):
   return page.evaluate(`(${ECHO})(${JSON.stringify({ getTerm, count })})`) as Promise<number[]>;
 }
 
-/** Runs `command` and waits for `marker` on screen; reports time and the longest frame. */
-export async function throughput(page: Page, getTerm: string, command: string, marker: string): Promise<{ ms: number; maxFrameMs: number; frames: number }> {
-  return page.evaluate(`(${THROUGHPUT})(${JSON.stringify({ getTerm, command, marker })})`) as Promise<{ ms: number; maxFrameMs: number; frames: number }>;
+export interface Throughput { ms: number; maxFrameMs: number; frames: number; longFrames: number; maxClickMs: number; clicks: number }
+
+/** Runs `command` and waits for `marker` on screen, clicking `clickAt` (a selector) every 250 ms
+ * meanwhile; reports the time, the longest frame, frames over 100 ms, and the slowest click's
+ * input-to-paint time (0 when every click painted within 16 ms). */
+export async function throughput(page: Page, getTerm: string, command: string, marker: string, clickAt: string): Promise<Throughput> {
+  let done = false;
+  const run = (page.evaluate(`(${THROUGHPUT})(${JSON.stringify({ getTerm, command, marker })})`) as Promise<Throughput>).finally(() => { done = true; });
+  const box = await page.locator(clickAt).first().boundingBox();
+  if (box) {
+    while (!done) {
+      await page.mouse.click(box.x + box.width / 2, box.y + 8).catch(() => {});
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return run;
 }
 
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+/** Types `value` into the input `selector` (as one input event) and times, in the page, until
+ * the page's text matches `shown`: the filter plus the redraw, without the CDP round trips. */
+export async function timeInput(page: Page, selector: string, value: string, shown: RegExp): Promise<number> {
+  return page.evaluate(`new Promise((done) => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    const t0 = performance.now();
+    setValue.call(el, ${JSON.stringify(value)});
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    const check = () => (${shown.toString()}.test(document.body.innerText) ? done(performance.now() - t0) : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  })`) as Promise<number>;
 }

@@ -1,4 +1,4 @@
-// Resident memory and CPU time of a process tree, from /proc.
+// Memory (RSS, PSS) and CPU time of processes, from /proc.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK = 100; // USER_HZ on Linux
@@ -27,18 +27,6 @@ export function descendants(root: number): number[] {
   return out;
 }
 
-export function usage(pids: number[]): { rssBytes: number; cpuSeconds: number } {
-  let rss = 0;
-  let cpu = 0;
-  for (const p of pids) {
-    const s = stat(p);
-    if (!s) continue;
-    rss += s.rssPages * 4096;
-    cpu += s.cpuTicks / TICK;
-  }
-  return { rssBytes: rss, cpuSeconds: cpu };
-}
-
 /** The process's command line, or '' when it is gone. */
 export function commandLine(pid: number): string {
   try {
@@ -46,4 +34,35 @@ export function commandLine(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** Proportional (shared pages split among their users) and resident set size, from smaps_rollup. */
+export function memory(pids: number[]): { pssBytes: number; rssBytes: number } {
+  let pss = 0;
+  let rss = 0;
+  for (const p of pids) {
+    try {
+      const t = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      pss += Number(/^Pss:\s+(\d+) kB/m.exec(t)?.[1] ?? 0) * 1024;
+      rss += Number(/^Rss:\s+(\d+) kB/m.exec(t)?.[1] ?? 0) * 1024;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { pssBytes: pss, rssBytes: rss };
+}
+
+/** CPU seconds of each process, by pid. */
+export function cpuByPid(pids: number[]): Map<number, number> {
+  return new Map(pids.map((p) => [p, (stat(p)?.cpuTicks ?? 0) / TICK]));
+}
+
+/** The process among `pids` that used the most CPU while `work` ran: finds a tab's renderer. */
+export async function busiestWhile(pids: number[], work: () => Promise<unknown>): Promise<number> {
+  const before = cpuByPid(pids);
+  await work();
+  const after = cpuByPid(pids);
+  let best = pids[0] ?? 0;
+  for (const p of pids) if ((after.get(p) ?? 0) - (before.get(p) ?? 0) > (after.get(best) ?? 0) - (before.get(best) ?? 0)) best = p;
+  return best;
 }

@@ -1,12 +1,15 @@
 // The minimal reference terminal the benchmark compares the app with: one page with xterm.js, a
-// WebSocket, and node-pty running a shell on the host, with the same watermark flow control.
+// WebSocket, and node-pty running a shell on the host, with the same watermark flow control. The
+// shell is busybox sh, the same ash the benchmark's container runs: it echoes each key itself
+// (raw mode), where dash would leave the echo to the kernel's line discipline and skip a wake-up.
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { spawn as ptySpawn } from 'node-pty';
 import { WebSocketServer } from 'ws';
 
+const SHELL = existsSync('/usr/bin/busybox') ? ['/usr/bin/busybox', 'sh'] : ['/bin/sh'];
 const HIGH = 512 * 1024;
 const LOW = 128 * 1024;
 
@@ -48,7 +51,7 @@ export async function startReferenceTerminal(repoRoot: string): Promise<Referenc
   const ptys = new Set<ReturnType<typeof ptySpawn>>();
   wss.on('connection', (ws, req) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams;
-    const pty = ptySpawn('/bin/sh', [], { name: 'xterm-256color', cols: Number(q.get('cols')) || 80, rows: Number(q.get('rows')) || 24, cwd: '/tmp', env: { ...process.env, PS1: '$ ' } as Record<string, string> });
+    const pty = ptySpawn(SHELL[0] as string, SHELL.slice(1), { name: 'xterm-256color', cols: Number(q.get('cols')) || 80, rows: Number(q.get('rows')) || 24, cwd: '/tmp', env: { ...process.env, PS1: '$ ' } as Record<string, string> });
     ptys.add(pty);
     let unacked = 0;
     let paused = false;

@@ -7,6 +7,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
+import { OutputPacer } from './output-pacer';
 
 export interface TerminalSession {
   key: string;
@@ -22,12 +23,16 @@ export interface TerminalSession {
   exitCode: number | null;
   error?: string | undefined;
   connected: boolean;
+  output: OutputPacer;
   connect: () => void;
 }
 
 const sessions = new Map<string, TerminalSession[]>();
-// The benchmark (bench/app.ts) measures echo and throughput on the live xterm instances.
-if (new URLSearchParams(location.search).has('bench')) (window as unknown as { __berthSessions: typeof sessions }).__berthSessions = sessions;
+// The benchmark (bench/app.ts) measures echo and throughput on the live xterm instances, and
+// compares with unpaced output (`&nopace=1`) in the same run.
+const benchParams = new URLSearchParams(location.search);
+if (benchParams.has('bench')) (window as unknown as { __berthSessions: typeof sessions }).__berthSessions = sessions;
+const paced = !(benchParams.has('bench') && benchParams.has('nopace'));
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 10_000;
@@ -77,6 +82,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   });
   const s: TerminalSession = {
     key: `t${++counter}`, containerId, title: mode === 'attach' ? 'attach' : cmd?.join(' ') || 'shell', mode, term, fit, search, element, handle: null, state: 'starting', exitCode: null, connected: false, connect: () => {},
+    output: new OutputPacer(term, (n) => s.handle?.processed(n)),
   };
   const list = sessions.get(containerId) ?? [];
   sessions.set(containerId, [...list, s]);
@@ -99,12 +105,12 @@ function connect(s: TerminalSession, cmd?: string[], user?: string): void {
   s.handle = api.open('terminal', { id: containerId, mode, cmd, user, cols, rows }, {
     onData: (d) => {
       if (d.kind === 'started') { s.state = 'running'; if (mode === 'exec' && !cmd) s.title = d.shell.length === 1 ? d.shell[0] as string : 'shell'; }
-      else { s.state = 'exited'; s.exitCode = d.exitCode; term.write(`\r\n\x1b[2m[process exited with code ${d.exitCode ?? '?'}]\x1b[0m\r\n`); }
+      else { s.state = 'exited'; s.exitCode = d.exitCode; s.output.push(`\r\n\x1b[2m[process exited with code ${d.exitCode ?? '?'}]\x1b[0m\r\n`); }
       changed();
     },
-    onBytes: (bytes) => { term.write(bytes, () => s.handle?.processed(bytes.byteLength)); },
+    onBytes: (bytes) => { if (paced) s.output.push(bytes); else term.write(bytes, () => s.handle?.processed(bytes.byteLength)); },
     onEnd: (e) => {
-      if (e) { s.state = 'failed'; s.error = e.message; term.write(`\r\n\x1b[31m${e.message}\x1b[0m\r\n`); }
+      if (e) { s.state = 'failed'; s.error = e.message; s.output.push(`\r\n\x1b[31m${e.message}\x1b[0m\r\n`); }
       else if (s.state !== 'exited') s.state = 'exited';
       s.handle = null;
       changed();
@@ -114,6 +120,7 @@ function connect(s: TerminalSession, cmd?: string[], user?: string): void {
 
 export function closeSession(s: TerminalSession): void {
   s.handle?.close();
+  s.output.dispose();
   s.term.dispose();
   s.element.remove();
   sessions.set(s.containerId, sessionsOf(s.containerId).filter((x) => x !== s));
