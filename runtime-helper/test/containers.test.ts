@@ -155,11 +155,17 @@ describe('lifecycle', () => {
     expect((await res(['exec', 'ex', 'sh', '-c', 'exit 7'])).code).toBe(7);
     const out = await ok(['exec', '-u', 'nobody', '-w', '/tmp', '-e', 'FOO=bar', 'ex', 'sh', '-c', 'id -u; pwd; echo $FOO']);
     expect(out).toBe('65534\n/tmp\nbar\n');
+    const created = await b.request('POST', '/containers/ex/exec', JSON.stringify({ Cmd: ['sh', '-c', 'exit 5'] }), { 'Content-Type': 'application/json' });
+    const execId = JSON.parse(created.body).Id as string;
+    await b.request('POST', `/exec/${execId}/start`, JSON.stringify({ Detach: true }), { 'Content-Type': 'application/json' });
+    await until(async () => JSON.parse((await b.request('GET', `/exec/${execId}/json`)).body).ExitCode === 5);
     await ok(['kill', 'ex']);
     const r = await res(['exec', 'ex', 'true']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/is not running/);
     await ok(['rm', 'ex']);
+    // The container's exec sessions went with it, as with dockerd.
+    expect((await b.request('GET', `/exec/${execId}/json`)).status).toBe(404);
   });
 });
 

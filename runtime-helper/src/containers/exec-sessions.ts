@@ -133,6 +133,11 @@ export class ExecSessions {
     }
   }
 
+  /** A removed container's sessions go with it (as dockerd drops them). */
+  forgetContainer(containerId: string): void {
+    for (const [id, s] of this.sessions) if (s.containerId === containerId) this.sessions.delete(id);
+  }
+
   inspect(id: string): Record<string, unknown> {
     const s = this.get(id);
     return {

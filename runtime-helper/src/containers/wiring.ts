@@ -47,6 +47,7 @@ export function installContainers(daemon: Daemon): Route[] {
   });
   const execs = new ExecSessions(manager);
   const services: ContainerServices = { manager, execs, volumes, images };
+  daemon.events.subscribe((e) => { if (e.Type === 'container' && e.Action === 'destroy') execs.forgetContainer(e.Actor.ID); });
   (daemon as unknown as { containers: ContainerServices }).containers = services;
   daemon.images.containers = {
     usersOfImage: (id) => [...manager.containers.values()].filter((c) => c.record.Image === id).map((c) => ({ containerId: c.record.Id, running: c.record.State.Running })),
