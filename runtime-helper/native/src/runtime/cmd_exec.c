@@ -43,8 +43,10 @@ static int build_user(json_t *proc, const char *spec, json_t *gids, berth_error_
   return 0;
 }
 
-static json_t *process_from_flags(json_t *cfg, const struct exec_flags *f, int argc, char **argv, berth_error_t *err) {
-  json_t *proc = cfg ? json_deep_copy(json_object_get(cfg, "process")) : NULL;
+/* template: the process object saved at create (PROCESS_FILE) or config.json's, or NULL */
+static json_t *process_from_flags(json_t *template, const struct exec_flags *f, int argc, char **argv,
+                                  berth_error_t *err) {
+  json_t *proc = json_is_object(template) ? json_deep_copy(template) : NULL;
   if (!json_is_object(proc)) {
     if (proc) json_decref(proc);
     proc = json_pack("{s:s, s:[s]}", "cwd", "/", "env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -91,6 +93,19 @@ static json_t *load_config(const char *bundle) {
   snprintf(path, sizeof path, "%s/config.json", bundle);
   json_error_t jerr;
   return json_load_oci(path, &jerr);
+}
+
+/* The process saved at create, or NULL (a container from an older berth-runtime). */
+static json_t *load_saved_process(const struct global_opts *g, const struct container_state *st) {
+  char path[PATH_MAX + 32];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s/" PROCESS_FILE, g->root, st->id) >= sizeof path) return NULL;
+  json_error_t jerr;
+  json_t *p = json_load_oci(path, &jerr);
+  if (p && !json_is_object(p)) {
+    json_decref(p);
+    p = NULL;
+  }
+  return p;
 }
 
 /* The filter compiled at create; a container created by an older berth-runtime has none saved,
@@ -174,8 +189,12 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv) {
       goto out;
     }
   } else {
-    cfg = load_config(st.bundle);
-    if ((process = process_from_flags(cfg, &f, argc - p.index - 1, argv + p.index + 1, &err)) == NULL) goto out;
+    json_t *saved = load_saved_process(g, &st);
+    if (saved == NULL) cfg = load_config(st.bundle);
+    json_t *template = saved ? saved : json_object_get(cfg, "process");
+    process = process_from_flags(template, &f, argc - p.index - 1, argv + p.index + 1, &err);
+    if (saved) json_decref(saved);
+    if (process == NULL) goto out;
   }
   if (container_seccomp(g, &st, &cfg, &seccomp, &err) < 0) goto out;
   trace_point("exec: process and seccomp ready");

@@ -146,6 +146,15 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
   return 0;
 }
 
+/* exec's template, so exec need not parse the whole config.json (mostly the seccomp profile) */
+static int save_process(int state_dirfd, const struct container_spec *spec, berth_error_t *err) {
+  char *text = json_dumps(json_object_get(spec->json, "process"), JSON_COMPACT);
+  if (text == NULL) return berth_error_set(err, ENOMEM, "save " PROCESS_FILE);
+  int r = berth_write_file_at(state_dirfd, PROCESS_FILE, text, strlen(text), 0600, err);
+  free(text);
+  return r;
+}
+
 static int spawn_child(struct create_run *r, berth_error_t *err) {
   struct container_spec *spec = &r->spec;
   unsigned long flags = 0;
@@ -228,6 +237,7 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   if (r.ctx.state_dirfd < 0) { berth_error_errno(err, "open state dir '%s'", dir); goto out; }
   if (mkfifoat(r.ctx.state_dirfd, EXEC_FIFO, 0600) < 0) { berth_error_errno(err, "create '%s/" EXEC_FIFO "'", dir); goto out; }
   if (seccomp_save(r.ctx.state_dirfd, SECCOMP_FILE, &seccomp, err) < 0) goto out;
+  if (save_process(r.ctx.state_dirfd, spec, err) < 0) goto out;
   uid_t ruid = ns_host_root_uid(spec);
   gid_t rgid = ns_host_root_gid(spec);
   if (ruid != 0 || rgid != 0) {

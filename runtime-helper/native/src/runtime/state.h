@@ -13,6 +13,8 @@
 
 #define STATE_FILE "state.json"
 #define EXEC_FIFO "exec.fifo"
+/* config.json's "process" as it was at create: exec's template (as runc keeps the config) */
+#define PROCESS_FILE "process.json"
 
 struct container_state {
   char id[256];
