@@ -8,6 +8,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
 import { OutputPacer } from './output-pacer';
+import { stopCaretBlinkWhenIdle } from './idle-caret';
 
 export interface TerminalSession {
   key: string;
@@ -24,6 +25,7 @@ export interface TerminalSession {
   error?: string | undefined;
   connected: boolean;
   output: OutputPacer;
+  releaseCaret: () => void;
   connect: () => void;
 }
 
@@ -72,6 +74,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   const element = document.createElement('div');
   element.className = 'h-full w-full';
   term.open(element);
+  const releaseCaret = term.textarea ? stopCaretBlinkWhenIdle(term.textarea) : () => {};
   // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
   term.attachCustomKeyEventHandler((e) => {
     if (e.type !== 'keydown') return true;
@@ -82,7 +85,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   });
   const s: TerminalSession = {
     key: `t${++counter}`, containerId, title: mode === 'attach' ? 'attach' : cmd?.join(' ') || 'shell', mode, term, fit, search, element, handle: null, state: 'starting', exitCode: null, connected: false, connect: () => {},
-    output: new OutputPacer(term, (n) => s.handle?.processed(n)),
+    output: new OutputPacer(term, (n) => s.handle?.processed(n)), releaseCaret,
   };
   const list = sessions.get(containerId) ?? [];
   sessions.set(containerId, [...list, s]);
@@ -121,6 +124,7 @@ function connect(s: TerminalSession, cmd?: string[], user?: string): void {
 export function closeSession(s: TerminalSession): void {
   s.handle?.close();
   s.output.dispose();
+  s.releaseCaret();
   s.term.dispose();
   s.element.remove();
   sessions.set(s.containerId, sessionsOf(s.containerId).filter((x) => x !== s));
