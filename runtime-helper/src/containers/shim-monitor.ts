@@ -40,12 +40,12 @@ export class ShimMonitor implements ContainerMonitor {
     const proc = new ShimProcess(report.pid, opts.tty, dir);
     await proc.connect();
     if (opts.consoleSize && opts.tty) proc.resize(opts.consoleSize.height, opts.consoleSize.width);
-    try {
-      await this.runtime.run('start', opts.id, ['start', opts.id]);
-    } catch (e) {
+    // The shim runs `runtime start` (berthd spawns one process less per start).
+    const started = await proc.requestStart();
+    if (started.status !== 0) {
       await this.runtime.delete(opts.id).catch(() => {});
       proc.pid = 0;
-      proc.finish({ exitCode: 128, oomKilled: false, error: (e as Error).message });
+      proc.finish({ exitCode: 128, oomKilled: false, error: `runtime start ${opts.id}: ${started.message.trim().split('\n').pop() || `exit status ${started.status}`}` });
     }
     return proc;
   }

@@ -11,6 +11,8 @@ import type { ExitInfo, MonitoredProcess } from './monitor.js';
 const FRAME_STDIN = 0;
 const FRAME_RESIZE = 16;
 const FRAME_CLOSE_STDIN = 17;
+const FRAME_START = 19;
+const FRAME_START_RESULT = 20;
 
 function frame(type: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -56,6 +58,7 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       const type = this.pending[0];
       const payload = Buffer.from(this.pending.subarray(8, 8 + len));
       this.pending = this.pending.subarray(8 + len);
+      if (type === FRAME_START_RESULT) { this.onStartResult(payload); continue; }
       if (type !== 1 && type !== 2) continue;
       const stream = type === 1 ? 'stdout' : 'stderr';
       if (this.backlogBytes < 1 << 20) { this.backlog.push([stream, payload]); this.backlogBytes += payload.length; }
@@ -77,6 +80,29 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     if (this.done) return;
     this.done = true;
     this.resolveExit(info);
+  }
+
+  private startWaiters: ((r: { status: number; message: string }) => void)[] = [];
+
+  private onStartResult(payload: Buffer): void {
+    const result = payload.length >= 4
+      ? { status: payload.readInt32BE(0), message: payload.subarray(4).toString('utf8') }
+      : { status: -1, message: 'berth-shim: malformed start result' };
+    this.startWaiters.shift()?.(result);
+  }
+
+  /**
+   * Asks the shim to run `runtime start` (after the frames sent before, e.g. a resize); resolves
+   * with the runtime's exit status and message. The socket closing first means the shim died.
+   */
+  requestStart(): Promise<{ status: number; message: string }> {
+    return new Promise((resolve) => {
+      if (!this.socket || this.socket.destroyed) { resolve({ status: -1, message: 'berth-shim: not connected' }); return; }
+      const onClose = (): void => resolve({ status: -1, message: 'berth-shim: the attach socket closed before the start result' });
+      this.socket.once('close', onClose);
+      this.startWaiters.push((r) => { this.socket?.off('close', onClose); resolve(r); });
+      this.socket.write(frame(FRAME_START, Buffer.alloc(0)));
+    });
   }
 
   writeStdin(data: Buffer): void { this.socket?.write(frame(FRAME_STDIN, data)); }

@@ -11,6 +11,7 @@
 
 #include "shim/diag.h"
 #include "shim/loop.h"
+#include "shim/runtime.h"
 #include "shim/stdin_sink.h"
 #include "shim/unix_socket.h"
 
@@ -130,6 +131,8 @@ void attach_accept(struct shim *s) {
   }
 }
 
+static void start_container(struct shim *s, struct attach_client *c);
+
 static void control_frame(struct shim *s, struct attach_client *c) {
   switch (c->type) {
   case ATTACH_FRAME_RESIZE:
@@ -139,6 +142,7 @@ static void control_frame(struct shim *s, struct attach_client *c) {
     break;
   case ATTACH_FRAME_CLOSE_STDIN: stdin_sink_close(s); break;
   case ATTACH_FRAME_STDIN_ONCE: c->stdin_once = true; break;
+  case ATTACH_FRAME_START: start_container(s, c); break;
   default: shim_diag("attach client %u: ignoring frame type %u", c->id, c->type); break;
   }
 }
@@ -260,35 +264,54 @@ static bool queue_output(struct attach_client *c, const uint8_t *data, size_t le
   return true;
 }
 
+/* Sends one frame to one client, queueing what the socket does not take (never blocking). */
+static void send_frame(struct shim *s, struct attach_client *c, uint8_t type, const uint8_t *data, size_t len) {
+  uint8_t hdr[8] = {type, 0, 0, 0, (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
+  size_t sent = 0;
+  if (c->out_len == 0) {
+    struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)data, len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t n;
+    do n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      drop_client(s, c, NULL);
+      return;
+    }
+    sent = n < 0 ? 0 : (size_t)n;
+    if (sent == sizeof hdr + len) return;
+  }
+  bool ok = true;
+  if (sent < sizeof hdr) ok = queue_output(c, hdr + sent, sizeof hdr - sent);
+  size_t data_sent = sent > sizeof hdr ? sent - sizeof hdr : 0;
+  if (ok) ok = queue_output(c, data + data_sent, len - data_sent);
+  if (!ok) {
+    drop_client(s, c, "too slow (1 MiB of output unsent)");
+    return;
+  }
+  update_events(s, c);
+}
+
 void attach_broadcast(struct shim *s, enum attach_frame_type type, const uint8_t *data, size_t len) {
-  uint8_t hdr[8] = {(uint8_t)type, 0, 0, 0, (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
   struct attach_client *next;
   for (struct attach_client *c = s->clients; c != NULL; c = next) {
     next = c->next;
-    size_t sent = 0;
-    if (c->out_len == 0) {
-      struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)data, len}};
-      struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-      ssize_t n;
-      do n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-      while (n < 0 && errno == EINTR);
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-        drop_client(s, c, NULL);
-        continue;
-      }
-      sent = n < 0 ? 0 : (size_t)n;
-      if (sent == sizeof hdr + len) continue;
-    }
-    bool ok = true;
-    if (sent < sizeof hdr) ok = queue_output(c, hdr + sent, sizeof hdr - sent);
-    size_t data_sent = sent > sizeof hdr ? sent - sizeof hdr : 0;
-    if (ok) ok = queue_output(c, data + data_sent, len - data_sent);
-    if (!ok) {
-      drop_client(s, c, "too slow (1 MiB of output unsent)");
-      continue;
-    }
-    update_events(s, c);
+    send_frame(s, c, (uint8_t)type, data, len);
   }
+}
+
+/* berthd starts the container through the shim once it attached: one process less for berthd to
+ * spawn, and the start is ordered after the client's earlier frames (the resize of `run -it`). */
+static void start_container(struct shim *s, struct attach_client *c) {
+  static uint8_t reply[4 + 4096];
+  int status = runtime_start(s->opts, (char *)reply + 4, sizeof reply - 4);
+  if (status != 0) shim_diag("runtime start %s: status %d: %s", s->opts->id, status, (char *)reply + 4);
+  uint32_t st = (uint32_t)status;
+  reply[0] = (uint8_t)(st >> 24);
+  reply[1] = (uint8_t)(st >> 16);
+  reply[2] = (uint8_t)(st >> 8);
+  reply[3] = (uint8_t)st;
+  send_frame(s, c, ATTACH_FRAME_START_RESULT, reply, 4 + strlen((char *)reply + 4));
 }
 
 void attach_resume_input(struct shim *s) {

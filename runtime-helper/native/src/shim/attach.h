@@ -25,6 +25,8 @@ enum attach_frame_type {
   ATTACH_FRAME_RESIZE = 16,
   ATTACH_FRAME_CLOSE_STDIN = 17,
   ATTACH_FRAME_STDIN_ONCE = 18,
+  ATTACH_FRAME_START = 19,        /* client -> shim: run `runtime start ID` */
+  ATTACH_FRAME_START_RESULT = 20, /* shim -> that client: int32 status (BE), then the message */
 };
 
 int attach_listen(struct shim *s, const char *path, berth_error_t *err);

@@ -285,3 +285,66 @@ fail:
   unlink(pid_file);
   return -1;
 }
+
+int runtime_start(const struct shim_options *o, char *msg, size_t cap) {
+  msg[0] = '\0';
+  if (o->exec_mode) {
+    snprintf(msg, cap, "start: an exec session has nothing to start");
+    return -1;
+  }
+  int diag[2];
+  if (pipe2(diag, O_CLOEXEC) < 0) {
+    snprintf(msg, cap, "pipe for runtime start: %s", strerror(errno));
+    return -1;
+  }
+  pid_t child = fork();
+  if (child < 0) {
+    snprintf(msg, cap, "fork for runtime start: %s", strerror(errno));
+    close(diag[0]);
+    close(diag[1]);
+    return -1;
+  }
+  if (child == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+      dup2(null_fd, 0);
+      dup2(null_fd, 1);
+    }
+    dup2(diag[1], 2);
+    oom_adj_restore_in_child();
+    const char *argv[6];
+    int a = 0;
+    argv[a++] = o->runtime;
+    if (o->runtime_root != NULL) {
+      argv[a++] = "--root";
+      argv[a++] = o->runtime_root;
+    }
+    argv[a++] = "start";
+    argv[a++] = o->id;
+    argv[a] = NULL;
+    execv(o->runtime, (char *const *)argv);
+    dprintf(2, "execute runtime '%s': %s\n", o->runtime, strerror(errno));
+    _exit(127);
+  }
+  close(diag[1]);
+  /* Read to EOF first (only the runtime holds the write end), then collect the status. */
+  size_t len = 0;
+  while (len + 1 < cap) {
+    ssize_t n = read(diag[0], msg + len, cap - 1 - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    len += (size_t)n;
+  }
+  msg[len] = '\0';
+  close(diag[0]);
+  trim_trailing_space(msg);
+  int status;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) {
+      snprintf(msg, cap, "wait for runtime start (pid %d): %s", (int)child, strerror(errno));
+      return -1;
+    }
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}

@@ -25,4 +25,8 @@ struct runtime_result {
  * "runtime create failed (exit status N): <the runtime's stderr, verbatim>". */
 int runtime_launch(const struct shim_options *o, struct runtime_result *r, berth_error_t *err);
 
+/* `<runtime> [--root R] start ID` (create mode), waited for. Returns its exit status (128+signal
+ * when killed), or -1 when it could not be run; msg gets its stderr (or why it could not run). */
+int runtime_start(const struct shim_options *o, char *msg, size_t cap);
+
 #endif
