@@ -1,8 +1,8 @@
 /* `create`: the runtime's half of the handshake with the init (see init.c for the other half).
- *   [not staged: cgroup made and limited, the init will join it itself] -> clone (into the new
- *   user namespace, or with every new namespace when there is no user namespace and nothing
- *   to join) -> id maps, rlimits -> [staged: child joins/unshares, forks the init; cgroup
- *   placement and resources] -> oom_score_adj -> prestart/createRuntime hooks when the rootfs
+ *   [no user namespace: cgroup made and limited, the child will join it itself] -> clone (into
+ *   the new user namespace, or with every new namespace when there is no user namespace and
+ *   nothing to join) -> id maps, rlimits -> [staged: child joins/unshares, forks the init] ->
+ *   [user namespace: cgroup placement and resources] -> oom_score_adj -> prestart/createRuntime hooks when the rootfs
  *   is mounted -> ready: state file, pid file. */
 #include "runtime/container.h"
 
@@ -82,9 +82,11 @@ struct create_run {
   int cgroup_fd; /* the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 };
 
-/* Not staged: the cgroup is made and limited before the clone, with no process in it yet; the
- * init is born in its cgroup2 side and joins the v1 hierarchies itself, neither of which waits
- * for the kernel's grace period the way moving it from here would (see cgroups/self.c). */
+/* Without a user namespace, the cgroup is made and limited before the clone, with no process in
+ * it yet; the child is born in its cgroup2 side and joins the v1 hierarchies itself (a staged
+ * init inherits them), neither of which waits for the kernel's grace period the way moving it
+ * from here would (see cgroups/self.c). A child in a new user namespace could not write the
+ * host's cgroupfs, so there the runtime moves the init. */
 static int prepare_cgroup(struct create_run *r, berth_error_t *err) {
   r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
   if (cgroup_create(&r->fs, r->cgroup_path, 0, err) < 0) return -1;
@@ -114,7 +116,7 @@ static int handshake(const struct global_opts *g, const struct create_opts *o, s
     r->child = 0;
   }
   log_debug("container %s: init pid %d", o->id, (int)r->init);
-  if (r->ctx.staged) { /* else made before the clone, and the init joins it itself */
+  if (!r->ctx.cgroup_self) { /* else made before the clone, and the child joins it itself */
     r->cgroup_created = true; /* also when creation fails halfway: destroy what exists */
     if (cgroup_create(&r->fs, r->cgroup_path, r->init, err) < 0) return -1;
     if (cgroup_apply_resources(&r->fs, r->cgroup_path, spec->resources, err) < 0) return -1;
@@ -219,8 +221,10 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
    * rest and fork the init. Without a user namespace or paths to join there are no maps to wait
    * for, so one clone with every flag gives the same result with one fork fewer. */
   for (size_t i = 0; i < spec->n_ns; i++) r.ctx.staged |= spec->ns[i].path != NULL || spec->ns[i].flag == CLONE_NEWUSER;
-  /* staged, the runtime moves the init into its cgroup: start that move's slow part now */
-  if (r.ctx.staged) primer = cgroup_prime_attach(&r.fs);
+  bool userns = spec_find_ns(spec, CLONE_NEWUSER) != NULL;
+  /* with a user namespace the runtime moves the init into its cgroup: start that move's slow
+   * part now */
+  if (userns) primer = cgroup_prime_attach(&r.fs);
   r.ctx.hooks_sync = hooks_present(spec->hooks, "prestart") || hooks_present(spec->hooks, "createRuntime");
   if (ns_open_paths(spec, r.ctx.ns_fds, err) < 0) goto out;
   if (o->console_socket && console_connect(o->console_socket, &r.ctx.console_fd, err) < 0) goto out;
@@ -249,7 +253,7 @@ int container_create(const struct global_opts *g, const struct create_opts *o, p
   /* a staged init is a grandchild: as subreaper we can still reap it if setup fails */
   if (r.ctx.staged && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) { berth_error_errno(err, "become subreaper"); goto out; }
   trace_point("create: state dir made");
-  if (!r.ctx.staged && prepare_cgroup(&r, err) < 0) goto out;
+  if (!userns && prepare_cgroup(&r, err) < 0) goto out;
   trace_point("create: cgroup ready");
   if (spawn_child(&r, err) < 0) goto out;
   trace_point("create: cloned");

@@ -1,6 +1,7 @@
 /* The container's init, from clone to execve. The order matters:
- *   [staged: join namespaces by path (user first), unshare the rest, fork the real init]
- *   wait for the cgroup (made by the runtime, joined here unless staged) and oom_score_adj -> cgroup
+ *   [no user namespace: join the cgroup the runtime made] -> [staged: join namespaces by path
+ *   (user first), unshare the rest, fork the real init] -> wait for the cgroup (with a user
+ *   namespace the runtime moves us) and oom_score_adj -> cgroup
  *   namespace (last, so its root is our cgroup) -> hostname, keyring, sysctl -> rootfs, mounts, devices -> prestart and
  *   createRuntime hooks (run by the runtime) -> createContainer hooks -> pivot_root ->
  *   masked/read-only paths -> console -> cwd, executable -> ready -> block on exec.fifo until
@@ -150,6 +151,8 @@ _Noreturn void init_main(struct init_ctx *c) {
     goto fail;
   }
   if (sync_expect(c->sync_fd, SYNC_GO, "the runtime", &m, &err) < 0) _exit(1);
+  /* still in the host's namespaces (no user namespace here): a staged init inherits it */
+  if (c->cgroup_self && cgroup_enter_self(c->fs, c->cgroup_path, c->cgroup_v2_joined, &err) < 0) goto fail;
   if (c->staged) {
     if (staged_namespaces(c, &err) < 0) goto fail;
   } else if (ns_index(c->spec, CLONE_NEWUSER) >= 0 && ns_become_root(&err) < 0) {
@@ -157,7 +160,6 @@ _Noreturn void init_main(struct init_ctx *c) {
   }
   if (sync_expect(c->sync_fd, SYNC_GO, "the runtime", &m, &err) < 0) _exit(1);
   pid_t host_pid = m.value;
-  if (c->cgroup_self && cgroup_enter_self(c->fs, c->cgroup_path, c->cgroup_v2_joined, &err) < 0) goto fail;
   if (setup(c, host_pid, &plan, &err) < 0) goto fail;
   if (sync_send(c->sync_fd, SYNC_READY, 0, &err) < 0) _exit(1);
   close(c->sync_fd);
