@@ -19,6 +19,9 @@ const shape = (v: unknown): unknown =>
       ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]))
       : typeof v;
 
+/** Docker's part of a stats object: Berth's `psi` extension (README.md) left out. */
+const docker20 = (v: object): object => Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'psi'));
+
 describe.runIf(canRun)('parity with dockerd stats', () => {
   let dockerd: Dockerd;
   let docker: Record<string, unknown>;
@@ -54,7 +57,7 @@ describe.runIf(canRun)('parity with dockerd stats', () => {
 
   it('has the same shape for cpu, memory, pids and blkio', () => {
     for (const key of ['cpu_stats', 'memory_stats', 'pids_stats', 'blkio_stats'] as const) {
-      expect(shape(ours[key]), key).toEqual(shape(docker[key]));
+      expect(shape(docker20(ours[key])), key).toEqual(shape(docker[key]));
     }
   });
 
@@ -66,7 +69,7 @@ describe.runIf(canRun)('parity with dockerd stats', () => {
       previous,
     );
     expect(Object.keys(body)).toEqual(Object.keys(docker));
-    expect(shape(body.precpu_stats)).toEqual(shape(docker.precpu_stats));
+    expect(shape(docker20(body.precpu_stats))).toEqual(shape(docker.precpu_stats));
     expect(body.name).toBe(docker.name);
   });
 

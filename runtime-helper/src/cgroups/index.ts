@@ -4,7 +4,8 @@
  *
  *   const cgroups = createCgroupDriver();              // or { root: fakeTree, procRoot: fakeProc }
  *   const paths = cgroups.pathsFor('/berth/<id>');      // or await cgroups.pathsForPid(pid)
- *   await cgroups.stats(paths);        // cpu_stats, memory_stats, pids_stats, blkio_stats (Docker API shape)
+ *   await cgroups.stats(paths);        // cpu_stats, memory_stats, pids_stats, blkio_stats (Docker API shape),
+ *                                      // plus Berth's `psi` in cpu/memory/blkio_stats where cgroup2 has PSI
  *   dockerStatsBody({ id, name }, { at, stats }, previousSample);  // the full /stats body, dockerd's order
  *   await cgroups.update(paths, { memory, memorySwap, memoryReservation, cpuShares, cpuQuota, cpuPeriod,
  *                                 cpusetCpus, cpusetMems, pidsLimit, blkioWeight });  // Docker units, validated;
@@ -21,6 +22,8 @@ import { readNumber } from './files.js';
 import { CgroupError } from './errors.js';
 import { readHost } from './host.js';
 import { readMemoryPressure, readOom } from './oom.js';
+import { readPressure, withPressure } from './pressure.js';
+import { watchOomKills } from './oom-kills.js';
 import { pathsForCgroup, pathsForPid } from './paths.js';
 import { readStatsV1 } from './stats-v1.js';
 import { readStatsV2 } from './stats-v2.js';
@@ -31,6 +34,7 @@ import { validateUpdate } from './update-validate.js';
 
 export { CgroupError } from './errors.js';
 export { dockerStatsBody, type DockerStatsBody, type StatsSample } from './stats-body.js';
+export { watchOomKills, type OomKillWatch, type OomKillWatchOptions } from './oom-kills.js';
 export type * from './types.js';
 
 export interface CgroupDriver {
@@ -42,7 +46,8 @@ export interface CgroupDriver {
   update(paths: CgroupPaths, update: unknown): Promise<void>;
   memoryUsage(paths: CgroupPaths): Promise<number | null>;
   oom(paths: CgroupPaths): Promise<OomInfo>;
-  /** Calls onOom each time the OOM-kill count grows; returns a stop function. */
+  /** Calls onOom once per OOM kill (v2: inotify on memory.events; v1: polled every intervalMs);
+   * returns a stop function. watchOomKills gives the handle with a synchronous last read. */
   watchOom(paths: CgroupPaths, onOom: (info: OomInfo) => void, intervalMs?: number): () => void;
   memoryPressure(paths: CgroupPaths): Promise<MemoryPressure | null>;
 }
@@ -71,8 +76,10 @@ export function createCgroupDriver(options: CgroupDriverOptions = {}): CgroupDri
     pathsFor: (cgroupsPath) => pathsForCgroup(layout, cgroupsPath),
     pathsForPid: (pid) => pathsForPid(layout, pid, procRoot),
     async stats(paths) {
+      const pressure = readPressure(paths.unified);
       const host = await readHost(procRoot);
-      return paths.mode === 'v2' ? readStatsV2(paths, host) : readStatsV1(paths, host);
+      const stats = await (paths.mode === 'v2' ? readStatsV2(paths, host) : readStatsV1(paths, host));
+      return withPressure(stats, await pressure);
     },
     async update(paths, input) {
       const update = validateUpdate(input);
@@ -95,32 +102,15 @@ export function createCgroupDriver(options: CgroupDriverOptions = {}): CgroupDri
     memoryUsage,
     oom: (paths) => readOom(paths),
     watchOom(paths, onOom, intervalMs = 1000) {
-      let last: number | null = null;
-      let busy = true;
-      // The baseline is read at once, so a kill right after the call is still reported.
-      readOom(paths)
-        .then((info) => {
-          last = info.oomKillCount;
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          busy = false;
-        });
-      const timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        readOom(paths)
-          .then((info) => {
-            if (last !== null && info.oomKillCount > last) onOom(info);
-            last = info.oomKillCount;
-          })
-          .catch(() => clearInterval(timer)) // the cgroup is gone: nothing left to watch
-          .finally(() => {
-            busy = false;
-          });
-      }, intervalMs);
-      timer.unref();
-      return () => clearInterval(timer);
+      const watch = watchOomKills(
+        paths,
+        (count) =>
+          void readOom(paths)
+            .catch(() => ({ oomKillCount: count, oomCount: null, underOom: null }))
+            .then((info) => onOom({ ...info, oomKillCount: count })),
+        { pollMs: intervalMs },
+      );
+      return () => watch.stop();
     },
     memoryPressure: (paths) => readMemoryPressure(paths),
   };

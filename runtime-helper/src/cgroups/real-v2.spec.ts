@@ -78,6 +78,28 @@ describe.runIf(root !== null)('a real cgroup2 directory', () => {
     expect(psi!.full).not.toBeNull();
   });
 
+  it('puts cpu, memory and io PSI in the stats, between two reads of the files', async () => {
+    const totals = (file: string): number[] =>
+      readFileSync(join(dir, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => Number(/total=(\d+)/.exec(l)![1]));
+    const before = ['cpu.pressure', 'memory.pressure', 'io.pressure'].map(totals);
+    const stats = await cg.stats(cg.pathsFor(name));
+    const after = ['cpu.pressure', 'memory.pressure', 'io.pressure'].map(totals);
+    const got = [stats.cpu_stats.psi, stats.memory_stats.psi, stats.blkio_stats.psi];
+    got.forEach((psi, i) => {
+      expect(psi, `resource ${i}`).toBeDefined();
+      for (const [j, line] of [psi!.some, psi!.full].entries()) {
+        expect(line).toBeDefined();
+        expect(line!.total).toBeGreaterThanOrEqual(before[i]![j]!);
+        expect(line!.total).toBeLessThanOrEqual(after[i]![j]!);
+        expect(line!.avg10).toBeGreaterThanOrEqual(0);
+        expect(line!.avg10).toBeLessThanOrEqual(100);
+      }
+    });
+  });
+
   it('writes pids.max where the controller is enabled, else names it', async () => {
     const controllers = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').split(/\s+/);
     const update = cg.update(cg.pathsFor(name), { pidsLimit: 10 });

@@ -33,7 +33,7 @@ async function blkioStats(dir: string | undefined): Promise<BlkioStats> {
   if (!dir) return out;
   const cfq = (await readText(join(dir, CFQ_FILES.io_serviced_recursive))) !== null;
   if (cfq) {
-    for (const [key, file] of Object.entries(CFQ_FILES) as [keyof BlkioStats, string][]) {
+    for (const [key, file] of Object.entries(CFQ_FILES) as [keyof typeof CFQ_FILES, string][]) {
       out[key] = parseBlkioV1(await readText(join(dir, file)));
     }
   } else {

@@ -51,6 +51,8 @@ export interface CpuStats {
   system_cpu_usage: number;
   online_cpus: number;
   throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
+  /** Berth: cpu.pressure where the cgroup2 side has PSI (see README.md). */
+  psi?: Pressure;
 }
 
 /** max_usage and failcnt are left out when 0, like Docker's omitempty fields. */
@@ -60,6 +62,8 @@ export interface MemoryStats {
   stats: Record<string, number>;
   failcnt?: number;
   limit: number;
+  /** Berth: memory.pressure where the cgroup2 side has PSI. */
+  psi?: Pressure;
 }
 
 export interface PidsStats {
@@ -77,6 +81,8 @@ export interface BlkioStats {
   io_merged_recursive: BlkioEntry[] | null;
   io_time_recursive: BlkioEntry[] | null;
   sectors_recursive: BlkioEntry[] | null;
+  /** Berth: io.pressure where the cgroup2 side has PSI. */
+  psi?: Pressure;
 }
 
 /** The cgroup half of GET /containers/{id}/stats; the daemon adds read, preread, precpu_stats, name, id. */
@@ -122,4 +128,10 @@ export interface PressureLine {
 export interface MemoryPressure {
   some: PressureLine;
   full: PressureLine | null;
+}
+
+/** A pressure file as the stats body carries it: `full` left out where the kernel has none. */
+export interface Pressure {
+  some: PressureLine;
+  full?: PressureLine;
 }
