@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { nowNano } from './record.js';
 import { restartDelayMs, shouldRestart } from './restart-policy.js';
 import { launch } from './launch.js';
+import { armOomEvents, endOomEvents } from './oom-watch.js';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
 
 export function attachProcess(m: ContainerManager, c: LiveContainer, proc: MonitoredProcess): void {
   c.process = proc;
+  armOomEvents(proc, m.cgroupsPath(c.record.Id), () => m.emit(c.record, 'oom'));
   m.started.emit('started', c.record.Id, proc);
   void proc.exited.then((info) => onExit(m, c, proc, info));
 }
@@ -18,6 +20,10 @@ export function attachProcess(m: ContainerManager, c: LiveContainer, proc: Monit
 export async function onExit(m: ContainerManager, c: LiveContainer, proc: MonitoredProcess, info: ExitInfo): Promise<void> {
   if (c.process !== proc) return;
   const r = c.record;
+  // `oom` events came from the cgroup watch (one per kill, the last read now); OOMKilled sticks
+  // after any kill, as in dockerd.
+  const oomEvents = endOomEvents(proc);
+  const oomKilled = info.oomKilled || oomEvents > 0;
   c.process = undefined;
   const rt = m.runtime(r.Runtime);
   // The state, events and waiters first: `docker run` returns without waiting for the delete,
@@ -26,8 +32,8 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
     ? new Promise<void>((resolve) => setImmediate(() => { rt.delete(r.Id).then(() => resolve(), () => resolve()); }))
     : undefined;
   c.runtimeCleanup = cleanup;
-  r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: info.oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
-  if (info.oomKilled) m.emit(r, 'oom');
+  r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
+  if (oomKilled && oomEvents === 0) m.emit(r, 'oom');
   m.emit(r, 'die', { exitCode: String(info.exitCode) });
   const stoppedByUser = c.stopping || r.ManuallyStopped;
   const restart = !stoppedByUser && shouldRestart(r, info.exitCode);
