@@ -1,0 +1,170 @@
+// `oom` container events, side by side with a real dockerd 20.10 through the same docker CLI:
+// an OOM kill of a child while the container goes on gives the event at once (the container
+// still running), a kill of PID 1 gives its event before `die`, State.OOMKilled sticks after a
+// child's kill as dockerd's does, and berthd re-arms the watch after a kill -9 and restart.
+// One difference, on purpose: dockerd sends one `oom` per eventfd wake-up of memory.oom_control
+// (each time the cgroup hits its limit: 1 to dozens for one kill, varying run to run); berthd
+// sends one per process the killer took (the oom_kill counter), so these tests ask dockerd for
+// at least one and berthd for exactly one per kill.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startBerthd, runDocker, dockerCli, type Berthd } from './support/berthd.js';
+import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
+import { busyboxImage } from '../../test-support/paths.js';
+
+let berth: Berthd;
+let dockerd: Dockerd;
+const hosts = (): { name: string; host: string }[] => [
+  { name: 'berthd', host: berth.host },
+  { name: 'dockerd', host: dockerd.host },
+];
+/** The actions with dockerd's repeated `oom`s folded into one (see the top). */
+const folded = (actions: string[]): string[] => actions.filter((a, i) => !(a === 'oom' && actions[i - 1] === 'oom'));
+
+/** A memory hog that the killer picks under -m 32m (tail keeps its one endless line in memory). */
+const HOG = 'head -c 100m /dev/zero | tail >/dev/null';
+const LIMIT = ['-m', '32m', '--memory-swap', '32m', '--network', 'none'];
+
+interface DockerEvent { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } }
+
+/** `docker events` for one container, streamed by the real CLI, parsed line by line. */
+function followEvents(host: string, container: string): { events: DockerEvent[]; waitFor(action: string, count?: number): Promise<void>; stop(): void } {
+  const events: DockerEvent[] = [];
+  const child: ChildProcess = spawn(dockerCli, ['events', '--filter', `container=${container}`, '--filter', 'type=container', '--format', '{{json .}}'], {
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: join(tmpdir(), 'berth-test-docker-config') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (line) events.push(JSON.parse(line) as DockerEvent);
+    }
+  });
+  return {
+    events,
+    async waitFor(action, count = 1) {
+      for (let i = 0; i < 300; i++) {
+        if (events.filter((e) => e.Action === action).length >= count) return;
+        await sleep(50);
+      }
+      throw new Error(`no ${count}x '${action}' event for ${container} within 15 s; got: ${events.map((e) => e.Action).join(', ')}`);
+    },
+    stop: () => void child.kill(),
+  };
+}
+
+async function ok(host: string, args: string[]): Promise<string> {
+  const r = await runDocker(host, args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+const state = async (host: string, name: string) => JSON.parse(await ok(host, ['inspect', '-f', '{{json .State}}', name])) as { Running: boolean; OOMKilled: boolean; ExitCode: number; Status: string };
+
+beforeAll(async () => {
+  const { tar } = busyboxImage();
+  [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
+  await Promise.all([ok(berth.host, ['import', tar, 'busybox']), ok(dockerd.host, ['import', tar, 'busybox'])]);
+}, 180_000);
+
+afterAll(async () => {
+  for (const e of berth && dockerd ? hosts() : []) {
+    const ids = (await runDocker(e.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) await runDocker(e.host, ['rm', '-f', ...ids]);
+  }
+  await Promise.all([berth?.stop(), dockerd?.stop()]);
+}, 60_000);
+
+describe('oom events', () => {
+  it('a child OOM-killed while the container runs: the event comes at once, then OOMKilled sticks at exit 0 (as dockerd)', async () => {
+    const seen = await Promise.all(hosts().map(async ({ name, host }) => {
+      const ev = followEvents(host, 'kid');
+      try {
+        await sleep(300); // the CLI has subscribed
+        await ok(host, ['run', '-d', '--name', 'kid', ...LIMIT, 'busybox', 'sh', '-c', `${HOG}; echo survived $?; sleep 4; exit 0`]);
+        await ev.waitFor('oom');
+        const during = await state(host, 'kid');
+        await ev.waitFor('die');
+        await sleep(300); // nothing more may follow
+        const after = await state(host, 'kid');
+        const logs = await ok(host, ['logs', 'kid']);
+        const oom = ev.events.find((e) => e.Action === 'oom')!;
+        return { name, during, after, logs, actions: ev.events.map((e) => e.Action), oomAttrs: oom.Actor.Attributes };
+      } finally {
+        ev.stop();
+      }
+    }));
+    for (const s of seen) {
+      expect(s.during.Running, s.name).toBe(true);
+      expect(s.logs, s.name).toBe('survived 137\n');
+      expect(folded(s.actions), s.name).toEqual(['create', 'start', 'oom', 'die']);
+      if (s.name === 'berthd') expect(s.actions.filter((a) => a === 'oom')).toHaveLength(1);
+      expect(s.oomAttrs, s.name).toEqual({ image: 'busybox', name: 'kid' });
+      expect(s.after, s.name).toMatchObject({ Running: false, ExitCode: 0, OOMKilled: true });
+    }
+  });
+
+  it('PID 1 OOM-killed: its oom event before die, exit 137 (as dockerd)', async () => {
+    const seen = await Promise.all(hosts().map(async ({ name, host }) => {
+      const ev = followEvents(host, 'pid1');
+      try {
+        await sleep(300);
+        const run = await runDocker(host, ['run', '--name', 'pid1', ...LIMIT, 'busybox', 'sh', '-c', 'exec tail /dev/zero']);
+        await ev.waitFor('die');
+        await sleep(500);
+        return { name, code: run.code, actions: ev.events.map((e) => e.Action), after: await state(host, 'pid1') };
+      } finally {
+        ev.stop();
+      }
+    }));
+    for (const s of seen) {
+      expect(s.code, s.name).toBe(137);
+      expect(folded(s.actions.filter((a) => a !== 'attach')), s.name).toEqual(['create', 'start', 'oom', 'die']);
+      if (s.name === 'berthd') expect(s.actions.filter((a) => a === 'oom')).toHaveLength(1);
+      expect(s.after, s.name).toMatchObject({ OOMKilled: true, ExitCode: 137 });
+    }
+  });
+
+  it('each kill is one event, from execs too, and the watch is re-armed after kill -9 of berthd', async () => {
+    const host0 = berth.host;
+    await ok(host0, ['run', '-d', '--name', 'lasting', ...LIMIT, 'busybox', 'sleep', '300']);
+    let ev = followEvents(host0, 'lasting');
+    await sleep(300);
+    for (let i = 1; i <= 2; i++) {
+      const r = await runDocker(host0, ['exec', 'lasting', 'sh', '-c', HOG]);
+      expect(r.code).toBe(137);
+      await ev.waitFor('oom', i);
+    }
+    ev.stop();
+
+    berth.child.kill('SIGKILL');
+    for (let i = 0; i < 100 && berth.child.exitCode === null && berth.child.signalCode === null; i++) await sleep(50);
+    const restarted = await startBerthd(['--data-root', berth.dataRoot]);
+    const old = berth;
+    berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
+
+    expect((await state(berth.host, 'lasting')).Running).toBe(true);
+    ev = followEvents(berth.host, 'lasting');
+    try {
+      await sleep(300);
+      expect((await runDocker(berth.host, ['exec', 'lasting', 'sh', '-c', HOG])).code).toBe(137);
+      await ev.waitFor('oom');
+      await sleep(1500); // two more poll periods: still one event
+      expect(ev.events.filter((e) => e.Action === 'oom')).toHaveLength(1);
+      expect((await state(berth.host, 'lasting')).Running).toBe(true);
+      await ok(berth.host, ['stop', '-t', '0', 'lasting']);
+      await ev.waitFor('die');
+      // A stop is no OOM kill of PID 1: no oom at exit; OOMKilled sticks from the earlier kills.
+      expect(ev.events.filter((e) => e.Action === 'oom')).toHaveLength(1);
+      expect(await state(berth.host, 'lasting')).toMatchObject({ Running: false, OOMKilled: true });
+    } finally {
+      ev.stop();
+    }
+  });
+});
