@@ -98,6 +98,11 @@ describe('berthd and dockerd give the same answers', () => {
     const ex = await both(['exec', '-u', 'nobody', '-w', '/tmp', 'cmp2', 'sh', '-c', 'id; pwd; exit 4']);
     expect(ex.berth.stdout).toBe(ex.docker.stdout);
     expect(ex.berth.code).toBe(ex.docker.code);
+    // stdin through exec -i, and more output than a pipe holds (the shim holds it until berthd attached).
+    const piped = await both(['exec', '-i', 'cmp2', 'sh', '-c', 'cat; echo done; head -c 300000 /dev/zero | tr "\\0" x'], 'piped-in\n');
+    expect(piped.berth.code).toBe(0);
+    expect(piped.berth.stdout).toBe(piped.docker.stdout);
+    expect(piped.berth.stdout.length).toBe('piped-in\ndone\n'.length + 300000);
     // A command missing in the container: the same exit code from the CLI.
     const missing = await both(['exec', 'cmp2', 'no-such-command']);
     expect(missing.berth.code).toBe(missing.docker.code);
