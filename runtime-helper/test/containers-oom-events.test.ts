@@ -8,13 +8,14 @@
 // at least one and berthd for exactly one per kill.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, runDocker, dockerCli, type Berthd } from './support/berthd.js';
 import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
 import { busyboxImage } from '../../test-support/paths.js';
+import { sampleFromRaw } from '../../electron/src/engine/stats.js';
 
 let berth: Berthd;
 let dockerd: Dockerd;
@@ -166,5 +167,43 @@ describe('oom events', () => {
     } finally {
       ev.stop();
     }
+  });
+
+  it('stats carry PSI where cgroup2 has it (cpu_stats/memory_stats/blkio_stats.psi), in the shape the app reads', async () => {
+    const id = (await ok(berth.host, ['run', '-d', '--name', 'psi', ...LIMIT, 'busybox', 'sleep', '300'])).trim();
+    // Reclaim at the limit stalls the container on memory.
+    expect((await runDocker(berth.host, ['exec', 'psi', 'sh', '-c', HOG])).code).toBe(137);
+    // Where the kernel keeps the container's PSI: its cgroup2 directory ("0::" in /proc/PID/cgroup).
+    const cgroup2 = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+    const pid = JSON.parse(await ok(berth.host, ['inspect', id]))[0].State.Pid as number;
+    const v2path = /^0::(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1] ?? '/';
+    const dir = join(cgroup2, v2path);
+    const hasPsi = v2path.endsWith(id) && existsSync(join(dir, 'memory.pressure'));
+    const files = ['cpu.pressure', 'memory.pressure', 'io.pressure'];
+    const totals = (file: string): number[] => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => Number(/total=(\d+)/.exec(l)![1]));
+    const before = hasPsi ? files.map(totals) : [];
+    const res = await berth.request('GET', '/containers/psi/stats?stream=false');
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body);
+    const got = [body.cpu_stats.psi, body.memory_stats.psi, body.blkio_stats.psi];
+    if (!hasPsi) {
+      expect(got).toEqual([undefined, undefined, undefined]); // no PSI here: no key, never zeroes
+      return;
+    }
+    const after = files.map(totals);
+    got.forEach((psi, i) => {
+      for (const [j, line] of [psi.some, psi.full].entries()) {
+        expect(line.total, `${files[i]} line ${j}`).toBeGreaterThanOrEqual(before[i]![j]!);
+        expect(line.total, `${files[i]} line ${j}`).toBeLessThanOrEqual(after[i]![j]!);
+        for (const k of ['avg10', 'avg60', 'avg300']) expect(line[k]).toBeGreaterThanOrEqual(0);
+      }
+    });
+    expect(body.memory_stats.psi.some.total).toBeGreaterThan(0);
+    // The desktop app's own reader takes the same figures.
+    const sample = sampleFromRaw(body);
+    expect(sample.psi?.memory).toEqual({ someAvg10: body.memory_stats.psi.some.avg10, fullAvg10: body.memory_stats.psi.full.avg10, someTotalUs: body.memory_stats.psi.some.total });
+    expect(sample.psi?.cpu?.someTotalUs).toBe(body.cpu_stats.psi.some.total);
+    expect(sample.psi?.io?.someTotalUs).toBe(body.blkio_stats.psi.some.total);
+    await ok(berth.host, ['rm', '-f', 'psi']);
   });
 });
