@@ -19,6 +19,8 @@ import { sampleFromRaw } from '../../electron/src/engine/stats.js';
 
 let berth: Berthd;
 let dockerd: Dockerd;
+/** BERTH_CONTAINERS_RUNTIME=crun|runc runs berthd's side on another runtime (the cgroup is the same path). */
+const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 const hosts = (): { name: string; host: string }[] => [
   { name: 'berthd', host: berth.host },
   { name: 'dockerd', host: dockerd.host },
@@ -70,7 +72,7 @@ const state = async (host: string, name: string) => JSON.parse(await ok(host, ['
 
 beforeAll(async () => {
   const { tar } = busyboxImage();
-  [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
+  [berth, dockerd] = await Promise.all([startBerthd(runtimeArgs), startDockerd()]);
   await Promise.all([ok(berth.host, ['import', tar, 'busybox']), ok(dockerd.host, ['import', tar, 'busybox'])]);
 }, 180_000);
 
@@ -88,7 +90,7 @@ describe('oom events', () => {
       const ev = followEvents(host, 'kid');
       try {
         await sleep(300); // the CLI has subscribed
-        await ok(host, ['run', '-d', '--name', 'kid', ...LIMIT, 'busybox', 'sh', '-c', `${HOG}; echo survived $?; sleep 4; exit 0`]);
+        await ok(host, ['run', '-d', '--name', 'kid', ...LIMIT, 'busybox', 'sh', '-c', `${HOG}; echo survived $?; sleep 8; exit 0`]);
         await ev.waitFor('oom');
         const during = await state(host, 'kid');
         await ev.waitFor('die');
@@ -102,7 +104,7 @@ describe('oom events', () => {
       }
     }));
     for (const s of seen) {
-      expect(s.during.Running, s.name).toBe(true);
+      expect(s.during.Running, `${s.name}: running when its oom event came`).toBe(true);
       expect(s.logs, s.name).toBe('survived 137\n');
       expect(folded(s.actions), s.name).toEqual(['create', 'start', 'oom', 'die']);
       if (s.name === 'berthd') expect(s.actions.filter((a) => a === 'oom')).toHaveLength(1);
@@ -146,7 +148,7 @@ describe('oom events', () => {
 
     berth.child.kill('SIGKILL');
     for (let i = 0; i < 100 && berth.child.exitCode === null && berth.child.signalCode === null; i++) await sleep(50);
-    const restarted = await startBerthd(['--data-root', berth.dataRoot]);
+    const restarted = await startBerthd([...runtimeArgs, '--data-root', berth.dataRoot]);
     const old = berth;
     berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
 
