@@ -15,13 +15,17 @@
 #include "common/fileutil.h"
 
 /* A file is: the key (NUL-terminated) then the program. The key names the format, libseccomp's
- * version and the profile as canonical JSON, so a different library or profile never matches. */
+ * version, the native architecture and the profile as canonical JSON, so a different library,
+ * machine or profile never matches. */
 static char *cache_key(json_t *config) {
   char *json = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
   if (json == NULL) return NULL;
   const struct scmp_version *v = seccomp_version();
   char *key = NULL;
-  if (asprintf(&key, "berth-seccomp 1 libseccomp %u.%u.%u %s", v->major, v->minor, v->micro, json) < 0) key = NULL;
+  /* the native architecture too: libseccomp adds it to every filter */
+  if (asprintf(&key, "berth-seccomp 1 libseccomp %u.%u.%u arch %u %s", v->major, v->minor, v->micro,
+               seccomp_arch_native(), json) < 0)
+    key = NULL;
   free(json);
   return key;
 }
