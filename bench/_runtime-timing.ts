@@ -51,3 +51,8 @@ export function shuffled<T>(items: readonly T[]): T[] {
   }
   return out;
 }
+
+/** Blocks for ms milliseconds (the benchmarks time synchronous child processes). */
+export function pause(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

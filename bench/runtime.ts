@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeBundle, uniqueId } from '../test-support/bundle.js';
 import { nativeBuild } from '../test-support/paths.js';
-import { printTable, shuffled, summarize, timeOnce, type Summary } from './_runtime-timing.js';
+import { pause, printTable, shuffled, summarize, timeOnce, type Summary } from './_runtime-timing.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
+// Idle time before each timed command: with 50 or more, every run finds the kernel's cgroup lock
+// cold (no other cgroup move in the last grace period), as a lone `docker run` does.
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
 // The issue's target: berth-runtime's median at most 1.2x crun's.
 const TARGET_RATIO = 1.2;
 
@@ -64,6 +67,7 @@ function main(): void {
         const id = uniqueId('bench');
         withCgroup(id);
         bundle.writeConfig();
+        pause(GAP_MS);
         const ms = timeOnce(c.argv(id));
         if (i >= WARMUP) samples.get(c.name)!.push(ms);
       }
@@ -81,7 +85,7 @@ function main(): void {
   const crun = results.find((r) => r.name === 'crun');
   const floor = results.find((r) => r.name.startsWith('unshare'));
   console.log(
-    `runtime start: ${RUNS} runs of /bin/true each (after ${WARMUP} warm-up runs), wall time of the whole command`,
+    `runtime start: ${RUNS} runs of /bin/true each (after ${WARMUP} warm-up runs), wall time of the whole command${GAP_MS ? `, ${GAP_MS} ms idle before each` : ''}`,
   );
   printTable(
     ['contender', 'median ms', 'p90 ms', 'min ms', 'x crun', 'x floor'],
