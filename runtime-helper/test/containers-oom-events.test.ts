@@ -8,7 +8,7 @@
 // at least one and berthd for exactly one per kill.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -68,6 +68,10 @@ async function ok(host: string, args: string[]): Promise<string> {
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return r.stdout;
 }
+/** berthd's open descriptors on a container's OOM counter file. */
+const counterFds = (pid: number, id: string): number => readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+  try { return /\/berth\/([0-9a-f]{64})\/memory\.(oom_control|events)$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] === id; } catch { return false; }
+}).length;
 const state = async (host: string, name: string) => JSON.parse(await ok(host, ['inspect', '-f', '{{json .State}}', name])) as { Running: boolean; OOMKilled: boolean; ExitCode: number; Status: string };
 
 beforeAll(async () => {
@@ -153,6 +157,8 @@ describe('oom events', () => {
     berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
 
     expect((await state(berth.host, 'lasting')).Running).toBe(true);
+    const id = (await ok(berth.host, ['inspect', '-f', '{{.Id}}', 'lasting'])).trim();
+    expect(counterFds(berth.child.pid!, id)).toBe(1); // re-armed on restore
     ev = followEvents(berth.host, 'lasting');
     try {
       await sleep(300);
@@ -166,6 +172,7 @@ describe('oom events', () => {
       // A stop is no OOM kill of PID 1: no oom at exit; OOMKilled sticks from the earlier kills.
       expect(ev.events.filter((e) => e.Action === 'oom')).toHaveLength(1);
       expect(await state(berth.host, 'lasting')).toMatchObject({ Running: false, OOMKilled: true });
+      expect(counterFds(berth.child.pid!, id)).toBe(0); // the watch ended with the container
     } finally {
       ev.stop();
     }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fakeProc, fakeTree, type FakeTree } from './fake-tree.testkit.js';
 import { createCgroupDriver } from './index.js';
@@ -95,5 +96,45 @@ describe('watchOomKills', () => {
     expect(oomKillCounterFile({ mode: 'v1', v1: {}, unified: null })).toBeNull();
     expect(oomKillCounterFile({ mode: 'hybrid', v1: { memory: '/m/c' }, unified: '/u/c' })).toEqual({ file: '/m/c/memory.oom_control', v2: false });
     expect(oomKillCounterFile({ mode: 'v2', v1: {}, unified: '/u/c' })).toEqual({ file: '/u/c/memory.events', v2: true });
+  });
+});
+
+describe('watchOomKills descriptors', () => {
+  const openFds = (): string[] => readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+
+  it('keeps one descriptor on the counter file while it runs and none after stop', async () => {
+    const t = fakeTree();
+    try {
+      t.put('memory/c/memory.oom_control', 'oom_kill 0\n');
+      const file = `${t.root}/memory/c/memory.oom_control`;
+      const paths = createCgroupDriver({ root: t.root, procRoot: t.root }).pathsFor('/c');
+      const w = watchOomKills(paths, () => undefined, { pollMs: 10 });
+      await sleep(50);
+      expect(openFds().filter((f) => f === file)).toHaveLength(1);
+      w.stop();
+      await sleep(30);
+      expect(w.flush()).toBe(0);
+      expect(openFds().filter((f) => f === file)).toHaveLength(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a cgroup made after the watch is picked up; one removed under it reads as gone, not as an error', async () => {
+    const t = fakeTree();
+    try {
+      t.dir('memory');
+      const paths = createCgroupDriver({ root: t.root, procRoot: t.root }).pathsFor('/late');
+      const seen: number[] = [];
+      const w = watchOomKills(paths, (n) => seen.push(n), { pollMs: 10 });
+      t.put('memory/late/memory.oom_control', 'oom_kill 1\n');
+      for (let i = 0; i < 300 && seen.length < 1; i++) await sleep(10);
+      expect(seen).toEqual([1]); // the baseline was 0: no file yet
+      t.cleanup();
+      expect(w.flush()).toBe(1);
+      w.stop();
+    } finally {
+      t.cleanup();
+    }
   });
 });

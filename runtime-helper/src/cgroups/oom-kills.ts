@@ -4,9 +4,10 @@
 //   inotify modify on every change of that file, so fs.watch wakes us with no polling.
 // - v1: memory.oom_control's `oom_kill` (kernel >= 4.13). Its notification needs an eventfd
 //   registered through cgroup.event_control, which Node cannot make, so one shared timer reads
-//   every watched file per tick (one small read each; nothing else is polled).
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+//   every watched file per tick: one pread at offset 0 on a descriptor kept open while the watch
+//   runs (about 4 us each, against 17 us for readFileSync and 200 us for an async readFile;
+//   an open file does not stop the cgroup's rmdir, reads then fail with ENODEV).
+import { closeSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlatKeyed } from './files.js';
 import type { CgroupPaths } from './types.js';
@@ -40,16 +41,38 @@ export function parseOomKillCount(text: string): number | null {
   return parseFlatKeyed(text).oom_kill ?? null;
 }
 
-function readCountSync(file: string): number | null {
-  try {
-    return parseOomKillCount(readFileSync(file, 'utf8'));
-  } catch {
-    return null; // the cgroup is gone or not made yet
+const readBuffer = Buffer.alloc(512); // memory.events is ~100 bytes, memory.oom_control ~50
+
+/** The counter file, read through a descriptor opened on first use and kept until stop(). */
+class CounterFile {
+  private fd: number | null = null;
+  constructor(readonly path: string) {}
+
+  /** The current count; null while the cgroup is not there (not made yet, or gone). */
+  read(): number | null {
+    try {
+      this.fd ??= openSync(this.path, 'r');
+      const n = readSync(this.fd, readBuffer, 0, readBuffer.length, 0);
+      return parseOomKillCount(readBuffer.toString('utf8', 0, n));
+    } catch {
+      this.close(); // ENOENT before the cgroup exists, ENODEV after its rmdir
+      return null;
+    }
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    this.fd = null;
   }
 }
 
 interface Polled {
-  check(): Promise<void>;
+  check(): void;
 }
 /** One timer per poll period for every v1 watch. */
 const pollGroups = new Map<number, { timer: NodeJS.Timeout; members: Set<Polled> }>();
@@ -59,7 +82,7 @@ function addPolled(periodMs: number, member: Polled): void {
   if (!group) {
     const members = new Set<Polled>();
     const timer = setInterval(() => {
-      for (const m of members) void m.check();
+      for (const m of members) m.check();
     }, periodMs);
     timer.unref();
     group = { timer, members };
@@ -93,16 +116,15 @@ export function watchOomKills(
   options: OomKillWatchOptions = {},
 ): OomKillWatch {
   const counter = oomKillCounterFile(paths);
+  const file = counter ? new CounterFile(counter.file) : null;
   const pollMs = options.pollMs ?? 1000;
-  let last = counter ? (readCountSync(counter.file) ?? 0) : 0;
+  let last = file?.read() ?? 0;
   let reported = 0;
   let stopped = false;
-  let busy = false;
   let watcher: FSWatcher | undefined;
 
   const take = (count: number | null): void => {
-    // Never backwards: a read that started before a flush may answer after it. (A restarted
-    // container gets a new watch, with a new baseline.)
+    // Never backwards (a smaller value is not news; a restarted container gets a new watch).
     if (stopped || count === null || count <= last) return;
     for (let n = last + 1; n <= count; n++) {
       reported++;
@@ -110,25 +132,16 @@ export function watchOomKills(
     }
     last = count;
   };
-
   const polled: Polled = {
-    async check() {
-      if (busy || stopped || !counter) return;
-      busy = true;
-      try {
-        take(parseOomKillCount(await readFile(counter.file, 'utf8')));
-      } catch {
-        /* gone: the exit's flush and stop come next */
-      } finally {
-        busy = false;
-      }
+    check: () => {
+      if (!stopped) take(file?.read() ?? null); // after stop, no read: it would reopen the file
     },
   };
 
   let how: OomKillWatch['how'] = 'none';
   if (counter?.v2) {
     try {
-      watcher = watch(counter.file, { persistent: false }, () => void polled.check());
+      watcher = watch(counter.file, { persistent: false }, () => polled.check());
       watcher.on('error', () => watcher?.close());
       how = 'inotify';
     } catch {
@@ -147,7 +160,7 @@ export function watchOomKills(
       return reported;
     },
     flush() {
-      if (counter) take(readCountSync(counter.file));
+      polled.check();
       return reported;
     },
     stop() {
@@ -155,6 +168,7 @@ export function watchOomKills(
       stopped = true;
       watcher?.close();
       removePolled(pollMs, polled);
+      file?.close();
     },
   };
 }
