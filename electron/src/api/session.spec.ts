@@ -41,8 +41,8 @@ describe('API contract', () => {
     const { client, dir } = setup();
     const before = await client.call('settings.get', {});
     expect(before.theme).toBe('system');
-    const after = await client.call('settings.set', { settings: { theme: 'dark', scrollback: 5000 } });
-    expect(after).toMatchObject({ theme: 'dark', scrollback: 5000 });
+    const after = await client.call('settings.set', { settings: { theme: 'dark', scrollback: 2000 } });
+    expect(after).toMatchObject({ theme: 'dark', scrollback: 2000 });
     expect(JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')).settings.theme).toBe('dark');
   });
 

@@ -11,7 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultResources: { memory: 0, cpuShares: 1024, cpusetCpus: '', pidsLimit: 0, blkioWeight: 0 },
   theme: 'system',
   registryMirrors: [],
-  scrollback: 10_000,
+  scrollback: 5_000, // ~40 MB per full terminal in xterm.js; 3 full ones must fit the app's 300 MB budget
 };
 
 export const BUILTIN_ENGINE: EngineConnection = { id: 'berthd', name: 'Berth (local)', host: DEFAULT_BERTHD_HOST, builtin: true };

@@ -57,7 +57,7 @@ describe('browser-mode server', () => {
       ws!.on('message', (d) => resolve(JSON.parse(d.toString())));
       ws!.send(JSON.stringify({ t: 'call', id: 7, method: 'settings.get', params: {} }));
     });
-    expect(answer).toMatchObject({ t: 'result', id: 7, result: { theme: 'system', scrollback: 10000 } });
+    expect(answer).toMatchObject({ t: 'result', id: 7, result: { theme: 'system', scrollback: 5000 } });
     ws!.close();
   });
 

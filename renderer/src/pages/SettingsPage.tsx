@@ -75,7 +75,7 @@ export function SettingsPage() {
               </fieldset>
               <div>
                 <label className="label" htmlFor="scrollback">Terminal scrollback (lines)</label>
-                <input id="scrollback" type="number" min={100} className="input w-40" defaultValue={s.scrollback} onBlur={(e) => update({ scrollback: Math.max(100, Number(e.target.value) || 10000) })} />
+                <input id="scrollback" type="number" min={100} className="input w-40" defaultValue={s.scrollback} onBlur={(e) => update({ scrollback: Math.max(100, Number(e.target.value) || 5000) })} />
               </div>
               <div>
                 <label className="label" htmlFor="mirrors">Registry mirrors (one URL a line)</label>

@@ -37,7 +37,7 @@ if (benchParams.has('bench')) (window as unknown as { __berthSessions: typeof se
 const paced = !(benchParams.has('bench') && benchParams.has('nopace'));
 const listeners = new Set<() => void>();
 let counter = 0;
-let scrollback = 10_000;
+let scrollback = 5_000; // until the saved setting arrives (App.tsx)
 
 export function setScrollback(n: number): void { scrollback = n; }
 export function subscribe(l: () => void): () => void { listeners.add(l); return () => void listeners.delete(l); }
