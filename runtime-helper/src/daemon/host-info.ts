@@ -1,5 +1,5 @@
 // Facts about the host that /info and /version report, read from the host itself.
-import { readFileSync, existsSync, statfsSync, accessSync, constants } from 'node:fs';
+import { readFileSync, existsSync, statfsSync, statSync, accessSync, constants } from 'node:fs';
 import { release, cpus, totalmem, arch, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -57,11 +57,31 @@ export function discoverRuntimes(configured: Record<string, RuntimeInfo>): Recor
   return { ...out, ...configured };
 }
 
+/** `--version` output per binary, keyed by path + mtime + size so an upgraded runtime is seen. */
+const versionCache = new Map<string, { key: string; version: string }>();
+
+function binaryKey(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch { return undefined; }
+}
+
+/** The first line of `PATH --version`; spawned once per binary version, not per request. */
 export function runtimeVersion(path: string): string {
+  const key = binaryKey(path);
+  if (key === undefined) { versionCache.delete(path); return ''; }
+  const cached = versionCache.get(path);
+  if (cached && cached.key === key) return cached.version;
   try {
     const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.split('\n')[0]?.trim() ?? '';
-  } catch { return ''; }
+    const version = out.split('\n')[0]?.trim() ?? '';
+    versionCache.set(path, { key, version });
+    return version;
+  } catch {
+    // Not cached: a run that timed out under load gets another chance next request.
+    return '';
+  }
 }
 
 export interface HostInfo {
