@@ -58,9 +58,11 @@ export function installContainers(daemon: Daemon): Route[] {
     diskUsage: async () => [],
   };
   // POST /commit (the image store's route) asks us which snapshot and config a container has.
-  daemon.hooks.containerForCommit = (ref: string) => {
+  daemon.hooks.containerForCommit = async (ref: string) => {
     let c;
     try { c = manager.get(ref); } catch { return undefined; }
+    // Create may have left the snapshot mounting; the commit reads its upper directory.
+    await manager.prepareSnapshot(c);
     const cfg = c.record.Config;
     return {
       containerId: c.record.Id, snapshotKey: c.record.SnapshotKey, imageId: c.record.Image,

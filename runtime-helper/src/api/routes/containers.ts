@@ -52,9 +52,11 @@ async function list(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, all.map((r) => listView(r, q.size ? dirSize(r.UpperDir) : undefined)));
 }
 
-function inspect(ctx: RequestContext): void {
+async function inspect(ctx: RequestContext): Promise<void> {
   const { manager } = servicesOf(ctx);
   const c = manager.get(ctx.params.id!);
+  // GraphDriver's paths are known once the mount create left running is done.
+  await c.snapshotReady?.catch(() => undefined);
   sendJson(ctx.res, 200, inspectView(c.record, c.record.ExecIDs));
 }
 
