@@ -33,6 +33,13 @@ const unpacker = process.env.BERTH_UNPACKER === 'js' ? extractLayer : untarLayer
 
 export interface StagedLayer { dir: string; result: ExtractResult }
 
+/** A streamed layer whose tar hashed to another diffID than it was unpacked as; nothing was kept. */
+export class DiffIdMismatch extends Error {
+  constructor(readonly expected: string, readonly actual: string) {
+    super(`layer unpacks to ${actual}, but ${expected} was expected`);
+  }
+}
+
 export class LayerStore {
   private readonly cache = new Map<string, LayerMeta>();
   private readonly inflight = new Map<string, Promise<LayerMeta>>();
@@ -64,6 +71,9 @@ export class LayerStore {
 
   list(): LayerMeta[] { return [...this.cache.values()]; }
 
+  /** Whether the unpacker reports each tar's diffID (ensureFromStream can then verify it). */
+  get unpackerHashes(): boolean { return unpacker === untarLayer; }
+
   diffDir(chainId: string): string { return join(this.paths.layer(chainId), 'diff'); }
 
   /** Lower dirs for a stack of layers, top first, relative to the links dir. */
@@ -83,8 +93,15 @@ export class LayerStore {
     return work;
   }
 
-  private async unpack(chainId: string, diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy): Promise<LayerMeta> {
-    return this.adopt(await this.stage(tar, policy), diffId, parent);
+  private async unpack(chainId: string, diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy, verify = false): Promise<LayerMeta> {
+    const staged = await this.stage(tar, policy);
+    if (verify && staged.result.diffId !== diffId) {
+      // Checked before adopt(): a layer is never visible under a diffID it does not have.
+      this.discard(staged);
+      if (staged.result.diffId === undefined) throw new Error(`unpack layer ${diffId}: the unpacker reported no diffID to verify`);
+      throw new DiffIdMismatch(diffId, staged.result.diffId);
+    }
+    return this.adopt(staged, diffId, parent);
   }
 
   /** Unpacks a tar into a temp dir before its place in a chain is known (while it is still arriving). */
@@ -142,16 +159,18 @@ export class LayerStore {
 
   /**
    * Unpacks a layer from a tar stream as it arrives (registry pulls: download, verify and unpack
-   * in one pass). The stream must error, not end, if the bytes fail verification.
+   * in one pass). The stream must error, not end, if the bytes fail verification. With
+   * `verifyDiffId` (only where unpackerHashes), the unpacker's hash of the tar must equal
+   * `diffId`, else nothing is kept and the answer is a DiffIdMismatch.
    */
-  async ensureFromStream(diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy): Promise<LayerMeta> {
+  async ensureFromStream(diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy, verifyDiffId = false): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
     const existing = this.cache.get(chainId);
     if (existing) { tar.resume(); return existing; }
     // Two pulls of the same layer at once: the second drains its stream and waits for the first.
     const pending = this.inflight.get(chainId);
     if (pending) { tar.resume(); return pending; }
-    const work = this.unpack(chainId, diffId, parent, tar, policy).finally(() => this.inflight.delete(chainId));
+    const work = this.unpack(chainId, diffId, parent, tar, policy, verifyDiffId).finally(() => this.inflight.delete(chainId));
     this.inflight.set(chainId, work);
     return work;
   }

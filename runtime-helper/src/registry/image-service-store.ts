@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import type { ImageService } from '../images/image-service.js';
 import type { ExtractPolicy } from '../images/extract/extract-layer.js';
+import { DiffIdMismatch } from '../images/layer-store.js';
 import type { SpooledFile } from '../images/blob-store.js';
 import { parseReference } from './reference.js';
 import { DistributionMetadata } from './distribution-metadata.js';
@@ -26,7 +27,10 @@ export class ImageServicePullStore implements PullStore {
 
   async beginLayer(layer: ChainedLayer): Promise<LayerIngest> {
     const tar = new PassThrough({ highWaterMark: 1 << 20 });
-    const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy);
+    // The native unpacker hashes the tar in its own process, off berthd's event loop;
+    // BERTH_PULL_DIFFID=js hashes in berthd instead (bench/pull.ts compares the two).
+    const storeHashes = this.svc.layers.unpackerHashes && process.env.BERTH_PULL_DIFFID !== 'js';
+    const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy, storeHashes);
     unpacked.catch(() => {});
     const blob = new PassThrough({ highWaterMark: 1 << 20 });
     // The pull feeds `blob` from its verified stream (blob-stream.ts), which errors rather than
@@ -39,6 +43,12 @@ export class ImageServicePullStore implements PullStore {
     return {
       tar,
       blob,
+      ...(storeHashes ? {
+        diffId: () => unpacked.then(() => layer.diffId, (err: unknown) => {
+          if (err instanceof DiffIdMismatch) return err.actual;
+          throw err;
+        }),
+      } : {}),
       async commit() {
         await unpacked;
         const file = await spooled;

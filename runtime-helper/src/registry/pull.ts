@@ -135,14 +135,19 @@ export class Puller {
     for (const layer of [...todo].sort((a, b) => b.size - a.size)) {
       runs.set(layer.chainId, (async () => {
         if (gate.busy) opts.progress(status('Waiting', shortId(layer.digest)));
-        const release = await gate.acquire();
+        let release: (() => void) | undefined = await gate.acquire();
+        const done = () => { release?.(); release = undefined; };
         let ingest: LayerIngest | undefined;
         try {
           abort.signal.throwIfAborted();
           // Decided before the store starts an ingest: a refused foreign layer leaves nothing.
           const open = await this.opener(repo, layer, what);
           ingest = await this.store.beginLayer(layer);
-          const diffId = await this.transferLayer(repo, layer, ingest, opts, abort.signal, what, open);
+          const hashed = await this.transferLayer(repo, layer, ingest, opts, abort.signal, what, open);
+          // The transfer slot is free once the bytes are handed over; the store's own hash (when
+          // it keeps one) arrives when its unpacker finishes.
+          done();
+          const diffId = hashed ?? await ingest.diffId!();
           if (diffId !== layer.diffId) {
             throw new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${layer.diffId}`);
           }
@@ -152,7 +157,7 @@ export class Puller {
           if (ingest) await ingest.abort().catch(() => {});
           throw err;
         } finally {
-          release();
+          done();
         }
       })());
     }
@@ -175,9 +180,12 @@ export class Puller {
     if (firstReason !== undefined) throw firstReason;
   }
 
-  /** One layer in one pass; answers the diffID (sha256 of the uncompressed tar). */
+  /**
+   * One layer in one pass; answers the diffID (sha256 of the uncompressed tar), or undefined when
+   * the store hashes the tar itself (ingest.diffId).
+   */
   private async transferLayer(repo: Repository, layer: Descriptor, ingest: LayerIngest, opts: PullOptions, signal: AbortSignal, what: string,
-    open: ((offset: number) => ReturnType<Repository['openBlob']>) | undefined): Promise<string> {
+    open: ((offset: number) => ReturnType<Repository['openBlob']>) | undefined): Promise<string | undefined> {
     const id = shortId(layer.digest);
     const throttle = new Throttle(100);
     const blob = verifiedBlob(repo, layer, {
@@ -191,20 +199,24 @@ export class Puller {
     const first = await blob.next();
     const head = first.done ? Buffer.alloc(0) : first.value;
     const source = Readable.from(teeTo(coalesce(prepend(head, first.done ? undefined : blob), 1 << 20), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
-    const diffHash = createHash('sha256');
-    const expectedDiffId = (layer as Partial<ChainedLayer>).diffId;
-    let diffId = '';
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, cb) { diffHash.update(chunk); cb(null, chunk); },
-      // Checked before the end reaches the store: a store may commit as soon as its tar ends.
-      flush(cb) {
-        diffId = `sha256:${diffHash.digest('hex')}`;
-        if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
-          cb(new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${expectedDiffId}`));
-        } else cb();
-      },
-    });
-    await pipeline(source, decompressor(sniffCompression(head)), hasher, ingest.tar, { signal });
+    let diffId: string | undefined;
+    if (ingest.diffId) {
+      await pipeline(source, decompressor(sniffCompression(head)), ingest.tar, { signal });
+    } else {
+      const diffHash = createHash('sha256');
+      const expectedDiffId = (layer as Partial<ChainedLayer>).diffId;
+      const hasher = new Transform({
+        transform(chunk: Buffer, _enc, cb) { diffHash.update(chunk); cb(null, chunk); },
+        // Checked before the end reaches the store: a store may commit as soon as its tar ends.
+        flush(cb) {
+          diffId = `sha256:${diffHash.digest('hex')}`;
+          if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
+            cb(new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${expectedDiffId}`));
+          } else cb();
+        },
+      });
+      await pipeline(source, decompressor(sniffCompression(head)), hasher, ingest.tar, { signal });
+    }
     opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
     opts.progress(status('Verifying Checksum', id));
     opts.progress(status('Download complete', id));

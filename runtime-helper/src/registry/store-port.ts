@@ -15,6 +15,12 @@ export interface LayerIngest {
   /** Optional: the compressed blob, byte for byte, for later push or save. */
   blob?: Writable;
   /**
+   * Optional: present when the store hashes the uncompressed tar itself as it unpacks it. Answers
+   * that diffID once the tar is unpacked; a layer whose hash differs from the diffID it was begun
+   * with is never made visible. The pipeline then does not hash the tar a second time.
+   */
+  diffId?: () => Promise<string>;
+  /**
    * Makes the layer visible. Called only after the blob's digest verified and the tar stream
    * finished; diffId is the sha256 of the uncompressed tar.
    */

@@ -51,6 +51,8 @@ static int fill(struct tar_reader *r)
       return fail(r, "read layer tar: %s", strerror(errno));
     if (n == 0)
       r->eof = true;
+    else if (r->observe)
+      r->observe(r->observe_ctx, r->buf + r->end, (size_t) n);
     r->end += (size_t) n;
     return (int) (n > 0);
   }

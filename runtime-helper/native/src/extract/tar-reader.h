@@ -37,6 +37,9 @@ struct tar_reader {
   bool eof;
   uint64_t remaining; /* data bytes of the current entry not yet consumed */
   uint64_t padding;   /* bytes of padding after the current entry's data */
+  /* Optional: sees every byte read from fd, in order (untar hashes the stream for its diffID). */
+  void (*observe)(void *ctx, const unsigned char *bytes, size_t n);
+  void *observe_ctx;
   char err[512];
 };
 

@@ -33,6 +33,8 @@ export interface ExtractResult {
   /** Paths (relative) deleted by whiteouts and directories made opaque. */
   whiteouts: string[];
   opaqueDirs: string[];
+  /** sha256 of the whole uncompressed tar stream, when the unpacker computed it (untar-native). */
+  diffId?: string;
 }
 
 const whiteoutPrefix = '.wh.';

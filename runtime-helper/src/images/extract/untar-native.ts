@@ -6,7 +6,8 @@
 // each small file into a transferable buffer and collecting the garbage cost berthd about a
 // second of CPU per 180 MB image (profiled); the child does the same work with no copies, and
 // its chroot makes escaping the layer impossible on top of the per-entry checks it shares with
-// extract-layer.ts (same rules, same messages).
+// extract-layer.ts (same rules, same messages). The child also hashes the stream (the layer's
+// diffID) on its own core, so a pull need not hash the uncompressed bytes on the event loop.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -68,6 +69,7 @@ function parseResult(text: string): ExtractResult {
   for (const line of text.split('\n')) {
     const [kind, value = ''] = line.split(' ');
     if (kind === 'size') result.size = Number(value);
+    else if (kind === 'diffid') result.diffId = value;
     else if (kind === 'whiteout') result.whiteouts.push(Buffer.from(value, 'hex').toString());
     else if (kind === 'opaque') result.opaqueDirs.push(Buffer.from(value, 'hex').toString());
   }
