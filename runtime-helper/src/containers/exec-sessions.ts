@@ -110,8 +110,10 @@ export class ExecSessions {
   /** After a berthd restart: the sessions of every container, running ones reconnected. */
   async restore(): Promise<void> {
     for (const c of this.manager.containers.values()) {
-      let names: string[];
-      try { names = readdirSync(this.dir(c.record.Id)).filter((n) => n.endsWith('.session.json')); } catch { continue; }
+      let files: string[];
+      try { files = readdirSync(this.dir(c.record.Id)); } catch { continue; }
+      this.reapOrphans(c, files);
+      const names = files.filter((n) => n.endsWith('.session.json'));
       for (const name of names) {
         let saved: SessionFile;
         try { saved = JSON.parse(readFileSync(join(this.dir(c.record.Id), name), 'utf8')) as SessionFile; } catch { continue; }
@@ -130,6 +132,24 @@ export class ExecSessions {
         this.persist(s);
         s.markDone();
       }
+    }
+  }
+
+  /**
+   * `<exec id>.json` (written before the shim starts, removed at the session's end) without a
+   * session file: berthd died after starting the shim and before recording the session. Its shim
+   * and process are ended and their files removed; no client ever got that session's id.
+   */
+  private reapOrphans(c: LiveContainer, files: string[]): void {
+    const present = new Set(files);
+    for (const name of files) {
+      const m = /^([0-9a-f]{64})\.json$/.exec(name);
+      if (!m || present.has(`${m[1]}.session.json`)) continue;
+      const execId = m[1]!;
+      this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime)).reapOrphanExec?.(execId);
+      const file = join(this.dir(c.record.Id), name);
+      rmSync(file, { force: true });
+      rmSync(`${file}.pid`, { force: true });
     }
   }
 

@@ -54,4 +54,7 @@ export interface ContainerMonitor {
   reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null>;
   /** The same for an exec session (only monitors whose exec sessions outlive berthd). */
   reconnectExec?(execId: string, tty: boolean): Promise<MonitoredProcess | null>;
+  /** Ends an exec session started without a session file (berthd died in between): kills its
+   * process and monitor if they still run, removes its state. */
+  reapOrphanExec?(execId: string): void;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ContainerMonitor, ExecStartOptions, MonitoredProcess, MonitorStartOptions } from './monitor.js';
 import type { RuntimeCli } from './runtime-cli.js';
 import { readExit, runShim, shimAlive, ShimProcess } from './shim-process.js';
+import { killOrphanExecShim } from './orphan-shim.js';
 
 export class ShimMonitor implements ContainerMonitor {
   readonly name = 'berth-shim';
@@ -82,6 +83,13 @@ export class ShimMonitor implements ContainerMonitor {
 
   forget(id: string): void {
     rmSync(this.stateDir(id), { recursive: true, force: true });
+  }
+
+  reapOrphanExec(execId: string): void {
+    const dir = this.stateDir(execId);
+    if (!existsSync(dir)) return;
+    killOrphanExecShim(dir);
+    rmSync(dir, { recursive: true, force: true });
   }
 
   async reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null> {

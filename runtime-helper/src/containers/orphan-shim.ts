@@ -1,0 +1,44 @@
+// An exec session's shim whose session file was never written (berthd killed between the shim's
+// report and the write): nobody can reach it, so its process and the shim are ended. Pids are
+// reused, so each is checked to be what we think before the signal: the shim by its command
+// line (berth-shim --exec with this state dir), the exec process by being the shim's child.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function readPid(file: string): number {
+  try { return Number(readFileSync(file, 'utf8').trim()) || 0; } catch { return 0; }
+}
+
+function cmdline(pid: number): string[] {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; }
+}
+
+function parentOf(pid: number): number {
+  try {
+    const m = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch { return 0; }
+}
+
+/** Whether `pid` runs berth-shim in exec mode on `stateDir`. */
+export function isExecShimOf(pid: number, stateDir: string): boolean {
+  const args = cmdline(pid);
+  if (!args[0]?.endsWith('berth-shim') || !args.includes('--exec')) return false;
+  const i = args.indexOf('--state-dir');
+  return i >= 0 && args[i + 1] === stateDir;
+}
+
+function kill(pid: number): void {
+  try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+/** Kills the exec process (if still the shim's child), then the shim; returns the shim's pid or 0. */
+export function killOrphanExecShim(stateDir: string): number {
+  const shimPid = readPid(join(stateDir, 'shim.pid'));
+  if (!shimPid || !isExecShimOf(shimPid, stateDir)) return 0;
+  const procPid = readPid(join(stateDir, 'container.pid'));
+  // First the process: once the shim is gone it is reparented and no longer provably ours.
+  if (procPid && parentOf(procPid) === shimPid) kill(procPid);
+  kill(shimPid);
+  return shimPid;
+}
