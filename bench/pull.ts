@@ -1,6 +1,7 @@
 // Pull of a ~180 MB (61 MB gzipped) multi-layer Debian minbase image from a local
-// docker-registry, side by side in one run: berthd (docker CLI -> berthd), berthd with its
-// previous in-process unpacker (BERTH_UNPACKER=js, the "before" of the native one), a real
+// docker-registry, side by side in one run: berthd (docker CLI -> berthd), berthd hashing each
+// layer's diffID on its event loop (BERTH_PULL_DIFFID=js, the "before" of hashing in the untar
+// child), berthd with its previous in-process unpacker (BERTH_UNPACKER=js, the "before" of the native one), a real
 // dockerd (--insecure-registry), `skopeo copy` into an OCI directory (no unpack), and the floor:
 // reading and gunzipping the same blobs from disk (3 at a time, as the engines download, and
 // one at a time); and, for what file creation alone costs here, GNU tar -xzf of the same blobs.
@@ -27,6 +28,8 @@ import { startBerthd, runDocker } from '../runtime-helper/test/support/berthd.js
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const deleteBetween = process.env.BENCH_DELETE_BETWEEN === '1';
+// BENCH_PROFILE_DIR=DIR: the plain berthd contender runs with node --cpu-prof, profiles in DIR.
+const profileDir = process.env.BENCH_PROFILE_DIR;
 const run = promisify(execFile);
 
 function median(xs: number[]): number {
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     floorPar: 'floor: read + gunzip blobs, 3 at a time',
     floorSeq: 'floor: read + gunzip blobs, one at a time',
     berthd: 'berthd (docker pull)',
+    berthdHashJs: 'berthd, diffID hashed on its event loop (BERTH_PULL_DIFFID=js)',
     berthdJs: 'berthd, previous JS unpacker (BERTH_UNPACKER=js)',
     dockerd: 'dockerd 20.10 (docker pull)',
     skopeo: 'skopeo copy -> OCI dir (no unpack)',
@@ -100,7 +104,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       ms.get(names.floorPar)!.push(await timed(async () => { unpacked = await gunzipAll(img.layers.map((l) => l.file), 3); }));
       ms.get(names.floorSeq)!.push(await timed(() => gunzipAll(img.layers.map((l) => l.file), 1)));
-      await pullWithBerthd(names.berthd, {});
+      await pullWithBerthd(names.berthd, profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
+      await pullWithBerthd(names.berthdHashJs, { BERTH_PULL_DIFFID: 'js' });
       await pullWithBerthd(names.berthdJs, { BERTH_UNPACKER: 'js' });
       const peer = await startDockerd({ extraArgs: ['--insecure-registry', registry.host] });
       try {

@@ -1,6 +1,7 @@
 // The image store's layer handling and snapshots, run against both snapshotters (overlay2 and
 // the copy-based vfs): whiteouts, opaque dirs, hard links, symlinks, xattrs, modes, ownership,
 // times; changes; commit; mount and unmount. Real mounts, real files.
+import { createHash } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readdirSync, readFileSync, lstatSync, writeFileSync, unlinkSync, readlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -247,7 +248,11 @@ describe('layer unpackers agree', () => {
         const body = new PassThrough();
         body.end(tar);
         const result = await unpack(body, dir, policy);
-        seen[name] = { result: { ...result, whiteouts: [...result.whiteouts].sort(), opaqueDirs: [...result.opaqueDirs].sort() }, tree: await tree(dir) };
+        // The diffID only the native unpacker computes: checked below on its own.
+        const { diffId, ...rest } = result;
+        if (name === 'native') expect(diffId).toBe(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
+        else expect(diffId).toBeUndefined();
+        seen[name] = { result: { ...rest, whiteouts: [...result.whiteouts].sort(), opaqueDirs: [...result.opaqueDirs].sort() }, tree: await tree(dir) };
       } finally { rmSync(dir, { recursive: true, force: true }); }
     }
     expect(seen.native?.result).toEqual(seen.js?.result);
@@ -262,6 +267,18 @@ describe('layer unpackers agree', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^etc\/passwd 100000 644 0:0 \d+ nlink=2 /));
     expect(lines).toContainEqual('xattr x/attr user.note=hi');
     expect(lines.filter((l) => l.includes('trusted.overlay.opaque'))).toEqual(['xattr opq trusted.overlay.opaque=y']);
+  });
+
+  it('native: the diffID covers every byte of the stream, the blocks after the end marker included', async () => {
+    const tar = Buffer.concat([await makeTar([{ name: 'a', content: 'a\n' }]), Buffer.alloc(10_240)]);
+    const dir = mkdtempSync(join(tmpdir(), 'berth-unpack-diffid-'));
+    try {
+      const body = new PassThrough();
+      body.end(tar);
+      const result = await untarLayer(body, dir, policy);
+      expect(result.diffId).toBe(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
+      expect(readdirSync(dir)).toEqual(['a']);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('refuse the same breakouts and bad input, and leave nothing outside', async () => {

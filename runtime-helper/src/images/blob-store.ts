@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic, fsyncDir } from '../util/atomic.js';
+import { writeFileAtomicAsync } from './durable-write.js';
 import { sha256Digest, isSha256 } from '../util/digest.js';
 import { InvalidParameter, NotFound } from '../api/errors.js';
 import type { StorePaths } from './store-paths.js';
@@ -54,6 +55,14 @@ export class BlobStore {
     const digest = sha256Digest(data);
     if (expected !== undefined && expected !== digest) throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${digest}`);
     if (!this.has(digest)) writeFileAtomic(this.paths.blob(digest), data, 0o644);
+    return digest;
+  }
+
+  /** putBuffer with the write and its fsyncs on the thread pool. */
+  async putBufferAsync(data: Buffer, expected?: string): Promise<string> {
+    const digest = sha256Digest(data);
+    if (expected !== undefined && expected !== digest) throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${digest}`);
+    if (!this.has(digest)) await writeFileAtomicAsync(this.paths.blob(digest), data, 0o644);
     return digest;
   }
 

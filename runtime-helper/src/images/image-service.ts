@@ -140,6 +140,20 @@ export class ImageService {
     if (previous && previous !== imageId) this.events.publish('image', 'untag', previous, { name: familiarString(withDefaultTag(ref)) });
   }
 
+  /**
+   * Registers a pulled image and points its references at it, the disk work on the thread pool:
+   * config blob, image record, then references, each durable before the next is written.
+   */
+  async addPulledImage(configBytes: Buffer, refs: readonly ImageReference[]): Promise<string> {
+    const image = await this.images.addAsync(configBytes, refs.length > 0 ? new Date().toISOString() : undefined);
+    if (refs.length === 0) return image.id;
+    const previous = await this.refs.addAllAsync(refs, image.id);
+    previous.forEach((p, i) => {
+      if (p && p !== image.id) this.events.publish('image', 'untag', p, { name: familiarString(withDefaultTag(refs[i]!)) });
+    });
+    return image.id;
+  }
+
   remove(name: string, opts: { force: boolean; noprune: boolean }): DeleteResponseItem[] {
     const image = this.resolve(name);
     const out: DeleteResponseItem[] = [];

@@ -2,7 +2,7 @@
 // arrived, when it was last tagged), kept in memory and in image/meta/<id>.json.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonRecord, writeJsonRecordAsync } from './durable-write.js';
 import { chainIds, isSha256 } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
@@ -44,17 +44,42 @@ export class ImageStore {
     const id = this.blobs.putBuffer(configBytes);
     const existing = this.images.get(id);
     if (existing) return existing;
+    const record = this.newRecord(id, configBytes, undefined);
+    writeJsonRecord(this.paths.imageMetaFile(id), record.meta);
+    this.images.set(id, record);
+    return record;
+  }
+
+  /**
+   * add() with the disk work on the thread pool (a pull's end): config blob durable, then the
+   * image's meta file durable, then the image is visible. `tagTime` records a tag in the same
+   * write (what touchTag would do after it).
+   */
+  async addAsync(configBytes: Buffer, tagTime?: string): Promise<ImageRecord> {
+    const id = await this.blobs.putBufferAsync(configBytes);
+    const existing = this.images.get(id);
+    if (existing) {
+      if (tagTime !== undefined) await this.touchTagAsync(id, tagTime);
+      return existing;
+    }
+    const record = this.newRecord(id, configBytes, tagTime);
+    await writeJsonRecordAsync(this.paths.imageMetaFile(id), record.meta);
+    // Another add of the same image may have finished meanwhile; either record describes it.
+    const raced = this.images.get(id);
+    if (raced) return raced;
+    this.images.set(id, record);
+    return record;
+  }
+
+  private newRecord(id: string, configBytes: Buffer, tagTime: string | undefined): ImageRecord {
     let config: ImageConfig;
     try { config = parseImageConfig(configBytes, `image config ${id}`); } catch (err) {
       throw new InvalidParameter((err as Error).message);
     }
     const chain = chainIds(config.rootfs.diff_ids);
     for (const c of chain) if (!this.layers.has(c)) throw new InvalidParameter(`image ${id}: layer ${c} is not in the store`);
-    const meta: ImageMeta = { id, added: new Date().toISOString() };
-    writeJsonAtomic(this.paths.imageMetaFile(id), meta);
-    const record = { id, config, chain, meta };
-    this.images.set(id, record);
-    return record;
+    const meta: ImageMeta = { id, added: new Date().toISOString(), ...(tagTime !== undefined ? { lastTagTime: tagTime } : {}) };
+    return { id, config, chain, meta };
   }
 
   get(id: string): ImageRecord {
@@ -80,7 +105,14 @@ export class ImageStore {
     const r = this.images.get(id);
     if (!r) return;
     r.meta = { ...r.meta, lastTagTime: new Date().toISOString() };
-    writeJsonAtomic(this.paths.imageMetaFile(id), r.meta);
+    writeJsonRecord(this.paths.imageMetaFile(id), r.meta);
+  }
+
+  async touchTagAsync(id: string, time: string): Promise<void> {
+    const r = this.images.get(id);
+    if (!r) return;
+    r.meta = { ...r.meta, lastTagTime: time };
+    await writeJsonRecordAsync(this.paths.imageMetaFile(id), r.meta);
   }
 
   delete(id: string): void {

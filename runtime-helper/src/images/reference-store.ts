@@ -1,7 +1,7 @@
 // repo:tag and repo@digest -> image ID, kept in one JSON file written atomically. Keys are the
 // canonical names (docker.io/library/busybox:latest); the API shows the familiar ones.
 import { existsSync, readFileSync } from 'node:fs';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonRecord, writeJsonRecordAsync } from './durable-write.js';
 import { parseReference, withDefaultTag, canonicalString, familiarString, type ImageReference } from '../registry/reference.js';
 import { InvalidParameter } from '../api/errors.js';
 
@@ -24,7 +24,24 @@ export class ReferenceStore {
   }
 
   private save(): void {
-    writeJsonAtomic(this.file, { references: Object.fromEntries(this.refs) });
+    writeJsonRecord(this.file, { references: Object.fromEntries(this.refs) });
+  }
+
+  /**
+   * Points several references at `imageId` with one write on the thread pool (a pull's tag and
+   * digest); answers the previous image of each. The map changes once the file is durable.
+   */
+  async addAllAsync(refs: readonly ImageReference[], imageId: string): Promise<(string | undefined)[]> {
+    const keys = refs.map((r) => canonicalString(withDefaultTag(r)));
+    const next = new Map(this.refs);
+    for (const k of keys) next.set(k, imageId);
+    const written = await writeJsonRecordAsync(this.file, { references: Object.fromEntries(next) });
+    // Applied to the map as it is now (a tag may have changed meanwhile).
+    const previous = keys.map((k) => this.refs.get(k));
+    for (const k of keys) this.refs.set(k, imageId);
+    // A newer write (a tag meanwhile) replaced ours without these references: write them again.
+    if (!written) await writeJsonRecordAsync(this.file, { references: Object.fromEntries(this.refs) });
+    return previous;
   }
 
   /** Points `ref` (tag defaults to latest) at `imageId`; returns the previous image, if any. */

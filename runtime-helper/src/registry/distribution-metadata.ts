@@ -1,8 +1,9 @@
 // Which compressed blob a layer (diffID) came from, per registry repository, so push can skip
 // or mount blobs the registry already has and reuse the exact bytes pulled (Docker keeps the
-// same "v2 metadata"). One JSON file under the data root, written atomically.
+// same "v2 metadata"). One JSON file under the data root, written atomically on the thread pool
+// (a pull adds an entry per layer while other layers still stream through the event loop).
 import { existsSync, readFileSync } from 'node:fs';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonRecordAsync } from '../images/durable-write.js';
 
 export interface BlobSource { digest: string; mediaType: string; size: number; repository: string }
 
@@ -19,10 +20,26 @@ export class DistributionMetadata {
 
   sources(diffId: string): BlobSource[] { return this.byDiffId.get(diffId) ?? []; }
 
-  add(diffId: string, source: BlobSource): void {
+  /** One write in flight at a time; a write not yet started is shared by every add before it starts. */
+  private last: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+
+  /** Resolves once a write holding this entry is durable; a failed write rejects (the entry stays in memory). */
+  add(diffId: string, source: BlobSource): Promise<void> {
     const list = this.sources(diffId).filter((s) => !(s.digest === source.digest && s.repository === source.repository));
     list.unshift(source);
     this.byDiffId.set(diffId, list.slice(0, 8));
-    writeJsonAtomic(this.file, Object.fromEntries(this.byDiffId));
+    if (this.queued) return this.queued;
+    const write = this.last.then(async () => {
+      this.queued = undefined;
+      // The state when the write starts: it includes every add up to now.
+      await writeJsonRecordAsync(this.file, Object.fromEntries(this.byDiffId));
+    });
+    this.queued = write;
+    this.last = write.catch(() => {});
+    return write;
   }
+
+  /** Waits for every write started or queued so far (their errors are the adders' to see). */
+  async settled(): Promise<void> { await this.last; }
 }

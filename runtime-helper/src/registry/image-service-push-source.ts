@@ -69,7 +69,7 @@ function tarLayer(svc: ImageService, diffId: string): TarPushLayer {
             rmSync(file.path, { force: true });
             throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
           }
-          meta.add(diffId, { ...blob, repository });
+          await meta.add(diffId, { ...blob, repository });
         },
       };
     },

@@ -54,7 +54,9 @@ export class ImageServicePullStore implements PullStore {
         const file = await spooled;
         // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
         await svc.blobs.commitAsync(file, layer.digest);
-        metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository });
+        // Written on the thread pool while the next layers go on; saveImage waits for it. A failed
+        // write only loses a cache entry (push then uploads the blob instead of mounting it).
+        metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository }).catch(() => {});
       },
       async abort() {
         const err = new Error(`pull of layer ${layer.digest} aborted`);
@@ -69,9 +71,8 @@ export class ImageServicePullStore implements PullStore {
   }
 
   async saveImage(image: PulledImage): Promise<string> {
-    const record = this.svc.images.add(image.configBytes);
-    for (const name of [...image.tags, ...image.digests]) this.svc.addReference(parseReference(name), record.id);
-    return record.id;
+    await this.metadata.settled();
+    return this.svc.addPulledImage(image.configBytes, [...image.tags, ...image.digests].map((n) => parseReference(n)));
   }
 
   async imageIdFor(reference: string): Promise<string | undefined> {
