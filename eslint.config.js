@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,6 +10,24 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // Plain-JS files are Node scripts (scripts/*.mjs) and this config; TypeScript files get their
+  // globals from their tsconfig's lib and types, which no-undef cannot see.
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+  },
+  // Custom hooks live in .ts files (api/api.ts) as well as components in .tsx.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      // A warning for now: the six places it names reset local state when a prop or the stream's
+      // params change (one extra render each, not a wrong one). Move them to state derived during
+      // render, or a `key`, when those files are next changed, then make this an error.
+      'react-hooks/set-state-in-effect': 'warn',
     },
   },
 );

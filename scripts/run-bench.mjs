@@ -1,7 +1,6 @@
 // `npm run bench`: runs every benchmark in bench/ and lets each print its table.
 // A benchmark is any bench/*.ts file (helpers live in subfolders or start with "_"); it runs as a
 // script with tsx and prints its own table. Usage: node scripts/run-bench.mjs [name-filter ...]
-/* global process, console */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -9,6 +9,12 @@ import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
 import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
 import { makeTar } from './support/tars.js';
 
+/** The parts of an OCI image config this test rewrites; the rest is copied as it came. */
+interface ImageConfig extends Record<string, unknown> {
+  rootfs: { type: string; diff_ids: string[] };
+  history?: unknown[];
+}
+
 let berth: Berthd;
 let dockerd: Dockerd;
 let work: string;
@@ -53,7 +59,7 @@ describe('image archives between berthd, dockerd and skopeo', () => {
     const baseLoaded = await berth.docker(['load', '-i', baseSave]);
     expect(baseLoaded).toContain('Loaded image: interop/base:1');
     const baseInspect = await berth.docker(['image', 'inspect', 'interop/base:1']);
-    const config = JSON.parse(readFileSync(join(berth.dataRoot, 'image/blobs/sha256', (JSON.parse(baseInspect)[0].Id as string).slice(7)), 'utf8')) as Record<string, any>;
+    const config = JSON.parse(readFileSync(join(berth.dataRoot, 'image/blobs/sha256', (JSON.parse(baseInspect)[0].Id as string).slice(7)), 'utf8')) as ImageConfig;
     // Build a two-layer image archive by hand from the base config.
     const { createHash } = await import('node:crypto');
     const topDiff = `sha256:${createHash('sha256').update(top).digest('hex')}`;

@@ -109,7 +109,7 @@ export async function containerAction(docker: Docker, ids: string[], action: Con
   );
 }
 
-export function resourcesFromHostConfig(hc: Record<string, unknown>): ResourceSpec {
+export function resourcesFromHostConfig(hc: Docker.HostConfig): ResourceSpec {
   return {
     memory: Number(hc.Memory ?? 0),
     cpuShares: Number(hc.CpuShares ?? 0),
@@ -128,11 +128,11 @@ export function formatBytes(n: number): string {
 }
 
 export async function containerDetails(docker: Docker, id: string): Promise<ContainerDetails> {
-  const info = (await docker.getContainer(id).inspect()) as unknown as Record<string, any>;
-  const state = info.State as Record<string, any>;
-  const hc = (info.HostConfig ?? {}) as Record<string, unknown>;
+  const info = await docker.getContainer(id).inspect();
+  const state = info.State;
+  const hc = info.HostConfig ?? {};
   const resources = resourcesFromHostConfig(hc);
-  const status: ContainerState = state.Status;
+  const status = state.Status as ContainerState;
   const row: ContainerRow = {
     id: info.Id,
     name: String(info.Name ?? '').replace(/^\//, ''),
@@ -145,11 +145,12 @@ export async function containerDetails(docker: Docker, id: string): Promise<Cont
     oomKilled: Boolean(state.OOMKilled),
     ports: [],
   };
-  return { inspect: info, row, resources, oom: state.OOMKilled ? oomExplanation(resources.memory, peaks.get(info.Id)) : undefined, cpuQuota: cpuQuotaOf(hc) };
+  // The contract carries the document as plain JSON; dockerode's interface has no index signature.
+  return { inspect: { ...info }, row, resources, oom: state.OOMKilled ? oomExplanation(resources.memory, peaks.get(info.Id)) : undefined, cpuQuota: cpuQuotaOf(hc) };
 }
 
 /** The CFS quota from NanoCpus (--cpus) or CpuQuota/CpuPeriod (period defaults to 100 ms). */
-export function cpuQuotaOf(hc: Record<string, unknown>): ContainerDetails['cpuQuota'] {
+export function cpuQuotaOf(hc: Docker.HostConfig): ContainerDetails['cpuQuota'] {
   const nano = Number(hc.NanoCpus ?? 0);
   if (nano > 0) return { cpus: nano / 1e9, quotaUs: Math.round(nano / 1e4), periodUs: 100_000 };
   const quota = Number(hc.CpuQuota ?? 0);
@@ -207,6 +208,6 @@ export async function updateResources(docker: Docker, id: string, r: Partial<Res
   if (r.blkioWeight !== undefined) body.BlkioWeight = r.blkioWeight;
   const c = docker.getContainer(id);
   const out = (await c.update(body)) as { Warnings?: string[] | null };
-  const info = (await c.inspect()) as unknown as { HostConfig: Record<string, unknown> };
+  const info = await c.inspect();
   return { warnings: out?.Warnings ?? [], resources: resourcesFromHostConfig(info.HostConfig) };
 }

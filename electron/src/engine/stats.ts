@@ -6,33 +6,49 @@ import { engineError } from './errors.js';
 import { onJsonLines } from './json-lines.js';
 import type { StreamControl, StreamSink } from './stream-types.js';
 
-function psiFigures(raw: unknown): PsiFigures | undefined {
-  const p = raw as { some?: { avg10?: number; total?: number }; full?: { avg10?: number } } | undefined;
+/** PSI as recent engines put it in stats on cgroup v2 (`psi` beside each resource's figures). */
+interface RawPsi { some?: { avg10?: number; total?: number }; full?: { avg10?: number } }
+
+/**
+ * A stats document as the engines send it. dockerode's types mark every field present, but the
+ * first sample has no precpu figures, cgroup v2 has no failcnt or max_usage, and berthd and podman
+ * leave out what they do not measure; dockerode also predates PSI.
+ */
+export interface RawStats {
+  read?: string;
+  cpu_stats?: RawCpuStats & { psi?: RawPsi };
+  precpu_stats?: RawCpuStats;
+  memory_stats?: Partial<Omit<Docker.MemoryStats, 'stats'>> & { stats?: Partial<Docker.MemoryStats['stats']>; psi?: RawPsi };
+  blkio_stats?: Partial<Docker.BlkioStats> & { psi?: RawPsi };
+  pids_stats?: Docker.PidsStats;
+}
+type RawCpuStats = Partial<Omit<Docker.CPUStats, 'cpu_usage'>> & { cpu_usage?: Partial<Docker.CPUUsage> };
+
+function psiFigures(p: RawPsi | undefined): PsiFigures | undefined {
   if (!p || typeof p.some?.avg10 !== 'number') return undefined;
   return { someAvg10: p.some.avg10, fullAvg10: p.full?.avg10, someTotalUs: p.some.total };
 }
 
-/** PSI as recent engines put it in stats on cgroup v2 (`psi` beside each resource's figures). */
-function psiOf(s: { cpu_stats?: { psi?: unknown }; memory_stats?: { psi?: unknown }; blkio_stats?: { psi?: unknown } }): StatsSample['psi'] {
+function psiOf(s: RawStats): StatsSample['psi'] {
   const cpu = psiFigures(s.cpu_stats?.psi);
   const memory = psiFigures(s.memory_stats?.psi);
   const io = psiFigures(s.blkio_stats?.psi);
   return cpu || memory || io ? { cpu, memory, io } : undefined;
 }
 
-export function sampleFromRaw(s: Record<string, any>): StatsSample {
-  const cpu = s.cpu_stats ?? {};
-  const pre = s.precpu_stats ?? {};
+export function sampleFromRaw(s: RawStats): StatsSample {
+  const cpu: RawCpuStats = s.cpu_stats ?? {};
+  const pre: RawCpuStats = s.precpu_stats ?? {};
   const cpuDelta = (cpu.cpu_usage?.total_usage ?? 0) - (pre.cpu_usage?.total_usage ?? 0);
   const sysDelta = (cpu.system_cpu_usage ?? 0) - (pre.system_cpu_usage ?? 0);
   const online = cpu.online_cpus ?? cpu.cpu_usage?.percpu_usage?.length ?? 1;
-  const mem = s.memory_stats ?? {};
+  const mem: NonNullable<RawStats['memory_stats']> = s.memory_stats ?? {};
   // Like `docker stats`: usage without page cache (v1 "total_inactive_file" or v2 "inactive_file").
   const cache = mem.stats?.total_inactive_file ?? mem.stats?.inactive_file ?? 0;
-  const blk = (s.blkio_stats?.io_service_bytes_recursive ?? []) as { op: string; value: number }[];
+  const blk = s.blkio_stats?.io_service_bytes_recursive ?? [];
   const sum = (op: string) => blk.filter((b) => b.op.toLowerCase() === op).reduce((a, b) => a + b.value, 0);
   return {
-    at: Date.parse(s.read) || Date.now(),
+    at: Date.parse(s.read ?? '') || Date.now(),
     cpuPercent: sysDelta > 0 && cpuDelta >= 0 ? (cpuDelta / sysDelta) * online * 100 : 0,
     memUsage: Math.max(0, (mem.usage ?? 0) - cache),
     memLimit: mem.limit ?? 0,
@@ -54,7 +70,7 @@ export async function openStats(docker: Docker, p: { id: string }, sink: StreamS
   onJsonLines(stream, (raw) => {
     let sample: StatsSample;
     try {
-      sample = sampleFromRaw(raw as never);
+      sample = sampleFromRaw(raw as RawStats);
     } catch {
       return; // a foreign document; the next sample follows within a second
     }

@@ -2,8 +2,31 @@
 import type Docker from 'dockerode';
 import type { DiskUsage, EngineKind, HostInfo } from '../shared/contract.js';
 
+/** The fields of GET /info read here (dockerode types it as any); the rest is kept as it came. */
+interface EngineInfo extends Record<string, unknown> {
+  MemTotal?: number;
+  NCPU?: number;
+  CgroupVersion?: string;
+  CgroupDriver?: string;
+  OperatingSystem?: string;
+  KernelVersion?: string;
+  Name?: string;
+  ServerVersion?: string;
+}
+
+/** GET /system/df as the engines send it (dockerode types it as any); lists may be absent or null. */
+interface DiskUsageDoc {
+  LayersSize?: number;
+  Images?: { Size: number; Containers: number; SharedSize: number }[] | null;
+  Containers?: { SizeRw?: number }[] | null;
+  Volumes?: { UsageData?: { Size: number } }[] | null;
+  BuildCache?: { Size: number }[] | null;
+}
+
 export async function hostInfo(docker: Docker): Promise<HostInfo> {
-  const [info, version] = (await Promise.all([docker.info(), docker.version()])) as [Record<string, any>, Record<string, any>];
+  const [info, dockerVersion]: [EngineInfo, Docker.DockerVersion] = await Promise.all([docker.info(), docker.version()]);
+  // Kept as plain JSON for the contract; engines other than dockerd leave out some of its fields.
+  const version: Partial<Docker.DockerVersion> = { ...dockerVersion };
   return {
     memTotal: Number(info.MemTotal ?? 0),
     ncpu: Number(info.NCPU ?? 1),
@@ -19,9 +42,10 @@ export async function hostInfo(docker: Docker): Promise<HostInfo> {
   };
 }
 
-export function engineKind(version: Record<string, any>): EngineKind {
+/** Which engine answered, from its GET /version document (parsed JSON, so checked field by field). */
+export function engineKind(version: Record<string, unknown>): EngineKind {
   const names = ((version.Components ?? []) as { Name?: string }[]).map((c) => String(c.Name ?? '').toLowerCase());
-  const platform = String(version.Platform?.Name ?? '').toLowerCase();
+  const platform = String((version.Platform as { Name?: string } | undefined)?.Name ?? '').toLowerCase();
   if (names.some((n) => n.includes('berth')) || platform.includes('berth')) return 'berthd';
   if (names.some((n) => n.includes('podman')) || platform.includes('podman')) return 'podman';
   if (names.some((n) => n === 'engine') || platform.includes('docker')) return 'docker';
@@ -29,10 +53,10 @@ export function engineKind(version: Record<string, any>): EngineKind {
 }
 
 export async function diskUsage(docker: Docker): Promise<DiskUsage> {
-  const df = (await docker.df()) as Record<string, any>;
-  const images = (df.Images ?? []) as { Size: number; Containers: number; SharedSize: number }[];
-  const containers = (df.Containers ?? []) as { SizeRw?: number }[];
-  const volumes = (df.Volumes ?? []) as { UsageData?: { Size: number } }[];
+  const df: DiskUsageDoc = await docker.df();
+  const images = df.Images ?? [];
+  const containers = df.Containers ?? [];
+  const volumes = df.Volumes ?? [];
   return {
     images: {
       count: images.length,
@@ -41,7 +65,7 @@ export async function diskUsage(docker: Docker): Promise<DiskUsage> {
     },
     containers: { count: containers.length, size: containers.reduce((s, c) => s + (c.SizeRw ?? 0), 0) },
     volumes: { count: volumes.length, size: volumes.reduce((s, v) => s + Math.max(0, v.UsageData?.Size ?? 0), 0) },
-    buildCache: { size: ((df.BuildCache ?? []) as { Size: number }[]).reduce((s, b) => s + b.Size, 0) },
+    buildCache: { size: (df.BuildCache ?? []).reduce((s, b) => s + b.Size, 0) },
   };
 }
 

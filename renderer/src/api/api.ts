@@ -1,5 +1,5 @@
 // The renderer's single API client and the React hooks over it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useQuery, useMutation, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
 import { ApiClient, type StreamHandle } from '@shared/client';
 import type { RequestName, StreamName } from '@shared/contract';
@@ -46,7 +46,8 @@ export function useStream<K extends StreamName>(stream: K, params: StreamParams<
   const [error, setError] = useState<string | null>(null);
   const [ended, setEnded] = useState(false);
   const cb = useRef(onData);
-  cb.current = onData;
+  // Updated after commit, not during render, so a render React discards never leaves its value here.
+  useLayoutEffect(() => { cb.current = onData; });
   const key = JSON.stringify(params);
   useEffect(() => {
     if (!params) return;

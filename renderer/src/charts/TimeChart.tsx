@@ -1,5 +1,5 @@
 // A live uPlot line chart with vertical markers where a resource limit changed.
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
 
 export interface Marker { at: number; label: string }
@@ -15,7 +15,8 @@ export function TimeChart({ title, series, data, markers, format, height = 160 }
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
-  markersRef.current = markers;
+  // Updated after commit, not during render, so a render React discards never leaves its value here.
+  useLayoutEffect(() => { markersRef.current = markers; });
   useEffect(() => {
     const el = host.current;
     if (!el) return;

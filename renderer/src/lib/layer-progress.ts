@@ -1,6 +1,6 @@
 // Pull and push progress: the engine's per-layer items folded into one row per layer, and the
 // other status lines (digest, "Waiting", the final summary) kept apart.
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { PullProgress } from '@shared/contract';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
@@ -25,7 +25,8 @@ export function useLayerProgress(onDone?: () => void) {
   const [error, setError] = useState<string | null>(null);
   const handle = useRef<StreamHandle | null>(null);
   const done = useRef(onDone);
-  done.current = onDone;
+  // Updated after commit, not during render, so a render React discards never leaves its value here.
+  useLayoutEffect(() => { done.current = onDone; });
   const start = (stream: 'pull' | 'push', params: { image: string; username?: string | undefined; password?: string | undefined }) => {
     setLayers([]); setMessages([]); setError(null); setState('running');
     const onData = (p: PullProgress) => {

@@ -9,6 +9,14 @@ import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
 import { PushForm } from './PushForm';
 
+/** The fields of an image's inspect document this page reads; the whole document is shown as a tree. */
+interface ImageInspect extends Record<string, unknown> {
+  RepoTags?: string[];
+  Size?: number;
+  Created?: string;
+  Config?: { Cmd?: string[] | null; Labels?: Record<string, string> | null };
+}
+
 export function ImageDetailsPage({ id, section }: { id: string; section?: string | undefined }) {
   const d = useApi('images.inspect', { id });
   const tag = useApiMutation('images.tag', ['images.list', 'images.inspect']);
@@ -27,8 +35,8 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
   const [repo, setRepo] = useState('');
   const [tagName, setTagName] = useState('latest');
   const [run, setRun] = useState(false);
-  const inspect = d.data?.inspect as Record<string, any> | undefined;
-  const name = (inspect?.RepoTags as string[] | undefined)?.[0] ?? shortId(id);
+  const inspect = d.data?.inspect as ImageInspect | undefined;
+  const name = inspect?.RepoTags?.[0] ?? shortId(id);
   return (
     <div>
       <PageHeader title={name} subtitle={<span className="font-mono">{shortId(id)}</span>}
@@ -72,7 +80,7 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
           {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} /></div>}
           {tag.isSuccess && <div className="mt-2"><InfoBox tone="ok">Tagged {repo}:{tagName}.</InfoBox></div>}
         </section>
-        {inspect && <PushForm focus={section === 'push'} tags={((inspect.RepoTags as string[] | undefined) ?? []).filter((t) => t !== '<none>:<none>')} />}
+        {inspect && <PushForm focus={section === 'push'} tags={(inspect.RepoTags ?? []).filter((t) => t !== '<none>:<none>')} />}
         {inspect?.Config?.Labels && <section className="card p-4"><h2 className="mb-2 font-semibold">Labels</h2><JsonTree value={inspect.Config.Labels} /></section>}
         {inspect && <section className="card p-4"><h2 className="mb-2 font-semibold">Inspect</h2><JsonTree value={inspect} /></section>}
       </div>

@@ -1,4 +1,7 @@
 // Logs: follow, timestamps, search (filter), download; virtualized for 100,000+ lines.
+/* eslint-disable react-hooks/refs -- the log buffer is a ref on purpose: batches are appended in
+   place (100,000+ lines, no copy per batch) and `version` re-renders once a frame, so render reads
+   the buffer only after that bump. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LogLine } from '@shared/contract';
 import { useStream } from '../../api/api';
