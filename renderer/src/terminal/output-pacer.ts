@@ -1,36 +1,58 @@
 // Feeds terminal output to xterm.js so a flood (`cat` of a big file) leaves a frame for painting
-// and clicks every BURST_MS, while a lone chunk (a keystroke's echo) is written at once.
+// and clicks every few milliseconds of parsing, while a lone chunk (a keystroke's echo) is written
+// at once.
 //
-// xterm parses in 12 ms tasks but runs them back to back, and the WebSocket's message tasks come
-// in between, so without pacing the main thread can go 100 ms and more without painting. Here one
-// slice (<= SLICE bytes, in PIECE-sized writes) is in xterm at a time; while output keeps coming
-// for longer than BURST_MS, the next slice waits for the next animation frame.
+// xterm parses in 12 ms tasks but checks that budget only between write() calls and runs the tasks
+// back to back with the WebSocket's message tasks in between, so without pacing the main thread can
+// go 100 ms and more without painting. Here one small piece is in xterm at a time; its callback
+// writes the next (xterm parses it in the same task) until FRAME_BUDGET_MS of parsing has passed,
+// then the next piece waits for an animation frame. A time budget, not a byte budget: how long a
+// byte takes depends on the output (plain lines, colours, wide characters) and on the machine's load.
 import type { Terminal } from '@xterm/xterm';
 
-// xterm checks its 12 ms budget only between write() calls, and a 64 KB chunk of plain lines can
-// take 50 ms to parse on a busy machine: hand it 16 KB pieces.
-const PIECE = 16 * 1024;
-const SLICE = 64 * 1024;
-const BURST_MS = 16;
+/** Bytes per write: small enough that one piece never overruns the budget by much. */
+export const PIECE = 4 * 1024;
+/** Parsing time per frame, leaving the rest of a 16 ms frame for xterm's render and the page. */
+export const FRAME_BUDGET_MS = 8;
+
+/** The clock and frame source, replaceable in the unit spec. */
+export interface PacerTiming {
+  now(): number;
+  /** Runs `fn` before the next frame (or soon, when the page gets no frames). */
+  nextFrame(fn: () => void): void;
+}
+
+const browserTiming: PacerTiming = {
+  now: () => performance.now(),
+  // A hidden document gets no frames: keep parsing so the stream is not held up.
+  nextFrame: (fn) => { if (document.hidden) setTimeout(fn, 0); else requestAnimationFrame(() => fn()); },
+};
 
 export class OutputPacer {
   // Stream bytes (acknowledged once parsed) and the app's own notices (text, not acknowledged).
   private readonly queue: (Uint8Array | string)[] = [];
   private inFlight = false;
   private waitingFrame = false;
-  private burstStart = 0;
+  // When this frame's parsing began; undefined until the first piece after a frame is parsed.
+  private budgetStart: number | undefined;
   private disposed = false;
 
   /** `processed` is told every stream byte xterm has parsed (the flow-control acknowledgement);
    * text pushed by the app itself (exit notices) keeps its place in line but is not counted. */
-  constructor(private readonly term: Pick<Terminal, 'write'>, private readonly processed: (bytes: number) => void) {}
+  constructor(
+    private readonly term: Pick<Terminal, 'write'>,
+    private readonly processed: (bytes: number) => void,
+    private readonly timing: PacerTiming = browserTiming,
+    private readonly budgetMs = FRAME_BUDGET_MS,
+  ) {}
 
   push(bytes: Uint8Array | string): void {
     if (this.disposed || (typeof bytes === 'string' ? bytes.length : bytes.byteLength) === 0) return;
     this.queue.push(bytes);
     if (this.inFlight || this.waitingFrame) return;
-    this.burstStart = performance.now();
-    this.writeSlice();
+    // Output after a pause (an echo): write at once, with a fresh budget.
+    this.budgetStart = this.timing.now();
+    this.writePiece();
   }
 
   dispose(): void {
@@ -38,44 +60,37 @@ export class OutputPacer {
     this.queue.length = 0;
   }
 
-  private writeSlice(): void {
-    const parts: (Uint8Array | string)[] = [];
-    let total = 0;
-    while (this.queue.length > 0 && total < SLICE) {
-      const chunk = this.queue[0] as Uint8Array | string;
-      if (typeof chunk === 'string') { parts.push(chunk); this.queue.shift(); continue; }
-      const take = Math.min(chunk.byteLength, PIECE);
-      if (take < chunk.byteLength) {
-        parts.push(chunk.subarray(0, take));
-        this.queue[0] = chunk.subarray(take);
-      } else {
-        parts.push(chunk);
-        this.queue.shift();
-      }
-      total += take;
+  private writePiece(): void {
+    const chunk = this.queue[0];
+    if (chunk === undefined) return;
+    let piece: Uint8Array | string;
+    if (typeof chunk === 'string' || chunk.byteLength <= PIECE) {
+      piece = chunk;
+      this.queue.shift();
+    } else {
+      piece = chunk.subarray(0, PIECE);
+      this.queue[0] = chunk.subarray(PIECE);
     }
-    if (parts.length === 0) return;
     this.inFlight = true;
-    const last = parts.pop() as Uint8Array | string;
-    for (const p of parts) this.term.write(p);
     // After a keystroke xterm parses the first write synchronously: the callback may run here.
-    this.term.write(last, () => this.sliceDone(total));
+    this.term.write(piece, () => this.pieceDone(typeof piece === 'string' ? 0 : piece.byteLength));
   }
 
-  private sliceDone(bytes: number): void {
+  private pieceDone(bytes: number): void {
     this.inFlight = false;
     if (this.disposed) return;
     if (bytes > 0) this.processed(bytes);
     if (this.queue.length === 0) return;
-    if (performance.now() - this.burstStart < BURST_MS) { this.writeSlice(); return; }
+    const now = this.timing.now();
+    // The piece written at a frame is parsed in a later task (after the frame's render): the
+    // budget counts from the end of that first piece, so a slow render does not eat it.
+    if (this.budgetStart === undefined) this.budgetStart = now;
+    if (now - this.budgetStart < this.budgetMs) { this.writePiece(); return; }
     this.waitingFrame = true;
-    const next = () => {
+    this.timing.nextFrame(() => {
       this.waitingFrame = false;
-      this.burstStart = performance.now();
-      if (!this.disposed && this.queue.length > 0) this.writeSlice();
-    };
-    // A hidden document gets no frames: keep parsing so the stream is not held up.
-    if (document.hidden) setTimeout(next, 0);
-    else requestAnimationFrame(next);
+      this.budgetStart = undefined;
+      if (!this.disposed && this.queue.length > 0) this.writePiece();
+    });
   }
 }
