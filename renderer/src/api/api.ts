@@ -58,7 +58,7 @@ export function useStream<K extends StreamName>(stream: K, params: StreamParams<
       onEnd: (e) => { setEnded(true); if (e) setError(e.message); handle = null; },
     });
     return () => handle?.close();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- params by value (`key`), so a new object with the same fields keeps the stream; callers add their own deps
   }, [stream, key, ...deps]);
   return { error, ended };
 }

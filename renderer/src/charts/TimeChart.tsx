@@ -62,7 +62,7 @@ export function TimeChart({ title, series, data, markers, format, height = 160 }
     const ro = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height }));
     ro.observe(el);
     return () => { ro.disconnect(); plot.current?.destroy(); plot.current = null; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- built once per shape (series count, height); new data and markers reach it through setData and the ref
   }, [series.length, height]);
   useEffect(() => { plot.current?.setData(data as uPlot.AlignedData); }, [data, markers]);
   return (

@@ -27,7 +27,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
     if (!q) return lines.current;
     const n = q.toLowerCase();
     return lines.current.filter((l) => l.text.toLowerCase().includes(n));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the buffer's contents (a ref that grows in place)
   }, [q, version]);
   const download = () => {
     const text = lines.current.map((l) => (l.ts ? `${l.ts} ${l.text}` : l.text)).join('\n') + '\n';
