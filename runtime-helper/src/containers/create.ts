@@ -66,11 +66,12 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     }
   } else {
     // Nothing to look up in the rootfs: it is mounted while the client attaches and starts
-    // (launch, cp, diff and rm wait for it), which takes the mount off `docker run`'s path.
+    // (launch, cp, diff, commit and rm wait for it), which takes the mount off `docker run`'s
+    // path. The paths go to disk with the next save (start's): not saving here keeps a synced
+    // write off the event loop while the start is on its way.
     void m.prepareSnapshot(live, true).then((snap) => {
       record.Rootfs = snap.rootfs;
       record.UpperDir = snap.upperDir;
-      if (m.containers.get(id) === live) m.save(live);
     }, () => { /* reported by the launch that needs it */ });
   }
   writeFileSync(record.HostnamePath, `${config.Hostname || id.slice(0, 12)}\n`);

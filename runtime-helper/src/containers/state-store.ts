@@ -1,7 +1,9 @@
 // Container records on disk: <root>/<id>/container.json, each written atomically (temp file,
-// fsync, rename) so a crash leaves either the old or the new record, never half of one.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../util/atomic.js';
+// fsync, rename) so a crash leaves either the old or the new record, never half of one. As
+// dockerd's config.v2.json (moby's ioutils.AtomicWriteFile): the file is synced, the directory
+// is not (a record lost with the rename in a power loss is the state before that change).
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tempPathBeside } from '../util/atomic.js';
 import { join } from 'node:path';
 import type { ContainerRecord } from './record.js';
 
@@ -16,7 +18,7 @@ export class ContainerStore {
 
   save(record: ContainerRecord): void {
     mkdirSync(this.dir(record.Id), { recursive: true, mode: 0o700 });
-    writeFileAtomic(join(this.dir(record.Id), 'container.json'), JSON.stringify(record));
+    writeRecordFile(join(this.dir(record.Id), 'container.json'), JSON.stringify(record));
   }
 
   loadAll(): ContainerRecord[] {
@@ -34,4 +36,22 @@ export class ContainerStore {
   remove(id: string): void {
     rmSync(this.dir(id), { recursive: true, force: true });
   }
+}
+
+/** Temp file beside, write, fsync, rename: no directory fsync (see the top of this file). */
+function writeRecordFile(path: string, text: string): void {
+  const tmp = tempPathBeside(path);
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw new Error(`write container record '${path}': ${(e as Error).message}`);
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
 }
