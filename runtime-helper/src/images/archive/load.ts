@@ -162,6 +162,7 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
       const sources = new Map<string, () => Readable>();
       const stagedFor = new Map<string, Promise<StagedLayer | null>>();
       const commits: Promise<string>[] = [];
+      let unpackError: unknown = null;
       try {
         for (const [i, layerPath] of p.layerPaths.entries()) {
           const want = diffIds[i] ?? '';
@@ -204,12 +205,15 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
           }
           parent = meta.chainId;
         }
-      } finally {
-        // Blobs become visible only once durable; every commit settles before we answer.
-        const results = await Promise.allSettled(commits);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+      } catch (err) {
+        unpackError = err;
       }
+      // Blobs become visible only once durable; every commit settles before we answer. The
+      // unpacking error, if any, is the one reported; else the first failed commit.
+      const results = await Promise.allSettled(commits);
+      if (unpackError !== null) throw unpackError;
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       svc.log.debug({ ms: Date.now() - started }, 'load: layers unpacked');
       const image = svc.images.add(configBuf);
       const names: string[] = [];
