@@ -28,8 +28,10 @@ import { startBerthd, runDocker } from '../runtime-helper/test/support/berthd.js
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const deleteBetween = process.env.BENCH_DELETE_BETWEEN === '1';
-// BENCH_PROFILE_DIR=DIR: the plain berthd contender runs with node --cpu-prof, profiles in DIR.
+// BENCH_PROFILE_DIR=DIR: the plain berthd contender runs under the CPU profiler (_cpu-prof-hook.mjs),
+// one .cpuprofile per daemon in DIR.
 const profileDir = process.env.BENCH_PROFILE_DIR;
+const profileHook = new URL('./_cpu-prof-hook.mjs', import.meta.url).pathname;
 const run = promisify(execFile);
 
 function median(xs: number[]): number {
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       ms.get(names.floorPar)!.push(await timed(async () => { unpacked = await gunzipAll(img.layers.map((l) => l.file), 3); }));
       ms.get(names.floorSeq)!.push(await timed(() => gunzipAll(img.layers.map((l) => l.file), 1)));
-      await pullWithBerthd(names.berthd, profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
+      await pullWithBerthd(names.berthd, profileDir ? { NODE_OPTIONS: `--import ${profileHook}` } : {});
       await pullWithBerthd(names.berthdHashJs, { BERTH_PULL_DIFFID: 'js' });
       await pullWithBerthd(names.berthdJs, { BERTH_UNPACKER: 'js' });
       const peer = await startDockerd({ extraArgs: ['--insecure-registry', registry.host] });

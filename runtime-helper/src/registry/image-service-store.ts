@@ -27,8 +27,8 @@ export class ImageServicePullStore implements PullStore {
 
   async beginLayer(layer: ChainedLayer): Promise<LayerIngest> {
     const tar = new PassThrough({ highWaterMark: 1 << 20 });
-    // The native unpacker hashes the tar in its own process, off berthd's event loop;
-    // BERTH_PULL_DIFFID=js hashes in berthd instead (bench/pull.ts compares the two).
+    // The native unpacker inflates and hashes the tar in its own process, off berthd's event
+    // loop; BERTH_PULL_DIFFID=js gunzips and hashes in berthd instead (bench/pull.ts compares).
     const storeHashes = this.svc.layers.unpackerHashes && process.env.BERTH_PULL_DIFFID !== 'js';
     const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy, storeHashes);
     unpacked.catch(() => {});
@@ -44,6 +44,7 @@ export class ImageServicePullStore implements PullStore {
       tar,
       blob,
       ...(storeHashes ? {
+        gunzips: true,
         diffId: () => unpacked.then(() => layer.diffId, (err: unknown) => {
           if (err instanceof DiffIdMismatch) return err.actual;
           throw err;

@@ -200,8 +200,12 @@ export class Puller {
     const head = first.done ? Buffer.alloc(0) : first.value;
     const source = Readable.from(teeTo(coalesce(prepend(head, first.done ? undefined : blob), 1 << 20), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
     let diffId: string | undefined;
-    if (ingest.diffId) {
-      await pipeline(source, decompressor(sniffCompression(head)), ingest.tar, { signal });
+    const kind = sniffCompression(head);
+    if (ingest.diffId && ingest.gunzips && kind === 'gzip') {
+      // Compressed bytes straight to the store's unpacker, which inflates and hashes them.
+      await pipeline(source, ingest.tar, { signal });
+    } else if (ingest.diffId) {
+      await pipeline(source, decompressor(kind), ingest.tar, { signal });
     } else {
       const diffHash = createHash('sha256');
       const expectedDiffId = (layer as Partial<ChainedLayer>).diffId;
@@ -215,7 +219,7 @@ export class Puller {
           } else cb();
         },
       });
-      await pipeline(source, decompressor(sniffCompression(head)), hasher, ingest.tar, { signal });
+      await pipeline(source, decompressor(kind), hasher, ingest.tar, { signal });
     }
     opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
     opts.progress(status('Verifying Checksum', id));

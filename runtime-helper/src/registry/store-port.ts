@@ -20,6 +20,8 @@ export interface LayerIngest {
    * with is never made visible. The pipeline then does not hash the tar a second time.
    */
   diffId?: () => Promise<string>;
+  /** The store also takes a gzip-compressed tar on `tar` and inflates it itself. */
+  gunzips?: boolean;
   /**
    * Makes the layer visible. Called only after the blob's digest verified and the tar stream
    * finished; diffId is the sha256 of the uncompressed tar.

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 enum { BLOCK = 512, META_MAX = 1 << 20 };
 
 static int fail(struct tar_reader *r, const char *fmt, ...)
@@ -31,6 +33,93 @@ int tar_reader_init(struct tar_reader *r, int fd, size_t cap)
   return r->buf ? 0 : -1;
 }
 
+int tar_reader_gzip(struct tar_reader *r)
+{
+  z_stream *z = calloc(1, sizeof *z);
+  r->zcap = 1 << 20;
+  r->zbuf = malloc(r->zcap);
+  /* 16 + MAX_WBITS: gzip framing only, as the layer media types say. */
+  if (!z || !r->zbuf || inflateInit2(z, 16 + MAX_WBITS) != Z_OK) {
+    free(z);
+    free(r->zbuf);
+    r->zbuf = NULL;
+    return -1;
+  }
+  r->z = z;
+  return 0;
+}
+
+/* Reads compressed input into zbuf once it is used up; 0 at end of input, -1 on error. */
+static int read_raw(struct tar_reader *r)
+{
+  z_stream *z = r->z;
+  if (z->avail_in > 0)
+    return 1;
+  if (r->zin_eof)
+    return 0;
+  for (;;) {
+    ssize_t n = read(r->fd, r->zbuf, r->zcap);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return fail(r, "read layer tar: %s", strerror(errno));
+    if (n == 0)
+      r->zin_eof = true;
+    z->next_in = r->zbuf;
+    z->avail_in = (uInt) n;
+    return n > 0;
+  }
+}
+
+/* Inflates into buf after r->end: bytes produced (> 0), 0 at the end of the gzip data, -1 on error.
+ * Members follow one another (as gzip -d and Node's gunzip accept); anything after the last one
+ * that does not start a new member is ignored, as Node's gunzip does. */
+static ssize_t inflate_more(struct tar_reader *r)
+{
+  z_stream *z = r->z;
+  for (;;) {
+    int got = read_raw(r);
+    if (got < 0)
+      return -1;
+    if (got == 0)
+      return fail(r, "invalid layer tar: gzip data ends unexpectedly");
+    z->next_out = r->buf + r->end;
+    z->avail_out = (uInt) (r->cap - r->end);
+    int rc = inflate(z, Z_NO_FLUSH);
+    size_t produced = (r->cap - r->end) - z->avail_out;
+    if (rc == Z_STREAM_END) {
+      /* Another member? Look at the next two bytes (reading more if needed). */
+      if (z->avail_in == 0 && read_raw(r) < 0)
+        return -1;
+      if (z->avail_in == 1 && !r->zin_eof) {
+        /* One byte of a possible next header: keep it and read more behind it. */
+        r->zbuf[0] = z->next_in[0];
+        ssize_t n;
+        do
+          n = read(r->fd, r->zbuf + 1, r->zcap - 1);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+          return fail(r, "read layer tar: %s", strerror(errno));
+        if (n == 0)
+          r->zin_eof = true;
+        z->next_in = r->zbuf;
+        z->avail_in = 1 + (uInt) n;
+      }
+      if (z->avail_in >= 2 && z->next_in[0] == 0x1f && z->next_in[1] == 0x8b) {
+        if (inflateReset(z) != Z_OK)
+          return fail(r, "invalid layer tar: gzip reset failed");
+      } else {
+        r->eof = true;
+        return (ssize_t) produced;
+      }
+    } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && produced > 0)) {
+      return fail(r, "invalid layer tar: gzip: %s", z->msg ? z->msg : "invalid compressed data");
+    }
+    if (produced > 0)
+      return (ssize_t) produced;
+  }
+}
+
 /* Reads more input after what is buffered; compacts first when the tail is short of room. */
 static int fill(struct tar_reader *r)
 {
@@ -44,11 +133,11 @@ static int fill(struct tar_reader *r)
     r->start = 0;
   }
   for (;;) {
-    ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
-    if (n < 0 && errno == EINTR)
+    ssize_t n = r->z ? inflate_more(r) : read(r->fd, r->buf + r->end, r->cap - r->end);
+    if (n < 0 && !r->z && errno == EINTR)
       continue;
     if (n < 0)
-      return fail(r, "read layer tar: %s", strerror(errno));
+      return r->z ? -1 : fail(r, "read layer tar: %s", strerror(errno));
     if (n == 0)
       r->eof = true;
     else if (r->observe)
@@ -123,8 +212,19 @@ int tar_skip_data(struct tar_reader *r)
 void tar_drain(struct tar_reader *r)
 {
   r->start = r->end = 0;
-  while (!r->eof && fill(r) >= 0)
+  int got = 1;
+  while (!r->eof && (got = fill(r)) >= 0)
     r->start = r->end = 0;
+  if (!r->z)
+    return;
+  /* The compressed input after the gzip data (or after an error in it): read and dropped. */
+  bool ok = r->eof && got >= 0;
+  z_stream *z = r->z;
+  z->avail_in = 0;
+  while (!r->zin_eof && read_raw(r) >= 0)
+    z->avail_in = 0;
+  if (!ok)
+    r->eof = false;
 }
 
 void tar_entry_free(struct tar_entry *e)

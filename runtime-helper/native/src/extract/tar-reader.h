@@ -40,17 +40,25 @@ struct tar_reader {
   /* Optional: sees every byte read from fd, in order (untar hashes the stream for its diffID). */
   void (*observe)(void *ctx, const unsigned char *bytes, size_t n);
   void *observe_ctx;
+  /* gzip input (tar_reader_gzip): compressed bytes are read into zbuf and inflated into buf. */
+  void *z;
+  unsigned char *zbuf;
+  size_t zcap;
+  bool zin_eof;
   char err[512];
 };
 
 int tar_reader_init(struct tar_reader *r, int fd, size_t cap);
+/* The input is gzip (one or more members): inflate it as it is read. 0 or -1 (no memory). */
+int tar_reader_gzip(struct tar_reader *r);
 /* 1: an entry is in *e (release it with tar_entry_free); 0: end of archive; -1: error in r->err. */
 int tar_next(struct tar_reader *r, struct tar_entry *e);
 /* The next piece of the current entry's data (at most what is buffered). 0 at the entry's end. */
 ssize_t tar_data(struct tar_reader *r, const unsigned char **piece);
 /* Skips what is left of the current entry's data. 0 or -1. */
 int tar_skip_data(struct tar_reader *r);
-/* Reads and drops everything up to end of input (so the writer never sees EPIPE). */
+/* Reads everything up to end of input (so the writer never sees EPIPE); gzip input is inflated
+ * (and observed) while it stays valid, the rest is dropped unread. */
 void tar_drain(struct tar_reader *r);
 void tar_entry_free(struct tar_entry *e);
 

@@ -1,6 +1,7 @@
-/* berth-fsops untar ROOT [--allow-devices] [--allow-setuid]
+/* berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip]
  *
- * Unpacks one image layer tar (uncompressed, on stdin) into ROOT, which must be empty. It
+ * Unpacks one image layer tar (on stdin; with --gzip, gzip-compressed and inflated here with
+ * zlib, so berthd passes the compressed bytes on instead of three times as many) into ROOT, which must be empty. It
  * chroots into ROOT first, so no path can resolve outside it whatever the layer holds; on top of
  * that it refuses what a safe unpacker refuses (ENGINE-NOTES): names with ".." or absolute,
  * parents that are symlinks or not directories (each parent is lstat'ed once and remembered),
@@ -554,15 +555,18 @@ static int print_diffid(EVP_MD_CTX *hash)
 int untar_main(int argc, char **argv)
 {
   if (argc < 3) {
-    fprintf(stderr, "usage: berth-fsops untar ROOT [--allow-devices] [--allow-setuid] < layer.tar\n");
+    fprintf(stderr, "usage: berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip] < layer.tar\n");
     return 2;
   }
   struct untar u = { 0 };
+  bool gzip = false;
   for (int i = 3; i < argc; i++) {
     if (strcmp(argv[i], "--allow-devices") == 0)
       u.allow_devices = true;
     else if (strcmp(argv[i], "--allow-setuid") == 0)
       u.allow_setuid = true;
+    else if (strcmp(argv[i], "--gzip") == 0)
+      gzip = true;
     else {
       fprintf(stderr, "system: berth-fsops untar: unknown option %s\n", argv[i]);
       return 2;
@@ -580,7 +584,8 @@ int untar_main(int argc, char **argv)
   u.known.slots = calloc(u.known.cap, sizeof(char *));
   /* The digest is set up before the chroot: OpenSSL may read its configuration on first use. */
   EVP_MD_CTX *hash = EVP_MD_CTX_new();
-  if (!u.known.slots || !hash || dirset_add(&u.known, "") < 0 || tar_reader_init(&r, STDIN_FILENO, READ_BUFFER) < 0)
+  if (!u.known.slots || !hash || dirset_add(&u.known, "") < 0 || tar_reader_init(&r, STDIN_FILENO, READ_BUFFER) < 0 ||
+      (gzip && tar_reader_gzip(&r) < 0))
     rc = sys_error("allocate", "", ENOMEM);
   else if (EVP_DigestInit_ex(hash, EVP_sha256(), NULL) != 1)
     rc = sys_error("sha256 init", "", EIO);

@@ -362,7 +362,7 @@ export function drain(from: Readable, to?: NodeJS.WritableStream): void {
   from.resume();
 }
 
-function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
+export function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
 
 /** Peeks at the first chunk to decompress gzip transparently. */
 export async function maybeGunzip(source: Readable): Promise<Readable> {

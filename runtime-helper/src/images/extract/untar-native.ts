@@ -7,20 +7,22 @@
 // second of CPU per 180 MB image (profiled); the child does the same work with no copies, and
 // its chroot makes escaping the layer impossible on top of the per-entry checks it shares with
 // extract-layer.ts (same rules, same messages). The child also hashes the stream (the layer's
-// diffID) on its own core, so a pull need not hash the uncompressed bytes on the event loop.
+// diffID) on its own core, so a pull need not hash the uncompressed bytes on the event loop, and
+// inflates gzip itself (zlib): berthd then moves the compressed bytes only, a third as many, with
+// none of the garbage of 180 MB of decompressed buffers (profiled: ~0.5 s of GC per pull).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { drain, maybeGunzip, type ExtractPolicy, type ExtractResult } from './extract-layer.js';
+import { drain, isGzip, type ExtractPolicy, type ExtractResult } from './extract-layer.js';
 import { fsopsBinary } from './fsops.js';
 import { LayerError } from './layer-error.js';
 
 /** Unpacks a (possibly gzipped) tar stream into `root`, which must exist and be empty. */
 export async function untarLayer(source: Readable, root: string, policy: ExtractPolicy): Promise<ExtractResult> {
   if (!existsSync(fsopsBinary)) throw new Error(`unpack layer: berth-fsops helper missing at ${fsopsBinary} (run make -C runtime-helper/native)`);
-  const input = await maybeGunzip(source);
-  const args = ['untar', root, ...(policy.allowDevices ? ['--allow-devices'] : []), ...(policy.allowSetuid ? ['--allow-setuid'] : [])];
+  const { input, gzip } = await sniffGzip(source);
+  const args = ['untar', root, ...(policy.allowDevices ? ['--allow-devices'] : []), ...(policy.allowSetuid ? ['--allow-setuid'] : []), ...(gzip ? ['--gzip'] : [])];
   const child = spawn(fsopsBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -51,6 +53,22 @@ export async function untarLayer(source: Readable, root: string, policy: Extract
     throw new Error(`unpack layer into ${root}: ${line.replace(/^system: /, '') || `berth-fsops exited with ${code}`}`);
   }
   return parseResult(Buffer.concat(out).toString());
+}
+
+/** The stream as it came (its first chunk read back in front) and whether it is gzip. */
+async function sniffGzip(source: Readable): Promise<{ input: Readable; gzip: boolean }> {
+  const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iter.next();
+  const input = Readable.from((async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const n = await iter.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })(), { objectMode: false });
+  return { input, gzip: !first.done && isGzip(first.value) };
 }
 
 function asLayerError(err: unknown): unknown {
