@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, readdirSync, readFileSync, lstatSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { ImageService } from '../src/images/image-service.js';
 import { EventBus } from '../src/events/bus.js';
@@ -279,6 +280,42 @@ describe('layer unpackers agree', () => {
       expect(result.diffId).toBe(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
       expect(readdirSync(dir)).toEqual(['a']);
     } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('native: inflates gzip itself (one or several members) and hashes the uncompressed stream', async () => {
+    const tar = await makeTar([{ name: 'd/', type: 'directory' }, { name: 'd/big', content: Buffer.alloc(3 * 1024 * 1024, 9) }, { name: 'small', content: 's\n' }]);
+    const diffId = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
+    const half = Math.floor(tar.length / 2) + 1;
+    const inputs: [string, Buffer][] = [
+      ['one member', gzipSync(tar)],
+      ['two members', Buffer.concat([gzipSync(tar.subarray(0, half)), gzipSync(tar.subarray(half))])],
+    ];
+    for (const [what, input] of inputs) {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-unpack-gz-'));
+      try {
+        const body = new PassThrough();
+        body.end(input);
+        const result = await untarLayer(body, dir, policy);
+        expect(result.diffId, what).toBe(diffId);
+        expect(result.size, what).toBe(3 * 1024 * 1024 + 2);
+        expect(readFileSync(join(dir, 'small'), 'utf8'), what).toBe('s\n');
+      } finally { rmSync(dir, { recursive: true, force: true }); }
+    }
+    const gz = gzipSync(tar);
+    const corrupt = Buffer.from(gz);
+    corrupt.fill(0xff, 100, 200);
+    const bad: [string, Buffer, RegExp][] = [
+      ['truncated gzip', gz.subarray(0, Math.floor(gz.length / 2)), /invalid layer tar: gzip data ends unexpectedly/],
+      ['corrupt gzip', corrupt, /invalid layer tar: gzip: /],
+    ];
+    for (const [what, input, expected] of bad) {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-unpack-gz-bad-'));
+      try {
+        const body = new PassThrough();
+        body.end(input);
+        await expect(untarLayer(body, dir, policy), what).rejects.toThrow(expected);
+      } finally { rmSync(dir, { recursive: true, force: true }); }
+    }
   });
 
   it('refuse the same breakouts and bad input, and leave nothing outside', async () => {
