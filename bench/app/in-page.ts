@@ -27,6 +27,20 @@ const THROUGHPUT = String.raw`async ({ getTerm, command, marker }) => {
   // Event Timing: each real click's time from input to the next paint (recorded from 16 ms up).
   const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'click') maxClick = Math.max(maxClick, e.duration); });
   po.observe({ type: 'event', durationThreshold: 16 });
+  // Long animation frames (main-thread work from a frame's first task to its paint), to tell a
+  // long frame the page caused from one where the page was idle (the process not scheduled).
+  let worstLoaf = null, longLoafs = 0, maxScript = 0;
+  const lo = new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (e.duration > 100) longLoafs++;
+      for (const x of e.scripts) maxScript = Math.max(maxScript, x.duration);
+      if (worstLoaf && e.duration <= worstLoaf.ms) continue;
+      const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 3)
+        .map((x) => x.invoker + ' ' + x.duration.toFixed(0) + ' ms (forced layout ' + x.forcedStyleAndLayoutDuration.toFixed(0) + ', ' + (x.sourceFunctionName || '?') + ' in ' + (x.sourceURL.split('/').pop() || '?') + ')');
+      worstLoaf = { ms: e.duration, renderMs: e.renderStart ? e.startTime + e.duration - e.renderStart : 0, layoutMs: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0, scripts };
+    }
+  });
+  lo.observe({ type: 'long-animation-frame' });
   const onClick = () => { clicks++; };
   document.addEventListener('click', onClick, true);
   const tick = (t) => { maxFrame = Math.max(maxFrame, t - last); if (t - last > 100) longFrames++; last = t; frames++; if (running) requestAnimationFrame(tick); };
@@ -46,8 +60,9 @@ const THROUGHPUT = String.raw`async ({ getTerm, command, marker }) => {
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 200));
   po.disconnect();
+  lo.disconnect();
   document.removeEventListener('click', onClick, true);
-  return { ms, maxFrameMs: maxFrame, frames, longFrames, maxClickMs: maxClick, clicks };
+  return { ms, maxFrameMs: maxFrame, frames, longFrames, maxClickMs: maxClick, clicks, longLoafs, worstLoaf, maxScriptMs: maxScript };
 }`;
 
 /** Keystroke-to-echo: each key goes in as user input; the time until the terminal has parsed the echo. */
@@ -55,7 +70,13 @@ export async function echoLatencies(page: Page, getTerm: string, count: number):
   return page.evaluate(`(${ECHO})(${JSON.stringify({ getTerm, count })})`) as Promise<number[]>;
 }
 
-export interface Throughput { ms: number; maxFrameMs: number; frames: number; longFrames: number; maxClickMs: number; clicks: number }
+export interface Throughput {
+  ms: number; maxFrameMs: number; frames: number; longFrames: number; maxClickMs: number; clicks: number;
+  /** Long animation frames over 100 ms, and the longest one's render part and slowest scripts. */
+  /** The longest single script (task or callback) inside any animation frame: the page's own share. */
+  maxScriptMs: number;
+  longLoafs: number; worstLoaf: { ms: number; renderMs: number; layoutMs: number; scripts: string[] } | null;
+}
 
 /** Runs `command` and waits for `marker` on screen, clicking `clickAt` (a selector) every 250 ms
  * meanwhile; reports the time, the longest frame, frames over 100 ms, and the slowest click's

@@ -1,7 +1,7 @@
 // The pacer's scheduling against a stand-in for xterm's write buffer (writes made from a write
 // callback are parsed in the same task, as xterm does) and a fake clock and frame source.
 import { describe, expect, it } from 'vitest';
-import { FRAME_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
+import { FRAME_BUDGET_MS, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
 
 const MS_PER_KB = 0.5; // parse cost in the fake terminal
 
@@ -78,6 +78,28 @@ describe('OutputPacer', () => {
     clock.t += 20; // the frame's render took longer than the whole budget
     term.parseTask();
     expect(term.written.length - before).toBeGreaterThan(1);
+  });
+
+  it('halves the budget after late frames, down to the minimum, and earns it back on time', () => {
+    const { clock, term, pacer, frame } = setup();
+    pacer.push(bytes(4 * 1024 * 1024));
+    const step = (gapMs: number) => { term.parseTask(); clock.t += gapMs; frame(); };
+    step(16);
+    step(16);
+    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS);
+    step(LATE_FRAME_MS + 30);
+    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS / 2);
+    for (let i = 0; i < 5; i++) step(120);
+    expect(pacer.currentBudgetMs).toBe(MIN_BUDGET_MS);
+    // Fewer bytes per task at the minimum budget: about the minimum plus a piece or two.
+    const before = term.written.length;
+    const ms = term.parseTask();
+    expect(ms).toBeLessThanOrEqual(MIN_BUDGET_MS + 2 * (PIECE / 1024) * MS_PER_KB + 1e-9);
+    expect(term.written.length - before).toBeGreaterThan(0);
+    clock.t += 16;
+    frame();
+    for (let i = 0; i < 10; i++) step(16);
+    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS);
   });
 
   it('writes nothing while waiting for a frame, even when more output arrives', () => {

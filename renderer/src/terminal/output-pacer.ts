@@ -14,6 +14,14 @@ import type { Terminal } from '@xterm/xterm';
 export const PIECE = 4 * 1024;
 /** Parsing time per frame, leaving the rest of a 16 ms frame for xterm's render and the page. */
 export const FRAME_BUDGET_MS = 8;
+/** The budget after late frames. When frames come late the tab is waiting for a CPU (other
+ * processes are busy, the output's own producers among them), and each millisecond of parsing then
+ * takes several of wall time: parse less per frame until frames come on time again. */
+export const MIN_BUDGET_MS = 2;
+/** A frame later than two vsync intervals after the previous one is late. */
+export const LATE_FRAME_MS = 34;
+
+export interface PacerBudget { maxMs: number; minMs: number }
 
 /** The clock and frame source, replaceable in the unit spec. */
 export interface PacerTiming {
@@ -35,6 +43,9 @@ export class OutputPacer {
   private waitingFrame = false;
   // When this frame's parsing began; undefined until the first piece after a frame is parsed.
   private budgetStart: number | undefined;
+  private budgetMs: number;
+  // The previous frame this flood waited for; undefined when output pauses.
+  private lastFrameAt: number | undefined;
   private disposed = false;
 
   /** `processed` is told every stream byte xterm has parsed (the flow-control acknowledgement);
@@ -43,15 +54,20 @@ export class OutputPacer {
     private readonly term: Pick<Terminal, 'write'>,
     private readonly processed: (bytes: number) => void,
     private readonly timing: PacerTiming = browserTiming,
-    private readonly budgetMs = FRAME_BUDGET_MS,
-  ) {}
+    private readonly budget: PacerBudget = { maxMs: FRAME_BUDGET_MS, minMs: MIN_BUDGET_MS },
+  ) {
+    this.budgetMs = budget.maxMs;
+  }
+
+  /** This frame's parsing budget (halved after a late frame, back up by 1 ms per frame on time). */
+  get currentBudgetMs(): number { return this.budgetMs; }
 
   push(bytes: Uint8Array | string): void {
     if (this.disposed || (typeof bytes === 'string' ? bytes.length : bytes.byteLength) === 0) return;
     this.queue.push(bytes);
     if (this.inFlight || this.waitingFrame) return;
-    // Output after a pause (an echo): write at once, with a fresh budget.
-    this.budgetStart = this.timing.now();
+    // Output after a pause (an echo): write at once; the budget counts from its parse.
+    this.budgetStart = undefined;
     this.writePiece();
   }
 
@@ -80,7 +96,7 @@ export class OutputPacer {
     this.inFlight = false;
     if (this.disposed) return;
     if (bytes > 0) this.processed(bytes);
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) { this.lastFrameAt = undefined; return; }
     const now = this.timing.now();
     // The piece written at a frame is parsed in a later task (after the frame's render): the
     // budget counts from the end of that first piece, so a slow render does not eat it.
@@ -89,8 +105,18 @@ export class OutputPacer {
     this.waitingFrame = true;
     this.timing.nextFrame(() => {
       this.waitingFrame = false;
+      this.adjustBudget(this.timing.now());
       this.budgetStart = undefined;
       if (!this.disposed && this.queue.length > 0) this.writePiece();
     });
+  }
+
+  private adjustBudget(frameAt: number): void {
+    const { maxMs, minMs } = this.budget;
+    if (this.lastFrameAt !== undefined) {
+      const late = frameAt - this.lastFrameAt > LATE_FRAME_MS;
+      this.budgetMs = late ? Math.max(minMs, this.budgetMs / 2) : Math.min(maxMs, this.budgetMs + 1);
+    }
+    this.lastFrameAt = frameAt;
   }
 }
