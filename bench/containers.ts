@@ -3,7 +3,8 @@
 // wall time to start 50 detached sleep containers; memory per running container (daemon plus
 // shims/monitors RSS, after minus before, over 50). Targets: run and exec at most 0.3x dockerd's
 // medians; at most 1 MB per container. The CLI floor row (`docker ps -q` with no containers) shows
-// what the CLI itself costs per command, which no engine can go under.
+// what the CLI itself costs per command, which no engine can go under. Both daemons run at once
+// and the timed commands alternate between them, so a load spike hits both alike.
 // Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; its default otherwise)
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,26 +45,44 @@ function rssKb(daemonPid: number, names: string[]): number {
 
 interface Result { run: number; exec: number; fleet: number; perContainerKb: number; cliFloor: number }
 
-async function measure(host: string, daemonPid: number, monitorNames: string[]): Promise<Result> {
-  // The CLI's own cost (process start, /_ping and one cheap request): no command is faster.
-  const floor: number[] = [];
-  for (let i = 0; i < RUNS; i++) floor.push(await timed(() => docker(host, ['ps', '-q'])));
-  const runs: number[] = [];
-  await docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true']); // warm caches
-  for (let i = 0; i < RUNS; i++) runs.push(await timed(() => docker(host, ['run', '--rm', '--network', 'none', 'busybox', 'true'])));
-  await docker(host, ['run', '-d', '--network', 'none', '--name', 'bench-exec', 'busybox', 'sleep', '600']);
-  const execs: number[] = [];
-  await docker(host, ['exec', 'bench-exec', 'true']);
-  for (let i = 0; i < RUNS; i++) execs.push(await timed(() => docker(host, ['exec', 'bench-exec', 'true'])));
-  await docker(host, ['rm', '-f', 'bench-exec']);
-  const before = rssKb(daemonPid, monitorNames);
+interface Contender { host: string; daemonPid: number; monitorNames: string[] }
+
+/**
+ * `cmd` RUNS times on each contender, interleaved (the order alternating each round), so both
+ * see the same load from whatever else the machine runs: medians per contender.
+ */
+async function interleaved(cs: Contender[], cmd: string[]): Promise<number[]> {
+  const samples = cs.map(() => [] as number[]);
+  for (const c of cs) await docker(c.host, cmd); // warm caches
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 ? [...cs.keys()].reverse() : [...cs.keys()];
+    for (const k of order) samples[k]!.push(await timed(() => docker(cs[k]!.host, cmd)));
+  }
+  return samples.map(median);
+}
+
+/** Fleet start and memory: one contender at a time (memory is read per process name). */
+async function fleetAndMemory(c: Contender): Promise<{ fleet: number; perContainerKb: number }> {
+  const before = rssKb(c.daemonPid, c.monitorNames);
   const fleet = await timed(async () => {
-    for (let i = 0; i < FLEET; i++) await docker(host, ['run', '-d', '--network', 'none', '--name', `bench-${i}`, 'busybox', 'sleep', '600']);
+    for (let i = 0; i < FLEET; i++) await docker(c.host, ['run', '-d', '--network', 'none', '--name', `bench-${i}`, 'busybox', 'sleep', '600']);
   });
   await new Promise((r) => setTimeout(r, 1000));
-  const after = rssKb(daemonPid, monitorNames);
-  await docker(host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
-  return { run: median(runs), exec: median(execs), fleet, perContainerKb: (after - before) / FLEET, cliFloor: median(floor) };
+  const after = rssKb(c.daemonPid, c.monitorNames);
+  await docker(c.host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
+  return { fleet, perContainerKb: (after - before) / FLEET };
+}
+
+async function measure(cs: Contender[]): Promise<Result[]> {
+  // The CLI's own cost (process start, /_ping and one cheap request): no command is faster.
+  const floor = await interleaved(cs, ['ps', '-q']);
+  const run = await interleaved(cs, ['run', '--rm', '--network', 'none', 'busybox', 'true']);
+  for (const c of cs) await docker(c.host, ['run', '-d', '--network', 'none', '--name', 'bench-exec', 'busybox', 'sleep', '600']);
+  const exec = await interleaved(cs, ['exec', 'bench-exec', 'true']);
+  for (const c of cs) await docker(c.host, ['rm', '-f', 'bench-exec']);
+  const out: Result[] = [];
+  for (const [k, c] of cs.entries()) out.push({ run: run[k]!, exec: exec[k]!, cliFloor: floor[k]!, ...(await fleetAndMemory(c)) });
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -71,20 +90,22 @@ async function main(): Promise<void> {
   const runtime = process.env.BERTH_BENCH_RUNTIME ?? 'berth-runtime';
   const berth = await startBerthd(process.env.BERTH_BENCH_RUNTIME ? ['--default-runtime', runtime] : []);
   let berthResult: Result;
-  try {
-    await berth.docker(['import', tar, 'busybox']);
-    berthResult = await measure(berth.host, berth.child.pid!, ['berth-shim']);
-  } finally {
-    await berth.stop();
-  }
-  const dockerd = await startDockerd();
   let dockerResult: Result;
   try {
-    await docker(dockerd.host, ['import', tar, 'busybox']);
-    const pid = Number(readFileSync(`${dockerd.dataRoot}/../dockerd.pid`, 'utf8').trim());
-    dockerResult = await measure(dockerd.host, pid, ['containerd-shim', 'containerd']);
+    const dockerd = await startDockerd();
+    try {
+      await berth.docker(['import', tar, 'busybox']);
+      await docker(dockerd.host, ['import', tar, 'busybox']);
+      const dockerdPid = Number(readFileSync(`${dockerd.dataRoot}/../dockerd.pid`, 'utf8').trim());
+      [berthResult, dockerResult] = await measure([
+        { host: berth.host, daemonPid: berth.child.pid!, monitorNames: ['berth-shim'] },
+        { host: dockerd.host, daemonPid: dockerdPid, monitorNames: ['containerd-shim', 'containerd'] },
+      ]) as [Result, Result];
+    } finally {
+      await dockerd.stop();
+    }
   } finally {
-    await dockerd.stop();
+    await berth.stop();
   }
   const fmt = (n: number, unit: string): string => `${n.toFixed(1)} ${unit}`;
   const rows: [string, string, string, string, string][] = [
