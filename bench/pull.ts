@@ -12,7 +12,7 @@
 // (this VM's ext4) creating files right after thousands were deleted is several times slower
 // (ext4 skips recently deleted inodes one by one), which would make each round punish the next.
 // BENCH_DELETE_BETWEEN=1 deletes each store right after its round instead, to see that effect.
-import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,14 +90,30 @@ async function main(): Promise<void> {
   const finish = async (s: Stoppable) => { if (deleteBetween) await s.stop(); else later.push(s); };
   let unpacked = 0;
 
+  // CPU seconds of the daemon process (its event loop, GC and thread pool) and of its exited
+  // children (the untar helpers) over one pull: less noisy than wall time on a shared machine.
+  const cpu = new Map<string, { self: number[]; children: number[] }>();
+  const cpuOf = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is [0], so utime, stime, cutime, cstime are [11..14].
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const tick = 100; // USER_HZ (getconf CLK_TCK) on Linux
+    return { self: (Number(f[11]) + Number(f[12])) / tick, children: (Number(f[13]) + Number(f[14])) / tick };
+  };
   const pullWithBerthd = async (name: string, env: Record<string, string>) => {
     Object.assign(process.env, env);
     const d = await startBerthd().finally(() => { for (const k of Object.keys(env)) delete process.env[k]; });
     try {
+      const before = cpuOf(d.child.pid!);
       ms.get(name)!.push(await timed(async () => {
         const r = await runDocker(d.host, ['pull', '-q', ref]);
         if (r.code !== 0) throw new Error(`${name}: pull failed: ${r.stderr}`);
       }));
+      const after = cpuOf(d.child.pid!);
+      const c = cpu.get(name) ?? { self: [], children: [] };
+      c.self.push(after.self - before.self);
+      c.children.push(after.children - before.children);
+      cpu.set(name, c);
     } finally { await finish(d); }
   };
 
@@ -141,6 +157,12 @@ async function main(): Promise<void> {
   for (const [name, xs] of ms) {
     const m = median(xs);
     console.log(`| ${name} | ${s(m)} | ${s(Math.min(...xs))} | ${xs.map(s).join(', ')} | ${(mb / (m / 1000)).toFixed(0)} | ${(m / floor).toFixed(2)} |`);
+  }
+  console.log('');
+  console.log('| berthd CPU per pull (medians) | berthd process s | its children (untar) s | total s |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const [name, c] of cpu) {
+    console.log(`| ${name} | ${median(c.self).toFixed(2)} | ${median(c.children).toFixed(2)} | ${(median(c.self) + median(c.children)).toFixed(2)} |`);
   }
   console.log('');
   const vsDockerd = dockerd / berth;
