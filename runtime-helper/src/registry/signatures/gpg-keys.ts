@@ -7,7 +7,7 @@
 // made a signature without parsing gpg's status output.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { readKeys, type Key } from 'openpgp';
+import type { Key } from 'openpgp';
 import { RegistryError } from '../errors.js';
 
 export interface GpgKeySource {
@@ -30,6 +30,8 @@ export async function loadGpgKeys(req: GpgKeySource, policyDir: string, scope: s
       throw new RegistryError('policy', `${what}: read key file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
+  // Loaded on first use: openpgp.js costs ~50 ms at import, and most daemons never check signatures.
+  const { readKeys } = await import('openpgp');
   const keys: Key[] = [];
   for (const s of sources) {
     try {

@@ -2,7 +2,7 @@
 // JSON document naming the image by docker-reference and docker-manifest-digest. The payload is
 // trusted only once a key from the requirement's keyring verified it, and it is parsed as
 // strictly as containers/image does: unknown critical fields make the signature invalid.
-import { readMessage, verify, type Key } from 'openpgp';
+import type { Key } from 'openpgp';
 import { z } from 'zod';
 
 const payloadSchema = z.object({
@@ -23,6 +23,7 @@ export interface SignedClaims {
 
 /** Verifies one signature with the keyring; throws an Error saying why it is not acceptable. */
 export async function verifySimpleSigning(signature: Buffer, keys: Key[]): Promise<SignedClaims> {
+  const { readMessage, verify } = await import('openpgp'); // on first use, as in gpg-keys.ts
   let message;
   try { message = await readMessage({ binaryMessage: new Uint8Array(signature) }); } catch (err) {
     throw new Error(`not an OpenPGP message (${(err as Error).message})`);
