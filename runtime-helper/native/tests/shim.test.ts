@@ -483,6 +483,35 @@ describe('berth-shim: exec with a terminal', () => {
   });
 });
 
+describe('berth-shim: exec output waits for a slow client', () => {
+  it('stops reading the exec\'s output while its client lags, then delivers all of it', async () => {
+    const b = bundle({ args: ['sleep', '1000'] });
+    await startShim(b);
+    runtime(['start', b.id]);
+    const processFile = join(b.dir, 'exec-flood.json');
+    const spec = JSON.parse(readFileSync(join(b.dir, 'config.json'), 'utf8'));
+    // 4 MB, four times the backlog after which the container's own attach clients are dropped.
+    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: false, args: ['sh', '-c', 'yes 0123456789abcdef | head -c 4000000; echo END'] }));
+    const execState = join(b.dir, 'xf');
+    const r = await runShim(['--exec', '--process', processFile, '--id', b.id, '--runtime', runtimeBinary, '--state-dir', execState, '--hold-output']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const c = await AttachClient.connect({ ...b, stateDir: execState });
+    clients.push(c);
+    c.pause();
+    // While the client reads nothing the process is held back: no exit, however long we wait.
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(existsSync(join(execState, 'exit.json'))).toBe(false);
+    c.resume();
+    await c.waitForText(/END\n$/);
+    expect(c.text().length).toBe(4_000_000 + 'END\n'.length);
+    const exit = await waitFor('exec exit.json', () => existsSync(join(execState, 'exit.json')) && JSON.parse(readFileSync(join(execState, 'exit.json'), 'utf8')));
+    expect(exit.exitCode).toBe(0);
+    const shimLog = join(execState, 'shim.log');
+    expect(existsSync(shimLog) ? readFileSync(shimLog, 'utf8') : '').not.toMatch(/too slow/);
+  });
+});
+
 describe('berth-shim: bad input', () => {
   it("reports the runtime's create error verbatim and leaves nothing behind", async () => {
     const b = bundle({ args: ['true'] });

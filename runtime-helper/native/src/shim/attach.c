@@ -336,6 +336,13 @@ size_t attach_pending_output(const struct shim *s) {
   return total;
 }
 
+size_t attach_max_pending_output(const struct shim *s) {
+  size_t most = 0;
+  for (const struct attach_client *c = s->clients; c != NULL; c = c->next)
+    if (c->out_len > most) most = c->out_len;
+  return most;
+}
+
 void attach_close(struct shim *s) {
   while (s->clients != NULL) {
     s->clients->stdin_once = false;

@@ -5,7 +5,10 @@
  *   client -> shim: type 0 stdin bytes; 16 resize (payload: rows, cols as big-endian uint16);
  *                   17 close stdin; 18 stdin-once (close stdin when this client's input ends).
  * A client that cannot keep up (more than ATTACH_CLIENT_BACKLOG bytes unsent) is disconnected;
- * the container and the log never wait for a client. */
+ * the container and the log never wait for a client. An exec session (no log, one client: berthd
+ * relaying to the user) waits instead, as dockerd's exec does: the shim stops reading the
+ * process's output while a client has ATTACH_OUTPUT_HIGH_WATER bytes queued, so the process
+ * blocks on its terminal or pipe rather than losing the client in the middle of a flood. */
 #ifndef BERTH_SHIM_ATTACH_H
 #define BERTH_SHIM_ATTACH_H
 
@@ -17,6 +20,9 @@
 
 #define ATTACH_SOCKET "attach.sock"
 #define ATTACH_CLIENT_BACKLOG (1024 * 1024)
+/* Exec mode: stop reading the process's output above the high mark, read again below the low. */
+#define ATTACH_OUTPUT_HIGH_WATER (256 * 1024)
+#define ATTACH_OUTPUT_LOW_WATER (64 * 1024)
 
 enum attach_frame_type {
   ATTACH_FRAME_STDIN = 0,
@@ -45,6 +51,9 @@ void attach_resume_input(struct shim *s);
 
 /* Bytes still queued for clients. */
 size_t attach_pending_output(const struct shim *s);
+
+/* The most bytes queued for any one client. */
+size_t attach_max_pending_output(const struct shim *s);
 
 /* Frees clients dropped during the last epoll batch. */
 void attach_free_dropped(struct shim *s);

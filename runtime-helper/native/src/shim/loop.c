@@ -51,11 +51,36 @@ static void on_signal(struct shim *s) {
   reap(s);
 }
 
+/* Adds or removes the output fds in the epoll set. An fd that cannot be watched is dropped:
+ * unreadable output would otherwise hold the drain until the deadline. */
+static void watch_output(struct shim *s, bool on) {
+  for (int i = 0; i < 2; i++) {
+    if (s->out_fd[i] < 0) continue;
+    if (on && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) {
+      close(s->out_fd[i]);
+      s->out_fd[i] = -1;
+    }
+    if (!on) shim_watch(s, EPOLL_CTL_DEL, s->out_fd[i], 0, NULL);
+  }
+}
+
+static void pause_output(struct shim *s) {
+  if (s->output_paused || s->output_held) return;
+  s->output_paused = true;
+  watch_output(s, false);
+}
+
+static void resume_output_if_drained(struct shim *s) {
+  if (!s->output_paused || attach_max_pending_output(s) > ATTACH_OUTPUT_LOW_WATER) return;
+  s->output_paused = false;
+  watch_output(s, true);
+}
+
 static void end_output(struct shim *s, int i) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   json_log_finish_stream(&s->log, (enum shim_stream)i, &now);
-  shim_watch(s, EPOLL_CTL_DEL, s->out_fd[i], 0, NULL);
+  if (!s->output_paused) shim_watch(s, EPOLL_CTL_DEL, s->out_fd[i], 0, NULL);
   close(s->out_fd[i]);
   s->out_fd[i] = -1;
 }
@@ -76,18 +101,17 @@ static void on_output(struct shim *s, int i) {
     clock_gettime(CLOCK_REALTIME, &now);
     json_log_append(&s->log, (enum shim_stream)i, read_buf, (size_t)n, &now);
     attach_broadcast(s, i ? ATTACH_FRAME_STDERR : ATTACH_FRAME_STDOUT, read_buf, (size_t)n);
+    if (s->opts->exec_mode && attach_max_pending_output(s) > ATTACH_OUTPUT_HIGH_WATER) {
+      pause_output(s);
+      return;
+    }
   }
 }
 
 void shim_release_output(struct shim *s) {
   if (!s->output_held) return;
   s->output_held = false;
-  for (int i = 0; i < 2; i++)
-    if (s->out_fd[i] >= 0 && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) {
-      /* Unreadable output would hold the drain until the deadline: drop the stream instead. */
-      close(s->out_fd[i]);
-      s->out_fd[i] = -1;
-    }
+  watch_output(s, true);
 }
 
 static long ms_until(const struct timespec *deadline) {
@@ -109,7 +133,10 @@ int shim_run(struct shim *s) {
   struct epoll_event events[16];
   for (;;) {
     int timeout = -1;
-    if (s->exited) {
+    if (s->output_paused) {
+      /* A client is taking queued output, however slowly: the drain clock starts after it. */
+      deadline.tv_sec = 0;
+    } else if (s->exited) {
       if (s->out_fd[0] < 0 && s->out_fd[1] < 0 && attach_pending_output(s) == 0) return 0;
       if (deadline.tv_sec == 0) {
         clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -139,5 +166,6 @@ int shim_run(struct shim *s) {
       }
     }
     attach_free_dropped(s);
+    resume_output_if_drained(s);
   }
 }
