@@ -7,10 +7,9 @@ import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, mkdtempSync,
 import { basename, dirname, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extractLayer } from '../images/extract/extract-layer.js';
-import { PathEscapeError } from './safe-path.js';
 import { mountsBelow, resolveInView, type ContainerView, type ViewMount, type ViewPath } from './container-view.js';
 import { pack as tarPack, extract as tarExtract } from 'tar-stream';
-import { ContainerError } from './errors.js';
+import { ContainerError, PathEscapeError } from './errors.js';
 
 export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
 

@@ -8,7 +8,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { ResolvedMount } from '../oci/from-docker-config.js';
-import { PathEscapeError } from './safe-path.js';
+import { PathEscapeError } from './errors.js';
 
 const MAX_LINKS = 40;
 

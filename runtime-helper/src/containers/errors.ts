@@ -11,3 +11,6 @@ export const notRunning = (id: string): ContainerError => new ContainerError(409
 export const conflict = (message: string): ContainerError => new ContainerError(409, message);
 export const invalid = (message: string): ContainerError => new ContainerError(400, message);
 export const notModified = (): ContainerError => new ContainerError(304, '');
+
+/** A container path (or a link in it) that would lead outside the container's filesystem. */
+export class PathEscapeError extends Error {}
