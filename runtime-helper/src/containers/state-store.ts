@@ -2,8 +2,8 @@
 // fsync, rename) so a crash leaves either the old or the new record, never half of one. As
 // dockerd's config.v2.json (moby's ioutils.AtomicWriteFile): the file is synced, the directory
 // is not (a record lost with the rename in a power loss is the state before that change).
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tempPathBeside } from '../util/atomic.js';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic.js';
 import { join } from 'node:path';
 import type { ContainerRecord } from './record.js';
 
@@ -40,18 +40,7 @@ export class ContainerStore {
 
 /** Temp file beside, write, fsync, rename: no directory fsync (see the top of this file). */
 function writeRecordFile(path: string, text: string): void {
-  const tmp = tempPathBeside(path);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
+  try { writeFileAtomic(path, text, 0o600, false); } catch (e) {
     throw new Error(`write container record '${path}': ${(e as Error).message}`);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
 }

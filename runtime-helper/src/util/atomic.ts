@@ -13,7 +13,8 @@ export function fsyncDir(dir: string): void {
   try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+/** `syncDir` false: the rename itself is not made durable (moby's AtomicWriteFile does the same). */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, syncDir = true): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathBeside(path);
   const fd = openSync(tmp, 'wx', mode);
@@ -29,7 +30,7 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o60
   }
   closeSync(fd);
   renameSync(tmp, path);
-  fsyncDir(dirname(path));
+  if (syncDir) fsyncDir(dirname(path));
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

@@ -364,11 +364,11 @@ export function drain(from: Readable, to?: NodeJS.WritableStream): void {
 
 export function isGzip(head: Buffer): boolean { return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b; }
 
-/** Peeks at the first chunk to decompress gzip transparently. */
-export async function maybeGunzip(source: Readable): Promise<Readable> {
+/** The stream as it came (its first chunk read back in front) and whether it is gzip. */
+export async function sniffGzip(source: Readable): Promise<{ input: Readable; gzip: boolean }> {
   const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const first = await iter.next();
-  const rest = Readable.from((async function* () {
+  const input = Readable.from((async function* () {
     if (first.done) return;
     yield first.value;
     for (;;) {
@@ -377,7 +377,13 @@ export async function maybeGunzip(source: Readable): Promise<Readable> {
       yield n.value;
     }
   })(), { objectMode: false });
-  if (first.done || !isGzip(first.value)) return rest;
+  return { input, gzip: !first.done && isGzip(first.value) };
+}
+
+/** Peeks at the first chunk to decompress gzip transparently. */
+export async function maybeGunzip(source: Readable): Promise<Readable> {
+  const { input: rest, gzip } = await sniffGzip(source);
+  if (!gzip) return rest;
   // Big output chunks: each chunk is a thread-pool round trip and a tar-stream parse step.
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   rest.on('error', (e) => gunzip.destroy(e));

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { drain, isGzip, type ExtractPolicy, type ExtractResult } from './extract-layer.js';
+import { drain, sniffGzip, type ExtractPolicy, type ExtractResult } from './extract-layer.js';
 import { fsopsBinary } from './fsops.js';
 import { LayerError } from './layer-error.js';
 
@@ -53,22 +53,6 @@ export async function untarLayer(source: Readable, root: string, policy: Extract
     throw new Error(`unpack layer into ${root}: ${line.replace(/^system: /, '') || `berth-fsops exited with ${code}`}`);
   }
   return parseResult(Buffer.concat(out).toString());
-}
-
-/** The stream as it came (its first chunk read back in front) and whether it is gzip. */
-async function sniffGzip(source: Readable): Promise<{ input: Readable; gzip: boolean }> {
-  const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const first = await iter.next();
-  const input = Readable.from((async function* () {
-    if (first.done) return;
-    yield first.value;
-    for (;;) {
-      const n = await iter.next();
-      if (n.done) return;
-      yield n.value;
-    }
-  })(), { objectMode: false });
-  return { input, gzip: !first.done && isGzip(first.value) };
 }
 
 function asLayerError(err: unknown): unknown {
