@@ -1,6 +1,8 @@
 // Reads a container's json-file log for `docker logs`: tail, since, until, and follow (polling the
 // file for growth until the container stops and the file is drained).
-import { closeSync, openSync, readSync, statSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseLogLine, timeToNanos, type LogEntry } from './json-log.js';
 
@@ -34,41 +36,56 @@ function wanted(e: LogEntry, o: LogOptions): boolean {
   return true;
 }
 
+const CHUNK = 1024 * 1024;
+
+interface ReadPosition { offset: number; rest: string }
+
+/** Emits the wanted entries from `pos` to the file's current end, a chunk at a time (awaiting each
+ * read, so the first lines go out at once and the event loop keeps serving other requests). */
+async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, buf: Buffer, o: LogOptions, emit: (e: LogEntry) => void, cancelled: () => boolean): Promise<ReadPosition> {
+  let fh;
+  try { fh = await open(path, 'r'); } catch { return pos; /* no output yet */ }
+  let { offset, rest } = pos;
+  try {
+    const size = (await fh.stat()).size;
+    while (offset < size && !cancelled()) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - offset), offset);
+      if (bytesRead <= 0) break;
+      offset += bytesRead;
+      const parts = (rest + decoder.write(buf.subarray(0, bytesRead))).split('\n');
+      rest = parts.pop() ?? '';
+      for (const l of parts) {
+        const e = parseLogLine(l);
+        if (e && wanted(e, o)) emit(e);
+      }
+    }
+  } finally { await fh.close(); }
+  return { offset, rest };
+}
+
 export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) => void, stillRunning: () => boolean, cancelled: () => boolean): Promise<void> {
-  let text = '';
-  try { text = readFileSync(path, 'utf8'); } catch { /* no output yet */ }
-  let offset = Buffer.byteLength(text);
-  const lines = text.split('\n');
-  let rest = lines.pop() ?? '';
-  let entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== null && wanted(e, o));
-  if (o.tail >= 0) entries = o.tail === 0 ? [] : entries.slice(-o.tail);
-  for (const e of entries) emit(e);
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(CHUNK);
+  let pos: ReadPosition = { offset: 0, rest: '' };
+  if (o.tail >= 0) {
+    // The last N wanted entries: the whole file is read first (the filter comes before the count).
+    let raw = Buffer.alloc(0);
+    try { raw = readFileSync(path); } catch { /* no output yet */ }
+    const lines = decoder.write(raw).split('\n');
+    pos = { offset: raw.length, rest: lines.pop() ?? '' };
+    const entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== null && wanted(e, o));
+    for (const e of o.tail === 0 ? [] : entries.slice(-o.tail)) emit(e);
+  } else {
+    pos = await drain(path, pos, decoder, buf, o, emit, cancelled);
+  }
   const untilPassed = (): boolean => o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n;
   if (!o.follow || untilPassed()) return;
-  const buf = Buffer.alloc(65536);
   for (;;) {
     if (cancelled()) return;
     const running = stillRunning();
-    let size = 0;
-    try { size = statSync(path).size; } catch { /* not created yet */ }
-    if (size > offset) {
-      const fd = openSync(path, 'r');
-      try {
-        while (offset < size) {
-          const n = readSync(fd, buf, 0, Math.min(buf.length, size - offset), offset);
-          if (n <= 0) break;
-          offset += n;
-          const chunk = rest + buf.toString('utf8', 0, n);
-          const parts = chunk.split('\n');
-          rest = parts.pop() ?? '';
-          for (const l of parts) {
-            const e = parseLogLine(l);
-            if (e && wanted(e, o)) emit(e);
-          }
-        }
-      } finally { closeSync(fd); }
-      continue;
-    }
+    const before = pos.offset;
+    pos = await drain(path, pos, decoder, buf, o, emit, cancelled);
+    if (pos.offset > before) continue;
     if (!running) return;
     if (untilPassed()) return;
     await sleep(50);
