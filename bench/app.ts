@@ -1,7 +1,7 @@
 // App benchmark: renderer cold start, terminal echo latency and throughput beside a minimal
 // reference terminal (xterm.js + WebSocket + node-pty on the host), list and log rendering at
-// scale, and the app's memory and idle CPU. Engine: a real dockerd (BERTH_BENCH_ENGINE=berthd for
-// berthd). Prints one table.
+// scale, and the app's memory and idle CPU. Engine: berthd, the product's own
+// (BERTH_BENCH_ENGINE=dockerd for a real dockerd). Prints one table.
 import { spawn, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { echoLatencies, percentile, throughput, timeInput, type Throughput } fro
 import { busiestWhile, commandLine, cpuByPid, descendants, memory } from './app/proc.js';
 import { startReferenceTerminal } from './app/reference-terminal.js';
 
-const kind = (process.env.BERTH_BENCH_ENGINE ?? 'dockerd') as EngineKind;
+const kind = (process.env.BERTH_BENCH_ENGINE ?? 'berthd') as EngineKind;
 const rows: [string, string, string, string][] = [];
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const MB = 1024 * 1024;
