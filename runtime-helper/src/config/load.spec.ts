@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './load.js';
 
-let dir: string | undefined;
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
 function configFile(content: string): string {
-  dir = mkdtempSync(join(tmpdir(), 'berth-config-'));
+  const dir = mkdtempSync(join(tmpdir(), 'berth-config-'));
+  dirs.push(dir);
   const file = join(dir, 'daemon.json');
   writeFileSync(file, content);
   return file;
