@@ -165,16 +165,24 @@ static int need(struct tar_reader *r, size_t n)
   return 1;
 }
 
+/* Makes some of the entry's data buffered: 0, or -1 on a read error or a tar cut short. */
+static int need_data(struct tar_reader *r)
+{
+  if (r->start != r->end)
+    return 0;
+  int got = fill(r);
+  if (got < 0)
+    return -1;
+  if (got == 0)
+    return fail(r, "invalid layer tar: unexpected end of data");
+  return 0;
+}
+
 static int skip_bytes(struct tar_reader *r, uint64_t n)
 {
   while (n > 0) {
-    if (r->start == r->end) {
-      int got = fill(r);
-      if (got < 0)
-        return -1;
-      if (got == 0)
-        return fail(r, "invalid layer tar: unexpected end of data");
-    }
+    if (need_data(r) < 0)
+      return -1;
     size_t avail = r->end - r->start;
     size_t take = n < avail ? (size_t) n : avail;
     r->start += take;
@@ -187,13 +195,8 @@ ssize_t tar_data(struct tar_reader *r, const unsigned char **piece)
 {
   if (r->remaining == 0)
     return 0;
-  if (r->start == r->end) {
-    int got = fill(r);
-    if (got < 0)
-      return -1;
-    if (got == 0)
-      return fail(r, "invalid layer tar: unexpected end of data");
-  }
+  if (need_data(r) < 0)
+    return -1;
   size_t avail = r->end - r->start;
   size_t take = r->remaining < avail ? (size_t) r->remaining : avail;
   *piece = r->buf + r->start;
