@@ -24,12 +24,18 @@ export class ShimMonitor implements ContainerMonitor {
     return join(this.stateRoot, id.slice(0, 32));
   }
 
+  /** What every shim of a container is told: its container, runtime, state dir and stdio. */
+  private shimArgs(id: string, stateDir: string, stdio: { tty?: boolean | undefined; openStdin?: boolean | undefined }): string[] {
+    const args = ['--id', id, '--runtime', this.runtime.binary, '--runtime-root', this.runtime.stateRoot, '--state-dir', stateDir];
+    if (stdio.tty) args.push('--terminal');
+    if (stdio.openStdin) args.push('--stdin');
+    return args;
+  }
+
   async start(opts: MonitorStartOptions): Promise<MonitoredProcess> {
     const dir = this.stateDir(opts.id);
     rmSync(dir, { recursive: true, force: true }); // an earlier run's exit.json
-    const args = ['--id', opts.id, '--runtime', this.runtime.binary, '--runtime-root', this.runtime.stateRoot, '--state-dir', dir, '--bundle', opts.bundle, '--log-path', opts.logPath];
-    if (opts.tty) args.push('--terminal');
-    if (opts.openStdin) args.push('--stdin');
+    const args = [...this.shimArgs(opts.id, dir, opts), '--bundle', opts.bundle, '--log-path', opts.logPath];
     let report;
     try {
       report = await runShim(this.shimBinary, args);
@@ -59,9 +65,7 @@ export class ShimMonitor implements ContainerMonitor {
    */
   async exec(opts: ExecStartOptions): Promise<MonitoredProcess> {
     const dir = this.stateDir(opts.execId);
-    const args = ['--exec', '--process', opts.processJson, '--id', opts.id, '--runtime', this.runtime.binary, '--runtime-root', this.runtime.stateRoot, '--state-dir', dir, '--hold-output'];
-    if (opts.tty) args.push('--terminal');
-    if (opts.openStdin) args.push('--stdin');
+    const args = ['--exec', '--process', opts.processJson, ...this.shimArgs(opts.id, dir, opts), '--hold-output'];
     let report;
     try {
       report = await runShim(this.shimBinary, args);
