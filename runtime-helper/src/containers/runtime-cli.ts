@@ -1,10 +1,10 @@
 // The OCI runtime command line (berth-runtime, crun or runc: the same runc-style CLI) as async
 // functions. Every failure names the verb, the container and what the runtime said.
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OciResources, OciState } from '../oci/spec.js';
+import { runProgram, type ProgramError } from '../util/spawner.js';
 
 export class RuntimeError extends Error {
   constructor(readonly verb: string, readonly id: string, readonly stderr: string) {
@@ -19,13 +19,13 @@ export class RuntimeCli {
     return ['--root', this.stateRoot];
   }
 
-  run(verb: string, id: string, args: string[], timeoutMs = 30_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(this.binary, [...this.globalArgs(), ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err) reject(new RuntimeError(verb, id, stderr || err.message));
-        else resolve(stdout);
-      });
-    });
+  async run(verb: string, id: string, args: string[], timeoutMs = 30_000): Promise<string> {
+    try {
+      return (await runProgram(this.binary, [...this.globalArgs(), ...args], { timeoutMs })).stdout;
+    } catch (e) {
+      const err = e as ProgramError;
+      throw new RuntimeError(verb, id, err.stderr || err.message);
+    }
   }
 
   async state(id: string): Promise<OciState | null> {

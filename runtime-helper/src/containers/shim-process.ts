@@ -1,12 +1,12 @@
 // One process under berth-shim as berthd sees it: the attach socket (Docker's 8-byte frames both
 // ways: output in, stdin/resize/close out) and the exit record the shim writes in its state dir.
-import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
+import { runProgram, type ProgramError } from '../util/spawner.js';
 
 const FRAME_STDIN = 0;
 const FRAME_RESIZE = 16;
@@ -129,12 +129,13 @@ export function shimAlive(stateDir: string): boolean {
   } catch { return false; }
 }
 
-export function runShim(binary: string, args: string[]): Promise<{ pid: number; shimPid: number }> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) { reject(new Error(stderr.trim().replace(/^berth-shim: /, '') || err.message)); return; }
-      try { resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as { pid: number; shimPid: number }); } catch { reject(new Error(`berth-shim: unreadable report: ${stdout}`)); }
-    });
-  });
+export async function runShim(binary: string, args: string[]): Promise<{ pid: number; shimPid: number }> {
+  let stdout: string;
+  try {
+    ({ stdout } = await runProgram(binary, args, { timeoutMs: 60_000 }));
+  } catch (e) {
+    const err = e as ProgramError;
+    throw new Error(err.stderr?.trim().replace(/^berth-shim: /, '') || err.message);
+  }
+  try { return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { pid: number; shimPid: number }; } catch { throw new Error(`berth-shim: unreadable report: ${stdout}`); }
 }
-

@@ -3,8 +3,6 @@
 // option string fits in one page.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import type { StorePaths } from '../store-paths.js';
 import type { ImageStore } from '../image-store.js';
@@ -15,8 +13,7 @@ import { diffTar, type DiffEntry } from './diff-tar.js';
 import { listXattrs } from '../extract/fsops.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { InvalidParameter, NotFound } from '../../api/errors.js';
-
-const run = promisify(execFile);
+import { runProgram as run } from '../../util/spawner.js';
 
 export interface SnapshotMeta { imageId: string; chain: string[] }
 
