@@ -1,6 +1,8 @@
 // Reads a container's json-file log for `docker logs`: tail, since, until, and follow (polling the
-// file for growth until the container stops and the file is drained).
-import { readFileSync } from 'node:fs';
+// file for growth until the container stops and the file is drained). The order is dockerd's
+// (20.10 json-file driver): tail counts the file's lines, stdout and stderr alike; since and until
+// then apply to those lines (the first line after `until` ends the read); the stream filter comes
+// last. So `--tail 3` of interleaved output with only stdout asked for can give fewer than 3 lines.
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,26 +30,73 @@ export function parseTimeParam(raw: string | undefined): bigint {
   return ns;
 }
 
-function wanted(e: LogEntry, o: LogOptions): boolean {
-  if (e.stream === 'stdout' ? !o.stdout : !o.stderr) return false;
-  const ns = timeToNanos(e.time);
-  if (o.since && ns < o.since) return false;
-  if (o.until && ns > o.until) return false;
-  return true;
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * The `tail` query parameter as dockerd reads it (Go's strconv.Atoi): a decimal integer with an
+ * optional sign is that many lines; anything else ("all", "", "1.5", " 3", out of int64 range)
+ * and any negative number mean all lines. Returns -1 for all.
+ */
+export function parseTailParam(raw: string | undefined): number {
+  if (raw === undefined || !/^[+-]?\d+$/.test(raw)) return -1;
+  const n = BigInt(raw);
+  if (n < 0n || n > INT64_MAX) return -1;
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+}
+
+/** What tailStart needs of a file: reads at a position (a FileHandle is one). */
+export interface PositionalReader { read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> }
+
+const TAIL_BLOCK = 64 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * Where the last `lines` complete lines of the file's first `size` bytes begin, found by reading
+ * backwards from `size` a block at a time (a few lines of a huge log read a few kilobytes). Bytes
+ * after the last newline are a record still being written: not a line yet, so not counted.
+ */
+export async function tailStart(fh: PositionalReader, size: number, lines: number, blockSize = TAIL_BLOCK): Promise<number> {
+  // The line N from the end starts right after newline N+1 from the end.
+  let wanted = lines + 1;
+  const buf = Buffer.alloc(Math.min(blockSize, Math.max(size, 1)));
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - buf.length);
+    const { bytesRead } = await fh.read(buf, 0, end - start, start);
+    if (bytesRead < end - start) return 0; // the file shrank under us: read it all
+    for (let i = bytesRead - 1; i >= 0; i--) {
+      if (buf[i] === NEWLINE && --wanted === 0) return start + i + 1;
+    }
+    end = start;
+  }
+  return 0;
 }
 
 const CHUNK = 1024 * 1024;
 
 interface ReadPosition { offset: number; rest: string }
 
-/** Emits the wanted entries from `pos` to the file's current end, a chunk at a time (awaiting each
- * read, so the first lines go out at once and the event loop keeps serving other requests). */
-async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, buf: Buffer, o: LogOptions, emit: (e: LogEntry) => void, cancelled: () => boolean): Promise<ReadPosition> {
+/** What one pass over the file did. */
+interface Drained { pos: ReadPosition; untilReached: boolean }
+
+/** Per entry: false skips it (before `since`), 'stop' ends the read (after `until`). */
+function timeCheck(e: LogEntry, o: LogOptions): boolean | 'stop' {
+  if (!o.since && !o.until) return true;
+  const ns = timeToNanos(e.time);
+  if (o.since && ns < o.since) return false;
+  if (o.until && ns > o.until) return 'stop';
+  return true;
+}
+
+/** Emits the wanted entries from `pos` up to `limit` (default: the file's current end), a chunk
+ * at a time (awaiting each read, so the first lines go out at once and the event loop keeps
+ * serving other requests). */
+async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, buf: Buffer, o: LogOptions, emit: (e: LogEntry) => void, cancelled: () => boolean, limit?: number): Promise<Drained> {
   let fh;
-  try { fh = await open(path, 'r'); } catch { return pos; /* no output yet */ }
+  try { fh = await open(path, 'r'); } catch { return { pos, untilReached: false }; /* no output yet */ }
   let { offset, rest } = pos;
   try {
-    const size = (await fh.stat()).size;
+    const size = limit ?? (await fh.stat()).size;
     while (offset < size && !cancelled()) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - offset), offset);
       if (bytesRead <= 0) break;
@@ -56,35 +105,40 @@ async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, bu
       rest = parts.pop() ?? '';
       for (const l of parts) {
         const e = parseLogLine(l);
-        if (e && wanted(e, o)) emit(e);
+        if (!e) continue;
+        const t = timeCheck(e, o);
+        if (t === 'stop') return { pos: { offset, rest }, untilReached: true };
+        if (t && (e.stream === 'stdout' ? o.stdout : o.stderr)) emit(e);
       }
     }
   } finally { await fh.close(); }
-  return { offset, rest };
+  return { pos: { offset, rest }, untilReached: false };
+}
+
+/** The offset to start from and the file's size at open (what tail counts back from). */
+async function startOf(path: string, tail: number): Promise<{ start: number; size: number }> {
+  let fh;
+  try { fh = await open(path, 'r'); } catch { return { start: 0, size: 0 }; /* no output yet */ }
+  try {
+    const size = (await fh.stat()).size;
+    return { start: tail < 0 ? 0 : await tailStart(fh, size, tail), size };
+  } finally { await fh.close(); }
 }
 
 export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) => void, stillRunning: () => boolean, cancelled: () => boolean): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);
-  let pos: ReadPosition = { offset: 0, rest: '' };
-  if (o.tail >= 0) {
-    // The last N wanted entries: the whole file is read first (the filter comes before the count).
-    let raw = Buffer.alloc(0);
-    try { raw = readFileSync(path); } catch { /* no output yet */ }
-    const lines = decoder.write(raw).split('\n');
-    pos = { offset: raw.length, rest: lines.pop() ?? '' };
-    const entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== null && wanted(e, o));
-    for (const e of o.tail === 0 ? [] : entries.slice(-o.tail)) emit(e);
-  } else {
-    pos = await drain(path, pos, decoder, buf, o, emit, cancelled);
-  }
-  const untilPassed = (): boolean => o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n;
+  // What was in the file at the request is read up to that size, so tail counts what it sent.
+  const { start, size } = await startOf(path, o.tail);
+  let { pos, untilReached } = await drain(path, { offset: start, rest: '' }, decoder, buf, o, emit, cancelled, size);
+  const untilPassed = (): boolean => untilReached || (o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n);
   if (!o.follow || untilPassed()) return;
   for (;;) {
     if (cancelled()) return;
     const running = stillRunning();
     const before = pos.offset;
-    pos = await drain(path, pos, decoder, buf, o, emit, cancelled);
+    ({ pos, untilReached } = await drain(path, pos, decoder, buf, o, emit, cancelled));
+    if (untilReached) return;
     if (pos.offset > before) continue;
     if (!running) return;
     if (untilPassed()) return;

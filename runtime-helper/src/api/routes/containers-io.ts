@@ -7,7 +7,7 @@ import { parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson } from '../respond.js';
 import { hijack } from '../hijack.js';
 import { servicesOf } from './containers-services.js';
-import { readLogs, parseTimeParam } from '../../containers/logs-reader.js';
+import { readLogs, parseTailParam, parseTimeParam } from '../../containers/logs-reader.js';
 import { parseDetachKeys, pump, writeOutput } from '../../containers/stdio-pump.js';
 import type { MonitoredProcess } from '../../containers/monitor.js';
 import { createCgroupDriver, dockerStatsBody, type StatsSample } from '../../cgroups/index.js';
@@ -28,15 +28,14 @@ async function logs(ctx: RequestContext): Promise<void> {
   if (!q.stdout && !q.stderr) throw badRequest('Bad parameters: you must choose at least one stream');
   let since = 0n; let until = 0n;
   try { since = parseTimeParam(q.since); until = parseTimeParam(q.until); } catch (e) { throw badRequest((e as Error).message); }
-  const tail = q.tail === undefined || q.tail === '' || q.tail === 'all' ? -1 : Number(q.tail);
-  if (!Number.isInteger(tail)) throw badRequest(`invalid tail value: ${q.tail}`);
+  const tail = parseTailParam(q.tail);
   const tty = c.record.Config.Tty;
   const res = ctx.res;
   res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
   res.flushHeaders();
   let closed = false;
   res.on('close', () => { closed = true; });
-  await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail: tail < 0 ? -1 : tail, follow: q.follow }, (e) => {
+  await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail, follow: q.follow }, (e) => {
     const line = Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log);
     if (tty) res.write(line);
     else { const h = Buffer.alloc(8); h[0] = e.stream === 'stdout' ? 1 : 2; h.writeUInt32BE(line.length, 4); res.write(Buffer.concat([h, line])); }
