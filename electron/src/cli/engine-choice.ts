@@ -7,14 +7,14 @@ import { berthdMain } from './paths.js';
 
 export interface EngineChoice { host: string; supervise: boolean; note: string }
 
-export async function chooseEngine(explicit?: string): Promise<EngineChoice> {
+export async function chooseEngine(explicit?: string, berthdHost = DEFAULT_BERTHD_HOST): Promise<EngineChoice> {
   if (explicit) return { host: explicit, supervise: false, note: `engine ${explicit} (from --engine)` };
-  const berthSock = new URL(DEFAULT_BERTHD_HOST).pathname;
-  if (await pingSocket(berthSock)) return { host: DEFAULT_BERTHD_HOST, supervise: true, note: `berthd already answering on ${berthSock}` };
-  if (existsSync(berthdMain)) return { host: DEFAULT_BERTHD_HOST, supervise: true, note: `starting berthd (${berthdMain})` };
+  const berthSock = new URL(berthdHost).pathname;
+  if (await pingSocket(berthSock)) return { host: berthdHost, supervise: true, note: `berthd already answering on ${berthSock}` };
+  if (existsSync(berthdMain)) return { host: berthdHost, supervise: true, note: `starting berthd (${berthdMain})` };
   const candidates = [process.env.DOCKER_HOST, 'unix:///var/run/docker.sock', `unix:///run/user/${process.getuid?.()}/podman/podman.sock`, 'unix:///run/podman/podman.sock'].filter(Boolean) as string[];
   for (const host of candidates) {
     if (host.startsWith('unix://') && (await pingSocket(new URL(host).pathname))) return { host, supervise: false, note: `berthd is not built yet; using the engine answering on ${host}` };
   }
-  return { host: DEFAULT_BERTHD_HOST, supervise: false, note: 'no engine answers yet: berthd is not built and no Docker/Podman socket responds; the app will show how to connect one' };
+  return { host: berthdHost, supervise: false, note: 'no engine answers yet: berthd is not built and no Docker/Podman socket responds; the app will show how to connect one' };
 }

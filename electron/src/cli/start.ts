@@ -2,6 +2,8 @@
 // binary and a display exist (Electron main supervises berthd then), or serves browser mode,
 // supervising berthd here, and prints its URL (with the token) on one line. berthd gets the
 // app's settings as flags (registry mirrors), and the UI can restart it to apply new ones.
+// Not root, berthd is started through pkexec (electron/README.md). --berthd-* choose where the
+// supervised berthd serves and keeps its data (tests run it beside the default one).
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SettingsStore, defaultConfigPath } from '../config/settings-store.js';
@@ -20,6 +22,10 @@ const { values } = parseArgs({
     engine: { type: 'string' },
     'no-berthd': { type: 'boolean', default: false },
     config: { type: 'string' },
+    'berthd-host': { type: 'string' },
+    'berthd-data-root': { type: 'string' },
+    'berthd-exec-root': { type: 'string' },
+    'berthd-group': { type: 'string' },
   },
   strict: false,
 });
@@ -30,7 +36,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const choice = await chooseEngine(typeof values.engine === 'string' ? values.engine : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const berthdHost = str(values['berthd-host']) ?? DEFAULT_BERTHD_HOST;
+if (!/^unix:\/\/\/./.test(berthdHost)) {
+  console.error(`berth: --berthd-host '${berthdHost}': expected unix:///absolute/path`);
+  process.exit(2);
+}
+const berthdFlags: string[] = [];
+for (const [opt, flag] of [['berthd-data-root', '--data-root'], ['berthd-exec-root', '--exec-root'], ['berthd-group', '--group']] as const) {
+  const v = str(values[opt]);
+  if (v) berthdFlags.push(flag, v);
+}
+
+const choice = await chooseEngine(str(values.engine), berthdHost);
 console.error(`berth: ${choice.note}`);
 const supervise = choice.supervise && !values['no-berthd'];
 
@@ -39,6 +57,7 @@ const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
 if (electron && display) {
   // Electron main supervises berthd itself (it owns the settings the UI changes), unless the
   // engine is another one or supervision is off.
+  if (berthdHost !== DEFAULT_BERTHD_HOST || berthdFlags.length) console.error('berth: --berthd-* apply in browser mode (--browser); Electron main supervises the default berthd');
   const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ENGINE: supervise ? '' : choice.host, BERTH_SUPERVISED: supervise ? '' : '1' };
   if (typeof values.config === 'string') env.BERTH_CONFIG = values.config;
   const child = spawn(electron, [electronMain], { stdio: 'inherit', env });
@@ -49,7 +68,7 @@ if (electron && display) {
   if (choice.host !== DEFAULT_BERTHD_HOST) hub.overrideHost(choice.host);
   let supervisor: BerthdSupervisor | null = null;
   if (supervise) {
-    const local = localBerthd({ store, main: berthdMain, host: DEFAULT_BERTHD_HOST, logFile: 'inherit' });
+    const local = localBerthd({ store, main: berthdMain, host: berthdHost, extra: berthdFlags, logFile: 'inherit' });
     supervisor = local.supervisor;
     hub.supervised = local.engine;
     supervisor.on('state', (s) => console.error(`berth: berthd ${s.phase}${s.message ? `: ${s.message}` : ''}`));

@@ -14,7 +14,8 @@ export interface BerthdLaunch {
   configFile?: string | undefined;
 }
 
-export interface BerthdArgs { args: string[]; notes: string[] }
+/** args: node's arguments as root (berthd's main, then its flags); flags: the launcher's under pkexec. */
+export interface BerthdArgs { args: string[]; flags: string[]; notes: string[] }
 
 function configFileKeys(file: string): Set<string> {
   let text: string;
@@ -31,15 +32,15 @@ function configFileKeys(file: string): Set<string> {
 }
 
 export function berthdArgs(l: BerthdLaunch): BerthdArgs {
-  const args = [l.main, '-H', l.host, ...(l.extra ?? [])];
+  const flags = ['-H', l.host, ...(l.extra ?? [])];
   const notes: string[] = [];
   const file = l.configFile ?? BERTHD_CONFIG_FILE;
   if (l.registryMirrors.length > 0) {
     if (configFileKeys(file).has('registry-mirrors')) {
       notes.push(`registry mirrors come from ${file}; the app's list is not passed (berthd refuses a key set both ways)`);
     } else {
-      for (const m of l.registryMirrors) args.push('--registry-mirror', m);
+      for (const m of l.registryMirrors) flags.push('--registry-mirror', m);
     }
   }
-  return { args, notes };
+  return { args: [l.main, ...flags], flags, notes };
 }

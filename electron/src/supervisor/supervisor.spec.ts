@@ -1,13 +1,13 @@
 // The supervisor against real child processes: one that crashes at once, one that serves /_ping
 // on a unix socket and is killed, and a daemon that was already running.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisorState } from '../shared/contract.js';
 import { backoffDelay } from './backoff.js';
-import { launchCommand } from './launch-command.js';
+import { elevatedLaunchProblem, launchCommand } from './launch-command.js';
 import { BerthdSupervisor } from './supervisor.js';
 import { berthdArgs } from './berthd-args.js';
 import { localBerthd } from './local-berthd.js';
@@ -58,9 +58,11 @@ describe('backoff policy', () => {
     expect(backoffDelay(0, p)).toBe(0);
   });
 
-  it('starts berthd directly as root and through pkexec otherwise', () => {
-    expect(launchCommand('/usr/bin/node', ['main.js'], 0)).toEqual({ command: '/usr/bin/node', args: ['main.js'], elevated: false });
-    expect(launchCommand('/usr/bin/node', ['main.js'], 1000)).toEqual({ command: 'pkexec', args: ['/usr/bin/node', 'main.js'], elevated: true });
+  it('starts berthd directly as root and through pkexec and the launcher otherwise', () => {
+    const plan = { command: '/usr/bin/node', args: ['main.js', '-H', 'unix:///s'], launcher: '/usr/libexec/berth/berthd-launch', launcherArgs: ['-H', 'unix:///s'] };
+    expect(launchCommand(plan, 0)).toEqual({ command: '/usr/bin/node', args: ['main.js', '-H', 'unix:///s'], elevated: false });
+    expect(launchCommand(plan, 1000)).toEqual({ command: 'pkexec', args: ['/usr/libexec/berth/berthd-launch', '-H', 'unix:///s'], elevated: true });
+    expect(launchCommand({ command: '/usr/bin/node', args: ['main.js'] }, 1000)).toEqual({ command: 'pkexec', args: ['/usr/bin/node', 'main.js'], elevated: true });
   });
 });
 
@@ -176,5 +178,89 @@ describe('berthd launch arguments from the settings', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+// The elevated path's decisions, with stand-ins for pkexec (a script that refuses, or that runs
+// its program) since these tests run as root; e2e/pkexec-supervisor.test.ts runs the real pkexec
+// and polkitd as a non-root user.
+describe('BerthdSupervisor through pkexec (stand-ins)', () => {
+  function script(name: string, body: string): string {
+    const file = join(tempSocket(), '..', name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  function launches(sup: BerthdSupervisor): number[] {
+    const at: number[] = [];
+    sup.on('state', (s) => { if (s.phase === 'starting' && s.pid) at.push(Date.now()); });
+    return at;
+  }
+
+  it('stops at a refusal (pkexec exit 127) with its words, and asks pkexec no more', async () => {
+    const pkexec = script('pkexec', 'echo "Error executing command as another user: Not authorized" >&2; echo "This incident has been reported." >&2; exit 127');
+    const sup = new BerthdSupervisor({ socketPath: tempSocket(), command: process.execPath, args: [], launcher: script('launch', 'exit 0'), pkexec, uid: 1000, backoff: { initialMs: 20, factor: 1, maxMs: 20, stableMs: 60_000 } });
+    sups.push(sup);
+    const at = launches(sup);
+    await sup.start();
+    const s = await until(sup, (x) => x.phase === 'failed');
+    expect(s.message).toMatch(/^pkexec did not start berthd \(not authorized for org\.berth\.berthd\.start.*exit 127\): Error executing command as another user: Not authorized\. Restart engine tries again$/);
+    expect(s.lastExit?.code).toBe(127);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(at).toHaveLength(1);
+    expect(sup.state.phase).toBe('failed');
+  });
+
+  it('says a dismissed password request is one (exit 126), and a refused argument (launcher exit 64)', async () => {
+    const dismissed = new BerthdSupervisor({ socketPath: tempSocket(), command: process.execPath, args: [], launcher: script('launch', 'exit 0'), pkexec: script('pkexec', 'exit 126'), uid: 1000 });
+    sups.push(dismissed);
+    await dismissed.start();
+    expect((await until(dismissed, (x) => x.phase === 'failed')).message).toMatch(/password request was dismissed \(exit 126\)/);
+    const refused = new BerthdSupervisor({ socketPath: tempSocket(), command: process.execPath, args: [], launcher: script('launch', "echo \"berthd-launch: flag '--pidfile' is not one the app may pass\" >&2; exit 64"), pkexec: script('pkexec', 'exec "$@"'), uid: 1000 });
+    sups.push(refused);
+    await refused.start();
+    expect((await until(refused, (x) => x.phase === 'failed')).message).toBe("the berthd launcher refused its arguments: berthd-launch: flag '--pidfile' is not one the app may pass");
+  });
+
+  it('gives up after five elevated launches in a row that never answered, with backoff between them', async () => {
+    const sup = new BerthdSupervisor({ socketPath: tempSocket(), command: process.execPath, args: [], launcher: script('launch', 'exit 3'), pkexec: script('pkexec', 'exec "$@"'), uid: 1000, backoff: { initialMs: 50, factor: 2, maxMs: 1000, stableMs: 60_000 } });
+    sups.push(sup);
+    const at = launches(sup);
+    const delays: number[] = [];
+    sup.on('state', (s) => { if (s.phase === 'backoff') delays.push(s.nextRetryMs ?? -1); });
+    await sup.start();
+    const s = await until(sup, (x) => x.phase === 'failed');
+    expect(s.message).toMatch(/^berthd exited 5 times in a row before answering \/_ping \(last: code 3\); not asking pkexec again until Restart engine/);
+    expect(at).toHaveLength(5);
+    expect(delays).toEqual([50, 100, 200, 400]);
+  });
+
+  it('fails before asking pkexec when pkexec or the launcher is missing', async () => {
+    expect(elevatedLaunchProblem({ command: 'pkexec', args: ['/x'], elevated: true }, '/nonexistent')).toMatch(/pkexec is not installed \(Debian package pkexec\)/);
+    expect(elevatedLaunchProblem({ command: '/bin/sh', args: ['relative/launch'], elevated: true })).toMatch(/absolute program path/);
+    const sup = new BerthdSupervisor({ socketPath: tempSocket(), command: process.execPath, args: [], launcher: '/nonexistent/berthd-launch', pkexec: '/bin/true', uid: 1000 });
+    sups.push(sup);
+    await sup.start();
+    expect(sup.state).toMatchObject({ phase: 'failed', message: expect.stringMatching(/\/nonexistent\/berthd-launch is not installed; run assets\/install-pkexec\.sh as root/) });
+  });
+
+  it('stops an elevated daemon by closing its stdin, and restart brings it back from failed', async () => {
+    const socket = tempSocket();
+    const main = join(socket, '..', 'daemon.cjs');
+    // The stand-in daemon ignores SIGTERM: only the closed stdin (the launcher's stop line) ends it.
+    writeFileSync(main, `${PING_DAEMON}\nprocess.removeAllListeners('SIGTERM'); process.on('SIGTERM', () => {}); process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`);
+    const launcher = script('launch', `[ -e ${socket}.refuse ] && exit 127; exec ${process.execPath} ${main} "$@"`);
+    writeFileSync(`${socket}.refuse`, '');
+    const sup = new BerthdSupervisor({ socketPath: socket, command: process.execPath, args: ['-H', `unix://${socket}`], launcher, pkexec: script('pkexec', 'exec "$@"'), uid: 1000 });
+    sups.push(sup);
+    await sup.start();
+    await until(sup, (x) => x.phase === 'failed');
+    rmSync(`${socket}.refuse`);
+    const s = await sup.restart();
+    expect(s).toMatchObject({ phase: 'running', message: expect.stringMatching(/through pkexec/) });
+    await sup.stop();
+    expect(sup.state.phase).toBe('stopped');
+    expect(() => process.kill(s.pid as number, 0)).toThrow();
   });
 });
