@@ -2,16 +2,19 @@
 // signing, written to a lookaside set in a registries.d directory) and pushed to the local
 // docker-registry; berthd with a policy trusting key A pulls what A signed and refuses an
 // unsigned image, an image signed by key B and a signature for another tag, storing nothing.
+// A multi-platform list is checked as containers/image checks it when it copies one platform's
+// image out of it: the signature must be for that image's manifest, and skopeo (same policy) is
+// the witness that accepts and refuses the same lists.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../test-support/registry.js';
-import { layerTar, writeOciLayout, skopeoCopy, type BuiltImage } from '../../test-support/registry-image.js';
+import { layerTar, writeOciLayout, skopeoCopy, sha256, type BuiltImage } from '../../test-support/registry-image.js';
 import { startBerthd, type Berthd } from './support/berthd.js';
 import { makeHarness } from './registry-support.js';
 import { TrustPolicy } from '../src/registry/trust-policy.js';
@@ -59,6 +62,56 @@ async function pushImage(name: string, build: BuiltImage, signBy?: string): Prom
 
 async function build(name: string): Promise<BuiltImage> {
   return writeOciLayout(join(work, 'oci', name), 'v1', [{ tar: await layerTar([{ path: `etc/${name}`, content: `${name}\n` }]), compression: 'gzip' }]);
+}
+
+/** One OCI layout holding an amd64 and an arm64 image under an index tagged `x`. */
+async function buildMulti(name: string): Promise<{ dir: string; indexDigest: string; amd: BuiltImage; arm: BuiltImage }> {
+  const amd = writeOciLayout(join(work, 'oci', `${name}-amd`), 'x', [{ tar: await layerTar([{ path: 'arch', content: `${name} amd64\n` }]), compression: 'gzip' }]);
+  const arm = writeOciLayout(join(work, 'oci', `${name}-arm`), 'x', [{ tar: await layerTar([{ path: 'arch', content: `${name} arm64\n` }]), compression: 'gzip' }], { os: 'linux', architecture: 'arm64' });
+  const dir = join(work, 'oci', name);
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const img of [amd, arm]) for (const f of readdirSync(join(img.dir, 'blobs', 'sha256'))) copyFileSync(join(img.dir, 'blobs', 'sha256', f), join(dir, 'blobs', 'sha256', f));
+  const index = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [amd, arm].map((img, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: img.manifestDigest, size: img.manifestBytes.length, platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' } })),
+  }));
+  const indexDigest = sha256(index);
+  writeFileSync(join(dir, 'blobs', 'sha256', indexDigest.slice(7)), index);
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'x' } }] }));
+  return { dir, indexDigest, amd, arm };
+}
+
+/** skopeo copies the list, each instance and the index, signing what `sign` says (lookaside-staging). */
+async function pushMulti(name: string, dir: string, sign: 'all' | 'index-only' | 'none'): Promise<void> {
+  const base = ['copy', '--quiet', '--retry-times', '0', '--dest-tls-verify=false', '--registries.d', registriesD, '--preserve-digests'];
+  const env = { env: { ...process.env, GNUPGHOME: gnupg, REGISTRY_AUTH_FILE: '/nonexistent/berth-test-auth.json' } };
+  const dest = `docker://${registry.host}/${name}`;
+  if (sign === 'index-only') {
+    // The images unsigned first, then the list alone, signed.
+    await run('skopeo', [...base, '--multi-arch', 'all', `oci:${dir}:x`, dest], env);
+    await run('skopeo', [...base, '--multi-arch', 'index-only', '--sign-by', keyA, `oci:${dir}:x`, dest], env);
+    return;
+  }
+  await run('skopeo', [...base, '--multi-arch', 'all', ...(sign === 'all' ? ['--sign-by', keyA] : []), `oci:${dir}:x`, dest], env);
+}
+
+/** skopeo's own verdict on pulling `name` (linux/amd64) under the test's policy.json. */
+async function skopeoVerdict(name: string): Promise<{ ok: boolean; stderr: string }> {
+  const out = join(work, `skopeo-out-${Math.random().toString(16).slice(2)}`);
+  // The same policy with an absolute keyPath (containers/image does not resolve it against the file).
+  const skopeoPolicy = join(work, 'skopeo-policy.json');
+  writeFileSync(skopeoPolicy, JSON.stringify({
+    default: [{ type: 'insecureAcceptAnything' }],
+    transports: { docker: { [`${registry.host}/sig`]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: join(work, `${keyA}.gpg`) }] } },
+  }));
+  try {
+    await run('skopeo', ['--policy', skopeoPolicy, '--registries.d', registriesD, '--override-arch', 'amd64', '--override-os', 'linux', 'copy', '--src-tls-verify=false', `docker://${registry.host}/${name}`, `dir:${out}`]);
+    return { ok: true, stderr: '' };
+  } catch (err) {
+    return { ok: false, stderr: String((err as { stderr?: string }).stderr ?? err) };
+  } finally { rmSync(out, { recursive: true, force: true }); }
 }
 
 /** Serves the lookaside directory over http://127.0.0.1 (the signatures as a web server would). */
@@ -157,6 +210,47 @@ describe('signedBy through berthd (lookaside over http)', () => {
   });
 });
 
+describe('signedBy and multi-platform lists (as containers/image: the platform image is what must be signed)', () => {
+  it('pulls a list skopeo signed with --multi-arch all, and pins it to the index digest', async () => {
+    const m = await buildMulti('all');
+    await pushMulti('sig/multi-all:v1', m.dir, 'all');
+    expect((await skopeoVerdict('sig/multi-all:v1')).ok).toBe(true);
+    const name = `${registry.host}/sig/multi-all:v1`;
+    expect(await berthd.docker(['pull', '--platform', 'linux/amd64', name])).toContain(`Digest: ${m.indexDigest}`);
+    const inspect = JSON.parse(await berthd.docker(['image', 'inspect', name])) as { Id: string; RepoDigests: string[] }[];
+    expect(inspect[0]!.Id).toBe(m.amd.configDigest);
+    expect(inspect[0]!.RepoDigests).toContain(`${registry.host}/sig/multi-all@${m.indexDigest}`);
+    expect(await berthd.docker(['pull', '--platform', 'linux/arm64', name])).toContain(`Digest: ${m.indexDigest}`);
+  });
+
+  it('refuses a list whose index alone is signed (its images are not), as skopeo does, storing nothing', async () => {
+    const m = await buildMulti('idx');
+    await pushMulti('sig/multi-idx:v1', m.dir, 'index-only');
+    // The index's signature is there: only the instance's is missing.
+    expect(existsSync(join(lookasideDir, 'sig', `multi-idx@${m.indexDigest.replace(':', '=')}`, 'signature-1'))).toBe(true);
+    const witness = await skopeoVerdict('sig/multi-idx:v1');
+    expect(witness.ok).toBe(false);
+    expect(witness.stderr).toContain('Source image rejected');
+    const before = layerEntries(berthd);
+    const r = await berthd.dockerResult(['pull', '--platform', 'linux/amd64', `${registry.host}/sig/multi-idx:v1`]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`trust policy: ${registry.host}/sig/multi-idx:v1 is refused (scope ${registry.host}/sig): the linux/amd64 image ${m.amd.manifestDigest} of index ${m.indexDigest} has no signatures in the lookaside`);
+    expect(layerEntries(berthd)).toEqual(before);
+  });
+
+  it('accepts a list whose images are signed but whose index is not (containers/image checks the image it copies)', async () => {
+    const m = await buildMulti('inst');
+    // Sign the images by copying each alone, then push the unsigned index over them.
+    for (const img of [m.amd, m.arm]) {
+      await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--registries.d', registriesD, '--preserve-digests', '--sign-by', keyA, `oci:${img.dir}:x`, `docker://${registry.host}/sig/multi-inst:v1`], { env: { ...process.env, GNUPGHOME: gnupg } });
+    }
+    await pushMulti('sig/multi-inst:v1', m.dir, 'none');
+    expect(existsSync(join(lookasideDir, 'sig', `multi-inst@${m.indexDigest.replace(':', '=')}`))).toBe(false);
+    expect((await skopeoVerdict('sig/multi-inst:v1')).ok).toBe(true);
+    expect(await berthd.docker(['pull', '--platform', 'linux/amd64', `${registry.host}/sig/multi-inst:v1`])).toContain(`Digest: ${m.indexDigest}`);
+  });
+});
+
 describe('signedBy through the client (lookaside as file://, keyData inline)', () => {
   it('pins the reference to the verified digest, and the puller refuses a pull that skipped the check', async () => {
     const keyData = readFileSync(join(work, `${keyA}.gpg`)).toString('base64');
@@ -169,7 +263,7 @@ describe('signedBy through the client (lookaside as file://, keyData inline)', (
       expect(pinned).toEqual({ ...ref, digest: digests['sig/signed:v1'] });
       const r = await h.pull(`${registry.host}/sig/signed:v1@${pinned.digest}`, { policy });
       expect(r.imageId).toBe(images.signed!.configDigest);
-      await expect(verifiedPullReference(h.ctx, policy, parseReference(`${registry.host}/sig/other:v1`))).rejects.toThrow(/sig\/other:v1 is refused \(scope default\): no signature is acceptable: signature 1: signed by key [0-9A-F]{16}, which is not in the trusted keys/);
+      await expect(verifiedPullReference(h.ctx, policy, parseReference(`${registry.host}/sig/other:v1`))).rejects.toThrow(/sig\/other:v1 is refused \(scope default\): no signedBy signature is acceptable: signature 1: signed by key [0-9A-F]{16}, which is not in the trusted keys/);
       expect(h.leftovers()).toEqual([]);
     } finally { h.close(); }
   });

@@ -33,13 +33,20 @@ describe('trust policy', () => {
     policy.markVerified(ref, digest);
     expect(() => policy.checkPull({ ...ref, digest })).not.toThrow();
     expect(() => policy.checkPull({ ...ref, digest: `sha256:${'b'.repeat(64)}` })).toThrow(/not verified/);
-    expect(policy.signedByFor(ref).requirements).toHaveLength(1);
-    expect(policy.signedByFor(parseReference('busybox')).requirements).toHaveLength(0);
+    expect(policy.signatureRequirementsFor(ref).requirements).toHaveLength(1);
+    expect(policy.signatureRequirementsFor(parseReference('busybox')).requirements).toHaveLength(0);
   });
 
-  it('refuses sigstoreSigned and checks signedIdentity shapes', () => {
-    const p = TrustPolicy.parse({ default: [{ type: 'sigstoreSigned', keyPath: '/k.pub' }] }, 'sig.json');
-    expect(() => p.checkPull(parseReference('x/y'))).toThrow(/requires sigstoreSigned signatures .* which berthd does not support/);
+  it('treats sigstoreSigned as a signature requirement, parsed strictly, and checks signedIdentity shapes', () => {
+    const p = TrustPolicy.parse({ default: [{ type: 'sigstoreSigned', keyPath: '/k.pub', signedIdentity: { type: 'matchRepository' } }] }, 'sig.json');
+    const ref = parseReference('x/y');
+    expect(() => p.checkPull(ref)).toThrow(/requires sigstoreSigned signatures \(scope default\), and they were not verified for this pull/);
+    expect(() => p.checkPull(ref, { signaturesPending: true })).not.toThrow();
+    const digest = `sha256:${'c'.repeat(64)}`;
+    p.markVerified(ref, digest);
+    expect(() => p.checkPull({ ...ref, digest })).not.toThrow();
+    expect(p.signatureRequirementsFor(ref).requirements.map((r) => r.type)).toEqual(['sigstoreSigned']);
+    expect(() => TrustPolicy.parse({ default: [{ type: 'sigstoreSigned', keyPath: '/k.pub', keyFile: '/x' }] }, 'typo.json')).toThrow(/read trust policy typo\.json: default\.0: Unrecognized key/);
     expect(() => TrustPolicy.parse({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/k', signedIdentity: { type: 'matchWhatever' } }] }, 'id.json')).toThrow(/read trust policy id\.json: default\.0/);
   });
 
