@@ -73,7 +73,7 @@ async function pull(ctx: RequestContext): Promise<void> {
   const credentials = credentialsOf(ctx);
   try {
     // signedBy: signatures verified first; the pull then goes by the verified digest.
-    const reference = await verifiedPullReference(service.ctx, policy, ref, credentials);
+    const reference = await verifiedPullReference(service.ctx, policy, ref, credentials, platform);
     const puller = new Puller(service.ctx, new ImageServicePullStore(svc, repositoryName(ref)), policy);
     const r = await puller.pull({
       reference,
