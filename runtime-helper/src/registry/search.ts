@@ -1,6 +1,11 @@
 // Search: the registry's search API where it has one (Docker Hub's /v1/search), otherwise the
 // v2 _catalog of the registry the term names (host/term) or of the configured search registry,
 // filtered by the term. Filters: stars, is-official, is-automated; a limit of 1 to 100.
+//
+// As dockerd (moby registry/search.go): the index's names are kept as it gives them, "library/"
+// is dropped from a term for Docker Hub, and is-automated (deprecated; Hub's value is not to be
+// trusted) is always reported false, so filtering for is-automated=true yields nothing.
+import { z } from 'zod';
 import { RegistryError } from './errors.js';
 import { EndpointClient, type RegistryContext, statusError, headerString } from './registry-client.js';
 import type { Credentials } from './credentials.js';
@@ -32,14 +37,24 @@ export async function searchRegistry(ctx: RegistryContext, opts: SearchOptions):
   const target = searchTarget(opts.term, ctx.settings.searchRegistry);
   const endpoints = ctx.resolver.endpointsFor(target.registry);
   const client = new EndpointClient(ctx, endpoints[endpoints.length - 1]!, opts.credentials);
-  let results = await v1Search(client, target.registry, target.term, opts.limit);
-  if (results === undefined) results = await catalogSearch(client, target.registry, target.term);
+  if (opts.isAutomated === true) return [];
+  const term = target.registry === defaultDomain ? target.term.replace(/^library\//, '') : target.term;
+  let results = await v1Search(client, target.registry, term, opts.limit);
+  if (results === undefined) results = await catalogSearch(client, target.registry, term);
   return results
     .filter((r) => opts.stars === undefined || r.star_count >= opts.stars)
     .filter((r) => opts.isOfficial === undefined || r.is_official === opts.isOfficial)
-    .filter((r) => opts.isAutomated === undefined || r.is_automated === opts.isAutomated)
     .slice(0, opts.limit);
 }
+
+const v1ResultsSchema = z.object({
+  results: z.array(z.object({
+    name: z.string().min(1),
+    description: z.string().nullish(),
+    star_count: z.number().int().nonnegative().nullish(),
+    is_official: z.boolean().nullish(),
+  }).passthrough()).max(10_000),
+}).passthrough();
 
 /** Docker Hub's search API; undefined when the registry has none (404/405). */
 async function v1Search(client: EndpointClient, registry: string, term: string, limit: number): Promise<SearchResult[] | undefined> {
@@ -49,15 +64,21 @@ async function v1Search(client: EndpointClient, registry: string, term: string, 
   const body = await readBody(res, 8 << 20, what);
   if (res.status === 404 || res.status === 405) return undefined;
   if (res.status !== 200) throw statusError(res, what, body);
-  let json: { results?: { name?: string; description?: string; star_count?: number; is_official?: boolean; is_automated?: boolean }[] };
+  let json: unknown;
+  // A registry answering 200 with something else (an HTML page) has no search API: the catalog answers.
   try { json = JSON.parse(body.toString('utf8')); } catch { return undefined; }
-  if (!Array.isArray(json.results)) return undefined;
-  return json.results.map((r) => ({
-    name: registry === defaultDomain ? String(r.name ?? '') : `${registry}/${r.name ?? ''}`,
-    description: String(r.description ?? ''),
-    star_count: Number(r.star_count ?? 0),
+  if (typeof json !== 'object' || json === null || !('results' in json)) return undefined;
+  const parsed = v1ResultsSchema.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new RegistryError('bad-response', `${what}: invalid search answer: ${i?.path.join('.') || '(root)'}: ${i?.message}`);
+  }
+  return parsed.data.results.map((r) => ({
+    name: r.name,
+    description: r.description ?? '',
+    star_count: r.star_count ?? 0,
     is_official: r.is_official === true,
-    is_automated: r.is_automated === true,
+    is_automated: false,
   }));
 }
 

@@ -161,8 +161,10 @@ async function search(ctx: RequestContext): Promise<void> {
   const limit = q.limit ? Number(q.limit) : 25;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidParameter(`image search: invalid limit "${q.limit}" (1 to 100)`);
   const f = parseFilters(q.filters, ['is-official', 'is-automated', 'stars']);
-  const stars = f.get('stars')?.[0];
-  if (stars !== undefined && !/^\d+$/.test(stars)) throw new InvalidParameter(`image search: invalid filter 'stars=${stars}'`);
+  // Several stars filters: the highest counts, as in dockerd.
+  const starValues = f.get('stars') ?? [];
+  for (const v of starValues) if (!/^\d+$/.test(v)) throw new InvalidParameter(`image search: invalid filter 'stars=${v}'`);
+  const stars = starValues.length > 0 ? Math.max(...starValues.map(Number)) : undefined;
   const boolOf = (key: string) => {
     const v = f.get(key)?.[0];
     if (v === undefined) return undefined;
@@ -174,7 +176,7 @@ async function search(ctx: RequestContext): Promise<void> {
   const credentials = credentialsOf(ctx);
   const results = await searchRegistry(registryService(ctx.daemon).ctx, {
     term: q.term, limit,
-    ...(stars !== undefined ? { stars: Number(stars) } : {}),
+    ...(stars !== undefined ? { stars } : {}),
     ...(isOfficial !== undefined ? { isOfficial } : {}),
     ...(isAutomated !== undefined ? { isAutomated } : {}),
     ...(credentials ? { credentials } : {}),
