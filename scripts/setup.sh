@@ -12,8 +12,8 @@ want_test=0
 say() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------
-base_pkgs=(build-essential pkg-config libseccomp-dev libjansson-dev libcap-dev libssl-dev zlib1g-dev busybox-static iproute2 iptables)
-test_pkgs=(crun runc docker.io podman skopeo docker-registry chromium debootstrap valgrind jq e2fsprogs openssl apache2-utils zstd python3 procps psmisc openssh-server gnupg pkexec polkitd dbus-daemon)
+base_pkgs=(build-essential pkg-config libseccomp-dev libjansson-dev libcap-dev libssl-dev zlib1g-dev libisal-dev busybox-static iproute2 iptables)
+test_pkgs=(crun runc docker.io podman skopeo docker-registry chromium debootstrap valgrind jq e2fsprogs openssl apache2-utils zstd isal python3 procps psmisc openssh-server gnupg pkexec polkitd dbus-daemon)
 pkgs=("${base_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 

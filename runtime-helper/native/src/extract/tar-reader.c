@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
+#include "gunzip.h"
 
 enum { BLOCK = 512, META_MAX = 1 << 20 };
 
@@ -35,40 +35,64 @@ int tar_reader_init(struct tar_reader *r, int fd, size_t cap)
 
 int tar_reader_gzip(struct tar_reader *r)
 {
-  z_stream *z = calloc(1, sizeof *z);
+  struct gunzip *g = calloc(1, sizeof *g);
   r->zcap = 1 << 20;
   r->zbuf = malloc(r->zcap);
-  /* 16 + MAX_WBITS: gzip framing only, as the layer media types say. */
-  if (!z || !r->zbuf || inflateInit2(z, 16 + MAX_WBITS) != Z_OK) {
-    free(z);
+  if (!g || !r->zbuf || gunzip_init(g) < 0) {
+    free(g);
     free(r->zbuf);
     r->zbuf = NULL;
     return -1;
   }
-  r->z = z;
+  r->z = g;
   return 0;
+}
+
+static ssize_t read_fd(int fd, unsigned char *buf, size_t n)
+{
+  ssize_t got;
+  do
+    got = read(fd, buf, n);
+  while (got < 0 && errno == EINTR);
+  return got;
 }
 
 /* Reads compressed input into zbuf once it is used up; 0 at end of input, -1 on error. */
 static int read_raw(struct tar_reader *r)
 {
-  z_stream *z = r->z;
-  if (z->avail_in > 0)
+  struct gunzip *g = r->z;
+  if (g->avail_in > 0)
     return 1;
   if (r->zin_eof)
     return 0;
-  for (;;) {
-    ssize_t n = read(r->fd, r->zbuf, r->zcap);
-    if (n < 0 && errno == EINTR)
-      continue;
+  ssize_t n = read_fd(r->fd, r->zbuf, r->zcap);
+  if (n < 0)
+    return fail(r, "read layer tar: %s", strerror(errno));
+  if (n == 0)
+    r->zin_eof = true;
+  g->next_in = r->zbuf;
+  g->avail_in = (size_t) n;
+  return n > 0;
+}
+
+/* After a member ended: whether another one follows (its magic bytes are next in the input). */
+static int next_member(struct tar_reader *r)
+{
+  struct gunzip *g = r->z;
+  if (g->avail_in == 0 && read_raw(r) < 0)
+    return -1;
+  if (g->avail_in == 1 && !r->zin_eof) {
+    /* One byte of a possible next header: keep it and read more behind it. */
+    r->zbuf[0] = g->next_in[0];
+    ssize_t n = read_fd(r->fd, r->zbuf + 1, r->zcap - 1);
     if (n < 0)
       return fail(r, "read layer tar: %s", strerror(errno));
     if (n == 0)
       r->zin_eof = true;
-    z->next_in = r->zbuf;
-    z->avail_in = (uInt) n;
-    return n > 0;
+    g->next_in = r->zbuf;
+    g->avail_in = 1 + (size_t) n;
   }
+  return g->avail_in >= 2 && g->next_in[0] == 0x1f && g->next_in[1] == 0x8b;
 }
 
 /* Inflates into buf after r->end: bytes produced (> 0), 0 at the end of the gzip data, -1 on error.
@@ -76,44 +100,28 @@ static int read_raw(struct tar_reader *r)
  * that does not start a new member is ignored, as Node's gunzip does. */
 static ssize_t inflate_more(struct tar_reader *r)
 {
-  z_stream *z = r->z;
+  struct gunzip *g = r->z;
   for (;;) {
     int got = read_raw(r);
     if (got < 0)
       return -1;
-    if (got == 0)
-      return fail(r, "invalid layer tar: gzip data ends unexpectedly");
-    z->next_out = r->buf + r->end;
-    z->avail_out = (uInt) (r->cap - r->end);
-    int rc = inflate(z, Z_NO_FLUSH);
-    size_t produced = (r->cap - r->end) - z->avail_out;
-    if (rc == Z_STREAM_END) {
-      /* Another member? Look at the next two bytes (reading more if needed). */
-      if (z->avail_in == 0 && read_raw(r) < 0)
+    size_t produced;
+    bool member_end;
+    /* Run even without new input: the inflater may still hold output for us. */
+    if (gunzip_run(g, r->buf + r->end, r->cap - r->end, &produced, &member_end) < 0)
+      return fail(r, "invalid layer tar: gzip: %s", g->msg);
+    if (member_end) {
+      int more = next_member(r);
+      if (more < 0)
         return -1;
-      if (z->avail_in == 1 && !r->zin_eof) {
-        /* One byte of a possible next header: keep it and read more behind it. */
-        r->zbuf[0] = z->next_in[0];
-        ssize_t n;
-        do
-          n = read(r->fd, r->zbuf + 1, r->zcap - 1);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-          return fail(r, "read layer tar: %s", strerror(errno));
-        if (n == 0)
-          r->zin_eof = true;
-        z->next_in = r->zbuf;
-        z->avail_in = 1 + (uInt) n;
-      }
-      if (z->avail_in >= 2 && z->next_in[0] == 0x1f && z->next_in[1] == 0x8b) {
-        if (inflateReset(z) != Z_OK)
-          return fail(r, "invalid layer tar: gzip reset failed");
-      } else {
+      if (!more) {
         r->eof = true;
         return (ssize_t) produced;
       }
-    } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && produced > 0)) {
-      return fail(r, "invalid layer tar: gzip: %s", z->msg ? z->msg : "invalid compressed data");
+      if (gunzip_reset(g) < 0)
+        return fail(r, "invalid layer tar: gzip reset failed");
+    } else if (produced == 0 && got == 0) {
+      return fail(r, "invalid layer tar: gzip data ends unexpectedly");
     }
     if (produced > 0)
       return (ssize_t) produced;
@@ -222,10 +230,10 @@ void tar_drain(struct tar_reader *r)
     return;
   /* The compressed input after the gzip data (or after an error in it): read and dropped. */
   bool ok = r->eof && got >= 0;
-  z_stream *z = r->z;
-  z->avail_in = 0;
+  struct gunzip *g = r->z;
+  g->avail_in = 0;
   while (!r->zin_eof && read_raw(r) >= 0)
-    z->avail_in = 0;
+    g->avail_in = 0;
   if (!ok)
     r->eof = false;
 }

@@ -40,7 +40,8 @@ struct tar_reader {
   /* Optional: sees every byte read from fd, in order (untar hashes the stream for its diffID). */
   void (*observe)(void *ctx, const unsigned char *bytes, size_t n);
   void *observe_ctx;
-  /* gzip input (tar_reader_gzip): compressed bytes are read into zbuf and inflated into buf. */
+  /* gzip input (tar_reader_gzip): compressed bytes are read into zbuf and inflated into buf
+   * (a struct gunzip: ISA-L or zlib, gunzip.h). */
   void *z;
   unsigned char *zbuf;
   size_t zcap;

@@ -1,7 +1,8 @@
 /* berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip]
  *
- * Unpacks one image layer tar (on stdin; with --gzip, gzip-compressed and inflated here with
- * zlib, so berthd passes the compressed bytes on instead of three times as many) into ROOT, which must be empty. It
+ * Unpacks one image layer tar (on stdin; with --gzip, gzip-compressed and inflated here, by
+ * ISA-L or zlib (gunzip.c), so berthd passes the compressed bytes on instead of three times as
+ * many) into ROOT, which must be empty. It
  * chroots into ROOT first, so no path can resolve outside it whatever the layer holds; on top of
  * that it refuses what a safe unpacker refuses (ENGINE-NOTES): names with ".." or absolute,
  * parents that are symlinks or not directories (each parent is lstat'ed once and remembered),
@@ -611,13 +612,14 @@ int untar_main(int argc, char **argv)
   } else if (rc == 0) {
     rc = -1;
   }
-  EVP_MD_CTX_free(hash);
   if (rc < 0) {
     fprintf(stderr, "%s: %s\n", layer_fault ? "layer" : "system", message);
-    /* The rest of the input is read and dropped so berthd's writer ends cleanly. */
+    /* The rest of the input is read and dropped so berthd's writer ends cleanly (unhashed: the
+     * digest is no longer wanted). */
+    r.observe = NULL;
     if (r.buf)
       tar_drain(&r);
-    return 1;
   }
-  return 0;
+  EVP_MD_CTX_free(hash);
+  return rc < 0 ? 1 : 0;
 }
