@@ -72,4 +72,20 @@ describe('oom events of a container process', () => {
     expect(events).toEqual(['b']);
     expect(endOomEvents(proc)).toBe(1);
   });
+
+  it('a cgroup that is gone (the process ended before the arm) gets no watch and no timer', async () => {
+    const { t, paths } = v1Cgroup();
+    const gone = createCgroupDriver({ root: t.root, procRoot: t.root }).pathsFor('/berth/c-gone');
+    const { proc, exit } = processStub();
+    const timers = oomPollTimers();
+    expect(armOomEvents(proc, '/berth/c-gone', () => undefined, { paths: gone, pollMs: 17 })).toBeNull();
+    expect(oomPollTimers()).toBe(timers);
+    expect(endOomEvents(proc)).toBe(0);
+    // The same process armed on a live cgroup still gets its watch.
+    expect(armOomEvents(proc, '/berth/c1', () => undefined, { paths, pollMs: 17 })).not.toBeNull();
+    expect(oomPollTimers()).toBe(timers + 1);
+    exit({ exitCode: 0, oomKilled: false });
+    await sleep(20);
+    expect(oomPollTimers()).toBe(timers);
+  });
 });

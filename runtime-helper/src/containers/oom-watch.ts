@@ -3,7 +3,9 @@
 // was the one killed; State.OOMKilled then stays true at exit, whatever the exit code).
 // Armed for each attached process (start, restart policy, reconnect after a berthd restart) and
 // ended by that process's exit, so no watcher outlives its container.
+import { existsSync } from 'node:fs';
 import { createCgroupDriver, watchOomKills, type CgroupDriver, type CgroupPaths, type OomKillWatch } from '../cgroups/index.js';
+import { oomKillCounterFile } from '../cgroups/oom-kills.js';
 import type { MonitoredProcess } from './monitor.js';
 
 const watches = new WeakMap<MonitoredProcess, OomKillWatch>();
@@ -22,7 +24,8 @@ function cgroupDriver(): CgroupDriver | null {
 
 /**
  * Starts publishing `oom` (through `emit`) for each kill in the container's cgroup from now on.
- * `paths` defaults to the host cgroupfs's directories for `cgroupsPath`.
+ * `paths` defaults to the host cgroupfs's directories for `cgroupsPath`. null: nothing to watch
+ * (no cgroupfs, or the cgroup is gone).
  */
 export function armOomEvents(
   proc: MonitoredProcess,
@@ -41,6 +44,10 @@ export function armOomEvents(
       return null;
     }
   }
+  // No counter file: the cgroup is gone (a process that ended before it was attached, e.g. one
+  // found finished after a berthd restart). A watch would poll a dead cgroup until an exit.
+  const counter = oomKillCounterFile(paths);
+  if (counter && !existsSync(counter.file)) return null;
   const watch = watchOomKills(paths, () => emit(), options.pollMs ? { pollMs: options.pollMs } : {});
   watches.set(proc, watch);
   // The exit handler ends the watch first (with a last read); this catches exits it skips.

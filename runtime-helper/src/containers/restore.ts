@@ -3,14 +3,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachProcess, onExit } from './exits.js';
-import type { ExitInfo, MonitoredProcess } from './monitor.js';
+import type { ContainerMonitor, ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
+
+/** A shim gone without an exit record: the same words berthd uses when one dies while it runs. */
+const SHIM_GONE = 'the container\'s shim died without recording the exit';
+const MONITOR_GONE = 'exit status lost: the container\'s monitor was gone';
 
 export async function restore(m: ContainerManager): Promise<void> {
   for (const record of m.store.loadAll()) {
     const c: LiveContainer = { record, waiters: [] };
     m.containers.set(record.Id, c);
+    // create mounts the snapshot in the background and leaves its paths to start's save, so a
+    // container created but never started comes back without them: find them (mounted still, or
+    // mounted again after a reboot), for inspect's GraphDriver, ps --size, cp and diff.
+    if (!record.Rootfs && record.State.Status === 'created') {
+      void m.prepareSnapshot(c, true).then((snap) => { record.Rootfs = snap.rootfs; record.UpperDir = snap.upperDir; }, () => undefined);
+    }
   }
   for (const c of m.containers.values()) {
     const r = c.record;
@@ -22,19 +32,32 @@ export async function restore(m: ContainerManager): Promise<void> {
     const proc = await monitor.reconnect({ id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce, logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id) }).catch(() => null);
     if (proc) { attachProcess(m, c, proc); continue; }
     const st = await runtime.state(r.Id);
-    if (st && (st.status === 'running' || st.status === 'paused')) {
-      // Running without a monitor we can reach: keep it manageable (stop, kill, exec).
+    const running = st !== null && (st.status === 'running' || st.status === 'paused');
+    if (running && !outlivesBerthd(monitor)) {
+      // The in-process monitor died with the old berthd by design: keep the container
+      // manageable (stop, kill, exec) and see it end.
       r.State.Pid = st.pid ?? r.State.Pid;
       r.State.Paused = st.status === 'paused';
       watchOrphan(m, c);
       continue;
     }
-    let info: ExitInfo = { exitCode: 255, oomKilled: false };
+    let info: ExitInfo | null = null;
     try { info = JSON.parse(readFileSync(exitFile, 'utf8')) as ExitInfo; } catch { /* no record */ }
-    const fake = { pid: r.State.Pid } as MonitoredProcess;
+    // No exit record: the shim was killed while berthd was down. Nothing holds the container's
+    // output or can tell its exit any more, so it ends here (the exit's `runtime delete --force`
+    // kills what still runs and removes its cgroup), as containerd ends a task whose shim died.
+    // No OOM watch is armed for it: there is no process to end one.
+    const fake = { pid: info ? r.State.Pid : 0 } as MonitoredProcess;
     c.process = fake;
-    await onExit(m, c, fake, info);
+    await onExit(m, c, fake, info ?? { exitCode: 255, oomKilled: false, error: outlivesBerthd(monitor) ? SHIM_GONE : MONITOR_GONE });
+    if (running) await c.runtimeCleanup;
   }
+}
+
+/** Whether the monitor's processes outlive berthd (berth-shim): then a failed reconnect means the
+ * shim is gone, not that the monitor never could reconnect. */
+function outlivesBerthd(monitor: ContainerMonitor): boolean {
+  return monitor.reconnectExec !== undefined;
 }
 
 /** Polls a container whose monitor is gone until its init exits. */
@@ -46,7 +69,7 @@ function watchOrphan(m: ContainerManager, c: LiveContainer): void {
       clearInterval(timer);
       const fake = { pid: r.State.Pid } as MonitoredProcess;
       c.process = fake;
-      void onExit(m, c, fake, { exitCode: 255, oomKilled: false, error: 'exit status lost: the container\'s monitor was gone' });
+      void onExit(m, c, fake, { exitCode: 255, oomKilled: false, error: MONITOR_GONE });
     }
   }, 500);
   timer.unref();
