@@ -122,7 +122,7 @@ const apps: RunningApp[] = [];
 function startApp(socketGroup: string | null = user): RunningApp {
   const args = [
     '--mount', '--propagation', 'slave', '--', 'sh', '-c',
-    'mount --bind "$0" /run/dbus && u=$1 && shift && exec setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"',
+    'mkdir -p /run/dbus && mount --bind "$0" /run/dbus && u=$1 && shift && exec setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"',
     join(dir, 'bus'), user, process.execPath, startJs, '--browser', '--port', '0', '--config', join(dir, 'app/app.json'),
     '--berthd-host', `unix://${join(dir, 'run/berth.sock')}`, '--berthd-data-root', join(dir, 'data'), '--berthd-exec-root', join(dir, 'exec'),
     ...(socketGroup ? ['--berthd-group', socketGroup] : []),
@@ -164,7 +164,12 @@ beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('this suite installs a polkit policy and makes a system user: run it as root');
   if (!existsSync(berthdMain)) throw new Error(`berthd is not built (${berthdMain}): npm run build`);
   execFileSync('npx', ['tsc', '-b', 'electron/tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' });
-  for (const f of readdirSync(RULES_DIR)) if (f.startsWith(RULE_PREFIX)) rmSync(join(RULES_DIR, f)); // a killed run's rule
+  // What a killed run left: its rule, and its user (whose home, the run's temp dir, is gone).
+  for (const f of readdirSync(RULES_DIR)) if (f.startsWith(RULE_PREFIX)) rmSync(join(RULES_DIR, f));
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const [name, , , , , home] = line.split(':');
+    if (name?.startsWith('berthpk-') && home?.startsWith('/tmp/berth-pkexec-') && !existsSync(home)) execFileSync('userdel', [name]);
+  }
 
   dir = mkdtempSync('/tmp/berth-pkexec-');
   chmodSync(dir, 0o755); // our user walks through it to the socket and its config
