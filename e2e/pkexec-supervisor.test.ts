@@ -38,12 +38,12 @@ let userMade = false;
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000, context?: () => string): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
     if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${context ? `\n${context()}` : ''}`);
     await sleep(50);
   }
 }
@@ -234,7 +234,7 @@ describe('berthd through pkexec, for an app that is not root', () => {
     expect(existsSync(socket)).toBe(false);
     const app = startApp();
     const url = await app.url;
-    const running = await waitFor('the supervisor to report berthd running', () => stateLines(app).find((l) => l.startsWith('berth: berthd running:')));
+    const running = await waitFor('the supervisor to report berthd running', () => stateLines(app).find((l) => l.startsWith('berth: berthd running:')), 30_000, () => `${stateLines(app).join('\n')}\npolkitd: ${polkitdLog}`);
     const lines = stateLines(app);
     expect(lines[0]).toBe(`berth: berthd probing: checking ${socket}`); // nothing there: it must start one
     expect(lines[1]).toMatch(new RegExp(`^berth: berthd starting: asked pkexec to start ${LAUNCHER} \\(pid \\d+\\)$`));
@@ -279,7 +279,7 @@ describe('berthd through pkexec, for an app that is not root', () => {
     await startPolkit('NO');
     const app = startApp();
     const url = await app.url;
-    const failed = await waitFor('the supervisor to report the refusal', () => stateLines(app).find((l) => l.startsWith('berth: berthd failed:')));
+    const failed = await waitFor('the supervisor to report the refusal', () => stateLines(app).find((l) => l.startsWith('berth: berthd failed:')), 30_000, () => stateLines(app).join('\n'));
     expect(failed).toMatch(/^berth: berthd failed: pkexec did not start berthd \(not authorized for org\.berth\.berthd\.start, or no authentication agent to ask for a password; exit 127\): Error executing command as another user: Not authorized\. Restart engine tries again$/);
     expect(polkitdLog).toContain(`berth-test decision NO for org.berth.berthd.start by ${user}`);
 
