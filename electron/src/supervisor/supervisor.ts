@@ -154,6 +154,7 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
 
   private async waitReady(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
+    let deniedSince = 0;
     while (this.child === child && child.exitCode === null && child.signalCode === null) {
       const probe = await probeSocket(this.opts.socketPath, 500);
       if (this.child !== child) return;
@@ -163,7 +164,11 @@ export class BerthdSupervisor extends EventEmitter<{ state: [SupervisorState] }>
         this.set({ phase: 'running', message: `berthd ${this.childElevated ? '(through pkexec) ' : ''}pid ${child.pid} answers /_ping` });
         return;
       }
-      if (probe.code === 'EACCES') {
+      // berthd listens first and then gives the socket its group and mode: a refusal counts once
+      // it outlasts that.
+      if (probe.code !== 'EACCES') deniedSince = 0;
+      else if (!deniedSince) deniedSince = Date.now();
+      else if (Date.now() - deniedSince >= 2000) {
         this.giveUp = `berthd started, but ${socketAccessHelp(this.opts.socketPath)}`;
         this.set({ message: `${this.giveUp}; stopping it` });
         this.terminate(child, this.childElevated);
