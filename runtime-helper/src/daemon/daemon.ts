@@ -12,6 +12,7 @@ import { chooseStorageDriver, type StorageDriverName } from '../images/storage-d
 import { hostInfo, discoverRuntimes, type HostInfo, type RuntimeInfo } from './host-info.js';
 import type { Handler } from '../api/context.js';
 import type { ContainerConfig } from '../images/image-config.js';
+import { seccompCacheCleanup } from './seccomp-cache-cleanup.js';
 
 export const berthVersion = '0.1.0';
 
@@ -53,6 +54,7 @@ export class Daemon {
       this.warnings.push(`WARNING: default runtime "${config.defaultRuntime}" not found`);
     }
     this.images = new ImageService(config.dataRoot, this.storageDriver, this.events, log.child({ module: 'images' }));
+    this.addService(seccompCacheCleanup(config.dataRoot, this.events, log));
   }
 
   /** Registers a service; its start runs in Daemon.start, its stop in reverse order in Daemon.stop. */
