@@ -1,14 +1,23 @@
 // Reads an image archive (tar, plain or gzip) into a map of path -> content. Small files stay in
-// memory; large ones are spooled into the store's temp dir while being hashed, so a layer that
-// turns out to be wanted becomes a blob by rename. Symlinks are kept as links inside the archive.
-import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+// memory; large ones are spooled into the store's temp dir, so a layer that turns out to be
+// wanted becomes a blob by rename. Symlinks are kept as links inside the archive.
+//
+// A large entry that is unpacked while it arrives (`stage`) is hashed once, by the unpacker
+// (berth-fsops untar hashes every byte it reads: the layer's diffID). When the entry is not
+// gzip, that hash is the entry's own digest, so berthd does not hash the same bytes again; a
+// gzip entry is hashed here (its compressed digest names its OCI blob) and the unpacker's hash
+// is the diffID of what it inflated. Where the unpacker gave no hash (it refused the entry, which
+// may be no layer at all, or the JavaScript unpacker runs) the spooled file is hashed afterwards.
+import { createReadStream, closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract } from 'tar-stream';
 import type { BlobStore, SpooledFile } from '../blob-store.js';
 import type { StagedLayer } from '../layer-store.js';
 import { PassThrough } from 'node:stream';
 import { entryComponents } from '../extract/entry-path.js';
-import { maybeGunzip, drain } from '../extract/extract-layer.js';
+import { maybeGunzip, drain, isGzip } from '../extract/extract-layer.js';
 import { InvalidParameter } from '../../api/errors.js';
 import { sha256Digest } from '../../util/digest.js';
 
@@ -18,6 +27,8 @@ export type ArchiveFile =
   | { kind: 'link'; target: string };
 
 const memLimit = 1024 * 1024;
+/** The digest of a spool whose bytes the unpacker is hashing, until it reports (never committed as such). */
+const unpackerHashPending = 'sha256:unpacker-hash-pending';
 const memTotalLimit = 64 * 1024 * 1024;
 
 export class ArchiveContents {
@@ -28,6 +39,8 @@ export class ArchiveContents {
 
   /** Large entries being unpacked as they arrive, by archive path (see `read`'s `stage`). */
   readonly staged = new Map<string, Promise<StagedLayer | null>>();
+  /** Staged entries that are gzip: the unpacker's diffID is of the inflated tar, not of the entry. */
+  readonly gzipped = new Set<string>();
 
   /**
    * `stage`, when given, unpacks large entries while they are spooled (they are usually layers;
@@ -55,11 +68,19 @@ export class ArchiveContents {
           } else {
             const tee = stage ? new PassThrough({ highWaterMark: 4 * 1024 * 1024 }) : undefined;
             const staging = tee && stage ? stage(path, tee) : null;
+            let source = entry as unknown as Readable;
+            let hashHere = true;
             if (tee && staging) {
               // A failed speculative unpack is not an error yet: the entry may not be a layer.
               contents.staged.set(path, staging.catch(() => null));
+              // The unpacker waits for its input: a failure before the spool feeds it must end it.
+              const { head, rest } = await peek(source).catch((err: unknown) => { tee.destroy(err as Error); throw err; });
+              source = rest;
+              if (isGzip(head)) contents.gzipped.add(path);
+              else hashHere = false;
             }
-            contents.files.set(path, { kind: 'spool', file: await blobs.spool(entry as unknown as Readable, undefined, staging ? tee : undefined) });
+            const file = await blobs.spool(source, undefined, staging ? tee : undefined, hashHere ? undefined : unpackerHashPending);
+            contents.files.set(path, { kind: 'spool', file });
           }
         } else if (h.type === 'symlink' || h.type === 'link') {
           const base = h.type === 'symlink' ? path.split('/').slice(0, -1).join('/') : '';
@@ -70,13 +91,38 @@ export class ArchiveContents {
           entry.resume();
         }
       }
+      await contents.settleDigests();
     } catch (err) {
+      await contents.discardStaged();
       contents.discard();
       drain(input, tar);
       if (err instanceof InvalidParameter) throw err;
       throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`);
     }
     return contents;
+  }
+
+  /** Names every spool left to the unpacker's hash: by that hash, or by hashing the file when it gave none. */
+  private async settleDigests(): Promise<void> {
+    for (const [path, f] of this.files) {
+      if (f.kind !== 'spool' || f.file.digest !== unpackerHashPending) continue;
+      const staged = await this.staged.get(path);
+      const digest = staged?.result.diffId ?? await hashFile(f.file.path);
+      this.files.set(path, { kind: 'spool', file: { ...f.file, digest } });
+    }
+  }
+
+  /** The staged layer of an entry once its unpack settled (null: not staged, or refused). */
+  async stagedLayer(path: string, what: string): Promise<StagedLayer | null> {
+    return (await this.staged.get(this.resolve(path, what))) ?? null;
+  }
+
+  /** Removes the unpacked directories of staged entries nobody adopted (an archive that failed to read). */
+  private async discardStaged(): Promise<void> {
+    for (const p of this.staged.values()) {
+      const staged = await p;
+      if (staged) rmSync(staged.dir, { recursive: true, force: true });
+    }
   }
 
   /** The file at `path`, following links inside the archive. */
@@ -156,6 +202,29 @@ export class ArchiveContents {
       if (f.kind === 'spool' && !this.committed.has(f.file.path)) rmSync(f.file.path, { force: true });
     }
   }
+}
+
+/** The first chunk of a stream, and the stream as it came. */
+async function peek(source: Readable): Promise<{ head: Buffer; rest: Readable }> {
+  const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iter.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  const rest = Readable.from((async function* () {
+    if (first.done) return;
+    yield head;
+    for (;;) {
+      const n = await iter.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })(), { objectMode: false });
+  return { head, rest };
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), hash);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 function normalizeLink(target: string, name: string): string {

@@ -1,6 +1,13 @@
 // `docker load`: docker-archive (manifest.json, with the legacy `repositories`) and OCI image
 // layouts (index.json + oci-layout, as docker 25+ and skopeo write them). Every blob is verified:
 // layers against the config's diff_ids, OCI blobs against the digest their path names.
+//
+// A layer unpacked while the archive arrived is checked by the unpacker's own hash of the tar
+// (berth-fsops untar, as a pull does): berthd neither hashes an uncompressed layer a second time
+// nor inflates a gzip one. A gzip layer is then kept as it came (its compressed blob, recorded in
+// distribution.json as the source of its diffID, as a pulled layer is), which `docker save` and
+// push use. Layers that were not unpacked on arrival (small ones kept in memory, one the store
+// already had) are hashed here, gunzipped when they are gzip.
 import { createReadStream, openSync, rmSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
@@ -16,6 +23,9 @@ import { isSha256 } from '../../util/digest.js';
 import { parseImageName } from '../reference-store.js';
 import { familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
 import { goArch } from '../../daemon/host-info.js';
+import { distributionMetadataFor } from '../../registry/image-service-store.js';
+
+const gzipLayerType = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 /** What a loaded image archive may carry: like `docker load`, device nodes and setuid files are kept. */
 export const archivePolicy = { allowDevices: true, allowSetuid: true };
@@ -133,6 +143,33 @@ async function spoolLayer(svc: ImageService, archive: ArchiveContents, path: str
   return { digest: archive.commit(path, what), spool: null };
 }
 
+/**
+ * Keeps the bytes of a layer the unpacker verified: an uncompressed one as the blob named by its
+ * diffID (its spool digest is that hash), a gzip one as its compressed blob, recorded in
+ * distribution.json as the source of `diffId`. `source` reads the kept bytes (unpacking them
+ * again if the layer recurs elsewhere in a chain); `done` settles once they are durable.
+ */
+function keepLayerBlob(svc: ImageService, archive: ArchiveContents, path: string, what: string, diffId: string): { digest: string; isNew: boolean; source: () => Readable; done: Promise<string> } {
+  const spool = archive.takeSpool(path, what);
+  const digest = spool?.digest ?? archive.digestOf(path, what);
+  const isNew = !svc.blobs.has(digest);
+  const open = (): Readable => {
+    if (spool) {
+      // Read from the spooled file while its fsync runs; once renamed it is the blob.
+      try { return createReadStream('', { fd: openSync(spool.path, 'r'), highWaterMark: 1024 * 1024 }); } catch { /* renamed: the blob */ }
+    }
+    return svc.blobs.open(digest);
+  };
+  const committedBlob = spool ? svc.blobs.commitAsync(spool) : Promise.resolve(archive.commit(path, what));
+  if (digest === diffId) return { digest, isNew, source: open, done: committedBlob };
+  const size = spool?.size ?? svc.blobs.size(digest);
+  const done = committedBlob.then(async (d) => {
+    await distributionMetadataFor(svc).add(diffId, { digest: d, mediaType: gzipLayerType, size, repository: '' });
+    return d;
+  });
+  return { digest, isNew, source: open, done };
+}
+
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
   const started = Date.now();
   // Large entries are unpacked while they arrive; a layer the store already has is not.
@@ -167,14 +204,28 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
         for (const [i, layerPath] of p.layerPaths.entries()) {
           const want = diffIds[i] ?? '';
           if (svc.blobs.has(want) || sources.has(want)) continue;
-          const { digest, spool } = await spoolLayer(svc, archive, layerPath, `layer ${i + 1}`);
+          const what = `layer ${i + 1}`;
+          const staged = await archive.stagedLayer(layerPath, what);
+          const unpackerDiffId = staged?.result.diffId;
+          if (staged && unpackerDiffId !== undefined && !adopted.has(staged)) {
+            if (unpackerDiffId !== want) {
+              throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${unpackerDiffId} but the config's diff_id is ${want}`);
+            }
+            stagedFor.set(want, Promise.resolve(staged));
+            const kept = keepLayerBlob(svc, archive, layerPath, what, want);
+            if (kept.isNew) committed.add(kept.digest);
+            sources.set(want, kept.source);
+            commits.push(kept.done);
+            continue;
+          }
+          const { digest, spool } = await spoolLayer(svc, archive, layerPath, what);
           committed.add(digest);
           if (digest !== want) {
             if (spool) rmSync(spool.path, { force: true });
             throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${digest} but the config's diff_id is ${want}`);
           }
-          const staged = archive.staged.get(archive.resolve(layerPath, 'layer'));
-          if (staged) stagedFor.set(want, staged);
+          // Unpacked on arrival by an unpacker that reports no hash: usable now that it matched.
+          if (staged) stagedFor.set(want, Promise.resolve(staged));
           if (spool) {
             // Unpack from the spooled file while its fsync runs; once renamed it is the blob.
             const spoolPath = spool.path;
@@ -200,6 +251,8 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
               adopted.add(staged);
               meta = await svc.layers.adopt(staged, diffId, parent);
             } else {
+              // The bytes the unpacker verified (a layer in two places of the chains), or a
+              // layer hashed here; a gzip source is inflated by the unpacker.
               meta = await svc.layers.ensure(diffId, parent, archivePolicy, sources.get(diffId));
             }
           }

@@ -2,6 +2,10 @@
 // does: blobs/sha256/<hex> for layers (uncompressed tars), configs and OCI manifests, plus
 // index.json, oci-layout, manifest.json and the legacy repositories file. dockerd, skopeo and
 // Berth all read it. Layers are the exact tars that came in, so the image IDs survive.
+//
+// A layer kept only compressed (pulled, or loaded gzip and checked by the unpacker's hash) is
+// written as that compressed blob, with its media type in the OCI manifest: dockerd, skopeo and
+// Berth inflate it on load, and its diffID is unchanged.
 import { createReadStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,10 +15,24 @@ import type { ImageRecord } from '../image-store.js';
 import { parseImageName } from '../reference-store.js';
 import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
 import { hexOf, sha256Digest } from '../../util/digest.js';
+import { distributionMetadataFor } from '../../registry/image-service-store.js';
+import { InvalidParameter } from '../../api/errors.js';
 
 const manifestType = 'application/vnd.oci.image.manifest.v1+json';
 const configType = 'application/vnd.oci.image.config.v1+json';
 const layerType = 'application/vnd.oci.image.layer.v1.tar';
+const compressedLayerTypes: Record<string, string> = { gzip: `${layerType}+gzip`, zstd: `${layerType}+zstd` };
+
+/** The blob that holds a layer's tar: the uncompressed one, else a kept compressed copy (gzip first). */
+function layerBlob(svc: ImageService, diffId: string): { digest: string; mediaType: string; size: number } {
+  if (svc.blobs.has(diffId)) return { digest: diffId, mediaType: layerType, size: svc.blobs.size(diffId) };
+  const kept = distributionMetadataFor(svc).sources(diffId)
+    .map((s) => ({ ...s, kind: /zstd/.test(s.mediaType) ? 'zstd' : /gzip/.test(s.mediaType) ? 'gzip' : undefined }))
+    .filter((s) => s.kind !== undefined && svc.blobs.has(s.digest))
+    .sort((a, b) => (a.kind === 'gzip' ? 0 : 1) - (b.kind === 'gzip' ? 0 : 1))[0];
+  if (!kept) throw new InvalidParameter(`image save: the content of layer ${diffId} is not stored (only its unpacked files)`);
+  return { digest: kept.digest, mediaType: compressedLayerTypes[kept.kind!]!, size: svc.blobs.size(kept.digest) };
+}
 
 export interface SaveSelection { image: ImageRecord; tags: ImageReference[] }
 
@@ -61,13 +79,12 @@ export async function saveImages(svc: ImageService, selection: readonly SaveSele
       const diffIds = image.config.rootfs.diff_ids;
       const layers: { mediaType: string; digest: string; size: number }[] = [];
       for (const diffId of diffIds) {
-        const name = `blobs/sha256/${hexOf(diffId)}`;
-        const size = svc.blobs.size(diffId);
-        if (!written.has(diffId)) {
-          await addFile(pack, name, svc.blobs.path(diffId), size, mtime);
-          written.add(diffId);
+        const blob = layerBlob(svc, diffId);
+        if (!written.has(blob.digest)) {
+          await addFile(pack, `blobs/sha256/${hexOf(blob.digest)}`, svc.blobs.path(blob.digest), blob.size, mtime);
+          written.add(blob.digest);
         }
-        layers.push({ mediaType: layerType, digest: diffId, size });
+        layers.push(blob);
       }
       const configBytes = svc.blobs.read(image.id);
       if (!written.has(image.id)) { addBuffer(pack, `blobs/sha256/${hexOf(image.id)}`, configBytes, mtime); written.add(image.id); }
@@ -89,7 +106,7 @@ export async function saveImages(svc: ImageService, selection: readonly SaveSele
       dockerManifest.push({
         Config: `blobs/sha256/${hexOf(image.id)}`,
         RepoTags: tags.length ? tags.map((t) => familiarString(withDefaultTag(t))) : null,
-        Layers: diffIds.map((d) => `blobs/sha256/${hexOf(d)}`),
+        Layers: layers.map((l) => `blobs/sha256/${hexOf(l.digest)}`),
       });
     }
     addBuffer(pack, 'index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: indexManifests })), mtime);
