@@ -41,24 +41,27 @@ export function useApiMutation<K extends RequestName>(method: K, invalidate: Req
   });
 }
 
-/** Subscribes to a stream while mounted; `onData` sees every item. */
-export function useStream<K extends StreamName>(stream: K, params: StreamParams<K> | null, onData: (d: StreamData<K>) => void, deps: unknown[] = []): { error: string | null; ended: boolean } {
-  const [error, setError] = useState<string | null>(null);
-  const [ended, setEnded] = useState(false);
+/** Subscribes to a stream while mounted; `onData` sees every item. A new stream or new params
+ * (compared by value) open a new subscription, whose error and end state start afresh. */
+export function useStream<K extends StreamName>(stream: K, params: StreamParams<K> | null, onData: (d: StreamData<K>) => void): { error: string | null; ended: boolean } {
+  const key = params ? `${stream} ${JSON.stringify(params)}` : null;
+  // The end of a subscription, tagged with its key: a state left by the previous one reads as none.
+  const [end, setEnd] = useState<{ key: string; error: string | null } | null>(null);
   const cb = useRef(onData);
+  const liveKey = useRef(key);
   // Updated after commit, not during render, so a render React discards never leaves its value here.
-  useLayoutEffect(() => { cb.current = onData; });
-  const key = JSON.stringify(params);
+  useLayoutEffect(() => { cb.current = onData; liveKey.current = key; });
   useEffect(() => {
-    if (!params) return;
-    setError(null);
-    setEnded(false);
+    if (!key || !params) return;
     let handle: StreamHandle | null = api.open(stream, params, {
-      onData: (d) => cb.current(d),
-      onEnd: (e) => { setEnded(true); if (e) setError(e.message); handle = null; },
+      // Once new params are committed, the old subscription's last items (before its close, in
+      // this effect's cleanup) would land in the new one's consumer: drop them.
+      onData: (d) => { if (liveKey.current === key) cb.current(d); },
+      onEnd: (e) => { setEnd({ key, error: e?.message ?? null }); handle = null; },
     });
     return () => handle?.close();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- params by value (`key`), so a new object with the same fields keeps the stream; callers add their own deps
-  }, [stream, key, ...deps]);
-  return { error, ended };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- params by value (`key`), so a new object with the same fields keeps the stream
+  }, [key]);
+  const current = end && end.key === key ? end : null;
+  return { error: current?.error ?? null, ended: current !== null };
 }

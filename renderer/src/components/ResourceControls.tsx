@@ -1,7 +1,7 @@
 // The resource controls shared by the run dialog and the live Resources tab: memory (slider +
 // typed units + "no limit", scaled to the host), cpu shares (with what the number means), cpuset
 // chips per core, pids limit and blkio weight.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ResourceSpec } from '@shared/contract';
 import { parseMemory } from '@shared/run-command';
 import { bytes } from '../lib/format';
@@ -18,10 +18,18 @@ export function memorySteps(total: number): number[] {
 
 export const SHARE_STEPS = [2, 16, 32, 64, 128, 256, 384, 512, 640, 768, 896, 1024, 1280, 1536, 2048, 3072, 4096, 8192, 16384, 262144];
 
+/** A memory value as typed in the text box: "64M", "1.5G"; empty for no limit. */
+function typedMemory(value: number): string {
+  return value ? bytes(value).replace(' ', '').replace('iB', '') : '';
+}
+
 export function MemoryControl({ value, onChange, total, idPrefix }: { value: number; onChange: (v: number) => void; total: number; idPrefix: string }) {
-  const [text, setText] = useState(value ? bytes(value) : '');
+  // The typed text follows the value (slider moves, resets) and is the user's while typing; it is
+  // re-derived while rendering when the value changes (React's pattern for state that follows a prop).
+  const [text, setText] = useState(() => typedMemory(value));
+  const [textOf, setTextOf] = useState(value);
+  if (textOf !== value) { setTextOf(value); setText(typedMemory(value)); }
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(value ? bytes(value).replace(' ', '').replace('iB', '') : ''), [value]);
   const fmt = (v: number) => (v === 0 ? 'no limit' : bytes(v));
   return (
     <div>

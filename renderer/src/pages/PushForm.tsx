@@ -11,14 +11,15 @@ function registryOf(tag: string): string {
 }
 
 export function PushForm({ tags, focus = false }: { tags: string[]; focus?: boolean }) {
-  const [tag, setTag] = useState(tags[0] ?? '');
+  const [chosen, setTag] = useState(tags[0] ?? '');
+  // The chosen tag, or the first one once the chosen one is gone (untagged meanwhile).
+  const tag = tags.includes(chosen) ? chosen : tags[0] ?? '';
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const p = useLayerProgress();
   const select = useRef<HTMLSelectElement>(null);
   // Opened from the images list's Push action: bring the form into view, ready to push.
   useEffect(() => { if (focus) { select.current?.scrollIntoView({ block: 'center' }); select.current?.focus(); } }, [focus]);
-  useEffect(() => { if (!tags.includes(tag)) setTag(tags[0] ?? ''); }, [tags, tag]);
   const digest = p.messages.find((m) => /digest: sha256:/.test(m));
   if (tags.length === 0) {
     return (

@@ -1,6 +1,6 @@
 // Run a container from an image: every common option, resource sliders, and the equivalent
 // `docker run` command line, live.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { PortSpec, ResourceSpec, RunSpec, VolumeSpec } from '@shared/contract';
 import { dockerRunCommand, splitCommand } from '@shared/run-command';
 import { useApi, useApiMutation } from '../api/api';
@@ -31,9 +31,10 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
   const [restart, setRestart] = useState<RunSpec['restart']>('no');
   const [tty, setTty] = useState(true);
   const [interactive, setInteractive] = useState(true);
-  const [resources, setResources] = useState<ResourceSpec>(DEFAULT_RESOURCES);
+  // The saved default resources until the user changes one.
+  const [edited, setResources] = useState<ResourceSpec | null>(null);
+  const resources = edited ?? settings.data?.defaultResources ?? DEFAULT_RESOURCES;
   const [copied, setCopied] = useState(false);
-  useEffect(() => { if (settings.data) setResources({ ...settings.data.defaultResources }); }, [settings.data]);
 
   const built = useMemo((): { spec: RunSpec | null; errors: string[] } => {
     const errors: string[] = [];

@@ -1,36 +1,46 @@
 // Logs: follow, timestamps, search (filter), download; virtualized for 100,000+ lines.
-/* eslint-disable react-hooks/refs -- the log buffer is a ref on purpose: batches are appended in
-   place (100,000+ lines, no copy per batch) and `version` re-renders once a frame, so render reads
-   the buffer only after that bump. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { LogLine } from '@shared/contract';
 import { useStream } from '../../api/api';
 import { VirtualList } from '../../components/VirtualList';
 import { ErrorBox } from '../../components/Notice';
 
+/** The lines of one log stream, appended in place. */
+class LogBuffer {
+  readonly lines: LogLine[] = [];
+  constructor(readonly key: string) {}
+  append(batch: LogLine[]): void { for (const l of batch) this.lines.push(l); }
+}
+
 export function LogsTab({ id, running, name }: { id: string; running: boolean; name: string }) {
   const [follow, setFollow] = useState(true);
   const [timestamps, setTimestamps] = useState(false);
   const [q, setQ] = useState('');
-  const lines = useRef<LogLine[]>([]);
+  // One buffer per stream (these params): new params start an empty one, set while rendering (the
+  // pattern for state that follows props), so no frame shows the old lines under the new params.
+  // Batches are appended in place (100,000+ lines, no copy per batch) and `version` re-renders once
+  // a frame.
+  const streamKey = `${id} ${timestamps} ${running}`;
+  const [buffer, setBuffer] = useState(() => new LogBuffer(streamKey));
+  if (buffer.key !== streamKey) setBuffer(new LogBuffer(streamKey));
+  const lines = buffer.lines;
   const [version, setVersion] = useState(0);
   const pending = useRef(false);
-  useEffect(() => { lines.current = []; setVersion((v) => v + 1); }, [id, timestamps, running]);
   const { error } = useStream('logs', { id, follow: running, timestamps, tail: 0 }, (batch) => {
-    for (const l of batch) lines.current.push(l);
+    buffer.append(batch);
     if (!pending.current) {
       pending.current = true;
       requestAnimationFrame(() => { pending.current = false; setVersion((v) => v + 1); });
     }
-  }, [running]);
+  });
   const shown = useMemo(() => {
-    if (!q) return lines.current;
+    if (!q) return lines;
     const n = q.toLowerCase();
-    return lines.current.filter((l) => l.text.toLowerCase().includes(n));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the buffer's contents (a ref that grows in place)
-  }, [q, version]);
+    return lines.filter((l) => l.text.toLowerCase().includes(n));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the buffer's contents (an array that grows in place)
+  }, [q, lines, version]);
   const download = () => {
-    const text = lines.current.map((l) => (l.ts ? `${l.ts} ${l.text}` : l.text)).join('\n') + '\n';
+    const text = lines.map((l) => (l.ts ? `${l.ts} ${l.text}` : l.text)).join('\n') + '\n';
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     a.download = `${name}.log`;
@@ -45,7 +55,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
         <label className="flex items-center gap-1.5 text-sm"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow</label>
         <label className="flex items-center gap-1.5 text-sm"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} /> Timestamps</label>
         <button className="btn btn-sm" onClick={download}>Download</button>
-        <span className="text-xs text-slate-500" aria-live="polite">{q ? `${shown.length} of ${lines.current.length} lines match` : `${lines.current.length} lines`}</span>
+        <span className="text-xs text-slate-500" aria-live="polite">{q ? `${shown.length} of ${lines.length} lines match` : `${lines.length} lines`}</span>
       </div>
       {error && <ErrorBox title="Logs stopped" message={error} />}
       <VirtualList label="Log lines" className="min-h-[300px] flex-1 rounded-md bg-slate-950 font-mono text-xs text-slate-200" count={shown.length} rowHeight={18} follow={follow}
@@ -57,7 +67,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
             </div>
           );
         }} />
-      {lines.current.length === 0 && !error && <div className="text-sm text-slate-500">No output yet. {running ? 'New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
+      {lines.length === 0 && !error && <div className="text-sm text-slate-500">No output yet. {running ? 'New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
     </div>
   );
 }

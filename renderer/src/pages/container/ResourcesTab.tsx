@@ -1,6 +1,6 @@
 // Live resource tuning: the run dialog's controls applied with the engine's update, confirmed by
 // the next stats sample, with a marker on the charts; throttling and OOM pressure beside limits.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ContainerDetails, ResourceSpec, StatsSample } from '@shared/contract';
 import { useApi, useApiMutation } from '../../api/api';
 import { bytes } from '../../lib/format';
@@ -31,9 +31,11 @@ export function ResourcesTab({ id, details, stats }: { id: string; details: Cont
   const host = useApi('system.host', {});
   const update = useApiMutation('containers.update', ['containers.inspect']);
   const [value, setValue] = useState<ResourceSpec>(details.resources);
-  const [base, setBase] = useState<ResourceSpec>(details.resources);
+  // What the engine has: the inspected resources, or the update's answer until the next inspect
+  // (the applied spec is tagged with the inspect result it was applied over).
+  const [applied, setApplied] = useState<{ over: ResourceSpec; spec: ResourceSpec } | null>(null);
+  const base = applied && applied.over === details.resources ? applied.spec : details.resources;
   const [appliedAt, setAppliedAt] = useState<{ at: number; memory?: number | undefined } | null>(null);
-  useEffect(() => { setBase(details.resources); }, [details.resources]);
   const changes = diff(value, base);
   const dirty = Object.keys(changes).length > 0;
   const last = stats.samples[stats.samples.length - 1];
@@ -46,7 +48,7 @@ export function ResourcesTab({ id, details, stats }: { id: string; details: Cont
       onSuccess: (r) => {
         addMarker(id, describe(changes));
         setAppliedAt({ at: Date.now(), memory: changes.memory });
-        setBase(r.resources);
+        setApplied({ over: details.resources, spec: r.resources });
         setValue(r.resources);
       },
     });
