@@ -130,6 +130,35 @@ describe('berthd restart', () => {
     expect(counterFds(berth.child.pid!, lone) + counterFds(berth.child.pid!, back) + counterFds(berth.child.pid!, kept)).toBe(0);
   });
 
+  it('without berth-shim (BERTH_SHIM=none) a container that outlived berthd is kept running, and recorded exited when it ends', async () => {
+    const saved = process.env.BERTH_SHIM;
+    process.env.BERTH_SHIM = 'none';
+    const plain = await startBerthd().finally(() => { if (saved === undefined) delete process.env.BERTH_SHIM; else process.env.BERTH_SHIM = saved; });
+    try {
+      const run = (args: string[]) => runDocker(plain.host, args);
+      expect((await run(['import', busyboxImage().tar, 'busybox'])).code).toBe(0);
+      expect((await run(['run', '-d', '--name', 'orphan', '--network', 'none', 'busybox', 'sleep', '300'])).code).toBe(0);
+      const pid = JSON.parse((await run(['inspect', 'orphan'])).stdout)[0].State.Pid as number;
+      plain.child.kill('SIGKILL');
+      await until('berthd to die', () => plain.child.exitCode !== null || plain.child.signalCode !== null);
+      process.env.BERTH_SHIM = 'none';
+      const again = await startBerthd(['--data-root', plain.dataRoot]).finally(() => { if (saved === undefined) delete process.env.BERTH_SHIM; else process.env.BERTH_SHIM = saved; });
+      try {
+        const state = async () => JSON.parse((await runDocker(again.host, ['inspect', 'orphan'])).stdout)[0].State;
+        expect(await state()).toMatchObject({ Running: true, Pid: pid });
+        expect(alive(pid)).toBe(true);
+        process.kill(pid, 'SIGKILL');
+        await until('the orphan to be recorded exited', async () => (await state()).Running === false);
+        expect(await state()).toMatchObject({ Status: 'exited', ExitCode: 255 });
+        expect((await runDocker(again.host, ['rm', 'orphan'])).code).toBe(0);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await plain.stop();
+    }
+  });
+
   it('a container that exited while berthd was down keeps its exit code and gets no OOM watch', async () => {
     const id = (await ok(['run', '-d', '--name', 'quits', '-m', '32m', '--network', 'none', 'busybox', 'sh', '-c', 'while [ ! -e /tmp/quit ]; do sleep 0.05; done; exit 7'])).trim();
     const pid = (await inspect('quits')).State.Pid as number;

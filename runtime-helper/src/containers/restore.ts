@@ -1,6 +1,6 @@
 // After a berthd restart: records are loaded; running containers are reconnected through their
 // monitor (berth-shim), or found by `runtime state`, or finished from exit.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachProcess, onExit } from './exits.js';
 import type { ContainerMonitor, ExitInfo, MonitoredProcess } from './monitor.js';
@@ -60,12 +60,18 @@ function outlivesBerthd(monitor: ContainerMonitor): boolean {
   return monitor.reconnectExec !== undefined;
 }
 
+/** Running, not a zombie: an orphaned init is reaped by the host's init, which may take its time
+ * (or, where PID 1 does not reap, never happen). */
+function alive(pid: number): boolean {
+  try { return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
 /** Polls a container whose monitor is gone until its init exits. */
 function watchOrphan(m: ContainerManager, c: LiveContainer): void {
   const timer = setInterval(() => {
     const r = c.record;
     if (!m.containers.has(r.Id)) { clearInterval(timer); return; }
-    if (!r.State.Pid || !existsSync(`/proc/${r.State.Pid}`)) {
+    if (!r.State.Pid || !alive(r.State.Pid)) {
       clearInterval(timer);
       const fake = { pid: r.State.Pid } as MonitoredProcess;
       c.process = fake;
