@@ -93,9 +93,10 @@ async function apiCall(url: string, method: string): Promise<Record<string, unkn
 
 /** polkitd on our bus, with a rule that answers `result` for org.berth.berthd.start and our
  * user only (the rule logs each decision, so the test sees which action pkexec asked about). */
-async function startPolkit(result: 'YES' | 'NO'): Promise<void> {
+async function startPolkit(result: 'YES' | 'NO' | null): Promise<void> {
   await stopChild(polkitd);
-  writeFileSync(rulesFile, `// Temporary: written by e2e/pkexec-supervisor.test.ts, removed when it ends.
+  if (result === null) rmSync(rulesFile, { force: true }); // the policy's own defaults (auth_admin)
+  else writeFileSync(rulesFile, `// Temporary: written by e2e/pkexec-supervisor.test.ts, removed when it ends.
 polkit.addRule(function (action, subject) {
   if (action.id == "org.berth.berthd.start" && subject.user == "${user}") {
     polkit.log("berth-test decision ${result} for " + action.id + " by " + subject.user);
@@ -280,7 +281,7 @@ describe('berthd through pkexec, for an app that is not root', () => {
     const app = startApp();
     const url = await app.url;
     const failed = await waitFor('the supervisor to report the refusal', () => stateLines(app).find((l) => l.startsWith('berth: berthd failed:')), 30_000, () => stateLines(app).join('\n'));
-    expect(failed).toMatch(/^berth: berthd failed: pkexec did not start berthd \(not authorized for org\.berth\.berthd\.start, or no authentication agent to ask for a password; exit 127\): Error executing command as another user: Not authorized\. Restart engine tries again$/);
+    expect(failed).toBe('berth: berthd failed: pkexec did not start berthd: polkit does not allow this user org.berth.berthd.start (exit 127): Error executing command as another user: Not authorized. Restart engine tries again');
     expect(polkitdLog).toContain(`berth-test decision NO for org.berth.berthd.start by ${user}`);
 
     // Longer than several backoff steps (0.5 s, 1 s, 2 s): still one pkexec, still failed.
@@ -297,6 +298,19 @@ describe('berthd through pkexec, for an app that is not root', () => {
 
     expect(await stopApp(app)).toBe(0);
     expect(ourProcesses()).toEqual([]);
+  });
+
+  it('fails readably without a rule: the policy asks for an admin password and no agent is there to ask', async () => {
+    await startPolkit(null);
+    const app = startApp();
+    await app.url;
+    const failed = await waitFor('the supervisor to report the refusal', () => stateLines(app).find((l) => l.startsWith('berth: berthd failed:')), 30_000, () => stateLines(app).join('\n'));
+    // pkexec falls back to a text agent on the controlling terminal, and the app has none.
+    expect(failed).toMatch(/^berth: berthd failed: pkexec did not start berthd: no polkit authentication agent is running to ask for the administrator password \(a desktop session runs one; without one, start the app as root or allow org\.berth\.berthd\.start in a polkit rule\) \(exit 127\): Error creating textual authentication agent: .*\/dev\/tty.*\. Restart engine tries again$/);
+    await sleep(1500);
+    expect(stateLines(app).filter((l) => l.includes('asked pkexec'))).toHaveLength(1);
+    expect(ourProcesses()).toEqual([]);
+    expect(await stopApp(app)).toBe(0);
   });
 
   it('says so, and stops berthd, when the user may not open its socket (not in its group)', async () => {

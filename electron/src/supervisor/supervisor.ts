@@ -38,7 +38,12 @@ export interface SupervisorOptions {
 function elevatedRefusal(code: number | null, stderrTail: string): string | null {
   const said = stderrTail.trim().split('\n').filter((l) => l.trim() && !/incident has been reported/.test(l)).slice(-2).join(' ').trim();
   const detail = said ? `: ${said}` : '';
-  if (code === 127) return `pkexec did not start berthd (not authorized for org.berth.berthd.start, or no authentication agent to ask for a password; exit 127)${detail}. Restart engine tries again`;
+  if (code === 127) {
+    const why = /Not authorized/.test(said) ? 'polkit does not allow this user org.berth.berthd.start'
+      : /authentication agent/i.test(said) ? 'no polkit authentication agent is running to ask for the administrator password (a desktop session runs one; without one, start the app as root or allow org.berth.berthd.start in a polkit rule)'
+        : 'not authorized for org.berth.berthd.start, or pkexec could not ask';
+    return `pkexec did not start berthd: ${why} (exit 127)${detail}. Restart engine tries again`;
+  }
   if (code === 126) return `pkexec did not start berthd: the password request was dismissed (exit 126)${detail}. Restart engine asks again`;
   if (code === 64) return `the berthd launcher refused its arguments${detail}`;
   return null;
