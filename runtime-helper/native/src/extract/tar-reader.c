@@ -238,6 +238,18 @@ void tar_drain(struct tar_reader *r)
     r->eof = false;
 }
 
+void tar_reader_free(struct tar_reader *r)
+{
+  if (r->z) {
+    gunzip_end(r->z);
+    free(r->z);
+    r->z = NULL;
+  }
+  free(r->zbuf);
+  free(r->buf);
+  r->zbuf = r->buf = NULL;
+}
+
 void tar_entry_free(struct tar_entry *e)
 {
   free(e->name);

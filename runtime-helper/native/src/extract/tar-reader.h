@@ -62,5 +62,7 @@ int tar_skip_data(struct tar_reader *r);
  * (and observed) while it stays valid, the rest is dropped unread. */
 void tar_drain(struct tar_reader *r);
 void tar_entry_free(struct tar_entry *e);
+/* Releases the reader's buffers and inflater (not its fd). */
+void tar_reader_free(struct tar_reader *r);
 
 #endif
