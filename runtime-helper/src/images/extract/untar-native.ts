@@ -8,7 +8,7 @@
 // its chroot makes escaping the layer impossible on top of the per-entry checks it shares with
 // extract-layer.ts (same rules, same messages). The child also hashes the stream (the layer's
 // diffID) on its own core, so a pull need not hash the uncompressed bytes on the event loop, and
-// inflates gzip itself (zlib): berthd then moves the compressed bytes only, a third as many, with
+// inflates gzip itself (ISA-L, or zlib where absent): berthd then moves the compressed bytes only, a third as many, with
 // none of the garbage of 180 MB of decompressed buffers (profiled: ~0.5 s of GC per pull).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
