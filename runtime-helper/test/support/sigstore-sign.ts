@@ -60,7 +60,7 @@ async function putBlob(base: string, bytes: Buffer): Promise<string> {
   if (start.status !== 202) throw new Error(`start upload: HTTP ${start.status}`);
   const url = new URL(start.headers.get('location')!, base);
   url.searchParams.set('digest', digest);
-  const done = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  const done = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
   await done.arrayBuffer();
   if (done.status !== 201) throw new Error(`upload ${digest}: HTTP ${done.status}`);
   return digest;
