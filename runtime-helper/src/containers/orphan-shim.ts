@@ -4,14 +4,7 @@
 // line (berth-shim --exec with this state dir), the exec process by being the shim's child.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function readPid(file: string): number {
-  try { return Number(readFileSync(file, 'utf8').trim()) || 0; } catch { return 0; }
-}
-
-function cmdline(pid: number): string[] {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; }
-}
+import { isShimOf, readPid } from './shim-pid.js';
 
 function parentOf(pid: number): number {
   try {
@@ -22,10 +15,7 @@ function parentOf(pid: number): number {
 
 /** Whether `pid` runs berth-shim in exec mode on `stateDir`. */
 export function isExecShimOf(pid: number, stateDir: string): boolean {
-  const args = cmdline(pid);
-  if (!args[0]?.endsWith('berth-shim') || !args.includes('--exec')) return false;
-  const i = args.indexOf('--state-dir');
-  return i >= 0 && args[i + 1] === stateDir;
+  return isShimOf(pid, stateDir, { exec: true });
 }
 
 function kill(pid: number): void {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import { runProgram, type ProgramError } from '../util/spawner.js';
+import { liveShimPid } from './shim-pid.js';
 
 const FRAME_STDIN = 0;
 const FRAME_RESIZE = 16;
@@ -122,11 +123,9 @@ export function readExit(stateDir: string): ExitInfo | null {
   } catch { return null; }
 }
 
+/** Whether this state dir's shim still runs (its pid file names berth-shim on this very dir). */
 export function shimAlive(stateDir: string): boolean {
-  try {
-    const pid = Number(readFileSync(join(stateDir, 'shim.pid'), 'utf8').trim());
-    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('berth-shim');
-  } catch { return false; }
+  return liveShimPid(stateDir) > 0;
 }
 
 export async function runShim(binary: string, args: string[]): Promise<{ pid: number; shimPid: number }> {

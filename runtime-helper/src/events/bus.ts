@@ -42,10 +42,27 @@ export class EventBus {
     return this.history.filter((e) => e.timeNano >= sinceNs);
   }
 
+  /** A subscriber inside the daemon (not counted as an events listener). */
   subscribe(listener: (event: EngineEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
 
-  get listenerCount(): number { return this.emitter.listenerCount('event'); }
+  private clients = 0;
+
+  /** An API client's stream (GET /events): what `docker info` counts as NEventsListener. */
+  subscribeClient(listener: (event: EngineEvent) => void): () => void {
+    const unsubscribe = this.subscribe(listener);
+    this.clients++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.clients--;
+      unsubscribe();
+    };
+  }
+
+  /** Open API event streams, as dockerd's NEventsListener (the daemon's own subscribers not counted). */
+  get clientCount(): number { return this.clients; }
 }

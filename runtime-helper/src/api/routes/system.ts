@@ -70,7 +70,7 @@ function info(ctx: RequestContext): void {
     IPv4Forwarding: true, BridgeNfIptables: false, BridgeNfIp6tables: false,
     Debug: d.config.debug, NFd: 0, NGoroutines: 0, SystemTime: new Date().toISOString(),
     LoggingDriver: 'json-file', CgroupDriver: d.host.cgroupDriver, CgroupVersion: d.host.cgroupVersion,
-    NEventsListener: d.events.listenerCount,
+    NEventsListener: d.events.clientCount,
     KernelVersion: d.host.kernel, OperatingSystem: d.host.os.name, OSVersion: d.host.os.version, OSType: 'linux',
     Architecture: d.host.arch === 'amd64' ? 'x86_64' : d.host.arch, IndexServerAddress: 'https://index.docker.io/v1/',
     RegistryConfig: {
@@ -150,7 +150,7 @@ function events(ctx: RequestContext): void {
   if (since !== undefined) for (const e of ctx.daemon.events.since(since)) write(e);
   const nowNs = Date.now() * 1e6;
   if (until !== undefined && until <= nowNs) { res.end(); return; }
-  const unsubscribe = ctx.daemon.events.subscribe(write);
+  const unsubscribe = ctx.daemon.events.subscribeClient(write);
   let timer: NodeJS.Timeout | undefined;
   const finish = (): void => { unsubscribe(); if (timer) clearTimeout(timer); if (!res.writableEnded) res.end(); };
   if (until !== undefined) timer = setTimeout(finish, Math.max(0, (until - nowNs) / 1e6));
