@@ -32,6 +32,7 @@ const passes = [
     env: {
       BERTH_TEST_RUNTIME: resolve(native, 'build-asan/berth-runtime'),
       BERTH_TEST_SHIM: resolve(native, 'build-asan/berth-shim'),
+      BERTH_TEST_SPAWNER: resolve(native, 'build-asan/berth-spawner'),
       ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:exitcode=86',
     },
   },

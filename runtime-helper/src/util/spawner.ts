@@ -40,7 +40,7 @@ function str(s: string): Buffer {
   return Buffer.concat([len, b]);
 }
 
-class Spawner {
+export class ProgramSpawner {
   private child?: ChildProcess;
   private broken = false;
   private nextId = 1;
@@ -60,6 +60,18 @@ class Spawner {
       const argc = Buffer.alloc(4);
       argc.writeUInt32LE(args.length + 1);
       this.send(id, SPAWN_RUN, [str(opts.cwd ?? ''), argc, str(file), ...args.map(str)]);
+    });
+  }
+
+  /** Ends the spawner (EOF on its stdin); resolves with its exit code (tests check it under ASan). */
+  close(): Promise<number | null> {
+    const child = this.child;
+    if (!child) return Promise.resolve(null);
+    this.broken = true;
+    return new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(child.exitCode); return; }
+      child.once('exit', (code) => resolve(code));
+      child.stdin!.end();
     });
   }
 
@@ -165,13 +177,13 @@ function spawnerBinary(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-let shared: Spawner | undefined;
+let shared: ProgramSpawner | undefined;
 
 /**
  * Runs `file` with `args` and resolves with its output once it exited 0; rejects with a
  * ProgramError (exit code or signal, stdout, stderr) otherwise, as execFile does.
  */
 export function runProgram(file: string, args: string[], opts: RunOptions = {}): Promise<RunOutput> {
-  shared ??= new Spawner(spawnerBinary());
+  shared ??= new ProgramSpawner(spawnerBinary());
   return shared.run(file, args, opts);
 }

@@ -363,6 +363,20 @@ int main(void) {
       finish_if_done(link);
       if (*link == c) link = &c->next;
     }
-    if (pfds[0].revents && !read_requests(&buf, &len, &cap)) return 0;
+    if (pfds[0].revents && !read_requests(&buf, &len, &cap)) break;
   }
+  /* berthd is gone: programs still running finish on their own, unwatched */
+  while (children) {
+    struct child *c = children;
+    children = c->next;
+    if (c->out.fd >= 0) close(c->out.fd);
+    if (c->err.fd >= 0) close(c->err.fd);
+    free(c->out.data);
+    free(c->err.data);
+    free(c);
+  }
+  free(buf);
+  free(pfds);
+  close(sfd);
+  return 0;
 }

@@ -1,15 +1,19 @@
-// runProgram through the real berth-spawner (native/build): what execFile gave its callers, the
-// same way: output, exit codes, signals, timeouts, cwd, missing programs, large output.
+// berth-spawner (BERTH_TEST_SPAWNER, the ASan build in the runtime-berth-asan pass) through
+// berthd's client: what execFile gave its callers, the same way: output, exit codes, signals,
+// timeouts, cwd, missing programs, large output; and a clean exit (no leaks under ASan) at EOF.
 import { existsSync, mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProgram, type ProgramError } from './spawner.js';
+import { ProgramSpawner, type ProgramError, type RunOptions } from '../../src/util/spawner.js';
 
-const binary = fileURLToPath(new URL('../../native/build/berth-spawner', import.meta.url));
+const binary = process.env.BERTH_TEST_SPAWNER ?? fileURLToPath(new URL('../build/berth-spawner', import.meta.url));
+const spawner = new ProgramSpawner(binary);
+const runProgram = (file: string, args: string[], opts: RunOptions = {}) => spawner.run(file, args, opts);
 const dir = mkdtempSync(join(tmpdir(), 'berth-spawner-spec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 
 async function failure(p: Promise<unknown>): Promise<ProgramError> {
   try { await p; } catch (e) { return e as ProgramError; }
@@ -70,5 +74,11 @@ describe('runProgram through berth-spawner', () => {
     expect(stdout.length).toBe(3_000_000);
     const many = await Promise.all(Array.from({ length: 40 }, (_, i) => runProgram('/bin/sh', ['-c', `echo ${i}`])));
     expect(many.map((r) => Number(r.stdout))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('exits 0 when berthd closes its stdin, leaving a running program alone', async () => {
+    const pending = runProgram('/bin/sleep', ['0.3']).catch((e: Error) => e);
+    expect(await spawner.close()).toBe(0);
+    expect(String(await pending)).toContain('berth-spawner exited');
   });
 });
