@@ -27,6 +27,25 @@ export function trayLabel(s: SupervisorState | undefined): string {
     case 'external': return 'Berth: using a running berthd';
     case 'backoff': return `Berth: berthd exited; restarting in ${((s.nextRetryMs ?? 0) / 1000).toFixed(1)} s`;
     case 'starting': return 'Berth: starting berthd…';
+    case 'failed': return s.message?.trim() ? `Berth: berthd failed: ${shortReason(s.message)}` : 'Berth: berthd failed';
     default: return `Berth: berthd ${s.phase}`;
   }
+}
+
+/** Room for the reason in a menu item or tooltip (GNOME and KDE cut far longer labels oddly). */
+export const REASON_MAX = 90;
+
+/**
+ * The supervisor's message made to fit one line: its first line, whitespace collapsed, and if
+ * still too long, cut at the last word boundary before the limit; an ellipsis says text was left
+ * out (engine.status carries the whole message).
+ */
+export function shortReason(message: string, max = REASON_MAX): string {
+  const lines = message.split('\n').filter((l) => l.trim());
+  const line = (lines[0] ?? '').replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return lines.length > 1 ? `${line.replace(/[\s,;:.(]+$/, '')}…` : line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  // A word boundary in the last third keeps words whole; one huge "word" (a path) is cut anywhere.
+  return `${(space > max * 2 / 3 ? cut.slice(0, space) : cut).replace(/[\s,;:(]+$/, '')}…`;
 }
