@@ -3,7 +3,7 @@
 // diff_id: plain and gzip layers in docker-archives and OCI layouts load with the right diffIDs
 // and files; a layer whose content is not its diff_id, or an OCI blob that is not its digest, is
 // refused with nothing stored; gzip layers are kept compressed and `docker save` writes them so
-// that berthd and skopeo read the archive back with the same image ID.
+// that berthd and skopeo read the archive back with the same image ID (a pulled image too).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startBerthd, type Berthd } from './support/berthd.js';
 import { startRegistry } from '../../test-support/registry.js';
-import { skopeoInspectRaw } from '../../test-support/registry-image.js';
+import { layerTar, skopeoCopy, skopeoInspectRaw, writeOciLayout } from '../../test-support/registry-image.js';
 import { makeTar } from './support/tars.js';
 
 let work: string;
@@ -251,5 +251,30 @@ describe('docker import with the unpacker\'s hash as the diffID', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/unexpected end|truncated|invalid layer tar|gzip/i);
     expect(storeState()).toEqual(before);
+  });
+});
+
+describe('docker save of a pulled image (its layers kept only compressed)', () => {
+  it('writes the pulled gzip blobs, and the archive loads back with the same image ID', async () => {
+    const registry = await startRegistry();
+    try {
+      const img = writeOciLayout(join(work, 'pulled-oci'), 'v1', [
+        { tar: await layerTar([{ path: 'etc/pulled', content: 'pulled\n' }]), compression: 'gzip' },
+        { tar: await bigLayer('pulled-big'), compression: 'gzip' },
+      ]);
+      const name = `${registry.host}/li/pulled:v1`;
+      await skopeoCopy(`oci:${img.dir}:v1`, `docker://${name}`, { extra: ['--preserve-digests'] });
+      await d.docker(['pull', name]);
+      const saved = join(work, 'pulled.tar');
+      await d.docker(['save', '-o', saved, name]);
+      const unpacked = join(work, 'pulled-unpacked');
+      execFileSync('mkdir', ['-p', unpacked]);
+      execFileSync('tar', ['-C', unpacked, '-xf', saved]);
+      const dockerManifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
+      expect(dockerManifest[0]!.Layers).toEqual(img.layers.map((l) => `blobs/sha256/${hex(l.digest)}`));
+      await d.docker(['rmi', name]);
+      expect(await d.docker(['load', '-i', saved])).toContain(`Loaded image: ${name}`);
+      expect((await inspect(name)).Id).toBe(img.configDigest);
+    } finally { await registry.stop(); }
   });
 });
