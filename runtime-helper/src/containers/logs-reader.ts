@@ -76,6 +76,14 @@ const CHUNK = 1024 * 1024;
 
 interface ReadPosition { offset: number; rest: string }
 
+/** How a reader other than `docker logs` drives the read. */
+export interface ReadControl {
+  /** Read no further than this offset (the size the caller saw at its moment). */
+  endAt?: number;
+  /** Awaited after each chunk's lines were emitted: a slow client holds the read back. */
+  pace?: () => Promise<void>;
+}
+
 /** What one pass over the file did. */
 interface Drained { pos: ReadPosition; untilReached: boolean }
 
@@ -91,7 +99,7 @@ function timeCheck(e: LogEntry, o: LogOptions): boolean | 'stop' {
 /** Emits the wanted entries from `pos` up to `limit` (default: the file's current end), a chunk
  * at a time (awaiting each read, so the first lines go out at once and the event loop keeps
  * serving other requests). */
-async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, buf: Buffer, o: LogOptions, emit: (e: LogEntry) => void, cancelled: () => boolean, limit?: number): Promise<Drained> {
+async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, buf: Buffer, o: LogOptions, emit: (e: LogEntry) => void, cancelled: () => boolean, limit?: number, pace?: () => Promise<void>): Promise<Drained> {
   let fh;
   try { fh = await open(path, 'r'); } catch { return { pos, untilReached: false }; /* no output yet */ }
   let { offset, rest } = pos;
@@ -110,6 +118,7 @@ async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, bu
         if (t === 'stop') return { pos: { offset, rest }, untilReached: true };
         if (t && (e.stream === 'stdout' ? o.stdout : o.stderr)) emit(e);
       }
+      if (pace) await pace();
     }
   } finally { await fh.close(); }
   return { pos: { offset, rest }, untilReached: false };
@@ -125,19 +134,20 @@ async function startOf(path: string, tail: number): Promise<{ start: number; siz
   } finally { await fh.close(); }
 }
 
-export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) => void, stillRunning: () => boolean, cancelled: () => boolean): Promise<void> {
+export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) => void, stillRunning: () => boolean, cancelled: () => boolean, control: ReadControl = {}): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);
   // What was in the file at the request is read up to that size, so tail counts what it sent.
-  const { start, size } = await startOf(path, o.tail);
-  let { pos, untilReached } = await drain(path, { offset: start, rest: '' }, decoder, buf, o, emit, cancelled, size);
+  const { start, size: atOpen } = await startOf(path, o.tail);
+  const size = control.endAt === undefined ? atOpen : Math.min(atOpen, control.endAt);
+  let { pos, untilReached } = await drain(path, { offset: Math.min(start, size), rest: '' }, decoder, buf, o, emit, cancelled, size, control.pace);
   const untilPassed = (): boolean => untilReached || (o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n);
   if (!o.follow || untilPassed()) return;
   for (;;) {
     if (cancelled()) return;
     const running = stillRunning();
     const before = pos.offset;
-    ({ pos, untilReached } = await drain(path, pos, decoder, buf, o, emit, cancelled));
+    ({ pos, untilReached } = await drain(path, pos, decoder, buf, o, emit, cancelled, undefined, control.pace));
     if (untilReached) return;
     if (pos.offset > before) continue;
     if (!running) return;

@@ -8,12 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import { runProgram, type ProgramError } from '../util/spawner.js';
 import { liveShimPid } from './shim-pid.js';
+import type { OutputMark } from './attach-logs.js';
 
 const FRAME_STDIN = 0;
 const FRAME_RESIZE = 16;
 const FRAME_CLOSE_STDIN = 17;
 const FRAME_START = 19;
 const FRAME_START_RESULT = 20;
+/** The shim's longest log record (JSON_LOG_LINE_MAX): a longer line is logged in pieces this big. */
+const OPEN_LINE_MAX = 16384;
 
 function frame(type: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -32,6 +35,13 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
   readonly exited: Promise<ExitInfo>;
   private resolveExit!: (e: ExitInfo) => void;
   private done = false;
+  /** Log records of this run are the ones timed from here on (ns); null after a reconnect. */
+  private runSince: bigint | null = null;
+  private readonly received = { stdout: 0, stderr: 0 };
+  /** Per stream, what came after its last newline (at most a log line's worth): the part of the
+   * output the log may not hold yet (the shim logs a line once it is complete). */
+  private readonly openLine: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+  private openLineBytes = { stdout: 0, stderr: 0 };
 
   constructor(public pid: number, readonly tty: boolean, readonly stateDir: string) {
     super();
@@ -62,9 +72,31 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       if (type === FRAME_START_RESULT) { this.onStartResult(payload); continue; }
       if (type !== 1 && type !== 2) continue;
       const stream = type === 1 ? 'stdout' : 'stderr';
+      this.account(stream, payload);
       if (this.backlogBytes < 1 << 20) { this.backlog.push([stream, payload]); this.backlogBytes += payload.length; }
       this.emit('output', stream, payload);
     }
+  }
+
+  private account(stream: 'stdout' | 'stderr', payload: Buffer): void {
+    this.received[stream] += payload.length;
+    const nl = payload.lastIndexOf(0x0a);
+    if (nl >= 0) { this.openLine[stream] = []; this.openLineBytes[stream] = 0; }
+    const rest = nl >= 0 ? payload.subarray(nl + 1) : payload;
+    if (rest.length === 0) return;
+    const kept = this.openLine[stream];
+    kept.push(nl >= 0 ? Buffer.from(rest) : rest);
+    this.openLineBytes[stream] += rest.length;
+    while (kept.length > 1 && this.openLineBytes[stream] - kept[0]!.length >= OPEN_LINE_MAX) this.openLineBytes[stream] -= kept.shift()!.length;
+  }
+
+  /** Where this client's live output starts, for an attach that replays the log first. */
+  outputMark(): OutputMark {
+    return {
+      since: this.runSince,
+      received: { ...this.received },
+      openLine: { stdout: Buffer.concat(this.openLine.stdout), stderr: Buffer.concat(this.openLine.stderr) },
+    };
   }
 
   /** The shim closes the socket after writing exit.json; a broken connection is retried via polling. */
@@ -97,6 +129,8 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
    * with the runtime's exit status and message. The socket closing first means the shim died.
    */
   requestStart(): Promise<{ status: number; message: string }> {
+    // Nothing of this run was logged yet: its records are those timed from now on.
+    this.runSince = BigInt(Date.now() - 1) * 1_000_000n;
     return new Promise((resolve) => {
       if (!this.socket || this.socket.destroyed) { resolve({ status: -1, message: 'berth-shim: not connected' }); return; }
       const onClose = (): void => resolve({ status: -1, message: 'berth-shim: the attach socket closed before the start result' });

@@ -36,6 +36,8 @@ export interface PumpOptions {
   onDetach?: () => void;
   /** Replay output the process wrote before this client was hooked in. */
   replay?: boolean;
+  /** Bytes of each stream the client already has (from the log replay): dropped before output. */
+  skip?: { stdout: number; stderr: number };
 }
 
 export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): void {
@@ -45,7 +47,14 @@ export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'st
 
 /** Wires input and output; returns a function that unhooks the output listener. */
 export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): () => void {
+  const skip = o.skip ? { ...o.skip } : undefined;
   const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
+    if (skip && skip[stream] > 0) {
+      const n = Math.min(skip[stream], data.length);
+      skip[stream] -= n;
+      data = data.subarray(n);
+      if (data.length === 0) return;
+    }
     if (stream === 'stdout' ? o.stdout : o.stderr) writeOutput(socket, o.tty, stream, data);
   };
   if (o.replay) for (const [stream, data] of proc.backlog ?? []) onOutput(stream, data);

@@ -8,11 +8,10 @@ import { sendJson } from '../respond.js';
 import { hijack } from '../hijack.js';
 import { servicesOf } from './containers-services.js';
 import { readLogs, parseTailParam, parseTimeParam } from '../../containers/logs-reader.js';
-import { parseDetachKeys, pump, writeOutput } from '../../containers/stdio-pump.js';
+import { parseDetachKeys, pump } from '../../containers/stdio-pump.js';
 import type { MonitoredProcess } from '../../containers/monitor.js';
 import { createCgroupDriver, dockerStatsBody, type StatsSample } from '../../cgroups/index.js';
-import { parseLogLine } from '../../containers/json-log.js';
-import { readFileSync } from 'node:fs';
+import { replayLog, replayLogThenLive } from '../../containers/attach-logs.js';
 
 const badRequest = (message: string): Error => Object.assign(new Error(message), { status: 400 });
 
@@ -39,7 +38,10 @@ async function logs(ctx: RequestContext): Promise<void> {
     const line = Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log);
     if (tty) res.write(line);
     else { const h = Buffer.alloc(8); h[0] = e.stream === 'stdout' ? 1 : 2; h.writeUInt32BE(line.length, 4); res.write(Buffer.concat([h, line])); }
-  }, () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true, () => closed);
+  }, () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true, () => closed, {
+    // A slow client holds the read back rather than the daemon buffering the log for it.
+    pace: () => (res.writableNeedDrain && !closed ? new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); }) : Promise.resolve()),
+  });
   res.end();
 }
 
@@ -51,15 +53,19 @@ async function attach(ctx: RequestContext): Promise<void> {
   let detachKeys: number[];
   try { detachKeys = parseDetachKeys(q.detachKeys ?? ''); } catch { throw badRequest(`invalid detach keys: ${q.detachKeys}`); }
   const { socket } = hijack(ctx, { multiplexed: !r.Config.Tty });
-  if (q.logs) {
-    for (const l of (() => { try { return readFileSync(r.LogPath, 'utf8').split('\n'); } catch { return []; } })()) {
-      const e = parseLogLine(l);
-      if (e && (e.stream === 'stdout' ? q.stdout : q.stderr)) writeOutput(socket, r.Config.Tty, e.stream, Buffer.from(e.log));
-    }
-  }
-  if (!q.stream) { socket.end(); return; }
-  let unhook: (() => void) | undefined;
   let finished = false;
+  const replay = {
+    tty: r.Config.Tty, stdout: q.stdout, stderr: q.stderr,
+    cancelled: () => finished || socket.destroyed,
+    warn: (message: string) => ctx.daemon.log.warn({ container: r.Id }, message),
+  };
+  if (!q.stream) {
+    if (q.logs) await replayLog(socket, r.LogPath, replay);
+    socket.end();
+    return;
+  }
+  let unhook: (() => void) | undefined;
+  let replaying = false;
   const finish = (): void => {
     if (finished) return;
     finished = true;
@@ -67,24 +73,39 @@ async function attach(ctx: RequestContext): Promise<void> {
     manager.started.off('started', onStarted);
     socket.end();
   };
-  const hook = (proc: MonitoredProcess, replay: boolean): void => {
+  const hook = (proc: MonitoredProcess, replayBacklog: boolean, skip?: { stdout: number; stderr: number }): void => {
     unhook?.();
     unhook = pump(socket, proc, {
-      replay,
+      replay: replayBacklog, ...(skip ? { skip } : {}),
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
     void proc.exited.then(() => setImmediate(finish));
   };
-  const onStarted = (id: string, proc: MonitoredProcess): void => { if (id === r.Id) hook(proc, true); };
+  // A start during the log replay is hooked once the replay is done.
+  let startedDuringReplay: MonitoredProcess | undefined;
+  const onStarted = (id: string, proc: MonitoredProcess): void => {
+    if (id !== r.Id || finished) return;
+    if (replaying) startedDuringReplay = proc; else hook(proc, true);
+  };
   manager.started.on('started', onStarted);
   socket.on('close', finish);
   socket.on('error', finish);
   // Without stdin, drain what the client sends so its half-close is seen and nothing backs up.
   if (!(q.stdin && r.Config.OpenStdin)) socket.on('data', () => {});
-  if (c.process && r.State.Running) hook(c.process, false);
-  else if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
   manager.emit(r, 'attach');
+  const live = c.process && r.State.Running ? c.process : undefined;
+  if (q.logs) {
+    replaying = true;
+    try {
+      if (live) await replayLogThenLive(socket, r.LogPath, live, replay, (skip) => { if (!finished) hook(live, false, skip); });
+      else await replayLog(socket, r.LogPath, replay);
+    } finally { replaying = false; }
+    if (finished) return;
+    if (startedDuringReplay) { hook(startedDuringReplay, true); return; }
+    if (live) return;
+  } else if (live) { hook(live, false); return; }
+  if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
 }
 
 const cgroups = createCgroupDriver();
