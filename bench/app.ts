@@ -3,7 +3,7 @@
 // scale, and the app's memory and idle CPU. Engine: berthd, the product's own
 // (BERTH_BENCH_ENGINE=dockerd for a real dockerd). Prints one table.
 import { spawn, execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../e2e/support/app.js';
@@ -11,8 +11,9 @@ import { launchChromium } from '../e2e/support/browser.js';
 import { loadBusybox, startEngine, type EngineKind } from '../e2e/support/engine.js';
 import { repoRoot } from '../test-support/paths.js';
 import { echoLatencies, percentile, throughput, timeInput, type Throughput } from './app/in-page.js';
-import { busiestWhile, commandLine, cpuByPid, descendants, memory } from './app/proc.js';
+import { busiestWhile, commandLine, cpuByGroup, cpuByPid, cpuByThreadName, cpuSnapshot, descendants, memory } from './app/proc.js';
 import { startReferenceTerminal } from './app/reference-terminal.js';
+import { traced } from './app/trace.js';
 
 const kind = (process.env.BERTH_BENCH_ENGINE ?? 'berthd') as EngineKind;
 const rows: [string, string, string, string][] = [];
@@ -24,6 +25,19 @@ const BIG = `yes ${LINE100} | head -c ${50 * MB}; echo DONE$((40+2))`;
 const terminalOnly = process.env.BENCH_APP_ONLY === 'terminal';
 // Throughput rounds per contender (alternating; the order flips each round).
 const TP_ROUNDS = Number(process.env.BENCH_TP_ROUNDS ?? 2);
+// BENCH_TRACE_DIR=DIR: a Chromium trace of every 50 MB run (DIR/<contender>-<round>.json; see
+// bench/app/frame-report.ts). Tracing costs CPU: compare figures from a run without it.
+const traceDir = process.env.BENCH_TRACE_DIR;
+// More throughput contenders: the app with each of these queries added ('|' between them; the
+// bench-only switches in renderer/src/terminal/sessions.ts): by default its output pacing off;
+// `pace=8,0` tries other pacer settings (budget ms, burst interval ms) in the same run.
+const altQueries = (process.env.BENCH_APP_ALT ?? 'nopace=1').split('|');
+// BENCH_NICE=-10: this process, and so everything it starts (engine, shims, containers, the app
+// server, Chromium, the reference), runs at that nice value: the other work on a shared machine
+// then yields the CPU to the whole measured path, as on a machine running only the app. Off by
+// default; the figures say which.
+const nice = process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : undefined;
+if (nice !== undefined) setPriority(nice);
 
 async function untilText(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
   await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(text)})`, undefined, { timeout: timeoutMs });
@@ -109,29 +123,57 @@ try {
   }
   console.error(`echo p50/p95: app ${percentile(appEcho, 50).toFixed(1)}/${percentile(appEcho, 95).toFixed(1)} ms, reference ${percentile(refEcho, 50).toFixed(1)}/${percentile(refEcho, 95).toFixed(1)} ms`);
 
-  // Throughput, alternating too; the app also without its output pacing (`nopace`), to show what
-  // the pacing buys within this run.
-  const nopace = await chrome.context.newPage();
-  await nopace.goto(`${appUrl}&nopace=1#/containers/${term.id}/terminal`);
-  await nopace.getByRole('button', { name: 'New shell' }).click();
-  await nopace.waitForFunction(`/#\\s*$/m.test(document.querySelector('[data-testid=terminal] .xterm-rows')?.innerText ?? '')`);
-  const tp: Record<'app' | 'nopace' | 'ref', Throughput[]> = { app: [], nopace: [], ref: [] };
-  const contenders = [['app', page, appTerm, '[data-testid=terminal]'], ['ref', refPage, refTerm, '.xterm'], ['nopace', nopace, appTerm, '[data-testid=terminal]']] as const;
+  // Throughput, alternating too; the app also with other settings (`BENCH_APP_ALT`; by default
+  // its output pacing off), to show what the pacing buys within this run.
+  const altPages: Page[] = [];
+  for (const q of altQueries) {
+    const altPage = await chrome.context.newPage();
+    await altPage.goto(`${appUrl}&${q}#/containers/${term.id}/terminal`);
+    await altPage.getByRole('button', { name: 'New shell' }).click();
+    await altPage.waitForFunction(`/#\\s*$/m.test(document.querySelector('[data-testid=terminal] .xterm-rows')?.innerText ?? '')`);
+    altPages.push(altPage);
+  }
+  const tp: { app: Throughput[]; ref: Throughput[] } & Record<string, Throughput[]> = { app: [], ref: [], ...Object.fromEntries(altQueries.map((q) => [q, []])) };
+  // Where the machine's CPU went during each run (stderr): the flood's whole path competes with
+  // the tab for the 2 cores, and so does other work on the machine.
+  const serverPid = server.pid as number;
+  const engineSocket = engine.host.replace(/^unix:\/\//, '');
+  const descendantsOfBench = new Set(descendants(process.pid));
+  const groupOf = (pid: number, cmd: string): string => {
+    if (/--type=renderer/.test(cmd)) return 'tabs';
+    if (/chrom/i.test(cmd) && descendantsOfBench.has(pid)) return 'chromium other';
+    if (pid === serverPid) return 'app server';
+    if (cmd.includes(engineSocket)) return 'engine';
+    if (/berth-shim/.test(cmd)) return 'shims';
+    if (pid === process.pid) return 'bench (and reference server)';
+    return 'other';
+  };
+  const tabPids = new Map<Page, number>();
+  const contenders: [string, Page, string, string][] = [['app', page, appTerm, '[data-testid=terminal]'], ['ref', refPage, refTerm, '.xterm'], ...altQueries.map((q, i) => [q, altPages[i] as Page, appTerm, '[data-testid=terminal]'] as [string, Page, string, string])];
   // Other work on the machine stretches every task: the load beside the figures says how much.
   const loads: number[] = [];
   for (let r = 0; r < TP_ROUNDS; r++) {
     for (const [name, p, t, click] of r % 2 === 0 ? contenders : [...contenders].reverse()) {
       await p.bringToFront();
-      const x = await throughput(p, t, BIG, 'DONE42', click);
-      tp[name].push(x);
+      const run = () => throughput(p, t, BIG, 'DONE42', click);
+      const tabPid = tabPids.get(p) ?? await busiestWhile(descendants(process.pid).filter((x) => /--type=renderer/.test(commandLine(x))), () => p.evaluate('(() => { const t = performance.now(); while (performance.now() - t < 600); })()'));
+      tabPids.set(p, tabPid);
+      const threads0 = cpuByThreadName(tabPid);
+      const cpu0 = cpuSnapshot();
+      const x = traceDir ? await traced(await chrome.context.newCDPSession(p), resolve(traceDir, `${name}-${r}.json`), run) : await run();
+      const cpu = cpuByGroup(cpu0, cpuSnapshot(), groupOf);
+      const threads = [...cpuByThreadName(tabPid)].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]);
+      tp[name]?.push(x);
       loads.push(loadavg()[0] as number);
       console.error(`${name}: 50 MB in ${x.ms.toFixed(0)} ms, longest frame ${x.maxFrameMs.toFixed(0)} ms, ${x.longFrames} frames > 100 ms, slowest click ${x.maxClickMs.toFixed(0)} ms (${x.clicks} clicks)`);
+      console.error(`  frame p99 ${x.p99FrameMs.toFixed(0)} ms; ${x.frames} frames, ${x.renders} terminal renders, ${x.parses} parse tasks; CPU seconds in ${(x.ms / 1000).toFixed(1)} s (2 cores): ${[...cpu].filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+      console.error(`  tab threads: ${threads.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
       const l = x.worstLoaf;
       if (l) console.error(`  longest animation frame ${l.ms.toFixed(0)} ms (render ${l.renderMs.toFixed(0)}, style+layout ${l.layoutMs.toFixed(0)}), ${x.longLoafs} over 100 ms; longest script of all ${x.maxScriptMs.toFixed(0)} ms; its scripts: ${l.scripts.join('; ')}`);
       await p.evaluate(`(${t})().clear()`);
     }
   }
-  await nopace.close();
+  for (const p of altPages) await p.close();
   await refPage.close();
   await page.bringToFront();
   const mbps = (xs: Throughput[]) => `${(50_000 / percentile(xs.map((x) => x.ms), 50)).toFixed(1)} MB/s`;
@@ -141,11 +183,15 @@ try {
   rows.push(['terminal echo p95', fmt(percentile(appEcho, 95)), fmt(percentile(refEcho, 95)), 'app ≤ ref + 5 ms']);
   rows.push([`terminal 50 MB output (median of ${TP_ROUNDS})`, mbps(tp.app), mbps(tp.ref), 'app ≥ ref']);
   rows.push([`longest frame during 50 MB (worst of ${TP_ROUNDS})`, fmt(worst(tp.app, (x) => x.maxFrameMs)), fmt(worst(tp.ref, (x) => x.maxFrameMs)), '< 100 ms']);
+  rows.push([`frame p99 during 50 MB (worst of ${TP_ROUNDS})`, fmt(worst(tp.app, (x) => x.p99FrameMs)), fmt(worst(tp.ref, (x) => x.p99FrameMs)), '—']);
   rows.push([`frames over 100 ms during 50 MB (worst of ${TP_ROUNDS})`, String(worst(tp.app, (x) => x.longFrames)), String(worst(tp.ref, (x) => x.longFrames)), '0']);
   rows.push([`longest script in a frame during 50 MB (worst of ${TP_ROUNDS})`, fmt(worst(tp.app, (x) => x.maxScriptMs)), fmt(worst(tp.ref, (x) => x.maxScriptMs)), '(the page\'s own part)']);
   rows.push(['slowest click, input to paint, during 50 MB', click(tp.app), click(tp.ref), 'answered (< 100 ms)']);
   rows.push(['machine load (1-min average, 2 cores) after each 50 MB run: min–max', `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`, '—', '(noise: compare within a run)']);
-  rows.push(['app without output pacing: 50 MB / longest frame / frames > 100 ms', `${mbps(tp.nopace)} / ${fmt(worst(tp.nopace, (x) => x.maxFrameMs))} / ${worst(tp.nopace, (x) => x.longFrames)}`, '—', '(same run, for comparison)']);
+  for (const q of altQueries) {
+    const xs = tp[q] as Throughput[];
+    rows.push([`app with ${q}: 50 MB / longest frame / p99 frame / frames > 100 ms`, `${mbps(xs)} / ${fmt(worst(xs, (x) => x.maxFrameMs))} / ${fmt(worst(xs, (x) => x.p99FrameMs))} / ${worst(xs, (x) => x.longFrames)}`, '—', '(same run, for comparison)']);
+  }
 
   if (!terminalOnly) {
     // 3. Logs view with 100,000 lines.
@@ -233,7 +279,7 @@ try {
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length), (['metric', 'app', 'reference', 'target'][i] as string).length));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
-console.log(`\nApp benchmark (engine: ${kind})`);
+console.log(`\nApp benchmark (engine: ${kind}${nice !== undefined ? `; the measured path at nice ${nice}` : ''})`);
 console.log(line(['metric', 'app', 'reference', 'target']));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));

@@ -66,3 +66,42 @@ export async function busiestWhile(pids: number[], work: () => Promise<unknown>)
   for (const p of pids) if ((after.get(p) ?? 0) - (before.get(p) ?? 0) > (after.get(best) ?? 0) - (before.get(best) ?? 0)) best = p;
   return best;
 }
+
+/** CPU seconds of every process on the machine, by pid, with its command line. */
+export function cpuSnapshot(): Map<number, { cpu: number; cmd: string }> {
+  const out = new Map<number, { cpu: number; cmd: string }>();
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    const s = pid ? stat(pid) : null;
+    if (s) out.set(pid, { cpu: s.cpuTicks / TICK, cmd: commandLine(pid) });
+  }
+  return out;
+}
+
+/** CPU seconds spent between two snapshots, summed per group that `groupOf` names. */
+export function cpuByGroup(before: Map<number, { cpu: number; cmd: string }>, after: Map<number, { cpu: number; cmd: string }>, groupOf: (pid: number, cmd: string) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [pid, a] of after) {
+    const g = groupOf(pid, a.cmd);
+    out.set(g, (out.get(g) ?? 0) + a.cpu - (before.get(pid)?.cpu ?? 0));
+  }
+  return out;
+}
+
+/** CPU seconds of each thread of a process, summed by thread name (Chromium names its threads). */
+export function cpuByThreadName(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICK);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
 // The pacer's scheduling against a stand-in for xterm's write buffer (writes made from a write
 // callback are parsed in the same task, as xterm does) and a fake clock and frame source.
 import { describe, expect, it } from 'vitest';
-import { FRAME_BUDGET_MS, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
 
 const MS_PER_KB = 0.5; // parse cost in the fake terminal
+const VSYNC = 1000 / 60;
 
 class FakeXterm {
   readonly pending: { data: Uint8Array | string; cb?: (() => void) | undefined }[] = [];
@@ -22,14 +23,21 @@ class FakeXterm {
   }
 }
 
-function setup() {
+function setup(opts: { visible?: boolean } = {}) {
   const clock = { t: 1000 };
   let frameFns: (() => void)[] = [];
-  const timing: PacerTiming = { now: () => clock.t, nextFrame: (fn) => { frameFns.push(fn); } };
+  const timing: PacerTiming = { now: () => clock.t, nextFrame: (fn) => { frameFns.push(fn); }, visible: () => opts.visible ?? true };
   const term = new FakeXterm(clock);
   const acked: number[] = [];
   const pacer = new OutputPacer(term, (n) => acked.push(n), timing);
-  const frame = () => { const fns = frameFns; frameFns = []; fns.forEach((f) => f()); return fns.length; };
+  /** The next frame: at the next vsync (frames come on a grid), or `afterMs` from now. */
+  const frame = (afterMs?: number) => {
+    clock.t = afterMs === undefined ? (Math.floor(clock.t / VSYNC + 1e-9) + 1) * VSYNC : clock.t + afterMs;
+    const fns = frameFns;
+    frameFns = [];
+    fns.forEach((f) => f());
+    return fns.length;
+  };
   return { clock, term, acked, pacer, frame, waiting: () => frameFns.length };
 }
 
@@ -49,57 +57,130 @@ describe('OutputPacer', () => {
     expect(waiting()).toBe(0);
   });
 
-  it('parses a flood within the frame budget per task, in pieces, and waits for a frame between', () => {
+  it('parses a flood within the budget per task, in pieces, every other frame', () => {
     const { term, acked, pacer, frame, waiting } = setup();
     const input = bytes(1024 * 1024);
     pacer.push(input);
-    let frames = 0;
+    // Per frame: whether a parse task followed it (xterm draws at the frame after one).
+    const parsedAfter: boolean[] = [];
     for (;;) {
       const ms = term.parseTask();
       // The budget counts from the end of the first piece: at most one piece over it plus that piece.
-      expect(ms).toBeLessThanOrEqual(FRAME_BUDGET_MS + 2 * (PIECE / 1024) * MS_PER_KB + 1e-9);
+      expect(ms).toBeLessThanOrEqual(BURST_BUDGET_MS + 2 * (PIECE / 1024) * MS_PER_KB + 1e-9);
       expect(term.pending).toHaveLength(0);
       if (waiting() === 0) break;
-      frames++;
       frame();
+      parsedAfter.push(term.pending.length > 0);
     }
-    expect(frames).toBeGreaterThan(1);
+    const bursts = parsedAfter.filter(Boolean).length;
+    expect(bursts).toBeGreaterThan(1);
+    // After the first burst's frame, never two frames in a row with parsing.
+    for (let i = 2; i < parsedAfter.length; i++) expect(parsedAfter[i] && parsedAfter[i - 1]).toBe(false);
+    expect(parsedAfter.length).toBeGreaterThanOrEqual(2 * bursts - 1);
     expect(Math.max(...term.written.map((w) => (w as Uint8Array).byteLength))).toBe(PIECE);
     expect(acked.reduce((a, b) => a + b, 0)).toBe(input.byteLength);
     expect(joined(term.written)).toEqual([...input]);
   });
 
-  it('starts the budget when the first piece after a frame is parsed, not at the frame', () => {
+  it('resumes at the first frame a burst interval after the previous burst began, however late it comes', () => {
+    const { term, pacer, frame } = setup();
+    pacer.push(bytes(2 * 1024 * 1024));
+    term.parseTask();
+    frame(); // the frame that draws the burst: no parsing after it
+    expect(term.pending).toHaveLength(0);
+    frame();
+    expect(term.pending).toHaveLength(1);
+    term.parseTask();
+    frame(BURST_INTERVAL_MS + 5); // a late frame: parsing resumes at once
+    expect(term.pending).toHaveLength(1);
+  });
+
+  it('holds output that comes soon after a burst of a piece or more for the next burst', () => {
+    const { clock, term, pacer, frame } = setup();
+    pacer.push(bytes(PIECE));
+    term.parseTask();
+    clock.t += 5;
+    pacer.push(bytes(7)); // the next network message of a flood the parser keeps up with
+    expect(term.pending).toHaveLength(0);
+    frame();
+    expect(term.pending).toHaveLength(0);
+    frame();
+    expect(term.pending).toHaveLength(1);
+    term.parseTask();
+    clock.t += 100;
+    pacer.push(bytes(PIECE)); // output after a pause
+    expect(term.pending).toHaveLength(1);
+  });
+
+  it('writes small output at once however fast it comes (echoes of fast typing)', () => {
+    const { clock, term, pacer, waiting } = setup();
+    for (let i = 0; i < 10; i++) {
+      pacer.push(bytes(3, i));
+      expect(term.pending).toHaveLength(1);
+      term.parseTask();
+      clock.t += 2;
+    }
+    expect(waiting()).toBe(0);
+  });
+
+  it('starts the budget when the first piece after a burst\'s frame is parsed, not at the frame', () => {
     const { clock, term, pacer, frame } = setup();
     pacer.push(bytes(512 * 1024));
     term.parseTask();
-    frame();
+    while (term.pending.length === 0) frame();
     const before = term.written.length;
     clock.t += 20; // the frame's render took longer than the whole budget
     term.parseTask();
     expect(term.written.length - before).toBeGreaterThan(1);
   });
 
-  it('halves the budget after late frames, down to the minimum, and earns it back on time', () => {
-    const { clock, term, pacer, frame } = setup();
-    pacer.push(bytes(4 * 1024 * 1024));
-    const step = (gapMs: number) => { term.parseTask(); clock.t += gapMs; frame(); };
-    step(16);
-    step(16);
-    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS);
-    step(LATE_FRAME_MS + 30);
-    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS / 2);
-    for (let i = 0; i < 5; i++) step(120);
+  it('halves the budget after late bursts, down to the minimum, and earns it back on time', () => {
+    const { term, pacer, frame } = setup();
+    pacer.push(bytes(8 * 1024 * 1024));
+    // One burst: parse, then frames until parsing resumes (`late`: one frame, after a long wait).
+    const burst = (late = false) => {
+      term.parseTask();
+      if (late) { frame(LATE_FRAME_MS + 10); return; }
+      while (term.pending.length === 0) frame();
+    };
+    burst();
+    burst();
+    burst();
+    expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS);
+    burst(true);
+    expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS / 2);
+    for (let i = 0; i < 5; i++) burst(true);
     expect(pacer.currentBudgetMs).toBe(MIN_BUDGET_MS);
     // Fewer bytes per task at the minimum budget: about the minimum plus a piece or two.
     const before = term.written.length;
     const ms = term.parseTask();
     expect(ms).toBeLessThanOrEqual(MIN_BUDGET_MS + 2 * (PIECE / 1024) * MS_PER_KB + 1e-9);
     expect(term.written.length - before).toBeGreaterThan(0);
-    clock.t += 16;
-    frame();
-    for (let i = 0; i < 10; i++) step(16);
-    expect(pacer.currentBudgetMs).toBe(FRAME_BUDGET_MS);
+    while (term.pending.length === 0) frame();
+    for (let i = 0; i < 10; i++) burst();
+    expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS);
+  });
+
+  it('counts a burst whose parsing waited for a CPU as late', () => {
+    const { clock, term, pacer, frame } = setup();
+    pacer.push(bytes(4 * 1024 * 1024));
+    term.parseTask();
+    while (term.pending.length === 0) frame();
+    expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS);
+    term.parseTask();
+    clock.t += LATE_FRAME_MS; // the parse task was descheduled midway
+    while (term.pending.length === 0) frame();
+    expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS / 2);
+  });
+
+  it('parses at every chance while the page is hidden (nothing is drawn)', () => {
+    const { term, pacer, frame } = setup({ visible: false });
+    pacer.push(bytes(1024 * 1024));
+    for (let i = 0; i < 4; i++) {
+      term.parseTask();
+      frame(1); // a zero-delay timer, not a frame
+      expect(term.pending).toHaveLength(1);
+    }
   });
 
   it('writes nothing while waiting for a frame, even when more output arrives', () => {
@@ -109,8 +190,9 @@ describe('OutputPacer', () => {
     expect(waiting()).toBe(1);
     pacer.push(bytes(10));
     expect(term.pending).toHaveLength(0);
-    frame();
+    while (term.pending.length === 0) frame();
     expect(term.pending).toHaveLength(1);
+    expect(term.pending[0]?.data).toHaveLength(PIECE);
   });
 
   it('keeps notices in order without acknowledging them', () => {

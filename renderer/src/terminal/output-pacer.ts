@@ -1,39 +1,55 @@
-// Feeds terminal output to xterm.js so a flood (`cat` of a big file) leaves a frame for painting
-// and clicks every few milliseconds of parsing, while a lone chunk (a keystroke's echo) is written
-// at once.
+// Feeds terminal output to xterm.js so a flood (`cat` of a big file) leaves frames for painting
+// and clicks, while a lone chunk (a keystroke's echo) is written at once.
 //
 // xterm parses in 12 ms tasks but checks that budget only between write() calls and runs the tasks
 // back to back with the WebSocket's message tasks in between, so without pacing the main thread can
 // go 100 ms and more without painting. Here one small piece is in xterm at a time; its callback
-// writes the next (xterm parses it in the same task) until FRAME_BUDGET_MS of parsing has passed,
-// then the next piece waits for an animation frame. A time budget, not a byte budget: how long a
-// byte takes depends on the output (plain lines, colours, wide characters) and on the machine's load.
+// writes the next (xterm parses it in the same task) until a time budget of parsing has passed:
+// a burst. A time budget, not a byte budget: how long a byte takes depends on the output (plain
+// lines, colours, wide characters) and on the machine's load.
+//
+// During a flood, bursts start at most every BURST_INTERVAL_MS (two frames): output that arrives
+// sooner after a burst of a piece or more, or is left over from it, waits for the first frame
+// after that. Smaller output (echoes, even when typed fast) is written at once. xterm draws at the frame
+// after a burst, and drawing a screen whose every row changed (rows rebuilt, style, layout, paint,
+// raster, compositing) costs the tab about four times what parsing those bytes does: with a burst
+// per network message (the output often arrives slower than xterm parses it) the tab drew at
+// nearly every frame. At ~30 draws a second the main thread idles in the frames between, and the
+// cores go to parsing and to the output's producers (server, engine, the container).
 import type { Terminal } from '@xterm/xterm';
 
 /** Bytes per write: small enough that one piece never overruns the budget by much. */
 export const PIECE = 4 * 1024;
-/** Parsing time per frame, leaving the rest of a 16 ms frame for xterm's render and the page. */
-export const FRAME_BUDGET_MS = 8;
+/** Parsing time per burst: with xterm's draw at the next frame it leaves the frame after that idle. */
+export const BURST_BUDGET_MS = 12;
 /** The budget after late frames. When frames come late the tab is waiting for a CPU (other
  * processes are busy, the output's own producers among them), and each millisecond of parsing then
- * takes several of wall time: parse less per frame until frames come on time again. */
+ * takes several of wall time: parse less per burst until frames come on time again. */
 export const MIN_BUDGET_MS = 2;
-/** A frame later than two vsync intervals after the previous one is late. */
+/** The shortest time from the start of one burst to the next while output keeps coming. */
+export const BURST_INTERVAL_MS = 1000 / 30;
+/** A frame more than two vsync intervals after the latest burst began (or after the previous frame
+ * the pacer waited through) is late: the burst's parsing or the frame's work waited for a CPU. */
 export const LATE_FRAME_MS = 34;
+// rAF callbacks come whole vsync intervals apart, give or take this.
+const FRAME_JITTER_MS = 4;
 
-export interface PacerBudget { maxMs: number; minMs: number }
+export interface PacerBudget { maxMs: number; minMs: number; intervalMs: number }
 
 /** The clock and frame source, replaceable in the unit spec. */
 export interface PacerTiming {
   now(): number;
   /** Runs `fn` before the next frame (or soon, when the page gets no frames). */
   nextFrame(fn: () => void): void;
+  /** Whether the page is drawn: a hidden one gets no frames and xterm draws nothing. */
+  visible(): boolean;
 }
 
 const browserTiming: PacerTiming = {
   now: () => performance.now(),
   // A hidden document gets no frames: keep parsing so the stream is not held up.
   nextFrame: (fn) => { if (document.hidden) setTimeout(fn, 0); else requestAnimationFrame(() => fn()); },
+  visible: () => !document.hidden,
 };
 
 export class OutputPacer {
@@ -41,11 +57,16 @@ export class OutputPacer {
   private readonly queue: (Uint8Array | string)[] = [];
   private inFlight = false;
   private waitingFrame = false;
-  // When this frame's parsing began; undefined until the first piece after a frame is parsed.
+  // When this burst's parsing began; undefined until its first piece is parsed.
   private budgetStart: number | undefined;
   private budgetMs: number;
-  // The previous frame this flood waited for; undefined when output pauses.
-  private lastFrameAt: number | undefined;
+  // When the latest burst started (undefined before the first), and the bytes it has parsed.
+  private lastBurstAt: number | undefined;
+  private burstBytes = 0;
+  // While waiting for a burst: when the latest burst (or the latest frame since) began, and whether
+  // a frame came late.
+  private waitMark = 0;
+  private lateFrame = false;
   private disposed = false;
 
   /** `processed` is told every stream byte xterm has parsed (the flow-control acknowledgement);
@@ -54,26 +75,39 @@ export class OutputPacer {
     private readonly term: Pick<Terminal, 'write'>,
     private readonly processed: (bytes: number) => void,
     private readonly timing: PacerTiming = browserTiming,
-    private readonly budget: PacerBudget = { maxMs: FRAME_BUDGET_MS, minMs: MIN_BUDGET_MS },
+    private readonly budget: PacerBudget = { maxMs: BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: BURST_INTERVAL_MS },
   ) {
     this.budgetMs = budget.maxMs;
   }
 
-  /** This frame's parsing budget (halved after a late frame, back up by 1 ms per frame on time). */
+  /** The parsing budget per burst (halved after a late frame, back up by 1 ms per burst on time). */
   get currentBudgetMs(): number { return this.budgetMs; }
 
   push(bytes: Uint8Array | string): void {
     if (this.disposed || (typeof bytes === 'string' ? bytes.length : bytes.byteLength) === 0) return;
     this.queue.push(bytes);
     if (this.inFlight || this.waitingFrame) return;
-    // Output after a pause (an echo): write at once; the budget counts from its parse.
-    this.budgetStart = undefined;
-    this.writePiece();
+    // Output after a pause (an echo) is written at once; during a flood it waits for its burst.
+    if (this.burstDue(this.timing.now())) this.startBurst(); else this.waitForBurst();
   }
 
   dispose(): void {
     this.disposed = true;
     this.queue.length = 0;
+  }
+
+  private burstDue(now: number): boolean {
+    // Not in a flood, or hidden (nothing is drawn): no reason to hold output back.
+    return this.lastBurstAt === undefined || this.burstBytes < PIECE || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
+  }
+
+  private startBurst(): void {
+    this.lastBurstAt = this.timing.now();
+    this.burstBytes = 0;
+    // The budget counts from the end of the burst's first piece: the piece written at a frame is
+    // parsed in a later task (after the frame's render), so a slow render does not eat it.
+    this.budgetStart = undefined;
+    this.writePiece();
   }
 
   private writePiece(): void {
@@ -96,27 +130,34 @@ export class OutputPacer {
     this.inFlight = false;
     if (this.disposed) return;
     if (bytes > 0) this.processed(bytes);
-    if (this.queue.length === 0) { this.lastFrameAt = undefined; return; }
+    this.burstBytes += bytes;
+    if (this.queue.length === 0) return;
     const now = this.timing.now();
-    // The piece written at a frame is parsed in a later task (after the frame's render): the
-    // budget counts from the end of that first piece, so a slow render does not eat it.
     if (this.budgetStart === undefined) this.budgetStart = now;
     if (now - this.budgetStart < this.budgetMs) { this.writePiece(); return; }
-    this.waitingFrame = true;
-    this.timing.nextFrame(() => {
-      this.waitingFrame = false;
-      this.adjustBudget(this.timing.now());
-      this.budgetStart = undefined;
-      if (!this.disposed && this.queue.length > 0) this.writePiece();
-    });
+    this.waitForBurst();
   }
 
-  private adjustBudget(frameAt: number): void {
+  /** Waits for the first frame at which the next burst is due. */
+  private waitForBurst(): void {
+    this.waitingFrame = true;
+    this.waitMark = this.lastBurstAt ?? this.timing.now();
+    this.lateFrame = false;
+    const onFrame = () => {
+      if (this.disposed) return;
+      const now = this.timing.now();
+      if (now - this.waitMark > LATE_FRAME_MS) this.lateFrame = true;
+      this.waitMark = now;
+      if (!this.burstDue(now)) { this.timing.nextFrame(onFrame); return; }
+      this.waitingFrame = false;
+      this.adjustBudget();
+      if (this.queue.length > 0) this.startBurst();
+    };
+    this.timing.nextFrame(onFrame);
+  }
+
+  private adjustBudget(): void {
     const { maxMs, minMs } = this.budget;
-    if (this.lastFrameAt !== undefined) {
-      const late = frameAt - this.lastFrameAt > LATE_FRAME_MS;
-      this.budgetMs = late ? Math.max(minMs, this.budgetMs / 2) : Math.min(maxMs, this.budgetMs + 1);
-    }
-    this.lastFrameAt = frameAt;
+    this.budgetMs = this.lateFrame ? Math.max(minMs, this.budgetMs / 2) : Math.min(maxMs, this.budgetMs + 1);
   }
 }

@@ -7,7 +7,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
-import { OutputPacer } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, MIN_BUDGET_MS, OutputPacer } from './output-pacer';
 import { stopCaretBlinkWhenIdle } from './idle-caret';
 
 export interface TerminalSession {
@@ -35,6 +35,9 @@ const sessions = new Map<string, TerminalSession[]>();
 const benchParams = new URLSearchParams(location.search);
 if (benchParams.has('bench')) (window as unknown as { __berthSessions: typeof sessions }).__berthSessions = sessions;
 const paced = !(benchParams.has('bench') && benchParams.has('nopace'));
+// Bench-only: `&pace=budgetMs,intervalMs` tries other pacer settings beside the defaults.
+const pace = benchParams.has('bench') ? benchParams.get('pace')?.split(',').map(Number) : undefined;
+const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: pace[1] ?? BURST_INTERVAL_MS } : undefined;
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 5_000; // until the saved setting arrives (App.tsx)
@@ -85,7 +88,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   });
   const s: TerminalSession = {
     key: `t${++counter}`, containerId, title: mode === 'attach' ? 'attach' : cmd?.join(' ') || 'shell', mode, term, fit, search, element, handle: null, state: 'starting', exitCode: null, connected: false, connect: () => {},
-    output: new OutputPacer(term, (n) => s.handle?.processed(n)), releaseCaret,
+    output: new OutputPacer(term, (n) => s.handle?.processed(n), undefined, budget), releaseCaret,
   };
   const list = sessions.get(containerId) ?? [];
   sessions.set(containerId, [...list, s]);
