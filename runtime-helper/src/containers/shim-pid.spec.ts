@@ -6,7 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isShimOf, liveShimPid } from './shim-pid.js';
-import { shimAlive } from './shim-process.js';
+import { createServer } from 'node:net';
+import { ShimProcess, shimAlive } from './shim-process.js';
 import { isExecShimOf } from './orphan-shim.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-shim-pid-'));
@@ -88,4 +89,25 @@ describe('shim pid identity', () => {
       resolve();
     }));
   });
+
+  it('a container whose shim died is ended even when its pid now runs another container\'s shim', async () => {
+    const dir = stateDir('died');
+    const other = stateDir('reused');
+    // The shim's attach socket: it accepts, then the "shim" dies without writing exit.json.
+    const server = createServer((conn) => conn.destroy());
+    await new Promise<void>((resolve) => server.listen(join(dir, 'attach.sock'), resolve));
+    try {
+      writeFileSync(join(dir, 'shim.pid'), `${fakeProcess(fakeShim, ['--id', 'b', '--state-dir', other])}\n`);
+      const proc = new ShimProcess(12345, false, dir);
+      await proc.connect();
+      const started = Date.now();
+      const exit = await proc.exited;
+      expect(exit).toMatchObject({ exitCode: 255, oomKilled: false });
+      expect(exit.error).toMatch(/shim died without recording the exit/);
+      // Not the ~290 s of polling a pid that looked alive.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
 });
