@@ -192,7 +192,7 @@ export function readLog(path: string): { raw: string; records: LogRecord[] } {
 /** Go's RFC3339Nano in UTC, as Docker writes it (fraction without trailing zeros). */
 export const RFC3339_NANO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,8}[1-9])?Z$/;
 
-export const FRAME = { stdin: 0, stdout: 1, stderr: 2, resize: 16, closeStdin: 17, stdinOnce: 18 } as const;
+export const FRAME = { stdin: 0, stdout: 1, stderr: 2, resize: 16, closeStdin: 17, stdinOnce: 18, start: 19, startResult: 20, interactive: 21 } as const;
 
 /** A client of STATE_DIR/attach.sock. */
 export class AttachClient {
@@ -224,6 +224,13 @@ export class AttachClient {
       s.once('connect', () => resolve(new AttachClient(s)));
       s.once('error', reject);
     });
+  }
+
+  /** Payload bytes received so far in frames of one type (stdout by default). */
+  bytes(type: number = FRAME.stdout): number {
+    let n = 0;
+    for (const f of this.frames) if (f.type === type) n += f.data.length;
+    return n;
   }
 
   /** Text of every frame of one type (stdout by default), in order. */

@@ -36,6 +36,7 @@ struct attach_client {
   uint8_t ctrl[4];
   size_t ctrl_len;
   bool read_closed, stdin_once, paused;
+  bool interactive; /* frame 21: the process's output waits for this client rather than dropping it */
   bool dead; /* dropped; freed after the current epoll batch, which may still name it */
 };
 
@@ -143,6 +144,11 @@ static void control_frame(struct shim *s, struct attach_client *c) {
   case ATTACH_FRAME_CLOSE_STDIN: stdin_sink_close(s); break;
   case ATTACH_FRAME_STDIN_ONCE: c->stdin_once = true; break;
   case ATTACH_FRAME_START: start_container(s, c); break;
+  case ATTACH_FRAME_INTERACTIVE:
+    /* Turning it off lets the loop read again at once (it checks after every batch). */
+    c->interactive = c->ctrl_len == 0 || c->ctrl[0] != 0;
+    shim_diag("attach client %u: %s", c->id, c->interactive ? "interactive (output waits for it)" : "read-only (dropped when 1 MiB behind)");
+    break;
   default: shim_diag("attach client %u: ignoring frame type %u", c->id, c->type); break;
   }
 }
@@ -336,10 +342,10 @@ size_t attach_pending_output(const struct shim *s) {
   return total;
 }
 
-size_t attach_max_pending_output(const struct shim *s) {
+size_t attach_max_waited_output(const struct shim *s) {
   size_t most = 0;
   for (const struct attach_client *c = s->clients; c != NULL; c = c->next)
-    if (c->out_len > most) most = c->out_len;
+    if ((c->interactive || s->opts->exec_mode) && c->out_len > most) most = c->out_len;
   return most;
 }
 

@@ -3,12 +3,15 @@
  * then the payload.
  *   shim -> client: type 1 stdout, 2 stderr (with a terminal all output is type 1).
  *   client -> shim: type 0 stdin bytes; 16 resize (payload: rows, cols as big-endian uint16);
- *                   17 close stdin; 18 stdin-once (close stdin when this client's input ends).
- * A client that cannot keep up (more than ATTACH_CLIENT_BACKLOG bytes unsent) is disconnected;
- * the container and the log never wait for a client. An exec session (no log, one client: berthd
- * relaying to the user) waits instead, as dockerd's exec does: the shim stops reading the
- * process's output while a client has ATTACH_OUTPUT_HIGH_WATER bytes queued, so the process
- * blocks on its terminal or pipe rather than losing the client in the middle of a flood. */
+ *                   17 close stdin; 18 stdin-once (close stdin when this client's input ends);
+ *                   21 interactive (payload 1 byte: 1 on, 0 off; empty means on).
+ * A read-only client that cannot keep up (more than ATTACH_CLIENT_BACKLOG bytes unsent) is
+ * disconnected: a forgotten viewer never stalls the container. An interactive client (one with
+ * stdin: `docker run -it`, a terminal) and every client of an exec session are waited for
+ * instead, as dockerd does: the shim stops reading the process's output while such a client has
+ * ATTACH_OUTPUT_HIGH_WATER bytes queued, so the process blocks on its terminal or pipe rather
+ * than the session being cut off in the middle of a flood; the log loses nothing, as nothing is
+ * read meanwhile. */
 #ifndef BERTH_SHIM_ATTACH_H
 #define BERTH_SHIM_ATTACH_H
 
@@ -20,7 +23,7 @@
 
 #define ATTACH_SOCKET "attach.sock"
 #define ATTACH_CLIENT_BACKLOG (1024 * 1024)
-/* Exec mode: stop reading the process's output above the high mark, read again below the low. */
+/* For waited-for clients: stop reading the process's output above the high mark, read again below the low. */
 #define ATTACH_OUTPUT_HIGH_WATER (256 * 1024)
 #define ATTACH_OUTPUT_LOW_WATER (64 * 1024)
 
@@ -33,6 +36,7 @@ enum attach_frame_type {
   ATTACH_FRAME_STDIN_ONCE = 18,
   ATTACH_FRAME_START = 19,        /* client -> shim: run `runtime start ID` */
   ATTACH_FRAME_START_RESULT = 20, /* shim -> that client: int32 status (BE), then the message */
+  ATTACH_FRAME_INTERACTIVE = 21,  /* client -> shim: 1 byte, 1 = wait for me (I have stdin), 0 = don't */
 };
 
 int attach_listen(struct shim *s, const char *path, berth_error_t *err);
@@ -52,8 +56,9 @@ void attach_resume_input(struct shim *s);
 /* Bytes still queued for clients. */
 size_t attach_pending_output(const struct shim *s);
 
-/* The most bytes queued for any one client. */
-size_t attach_max_pending_output(const struct shim *s);
+/* The most bytes queued for any one client the output waits for (interactive clients; every
+ * client in exec mode). */
+size_t attach_max_waited_output(const struct shim *s);
 
 /* Frees clients dropped during the last epoll batch. */
 void attach_free_dropped(struct shim *s);

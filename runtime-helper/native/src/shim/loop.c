@@ -71,7 +71,7 @@ static void pause_output(struct shim *s) {
 }
 
 static void resume_output_if_drained(struct shim *s) {
-  if (!s->output_paused || attach_max_pending_output(s) > ATTACH_OUTPUT_LOW_WATER) return;
+  if (!s->output_paused || attach_max_waited_output(s) > ATTACH_OUTPUT_LOW_WATER) return;
   s->output_paused = false;
   watch_output(s, true);
 }
@@ -101,7 +101,7 @@ static void on_output(struct shim *s, int i) {
     clock_gettime(CLOCK_REALTIME, &now);
     json_log_append(&s->log, (enum shim_stream)i, read_buf, (size_t)n, &now);
     attach_broadcast(s, i ? ATTACH_FRAME_STDERR : ATTACH_FRAME_STDOUT, read_buf, (size_t)n);
-    if (s->opts->exec_mode && attach_max_pending_output(s) > ATTACH_OUTPUT_HIGH_WATER) {
+    if (attach_max_waited_output(s) > ATTACH_OUTPUT_HIGH_WATER) {
       pause_output(s);
       return;
     }

@@ -34,7 +34,8 @@ struct shim {
   int out_fd[2];
   /* --hold-output: out_fd are not in the epoll set yet (no attach client came so far). */
   bool output_held;
-  /* Exec mode: out_fd are out of the epoll set while a client has too much output queued. */
+  /* out_fd are out of the epoll set while a waited-for client (interactive, or any in exec mode)
+   * has too much output queued. */
   bool output_paused;
   /* Input: the stdin pipe's write end, or a dup of the pty master; -1 when there is none. */
   int in_fd;
