@@ -8,7 +8,7 @@
 // logged yet) it did not. Without a mark (a shim berthd reconnected to after a restart, the
 // in-process monitor) the replay ends at that moment and the live output follows as it comes.
 import { statSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { MonitoredProcess } from './monitor.js';
 import { readLogs, type LogOptions } from './logs-reader.js';
 import { timeToNanos, type LogEntry } from './json-log.js';
@@ -44,8 +44,11 @@ export interface ReplayOptions {
 const BATCH = 256 * 1024;
 const ALL: LogOptions = { stdout: true, stderr: true, since: 0n, until: 0n, tail: -1, follow: false };
 
-/** Writes entries to the client in batches; `pace` sends the batch and waits while the socket is full. */
-function writer(socket: Duplex, o: ReplayOptions) {
+/**
+ * Writes log output to a client in batches (raw with a tty, else Docker's frames); `pace` sends
+ * the batch and waits while the client is behind, so a slow client holds the read back.
+ */
+export function logWriter(socket: Writable, o: { tty: boolean; stdout: boolean; stderr: boolean }) {
   let batch: Buffer[] = [];
   let bytes = 0;
   const flush = (): void => {
@@ -63,7 +66,7 @@ function writer(socket: Duplex, o: ReplayOptions) {
   };
   const pace = async (): Promise<void> => {
     flush();
-    if (!socket.writableNeedDrain || socket.destroyed) return;
+    if (!socket.writableNeedDrain || socket.destroyed || socket.writableEnded) return;
     await new Promise<void>((resolve) => {
       const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
       socket.on('drain', done);
@@ -75,7 +78,7 @@ function writer(socket: Duplex, o: ReplayOptions) {
 
 /** Replays the whole log and returns (logs=1 with no live stream, or no running process). */
 export async function replayLog(socket: Duplex, logPath: string, o: ReplayOptions): Promise<void> {
-  const w = writer(socket, o);
+  const w = logWriter(socket, o);
   await readLogs(logPath, ALL, (e) => w.push(e.stream, Buffer.from(e.log)), () => false, o.cancelled, { pace: w.pace });
   w.flush();
 }
@@ -94,7 +97,7 @@ export async function replayLogThenLive(socket: Duplex, logPath: string, proc: M
   let endAt: number;
   try { endAt = statSync(logPath).size; } catch { endAt = 0; }
 
-  const w = writer(socket, o);
+  const w = logWriter(socket, o);
   // Bytes of each stream of this run's records the replay gave.
   const given = { stdout: 0, stderr: 0 };
   const since = mark?.since ?? null;

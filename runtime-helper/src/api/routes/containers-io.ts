@@ -11,7 +11,7 @@ import { readLogs, parseTailParam, parseTimeParam } from '../../containers/logs-
 import { parseDetachKeys, pump } from '../../containers/stdio-pump.js';
 import type { MonitoredProcess } from '../../containers/monitor.js';
 import { createCgroupDriver, dockerStatsBody, type StatsSample } from '../../cgroups/index.js';
-import { replayLog, replayLogThenLive } from '../../containers/attach-logs.js';
+import { logWriter, replayLog, replayLogThenLive } from '../../containers/attach-logs.js';
 
 const badRequest = (message: string): Error => Object.assign(new Error(message), { status: 400 });
 
@@ -34,14 +34,12 @@ async function logs(ctx: RequestContext): Promise<void> {
   res.flushHeaders();
   let closed = false;
   res.on('close', () => { closed = true; });
-  await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail, follow: q.follow }, (e) => {
-    const line = Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log);
-    if (tty) res.write(line);
-    else { const h = Buffer.alloc(8); h[0] = e.stream === 'stdout' ? 1 : 2; h.writeUInt32BE(line.length, 4); res.write(Buffer.concat([h, line])); }
-  }, () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true, () => closed, {
-    // A slow client holds the read back rather than the daemon buffering the log for it.
-    pace: () => (res.writableNeedDrain && !closed ? new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); }) : Promise.resolve()),
-  });
+  const out = logWriter(res, { tty, stdout: true, stderr: true });
+  await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail, follow: q.follow },
+    (e) => out.push(e.stream, Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log)),
+    () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true,
+    () => closed, { pace: out.pace });
+  out.flush();
   res.end();
 }
 
@@ -78,6 +76,7 @@ async function attach(ctx: RequestContext): Promise<void> {
     unhook = pump(socket, proc, {
       replay: replayBacklog, ...(skip ? { skip } : {}),
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
+      paced: q.stdin && r.Config.OpenStdin,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
     void proc.exited.then(() => setImmediate(finish));
