@@ -18,7 +18,12 @@ const backgroundSyncBytes = 16 * 1024 * 1024;
 
 export interface SpooledFile { path: string; digest: string; size: number }
 
+/** Told of every blob written or found already there by a write (the collector pins it to the held leases). */
+export interface BlobObserver { blobUsed(digest: string): void }
+
 export class BlobStore {
+  observer: BlobObserver | undefined;
+
   constructor(private readonly paths: StorePaths) {
     mkdirSync(paths.blobs, { recursive: true });
     mkdirSync(paths.tmp, { recursive: true });
@@ -55,6 +60,7 @@ export class BlobStore {
     const digest = sha256Digest(data);
     if (expected !== undefined && expected !== digest) throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${digest}`);
     if (!this.has(digest)) writeFileAtomic(this.paths.blob(digest), data, 0o644);
+    this.observer?.blobUsed(digest);
     return digest;
   }
 
@@ -62,7 +68,9 @@ export class BlobStore {
   async putBufferAsync(data: Buffer, expected?: string): Promise<string> {
     const digest = sha256Digest(data);
     if (expected !== undefined && expected !== digest) throw new InvalidParameter(`blob digest mismatch: expected ${expected}, got ${digest}`);
+    this.observer?.blobUsed(digest);
     if (!this.has(digest)) await writeFileAtomicAsync(this.paths.blob(digest), data, 0o644);
+    this.observer?.blobUsed(digest);
     return digest;
   }
 
@@ -129,11 +137,13 @@ export class BlobStore {
     }
     if (this.has(file.digest)) {
       rmSync(file.path, { force: true });
+      this.observer?.blobUsed(file.digest);
       return file.digest;
     }
     const fd = openSync(file.path, 'r');
     try { fsyncSync(fd); } finally { closeSync(fd); }
     renameSync(file.path, this.paths.blob(file.digest));
+    this.observer?.blobUsed(file.digest);
     fsyncDir(this.paths.blobs);
     return file.digest;
   }
@@ -146,11 +156,13 @@ export class BlobStore {
     }
     if (this.has(file.digest)) {
       rmSync(file.path, { force: true });
+      this.observer?.blobUsed(file.digest);
       return file.digest;
     }
     const fh = await fsp.open(file.path, 'r');
     try { await fh.sync(); } finally { await fh.close(); }
     renameSync(file.path, this.paths.blob(file.digest));
+    this.observer?.blobUsed(file.digest);
     const dir = await fsp.open(this.paths.blobs, 'r');
     try { await dir.sync(); } finally { await dir.close(); }
     return file.digest;
@@ -162,4 +174,12 @@ export class BlobStore {
   }
 
   delete(digest: string): void { rmSync(this.path(digest), { force: true }); }
+
+  /** Bytes on disk of one blob, 0 if it is gone. */
+  sizeOrZero(digest: string): number {
+    try { return statSync(this.path(digest)).size; } catch { return 0; }
+  }
+
+  /** Makes earlier deletes durable. */
+  syncDir(): void { fsyncDir(this.paths.blobs); }
 }

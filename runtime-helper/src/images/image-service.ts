@@ -1,5 +1,5 @@
 // The image operations the API exposes: resolve names, tag, untag, delete with Docker's conflict
-// rules, prune, and garbage-collect layers and blobs nobody references any more.
+// rules, prune; after a delete the collector (image-gc.ts) removes what nothing references.
 import type { Logger } from '../util/log.js';
 import type { EventBus } from '../events/bus.js';
 import { StorePaths } from './store-paths.js';
@@ -18,6 +18,12 @@ import { applyChanges } from './changes.js';
 import { archivePolicy } from './archive/load.js';
 import type { ContainerConfig } from './image-config.js';
 import { basename, dirname } from 'node:path';
+import { DistributionMetadata } from '../registry/distribution-metadata.js';
+import { ImageCollector, type CollectResult } from './image-gc.js';
+import type { Lease } from './gc-lease.js';
+
+/** A write that has not used its expiring lease for this long is taken as failed (a pull or push the pipeline gave up on). */
+const leaseIdleMs = 10 * 60 * 1000;
 
 export interface CommitOptions {
   /** The snapshot to commit (its key), or its upper dir as Snapshot.upperDir gave it. */
@@ -42,6 +48,8 @@ export class ImageService {
   readonly images: ImageStore;
   readonly refs: ReferenceStore;
   readonly snapshots: Snapshotter;
+  readonly distribution: DistributionMetadata;
+  readonly gc: ImageCollector;
   /** Set by the container lifecycle; until then, snapshots tell which images are in use. */
   containers: ContainerCatalog;
 
@@ -54,14 +62,30 @@ export class ImageService {
     this.snapshots = driver === 'overlay2'
       ? new OverlaySnapshotter(this.paths, this.images, this.layers)
       : new CopySnapshotter(this.paths, this.images, this.layers);
+    this.distribution = new DistributionMetadata(this.paths.distribution);
+    this.gc = new ImageCollector(this, (err) => this.log.error({ err: err.message }, 'image garbage collection failed'));
+    if (this.gc.resumeInterrupted()) this.log.info({}, 'image store: finished a garbage collection interrupted by a crash');
     this.containers = {
       ...emptyCatalog,
       usersOfImage: (imageId) => this.snapshots.list().filter((s) => s.imageId === imageId).map((s) => ({ containerId: s.key, running: false })),
     };
   }
 
+  /**
+   * A lease for a write into the store (see gc-lease.ts). `expiring`: for writers that may never
+   * say they ended (the registry pipelines); it ends by itself once idle.
+   */
+  lease(expiring = false): Lease {
+    return this.gc.leases.acquire(expiring ? { idleMs: leaseIdleMs } : {});
+  }
+
   /** `docker commit`: the snapshot's changes become a new top layer on the parent image. */
   async commit(opts: CommitOptions): Promise<string> {
+    const lease = this.lease();
+    try { return await this.commitLeased(opts); } finally { lease.release(); }
+  }
+
+  private async commitLeased(opts: CommitOptions): Promise<string> {
     const key = opts.snapshotKey ?? (opts.upperDir ? basename(dirname(opts.upperDir)) : undefined);
     if (!key) throw new InvalidParameter('commit: a snapshot key or upper dir is required');
     const parent = this.images.get(opts.parentImageId);
@@ -176,7 +200,16 @@ export class ImageService {
       this.refs.delete(byRef);
       out.push({ Untagged: familiarString(byRef) });
       this.events.publish('image', 'untag', image.id, { name: familiarString(byRef) });
-      if (otherTags.length > 0) return out;
+      // As dockerd: the last tag of a repository takes that repository's digest references along.
+      const sameRepo = (r: ImageReference) => r.domain === byRef.domain && r.path === byRef.path;
+      if (byRef.tag !== undefined && !otherTags.some((r) => sameRepo(r.ref))) {
+        for (const r of refs.filter((x) => x.ref.digest !== undefined && sameRepo(x.ref))) {
+          this.refs.delete(r.ref);
+          out.push({ Untagged: r.familiar });
+          this.events.publish('image', 'untag', image.id, { name: r.familiar });
+        }
+      }
+      if (this.refs.forImage(image.id).length > 0) return out;
     } else {
       const repos = new Set(refs.filter((r) => r.ref.tag !== undefined).map((r) => `${r.ref.domain}/${r.ref.path}`));
       if (repos.size > 1 && !opts.force) {
@@ -195,6 +228,7 @@ export class ImageService {
     }
     // A container still needs the layers: leave the image, untagged (dangling).
     if (users.length > 0) return out;
+    this.gc.journal(`rmi ${image.id}`);
     // Digest references go with the image.
     for (const r of this.refs.forImage(image.id)) {
       this.refs.delete(r.ref);
@@ -203,32 +237,15 @@ export class ImageService {
     this.images.delete(image.id);
     out.push({ Deleted: image.id });
     this.events.publish('image', 'delete', image.id, {});
-    for (const chainId of this.collectLayers()) out.push({ Deleted: chainId });
+    for (const chainId of this.collect().layers) out.push({ Deleted: chainId });
     return out;
   }
 
-  /** Removes layers (and their tar blobs) that no image and no container references. */
-  collectLayers(): string[] {
-    const live = new Set<string>();
-    for (const image of this.images.list()) for (const c of image.chain) live.add(c);
-    const removed: string[] = [];
-    const liveDiffIds = new Set<string>();
-    for (const c of live) liveDiffIds.add(this.layers.get(c).diffId);
-    for (const layer of this.layers.list()) {
-      if (live.has(layer.chainId)) continue;
-      this.layers.remove(layer.chainId);
-      if (!liveDiffIds.has(layer.diffId)) this.blobs.delete(layer.diffId);
-      removed.push(layer.chainId);
-    }
-    return removed;
-  }
-
-  /** After a failed load or import: deletes the blobs it committed that no image or layer uses. */
-  collectBlobs(candidates: Iterable<string>): void {
-    const live = new Set<string>();
-    for (const image of this.images.list()) live.add(image.id);
-    for (const layer of this.layers.list()) live.add(layer.diffId);
-    for (const digest of candidates) if (!live.has(digest)) this.blobs.delete(digest);
+  /** Deletes every layer, blob and record nothing references (image-gc.ts). */
+  collect(): CollectResult {
+    const r = this.gc.collect();
+    if (r.layers.length > 0 || r.blobs.length > 0) this.log.debug({ layers: r.layers.length, layerBytes: r.layerBytes, blobs: r.blobs.length, blobBytes: r.blobBytes }, 'image store: collected');
+    return r;
   }
 
   isDangling(image: ImageRecord): boolean {
@@ -238,12 +255,11 @@ export class ImageService {
   /** Deletes dangling images (or every unused one with all=true) matching `keep`. */
   prune(opts: { all: boolean; match: (image: ImageRecord) => boolean }): { ImagesDeleted: DeleteResponseItem[]; SpaceReclaimed: number } {
     const deleted: DeleteResponseItem[] = [];
-    let reclaimed = 0;
     for (const image of this.images.list()) {
       if (!opts.all && !this.isDangling(image)) continue;
       if (this.containers.usersOfImage(image.id).length > 0) continue;
       if (!opts.match(image)) continue;
-      const sizeBefore = this.layers.list().reduce((s, l) => s + l.size, 0);
+      if (deleted.length === 0) this.gc.journal('image prune');
       for (const r of this.refs.forImage(image.id)) {
         this.refs.delete(r.ref);
         deleted.push({ Untagged: r.familiar });
@@ -251,9 +267,13 @@ export class ImageService {
       this.images.delete(image.id);
       deleted.push({ Deleted: image.id });
       this.events.publish('image', 'delete', image.id, {});
-      for (const c of this.collectLayers()) deleted.push({ Deleted: c });
-      reclaimed += sizeBefore - this.layers.list().reduce((s, l) => s + l.size, 0);
     }
+    // One collection for all of them. Reclaimed space is counted as dockerd does and as
+    // /system/df reports it: the unpacked layers deleted (their kept tars and compressed copies
+    // go too, and are logged, but df never counted them).
+    const collected = deleted.length > 0 ? this.collect() : undefined;
+    for (const c of collected?.layers ?? []) deleted.push({ Deleted: c });
+    const reclaimed = collected?.layerBytes ?? 0;
     if (deleted.length > 0) this.events.publish('image', 'prune', '', { reclaimed: String(reclaimed) });
     return { ImagesDeleted: deleted, SpaceReclaimed: reclaimed };
   }

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonRecord, writeJsonRecordAsync } from './durable-write.js';
+import { fsyncDir } from '../util/atomic.js';
 import { chainIds, isSha256 } from '../util/digest.js';
 import type { StorePaths } from './store-paths.js';
 import type { BlobStore } from './blob-store.js';
@@ -115,9 +116,10 @@ export class ImageStore {
     await writeJsonRecordAsync(this.paths.imageMetaFile(id), r.meta);
   }
 
+  /** Forgets the image; its config blob and layers are the collector's to delete (image-gc.ts). */
   delete(id: string): void {
     this.images.delete(id);
     rmSync(this.paths.imageMetaFile(id), { force: true });
-    this.blobs.delete(id);
+    fsyncDir(this.paths.imageMeta);
   }
 }

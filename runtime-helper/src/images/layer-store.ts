@@ -40,7 +40,11 @@ export class DiffIdMismatch extends Error {
   }
 }
 
+/** Told of every layer made or handed back to a writer (the collector pins it to the held leases). */
+export interface LayerObserver { layerUsed(chainId: string): void }
+
 export class LayerStore {
+  observer: LayerObserver | undefined;
   private readonly cache = new Map<string, LayerMeta>();
   private readonly inflight = new Map<string, Promise<LayerMeta>>();
   private readonly adopting = new Map<string, Promise<LayerMeta>>();
@@ -84,6 +88,7 @@ export class LayerStore {
   /** Unpacks the layer whose uncompressed tar is the blob `diffId`, on top of `parent`. */
   async ensure(diffId: string, parent: string | null, policy: ExtractPolicy, source?: () => Readable): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    this.observer?.layerUsed(chainId);
     const existing = this.cache.get(chainId);
     if (existing) return existing;
     const pending = this.inflight.get(chainId);
@@ -123,6 +128,7 @@ export class LayerStore {
    */
   async adopt(staged: StagedLayer, diffId: string, parent: string | null): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    this.observer?.layerUsed(chainId);
     // Another adoption of the same layer in progress (a load and a pull at once): it wins.
     await this.adopting.get(chainId)?.catch(() => {});
     const existing = this.cache.get(chainId);
@@ -148,6 +154,7 @@ export class LayerStore {
       if (existsSync(linkPath)) unlinkSync(linkPath);
       symlinkSync(relative(this.paths.links, join(final, 'diff')), linkPath);
       this.cache.set(chainId, meta);
+      this.observer?.layerUsed(chainId);
       return meta;
     } catch (err) {
       this.discard(staged);
@@ -165,6 +172,7 @@ export class LayerStore {
    */
   async ensureFromStream(diffId: string, parent: string | null, tar: Readable, policy: ExtractPolicy, verifyDiffId = false): Promise<LayerMeta> {
     const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+    this.observer?.layerUsed(chainId);
     const existing = this.cache.get(chainId);
     if (existing) { tar.resume(); return existing; }
     // Two pulls of the same layer at once: the second drains its stream and waits for the first.
@@ -186,12 +194,32 @@ export class LayerStore {
     return chain;
   }
 
+  /**
+   * Deletes a layer. The rename out of its ChainID name is the atomic step: a crash afterwards
+   * leaves a .tmp- dir, which the constructor removes, never a half-deleted layer under its name.
+   */
   remove(chainId: string): void {
     const meta = this.cache.get(chainId);
     if (!meta) return;
     this.cache.delete(chainId);
+    const doomed = join(this.paths.layers, `.tmp-gc-${randomBytes(8).toString('hex')}`);
+    try { renameSync(this.paths.layer(chainId), doomed); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') { this.cache.set(chainId, meta); throw new Error(`remove layer ${chainId}: ${(err as Error).message}`); }
+    }
     rmSync(join(this.paths.links, meta.link), { force: true });
-    rmSync(this.paths.layer(chainId), { recursive: true, force: true });
+    rmSync(doomed, { recursive: true, force: true });
+  }
+
+  /** Removes short links in l/ that name no layer (left by a crash between the steps above). */
+  sweepLinks(): number {
+    const live = new Set([...this.cache.values()].map((m) => m.link));
+    let removed = 0;
+    for (const name of readdirSync(this.paths.links)) {
+      if (live.has(name)) continue;
+      rmSync(join(this.paths.links, name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 }
 

@@ -14,6 +14,10 @@ export class StorePaths {
   get imageMeta(): string { return join(this.dataRoot, 'image', 'meta'); }
   imageMetaFile(id: string): string { return join(this.imageMeta, `${hexOf(id)}.json`); }
   get references(): string { return join(this.dataRoot, 'image', 'repositories.json'); }
+  /** diffID -> compressed blobs it was pulled, loaded or pushed as (registry/distribution-metadata.ts). */
+  get distribution(): string { return join(this.dataRoot, 'image', 'distribution.json'); }
+  /** Present while a garbage collection is deleting: a restart finds it and collects again. */
+  get gcJournal(): string { return join(this.dataRoot, 'image', 'gc-in-progress.json'); }
   get snapshots(): string { return join(this.dataRoot, 'snapshots'); }
   snapshot(key: string): string { return join(this.snapshots, key); }
 }

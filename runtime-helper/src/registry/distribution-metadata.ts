@@ -3,7 +3,7 @@
 // same "v2 metadata"). One JSON file under the data root, written atomically on the thread pool
 // (a pull adds an entry per layer while other layers still stream through the event loop).
 import { existsSync, readFileSync } from 'node:fs';
-import { writeJsonRecordAsync } from '../images/durable-write.js';
+import { writeJsonRecord, writeJsonRecordAsync } from '../images/durable-write.js';
 
 export interface BlobSource { digest: string; mediaType: string; size: number; repository: string }
 
@@ -38,6 +38,31 @@ export class DistributionMetadata {
     this.queued = write;
     this.last = write.catch(() => {});
     return write;
+  }
+
+  /** Every diffID with an entry. */
+  diffIds(): string[] { return [...this.byDiffId.keys()]; }
+
+  /**
+   * Garbage collection: drops every entry whose diffID is not in `liveDiffIds`, except sources
+   * whose blob is in `pinned` (a load or pull between its commit and its image); the file is
+   * durable before this returns, so the blobs can be deleted after it. Answers the digests of the
+   * sources dropped.
+   */
+  retain(liveDiffIds: ReadonlySet<string>, pinned: ReadonlySet<string>): string[] {
+    const dropped: string[] = [];
+    let changed = false;
+    for (const [diffId, list] of this.byDiffId) {
+      if (liveDiffIds.has(diffId)) continue;
+      const kept = list.filter((s) => pinned.has(s.digest));
+      for (const s of list) if (!pinned.has(s.digest)) dropped.push(s.digest);
+      if (kept.length === list.length) continue;
+      changed = true;
+      if (kept.length === 0) this.byDiffId.delete(diffId); else this.byDiffId.set(diffId, kept);
+    }
+    // Newer than any async write in flight: those drop their older content (durable-write.ts).
+    if (changed) writeJsonRecord(this.file, Object.fromEntries(this.byDiffId));
+    return dropped;
   }
 
   /** Waits for every write started or queued so far (their errors are the adders' to see). */

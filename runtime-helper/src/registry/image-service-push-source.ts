@@ -56,20 +56,26 @@ function tarLayer(svc: ImageService, diffId: string): TarPushLayer {
     // Blobs this layer was pushed as whose bytes are gone: the registry may still have them.
     knownBlobs: meta.sources(diffId).map(({ digest, mediaType, size }) => ({ digest, mediaType, size })),
     keep(repository) {
+      // The kept copy is pinned from its commit until distribution.json records it.
+      const lease = svc.lease(true);
       const sink = new PassThrough({ highWaterMark: 1 << 20 });
       const spooled = svc.blobs.spool(sink);
       spooled.catch(() => {});
       return {
         sink,
         async commit(blob) {
-          const file = await spooled;
           try {
-            svc.blobs.commit(file, blob.digest);
-          } catch (err) {
-            rmSync(file.path, { force: true });
-            throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
+            const file = await spooled;
+            try {
+              svc.blobs.commit(file, blob.digest);
+            } catch (err) {
+              rmSync(file.path, { force: true });
+              throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
+            }
+            await meta.add(diffId, { ...blob, repository });
+          } finally {
+            lease.release();
           }
-          await meta.add(diffId, { ...blob, repository });
         },
       };
     },

@@ -3,8 +3,8 @@
 // for later push, and the image is registered and tagged once every layer is in.
 import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { join } from 'node:path';
 import type { ImageService } from '../images/image-service.js';
+import type { Lease } from '../images/gc-lease.js';
 import type { ExtractPolicy } from '../images/extract/extract-layer.js';
 import { DiffIdMismatch } from '../images/layer-store.js';
 import type { SpooledFile } from '../images/blob-store.js';
@@ -17,15 +17,31 @@ const pullPolicy: ExtractPolicy = { allowDevices: true, allowSetuid: true };
 
 export class ImageServicePullStore implements PullStore {
   readonly metadata: DistributionMetadata;
+  /**
+   * Pins the layers found and the blobs written until saveImage records the image. The pipeline
+   * does not say when a pull fails, so the lease also ends by itself once left idle.
+   */
+  private lease: Lease | undefined;
   constructor(private readonly svc: ImageService, private readonly repository: string) {
     this.metadata = distributionMetadataFor(svc);
   }
 
+  private leased(): Lease {
+    if (!this.lease?.active) this.lease = this.svc.lease(true);
+    this.lease.touch();
+    return this.lease;
+  }
+
   async hasLayer(layer: ChainedLayer): Promise<boolean> {
-    return this.svc.layers.has(layer.chainId);
+    const lease = this.leased();
+    const present = this.svc.layers.has(layer.chainId);
+    // Already there: a collection must not take it before the image that will use it exists.
+    if (present) lease.pinLayer(layer.chainId);
+    return present;
   }
 
   async beginLayer(layer: ChainedLayer): Promise<LayerIngest> {
+    const lease = this.leased();
     const tar = new PassThrough({ highWaterMark: 1 << 20 });
     // The native unpacker inflates and hashes the tar in its own process, off berthd's event
     // loop; BERTH_PULL_DIFFID=js gunzips and hashes in berthd instead (bench/pull.ts compares).
@@ -51,6 +67,7 @@ export class ImageServicePullStore implements PullStore {
         }),
       } : {}),
       async commit() {
+        lease.touch();
         await unpacked;
         const file = await spooled;
         // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
@@ -72,8 +89,14 @@ export class ImageServicePullStore implements PullStore {
   }
 
   async saveImage(image: PulledImage): Promise<string> {
-    await this.metadata.settled();
-    return this.svc.addPulledImage(image.configBytes, [...image.tags, ...image.digests].map((n) => parseReference(n)));
+    this.leased();
+    try {
+      await this.metadata.settled();
+      return await this.svc.addPulledImage(image.configBytes, [...image.tags, ...image.digests].map((n) => parseReference(n)));
+    } finally {
+      this.lease?.release();
+      this.lease = undefined;
+    }
   }
 
   async imageIdFor(reference: string): Promise<string | undefined> {
@@ -81,9 +104,7 @@ export class ImageServicePullStore implements PullStore {
   }
 }
 
-const metadataByService = new WeakMap<ImageService, DistributionMetadata>();
+/** The service's diffID -> compressed blob records (one instance, which the collector also prunes). */
 export function distributionMetadataFor(svc: ImageService): DistributionMetadata {
-  let m = metadataByService.get(svc);
-  if (!m) { m = new DistributionMetadata(join(svc.paths.dataRoot, 'image', 'distribution.json')); metadataByService.set(svc, m); }
-  return m;
+  return svc.distribution;
 }

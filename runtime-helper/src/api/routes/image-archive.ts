@@ -7,7 +7,7 @@ import { ProgressStream } from '../progress.js';
 import { InvalidParameter, NotImplemented } from '../errors.js';
 import { importRootfs, prepareImport } from '../../images/archive/import-rootfs.js';
 import { loadArchive } from '../../images/archive/load.js';
-import { saveImages, selectImages } from '../../images/archive/save.js';
+import { checkSavable, saveImages, selectImages } from '../../images/archive/save.js';
 
 const createQuery = z.object({
   fromSrc: queryString, fromImage: queryString, repo: queryString, tag: queryString, message: queryString,
@@ -59,6 +59,7 @@ async function load(ctx: RequestContext): Promise<void> {
 async function save(ctx: RequestContext, names: string[]): Promise<void> {
   if (names.length === 0) throw new InvalidParameter('image save: no image names given');
   const selection = selectImages(ctx.daemon.images, names);
+  checkSavable(ctx.daemon.images, selection);
   ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
   await saveImages(ctx.daemon.images, selection, ctx.res);
 }

@@ -5,6 +5,7 @@ import { imageRoutes } from './images.js';
 import { imageArchiveRoutes } from './image-archive.js';
 import { commitRoutes } from './commit.js';
 import { registryRoutes } from './registry.js';
+import { emptyPruneRoutes } from './prune-empty.js';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
@@ -13,4 +14,5 @@ export const allRoutes: Route[] = [
   ...imageRoutes,
   ...imageArchiveRoutes,
   ...commitRoutes,
+  ...emptyPruneRoutes,
 ];

@@ -57,6 +57,22 @@ export function prepareImport(opts: ImportOptions): { ref?: ImageReference; conf
 
 export async function importRootfs(svc: ImageService, body: Readable, opts: ImportOptions): Promise<string> {
   const { ref, config } = prepareImport(opts);
+  // What it commits is pinned until the image record references it; a failure leaves garbage
+  // that is collected at once.
+  const lease = svc.lease();
+  let failed = false;
+  try {
+    return await importLeased(svc, body, ref, config, opts);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    lease.release();
+    if (failed) svc.gc.collectQuietly();
+  }
+}
+
+async function importLeased(svc: ImageService, body: Readable, ref: ImageReference | undefined, config: ReturnType<typeof applyChanges>, opts: ImportOptions): Promise<string> {
   const { input, gzip } = await sniffGzip(body);
   // Unpack while the bytes are stored: one pass over the upload.
   const forUnpack = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });

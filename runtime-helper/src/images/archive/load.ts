@@ -16,6 +16,7 @@ import type { ImageService } from '../image-service.js';
 import { ArchiveContents } from './archive-reader.js';
 import type { SpooledFile } from '../blob-store.js';
 import type { StagedLayer, LayerMeta } from '../layer-store.js';
+import type { Lease } from '../gc-lease.js';
 import { sha256Digest } from '../../util/digest.js';
 import { parseImageConfig } from '../image-config.js';
 import { InvalidParameter } from '../../api/errors.js';
@@ -171,16 +172,36 @@ function keepLayerBlob(svc: ImageService, archive: ArchiveContents, path: string
 }
 
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
+  // Everything committed or reused is pinned until the images referencing it are recorded.
+  const lease = svc.lease();
+  let failed = false;
+  try {
+    return await loadLeased(svc, body, onLoaded, lease);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    lease.release();
+    // What a failed load committed is referenced by nothing now.
+    if (failed) svc.gc.collectQuietly();
+  }
+}
+
+async function loadLeased(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void, lease: Lease): Promise<LoadedImage[]> {
   const started = Date.now();
   // Large entries are unpacked while they arrive; a layer the store already has is not.
   const archive = await ArchiveContents.read(svc.blobs, body, (path, tar) => {
     const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(path);
-    if (m && svc.layers.list().some((l) => l.diffId === `sha256:${m[1]}`)) return null;
+    if (m && svc.layers.list().some((l) => l.diffId === `sha256:${m[1]}`)) {
+      // Reused rather than unpacked again: its tar (if kept) must survive until the chain is built.
+      lease.pinBlob(`sha256:${m[1]}`);
+      for (const l of svc.layers.list()) if (l.diffId === `sha256:${m[1]}`) lease.pinLayer(l.chainId);
+      return null;
+    }
     return svc.layers.stage(tar, archivePolicy);
   });
   const adopted = new Set<StagedLayer>();
   svc.log.debug({ ms: Date.now() - started, files: archive.files.size }, 'load: archive received');
-  const committed = new Set<string>();
   try {
     let plan: PlannedImage[];
     if (archive.has('manifest.json')) plan = planDockerArchive(archive);
@@ -203,7 +224,8 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
       try {
         for (const [i, layerPath] of p.layerPaths.entries()) {
           const want = diffIds[i] ?? '';
-          if (svc.blobs.has(want) || sources.has(want)) continue;
+          if (sources.has(want)) continue;
+          if (svc.blobs.has(want)) { lease.pinBlob(want); continue; }
           const what = `layer ${i + 1}`;
           const staged = await archive.stagedLayer(layerPath, what);
           const unpackerDiffId = staged?.result.diffId;
@@ -213,13 +235,11 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
             }
             stagedFor.set(want, Promise.resolve(staged));
             const kept = keepLayerBlob(svc, archive, layerPath, what, want);
-            if (kept.isNew) committed.add(kept.digest);
             sources.set(want, kept.source);
             commits.push(kept.done);
             continue;
           }
           const { digest, spool } = await spoolLayer(svc, archive, layerPath, what);
-          committed.add(digest);
           if (digest !== want) {
             if (spool) rmSync(spool.path, { force: true });
             throw new InvalidParameter(`invalid image archive: layer ${i + 1} (${layerPath}) has content ${digest} but the config's diff_id is ${want}`);
@@ -242,7 +262,7 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
         for (const diffId of diffIds) {
           const chainId: string = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
           let meta: LayerMeta;
-          if (svc.layers.has(chainId)) meta = svc.layers.get(chainId);
+          if (svc.layers.has(chainId)) { meta = svc.layers.get(chainId); lease.pinLayer(chainId); }
           else {
             // Bytes unpacked on arrival are used only now that their digest matched the diff_id.
             const staged = await (stagedFor.get(diffId) ?? Promise.resolve(null));
@@ -280,9 +300,6 @@ export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (
       onLoaded(item);
     }
     return loaded;
-  } catch (err) {
-    svc.collectBlobs(committed);
-    throw err;
   } finally {
     for (const p of archive.staged.values()) {
       const staged = await p;

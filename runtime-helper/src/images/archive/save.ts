@@ -16,7 +16,7 @@ import { parseImageName } from '../reference-store.js';
 import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
 import { hexOf, sha256Digest } from '../../util/digest.js';
 import { distributionMetadataFor } from '../../registry/image-service-store.js';
-import { InvalidParameter } from '../../api/errors.js';
+import { ApiError } from '../../api/errors.js';
 
 const manifestType = 'application/vnd.oci.image.manifest.v1+json';
 const configType = 'application/vnd.oci.image.config.v1+json';
@@ -30,11 +30,28 @@ function layerBlob(svc: ImageService, diffId: string): { digest: string; mediaTy
     .map((s) => ({ ...s, kind: /zstd/.test(s.mediaType) ? 'zstd' : /gzip/.test(s.mediaType) ? 'gzip' : undefined }))
     .filter((s) => s.kind !== undefined && svc.blobs.has(s.digest))
     .sort((a, b) => (a.kind === 'gzip' ? 0 : 1) - (b.kind === 'gzip' ? 0 : 1))[0];
-  if (!kept) throw new InvalidParameter(`image save: the content of layer ${diffId} is not stored (only its unpacked files)`);
+  if (!kept) throw new ApiError(500, `image save: the content of layer ${diffId} is not stored (only its unpacked files)`);
   return { digest: kept.digest, mediaType: compressedLayerTypes[kept.kind!]!, size: svc.blobs.size(kept.digest) };
 }
 
 export interface SaveSelection { image: ImageRecord; tags: ImageReference[] }
+
+/**
+ * Checks that every config and layer tar of the selection is stored, before the route sends its
+ * 200: a store missing content answers a JSON error naming the layer and the image instead of a
+ * tar stream cut short.
+ */
+export function checkSavable(svc: ImageService, selection: readonly SaveSelection[]): void {
+  for (const { image, tags } of selection) {
+    const name = tags[0] ? `${familiarString(withDefaultTag(tags[0]))} (${image.id})` : image.id;
+    if (!svc.blobs.has(image.id)) throw new ApiError(500, `image save: the config of image ${name} is missing from the store`);
+    for (const diffId of image.config.rootfs.diff_ids) {
+      try { layerBlob(svc, diffId); } catch (err) {
+        throw new ApiError(500, `image save: layer ${diffId} of image ${name}: its content is missing from the store (${(err as Error).message.replace(/^image save: /, '')})`);
+      }
+    }
+  }
+}
 
 /** Names -> images and the tags to record, with Docker's rules: "repo" alone takes every tag of the repo. */
 export function selectImages(svc: ImageService, names: readonly string[]): SaveSelection[] {
