@@ -1,7 +1,7 @@
 // The pacer's scheduling against a stand-in for xterm's write buffer (writes made from a write
 // callback are parsed in the same task, as xterm does) and a fake clock and frame source.
 import { describe, expect, it } from 'vitest';
-import { BURST_INTERVAL_MS, BURST_BUDGET_MS, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, FLOOD_BYTES, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
 
 const MS_PER_KB = 0.5; // parse cost in the fake terminal
 const VSYNC = 1000 / 60;
@@ -95,9 +95,9 @@ describe('OutputPacer', () => {
     expect(term.pending).toHaveLength(1);
   });
 
-  it('holds output that comes soon after a burst of a piece or more for the next burst', () => {
+  it('holds output that comes soon after a flood-sized burst for the next burst', () => {
     const { clock, term, pacer, frame } = setup();
-    pacer.push(bytes(PIECE));
+    pacer.push(bytes(FLOOD_BYTES));
     term.parseTask();
     clock.t += 5;
     pacer.push(bytes(7)); // the next network message of a flood the parser keeps up with
@@ -108,14 +108,14 @@ describe('OutputPacer', () => {
     expect(term.pending).toHaveLength(1);
     term.parseTask();
     clock.t += 100;
-    pacer.push(bytes(PIECE)); // output after a pause
+    pacer.push(bytes(FLOOD_BYTES)); // output after a pause
     expect(term.pending).toHaveLength(1);
   });
 
-  it('writes small output at once however fast it comes (echoes of fast typing)', () => {
+  it('writes smaller output at once however fast it comes (echoes of fast typing, redraws)', () => {
     const { clock, term, pacer, waiting } = setup();
     for (let i = 0; i < 10; i++) {
-      pacer.push(bytes(3, i));
+      pacer.push(bytes(i % 2 ? 3 : FLOOD_BYTES - 1, i));
       expect(term.pending).toHaveLength(1);
       term.parseTask();
       clock.t += 2;

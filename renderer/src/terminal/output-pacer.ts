@@ -9,8 +9,9 @@
 // lines, colours, wide characters) and on the machine's load.
 //
 // During a flood, bursts start at most every BURST_INTERVAL_MS (two frames): output that arrives
-// sooner after a burst of a piece or more, or is left over from it, waits for the first frame
-// after that. Smaller output (echoes, even when typed fast) is written at once. xterm draws at the frame
+// sooner after a burst of FLOOD_BYTES or more, or is left over from it, waits for the first frame
+// after that. Smaller output (echoes, even when typed fast; a full-screen program's redraws) is
+// written at once. xterm draws at the frame
 // after a burst, and drawing a screen whose every row changed (rows rebuilt, style, layout, paint,
 // raster, compositing) costs the tab about four times what parsing those bytes does: with a burst
 // per network message (the output often arrives slower than xterm parses it) the tab drew at
@@ -20,6 +21,9 @@ import type { Terminal } from '@xterm/xterm';
 
 /** Bytes per write: small enough that one piece never overruns the budget by much. */
 export const PIECE = 4 * 1024;
+/** A burst this large makes the output a flood: more than an interactive program's screen (a
+ * full-screen redraw with colours is a few KB), less than 33 ms of a stream at 0.5 MB/s. */
+export const FLOOD_BYTES = 16 * 1024;
 /** Parsing time per burst: with xterm's draw at the next frame it leaves the frame after that idle. */
 export const BURST_BUDGET_MS = 12;
 /** The budget after late frames. When frames come late the tab is waiting for a CPU (other
@@ -98,7 +102,7 @@ export class OutputPacer {
 
   private burstDue(now: number): boolean {
     // Not in a flood, or hidden (nothing is drawn): no reason to hold output back.
-    return this.lastBurstAt === undefined || this.burstBytes < PIECE || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
+    return this.lastBurstAt === undefined || this.burstBytes < FLOOD_BYTES || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
   }
 
   private startBurst(): void {
