@@ -11,6 +11,7 @@ import {
   FRAME,
   makeShimBundle,
   readLog,
+  runtime,
   startShim,
   waitFor,
   waitForExit,
@@ -162,6 +163,33 @@ describe('berth-shim: an interactive client is waited for', () => {
     expect(shimLog(b)).toMatch(/read-only \(dropped when 1 MiB behind\)/);
     expect(shimLog(b)).toMatch(/attach client \d+: too slow/);
     expect(loggedText(b) === expected(lines, false)).toBe(true);
+  }, 60_000);
+});
+
+describe('berth-shim: after the exit an interactive client is waited for only briefly', () => {
+  it('a container killed while an interactive client lags still gets its exit recorded, and the log what it wrote', async () => {
+    const lines = 200_000;
+    const b = writerBundle(lines, false);
+    await startShim(b);
+    const c = await attach(b);
+    c.send(FRAME.interactive);
+    c.pause(); // and it never reads again
+    c.send(FRAME.start);
+    await sleep(1500);
+    const stalledAt = progress(b);
+    await sleep(500);
+    expect(progress(b)).toBe(stalledAt);
+    expect(stalledAt).toBeLessThan(lines);
+    runtime(['kill', b.id, 'KILL']);
+    // Waited for at most the drain time (3 s), then output is read again (into the log), the
+    // laggard dropped, and the exit recorded: a stuck terminal cannot hold `docker stop` forever.
+    const exit = await waitForExit(b, 20_000);
+    expect(exit.exitCode).toBe(137);
+    expect(shimLog(b)).toMatch(/interactive client still lags \d+ ms after the exit; no longer waiting for it/);
+    // The log holds a whole prefix of the output: every line the writer got out, none lost between.
+    const logged = loggedText(b);
+    expect(expected(lines, false).startsWith(logged)).toBe(true);
+    expect(logged.length).toBeGreaterThanOrEqual(stalledAt * LINE - 64 * 1024);
   }, 60_000);
 });
 

@@ -344,6 +344,7 @@ size_t attach_pending_output(const struct shim *s) {
 
 size_t attach_max_waited_output(const struct shim *s) {
   size_t most = 0;
+  if (s->waits_released) return 0;
   for (const struct attach_client *c = s->clients; c != NULL; c = c->next)
     if ((c->interactive || s->opts->exec_mode) && c->out_len > most) most = c->out_len;
   return most;

@@ -133,7 +133,23 @@ int shim_run(struct shim *s) {
   struct epoll_event events[16];
   for (;;) {
     int timeout = -1;
-    if (s->output_paused) {
+    if (s->output_paused && s->exited && !s->opts->exec_mode) {
+      /* The container is gone and an interactive client lags: wait for it at most SHIM_DRAIN_MS
+       * (dockerd, too, waits for attached streams only briefly after the exit), then wait for no
+       * one, so the rest of the output still reaches the log and the exit gets recorded. */
+      if (deadline.tv_sec == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += SHIM_DRAIN_MS / 1000;
+      }
+      timeout = (int)ms_until(&deadline);
+      if (timeout == 0) {
+        shim_diag("an interactive client still lags %d ms after the exit; no longer waiting for it", SHIM_DRAIN_MS);
+        s->waits_released = true;
+        deadline.tv_sec = 0;
+        resume_output_if_drained(s);
+        continue;
+      }
+    } else if (s->output_paused) {
       /* A client is taking queued output, however slowly: the drain clock starts after it. */
       deadline.tv_sec = 0;
     } else if (s->exited) {

@@ -37,6 +37,9 @@ struct shim {
   /* out_fd are out of the epoll set while a waited-for client (interactive, or any in exec mode)
    * has too much output queued. */
   bool output_paused;
+  /* The process exited and interactive clients lagged for SHIM_DRAIN_MS since: nobody is waited
+   * for any more (the rest goes to the log; laggards are dropped like read-only clients). */
+  bool waits_released;
   /* Input: the stdin pipe's write end, or a dup of the pty master; -1 when there is none. */
   int in_fd;
   bool in_watched;      /* in_fd is in the epoll set (waiting for EPOLLOUT) */
