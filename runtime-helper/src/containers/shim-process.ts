@@ -15,6 +15,7 @@ const FRAME_RESIZE = 16;
 const FRAME_CLOSE_STDIN = 17;
 const FRAME_START = 19;
 const FRAME_START_RESULT = 20;
+const FRAME_INTERACTIVE = 21;
 /** The shim's longest log record (JSON_LOG_LINE_MAX): a longer line is logged in pieces this big. */
 const OPEN_LINE_MAX = 16384;
 
@@ -138,6 +139,31 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       this.startWaiters.push((r) => { this.socket?.off('close', onClose); resolve(r); });
       this.socket.write(frame(FRAME_START, Buffer.alloc(0)));
     });
+  }
+
+  /** Attach clients with stdin, and those of them whose socket is full. */
+  private readonly interactiveClients = new Set<object>();
+  private readonly fullClients = new Set<object>();
+
+  /**
+   * A client with stdin joined (or left): while any is attached the shim waits for this
+   * connection (frame 21) instead of dropping it at 1 MiB, as dockerd waits for attached writers.
+   */
+  setInteractive(client: object, on: boolean): void {
+    const was = this.interactiveClients.size > 0;
+    if (on) this.interactiveClients.add(client);
+    else { this.interactiveClients.delete(client); this.setClientFull(client, false); }
+    const is = this.interactiveClients.size > 0;
+    if (was !== is) this.socket?.write(frame(FRAME_INTERACTIVE, Buffer.from([is ? 1 : 0])));
+  }
+
+  /** An interactive client's socket is full (or drained): read nothing from the shim while any
+   * is full, so the shim stops reading the container and the container blocks on write. */
+  setClientFull(client: object, full: boolean): void {
+    if (full && this.interactiveClients.has(client)) this.fullClients.add(client);
+    else this.fullClients.delete(client);
+    if (this.fullClients.size > 0) this.socket?.pause();
+    else this.socket?.resume();
   }
 
   writeStdin(data: Buffer): void { this.socket?.write(frame(FRAME_STDIN, data)); }

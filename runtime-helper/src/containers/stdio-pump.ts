@@ -25,6 +25,12 @@ export function parseDetachKeys(spec: string): number[] {
   });
 }
 
+/** A process whose output can wait for an interactive client (berth-shim's ShimProcess). */
+interface OutputPacing {
+  setInteractive(client: object, on: boolean): void;
+  setClientFull(client: object, full: boolean): void;
+}
+
 export interface PumpOptions {
   tty: boolean;
   stdin: boolean;
@@ -34,20 +40,35 @@ export interface PumpOptions {
   /** Close the process's stdin when the client closes its side. */
   closeStdinOnEof: boolean;
   onDetach?: () => void;
+  /** A client with stdin: the process's output waits while this socket is full (dockerd blocks
+   * on an attached writer) rather than berthd buffering it or the shim dropping the session. */
+  paced?: boolean;
   /** Replay output the process wrote before this client was hooked in. */
   replay?: boolean;
   /** Bytes of each stream the client already has (from the log replay): dropped before output. */
   skip?: { stdout: number; stderr: number };
 }
 
-export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): void {
-  if (socket.destroyed || socket.writableEnded) return;
-  socket.write(tty ? data : frame(stream === 'stdout' ? 1 : 2, data));
+/** False when the socket's buffer is full (wait for 'drain'). */
+export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): boolean {
+  if (socket.destroyed || socket.writableEnded) return true;
+  return socket.write(tty ? data : frame(stream === 'stdout' ? 1 : 2, data));
 }
 
 /** Wires input and output; returns a function that unhooks the output listener. */
 export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): () => void {
   const skip = o.skip ? { ...o.skip } : undefined;
+  const pacing = o.paced && typeof (proc as Partial<OutputPacing>).setClientFull === 'function' ? (proc as unknown as OutputPacing) : undefined;
+  const client = {};
+  const onDrain = (): void => pacing?.setClientFull(client, false);
+  let paced = pacing !== undefined;
+  const unpace = (): void => {
+    if (!paced) return;
+    paced = false;
+    socket.off('drain', onDrain);
+    pacing?.setInteractive(client, false);
+  };
+  if (pacing) { pacing.setInteractive(client, true); socket.on('drain', onDrain); socket.once('close', unpace); }
   const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
     if (skip && skip[stream] > 0) {
       const n = Math.min(skip[stream], data.length);
@@ -55,7 +76,7 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
       data = data.subarray(n);
       if (data.length === 0) return;
     }
-    if (stream === 'stdout' ? o.stdout : o.stderr) writeOutput(socket, o.tty, stream, data);
+    if ((stream === 'stdout' ? o.stdout : o.stderr) && !writeOutput(socket, o.tty, stream, data)) pacing?.setClientFull(client, true);
   };
   if (o.replay) for (const [stream, data] of proc.backlog ?? []) onOutput(stream, data);
   proc.on('output', onOutput);
@@ -85,5 +106,5 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
     });
     socket.on('end', () => { if (o.closeStdinOnEof && !detached) proc.closeStdin(); });
   }
-  return () => proc.off('output', onOutput);
+  return () => { proc.off('output', onOutput); unpace(); };
 }

@@ -76,6 +76,7 @@ async function attach(ctx: RequestContext): Promise<void> {
     unhook = pump(socket, proc, {
       replay: replayBacklog, ...(skip ? { skip } : {}),
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
+      paced: q.stdin && r.Config.OpenStdin,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
     void proc.exited.then(() => setImmediate(finish));

@@ -1,0 +1,94 @@
+// A slow interactive terminal paces the container instead of losing the session: the real docker
+// CLI in a real pty runs `docker run -it busybox sh` against a real berthd, `cat`s a 20 MB file
+// while the pty's reader stops reading for a few seconds, and the session survives, shows every
+// byte in order and reaches the shell prompt again. Meanwhile the container is blocked on write
+// (its log stops growing), as under dockerd, which blocks on an attached writer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as pty from 'node-pty';
+import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
+import { busyboxImage } from '../../test-support/paths.js';
+
+let b: Berthd;
+const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
+
+beforeAll(async () => {
+  b = await startBerthd(runtimeArgs);
+  await b.docker(['import', busyboxImage().tar, 'busybox']);
+}, 120_000);
+
+afterAll(async () => {
+  if (!b) return;
+  const ids = (await b.dockerResult(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await b.dockerResult(['rm', '-f', ...ids]);
+  await b.stop();
+});
+
+const LINES = 200_000; // 100 bytes each: 20 MB
+const line = (i: number): string => `${String(i).padStart(7, '0')} ${'0'.repeat(91)}`;
+
+describe('attach flow control through berthd', () => {
+  it('docker run -it: cat of 20 MB while the terminal stops reading; the session survives and the prompt comes back', async () => {
+    const p = pty.spawn(dockerCli, ['run', '-it', '--name', 'flow', 'busybox', 'sh'], { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
+    const chunks: string[] = [];
+    p.onData((d) => { chunks.push(d); });
+    const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+    let closed = false;
+    void exited.then(() => { closed = true; });
+    const screen = (): string => { const s = chunks.join(''); chunks.length = 0; chunks.push(s); return s; };
+    let mark = 0;
+    const seen = async (text: string, ms = 15_000): Promise<void> => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        const i = screen().indexOf(text, mark);
+        if (i >= 0) { mark = i + text.length; return; }
+        if (closed) break;
+        await sleep(50);
+      }
+      throw new Error(`pty: ${JSON.stringify(text)} not seen (session ${closed ? 'ended' : 'open'}); tail: ${JSON.stringify(screen().slice(-500))}`);
+    };
+    // busybox sh asks the terminal for the cursor position after each prompt; answer as a terminal would.
+    const prompt = async (): Promise<void> => { await seen('/ # \x1b[6n'); p.write('\x1b[1;5R'); await sleep(200); };
+    try {
+      await prompt();
+      p.write(`awk 'BEGIN{for(i=0;i<${LINES};i++)printf "%07d %091d\\n",i,0}' >/big\r`);
+      await prompt();
+      const logPath = (await b.docker(['inspect', '-f', '{{.LogPath}}', 'flow'])).trim();
+
+      p.write('cat /big; echo cat-done-$((6*7))\r');
+      await seen(line(0)); // the flood has begun
+      p.pause(); // the terminal stops reading: the CLI blocks on its stdout, then berthd, the shim, cat
+      await sleep(1500);
+      const stalledLog = statSync(logPath).size;
+      await sleep(2500);
+      // The container wrote nothing more meanwhile: it is blocked, not buffered for or cut off.
+      expect(statSync(logPath).size).toBe(stalledLog);
+      expect(closed).toBe(false);
+      p.resume();
+
+      await seen('cat-done-42', 120_000);
+      await prompt();
+      p.write('echo still-$((40+2))\r');
+      await seen('still-42');
+      await prompt();
+      p.write('exit 7\r');
+      const code = await Promise.race([exited, sleep(15_000).then(() => -1)]);
+      expect(code).toBe(7);
+
+      // Every line reached the terminal, in order (the container's pty turns \n into \r\n).
+      const out = screen();
+      const from = out.indexOf(line(0));
+      const to = out.indexOf('cat-done-42', from);
+      const want = Array.from({ length: LINES }, (_, i) => `${line(i)}\r\n`).join('');
+      expect(to - from).toBe(want.length);
+      expect(out.slice(from, to) === want).toBe(true);
+      // The log has every byte too, and was far from complete while the terminal was paused.
+      const logged = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { log: string }).log).join('');
+      expect(logged.includes(want)).toBe(true);
+      expect(stalledLog).toBeLessThan(statSync(logPath).size / 2);
+    } finally {
+      if (!closed) p.kill();
+    }
+  }, 240_000);
+});
