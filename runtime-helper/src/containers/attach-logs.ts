@@ -12,7 +12,6 @@ import type { Duplex, Writable } from 'node:stream';
 import type { MonitoredProcess } from './monitor.js';
 import { readLogs, type LogOptions } from './logs-reader.js';
 import { timeToNanos, type LogEntry } from './json-log.js';
-import { frame } from './stdio-pump.js';
 
 type Stream = 'stdout' | 'stderr';
 
@@ -45,24 +44,35 @@ const BATCH = 256 * 1024;
 const ALL: LogOptions = { stdout: true, stderr: true, since: 0n, until: 0n, tail: -1, follow: false };
 
 /**
- * Writes log output to a client in batches (raw with a tty, else Docker's frames); `pace` sends
- * the batch and waits while the client is behind, so a slow client holds the read back.
+ * Writes log output to a client in batches (raw with a tty, else Docker's frames), each line
+ * encoded straight into the batch (no buffer per line: a big log makes no garbage to collect);
+ * `pace` sends the batch and waits while the client is behind, so a slow client holds the read
+ * back.
  */
 export function logWriter(socket: Writable, o: { tty: boolean; stdout: boolean; stderr: boolean }) {
-  let batch: Buffer[] = [];
-  let bytes = 0;
+  let batch = Buffer.allocUnsafe(BATCH);
+  let used = 0;
   const flush = (): void => {
-    if (!batch.length) return;
-    if (!socket.destroyed && !socket.writableEnded) socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
-    batch = [];
-    bytes = 0;
+    if (used === 0) return;
+    if (!socket.destroyed && !socket.writableEnded) socket.write(batch.subarray(0, used));
+    batch = Buffer.allocUnsafe(BATCH);
+    used = 0;
   };
-  const push = (stream: Stream, data: Buffer): void => {
-    if (data.length === 0 || !(stream === 'stdout' ? o.stdout : o.stderr)) return;
-    const out = o.tty ? data : frame(stream === 'stdout' ? 1 : 2, data);
-    batch.push(out);
-    bytes += out.length;
-    if (bytes >= BATCH) flush();
+  const push = (stream: Stream, data: string | Buffer): void => {
+    if (!(stream === 'stdout' ? o.stdout : o.stderr)) return;
+    const len = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (len === 0) return;
+    const need = len + (o.tty ? 0 : 8);
+    if (used + need > batch.length) {
+      flush();
+      if (need > batch.length) batch = Buffer.allocUnsafe(need); // one line longer than a batch
+    }
+    if (!o.tty) {
+      batch.writeUInt32BE((stream === 'stdout' ? 1 : 2) << 24, used); // type, then three zero bytes
+      batch.writeUInt32BE(len, used + 4);
+      used += 8;
+    }
+    used += typeof data === 'string' ? batch.write(data, used) : data.copy(batch, used);
   };
   const pace = async (): Promise<void> => {
     flush();
@@ -79,7 +89,7 @@ export function logWriter(socket: Writable, o: { tty: boolean; stdout: boolean; 
 /** Replays the whole log and returns (logs=1 with no live stream, or no running process). */
 export async function replayLog(socket: Duplex, logPath: string, o: ReplayOptions): Promise<void> {
   const w = logWriter(socket, o);
-  await readLogs(logPath, ALL, (e) => w.push(e.stream, Buffer.from(e.log)), () => false, o.cancelled, { pace: w.pace });
+  await readLogs(logPath, ALL, (e) => w.push(e.stream, e.log), () => false, o.cancelled, { pace: w.pace });
   w.flush();
 }
 
@@ -108,9 +118,8 @@ export async function replayLogThenLive(socket: Duplex, logPath: string, proc: M
     return second > sinceSecond || (second === sinceSecond && timeToNanos(e.time) >= since!);
   };
   const emit = (e: LogEntry): void => {
-    const data = Buffer.from(e.log);
-    if (since !== null && ofThisRun(e)) given[e.stream] += data.length;
-    w.push(e.stream, data);
+    if (since !== null && ofThisRun(e)) given[e.stream] += Buffer.byteLength(e.log);
+    w.push(e.stream, e.log);
   };
   try {
     await readLogs(logPath, ALL, emit, () => false, o.cancelled, { endAt, pace: w.pace });

@@ -36,7 +36,7 @@ async function logs(ctx: RequestContext): Promise<void> {
   res.on('close', () => { closed = true; });
   const out = logWriter(res, { tty, stdout: true, stderr: true });
   await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail, follow: q.follow },
-    (e) => out.push(e.stream, Buffer.from(q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log)),
+    (e) => out.push(e.stream, q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log),
     () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true,
     () => closed, { pace: out.pace });
   out.flush();
