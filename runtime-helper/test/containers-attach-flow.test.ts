@@ -28,34 +28,41 @@ afterAll(async () => {
 const LINES = 200_000; // 100 bytes each: 20 MB
 const line = (i: number): string => `${String(i).padStart(7, '0')} ${'0'.repeat(91)}`;
 
+/** `docker run -it NAME busybox sh` in a real pty, with a 20 MB /big made in the container. */
+async function session(name: string) {
+  const p = pty.spawn(dockerCli, ['run', '-it', '--name', name, 'busybox', 'sh'], { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
+  const chunks: string[] = [];
+  p.onData((d) => { chunks.push(d); });
+  const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+  const state = { closed: false };
+  void exited.then(() => { state.closed = true; });
+  const screen = (): string => { const s = chunks.join(''); chunks.length = 0; chunks.push(s); return s; };
+  let mark = 0;
+  const seen = async (text: string, ms = 15_000): Promise<void> => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const i = screen().indexOf(text, mark);
+      if (i >= 0) { mark = i + text.length; return; }
+      if (state.closed) break;
+      await sleep(50);
+    }
+    throw new Error(`pty: ${JSON.stringify(text)} not seen (session ${state.closed ? 'ended' : 'open'}); tail: ${JSON.stringify(screen().slice(-500))}`);
+  };
+  // busybox sh asks the terminal for the cursor position after each prompt; answer as a terminal would.
+  const prompt = async (): Promise<void> => { await seen('/ # \x1b[6n'); p.write('\x1b[1;5R'); await sleep(200); };
+  try {
+    await prompt();
+    p.write(`awk 'BEGIN{for(i=0;i<${LINES};i++)printf "%07d %091d\\n",i,0}' >/big\r`);
+    await prompt();
+  } catch (e) { p.kill(); throw e; }
+  const logPath = (await b.docker(['inspect', '-f', '{{.LogPath}}', name])).trim();
+  return { p, exited, state, screen, seen, prompt, logPath };
+}
+
 describe('attach flow control through berthd', () => {
   it('docker run -it: cat of 20 MB while the terminal stops reading; the session survives and the prompt comes back', async () => {
-    const p = pty.spawn(dockerCli, ['run', '-it', '--name', 'flow', 'busybox', 'sh'], { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
-    const chunks: string[] = [];
-    p.onData((d) => { chunks.push(d); });
-    const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
-    let closed = false;
-    void exited.then(() => { closed = true; });
-    const screen = (): string => { const s = chunks.join(''); chunks.length = 0; chunks.push(s); return s; };
-    let mark = 0;
-    const seen = async (text: string, ms = 15_000): Promise<void> => {
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        const i = screen().indexOf(text, mark);
-        if (i >= 0) { mark = i + text.length; return; }
-        if (closed) break;
-        await sleep(50);
-      }
-      throw new Error(`pty: ${JSON.stringify(text)} not seen (session ${closed ? 'ended' : 'open'}); tail: ${JSON.stringify(screen().slice(-500))}`);
-    };
-    // busybox sh asks the terminal for the cursor position after each prompt; answer as a terminal would.
-    const prompt = async (): Promise<void> => { await seen('/ # \x1b[6n'); p.write('\x1b[1;5R'); await sleep(200); };
+    const { p, exited, state, screen, seen, prompt, logPath } = await session('flow');
     try {
-      await prompt();
-      p.write(`awk 'BEGIN{for(i=0;i<${LINES};i++)printf "%07d %091d\\n",i,0}' >/big\r`);
-      await prompt();
-      const logPath = (await b.docker(['inspect', '-f', '{{.LogPath}}', 'flow'])).trim();
-
       p.write('cat /big; echo cat-done-$((6*7))\r');
       await seen(line(0)); // the flood has begun
       p.pause(); // the terminal stops reading: the CLI blocks on its stdout, then berthd, the shim, cat
@@ -64,7 +71,7 @@ describe('attach flow control through berthd', () => {
       await sleep(2500);
       // The container wrote nothing more meanwhile: it is blocked, not buffered for or cut off.
       expect(statSync(logPath).size).toBe(stalledLog);
-      expect(closed).toBe(false);
+      expect(state.closed).toBe(false);
       p.resume();
 
       await seen('cat-done-42', 120_000);
@@ -88,7 +95,30 @@ describe('attach flow control through berthd', () => {
       expect(logged.includes(want)).toBe(true);
       expect(stalledLog).toBeLessThan(statSync(logPath).size / 2);
     } finally {
-      if (!closed) p.kill();
+      if (!state.closed) p.kill();
+    }
+  }, 240_000);
+
+  it('docker stop ends a container whose terminal stays stuck in the middle of a flood', async () => {
+    const { p, exited, state, seen } = await session('flow-stop');
+    try {
+      p.write('cat /big\r');
+      await seen(line(0));
+      p.pause(); // and it stays paused until the container is gone
+      await sleep(1500);
+      // The shim waits for the stuck terminal only briefly once the container was killed, and
+      // berthd watches for the exit record while it holds the shim's output back.
+      const stop = await Promise.race([b.dockerResult(['stop', '-t', '1', 'flow-stop']), sleep(60_000).then(() => null)]);
+      expect(stop).not.toBeNull();
+      expect(stop!.code).toBe(0);
+      const st = JSON.parse(await b.docker(['inspect', 'flow-stop']))[0].State;
+      expect(st.Running).toBe(false);
+      expect(st.ExitCode).toBe(137);
+      p.resume();
+      const code = await Promise.race([exited, sleep(30_000).then(() => -1)]);
+      expect(code).toBe(137);
+    } finally {
+      if (!state.closed) p.kill();
     }
   }, 240_000);
 });

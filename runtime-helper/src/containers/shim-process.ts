@@ -1,7 +1,7 @@
 // One process under berth-shim as berthd sees it: the attach socket (Docker's 8-byte frames both
 // ways: output in, stdin/resize/close out) and the exit record the shim writes in its state dir.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -160,11 +160,28 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
   /** An interactive client's socket is full (or drained): read nothing from the shim while any
    * is full, so the shim stops reading the container and the container blocks on write. */
   setClientFull(client: object, full: boolean): void {
-    if (full && this.interactiveClients.has(client)) this.fullClients.add(client);
+    if (full && this.interactiveClients.has(client) && !this.exitRecorded) this.fullClients.add(client);
     else this.fullClients.delete(client);
-    if (this.fullClients.size > 0) this.socket?.pause();
-    else this.socket?.resume();
+    if (this.fullClients.size > 0) {
+      this.socket?.pause();
+      // A paused socket never sees the shim close it: watch for the exit record instead. Once
+      // the process ended (the shim waits for a lagging client only briefly then) read on, so
+      // the exit is seen even while the client stays stuck.
+      this.exitWatch ??= setInterval(() => {
+        if (!existsSync(join(this.stateDir, 'exit.json'))) return;
+        this.exitRecorded = true;
+        this.fullClients.clear();
+        this.setClientFull(client, false);
+      }, 250).unref();
+    } else {
+      clearInterval(this.exitWatch);
+      this.exitWatch = undefined;
+      this.socket?.resume();
+    }
   }
+
+  private exitWatch: NodeJS.Timeout | undefined;
+  private exitRecorded = false;
 
   writeStdin(data: Buffer): void { this.socket?.write(frame(FRAME_STDIN, data)); }
   closeStdin(): void { this.socket?.write(frame(FRAME_CLOSE_STDIN, Buffer.alloc(0))); }
