@@ -7,7 +7,7 @@
 // of an image whose layer content is missing answers a JSON error before any tar is sent.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { watch, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -253,17 +253,30 @@ describe('image garbage collection', () => {
   }, 120_000);
 
   it('kill -9 during docker rmi: after the restart each image is whole or gone with all its own files', async () => {
+    await d.docker(['pull', nameA()]);
+    await d.docker(['pull', nameC()]);
     const dataRoot = currentDataRoot();
-    // The two images from the test before are present; remove both at once and kill mid-way.
+    // Remove both at once and kill mid-way.
+    // SIGKILL the moment the sweep renames its first layer out of the way (inotify), so the kill
+    // lands mid-sweep or just after it; every outcome must leave a whole store.
+    const child = d.child;
+    let killed = false;
+    const watcher = watch(join(dataRoot, 'image/layers'), (_event, file) => {
+      if (file?.startsWith('.tmp-gc-') && !killed) { killed = true; child.kill('SIGKILL'); }
+    });
     const rmis = [d.dockerResult(['rmi', nameA()]), d.dockerResult(['rmi', nameC()])];
-    await new Promise((r) => setTimeout(r, 15));
-    d.child.kill('SIGKILL');
     await Promise.all(rmis);
+    watcher.close();
+    expect(killed).toBe(true);
+    while (child.exitCode === null && child.signalCode === null) await new Promise((r) => setTimeout(r, 20));
+    const journalLeft = existsSync(join(dataRoot, 'image/gc-in-progress.json'));
     const keep = join(work, 'kept-data-2');
     await stopKeeping(dataRoot, keep);
     d = await startBerthd(['--default-runtime', 'crun', '--data-root', keep]);
     const s = store(keep);
     expect(s.journal).toBe(false);
+    // Killed mid-collection: the restart says it finished the job.
+    if (journalLeft) expect(d.log()).toContain('interrupted by a crash');
     for (const img of [imgA, imgC]) {
       const present = s.meta.includes(`${hex(img.configDigest)}.json`);
       if (present) expectImageWhole(s, img);
@@ -276,7 +289,8 @@ describe('image garbage collection', () => {
     expect(s.layers.filter((l) => !wantLayers.has(l))).toEqual([]);
     expect(Object.keys(s.distribution).filter((k) => !live.some((img) => img.layers.some((l) => l.diffId === k)))).toEqual([]);
     // A later collection (rmi of whatever survived) leaves the store empty either way.
-    for (const img of live) await d.docker(['rmi', img === imgA ? nameA() : nameC()]);
+    // (By ID: the kill may have come after the untag and before the delete, leaving it dangling.)
+    for (const img of live) await d.docker(['rmi', img.configDigest]);
     await d.docker(['image', 'prune', '-a', '-f']);
     expectEmpty(store(keep));
   }, 120_000);

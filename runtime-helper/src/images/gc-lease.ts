@@ -8,6 +8,8 @@
 export interface LeaseOptions {
   /** Released by itself after this long without use (a pull that failed without saying so). */
   idleMs?: number;
+  /** Released by itself after this long in any case (a hold never dropped); containerd's default is a day too. */
+  maxMs?: number;
 }
 
 export class Lease {
@@ -15,9 +17,17 @@ export class Lease {
   readonly layers = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  /** Transfers in progress: the idle clock stops while any runs (a big layer takes long). */
+  private holds = 0;
+
+  private readonly deadline: NodeJS.Timeout | undefined;
 
   constructor(private readonly owner: LeaseSet, private readonly opts: LeaseOptions) {
     this.touch();
+    if (opts.maxMs !== undefined) {
+      this.deadline = setTimeout(() => this.owner.release(this, 'expired'), opts.maxMs);
+      this.deadline.unref();
+    }
   }
 
   pinBlob(digest: string): void { this.blobs.add(digest); this.touch(); }
@@ -27,8 +37,17 @@ export class Lease {
   touch(): void {
     if (this.released || this.opts.idleMs === undefined) return;
     clearTimeout(this.timer);
+    if (this.holds > 0) return;
     this.timer = setTimeout(() => this.owner.release(this, 'expired'), this.opts.idleMs);
     this.timer.unref();
+  }
+
+  /** A transfer starts: the lease does not expire until every hold is dropped. */
+  hold(): void { this.holds++; this.touch(); }
+
+  unhold(): void {
+    if (this.holds > 0) this.holds--;
+    this.touch();
   }
 
   get active(): boolean { return !this.released; }
@@ -39,6 +58,7 @@ export class Lease {
   end(): void {
     this.released = true;
     clearTimeout(this.timer);
+    clearTimeout(this.deadline);
   }
 }
 

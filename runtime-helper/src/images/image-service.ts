@@ -22,8 +22,9 @@ import { DistributionMetadata } from '../registry/distribution-metadata.js';
 import { ImageCollector, type CollectResult } from './image-gc.js';
 import type { Lease } from './gc-lease.js';
 
-/** A write that has not used its expiring lease for this long is taken as failed (a pull or push the pipeline gave up on). */
+/** A write that has not used its expiring lease for this long is taken as failed (a pull the pipeline gave up on). */
 const leaseIdleMs = 10 * 60 * 1000;
+const leaseMaxMs = 24 * 60 * 60 * 1000;
 
 export interface CommitOptions {
   /** The snapshot to commit (its key), or its upper dir as Snapshot.upperDir gave it. */
@@ -76,7 +77,7 @@ export class ImageService {
    * say they ended (the registry pipelines); it ends by itself once idle.
    */
   lease(expiring = false): Lease {
-    return this.gc.leases.acquire(expiring ? { idleMs: leaseIdleMs } : {});
+    return this.gc.leases.acquire(expiring ? { idleMs: leaseIdleMs, maxMs: leaseMaxMs } : {});
   }
 
   /** `docker commit`: the snapshot's changes become a new top layer on the parent image. */

@@ -56,26 +56,22 @@ function tarLayer(svc: ImageService, diffId: string): TarPushLayer {
     // Blobs this layer was pushed as whose bytes are gone: the registry may still have them.
     knownBlobs: meta.sources(diffId).map(({ digest, mediaType, size }) => ({ digest, mediaType, size })),
     keep(repository) {
-      // The kept copy is pinned from its commit until distribution.json records it.
-      const lease = svc.lease(true);
+      // No lease needed: the commit and the in-memory record happen in one tick, and the image
+      // (a GC root) is being pushed, so its diffID is live when the collector next marks.
       const sink = new PassThrough({ highWaterMark: 1 << 20 });
       const spooled = svc.blobs.spool(sink);
       spooled.catch(() => {});
       return {
         sink,
         async commit(blob) {
+          const file = await spooled;
           try {
-            const file = await spooled;
-            try {
-              svc.blobs.commit(file, blob.digest);
-            } catch (err) {
-              rmSync(file.path, { force: true });
-              throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
-            }
-            await meta.add(diffId, { ...blob, repository });
-          } finally {
-            lease.release();
+            svc.blobs.commit(file, blob.digest);
+          } catch (err) {
+            rmSync(file.path, { force: true });
+            throw new RegistryError('digest-mismatch', `push layer ${diffId}: the kept copy of the compressed blob does not match ${blob.digest} (${(err as Error).message})`);
           }
+          await meta.add(diffId, { ...blob, repository });
         },
       };
     },

@@ -42,6 +42,10 @@ export class ImageServicePullStore implements PullStore {
 
   async beginLayer(layer: ChainedLayer): Promise<LayerIngest> {
     const lease = this.leased();
+    // The lease stays while this layer streams, however long; commit or abort lets it go.
+    lease.hold();
+    let held = true;
+    const unhold = () => { if (held) { held = false; lease.unhold(); } };
     const tar = new PassThrough({ highWaterMark: 1 << 20 });
     // The native unpacker inflates and hashes the tar in its own process, off berthd's event
     // loop; BERTH_PULL_DIFFID=js gunzips and hashes in berthd instead (bench/pull.ts compares).
@@ -67,16 +71,20 @@ export class ImageServicePullStore implements PullStore {
         }),
       } : {}),
       async commit() {
-        lease.touch();
-        await unpacked;
-        const file = await spooled;
-        // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
-        await svc.blobs.commitAsync(file, layer.digest);
+        try {
+          await unpacked;
+          const file = await spooled;
+          // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
+          await svc.blobs.commitAsync(file, layer.digest);
+        } finally {
+          unhold();
+        }
         // Written on the thread pool while the next layers go on; saveImage waits for it. A failed
         // write only loses a cache entry (push then uploads the blob instead of mounting it).
         metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository }).catch(() => {});
       },
       async abort() {
+        unhold();
         const err = new Error(`pull of layer ${layer.digest} aborted`);
         if (!tar.destroyed) tar.destroy(err);
         if (!blob.destroyed) blob.destroy(err);
