@@ -262,6 +262,37 @@ describe('pure cgroup v2 (a mount namespace with cgroup2 at /sys/fs/cgroup)', ()
     expect(existsSync(ns.hostDir(b.cgroupsPath!))).toBe(false);
   });
 
+  it('a user namespace: the runtime moves the init into its v2 cgroup; exec, pause, delete', async () => {
+    const base = 200_000;
+    const b = bundle(
+      {
+        args: idle,
+        namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user'],
+        uidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+        gidMappings: [{ containerID: 0, hostID: base, size: 65536 }],
+        rootfsOwner: { uid: base, gid: base },
+      },
+      true,
+    );
+    const r = await rt.create(b.id, b.dir);
+    if (isCrun) {
+      expect(oneLine(r)).toMatch(/setrlimit \(RLIM_MEMLOCK\): Operation not permitted/);
+      return;
+    }
+    assertOk(r);
+    const { pid } = await rt.state(b.id);
+    expect(cgroupLines(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).v2).toBe(`0::${b.cgroupsPath}`);
+    expect(procsOf(b)).toEqual([pid]);
+    assertOk(await rt.start(b.id));
+    const ex = assertOk(await rt.exec(b.id, ['/bin/sh', '-c', 'grep "^0::" /proc/self/cgroup; id -u']));
+    expect(ex.stdout.trim().split('\n')).toEqual([`0::${b.cgroupsPath}`, '0']);
+    assertOk(await rt.pause(b.id));
+    expect((await rt.state(b.id)).status).toBe('paused');
+    assertOk(await rt.resume(b.id));
+    assertOk(await rt.delete(b.id, { force: true }));
+    expect(existsSync(ns.hostDir(b.cgroupsPath!))).toBe(false);
+  });
+
   it('delete --force of a paused container kills it and removes the cgroup', async () => {
     const b = bundle({ args: ['/bin/sh', '-c', 'sleep 1001 & exec sleep 1000'] });
     const pid = await createAndStart(b);

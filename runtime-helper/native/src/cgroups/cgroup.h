@@ -52,10 +52,6 @@ int cgroup_open_v2_dir(const struct cgroup_fs *fs, const char *path, int *fd, be
  * wait of cgroup_enter (see self.c): v1 through `tasks`; the cgroup2 side only when !v2_joined
  * (then the slow way), v2_joined meaning it was born there with CLONE_INTO_CGROUP. */
 int cgroup_enter_self(const struct cgroup_fs *fs, const char *path, bool v2_joined, berth_error_t *err);
-/* The fallback when CLONE_INTO_CGROUP was refused: the caller joins the cgroup2 directory
- * opened by cgroup_open_v2_dir (usable from any mount namespace) the slow way. A hybrid side
- * we may not write is skipped, as in cgroup_enter. */
-int cgroup_enter_v2_fd(const struct cgroup_fs *fs, int dirfd, berth_error_t *err);
 /* Moves pid into an existing cgroup (exec joins the container's cgroup this way). */
 int cgroup_enter(const struct cgroup_fs *fs, const char *path, pid_t pid, berth_error_t *err);
 

@@ -44,15 +44,3 @@ int cgroup_enter_self(const struct cgroup_fs *fs, const char *path, bool v2_join
     return -1;
   return 0;
 }
-
-int cgroup_enter_v2_fd(const struct cgroup_fs *fs, int dirfd, berth_error_t *err) {
-  int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
-  int e = errno;
-  if (fd >= 0) {
-    e = write(fd, "0", 1) == 1 ? 0 : errno;
-    close(fd);
-  }
-  if (e == 0) return 0;
-  if (fs->mode == CGROUP_MODE_HYBRID && (e == EROFS || e == EACCES || e == EPERM)) return 0;
-  return berth_error_set(err, e, "join cgroup2 cgroup (cgroup.procs)");
-}

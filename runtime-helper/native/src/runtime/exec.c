@@ -36,8 +36,12 @@ fail:
   _exit(127);
 }
 
+/* The helper that joins the container and forks the process. It is itself born in the cgroup2
+ * cgroup (v2_joined) or joins the cgroup first thing, while it still has the host's credentials:
+ * once in a user namespace it may no longer write the host's cgroupfs, so neither a
+ * CLONE_INTO_CGROUP nor a cgroup.procs write from there would work (as crun does it). */
 _Noreturn static void enter_container(int sync, int console, const struct container_state *st,
-                                      const struct cgroup_fs *fs, int cgroup_fd, const struct process_spec *p,
+                                      const struct cgroup_fs *fs, bool v2_joined, const struct process_spec *p,
                                       const struct seccomp_prog *seccomp, int ns_fds[SPEC_MAX_NS], int preserve_fds) {
   berth_error_t err = {0};
   /* the container's processes must not reach /proc/<us>/exe, the runtime binary (CVE-2019-5736);
@@ -48,25 +52,19 @@ _Noreturn static void enter_container(int sync, int console, const struct contai
   }
   /* rlimits before the user namespace; the cgroup before any of the process's own code */
   if (p->rlimits && rlimits_apply(0, p->rlimits, &err) < 0) goto fail;
-  /* v1 by moving ourselves, the cgroup2 side by cloning the process into it: neither waits for
-   * the kernel's grace period as moving a pid does (see cgroups/self.c) */
-  if (cgroup_enter_self(fs, st->cgroup_path, cgroup_fd >= 0, &err) < 0) goto fail;
+  /* v1 by moving ourselves, the cgroup2 side by being cloned into it: neither waits for the
+   * kernel's grace period as moving a pid does (see cgroups/self.c) */
+  if (cgroup_enter_self(fs, st->cgroup_path, v2_joined, &err) < 0) goto fail;
   trace_point("exec: in the cgroup");
   if (ns_join_all(ns_fds, &err) < 0) goto fail;
   trace_point("exec: namespaces joined");
-  bool in_cgroup;
-  pid_t pid = spawn_clone(0, cgroup_fd, &in_cgroup); /* joining a pid namespace only applies to children */
+  bool unused;
+  pid_t pid = spawn_clone(0, -1, &unused); /* joining a pid namespace only applies to children */
   if (pid < 0) {
     berth_error_errno(&err, "fork the exec process");
     goto fail;
   }
-  if (pid == 0) {
-    if (cgroup_fd >= 0 && !in_cgroup && cgroup_enter_v2_fd(fs, cgroup_fd, &err) < 0) {
-      sync_send_error(sync, &err);
-      _exit(127);
-    }
-    run_process(sync, console, p, seccomp, preserve_fds);
-  }
+  if (pid == 0) run_process(sync, console, p, seccomp, preserve_fds);
   sync_send(sync, SYNC_PID, pid, &err);
   _exit(0);
 fail:
@@ -101,14 +99,15 @@ int exec_in_container(const struct container_state *st, const struct cgroup_fs *
     berth_error_errno(err, "become subreaper");
     goto out;
   }
-  pid_t child = fork();
+  bool v2_joined;
+  pid_t child = spawn_clone(0, cgroup_fd, &v2_joined);
   if (child < 0) {
     berth_error_errno(err, "exec in '%s': fork", st->id);
     goto out;
   }
   if (child == 0) {
     close(sv[0]);
-    enter_container(sv[1], console, st, fs, cgroup_fd, &p, seccomp, ns_fds, o->preserve_fds);
+    enter_container(sv[1], console, st, fs, v2_joined, &p, seccomp, ns_fds, o->preserve_fds);
   }
   close(sv[1]);
   sv[1] = -1;
