@@ -53,6 +53,49 @@ static void test_freeze(struct cgroup_fs *fs) {
   tap_ok(!path_exists(v2root, rel), "real v2: the cgroup is gone");
 }
 
+/* A cgroup2 tree whose root offers no controllers (every controller bound to v1, as on this
+ * hybrid VM): the files of the core stay usable, the OOM count reads 0 without an error (no
+ * memory.events), and each limit fails naming its controller and the cgroup. */
+static void test_no_controllers(struct cgroup_fs *fs) {
+  berth_error_t err;
+  const char *controllers = file_text(v2root, "cgroup.controllers");
+  if (controllers[strspn(controllers, " \n")] != '\0') {
+    printf("# controllers offered at %s: the no-controller cases do not apply\n", v2root);
+    return;
+  }
+  OK_CALL(cgroup_create(fs, path, 0, &err), &err, "no controllers: create %s", path);
+  char dir[PATH_MAX + 64], rel[128];
+  snprintf(dir, sizeof dir, "%s%s", v2root, path);
+  bool has[3];
+  static const char *const files[] = {"cgroup.events", "cgroup.freeze", "memory.events"};
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(rel, sizeof rel, "%s/%s", path + 1, files[i]);
+    has[i] = path_exists(v2root, rel);
+  }
+  tap_ok(has[0] && has[1] && !has[2],
+         "no controllers: cgroup.events and cgroup.freeze exist, memory.events does not");
+  uint64_t count = 99;
+  OK_CALL(cgroup_oom_kill_count(fs, path, &count, &err), &err, "no controllers: oom kill count");
+  tap_ok(count == 0, "no controllers: the OOM kill count is 0 (%llu)", (unsigned long long)count);
+  static const struct {
+    const char *json, *controller;
+  } limits[] = {
+      {"{\"memory\":{\"limit\":67108864}}", "'memory'"}, {"{\"pids\":{\"limit\":10}}", "'pids'"},
+      {"{\"cpu\":{\"shares\":512}}", "'cpu'"},        {"{\"cpu\":{\"cpus\":\"0\"}}", "'cpuset'"},
+      {"{\"blockIO\":{\"weight\":300}}", "'io'"},      {"{\"unified\":{\"memory.high\":\"1000000\"}}", "'memory'"},
+  };
+  for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+    json_t *res = json_loads(limits[i].json, 0, NULL);
+    berth_error_t lerr = {0};
+    int rc = cgroup_apply_resources(fs, path, res, &lerr);
+    json_decref(res);
+    tap_ok(rc < 0 && strstr(lerr.message, limits[i].controller) && strstr(lerr.message, dir),
+           "no controllers: %s fails naming %s and the cgroup (%s)", limits[i].json, limits[i].controller,
+           lerr.message);
+  }
+  OK_CALL(cgroup_destroy(fs, path, &err), &err, "no controllers: destroy");
+}
+
 /* Runs the probe in a child that first joins the cgroup; returns the errno of each open (0 =
  * opened) packed one byte each: /dev/null rw, /dev/kmsg r, /dev/kmsg w, then in byte 4 the open
  * of a fresh node for 1:1 (/dev/mem) and in byte 5 its mknod. */
@@ -152,6 +195,7 @@ int main(void) {
   snprintf(path, sizeof path, "/berth-unit-v2-%d", (int)getpid());
   printf("# cgroup2 mounted at %s\n", v2root);
   test_freeze(&fs);
+  test_no_controllers(&fs);
   test_devices(&fs);
   berth_error_t ignored;
   cgroup_destroy(&fs, path, &ignored);
