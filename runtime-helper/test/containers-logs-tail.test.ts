@@ -61,13 +61,31 @@ async function lineTimes(host: string, container: string): Promise<Map<string, s
   return times;
 }
 
+/** An RFC 3339 time with up to 9 fraction digits (Go trims trailing zeros) as nanoseconds. */
+function nanos(time: string): bigint {
+  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(time);
+  if (!m) throw new Error(`not an RFC 3339 UTC time: ${time}`);
+  return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
 beforeAll(async () => {
   const { tar } = busyboxImage();
   [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
   await Promise.all(engines().map((e) => ok(e.host, ['import', tar, 'busybox'])));
   // Interleaved stdout and stderr, 12 lines, each a little apart so since/until can pick them.
-  await Promise.all(engines().map((e) => ok(e.host, ['run', '--name', 'inter', '--network', 'none', 'busybox', 'sh', '-c',
-    'for i in 1 2 3 4 5 6; do echo out$i; sleep 0.05; echo err$i >&2; sleep 0.05; done'])));
+  // Two pipes have no order between them: a monitor that gets no CPU for longer than the gap
+  // reads a later stdout line before an earlier stderr one and logs them in that order (dockerd
+  // as well). The comparisons need both logs in write order, so such a run is made again.
+  await Promise.all(engines().map(async (e) => {
+    for (let attempt = 1; ; attempt++) {
+      await ok(e.host, ['run', '--name', 'inter', '--network', 'none', 'busybox', 'sh', '-c',
+        'for i in 1 2 3 4 5 6; do echo out$i; sleep 0.1; echo err$i >&2; sleep 0.1; done']);
+      const order = [...(await lineTimes(e.host, 'inter')).entries()].sort((a, b) => (nanos(a[1]) < nanos(b[1]) ? -1 : 1)).map(([line]) => line);
+      if (order.join(' ') === 'out1 err1 out2 err2 out3 err3 out4 err4 out5 err5 out6 err6') return;
+      if (attempt === 3) throw new Error(`${e.name}: the log is out of write order three runs in a row: ${order.join(' ')}`);
+      await ok(e.host, ['rm', 'inter']);
+    }
+  }));
 }, 180_000);
 
 afterAll(async () => {
