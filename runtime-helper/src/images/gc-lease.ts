@@ -99,8 +99,3 @@ export class LeaseSet {
   }
 }
 
-/** Runs `work` under a lease released when it settles. */
-export async function withLease<T>(leases: LeaseSet, work: (lease: Lease) => Promise<T>): Promise<T> {
-  const lease = leases.acquire();
-  try { return await work(lease); } finally { lease.release(); }
-}
