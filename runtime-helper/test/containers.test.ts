@@ -24,9 +24,9 @@ const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sy
  * its handler (a loaded machine) is lost, and an unchanged size sends none.
  */
 async function sizeBecomes(w: (s: string) => void, seen: (t: string, ms?: number) => Promise<void>, expected: string, again: () => void): Promise<void> {
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 10; i++) {
     w('stty size\r');
-    try { await seen(expected, 800); return; } catch { if (i >= 2) again(); }
+    try { await seen(expected, 1500); return; } catch { if (i >= 2) again(); }
   }
   throw new Error(`terminal size never became ${expected}`);
 }
