@@ -13,7 +13,7 @@ say() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------
 base_pkgs=(build-essential pkg-config libseccomp-dev libjansson-dev libcap-dev libssl-dev zlib1g-dev libisal-dev busybox-static iproute2 iptables)
-test_pkgs=(crun runc docker.io podman skopeo docker-registry chromium debootstrap valgrind jq e2fsprogs openssl apache2-utils zstd isal python3 procps psmisc openssh-server gnupg pkexec polkitd dbus-daemon)
+test_pkgs=(crun runc docker.io podman skopeo docker-registry chromium debootstrap valgrind jq e2fsprogs openssl apache2-utils zstd isal python3 procps psmisc openssh-server gnupg pkexec polkitd dbus-daemon strace)
 pkgs=("${base_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
