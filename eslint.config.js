@@ -24,10 +24,9 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
     rules: {
       ...reactHooks.configs.flat.recommended.rules,
-      // A warning for now: the six places it names reset local state when a prop or the stream's
-      // params change (one extra render each, not a wrong one). Move them to state derived during
-      // render, or a `key`, when those files are next changed, then make this an error.
-      'react-hooks/set-state-in-effect': 'warn',
+      // State that follows props is derived during render (or reset with a `key`), not set in an
+      // effect: an effect costs an extra render with the stale value first.
+      'react-hooks/set-state-in-effect': 'error',
     },
   },
 );
