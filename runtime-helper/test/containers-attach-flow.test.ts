@@ -121,5 +121,4 @@ describe('attach flow control through berthd', () => {
       if (!state.closed) p.kill();
     }
   }, 240_000);
-
 });
