@@ -1,12 +1,14 @@
 #include "shim/attach.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim/diag.h"
@@ -348,6 +350,55 @@ size_t attach_max_waited_output(const struct shim *s) {
   for (const struct attach_client *c = s->clients; c != NULL; c = c->next)
     if ((c->interactive || s->opts->exec_mode) && c->out_len > most) most = c->out_len;
   return most;
+}
+
+void attach_linger(struct shim *s) {
+  size_t n = (size_t)s->client_count;
+  if (n == 0) return;
+  struct pollfd *fds = calloc(n, sizeof *fds);
+  if (fds == NULL) {
+    shim_diag("attach linger: out of memory; closing %zu clients at once", n);
+    return;
+  }
+  size_t open = 0;
+  for (struct attach_client *c = s->clients; c != NULL && open < n; c = c->next) {
+    /* The client reads every frame sent so far, then EOF. */
+    if (shutdown(c->fd, SHUT_WR) < 0 && errno != ENOTCONN) shim_diag("attach client %u: shutdown: %s", c->id, strerror(errno));
+    fds[open].fd = c->fd;
+    fds[open].events = POLLIN;
+    open++;
+  }
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  size_t left = open;
+  while (left > 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (waited >= ATTACH_LINGER_MS) {
+      shim_diag("%zu attach clients still open %d ms after the output ended; closing them", left, ATTACH_LINGER_MS);
+      break;
+    }
+    int r = poll(fds, open, (int)(ATTACH_LINGER_MS - waited));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      shim_diag("poll attach clients: %s", strerror(errno));
+      break;
+    }
+    for (size_t i = 0; i < open; i++) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      /* Input after the exit has nowhere to go: read it only so the socket closes empty. */
+      uint8_t sink[4096];
+      ssize_t got;
+      do got = read(fds[i].fd, sink, sizeof sink);
+      while (got > 0 || (got < 0 && errno == EINTR));
+      if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+        fds[i].fd = -1;
+        left--;
+      }
+    }
+  }
+  free(fds);
 }
 
 void attach_close(struct shim *s) {

@@ -26,6 +26,8 @@
 /* For waited-for clients: stop reading the process's output above the high mark, read again below the low. */
 #define ATTACH_OUTPUT_HIGH_WATER (256 * 1024)
 #define ATTACH_OUTPUT_LOW_WATER (64 * 1024)
+/* How long attach_linger waits for clients to close after the exit. */
+#define ATTACH_LINGER_MS 2000
 
 enum attach_frame_type {
   ATTACH_FRAME_STDIN = 0,
@@ -62,6 +64,13 @@ size_t attach_max_waited_output(const struct shim *s);
 
 /* Frees clients dropped during the last epoll batch. */
 void attach_free_dropped(struct shim *s);
+
+/* At the exit, before attach_close: half-closes every client (it reads all output frames, then
+ * EOF) and reads what the clients still send until each closes, at most ATTACH_LINGER_MS.
+ * Closing a socket with unread input resets the peer, and a client still writing (stdin, a
+ * frame 21) to a closed socket gets EPIPE: either makes a client such as Node destroy the
+ * connection before it read the output frames already waiting in it. */
+void attach_linger(struct shim *s);
 
 /* Closes every client and the listening socket. */
 void attach_close(struct shim *s);

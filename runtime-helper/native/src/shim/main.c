@@ -157,6 +157,7 @@ int main(int argc, char **argv) {
       shim_diag("%s exited (wait status 0x%x%s)", opts.id, (unsigned)shim.wait_status, oom_killed ? ", OOM killed" : "");
     }
   }
+  attach_linger(&shim);
   attach_close(&shim);
   for (int i = 0; i < 2; i++)
     if (shim.out_fd[i] >= 0) close(shim.out_fd[i]);
