@@ -121,4 +121,38 @@ describe('attach flow control through berthd', () => {
       if (!state.closed) p.kill();
     }
   }, 240_000);
+
+  it('docker exec -it: a paused terminal holds the exec back, not berthd\'s memory', async () => {
+    await b.docker(['run', '-d', '--name', 'flow-exec', 'busybox', 'sh', '-c', `awk 'BEGIN{for(i=0;i<${LINES};i++)printf "%07d %091d\\n",i,0}' >/big; touch /ready; sleep 600`]);
+    for (let i = 0; (await b.dockerResult(['exec', 'flow-exec', 'test', '-e', '/ready'])).code !== 0; i++) {
+      if (i > 100) throw new Error('the container never wrote /big');
+      await sleep(100);
+    }
+    const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${b.child.pid}/status`, 'utf8'))![1]) * 1024;
+    const p = pty.spawn(dockerCli, ['exec', '-it', 'flow-exec', 'sh', '-c', 'echo exec-go; sleep 1; cat /big; echo exec-done-$((6*7))'], { cols: 100, rows: 30, env: { ...process.env, DOCKER_HOST: b.host } as Record<string, string> });
+    const chunks: string[] = [];
+    p.onData((d) => { chunks.push(d); });
+    const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+    const waitFor = async (text: string, ms: number): Promise<void> => {
+      for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (chunks.join('').includes(text)) return;
+      throw new Error(`pty: ${text} not seen`);
+    };
+    try {
+      await waitFor('exec-go', 15_000);
+      p.pause(); // before the flood begins: the terminal reads nothing of it for a while
+      const before = rss();
+      await sleep(4000);
+      // Without pacing berthd would read the rest (~20 MB) from the shim and hold it for the CLI.
+      expect(rss() - before).toBeLessThan(8 << 20);
+      p.resume();
+      await waitFor('exec-done-42', 120_000);
+      expect(await Promise.race([exited, sleep(15_000).then(() => -1)])).toBe(0);
+      const out = chunks.join('');
+      const from = out.indexOf(line(0));
+      const want = Array.from({ length: LINES }, (_, i) => `${line(i)}\r\n`).join('');
+      expect(out.slice(from, from + want.length) === want).toBe(true);
+    } finally {
+      p.kill();
+    }
+  }, 240_000);
 });

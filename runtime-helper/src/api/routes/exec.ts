@@ -37,6 +37,9 @@ async function start(ctx: RequestContext): Promise<void> {
     replay: true,
     tty, stdin: session.config.AttachStdin, stdout: session.config.AttachStdout, stderr: session.config.AttachStderr,
     detachKeys: parseDetachKeys(session.config.DetachKeys), closeStdinOnEof: !tty, onDetach: () => socket.end(),
+    // The exec's shim waits for its client (it stops reading the process above 256 KiB queued):
+    // a client that cannot keep up holds back our reading, not our memory.
+    paced: true,
   });
   await proc.exited;
   setImmediate(() => { unhook(); socket.end(); });
