@@ -240,7 +240,10 @@ export type RequestName = keyof Requests;
 export type StreamName = keyof Streams;
 
 /** Flow control for byte streams: the server pauses the source above HIGH unacknowledged bytes
- * and resumes below LOW; the client acknowledges bytes once its terminal has processed them. */
-export const FLOW_HIGH_WATERMARK = 512 * 1024;
-export const FLOW_LOW_WATERMARK = 128 * 1024;
+ * and resumes below LOW; the client acknowledges bytes once its terminal has processed them.
+ * The window holds several of the renderer's parse bursts (~250 KB each, output-pacer.ts), so
+ * the source keeps flowing while the terminal draws: at 512 KB / 128 KB it restarted only every
+ * second burst and a flood ran at half the unpaced speed (bench/app.ts, same run). */
+export const FLOW_HIGH_WATERMARK = 2 * 1024 * 1024;
+export const FLOW_LOW_WATERMARK = 512 * 1024;
 export const FLOW_ACK_EVERY = 32 * 1024;
