@@ -3,27 +3,17 @@
 // while the pty's reader stops reading for a few seconds, and the session survives, shows every
 // byte in order and reaches the shell prompt again. Meanwhile the container is blocked on write
 // (its log stops growing), as under dockerd, which blocks on an attached writer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as pty from 'node-pty';
-import { startBerthd, dockerCli, type Berthd } from './support/berthd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { dockerCli, type Berthd } from './support/berthd.js';
+import { berthdWithBusybox } from './support/berthd-suite.js';
 
+const berthd = berthdWithBusybox();
 let b: Berthd;
-const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
+beforeAll(() => { b = berthd(); });
 
-beforeAll(async () => {
-  b = await startBerthd(runtimeArgs);
-  await b.docker(['import', busyboxImage().tar, 'busybox']);
-}, 120_000);
-
-afterAll(async () => {
-  if (!b) return;
-  const ids = (await b.dockerResult(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await b.dockerResult(['rm', '-f', ...ids]);
-  await b.stop();
-});
 
 const LINES = 200_000; // 100 bytes each: 20 MB
 const line = (i: number): string => `${String(i).padStart(7, '0')} ${'0'.repeat(91)}`;

@@ -4,27 +4,17 @@
 // wire when a client attaches) while clients attach with logs=1&stream=1; each client's lines
 // must be 1, 2, 3, ... with no gap and no repeat. A log of tens of MB replays without berthd's
 // peak RSS (VmHWM) growing by anything like the log's size, also to clients that read slowly.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBerthd, type Berthd } from './support/berthd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { type Berthd } from './support/berthd.js';
+import { berthdWithBusybox } from './support/berthd-suite.js';
 
-const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
+const berthd = berthdWithBusybox();
 let b: Berthd;
+beforeAll(() => { b = berthd(); });
 
-beforeAll(async () => {
-  b = await startBerthd(runtimeArgs);
-  await b.docker(['import', busyboxImage().tar, 'busybox']);
-}, 120_000);
-
-afterAll(async () => {
-  if (!b) return;
-  const ids = (await b.dockerResult(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await b.dockerResult(['rm', '-f', ...ids]);
-  await b.stop();
-});
 
 interface Attached { data(): Buffer; done: Promise<void>; close(): void }
 

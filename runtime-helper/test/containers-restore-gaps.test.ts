@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
+import { removeContainersAndStop } from './support/berthd-suite.js';
 import { busyboxImage } from '../../test-support/paths.js';
 
 let berth: Berthd;
@@ -54,13 +55,7 @@ beforeAll(async () => {
   await ok(['import', busyboxImage().tar, 'busybox']);
 }, 120_000);
 
-afterAll(async () => {
-  if (berth) {
-    const ids = (await runDocker(berth.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await runDocker(berth.host, ['rm', '-f', ...ids]);
-    await berth.stop();
-  }
-}, 60_000);
+afterAll(async () => { if (berth) await removeContainersAndStop(berth); }, 60_000);
 
 describe('berthd restart', () => {
   it('a created, never started container inspects the same after kill -9 and restart (GraphDriver too), and starts', async () => {

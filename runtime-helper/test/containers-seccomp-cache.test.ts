@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readdirSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
+import { removeContainersAndStop } from './support/berthd-suite.js';
 import { busyboxImage } from '../../test-support/paths.js';
 import { defaultSeccompCachePolicy } from '../src/containers/seccomp-cache.js';
 
@@ -43,13 +44,7 @@ beforeAll(async () => {
   await ok(['import', busyboxImage().tar, 'busybox']);
 }, 120_000);
 
-afterAll(async () => {
-  if (berth) {
-    const ids = (await runDocker(berth.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await runDocker(berth.host, ['rm', '-f', ...ids]);
-    await berth.stop();
-  }
-}, 60_000);
+afterAll(async () => { if (berth) await removeContainersAndStop(berth); }, 60_000);
 
 describe('seccomp filter cache cleanup', () => {
   it('at start: old entries, entries past the cap and stale temp files go; a running container keeps its filter', async () => {

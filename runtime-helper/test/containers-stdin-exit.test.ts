@@ -4,25 +4,15 @@
 // shim used to close its attach socket with that input unread or before it arrived, and berthd's
 // connection died on the reset (EPIPE) before it read the output frames already waiting in it:
 // about every second run printed nothing, with exit code 0.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDocker, type Berthd } from './support/berthd.js';
+import { berthdWithBusybox } from './support/berthd-suite.js';
 
+const berthd = berthdWithBusybox();
 let b: Berthd;
-const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
+beforeAll(() => { b = berthd(); });
 const script = 'echo out; echo err >&2';
 
-beforeAll(async () => {
-  b = await startBerthd(runtimeArgs);
-  await b.docker(['import', busyboxImage().tar, 'busybox']);
-}, 120_000);
-
-afterAll(async () => {
-  if (!b) return;
-  const ids = (await b.dockerResult(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await b.dockerResult(['rm', '-f', ...ids]);
-  await b.stop();
-});
 
 describe('piped stdin and a fast exit', () => {
   it('`echo | docker run -i --rm busybox sh -c ...` prints stdout and stderr, 20 times out of 20', async () => {
