@@ -24,7 +24,7 @@ export function PressurePanel({ id, details, base, last: sample, cgroupVersion }
         <div>Used {bytes(last?.memUsage)} of {base.memory ? bytes(base.memory) : 'no limit'}</div>
         {last?.memPeak !== undefined && <div className="text-slate-500">Peak {bytes(last.memPeak)}</div>}
         {!live && details.oom?.peak !== undefined && <div className="text-slate-500">Peak {bytes(details.oom.peak)}, at the OOM kill</div>}
-        {live && <div className="text-slate-500">{last?.memFailcnt !== undefined ? `Hit the limit ${last.memFailcnt} times (the kernel reclaimed memory each time)` : last ? 'Limit hits: not reported by this engine' : 'Limit hits: waiting for a sample'}</div>}
+        {live && <div className="text-slate-500">{last?.memFailcnt !== undefined ? `Hit the limit ${last.memFailcnt} times (the kernel reclaimed memory each time)` : last ? 'Limit hits: none reported (engines leave the count out at 0, and on cgroup v2)' : 'Limit hits: waiting for a sample'}</div>}
         <div className={ooms.data?.count ? 'font-medium text-red-700 dark:text-red-300' : 'text-slate-500'}>
           {ooms.error ? `OOM-killer events: unknown (${ooms.error.message})` : ooms.data ? `OOM-killer events: ${ooms.data.count}${ooms.data.lastAt ? `, last at ${new Date(ooms.data.lastAt).toLocaleTimeString()}` : ''}` : 'OOM-killer events: …'}
         </div>
