@@ -21,7 +21,9 @@ const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sy
 /**
  * Asks the shell for its size until it reports `expected` (a resize travels CLI -> berthd -> pty).
  * `again` resizes once more, as a user would: a SIGWINCH that reaches the CLI before it installed
- * its handler (a loaded machine) is lost, and an unchanged size sends none.
+ * its handler (a loaded machine) is lost, and an unchanged size sends none. It resizes away and
+ * back 300 ms apart: the CLI sends a resize only when the size it reads differs from the last it
+ * read, and two resizes at once are read once, as the size it already has.
  */
 async function sizeBecomes(w: (s: string) => void, seen: (t: string, ms?: number) => Promise<void>, expected: string, again: () => void): Promise<void> {
   for (let i = 0; i < 10; i++) {
@@ -364,7 +366,7 @@ describe('interactive terminals', () => {
       await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       resize(120, 40); // the CLI forwards SIGWINCH as an exec resize
       // berth-shim holds the exec's pty master, so a resize reaches it on every runtime.
-      await sizeBecomes(w, seen, '40 120', () => { resize(121, 40); resize(120, 40); });
+      await sizeBecomes(w, seen, '40 120', () => { resize(121, 40); setTimeout(() => resize(120, 40), 300); });
       w('echo in-exec-$((1+1))\r');
       await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
       w('exit 3\r');
@@ -376,7 +378,7 @@ describe('interactive terminals', () => {
     const at = await inPty(['attach', 'tty1'], async (w, seen, resize) => {
       await sleep(500);
       resize(90, 20);
-      await sizeBecomes(w, seen, '20 90', () => { resize(91, 20); resize(90, 20); });
+      await sizeBecomes(w, seen, '20 90', () => { resize(91, 20); setTimeout(() => resize(90, 20), 300); });
       w('echo again-$((2+2))\r');
       await seen('again-4'); await sleep(200);
       w('exit 5\r');
