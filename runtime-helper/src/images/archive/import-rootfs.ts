@@ -20,6 +20,7 @@ import { goArch } from '../../daemon/host-info.js';
 import { parseImageName } from '../reference-store.js';
 import { InvalidParameter } from '../../api/errors.js';
 import { familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
+import { underLease } from './under-lease.js';
 
 export interface ImportOptions {
   repo?: string;
@@ -57,19 +58,7 @@ export function prepareImport(opts: ImportOptions): { ref?: ImageReference; conf
 
 export async function importRootfs(svc: ImageService, body: Readable, opts: ImportOptions): Promise<string> {
   const { ref, config } = prepareImport(opts);
-  // What it commits is pinned until the image record references it; a failure leaves garbage
-  // that is collected at once.
-  const lease = svc.lease();
-  let failed = false;
-  try {
-    return await importLeased(svc, body, ref, config, opts);
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    lease.release();
-    if (failed) svc.gc.collectQuietly();
-  }
+  return underLease(svc, () => importLeased(svc, body, ref, config, opts));
 }
 
 async function importLeased(svc: ImageService, body: Readable, ref: ImageReference | undefined, config: ReturnType<typeof applyChanges>, opts: ImportOptions): Promise<string> {

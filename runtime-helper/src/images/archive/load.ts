@@ -17,6 +17,7 @@ import { ArchiveContents } from './archive-reader.js';
 import type { SpooledFile } from '../blob-store.js';
 import type { StagedLayer, LayerMeta } from '../layer-store.js';
 import type { Lease } from '../gc-lease.js';
+import { underLease } from './under-lease.js';
 import { sha256Digest } from '../../util/digest.js';
 import { parseImageConfig } from '../image-config.js';
 import { InvalidParameter } from '../../api/errors.js';
@@ -173,18 +174,7 @@ function keepLayerBlob(svc: ImageService, archive: ArchiveContents, path: string
 
 export async function loadArchive(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void): Promise<LoadedImage[]> {
   // Everything committed or reused is pinned until the images referencing it are recorded.
-  const lease = svc.lease();
-  let failed = false;
-  try {
-    return await loadLeased(svc, body, onLoaded, lease);
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    lease.release();
-    // What a failed load committed is referenced by nothing now.
-    if (failed) svc.gc.collectQuietly();
-  }
+  return underLease(svc, (lease) => loadLeased(svc, body, onLoaded, lease));
 }
 
 async function loadLeased(svc: ImageService, body: Readable, onLoaded: (img: LoadedImage) => void, lease: Lease): Promise<LoadedImage[]> {

@@ -98,27 +98,25 @@ class SignatureSources {
 /** undefined when one signature meets the requirement, else why each one does not. */
 async function unmetSignedBy(req: SignedByRequirement, policyDir: string, scope: string, ref: ImageReference, target: SignedTarget, signatures: Buffer[]): Promise<string[] | undefined> {
   const keys = await loadGpgKeys(req, policyDir, scope);
-  const reasons: string[] = [];
-  for (const [i, sig] of signatures.entries()) {
-    try {
-      const claims = await verifySimpleSigning(sig, keys);
-      const bad = claimMismatch(req, ref, target, claims);
-      if (bad === undefined) return undefined;
-      reasons.push(`signature ${i + 1} ${bad}`);
-    } catch (err) {
-      reasons.push(`signature ${i + 1}: ${(err as Error).message}`);
-    }
-  }
-  return reasons;
+  return unlessOneHolds(signatures, (sig) => verifySimpleSigning(sig, keys), (claims) => claimMismatch(req, ref, target, claims));
 }
 
 async function unmetSigstore(req: SigstoreSignedRequirement, policyDir: string, scope: string, ref: ImageReference, target: SignedTarget, attachments: Attachments): Promise<string[] | undefined> {
   const keys = await loadSigstoreKeys(req, policyDir, scope);
+  return unlessOneHolds(attachments.signatures, (sig) => verifySigstoreSignature(sig.payload, sig.base64Signature, keys), (claims) => claimMismatch(req, ref, target, claims));
+}
+
+type Claims = { manifestDigest: string; dockerReference: string };
+
+/**
+ * undefined as soon as one signature verifies and its claims match; otherwise why each failed
+ * ("signature 2: ..."), for the refusal's message.
+ */
+async function unlessOneHolds<S>(signatures: S[], verify: (sig: S) => Claims | Promise<Claims>, mismatch: (claims: Claims) => string | undefined): Promise<string[] | undefined> {
   const reasons: string[] = [];
-  for (const [i, sig] of attachments.signatures.entries()) {
+  for (const [i, sig] of signatures.entries()) {
     try {
-      const claims = verifySigstoreSignature(sig.payload, sig.base64Signature, keys);
-      const bad = claimMismatch(req, ref, target, claims);
+      const bad = mismatch(await verify(sig));
       if (bad === undefined) return undefined;
       reasons.push(`signature ${i + 1} ${bad}`);
     } catch (err) {
@@ -129,7 +127,7 @@ async function unmetSigstore(req: SigstoreSignedRequirement, policyDir: string, 
 }
 
 /** Why a verified claim does not vouch for this pull, or undefined when it does. */
-function claimMismatch(req: SignatureRequirement, ref: ImageReference, target: SignedTarget, claims: { manifestDigest: string; dockerReference: string }): string | undefined {
+function claimMismatch(req: SignatureRequirement, ref: ImageReference, target: SignedTarget, claims: Claims): string | undefined {
   if (claims.manifestDigest !== target.digest) return `is for manifest ${claims.manifestDigest}, not ${target.digest}`;
   const mismatch = identityMismatch(req.signedIdentity, ref, claims.dockerReference);
   return mismatch === undefined ? undefined : `has the wrong identity: ${mismatch}`;
