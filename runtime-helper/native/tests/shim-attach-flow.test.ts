@@ -85,12 +85,13 @@ describe('berth-shim: an interactive client is waited for', () => {
       c.send(FRAME.interactive, Buffer.from([1]));
       await startVia(c);
 
-      // Slow reading: short bursts with pauses between.
-      for (let i = 0; i < 10; i++) {
+      // Slow reading: short bursts with pauses between (short enough that a fast machine cannot
+      // move the whole 20 MB in them: 10 bursts of 20 ms once did, and the writer had finished).
+      for (let i = 0; i < 4; i++) {
         c.pause();
         await sleep(100);
         c.resume();
-        await sleep(20);
+        await sleep(5);
       }
       // A long stall: once the pty or pipe, the shim's queue and the socket are full, the writer
       // makes no progress at all until the client reads again.
