@@ -1,12 +1,12 @@
 // Archives cross between berthd, a real dockerd and skopeo: what one saves the others load, with
 // the same image IDs and the same layer digests, and back again.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxImage } from '../../test-support/paths.js';
-import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
-import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
+import { runDocker } from './support/berthd.js';
+import { berthdBesideDockerd } from './support/engine-pair.js';
 import { makeTar } from './support/tars.js';
 
 /** The parts of an OCI image config this test rewrites; the rest is copied as it came. */
@@ -15,12 +15,11 @@ interface ImageConfig extends Record<string, unknown> {
   history?: unknown[];
 }
 
-let berth: Berthd;
-let dockerd: Dockerd;
+const pair = berthdBesideDockerd({ busybox: false });
 let work: string;
 
 async function dockerdCli(args: string[]): Promise<string> {
-  const r = await runDocker(dockerd.host, args);
+  const r = await runDocker(pair().dockerd.host, args);
   if (r.code !== 0) throw new Error(`dockerd: docker ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -29,14 +28,9 @@ function layersOf(inspectJson: string): string[] {
   return (JSON.parse(inspectJson) as { RootFS: { Layers: string[] } }[])[0]?.RootFS.Layers ?? [];
 }
 
-beforeAll(async () => {
-  [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
-  work = join(berth.dir, 'interop');
+beforeAll(() => {
+  work = join(pair().berth.dir, 'interop');
   mkdirSync(work);
-}, 180_000);
-afterAll(async () => {
-  await berth?.stop();
-  await dockerd?.stop();
 });
 
 describe('image archives between berthd, dockerd and skopeo', () => {
@@ -56,10 +50,10 @@ describe('image archives between berthd, dockerd and skopeo', () => {
     ]);
     const baseSave = join(work, 'base.tar');
     await dockerdCli(['save', '-o', baseSave, 'interop/base:1']);
-    const baseLoaded = await berth.docker(['load', '-i', baseSave]);
+    const baseLoaded = await pair().berth.docker(['load', '-i', baseSave]);
     expect(baseLoaded).toContain('Loaded image: interop/base:1');
-    const baseInspect = await berth.docker(['image', 'inspect', 'interop/base:1']);
-    const config = JSON.parse(readFileSync(join(berth.dataRoot, 'image/blobs/sha256', (JSON.parse(baseInspect)[0].Id as string).slice(7)), 'utf8')) as ImageConfig;
+    const baseInspect = await pair().berth.docker(['image', 'inspect', 'interop/base:1']);
+    const config = JSON.parse(readFileSync(join(pair().berth.dataRoot, 'image/blobs/sha256', (JSON.parse(baseInspect)[0].Id as string).slice(7)), 'utf8')) as ImageConfig;
     // Build a two-layer image archive by hand from the base config.
     const { createHash } = await import('node:crypto');
     const topDiff = `sha256:${createHash('sha256').update(top).digest('hex')}`;
@@ -81,14 +75,14 @@ describe('image archives between berthd, dockerd and skopeo', () => {
     // dockerd saves, berthd loads.
     const fromDockerd = join(work, 'from-dockerd.tar');
     await dockerdCli(['save', '-o', fromDockerd, 'interop/two:1']);
-    await berth.docker(['load', '-i', fromDockerd]);
-    const berthTwo = await berth.docker(['image', 'inspect', 'interop/two:1']);
+    await pair().berth.docker(['load', '-i', fromDockerd]);
+    const berthTwo = await pair().berth.docker(['image', 'inspect', 'interop/two:1']);
     expect(JSON.parse(berthTwo)[0].Id).toBe(twoId);
     expect(layersOf(berthTwo)).toEqual(layersOf(dockerdTwo));
 
     // berthd saves, dockerd (after removing its copy) loads it back.
-    const fromBerth = join(work, 'from-berth.tar');
-    await berth.docker(['save', '-o', fromBerth, 'interop/two:1']);
+    const fromBerth = join(work, 'from-pair().berth.tar');
+    await pair().berth.docker(['save', '-o', fromBerth, 'interop/two:1']);
     await dockerdCli(['rmi', 'interop/two:1']);
     expect(await dockerdCli(['load', '-i', fromBerth])).toContain('Loaded image: interop/two:1');
     const back = await dockerdCli(['image', 'inspect', 'interop/two:1']);
@@ -97,18 +91,18 @@ describe('image archives between berthd, dockerd and skopeo', () => {
   });
 
   it('berthd -> skopeo (OCI layout) -> dockerd and berthd agree; and back through docker-archive', async () => {
-    await berth.docker(['import', '--change', 'ENV SKOPEO=1', busyboxImage().tar, 'interop/sk:1']);
+    await pair().berth.docker(['import', '--change', 'ENV SKOPEO=1', busyboxImage().tar, 'interop/sk:1']);
     const saved = join(work, 'sk.tar');
-    await berth.docker(['save', '-o', saved, 'interop/sk:1']);
-    const berthLayers = layersOf(await berth.docker(['image', 'inspect', 'interop/sk:1']));
+    await pair().berth.docker(['save', '-o', saved, 'interop/sk:1']);
+    const berthLayers = layersOf(await pair().berth.docker(['image', 'inspect', 'interop/sk:1']));
     const oci = join(work, 'oci');
     execFileSync('skopeo', ['copy', '-q', `docker-archive:${saved}`, `oci:${oci}:sk`]);
     const back = join(work, 'sk-back.tar');
     execFileSync('skopeo', ['copy', '-q', `oci:${oci}:sk`, `docker-archive:${back}:interop/sk:back`]);
     // Both engines load skopeo's archive and compute the same ID (skopeo rewrote the config as OCI).
-    expect(await berth.docker(['load', '-i', back])).toContain('Loaded image: interop/sk:back');
+    expect(await pair().berth.docker(['load', '-i', back])).toContain('Loaded image: interop/sk:back');
     expect(await dockerdCli(['load', '-i', back])).toContain('Loaded image: interop/sk:back');
-    const berthBack = await berth.docker(['image', 'inspect', 'interop/sk:back']);
+    const berthBack = await pair().berth.docker(['image', 'inspect', 'interop/sk:back']);
     const dockerdBack = await dockerdCli(['image', 'inspect', 'interop/sk:back']);
     expect(JSON.parse(berthBack)[0].Id).toBe(JSON.parse(dockerdBack)[0].Id);
     expect(layersOf(berthBack)).toEqual(berthLayers);
@@ -116,7 +110,7 @@ describe('image archives between berthd, dockerd and skopeo', () => {
     // The OCI layout itself (as a tar) loads into berthd with the same layers.
     const ociTar = join(work, 'oci.tar');
     execFileSync('tar', ['-C', oci, '-cf', ociTar, '.']);
-    const loaded = await berth.docker(['load', '-i', ociTar]);
+    const loaded = await pair().berth.docker(['load', '-i', ociTar]);
     expect(loaded).toMatch(/Loaded image ID: sha256:[a-f0-9]{64}/);
     const id = /Loaded image ID: (sha256:[a-f0-9]{64})/.exec(loaded)?.[1] ?? '';
     expect(id).toBe(JSON.parse(berthBack)[0].Id);

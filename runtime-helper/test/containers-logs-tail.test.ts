@@ -1,34 +1,18 @@
 // `docker logs --tail` side by side with a real dockerd 20.10 through the same docker CLI: tail
 // counts the log file's lines before the stdout/stderr filter and before since/until (the first
 // line after --until ends the read), --tail 0 / all / negative / not a number, and follow + tail.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
-import { startBerthd, runDocker, dockerCli, type Berthd } from './support/berthd.js';
-import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { runDocker, dockerCli } from './support/berthd.js';
+import { berthdBesideDockerd, cliOk as ok, enginesOf, onBoth } from './support/engine-pair.js';
 
-let berth: Berthd;
-let dockerd: Dockerd;
-const engines = (): { name: string; host: string; socket: string }[] => [
-  { name: 'berthd', host: berth.host, socket: berth.socket },
-  { name: 'dockerd', host: dockerd.host, socket: dockerd.socket },
-];
-
-async function ok(host: string, args: string[]): Promise<string> {
-  const r = await runDocker(host, args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
-
-/** The same command on both engines: exit code, stdout and stderr. */
-async function both(args: (host: string) => string[] | Promise<string[]>): Promise<Record<'berthd' | 'dockerd', { code: number; stdout: string; stderr: string }>> {
-  const [b, d] = await Promise.all(engines().map(async (e) => runDocker(e.host, await args(e.host))));
-  return { berthd: b!, dockerd: d! };
-}
+const pair = berthdBesideDockerd();
+const engines = () => enginesOf(pair());
+const both = (args: (host: string) => string[] | Promise<string[]>) => onBoth(pair(), args);
 
 /** The raw logs endpoint, demultiplexed into "stream:line" entries. */
 function apiLogs(socket: string, container: string, query: string): Promise<{ status: number; lines: string[] }> {
@@ -69,9 +53,6 @@ function nanos(time: string): bigint {
 }
 
 beforeAll(async () => {
-  const { tar } = busyboxImage();
-  [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
-  await Promise.all(engines().map((e) => ok(e.host, ['import', tar, 'busybox'])));
   // Interleaved stdout and stderr, 12 lines, each a little apart so since/until can pick them.
   // Two pipes have no order between them: a monitor that gets no CPU for longer than the gap
   // reads a later stdout line before an earlier stderr one and logs them in that order (dockerd
@@ -87,14 +68,6 @@ beforeAll(async () => {
     }
   }));
 }, 180_000);
-
-afterAll(async () => {
-  if (berth) {
-    const ids = (await runDocker(berth.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await runDocker(berth.host, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([berth?.stop(), dockerd?.stop()]);
-});
 
 describe('docker logs --tail, berthd beside dockerd', () => {
   it('tail counts the lines of both streams; 0, all, negative and non-numeric tails', async () => {
@@ -120,8 +93,8 @@ describe('docker logs --tail, berthd beside dockerd', () => {
       const [b, d] = await Promise.all(engines().map((e) => apiLogs(e.socket, 'inter', query)));
       expect(b, query).toEqual(d);
     }
-    expect((await apiLogs(berth.socket, 'inter', 'stdout=1&tail=3')).lines).toEqual(['out:out6']);
-    expect((await apiLogs(berth.socket, 'inter', 'stderr=1&tail=1')).lines).toEqual(['err:err6']);
+    expect((await apiLogs(pair().berth.socket, 'inter', 'stdout=1&tail=3')).lines).toEqual(['out:out6']);
+    expect((await apiLogs(pair().berth.socket, 'inter', 'stderr=1&tail=1')).lines).toEqual(['err:err6']);
   });
 
   it('since and until apply after the tail: the first line past --until ends it', async () => {

@@ -6,25 +6,20 @@
 // (each time the cgroup hits its limit: 1 to dozens for one kill, varying run to run); berthd
 // sends one per process the killer took (the oom_kill counter), so these tests ask dockerd for
 // at least one and berthd for exactly one per kill.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBerthd, runDocker, dockerCli, type Berthd } from './support/berthd.js';
-import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { startBerthd, runDocker, dockerCli } from './support/berthd.js';
+import { berthdBesideDockerd, cliOk as ok, enginesOf } from './support/engine-pair.js';
 import { sampleFromRaw } from '../../electron/src/engine/stats.js';
 
-let berth: Berthd;
-let dockerd: Dockerd;
 /** BERTH_CONTAINERS_RUNTIME=crun|runc runs berthd's side on another runtime (the cgroup is the same path). */
 const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
-const hosts = (): { name: string; host: string }[] => [
-  { name: 'berthd', host: berth.host },
-  { name: 'dockerd', host: dockerd.host },
-];
+const pair = berthdBesideDockerd({ berthdArgs: runtimeArgs });
+const hosts = () => enginesOf(pair());
 /** The actions with dockerd's repeated `oom`s folded into one (see the top). */
 const folded = (actions: string[]): string[] => actions.filter((a, i) => !(a === 'oom' && actions[i - 1] === 'oom'));
 
@@ -63,30 +58,11 @@ function followEvents(host: string, container: string): { events: DockerEvent[];
   };
 }
 
-async function ok(host: string, args: string[]): Promise<string> {
-  const r = await runDocker(host, args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
 /** berthd's open descriptors on a container's OOM counter file. */
 const counterFds = (pid: number, id: string): number => readdirSync(`/proc/${pid}/fd`).filter((fd) => {
   try { return /\/berth\/([0-9a-f]{64})\/memory\.(oom_control|events)$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] === id; } catch { return false; }
 }).length;
 const state = async (host: string, name: string) => JSON.parse(await ok(host, ['inspect', '-f', '{{json .State}}', name])) as { Running: boolean; OOMKilled: boolean; ExitCode: number; Status: string };
-
-beforeAll(async () => {
-  const { tar } = busyboxImage();
-  [berth, dockerd] = await Promise.all([startBerthd(runtimeArgs), startDockerd()]);
-  await Promise.all([ok(berth.host, ['import', tar, 'busybox']), ok(dockerd.host, ['import', tar, 'busybox'])]);
-}, 180_000);
-
-afterAll(async () => {
-  for (const e of berth && dockerd ? hosts() : []) {
-    const ids = (await runDocker(e.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await runDocker(e.host, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([berth?.stop(), dockerd?.stop()]);
-}, 60_000);
 
 describe('oom events', () => {
   it('a child OOM-killed while the container runs: the event comes at once, then OOMKilled sticks at exit 0 (as dockerd)', async () => {
@@ -139,7 +115,8 @@ describe('oom events', () => {
   });
 
   it('each kill is one event, from execs too, and the watch is re-armed after kill -9 of berthd', async () => {
-    const host0 = berth.host;
+    const p = pair();
+    const host0 = p.berth.host;
     await ok(host0, ['run', '-d', '--name', 'lasting', ...LIMIT, 'busybox', 'sleep', '300']);
     let ev = followEvents(host0, 'lasting');
     await sleep(300);
@@ -150,48 +127,48 @@ describe('oom events', () => {
     }
     ev.stop();
 
-    berth.child.kill('SIGKILL');
-    for (let i = 0; i < 100 && berth.child.exitCode === null && berth.child.signalCode === null; i++) await sleep(50);
-    const restarted = await startBerthd([...runtimeArgs, '--data-root', berth.dataRoot]);
-    const old = berth;
-    berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
+    p.berth.child.kill('SIGKILL');
+    for (let i = 0; i < 100 && p.berth.child.exitCode === null && p.berth.child.signalCode === null; i++) await sleep(50);
+    const restarted = await startBerthd([...runtimeArgs, '--data-root', p.berth.dataRoot]);
+    const old = p.berth;
+    p.berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
 
-    expect((await state(berth.host, 'lasting')).Running).toBe(true);
-    const id = (await ok(berth.host, ['inspect', '-f', '{{.Id}}', 'lasting'])).trim();
-    expect(counterFds(berth.child.pid!, id)).toBe(1); // re-armed on restore
-    ev = followEvents(berth.host, 'lasting');
+    expect((await state(p.berth.host, 'lasting')).Running).toBe(true);
+    const id = (await ok(p.berth.host, ['inspect', '-f', '{{.Id}}', 'lasting'])).trim();
+    expect(counterFds(p.berth.child.pid!, id)).toBe(1); // re-armed on restore
+    ev = followEvents(p.berth.host, 'lasting');
     try {
       await sleep(300);
-      expect((await runDocker(berth.host, ['exec', 'lasting', 'sh', '-c', HOG])).code).toBe(137);
+      expect((await runDocker(p.berth.host, ['exec', 'lasting', 'sh', '-c', HOG])).code).toBe(137);
       await ev.waitFor('oom');
       await sleep(1500); // two more poll periods: still one event
       expect(ev.events.filter((e) => e.Action === 'oom')).toHaveLength(1);
-      expect((await state(berth.host, 'lasting')).Running).toBe(true);
-      await ok(berth.host, ['stop', '-t', '0', 'lasting']);
+      expect((await state(p.berth.host, 'lasting')).Running).toBe(true);
+      await ok(p.berth.host, ['stop', '-t', '0', 'lasting']);
       await ev.waitFor('die');
       // A stop is no OOM kill of PID 1: no oom at exit; OOMKilled sticks from the earlier kills.
       expect(ev.events.filter((e) => e.Action === 'oom')).toHaveLength(1);
-      expect(await state(berth.host, 'lasting')).toMatchObject({ Running: false, OOMKilled: true });
-      expect(counterFds(berth.child.pid!, id)).toBe(0); // the watch ended with the container
+      expect(await state(p.berth.host, 'lasting')).toMatchObject({ Running: false, OOMKilled: true });
+      expect(counterFds(p.berth.child.pid!, id)).toBe(0); // the watch ended with the container
     } finally {
       ev.stop();
     }
   });
 
   it('stats carry PSI where cgroup2 has it (cpu_stats/memory_stats/blkio_stats.psi), in the shape the app reads', async () => {
-    const id = (await ok(berth.host, ['run', '-d', '--name', 'psi', ...LIMIT, 'busybox', 'sleep', '300'])).trim();
+    const id = (await ok(pair().berth.host, ['run', '-d', '--name', 'psi', ...LIMIT, 'busybox', 'sleep', '300'])).trim();
     // Reclaim at the limit stalls the container on memory.
-    expect((await runDocker(berth.host, ['exec', 'psi', 'sh', '-c', HOG])).code).toBe(137);
+    expect((await runDocker(pair().berth.host, ['exec', 'psi', 'sh', '-c', HOG])).code).toBe(137);
     // Where the kernel keeps the container's PSI: its cgroup2 directory ("0::" in /proc/PID/cgroup).
     const cgroup2 = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
-    const pid = JSON.parse(await ok(berth.host, ['inspect', id]))[0].State.Pid as number;
+    const pid = JSON.parse(await ok(pair().berth.host, ['inspect', id]))[0].State.Pid as number;
     const v2path = /^0::(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1] ?? '/';
     const dir = join(cgroup2, v2path);
     const hasPsi = v2path.endsWith(id) && existsSync(join(dir, 'memory.pressure'));
     const files = ['cpu.pressure', 'memory.pressure', 'io.pressure'];
     const totals = (file: string): number[] => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => Number(/total=(\d+)/.exec(l)![1]));
     const before = hasPsi ? files.map(totals) : [];
-    const res = await berth.request('GET', '/containers/psi/stats?stream=false');
+    const res = await pair().berth.request('GET', '/containers/psi/stats?stream=false');
     expect(res.status).toBe(200);
     const body = JSON.parse(res.body);
     const got = [body.cpu_stats.psi, body.memory_stats.psi, body.blkio_stats.psi];
@@ -213,6 +190,6 @@ describe('oom events', () => {
     expect(sample.psi?.memory).toEqual({ someAvg10: body.memory_stats.psi.some.avg10, fullAvg10: body.memory_stats.psi.full.avg10, someTotalUs: body.memory_stats.psi.some.total });
     expect(sample.psi?.cpu?.someTotalUs).toBe(body.cpu_stats.psi.some.total);
     expect(sample.psi?.io?.someTotalUs).toBe(body.blkio_stats.psi.some.total);
-    await ok(berth.host, ['rm', '-f', 'psi']);
+    await ok(pair().berth.host, ['rm', '-f', 'psi']);
   });
 });

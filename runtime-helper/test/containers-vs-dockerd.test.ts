@@ -1,40 +1,23 @@
 // The same docker CLI commands against berthd and a real dockerd: exit codes, output, the shape
 // of inspect, ps status text, diff, and the error messages of bad requests must match.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startBerthd, runDocker, type Berthd } from './support/berthd.js';
-import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
-import { busyboxImage } from '../../test-support/paths.js';
+import { runDocker } from './support/berthd.js';
+import { berthdBesideDockerd, onBoth } from './support/engine-pair.js';
 
-let berth: Berthd;
-let dockerd: Dockerd;
+const pair = berthdBesideDockerd();
 
 /** Runs the same command on both engines. */
 async function both(args: string[], input?: string) {
-  const [a, b] = await Promise.all([runDocker(berth.host, args, input), runDocker(dockerd.host, args, input)]);
-  return { berth: a, docker: b };
+  const r = await onBoth(pair(), args, input);
+  return { berth: r.berthd, docker: r.dockerd };
 }
 
 /** Error text with container IDs and names masked, so two engines can be compared. */
 const mask = (s: string): string => s.replace(/[0-9a-f]{64}/g, '<id>').replace(/[0-9a-f]{12}/g, '<id>').replace(/^time=.*\n/gm, '').trim();
-
-beforeAll(async () => {
-  const { tar } = busyboxImage();
-  [berth, dockerd] = await Promise.all([startBerthd(), startDockerd()]);
-  await Promise.all([runDocker(berth.host, ['import', tar, 'busybox']), runDocker(dockerd.host, ['import', tar, 'busybox'])]);
-}, 180_000);
-
-afterAll(async () => {
-  // berthd leaves containers running when it stops (they outlive it): remove them first.
-  if (berth) {
-    const ids = (await runDocker(berth.host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await runDocker(berth.host, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([berth?.stop(), dockerd?.stop()]);
-});
 
 describe('berthd and dockerd give the same answers', () => {
   it('exit codes of run, including a missing command', async () => {
@@ -117,8 +100,8 @@ describe('berthd and dockerd give the same answers', () => {
       const ro = { berth: join(work, 'ro-berth'), docker: join(work, 'ro-docker') };
       for (const d of [...Object.values(binds), ...Object.values(ro)]) { mkdirSync(d); writeFileSync(join(d, 'b.txt'), 'from-bind\n'); }
       const start = await Promise.all([
-        runDocker(berth.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.berth}:/bind`, '-v', `${ro.berth}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
-        runDocker(dockerd.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.docker}:/bind`, '-v', `${ro.docker}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
+        runDocker(pair().berth.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.berth}:/bind`, '-v', `${ro.berth}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
+        runDocker(pair().dockerd.host, ['run', '-d', '--name', 'cpm', '--network', 'none', '-v', 'cpmvol:/data', '-v', `${binds.docker}:/bind`, '-v', `${ro.docker}:/ro:ro`, 'busybox', 'sh', '-c', 'echo vol > /data/v.txt; mkdir /data/sub; echo deep > /data/sub/d.txt; ln -s /bind/b.txt /data/to-bind; touch /ready; sleep 1000']),
       ]);
       expect(start.map((r) => r.code)).toEqual([0, 0]);
       for (let i = 0; i < 50 && (await both(['exec', 'cpm', 'test', '-e', '/ready'])).berth.code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -132,7 +115,7 @@ describe('berthd and dockerd give the same answers', () => {
         expect(names(r.berth.stdout), path).toBe(names(r.docker.stdout));
       }
       const dirs: Record<string, string[]> = {};
-      for (const [engine, host] of [['berth', berth.host], ['docker', dockerd.host]] as const) {
+      for (const [engine, host] of [['berth', pair().berth.host], ['docker', pair().dockerd.host]] as const) {
         const dest = join(work, `out-${engine}`);
         mkdirSync(dest);
         expect((await runDocker(host, ['cp', 'cpm:/data', dest])).code).toBe(0);

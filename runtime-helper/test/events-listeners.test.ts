@@ -1,22 +1,13 @@
 // `docker info`'s NEventsListener counts API clients streaming GET /events, as dockerd does; the
 // daemon's own subscribers (the seccomp cache cleanup, exec bookkeeping) are not listeners.
 // Compared with a real dockerd: none open, two open, one closed again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBerthd, httpRequest, type Berthd } from './support/berthd.js';
-import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
+import { httpRequest } from './support/berthd.js';
+import { berthdBesideDockerd } from './support/engine-pair.js';
 
-let b: Berthd;
-let d: Dockerd;
-
-beforeAll(async () => {
-  [b, d] = await Promise.all([startBerthd(), startDockerd()]);
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all([b?.stop(), d?.stop()]);
-});
+const pair = berthdBesideDockerd({ busybox: false });
 
 async function listeners(socket: string): Promise<number> {
   const r = await httpRequest(socket, 'GET', '/info');
@@ -42,7 +33,7 @@ function openEvents(socket: string): Promise<http.ClientRequest> {
 async function bothSettleAt(expected: number): Promise<[number, number]> {
   const end = Date.now() + 10_000;
   for (;;) {
-    const counts: [number, number] = [await listeners(b.socket), await listeners(d.socket)];
+    const counts: [number, number] = [await listeners(pair().berth.socket), await listeners(pair().dockerd.socket)];
     if ((counts[0] === expected && counts[1] === expected) || Date.now() > end) return counts;
     await sleep(50);
   }
@@ -50,13 +41,13 @@ async function bothSettleAt(expected: number): Promise<[number, number]> {
 
 describe('NEventsListener', () => {
   it('is what dockerd reports with no client streaming events (the daemon\'s own subscribers not counted)', async () => {
-    const dockerd = await listeners(d.socket);
+    const dockerd = await listeners(pair().dockerd.socket);
     expect(dockerd).toBe(0);
-    expect(await listeners(b.socket)).toBe(dockerd);
+    expect(await listeners(pair().berth.socket)).toBe(dockerd);
   });
 
   it('counts open GET /events streams and forgets closed ones, as dockerd', async () => {
-    const streams = [await openEvents(b.socket), await openEvents(b.socket), await openEvents(d.socket), await openEvents(d.socket)];
+    const streams = [await openEvents(pair().berth.socket), await openEvents(pair().berth.socket), await openEvents(pair().dockerd.socket), await openEvents(pair().dockerd.socket)];
     expect(await bothSettleAt(2)).toEqual([2, 2]);
     streams[0]!.destroy();
     streams[2]!.destroy();
