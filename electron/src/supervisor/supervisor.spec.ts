@@ -42,6 +42,21 @@ function tempSocket(): string {
   return join(d, 'd.sock');
 }
 
+/** A daemon that was already answering on the socket when the supervisor started: it is used, not started. */
+async function withExternalDaemon(check: (sup: BerthdSupervisor) => Promise<void>): Promise<void> {
+  const socket = tempSocket();
+  const server: Server = createServer((_req, res) => res.end('OK'));
+  await new Promise<void>((r) => server.listen(socket, r));
+  try {
+    const sup = new BerthdSupervisor({ socketPath: socket, command: '/nonexistent/berthd', args: [] });
+    sups.push(sup);
+    await sup.start();
+    await check(sup);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 function until(sup: BerthdSupervisor, pred: (s: SupervisorState) => boolean, timeoutMs = 10_000): Promise<SupervisorState> {
   return new Promise((resolve, reject) => {
     if (pred(sup.state)) { resolve(sup.state); return; }
@@ -104,18 +119,10 @@ describe('BerthdSupervisor', () => {
   });
 
   it('uses a daemon that already answers instead of starting one', async () => {
-    const socket = tempSocket();
-    const server: Server = createServer((_req, res) => res.end('OK'));
-    await new Promise<void>((r) => server.listen(socket, r));
-    try {
-      const sup = new BerthdSupervisor({ socketPath: socket, command: '/nonexistent/berthd', args: [] });
-      sups.push(sup);
-      await sup.start();
+    await withExternalDaemon(async (sup) => {
       expect(sup.state.phase).toBe('external');
       expect(sup.state.pid).toBeUndefined();
-    } finally {
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
   });
 
   it('says why when the daemon binary cannot be started, and keeps retrying', async () => {
@@ -167,17 +174,9 @@ describe('berthd launch arguments from the settings', () => {
   });
 
   it('refuses to restart a daemon it did not start', async () => {
-    const socket = tempSocket();
-    const server: Server = createServer((_req, res) => res.end('OK'));
-    await new Promise<void>((r) => server.listen(socket, r));
-    try {
-      const sup = new BerthdSupervisor({ socketPath: socket, command: '/nonexistent/berthd', args: [] });
-      sups.push(sup);
-      await sup.start();
+    await withExternalDaemon(async (sup) => {
       await expect(sup.restart()).rejects.toThrow(/already running when the app started, so the app cannot restart it/);
-    } finally {
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
   });
 });
 
