@@ -57,6 +57,8 @@ async function removeNow(c: Cli, name: string): Promise<void> {
 
 /** The same checks for both engines: a one-shot run, then a detached container's life. */
 function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => string[]): void {
+  /** `docker run --rm` of a shell script in the test image, with extra flags, on this engine's runtime. */
+  const runSh = (flags: string[], script: string) => getCli()(['run', '--rm', ...flags, ...runtimeFlags(), '--network', 'none', IMAGE, 'sh', '-c', script]);
   it(`${name}: run --rm prints and exits`, async () => {
     const c = getCli();
     expect(await c(['run', '--rm', ...runtimeFlags(), '--network', 'none', IMAGE, 'echo', 'hi'])).toBe(
@@ -110,68 +112,19 @@ function engineBehaviour(name: string, getCli: () => Cli, runtimeFlags: () => st
   // --privileged is left to security.test.ts: docker 20.10 asks for CAP_SYS_RESOURCE, which this
   // host's root lacks, and crun then refuses the whole container.
   it(`${name}: --cap-add, --read-only and --user work`, async () => {
-    const c = getCli();
-    const admin = await c([
-      'run',
-      '--rm',
-      '--cap-add',
-      'SYS_ADMIN',
-      '--security-opt',
-      'seccomp=unconfined',
-      ...runtimeFlags(),
-      '--network',
-      'none',
-      IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /tmp/m && mount -t tmpfs t /tmp/m && echo MOUNTED',
-    ]);
+    const admin = await runSh(['--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined'], 'mkdir -p /tmp/m && mount -t tmpfs t /tmp/m && echo MOUNTED');
     expect(admin).toContain('MOUNTED');
-    const plain = await c([
-      'run',
-      '--rm',
-      ...runtimeFlags(),
-      '--network',
-      'none',
-      IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /tmp/m; mount -t tmpfs t /tmp/m 2>&1 || echo REFUSED',
-    ]);
+    const plain = await runSh([], 'mkdir -p /tmp/m; mount -t tmpfs t /tmp/m 2>&1 || echo REFUSED');
     expect(plain).toContain('REFUSED');
 
-    const ro = await c([
-      'run',
-      '--rm',
-      '--read-only',
-      '--user',
-      '1000:1000',
-      ...runtimeFlags(),
-      '--network',
-      'none',
-      IMAGE,
-      'sh',
-      '-c',
-      'id -u; touch /x 2>&1; true',
-    ]);
+    const ro = await runSh(['--read-only', '--user', '1000:1000'], 'id -u; touch /x 2>&1; true');
     expect(ro).toMatch(/^1000$/m);
     expect(ro).toMatch(/Read-only file system/);
   });
 
   it(`${name}: run -t and exec -t get a terminal (console socket through the engine)`, async () => {
     const c = getCli();
-    const out = await c([
-      'run',
-      '--rm',
-      '-t',
-      ...runtimeFlags(),
-      '--network',
-      'none',
-      IMAGE,
-      'sh',
-      '-c',
-      'tty; [ -t 1 ] && echo is-a-tty',
-    ]);
+    const out = await runSh(['-t'], 'tty; [ -t 1 ] && echo is-a-tty');
     expect(out).toMatch(/\/dev\/(pts\/\d+|console)/);
     expect(out).toContain('is-a-tty');
     const cname = `berth-engine-tty-${name}-${process.pid}`;
