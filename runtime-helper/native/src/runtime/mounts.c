@@ -157,6 +157,14 @@ static int mask_dir(int target, const char *path, berth_error_t *err) {
   return 0;
 }
 
+/* Masked and read-only paths that the image lacks are skipped, as runc and crun do: 1 with the
+ * path opened in *fd, 0 when it does not exist, -1 on any other error. */
+static int resolve_if_present(int rootfd, const char *path, int *fd, berth_error_t *err) {
+  if (path_resolve_in_root(rootfd, path, 0, fd, err) == 0) return 1;
+  if (err->errno_value != ENOENT) return -1;
+  return 0;
+}
+
 static int mask_paths(int rootfd, json_t *paths, berth_error_t *err) {
   if (json_array_size(paths) == 0) return 0;
   cleanup_fd int null = -1;
@@ -167,9 +175,10 @@ static int mask_paths(int rootfd, json_t *paths, berth_error_t *err) {
     const char *path = json_string_value(p);
     if (path == NULL) continue;
     cleanup_fd int target = -1;
-    if (path_resolve_in_root(rootfd, path, 0, &target, err) < 0) {
-      if (err->errno_value == ENOENT) continue;
-      return -1;
+    int found = resolve_if_present(rootfd, path, &target, err);
+    if (found <= 0) {
+      if (found < 0) return -1;
+      continue;
     }
     struct stat st;
     if (fstat(target, &st) < 0) return berth_error_errno(err, "mask '%s'", path);
@@ -192,9 +201,10 @@ static int readonly_paths(int rootfd, json_t *paths, berth_error_t *err) {
     const char *path = json_string_value(p);
     if (path == NULL) continue;
     cleanup_fd int target = -1;
-    if (path_resolve_in_root(rootfd, path, 0, &target, err) < 0) {
-      if (err->errno_value == ENOENT) continue;
-      return -1;
+    int found = resolve_if_present(rootfd, path, &target, err);
+    if (found <= 0) {
+      if (found < 0) return -1;
+      continue;
     }
     cleanup_fd int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
     if (tree < 0) return berth_error_errno(err, "make '%s' read-only: clone", path);
