@@ -215,7 +215,7 @@ describe('pure cgroup v2 (a mount namespace with cgroup2 at /sys/fs/cgroup)', ()
     expect(existsSync(ns.hostDir(path))).toBe(false);
   });
 
-  it('a nested cgroupsPath is made level by level and the levels made are removed', async () => {
+  it('a nested cgroupsPath is made level by level; delete removes only the container\'s own cgroup', async () => {
     const top = `/berth-test/${process.pid}-nest-${++traceSeq}`;
     const b = bundle({ args: idle, cgroupsPath: `${top}/a/b` });
     madeCgroups.push(`${top}/a`, top);
@@ -223,7 +223,62 @@ describe('pure cgroup v2 (a mount namespace with cgroup2 at /sys/fs/cgroup)', ()
     expect(cgroupLines(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).v2).toBe(`0::${top}/a/b`);
     assertOk(await rt.delete(b.id, { force: true }));
     expect(existsSync(ns.hostDir(`${top}/a/b`))).toBe(false);
-    if (isBerthRuntime) expect(existsSync(ns.hostDir(top))).toBe(false); // crun keeps the parents
+    // The parents stay, empty or not, as with runc and crun: they may be another tool's or the
+    // user's (with limits of their own), and a shared one is reused by the next container.
+    expect(existsSync(ns.hostDir(`${top}/a`))).toBe(true);
+    expect(existsSync(ns.hostDir(top))).toBe(true);
+  });
+
+  it('a parent made before the container, with limits of its own, outlives the container', async () => {
+    const parent = `/berth-test/${process.pid}-parent-${++traceSeq}`;
+    ns.sh(`mkdir -p /sys/fs/cgroup${parent} && echo 1 > /sys/fs/cgroup${parent}/cgroup.freeze && echo 0 > /sys/fs/cgroup${parent}/cgroup.freeze`);
+    madeCgroups.push(parent);
+    const b = bundle({ args: idle, cgroupsPath: `${parent}/c` });
+    await createAndStart(b);
+    assertOk(await rt.delete(b.id, { force: true }));
+    expect(existsSync(ns.hostDir(`${parent}/c`))).toBe(false);
+    expect(existsSync(ns.hostDir(parent))).toBe(true);
+  });
+
+  // Without a pid namespace nothing ends the forkers when the init dies: every process of the
+  // cgroup has to be killed, and a pid list read then signalled misses what forked meanwhile.
+  // Each round of the loop forks a subshell that forks a sleep and becomes one (bounded, so a
+  // failure cannot run away).
+  const forkLoop = ['/bin/sh', '-c', 'i=0; while [ $i -lt 1500 ]; do (sleep 1000 & exec sleep 1000) & i=$((i+1)); done; wait'];
+  const noPidns = ['network', 'ipc', 'uts', 'mount'] as const;
+
+  /** The writes of "1" to the container's cgroup.kill in an strace -y log. */
+  function cgroupKillWrites(trace: string, b: Bundle): string[] {
+    const file = join('/sys/fs/cgroup', b.cgroupsPath!, 'cgroup.kill');
+    return trace.split('\n').filter((l) => l.includes(`<${file}>, "1"`) && /^write\(/.test(l.replace(/^\d+\s+/, '')));
+  }
+
+  it('kill --all KILL ends a forking loop at once through cgroup.kill; the cgroup empties and delete removes it', async () => {
+    const b = bundle({ args: forkLoop, namespaces: [...noPidns] });
+    await createAndStart(b);
+    await waitFor('the loop to fork', () => procsOf(b).length >= 40);
+    const seen = procsOf(b);
+    const t = traced(false);
+    assertOk(await rt.kill(b.id, 'KILL', { all: true, env: t.env }));
+    if (isBerthRuntime) expect(cgroupKillWrites(t.read(), b), t.read()).toHaveLength(1);
+    await waitFor('the cgroup to empty', () => /^populated 0$/m.test(cgroupFile(b, 'cgroup.events')));
+    expect(seen.filter(alive)).toEqual([]);
+    await waitFor('the init to stop', async () => (await rt.state(b.id)).status === 'stopped');
+    assertOk(await rt.delete(b.id));
+    expect(existsSync(ns.hostDir(b.cgroupsPath!))).toBe(false);
+  });
+
+  it('delete --force ends a forking loop through cgroup.kill and removes its cgroup', async () => {
+    const b = bundle({ args: forkLoop, namespaces: [...noPidns] });
+    await createAndStart(b);
+    await waitFor('the loop to fork', () => procsOf(b).length >= 40);
+    const seen = procsOf(b);
+    const t = traced(false);
+    assertOk(await rt.delete(b.id, { force: true, env: t.env }));
+    if (isBerthRuntime) expect(cgroupKillWrites(t.read(), b).length, t.read()).toBeGreaterThanOrEqual(1);
+    expect(existsSync(ns.hostDir(b.cgroupsPath!))).toBe(false);
+    expect(seen.filter(alive)).toEqual([]);
+    expect(rt.stateEntries()).not.toContain(b.id);
   });
 
   it('a cgroup namespace: the init sees its cgroup as / on a cgroup2 /sys/fs/cgroup', async () => {

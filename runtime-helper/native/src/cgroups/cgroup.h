@@ -74,14 +74,21 @@ int cgroup_is_frozen(const struct cgroup_fs *fs, const char *path, bool *frozen,
 int cgroup_list_pids(const struct cgroup_fs *fs, const char *path, pid_t **pids, size_t *count,
                      berth_error_t *err);
 
+/* Sends sig to every process of the cgroup and its descendants without racing their forks:
+ * SIGKILL on v2 writes cgroup.kill (Linux 5.14+); otherwise, and where cgroup.kill is missing,
+ * the cgroup is frozen while its pids are signalled, then thawed (left paused if it was paused,
+ * unless sig is SIGKILL). */
+int cgroup_kill(const struct cgroup_fs *fs, const char *path, int sig, berth_error_t *err);
+
 /* Reads how many times the OOM killer killed a process in this cgroup (v1: oom_kill in
  * memory.oom_control; v2: oom_kill in memory.events). 0 when unknown. */
 int cgroup_oom_kill_count(const struct cgroup_fs *fs, const char *path, uint64_t *count,
                           berth_error_t *err);
 
 /* Removes the cgroup (and any child cgroups) from every hierarchy, retrying briefly while the
- * kernel still reports it busy; a cgroup that is already gone is not an error. Ancestors left
- * empty ("/berth") are removed too; one still in use stops that quietly. */
+ * kernel still reports it busy; a cgroup that is already gone is not an error. Its ancestors are
+ * left as they are, empty or not (as runc and crun do): a parent may be another tool's, or the
+ * user's with limits of its own, and a shared one ("/berth") is reused by the next container. */
 int cgroup_destroy(const struct cgroup_fs *fs, const char *path, berth_error_t *err);
 
 /* Pure conversions shared with tests (crun's formulas). shares 0 means unset and gives 0. */

@@ -87,8 +87,6 @@ int cg_v2_destroy(const struct cgroup_fs *fs, const char *v2root, const char *pa
 bool cg_v2_has_controller(const char *dir, const char *name);
 /* Removes dir and every cgroup below it, retrying while busy; ENOENT is fine. */
 int cg_rmdir_tree(const struct cgroup_fs *fs, const char *dir, berth_error_t *err);
-/* Removes the now-empty ancestors of path below base, stopping at the first busy one. */
-void cg_rmdir_parents(const struct cgroup_fs *fs, const char *base, const char *path);
 
 /* ---- resources_v1.c / resources_v2.c / devices ---- */
 int cg_v1_apply(const struct cgroup_fs *fs, const char *path, const struct cg_resources *r,

@@ -1,5 +1,5 @@
 /* Removing cgroup directories: children first, retrying while the kernel still counts exiting
- * tasks (EBUSY), and the empty ancestors the runtime made. */
+ * tasks (EBUSY). Only the container's own cgroup goes; its ancestors stay (see cgroup_destroy). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -45,31 +45,5 @@ int cg_rmdir_tree(const struct cgroup_fs *fs, const char *dir, berth_error_t *er
     if (rmdir(dir) == 0 || errno == ENOENT) return 0;
     if (errno != EBUSY || i == RMDIR_TRIES) return berth_error_errno(err, "rmdir '%s'", dir);
     cg_sleep_ms(RMDIR_SLEEP_MS);
-  }
-}
-
-static bool has_subdir(const char *dir) {
-  DIR *d = opendir(dir);
-  if (d == NULL) return true;
-  struct dirent *e;
-  bool found = false;
-  while (!found && (e = readdir(d)) != NULL)
-    found = e->d_type == DT_DIR && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-  closedir(d);
-  return found;
-}
-
-void cg_rmdir_parents(const struct cgroup_fs *fs, const char *base, const char *path) {
-  char dir[PATH_MAX];
-  berth_error_t ignored;
-  if (cg_join(dir, base, path, &ignored) < 0) return;
-  size_t floor = strlen(base);
-  for (;;) {
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || (size_t)(slash - dir) <= floor) return;
-    *slash = '\0';
-    if (fs->fake && (has_subdir(dir) || unlink_files(dir, &ignored) < 0)) return;
-    /* Busy or not empty: someone else's cgroups live there, which is fine. */
-    if (rmdir(dir) < 0) return;
   }
 }

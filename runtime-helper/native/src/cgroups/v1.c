@@ -130,9 +130,7 @@ int cg_v1_destroy(const struct cgroup_fs *fs, const char *path, berth_error_t *e
       /* Keep going so one busy hierarchy does not leave the others behind; report the first. */
       if (rc == 0) *err = one;
       rc = -1;
-      continue;
     }
-    cg_rmdir_parents(fs, l->h[i].dir, path);
   }
   free(l);
   return rc;

@@ -107,7 +107,6 @@ int cg_v2_enter(const struct cgroup_fs *fs, const char *v2root, const char *path
 int cg_v2_destroy(const struct cgroup_fs *fs, const char *v2root, const char *path,
                   berth_error_t *err) {
   char dir[PATH_MAX];
-  if (cg_join(dir, v2root, path, err) < 0 || cg_rmdir_tree(fs, dir, err) < 0) return -1;
-  cg_rmdir_parents(fs, v2root, path);
-  return 0;
+  if (cg_join(dir, v2root, path, err) < 0) return -1;
+  return cg_rmdir_tree(fs, dir, err);
 }

@@ -1,5 +1,6 @@
 /* kill [--all] ID [SIGNAL]: SIGNAL is a name (with or without SIG) or a number; SIGTERM by
- * default. --all signals every process of the container's cgroup. */
+ * default. --all signals every process of the container's cgroup, forks included
+ * (cgroup_kill: cgroup.kill on v2, else the freezer around the pid list). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -50,14 +51,8 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv) {
   if (container_load(g, id, &st, &fs, &status, &err) < 0) return fail(&err);
   int rc = 0;
   if (all) {
-    pid_t *pids = NULL;
-    size_t n = 0;
-    if (cgroup_list_pids(&fs, st.cgroup_path, &pids, &n, &err) < 0) {
-      rc = fail(&err);
-    } else {
-      for (size_t i = 0; i < n; i++) kill(pids[i], sig);
-      free(pids);
-    }
+    /* it thaws a paused cgroup it kills itself */
+    if (cgroup_kill(&fs, st.cgroup_path, sig, &err) < 0) rc = fail(&err);
   } else if (strcmp(status, "stopped") == 0) {
     /* containerd and podman recognise "container not running" / ESRCH as "already gone" */
     berth_error_set(&err, ESRCH, "kill container '%s': container not running", id);
@@ -67,7 +62,7 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv) {
     rc = fail(&err);
   }
   /* a frozen process cannot act on SIGKILL: thaw so it dies now, as runc does */
-  if (rc == 0 && sig == SIGKILL && strcmp(status, "paused") == 0) cgroup_set_frozen(&fs, st.cgroup_path, false, &err);
+  if (rc == 0 && !all && sig == SIGKILL && strcmp(status, "paused") == 0) cgroup_set_frozen(&fs, st.cgroup_path, false, &err);
   state_free(&st);
   return rc;
 }

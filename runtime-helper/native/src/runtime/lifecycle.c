@@ -141,13 +141,10 @@ out:
   return rc;
 }
 
+/* Best effort: delete goes on to remove what it can. */
 static void kill_cgroup(const struct cgroup_fs *fs, const char *path, int sig) {
-  pid_t *pids = NULL;
-  size_t n = 0;
   berth_error_t ignored;
-  if (cgroup_list_pids(fs, path, &pids, &n, &ignored) < 0) return;
-  for (size_t i = 0; i < n; i++) kill(pids[i], sig);
-  free(pids);
+  cgroup_kill(fs, path, sig, &ignored);
 }
 
 int container_delete(const struct global_opts *g, const char *id, bool force, berth_error_t *err) {

@@ -128,13 +128,16 @@ static void test_v1_lifecycle(void) {
   expect_file(root, "memory/berth/c1/cgroup.procs", "1234\n999\n");
 
   OK_CALL(cgroup_destroy(&fs, "/berth/c1", &err), &err, "v1: destroy");
-  bool gone = true;
+  bool gone = true, parents_kept = true;
   for (size_t i = 0; i < sizeof controllers / sizeof controllers[0]; i++) {
     char rel[256];
-    snprintf(rel, sizeof rel, "%s/berth", controllers[i]);
+    snprintf(rel, sizeof rel, "%s/berth/c1", controllers[i]);
     gone &= !path_exists(root, rel);
+    snprintf(rel, sizeof rel, "%s/berth", controllers[i]);
+    parents_kept &= path_exists(root, rel);
   }
-  tap_ok(gone, "v1: destroy removed /berth/c1 and the empty /berth everywhere");
+  tap_ok(gone, "v1: destroy removed /berth/c1 everywhere");
+  tap_ok(parents_kept, "v1: the empty parent /berth is kept (only the container's own cgroup goes)");
   OK_CALL(cgroup_destroy(&fs, "/berth/c1", &err), &err, "v1: destroying again is fine");
   remove_tree(root);
 }
@@ -175,7 +178,8 @@ static void test_combined_cpu(bool symlinks) {
   OK_CALL(apply_text(&fs, "/berth/c3", "{\"cpu\":{\"shares\":2048}}", &err), &err, "cpu,cpuacct: apply shares");
   expect_file(root, "cpu,cpuacct/berth/c3/cpu.shares", "2048");
   OK_CALL(cgroup_destroy(&fs, "/berth/c3", &err), &err, "cpu,cpuacct: destroy");
-  tap_ok(!path_exists(root, "cpu,cpuacct/berth"), "cpu,cpuacct: removed");
+  tap_ok(!path_exists(root, "cpu,cpuacct/berth/c3") && path_exists(root, "cpu,cpuacct/berth"),
+         "cpu,cpuacct: removed, the parent kept");
   remove_tree(root);
 }
 
@@ -204,7 +208,8 @@ static void test_hybrid(void) {
   expect_file(root, "freezer/berth/h1/freezer.state", "FROZEN");
   tap_ok(!path_exists(root, "unified/berth/h1/cgroup.freeze"), "hybrid: cgroup.freeze untouched");
   OK_CALL(cgroup_destroy(&fs, "/berth/h1", &err), &err, "hybrid: destroy");
-  tap_ok(!path_exists(root, "memory/berth") && !path_exists(root, "unified/berth"), "hybrid: removed on both sides");
+  tap_ok(!path_exists(root, "memory/berth/h1") && !path_exists(root, "unified/berth/h1"), "hybrid: removed on both sides");
+  tap_ok(path_exists(root, "memory/berth") && path_exists(root, "unified/berth"), "hybrid: the parents kept on both sides");
   remove_tree(root);
 }
 

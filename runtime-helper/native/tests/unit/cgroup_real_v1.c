@@ -149,8 +149,8 @@ static void test_oom(struct cgroup_fs *fs) {
   OK_CALL(cgroup_destroy(fs, path, &err), &err, "real oom: destroy");
 }
 
-/* Containers come and go in parallel under one shared parent: a destroy that removes the empty
- * parent must not break a create running at the same moment. */
+/* Containers come and go in parallel under one shared parent, which stays when the last one
+ * goes (only a container's own cgroup is removed). */
 static void test_parallel(struct cgroup_fs *fs) {
   enum { WORKERS = 4, ROUNDS = 30 };
   pid_t workers[WORKERS];
@@ -178,7 +178,13 @@ static void test_parallel(struct cgroup_fs *fs) {
   tap_ok(failed == 0, "real v1: %d workers x %d create/destroy under one parent (%d failed)", WORKERS, ROUNDS, failed);
   char rel[PATH_MAX];
   snprintf(rel, sizeof rel, "memory%s-shared", path);
-  tap_ok(!path_exists("/sys/fs/cgroup", rel), "real v1: the shared parent is gone at the end");
+  tap_ok(path_exists("/sys/fs/cgroup", rel), "real v1: the shared parent is kept at the end");
+  snprintf(rel, sizeof rel, "memory%s-shared/c0", path);
+  tap_ok(!path_exists("/sys/fs/cgroup", rel), "real v1: the containers' own cgroups are gone");
+  char shared[128];
+  snprintf(shared, sizeof shared, "%s-shared", path);
+  berth_error_t err;
+  OK_CALL(cgroup_destroy(fs, shared, &err), &err, "real v1: the test removes the shared parent");
 }
 
 int main(void) {
