@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, type Berthd } from './support/berthd.js';
 import { busyboxImage, shimBinary } from '../../test-support/paths.js';
+import { shimStateRoot } from '../src/containers/shim-state-dirs.js';
 
 const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 const execRoot = mkdtempSync(join(tmpdir(), 'berth-xr-'));
@@ -61,7 +62,7 @@ describe('orphan exec shims after a berthd restart', () => {
     const execId = 'ab'.repeat(32);
     const processFile = join(containerDir, 'exec', `${execId}.json`);
     writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: false, args: ['sleep', '1001'] }));
-    const stateDir = join(execRoot, 'shims', execId.slice(0, 32));
+    const stateDir = join(shimStateRoot(execRoot, b.dataRoot), execId.slice(0, 32));
     const report = await runShim(['--exec', '--process', processFile, '--id', id, '--runtime', runtime, '--runtime-root', join(b.dataRoot, 'runtime', basename(runtime)), '--state-dir', stateDir, '--hold-output']);
     cleanups.push(() => { for (const p of [report.pid, report.shimPid]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } });
     expect(running(report.pid)).toBe(true);

@@ -21,6 +21,7 @@ import { containerIoRoutes } from '../api/routes/containers-io.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
+import { removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
 
 export function installContainers(daemon: Daemon): Route[] {
   const dataRoot = daemon.config.dataRoot;
@@ -29,6 +30,7 @@ export function installContainers(daemon: Daemon): Route[] {
   const runtimes = Object.fromEntries(Object.entries(daemon.runtimes).map(([n, r]) => [n, r.path]));
   const monitors = new Map<string, ContainerMonitor>();
   const shim = shimBinary();
+  const shimRoot = shimStateRoot(daemon.config.execRoot, dataRoot);
   if (!shim) daemon.log.warn('berth-shim is not built: containers run under berthd itself and stop with it');
   const manager = new ContainerManager({
     dataRoot, images, volumes, events: daemon.events, runtimes,
@@ -36,7 +38,7 @@ export function installContainers(daemon: Daemon): Route[] {
     monitorFor: (rt: RuntimeCli) => {
       let m = monitors.get(rt.binary);
       if (!m) {
-        m = shim ? new ShimMonitor(shim, rt, join(daemon.config.execRoot, 'shims')) : new InProcessMonitor(rt);
+        m = shim ? new ShimMonitor(shim, rt, shimRoot) : new InProcessMonitor(rt);
         monitors.set(rt.binary, m);
       }
       return m;
@@ -69,7 +71,13 @@ export function installContainers(daemon: Daemon): Route[] {
       config: { Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir, User: cfg.User, Labels: cfg.Labels ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}) },
     };
   };
-  daemon.addService({ name: 'containers', start: async () => { await manager.restore(); await execs.restore(); } });
+  daemon.addService({ name: 'containers', start: async () => {
+    await manager.restore();
+    await execs.restore();
+    // Only now is it known which state dirs restore still needs (no await in between).
+    const removed = removeStaleShimStateDirs(shimRoot, [...manager.containers.keys(), ...execs.sessions.keys()]);
+    if (removed.length) daemon.log.info({ removed: removed.length, dir: shimRoot }, 'removed stale shim state dirs');
+  } });
   return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }
 

@@ -1,0 +1,71 @@
+// The per-data-root folder and the start-up clean-up against real processes: a dir whose shim
+// (a program named berth-shim serving that very dir) still runs is kept, named or not.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeStaleShimStateDirs, shimStateDirName, shimStateRoot } from './shim-state-dirs.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'berth-shim-dirs-'));
+const fakeShim = join(scratch, 'berth-shim');
+copyFileSync('/bin/sh', fakeShim); // keeps its argv as given while it waits on stdin
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function fakeShimServing(dir: string): number {
+  const child = spawn(fakeShim, ['-c', 'read _', '--id', 'x', '--state-dir', dir], { stdio: ['pipe', 'ignore', 'ignore'] });
+  children.push(child);
+  if (!child.pid) throw new Error('spawn the fake shim: no pid');
+  return child.pid;
+}
+
+function stateDir(root: string, name: string, shimPid?: number): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  if (shimPid !== undefined) writeFileSync(join(dir, 'shim.pid'), `${shimPid}\n`);
+  return dir;
+}
+
+describe('shimStateRoot', () => {
+  it('gives each data root its own short folder under <exec-root>/shims, the same for the same root however written', () => {
+    const a = shimStateRoot('/run/berth', '/var/lib/berth');
+    expect(a).toMatch(/^\/run\/berth\/shims\/[0-9a-f]{12}$/);
+    expect(shimStateRoot('/run/berth', '/var/lib/berth/')).toBe(a);
+    expect(shimStateRoot('/run/berth', '/var/lib/../lib/berth')).toBe(a);
+    expect(shimStateRoot('/run/berth', '/var/lib/berth2')).not.toBe(a);
+    expect(shimStateRoot('/tmp/x', '/var/lib/berth').endsWith(a.slice(-12))).toBe(true);
+  });
+
+  it('names a dir by the first 32 hex digits of the id', () => {
+    expect(shimStateDirName('ab'.repeat(32))).toBe('ab'.repeat(16));
+  });
+});
+
+describe('removeStaleShimStateDirs', () => {
+  it('removes dirs of dead shims that no id names; keeps named ones and those a live shim serves', () => {
+    const root = join(scratch, 'root1');
+    const named = 'aa'.repeat(32);
+    const dead = stateDir(root, 'de'.repeat(16), 999_999_999);
+    const noPid = stateDir(root, 'ad'.repeat(16));
+    const namedDir = stateDir(root, shimStateDirName(named), 999_999_999);
+    const liveDir = join(root, 'cc'.repeat(16));
+    stateDir(root, 'cc'.repeat(16), fakeShimServing(liveDir));
+    // A live shim of another dir does not keep this one (a reused pid).
+    const reused = stateDir(root, 'dd'.repeat(16), fakeShimServing(join(root, 'elsewhere')));
+    const removed = removeStaleShimStateDirs(root, [named]);
+    expect(removed.sort()).toEqual(['ad'.repeat(16), 'dd'.repeat(16), 'de'.repeat(16)]);
+    for (const d of [dead, noPid, reused]) expect(existsSync(d)).toBe(false);
+    expect(existsSync(namedDir)).toBe(true);
+    expect(existsSync(liveDir)).toBe(true);
+    expect(readdirSync(root).sort()).toEqual(['aa'.repeat(16), 'cc'.repeat(16)]);
+  });
+
+  it('a missing folder is nothing to clean', () => {
+    expect(removeStaleShimStateDirs(join(scratch, 'never-made'), [])).toEqual([]);
+  });
+});
