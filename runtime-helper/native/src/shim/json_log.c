@@ -12,6 +12,7 @@
 #include "common/fileutil.h"
 #include "common/rfc3339.h"
 #include "shim/diag.h"
+#include "shim/trim.h"
 
 /* One record: the escaped line (at most 6 bytes per input byte) plus the fixed fields. Static, so
  * an idle shim never touches these pages. */
@@ -269,3 +270,5 @@ void json_log_close(struct json_log *l) {
   if (l->fd >= 0) close(l->fd);
   l->fd = -1;
 }
+
+void json_log_idle_scratch(void) { shim_idle_scratch(record, sizeof record); }

@@ -49,6 +49,9 @@ void json_log_finish_stream(struct json_log *l, enum shim_stream s, const struct
 
 void json_log_close(struct json_log *l);
 
+/* Registers the record batch buffer, empty between appends, as idle scratch (trim.h). */
+void json_log_idle_scratch(void);
+
 /* Docker's JSON string escaping of raw bytes (without the quotes). out needs 6 * len bytes.
  * Returns the length written. */
 size_t json_escape_docker(char *out, const uint8_t *in, size_t len);

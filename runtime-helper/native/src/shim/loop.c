@@ -12,6 +12,12 @@
 #include "shim/attach.h"
 #include "shim/diag.h"
 #include "shim/stdin_sink.h"
+#include "shim/trim.h"
+
+/* Idle this long (no event, nothing pending), the shim drops the pages it does not need while it
+ * waits (trim.h). Short enough that a freshly started container is trimmed within a second,
+ * long enough that a chatty one is not trimmed between two lines. */
+#define SHIM_IDLE_TRIM_MS 500
 
 static struct watch signal_watch = {WATCH_SIGNAL};
 static struct watch output_watch[2] = {{WATCH_STDOUT}, {WATCH_STDERR}};
@@ -128,7 +134,10 @@ int shim_run(struct shim *s) {
     for (int i = 0; i < 2; i++)
       if (s->out_fd[i] >= 0 && shim_watch(s, EPOLL_CTL_ADD, s->out_fd[i], EPOLLIN, &output_watch[i]) < 0) return -1;
   reap(s);
+  shim_idle_scratch(read_buf, sizeof read_buf);
+  json_log_idle_scratch();
 
+  bool trimmed = false;
   struct timespec deadline = {0, 0};
   struct epoll_event events[16];
   for (;;) {
@@ -164,7 +173,17 @@ int shim_run(struct shim *s) {
         return 0;
       }
     }
-    int n = epoll_wait(s->epfd, events, 16, timeout);
+    int n;
+    if (timeout < 0 && !trimmed) {
+      n = epoll_wait(s->epfd, events, 16, SHIM_IDLE_TRIM_MS);
+      if (n == 0) {
+        trimmed = true;
+        n = shim_idle_wait(s->epfd, events, 16);
+      }
+    } else {
+      n = epoll_wait(s->epfd, events, 16, timeout);
+    }
+    if (n > 0) trimmed = false;
     if (n < 0) {
       if (errno == EINTR) continue;
       shim_diag("epoll_wait: %s", strerror(errno));

@@ -22,7 +22,6 @@
 #include "shim/options.h"
 #include "shim/runtime.h"
 #include "shim/shim.h"
-#include "shim/trim.h"
 
 #define SHIM_PID_FILE "shim.pid"
 #define SHIM_LOG_FILE "shim.log"
@@ -31,24 +30,27 @@ static struct shim_options opts;
 static struct shim shim;
 static struct oom_watch oom;
 
+/* The state dir's path is short (its sockets must fit sun_path, checked first), so its files'
+ * paths fit in 128 bytes: four PATH_MAX arrays would keep four pages resident in an idle shim. */
+#define STATE_PATH_MAX 128
 struct state_paths {
-  char pid[PATH_MAX], log[PATH_MAX], attach[PATH_MAX], exit[PATH_MAX];
+  char pid[STATE_PATH_MAX], log[STATE_PATH_MAX], attach[STATE_PATH_MAX], exit[STATE_PATH_MAX];
 };
 
-static int state_path(char out[PATH_MAX], const char *dir, const char *name, berth_error_t *err) {
-  int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
-  if (n < 0 || n >= PATH_MAX) return berth_error_set(err, ENAMETOOLONG, "state file '%s' in '%s'", name, dir);
+static int state_path(char out[STATE_PATH_MAX], const char *dir, const char *name, berth_error_t *err) {
+  int n = snprintf(out, STATE_PATH_MAX, "%s/%s", dir, name);
+  if (n < 0 || n >= STATE_PATH_MAX) return berth_error_set(err, ENAMETOOLONG, "state file '%s' in '%s'", name, dir);
   return 0;
 }
 
 static int prepare_state_dir(struct state_paths *p, bool *made_dir, berth_error_t *err) {
   const char *dir = opts.state_dir;
-  if (state_path(p->pid, dir, SHIM_PID_FILE, err) < 0 || state_path(p->log, dir, SHIM_LOG_FILE, err) < 0 ||
-      state_path(p->attach, dir, ATTACH_SOCKET, err) < 0 || state_path(p->exit, dir, SHIM_EXIT_FILE, err) < 0)
-    return -1;
   /* Sockets are bound by path: check the limit before anything starts. */
   if (strlen(dir) + sizeof "/" SHIM_CONSOLE_SOCKET > 108)
     return berth_error_set(err, ENAMETOOLONG, "--state-dir '%s': socket paths inside it exceed 107 bytes", dir);
+  if (state_path(p->pid, dir, SHIM_PID_FILE, err) < 0 || state_path(p->log, dir, SHIM_LOG_FILE, err) < 0 ||
+      state_path(p->attach, dir, ATTACH_SOCKET, err) < 0 || state_path(p->exit, dir, SHIM_EXIT_FILE, err) < 0)
+    return -1;
   *made_dir = false;
   if (mkdir(dir, 0700) == 0) *made_dir = true;
   else if (errno != EEXIST) return berth_error_errno(err, "create state dir '%s'", dir);
@@ -145,7 +147,6 @@ int main(int argc, char **argv) {
   snprintf(ready, sizeof ready, "{\"pid\":%d,\"shimPid\":%d}\n", (int)shim.container_pid, (int)getpid());
   shim_diag("%s %s: pid %d", opts.exec_mode ? "exec in" : "created", opts.id, (int)shim.container_pid);
   shim_report_ready(report_fd, ready);
-  shim_trim_text();
 
   int rc = shim_run(&shim);
   if (shim.exited) {

@@ -56,14 +56,21 @@ static int cgroup_of(pid_t pid, bool v2, char *out, size_t cap) {
 
 void oom_watch_start(struct oom_watch *w, pid_t pid) {
   berth_error_t err;
+  struct cgroup_fs fs;
+  char path[PATH_MAX];
   w->known = false;
-  if (cgroup_detect(&w->fs, NULL, &err) < 0) {
+  if (cgroup_detect(&fs, NULL, &err) < 0) {
     shim_diag("oom watch: %s", err.message);
     return;
   }
-  if (cgroup_of(pid, w->fs.mode == CGROUP_MODE_V2, w->path, sizeof w->path) < 0) return;
-  if (cgroup_oom_kill_count(&w->fs, w->path, &w->baseline, &err) < 0) {
+  if (cgroup_of(pid, fs.mode == CGROUP_MODE_V2, path, sizeof path) < 0) return;
+  if (cgroup_oom_kill_count(&fs, path, &w->baseline, &err) < 0) {
     shim_diag("oom watch: %s", err.message);
+    return;
+  }
+  w->path = strdup(path);
+  if (w->path == NULL) {
+    shim_diag("oom watch: allocate cgroup path '%s': %s", path, strerror(errno));
     return;
   }
   w->known = true;
@@ -73,7 +80,8 @@ bool oom_watch_killed(struct oom_watch *w) {
   if (!w->known) return false;
   uint64_t now = 0;
   berth_error_t err;
-  if (cgroup_oom_kill_count(&w->fs, w->path, &now, &err) < 0) {
+  struct cgroup_fs fs;
+  if (cgroup_detect(&fs, NULL, &err) < 0 || cgroup_oom_kill_count(&fs, w->path, &now, &err) < 0) {
     shim_diag("oom watch: %s", err.message);
     return false;
   }

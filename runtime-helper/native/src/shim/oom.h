@@ -14,8 +14,9 @@
 
 struct oom_watch {
   bool known; /* false: no count could be read; the exit then says oomKilled false */
-  struct cgroup_fs fs;
-  char path[PATH_MAX];
+  /* Only the cgroup's path is kept (allocated to its length) and the layout is detected again at
+   * the exit: a struct cgroup_fs and a PATH_MAX array would keep pages resident in an idle shim. */
+  char *path;
   uint64_t baseline;
 };
 

@@ -39,21 +39,25 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Makes `in` absolute against the current directory (without resolving symlinks). */
-static int absolute_path(char out[PATH_MAX], const char *in, const char *what, berth_error_t *err) {
+/* Makes `in` absolute against the current directory (without resolving symlinks), in memory
+ * allocated to its length. */
+static int absolute_path(char **out, const char *in, const char *what, berth_error_t *err) {
   if (in[0] == '\0') return berth_error_set(err, 0, "--%s: empty path", what);
-  if (in[0] == '/') {
-    if (strlen(in) >= PATH_MAX) return berth_error_set(err, ENAMETOOLONG, "--%s '%s'", what, in);
-    strcpy(out, in);
-    return 0;
-  }
   char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof cwd) == NULL) return berth_error_errno(err, "getcwd for --%s '%s'", what, in);
-  size_t a = strlen(cwd), b = strlen(in);
-  if (a + 1 + b >= PATH_MAX) return berth_error_set(err, ENAMETOOLONG, "--%s '%s'", what, in);
-  memcpy(out, cwd, a);
-  out[a] = '/';
-  memcpy(out + a + 1, in, b + 1);
+  size_t a = 0, b = strlen(in);
+  if (in[0] != '/') {
+    if (getcwd(cwd, sizeof cwd) == NULL) return berth_error_errno(err, "getcwd for --%s '%s'", what, in);
+    a = strlen(cwd) + 1;
+  }
+  if (a + b >= PATH_MAX) return berth_error_set(err, ENAMETOOLONG, "--%s '%s'", what, in);
+  char *path = malloc(a + b + 1);
+  if (path == NULL) return berth_error_errno(err, "allocate --%s '%s'", what, in);
+  if (a > 0) {
+    memcpy(path, cwd, a - 1);
+    path[a - 1] = '/';
+  }
+  memcpy(path + a, in, b + 1);
+  *out = path;
   return 0;
 }
 
@@ -69,6 +73,7 @@ static int parse_u64(const char *s, uint64_t *v, const char *what, berth_error_t
 
 int shim_options_parse(struct shim_options *o, int argc, char **argv, bool *help, berth_error_t *err) {
   memset(o, 0, sizeof *o);
+  o->log_path = "";
   o->log_max_files = 1;
   *help = false;
   const char *bundle = NULL, *runtime = NULL, *state_dir = NULL, *process = NULL, *log_path = NULL;
@@ -106,18 +111,20 @@ int shim_options_parse(struct shim_options *o, int argc, char **argv, bool *help
   if (strchr(o->id, '/') != NULL) return berth_error_set(err, 0, "--id '%s' contains '/'", o->id);
   if (runtime == NULL) return berth_error_set(err, 0, "--runtime is required");
   if (state_dir == NULL) return berth_error_set(err, 0, "--state-dir is required");
-  if (absolute_path(o->runtime, runtime, "runtime", err) < 0) return -1;
-  if (absolute_path(o->state_dir, state_dir, "state-dir", err) < 0) return -1;
+  if (absolute_path(&o->runtime, runtime, "runtime", err) < 0) return -1;
+  if (absolute_path(&o->state_dir, state_dir, "state-dir", err) < 0) return -1;
   if (o->exec_mode) {
     if (process == NULL) return berth_error_set(err, 0, "--exec needs --process FILE");
     if (bundle != NULL) return berth_error_set(err, 0, "--bundle is not used with --exec (the container exists)");
-    if (absolute_path(o->process_file, process, "process", err) < 0) return -1;
+    if (absolute_path(&o->process_file, process, "process", err) < 0) return -1;
   } else {
     if (process != NULL) return berth_error_set(err, 0, "--process is only valid with --exec");
     if (bundle == NULL) return berth_error_set(err, 0, "--bundle is required");
-    if (absolute_path(o->bundle, bundle, "bundle", err) < 0) return -1;
+    if (absolute_path(&o->bundle, bundle, "bundle", err) < 0) return -1;
   }
-  if (log_path != NULL && absolute_path(o->log_path, log_path, "log-path", err) < 0) return -1;
+  char *log = NULL;
+  if (log_path != NULL && absolute_path(&log, log_path, "log-path", err) < 0) return -1;
+  if (log != NULL) o->log_path = log;
   if (log_path == NULL && o->log_max_size != 0)
     return berth_error_set(err, 0, "--log-max-size needs --log-path");
   if (access(o->runtime, X_OK) < 0) return berth_error_errno(err, "runtime '%s'", o->runtime);

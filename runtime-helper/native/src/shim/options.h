@@ -11,16 +11,18 @@
 
 struct shim_options {
   const char *id;
-  char bundle[PATH_MAX];
-  char runtime[PATH_MAX];
+  /* The paths are allocated to their length: PATH_MAX arrays would each keep a page resident in
+   * an idle shim. */
+  char *bundle;
+  char *runtime;
   const char *runtime_root; /* NULL: the runtime's default */
-  char state_dir[PATH_MAX];
+  char *state_dir;
   bool terminal;
   bool stdin_open;
   bool exec_mode;           /* run `runtime exec --detach` instead of `runtime create` */
   bool hold_output;         /* read no output until the first attach client connected */
-  char process_file[PATH_MAX]; /* exec mode: the process JSON */
-  char log_path[PATH_MAX];  /* "" when no log is kept */
+  char *process_file;       /* exec mode: the process JSON */
+  const char *log_path;     /* "" when no log is kept */
   uint64_t log_max_size;    /* bytes; 0 = unlimited */
   unsigned log_max_files;   /* files kept including the current one, >= 1 */
 };
