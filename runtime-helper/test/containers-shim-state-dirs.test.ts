@@ -2,7 +2,8 @@
 // berthd removes its own stale ones at start: after kill -9 and a restart, a dir whose shim is
 // dead and that no container or exec session names is gone, while a running container's dir is
 // kept (and the container still answers), an exited container's dir stays until its removal, and
-// another data root's folder in the same exec root is not touched.
+// another data root's folder in the same exec root is not touched while that data root exists
+// (once it is gone, its dead shims' dirs and the folder go).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, type Berthd } from './support/berthd.js';
 import { busyboxImage } from '../../test-support/paths.js';
-import { shimStateRoot } from '../src/containers/shim-state-dirs.js';
+import { claimShimStateRoot, shimStateRoot } from '../src/containers/shim-state-dirs.js';
 
 const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 const execRoot = mkdtempSync(join(tmpdir(), 'berth-sx-'));
@@ -65,14 +66,19 @@ describe('shim state dirs per data root', () => {
     const shimPid = Number(readFileSync(join(liveDir, 'shim.pid'), 'utf8'));
     // The folder is this data root's: only its containers' dirs are in it.
     expect(dirname(ours)).toBe(join(execRoot, 'shims'));
-    expect(readdirSync(ours).sort()).toEqual([live.slice(0, 32), done.slice(0, 32)].sort());
+    expect(readdirSync(ours).sort()).toEqual([live.slice(0, 32), done.slice(0, 32), 'data-root'].sort());
+    expect(readFileSync(join(ours, 'data-root'), 'utf8')).toBe(`${b.dataRoot}\n`);
 
     const staleWithExit = staleDir(join(ours, 'de'.repeat(16)), true);
     const staleEmpty = join(ours, 'ad'.repeat(16));
     mkdirSync(staleEmpty);
-    const otherRoot = shimStateRoot(execRoot, join(b.dir, 'another-data-root'));
+    const otherDataRoot = join(b.dir, 'another-data-root');
+    mkdirSync(otherDataRoot);
+    const otherRoot = claimShimStateRoot(execRoot, otherDataRoot);
     expect(otherRoot).not.toBe(ours);
     const others = staleDir(join(otherRoot, 'be'.repeat(16)), true);
+    const goneRoot = claimShimStateRoot(execRoot, join(b.dir, 'a-data-root-since-removed'));
+    staleDir(join(goneRoot, 'bf'.repeat(16)), true);
 
     b.child.kill('SIGKILL');
     await until('berthd to die', () => b.child.exitCode !== null || b.child.signalCode !== null);
@@ -87,6 +93,7 @@ describe('shim state dirs per data root', () => {
     expect(existsSync(doneDir)).toBe(true);
     expect(existsSync(others)).toBe(true);
     expect(readFileSync(join(others, 'exit.json'), 'utf8')).toContain('exitCode');
+    expect(existsSync(goneRoot)).toBe(false);
 
     // The live container was reconnected through its dir: it runs, execs and stops.
     const state = JSON.parse(await b.docker(['inspect', 'live']))[0].State;

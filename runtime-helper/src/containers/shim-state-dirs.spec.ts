@@ -2,10 +2,10 @@
 // (a program named berth-shim serving that very dir) still runs is kept, named or not.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeStaleShimStateDirs, shimStateDirName, shimStateRoot } from './shim-state-dirs.js';
+import { claimShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateDirName, shimStateRoot } from './shim-state-dirs.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'berth-shim-dirs-'));
 const fakeShim = join(scratch, 'berth-shim');
@@ -65,7 +65,49 @@ describe('removeStaleShimStateDirs', () => {
     expect(readdirSync(root).sort()).toEqual(['aa'.repeat(16), 'cc'.repeat(16)]);
   });
 
+  it('leaves files alone (the folder\'s data-root file)', () => {
+    const root = claimShimStateRoot(join(scratch, 'exec-files'), join(scratch, 'data-files'));
+    expect(removeStaleShimStateDirs(root, [])).toEqual([]);
+    expect(readFileSync(join(root, 'data-root'), 'utf8')).toBe(`${join(scratch, 'data-files')}\n`);
+  });
+
   it('a missing folder is nothing to clean', () => {
     expect(removeStaleShimStateDirs(join(scratch, 'never-made'), [])).toEqual([]);
+  });
+});
+
+describe('removeOrphanedShimStateRoots', () => {
+  it('empties and removes the folder of a data root that is gone, keeping live shims\' dirs; an existing data root\'s folder is untouched', () => {
+    const exec = join(scratch, 'exec-orphans');
+    const own = claimShimStateRoot(exec, join(scratch, 'data-own'));
+    mkdirSync(join(scratch, 'data-own'), { recursive: true });
+    const ownDead = stateDir(own, 'de'.repeat(16), 999_999_999);
+    // Another data root that exists: nothing in its folder is ours to judge.
+    mkdirSync(join(scratch, 'data-other'), { recursive: true });
+    const other = claimShimStateRoot(exec, join(scratch, 'data-other'));
+    const otherDead = stateDir(other, 'de'.repeat(16), 999_999_999);
+    // A data root that is gone: dead shims' dirs go, and the folder when nothing is left.
+    const gone = claimShimStateRoot(exec, join(scratch, 'data-gone'));
+    stateDir(gone, 'de'.repeat(16), 999_999_999);
+    stateDir(gone, 'ad'.repeat(16));
+    // Gone too, but one shim still runs: its dir and the folder stay.
+    const busy = claimShimStateRoot(exec, join(scratch, 'data-gone-busy'));
+    stateDir(busy, 'de'.repeat(16), 999_999_999);
+    const liveDir = join(busy, 'cc'.repeat(16));
+    stateDir(busy, 'cc'.repeat(16), fakeShimServing(liveDir));
+    // Without a data-root file (being made, or not berthd's): kept.
+    const unnamed = stateDir(join(exec, 'shims'), '0123456789ab');
+    const unnamedDead = stateDir(unnamed, 'de'.repeat(16), 999_999_999);
+    // The old layout (a state dir right in shims/) is not a folder of a data root.
+    const legacy = stateDir(join(exec, 'shims'), 'ef'.repeat(16), 999_999_999);
+
+    const removed = removeOrphanedShimStateRoots(exec, own);
+    expect(removed).toEqual([gone.slice(-12)]);
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(ownDead)).toBe(true); // the own folder is removeStaleShimStateDirs' job
+    expect(existsSync(otherDead)).toBe(true);
+    expect(readdirSync(busy).sort()).toEqual(['cc'.repeat(16), 'data-root']);
+    expect(existsSync(unnamedDead)).toBe(true);
+    expect(existsSync(legacy)).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ import { containerIoRoutes } from '../api/routes/containers-io.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
-import { removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
+import { claimShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
 
 export function installContainers(daemon: Daemon): Route[] {
   const dataRoot = daemon.config.dataRoot;
@@ -72,11 +72,13 @@ export function installContainers(daemon: Daemon): Route[] {
     };
   };
   daemon.addService({ name: 'containers', start: async () => {
+    try { claimShimStateRoot(daemon.config.execRoot, dataRoot); } catch (err) { daemon.log.warn({ err, dir: shimRoot }, 'cannot make the shim state folder'); }
     await manager.restore();
     await execs.restore();
     // Only now is it known which state dirs restore still needs (no await in between).
     const removed = removeStaleShimStateDirs(shimRoot, [...manager.containers.keys(), ...execs.sessions.keys()]);
-    if (removed.length) daemon.log.info({ removed: removed.length, dir: shimRoot }, 'removed stale shim state dirs');
+    const orphaned = removeOrphanedShimStateRoots(daemon.config.execRoot, shimRoot);
+    if (removed.length || orphaned.length) daemon.log.info({ removed: removed.length, dir: shimRoot, orphanedFolders: orphaned }, 'removed stale shim state dirs');
   } });
   return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }
