@@ -133,6 +133,31 @@ describe('attach with logs=1', () => {
     await b.docker(['rm', '-f', id]);
   }, 60_000);
 
+  it('a client that stalls while MBs of output pass gets every line once (the held live output is dropped, the log fills in)', async () => {
+    const lines = 300_000; // 111 bytes each: 33 MB, written as fast as awk can
+    const script = `awk 'BEGIN{for(i=1;i<=${lines};i++)printf "%d %0100d\\n", i, 0}'; sleep 1000`;
+    const id = (await b.docker(['run', '-d', '--network', 'none', 'busybox', 'sh', '-c', script])).trim();
+    const until = Date.now() + 10_000;
+    while ((await logSize(id)) < 100_000 && Date.now() < until) await sleep(20);
+    const atAttach = await logSize(id);
+    // Reads nothing for 3 s: meanwhile far more than the 1 MiB berthd holds of live output passes.
+    const c = await attach(id, 'logs=1&stream=1&stdout=1&stderr=1', { stallMs: 3000 });
+    await sleep(3000);
+    const duringStall = (await logSize(id)) - atAttach;
+    const end = Date.now() + 60_000;
+    const complete = (s: string): boolean => s.includes(`\n${lines} `) && s.endsWith('\n');
+    while (!complete(demux(c.data()).stdout) && Date.now() < end) await sleep(100);
+    c.close();
+    const got = demux(c.data()).stdout.split('\n');
+    got.pop();
+    const numbers = got.map((l) => l.split(' ')[0]!).join('\n') + '\n';
+    expect(checkSequence(numbers, 'stalled client')).toBe(lines);
+    expect(got.every((l) => l.endsWith(` ${'0'.repeat(100)}`))).toBe(true);
+    // The live output held for it overflowed: the log grew by many MB while it stalled.
+    expect(duringStall).toBeGreaterThan(4 * 1024 * 1024);
+    await b.docker(['rm', '-f', id]);
+  }, 90_000);
+
   it('a tty container\'s log replays raw, then live output follows it without a repeat', async () => {
     const id = (await b.docker(['run', '-d', '-t', '--network', 'none', 'busybox', 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i; [ $((i % 20)) -eq 0 ] && usleep 2000; done'])).trim();
     const until = Date.now() + 10_000;

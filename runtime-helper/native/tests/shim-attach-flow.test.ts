@@ -65,6 +65,25 @@ async function startVia(c: AttachClient): Promise<void> {
   expect(result.data.readInt32BE(0)).toBe(0);
 }
 
+/**
+ * The stalled-writer set-up: a client that declares itself interactive (frame 21 with `payload`),
+ * stops reading (not even the start result) and starts the container; once the pipe, the shim's
+ * queue and the socket are full the writer makes no progress at all. Checks it stands still for
+ * `stillMs` and has not finished; returns the client and where the writer stopped.
+ */
+async function stalledInteractiveWriter(b: ShimBundle, lines: number, opts: { payload?: Buffer; stillMs?: number } = {}): Promise<{ c: AttachClient; stalledAt: number }> {
+  const c = await attach(b);
+  c.send(FRAME.interactive, opts.payload);
+  c.pause();
+  c.send(FRAME.start);
+  await sleep(1500);
+  const stalledAt = progress(b);
+  await sleep(opts.stillMs ?? 1000);
+  expect(progress(b)).toBe(stalledAt);
+  expect(stalledAt).toBeLessThan(lines);
+  return { c, stalledAt };
+}
+
 function shimLog(b: ShimBundle): string {
   const path = join(b.stateDir, 'shim.log');
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -127,15 +146,7 @@ describe('berth-shim: an interactive client is waited for', () => {
     const lines = 40_000; // 4 MB: four times the read-only backlog
     const b = writerBundle(lines, false);
     await startShim(b);
-    const c = await attach(b);
-    c.send(FRAME.interactive);
-    c.pause(); // it never reads, not even the start result
-    c.send(FRAME.start);
-    await sleep(1500);
-    const stalledAt = progress(b);
-    await sleep(1000);
-    expect(progress(b)).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan(lines);
+    const { c } = await stalledInteractiveWriter(b, lines);
     expect(existsSync(join(b.stateDir, 'exit.json'))).toBe(false);
     c.close();
     const exit = await waitForExit(b, 15_000);
@@ -149,15 +160,7 @@ describe('berth-shim: an interactive client is waited for', () => {
     const lines = 40_000;
     const b = writerBundle(lines, false);
     await startShim(b);
-    const c = await attach(b);
-    c.send(FRAME.interactive, Buffer.from([1]));
-    c.pause();
-    c.send(FRAME.start);
-    await sleep(1500);
-    const stalledAt = progress(b);
-    await sleep(1000);
-    expect(progress(b)).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan(lines);
+    const { c } = await stalledInteractiveWriter(b, lines, { payload: Buffer.from([1]) });
     c.send(FRAME.interactive, Buffer.from([0]));
     const exit = await waitForExit(b, 15_000);
     expect(exit.exitCode).toBe(0);
@@ -172,15 +175,7 @@ describe('berth-shim: after the exit an interactive client is waited for only br
     const lines = 200_000;
     const b = writerBundle(lines, false);
     await startShim(b);
-    const c = await attach(b);
-    c.send(FRAME.interactive);
-    c.pause(); // and it never reads again
-    c.send(FRAME.start);
-    await sleep(1500);
-    const stalledAt = progress(b);
-    await sleep(500);
-    expect(progress(b)).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan(lines);
+    const { stalledAt } = await stalledInteractiveWriter(b, lines, { stillMs: 500 }); // and it never reads again
     runtime(['kill', b.id, 'KILL']);
     // Waited for at most the drain time (3 s), then output is read again (into the log), the
     // laggard dropped, and the exit recorded: a stuck terminal cannot hold `docker stop` forever.

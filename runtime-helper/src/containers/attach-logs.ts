@@ -1,35 +1,31 @@
 // attach with logs=1: the json-file log replayed a chunk at a time (paced by the client), then
-// the live output, with nothing lost or repeated at the seam. The live output is held from the
-// moment the replay's end is fixed; the file read up to that moment holds every complete line
-// the client's live stream has not seen yet, and maybe some it will still see (logged, still on
-// the way from the shim). What a process tells in its OutputMark (bytes of each stream received
-// so far, and from when its log records are its own) says exactly how many bytes of the live
-// output the replay already gave, or which received bytes (an unfinished line the shim has not
-// logged yet) it did not. Without a mark (a shim berthd reconnected to after a restart, the
-// in-process monitor) the replay ends at that moment and the live output follows as it comes.
+// the live output, with nothing lost or repeated at the seam. berth-shim logs every read of
+// output before it sends it on, and answers a mark request (frame 22) in order with the log's
+// size and each stream's unfinished line (sent, not logged yet): the log up to that size, those
+// bytes, then what follows the mark on the connection are the output exactly once. The live
+// output is held from the mark on while the log is replayed; a client slow enough for the held
+// output to pass HELD_MAX has it dropped and is marked again: the log holds it (the replay goes
+// on from the first mark's size), so berthd's memory stays bounded and the container never
+// waits for a read-only client. A process without marks (the in-process monitor) or a shim
+// that does not answer (one started before marks existed) gets the old seam: the file's size
+// when the hold began (a line in flight then can come twice, an unfinished one lose its start).
 import { statSync } from 'node:fs';
 import type { Duplex, Writable } from 'node:stream';
 import type { MonitoredProcess } from './monitor.js';
 import { readLogs, type LogOptions } from './logs-reader.js';
-import { timeToNanos, type LogEntry } from './json-log.js';
+import { pacingOf } from './stdio-pump.js';
 
 type Stream = 'stdout' | 'stderr';
 
-export interface OutputMark {
-  /** This run's records are those timed at or after this (ns since the epoch); null: unknown. */
-  since: bigint | null;
-  /** Bytes of each stream the process's listeners got so far. */
-  received: Record<Stream, number>;
-  /** Per stream, the received bytes after the last newline (a line the log may not hold yet). */
-  openLine: Record<Stream, Buffer>;
+/** Where a process's output stands in its log (berth-shim's frame 22). */
+export interface LogMark {
+  /** The log file's size: every record of the output sent before the mark, and nothing after. */
+  logSize: number;
+  /** Per stream, output sent before the mark that the log does not hold yet (an unfinished line). */
+  unlogged: Record<Stream, Buffer>;
 }
 
-interface MarkedProcess { outputMark(): OutputMark }
-
-function markOf(proc: MonitoredProcess): OutputMark | null {
-  const p = proc as Partial<MarkedProcess>;
-  return typeof p.outputMark === 'function' ? p.outputMark() : null;
-}
+interface Markable { requestMark(onMark: (mark: LogMark | null) => void): void }
 
 export interface ReplayOptions {
   tty: boolean;
@@ -93,56 +89,84 @@ export async function replayLog(socket: Duplex, logPath: string, o: ReplayOption
   w.flush();
 }
 
-/**
- * Replays the log, then calls `goLive` with the bytes of each stream the client already has
- * (for the pump to drop), in the same tick as the held live output was written: no output
- * event falls between the two.
- */
-export async function replayLogThenLive(socket: Duplex, logPath: string, proc: MonitoredProcess, o: ReplayOptions, goLive: (skip: Record<Stream, number>) => void): Promise<void> {
-  const held: [Stream, Buffer][] = [];
-  const hold = (stream: Stream, data: Buffer): void => { held.push([stream, data]); };
-  // The seam: from here on the live output is held, and the replay reads the file as it is now.
-  proc.on('output', hold);
-  const mark = markOf(proc);
-  let endAt: number;
-  try { endAt = statSync(logPath).size; } catch { endAt = 0; }
+/** Held live output beyond this is dropped (the log has it) and the replay goes on. */
+export const HELD_MAX = 1 << 20;
+/** How long a mark may take before the old seam is used (a shim without frame 22 never answers). */
+const MARK_TIMEOUT_MS = 5000;
 
+/** The live output held from one moment on; `overflowed` once it passed HELD_MAX (then dropped). */
+class Hold {
+  readonly chunks: [Stream, Buffer][] = [];
+  private bytes = 0;
+  overflowed = false;
+  constructor(private readonly proc: MonitoredProcess) { proc.on('output', this.add); }
+  private readonly add = (stream: Stream, data: Buffer): void => {
+    if (this.overflowed) return;
+    this.bytes += data.length;
+    if (this.bytes <= HELD_MAX) { this.chunks.push([stream, data]); return; }
+    this.overflowed = true;
+    this.chunks.length = 0;
+    this.stop();
+  };
+  stop(): void { this.proc.off('output', this.add); }
+}
+
+/** Marks the output and starts holding it in the same step; null mark: held from now, no mark. */
+function markAndHold(proc: MonitoredProcess): Promise<{ mark: LogMark | null; hold: Hold }> {
+  const markable = proc as Partial<Markable>;
+  if (typeof markable.requestMark !== 'function') return Promise.resolve({ mark: null, hold: new Hold(proc) });
+  return new Promise((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => { settled = true; resolve({ mark: null, hold: new Hold(proc) }); }, MARK_TIMEOUT_MS);
+    markable.requestMark!((mark) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Called while the shim's answer is parsed: the output after it is what the hold gets.
+      resolve({ mark, hold: new Hold(proc) });
+    });
+  });
+}
+
+const fileSize = (path: string): number => { try { return statSync(path).size; } catch { return 0; } };
+
+/**
+ * Replays the log, then writes the held live output and calls `goLive` in the same tick: no
+ * output event falls between the two.
+ */
+export async function replayLogThenLive(socket: Duplex, logPath: string, proc: MonitoredProcess, o: ReplayOptions, goLive: () => void): Promise<void> {
+  // Attached from the start, so the shim waits for berthd's connection rather than dropping it
+  // (and the held output with it) in a burst; what is held stays bounded by HELD_MAX.
+  const pacing = pacingOf(proc);
+  const me = {};
+  pacing?.setAttached(me, true);
+  try { await replayThenLive(socket, logPath, proc, o, goLive); } finally { pacing?.setAttached(me, false); }
+}
+
+async function replayThenLive(socket: Duplex, logPath: string, proc: MonitoredProcess, o: ReplayOptions, goLive: () => void): Promise<void> {
   const w = logWriter(socket, o);
-  // Bytes of each stream of this run's records the replay gave.
-  const given = { stdout: 0, stderr: 0 };
-  const since = mark?.since ?? null;
-  const sinceSecond = since === null ? '' : new Date(Number(since / 1_000_000n)).toISOString().slice(0, 19);
-  const ofThisRun = (e: LogEntry): boolean => {
-    // Whole seconds compare as text; only records in the run's first second need the exact time.
-    const second = e.time.slice(0, 19);
-    return second > sinceSecond || (second === sinceSecond && timeToNanos(e.time) >= since!);
-  };
-  const emit = (e: LogEntry): void => {
-    if (since !== null && ofThisRun(e)) given[e.stream] += Buffer.byteLength(e.log);
-    w.push(e.stream, e.log);
-  };
-  try {
-    await readLogs(logPath, ALL, emit, () => false, o.cancelled, { endAt, pace: w.pace });
-  } finally {
-    proc.off('output', hold);
-  }
-  // From here to goLive nothing awaits: the held output and the live output meet exactly.
-  const skip = { stdout: 0, stderr: 0 };
-  if (mark && since !== null) {
-    for (const s of ['stdout', 'stderr'] as const) {
-      const missing = mark.received[s] - given[s];
-      if (missing > 0) {
-        // Received before the seam but not logged yet: the end of the unfinished line.
-        if (missing <= mark.openLine[s].length) w.push(s, mark.openLine[s].subarray(mark.openLine[s].length - missing));
-        else o.warn(`attach ${s}: the log holds ${missing} bytes fewer than were received (rotated or not UTF-8): the replay may miss a line`);
-      } else skip[s] = -missing;
+  const emit = (e: { stream: Stream; log: string }): void => w.push(e.stream, e.log);
+  let from = 0; // the log is replayed up to here
+  for (;;) {
+    const { mark, hold } = await markAndHold(proc);
+    let endAt = mark ? mark.logSize : fileSize(logPath);
+    if (endAt < from) {
+      o.warn(`attach: the log was rotated during the replay (${from} bytes replayed, now ${endAt}): lines between may be missing`);
+      from = 0;
     }
+    try {
+      await readLogs(logPath, ALL, emit, () => false, o.cancelled, { startAt: from, endAt, pace: w.pace });
+    } catch (e) { hold.stop(); throw e; }
+    from = endAt;
+    if (o.cancelled()) { hold.stop(); return; }
+    // The client fell more than HELD_MAX behind the live output: the log has what was dropped.
+    if (hold.overflowed) continue;
+    hold.stop();
+    // From here to goLive nothing awaits: the held output and the live output meet exactly.
+    if (mark) for (const s of ['stdout', 'stderr'] as const) w.push(s, mark.unlogged[s]);
+    for (const [s, data] of hold.chunks) w.push(s, data);
+    w.flush();
+    goLive();
+    return;
   }
-  for (const [s, data] of held) {
-    const n = Math.min(skip[s], data.length);
-    skip[s] -= n;
-    w.push(s, data.subarray(n));
-  }
-  w.flush();
-  goLive(skip);
 }

@@ -80,6 +80,8 @@ interface ReadPosition { offset: number; rest: string }
 export interface ReadControl {
   /** Read no further than this offset (the size the caller saw at its moment). */
   endAt?: number;
+  /** Start here instead of at the tail's start (a record boundary the caller read up to before). */
+  startAt?: number;
   /** Awaited after each chunk's lines were emitted: a slow client holds the read back. */
   pace?: () => Promise<void>;
 }
@@ -140,7 +142,7 @@ export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) 
   // What was in the file at the request is read up to that size, so tail counts what it sent.
   const { start, size: atOpen } = await startOf(path, o.tail);
   const size = control.endAt === undefined ? atOpen : Math.min(atOpen, control.endAt);
-  let { pos, untilReached } = await drain(path, { offset: Math.min(start, size), rest: '' }, decoder, buf, o, emit, cancelled, size, control.pace);
+  let { pos, untilReached } = await drain(path, { offset: Math.min(control.startAt ?? start, size), rest: '' }, decoder, buf, o, emit, cancelled, size, control.pace);
   const untilPassed = (): boolean => untilReached || (o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n);
   if (!o.follow || untilPassed()) return;
   for (;;) {

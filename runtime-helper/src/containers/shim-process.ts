@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import { runProgram, type ProgramError } from '../util/spawner.js';
 import { liveShimPid } from './shim-pid.js';
-import type { OutputMark } from './attach-logs.js';
+import type { LogMark } from './attach-logs.js';
 
 const FRAME_STDIN = 0;
 const FRAME_RESIZE = 16;
@@ -16,8 +16,7 @@ const FRAME_CLOSE_STDIN = 17;
 const FRAME_START = 19;
 const FRAME_START_RESULT = 20;
 const FRAME_INTERACTIVE = 21;
-/** The shim's longest log record (JSON_LOG_LINE_MAX): a longer line is logged in pieces this big. */
-const OPEN_LINE_MAX = 16384;
+const FRAME_MARK = 22;
 
 function frame(type: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -36,13 +35,8 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
   readonly exited: Promise<ExitInfo>;
   private resolveExit!: (e: ExitInfo) => void;
   private done = false;
-  /** Log records of this run are the ones timed from here on (ns); null after a reconnect. */
-  private runSince: bigint | null = null;
-  private readonly received = { stdout: 0, stderr: 0 };
-  /** Per stream, what came after its last newline (at most a log line's worth): the part of the
-   * output the log may not hold yet (the shim logs a line once it is complete). */
-  private readonly openLine: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
-  private openLineBytes = { stdout: 0, stderr: 0 };
+  /** Mark requests (frame 22) in the order sent; the shim answers them in that order. */
+  private readonly markWaiters: ((mark: LogMark | null) => void)[] = [];
 
   constructor(public pid: number, readonly tty: boolean, readonly stateDir: string) {
     super();
@@ -57,9 +51,10 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       s.once('error', reject);
     });
     this.socket = socket;
+    this.pending = Buffer.alloc(0);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => {});
-    socket.on('close', () => void this.onClose());
+    socket.on('close', () => void this.onClose(socket));
   }
 
   private onData(d: Buffer): void {
@@ -71,40 +66,47 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       const payload = Buffer.from(this.pending.subarray(8, 8 + len));
       this.pending = this.pending.subarray(8 + len);
       if (type === FRAME_START_RESULT) { this.onStartResult(payload); continue; }
+      if (type === FRAME_MARK) { this.markWaiters.shift()?.(parseMark(payload)); continue; }
       if (type !== 1 && type !== 2) continue;
       const stream = type === 1 ? 'stdout' : 'stderr';
-      this.account(stream, payload);
       if (this.backlogBytes < 1 << 20) { this.backlog.push([stream, payload]); this.backlogBytes += payload.length; }
       this.emit('output', stream, payload);
     }
   }
 
-  private account(stream: 'stdout' | 'stderr', payload: Buffer): void {
-    this.received[stream] += payload.length;
-    const nl = payload.lastIndexOf(0x0a);
-    if (nl >= 0) { this.openLine[stream] = []; this.openLineBytes[stream] = 0; }
-    const rest = nl >= 0 ? payload.subarray(nl + 1) : payload;
-    if (rest.length === 0) return;
-    const kept = this.openLine[stream];
-    kept.push(nl >= 0 ? Buffer.from(rest) : rest);
-    this.openLineBytes[stream] += rest.length;
-    while (kept.length > 1 && this.openLineBytes[stream] - kept[0]!.length >= OPEN_LINE_MAX) this.openLineBytes[stream] -= kept.shift()!.length;
+  /**
+   * Asks the shim where the output stands in the log (frame 22). `onMark` runs while the answer
+   * is parsed, before any later output event: output emitted after it is output the marked log
+   * does not hold. Null when the connection closed first.
+   */
+  requestMark(onMark: (mark: LogMark | null) => void): void {
+    if (!this.socket || this.socket.destroyed) { onMark(null); return; }
+    this.markWaiters.push(onMark);
+    this.socket.write(frame(FRAME_MARK, Buffer.alloc(0)));
   }
 
-  /** Where this client's live output starts, for an attach that replays the log first. */
-  outputMark(): OutputMark {
-    return {
-      since: this.runSince,
-      received: { ...this.received },
-      openLine: { stdout: Buffer.concat(this.openLine.stdout), stderr: Buffer.concat(this.openLine.stderr) },
-    };
-  }
-
-  /** The shim closes the socket after writing exit.json; a broken connection is retried via polling. */
-  private async onClose(): Promise<void> {
+  /**
+   * The shim closes the socket after writing exit.json. Closed without one while the shim runs,
+   * the shim dropped this connection (berthd fell 1 MiB behind while no client was attached, so
+   * nothing waited for it): connect again, so later attaches, stdin and the exit still work.
+   * Otherwise the exit is polled for.
+   */
+  private async onClose(socket: Socket): Promise<void> {
+    for (const w of this.markWaiters.splice(0)) w(null);
+    if (socket !== this.socket) return;
+    let reconnects = 0;
     for (let i = 0; i < 600 && !this.done; i++) {
       const info = readExit(this.stateDir);
       if (info) { this.finish(info); return; }
+      if (reconnects < 3 && shimAlive(this.stateDir)) {
+        reconnects++;
+        try {
+          await this.connect();
+          this.restoreConnectionState();
+          this.emit('reconnected');
+          return;
+        } catch { /* the shim is ending: poll for its exit record */ }
+      }
       if (i > 30 && !shimAlive(this.stateDir)) { this.finish({ exitCode: 255, oomKilled: false, error: 'the container\'s shim died without recording the exit' }); return; }
       await sleep(i < 20 ? 25 : 500);
     }
@@ -130,8 +132,6 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
    * with the runtime's exit status and message. The socket closing first means the shim died.
    */
   requestStart(): Promise<{ status: number; message: string }> {
-    // Nothing of this run was logged yet: its records are those timed from now on.
-    this.runSince = BigInt(Date.now() - 1) * 1_000_000n;
     return new Promise((resolve) => {
       if (!this.socket || this.socket.destroyed) { resolve({ status: -1, message: 'berth-shim: not connected' }); return; }
       const onClose = (): void => resolve({ status: -1, message: 'berth-shim: the attach socket closed before the start result' });
@@ -141,26 +141,35 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     });
   }
 
-  /** Attach clients with stdin, and those of them whose socket is full. */
-  private readonly interactiveClients = new Set<object>();
+  /** Docker clients attached through this connection, and those of them (with stdin) whose socket is full. */
+  private readonly attachedClients = new Set<object>();
   private readonly fullClients = new Set<object>();
 
   /**
-   * A client with stdin joined (or left): while any is attached the shim waits for this
-   * connection (frame 21) instead of dropping it at 1 MiB, as dockerd waits for attached writers.
+   * A Docker client was hooked to this process's output (or left). While any is, the shim waits
+   * for this connection (frame 21) instead of dropping it at 1 MiB: berthd reads it as fast as it
+   * can and applies each client's backpressure itself (a read-only client is dropped at 1 MiB, one
+   * with stdin holds this connection back: setClientFull). With none attached, a connection that
+   * falls behind is dropped and made again (onClose), and the container never waits for berthd.
    */
-  setInteractive(client: object, on: boolean): void {
-    const was = this.interactiveClients.size > 0;
-    if (on) this.interactiveClients.add(client);
-    else { this.interactiveClients.delete(client); this.setClientFull(client, false); }
-    const is = this.interactiveClients.size > 0;
+  setAttached(client: object, on: boolean): void {
+    const was = this.attachedClients.size > 0;
+    if (on) this.attachedClients.add(client);
+    else { this.attachedClients.delete(client); this.setClientFull(client, false); }
+    const is = this.attachedClients.size > 0;
     if (was !== is) this.socket?.write(frame(FRAME_INTERACTIVE, Buffer.from([is ? 1 : 0])));
   }
 
-  /** An interactive client's socket is full (or drained): read nothing from the shim while any
+  /** After a reconnect: the shim's view of this connection as it was. */
+  private restoreConnectionState(): void {
+    if (this.attachedClients.size > 0) this.socket?.write(frame(FRAME_INTERACTIVE, Buffer.from([1])));
+    if (this.fullClients.size > 0) this.socket?.pause();
+  }
+
+  /** An attached client's socket is full (or drained): read nothing from the shim while any
    * is full, so the shim stops reading the container and the container blocks on write. */
   setClientFull(client: object, full: boolean): void {
-    if (full && this.interactiveClients.has(client) && !this.exitRecorded) this.fullClients.add(client);
+    if (full && this.attachedClients.has(client) && !this.exitRecorded) this.fullClients.add(client);
     else this.fullClients.delete(client);
     if (this.fullClients.size > 0) {
       this.socket?.pause();
@@ -191,6 +200,17 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     p.writeUInt16BE(Math.min(width, 65535), 2);
     this.socket?.write(frame(FRAME_RESIZE, p));
   }
+}
+
+/** Frame 22's payload: the log's size (uint64), then each stream's unlogged bytes (uint32 length, bytes). */
+function parseMark(p: Buffer): LogMark | null {
+  if (p.length < 16) return null;
+  const logSize = Number(p.readBigUInt64BE(0));
+  const outLen = p.readUInt32BE(8);
+  if (p.length < 16 + outLen) return null;
+  const errLen = p.readUInt32BE(12 + outLen);
+  if (p.length !== 16 + outLen + errLen) return null;
+  return { logSize, unlogged: { stdout: p.subarray(12, 12 + outLen), stderr: p.subarray(16 + outLen) } };
 }
 
 export function readExit(stateDir: string): ExitInfo | null {

@@ -25,10 +25,14 @@ export function parseDetachKeys(spec: string): number[] {
   });
 }
 
-/** A process whose output can wait for an interactive client (berth-shim's ShimProcess). */
-interface OutputPacing {
-  setInteractive(client: object, on: boolean): void;
+/** A process whose output connection honours its clients' backpressure (berth-shim's ShimProcess). */
+export interface OutputPacing {
+  setAttached(client: object, on: boolean): void;
   setClientFull(client: object, full: boolean): void;
+}
+
+export function pacingOf(proc: MonitoredProcess): OutputPacing | undefined {
+  return typeof (proc as Partial<OutputPacing>).setAttached === 'function' ? (proc as unknown as OutputPacing) : undefined;
 }
 
 export interface PumpOptions {
@@ -45,9 +49,19 @@ export interface PumpOptions {
   paced?: boolean;
   /** Replay output the process wrote before this client was hooked in. */
   replay?: boolean;
-  /** Bytes of each stream the client already has (from the log replay): dropped before output. */
-  skip?: { stdout: number; stderr: number };
+  /** A client without stdin fell READ_ONLY_BACKLOG behind: disconnect it (default: destroy the socket). */
+  onTooSlow?: () => void;
 }
+
+/**
+ * A read-only client (no stdin) is never waited for: once this much output is queued on its
+ * socket it is disconnected, as berth-shim drops its own read-only clients at 1 MiB. berthd
+ * reads one shim connection for all of a container's clients, so holding that connection back
+ * for one viewer would make the shim drop berthd (and every client with it); the same rule is
+ * applied here per client instead. An interactive (paced) client holds the shim connection back
+ * while its socket is above Node's high watermark, and lets it go at 'drain' (empty).
+ */
+export const READ_ONLY_BACKLOG = 1 << 20;
 
 /** False when the socket's buffer is full (wait for 'drain'). */
 export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'stderr', data: Buffer): boolean {
@@ -57,26 +71,25 @@ export function writeOutput(socket: Duplex, tty: boolean, stream: 'stdout' | 'st
 
 /** Wires input and output; returns a function that unhooks the output listener. */
 export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): () => void {
-  const skip = o.skip ? { ...o.skip } : undefined;
-  const pacing = o.paced && typeof (proc as Partial<OutputPacing>).setClientFull === 'function' ? (proc as unknown as OutputPacing) : undefined;
+  const pacing = pacingOf(proc);
   const client = {};
   const onDrain = (): void => pacing?.setClientFull(client, false);
-  let paced = pacing !== undefined;
-  const unpace = (): void => {
-    if (!paced) return;
-    paced = false;
+  let attached = pacing !== undefined;
+  const detach = (): void => {
+    if (!attached) return;
+    attached = false;
     socket.off('drain', onDrain);
-    pacing?.setInteractive(client, false);
+    pacing?.setAttached(client, false);
   };
-  if (pacing) { pacing.setInteractive(client, true); socket.on('drain', onDrain); socket.once('close', unpace); }
+  if (pacing) { pacing.setAttached(client, true); socket.on('drain', onDrain); socket.once('close', detach); }
+  const readOnly = !o.paced;
   const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
-    if (skip && skip[stream] > 0) {
-      const n = Math.min(skip[stream], data.length);
-      skip[stream] -= n;
-      data = data.subarray(n);
-      if (data.length === 0) return;
+    if (!(stream === 'stdout' ? o.stdout : o.stderr) || socket.destroyed) return;
+    if (readOnly && socket.writableLength + data.length > READ_ONLY_BACKLOG) {
+      if (o.onTooSlow) o.onTooSlow(); else socket.destroy();
+      return;
     }
-    if ((stream === 'stdout' ? o.stdout : o.stderr) && !writeOutput(socket, o.tty, stream, data)) pacing?.setClientFull(client, true);
+    if (!writeOutput(socket, o.tty, stream, data) && !readOnly) pacing?.setClientFull(client, true);
   };
   if (o.replay) for (const [stream, data] of proc.backlog ?? []) onOutput(stream, data);
   proc.on('output', onOutput);
@@ -106,5 +119,5 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
     });
     socket.on('end', () => { if (o.closeStdinOnEof && !detached) proc.closeStdin(); });
   }
-  return () => { proc.off('output', onOutput); unpace(); };
+  return () => { proc.off('output', onOutput); detach(); };
 }

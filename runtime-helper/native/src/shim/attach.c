@@ -135,6 +135,7 @@ void attach_accept(struct shim *s) {
 }
 
 static void start_container(struct shim *s, struct attach_client *c);
+static void send_mark(struct shim *s, struct attach_client *c);
 
 static void control_frame(struct shim *s, struct attach_client *c) {
   switch (c->type) {
@@ -151,6 +152,7 @@ static void control_frame(struct shim *s, struct attach_client *c) {
     c->interactive = c->ctrl_len == 0 || c->ctrl[0] != 0;
     shim_diag("attach client %u: %s", c->id, c->interactive ? "interactive (output waits for it)" : "read-only (dropped when 1 MiB behind)");
     break;
+  case ATTACH_FRAME_MARK: send_mark(s, c); break;
   default: shim_diag("attach client %u: ignoring frame type %u", c->id, c->type); break;
   }
 }
@@ -320,6 +322,34 @@ static void start_container(struct shim *s, struct attach_client *c) {
   reply[2] = (uint8_t)(st >> 8);
   reply[3] = (uint8_t)st;
   send_frame(s, c, ATTACH_FRAME_START_RESULT, reply, 4 + strlen((char *)reply + 4));
+}
+
+static size_t put_be32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+  return 4;
+}
+
+/* The seam for an attach with logs (berthd replays the log, then this client's live output).
+ * Every read of output is logged before it is broadcast, so at this point the log file's first
+ * `size` bytes hold all output sent to this client so far except each stream's unfinished line,
+ * which is not logged until it ends: those bytes go along. Everything after this frame on the
+ * connection is output the log (up to `size`) does not hold. Payload: log size (big-endian
+ * uint64), then for stdout and stderr a big-endian uint32 length and that many bytes. */
+static void send_mark(struct shim *s, struct attach_client *c) {
+  static uint8_t mark[8 + 2 * (4 + JSON_LOG_LINE_MAX)];
+  uint64_t size = s->log.fd >= 0 ? s->log.size : 0;
+  size_t o = put_be32(mark, (uint32_t)(size >> 32));
+  o += put_be32(mark + o, (uint32_t)size);
+  for (int i = 0; i < 2; i++) {
+    size_t len = s->log.fd >= 0 ? s->log.pending[i].len : 0;
+    o += put_be32(mark + o, (uint32_t)len);
+    memcpy(mark + o, s->log.pending[i].buf, len);
+    o += len;
+  }
+  send_frame(s, c, ATTACH_FRAME_MARK, mark, o);
 }
 
 void attach_resume_input(struct shim *s) {

@@ -4,7 +4,9 @@
  *   shim -> client: type 1 stdout, 2 stderr (with a terminal all output is type 1).
  *   client -> shim: type 0 stdin bytes; 16 resize (payload: rows, cols as big-endian uint16);
  *                   17 close stdin; 18 stdin-once (close stdin when this client's input ends);
- *                   21 interactive (payload 1 byte: 1 on, 0 off; empty means on).
+ *                   21 interactive (payload 1 byte: 1 on, 0 off; empty means on);
+ *                   22 mark (empty): answered in order with a frame 22 saying which output the
+ *                   log holds (send_mark in attach.c).
  * A read-only client that cannot keep up (more than ATTACH_CLIENT_BACKLOG bytes unsent) is
  * disconnected: a forgotten viewer never stalls the container. An interactive client (one with
  * stdin: `docker run -it`, a terminal) and every client of an exec session are waited for
@@ -39,6 +41,7 @@ enum attach_frame_type {
   ATTACH_FRAME_START = 19,        /* client -> shim: run `runtime start ID` */
   ATTACH_FRAME_START_RESULT = 20, /* shim -> that client: int32 status (BE), then the message */
   ATTACH_FRAME_INTERACTIVE = 21,  /* client -> shim: 1 byte, 1 = wait for me (I have stdin), 0 = don't */
+  ATTACH_FRAME_MARK = 22,         /* client -> shim: empty; shim -> that client: where its output stands in the log */
 };
 
 int attach_listen(struct shim *s, const char *path, berth_error_t *err);

@@ -8,7 +8,7 @@ import { sendJson } from '../respond.js';
 import { hijack } from '../hijack.js';
 import { servicesOf } from './containers-services.js';
 import { readLogs, parseTailParam, parseTimeParam } from '../../containers/logs-reader.js';
-import { parseDetachKeys, pump } from '../../containers/stdio-pump.js';
+import { parseDetachKeys, pump, READ_ONLY_BACKLOG } from '../../containers/stdio-pump.js';
 import type { MonitoredProcess } from '../../containers/monitor.js';
 import { createCgroupDriver, dockerStatsBody, type StatsSample } from '../../cgroups/index.js';
 import { logWriter, replayLog, replayLogThenLive } from '../../containers/attach-logs.js';
@@ -50,7 +50,7 @@ async function attach(ctx: RequestContext): Promise<void> {
   const r = c.record;
   let detachKeys: number[];
   try { detachKeys = parseDetachKeys(q.detachKeys ?? ''); } catch { throw badRequest(`invalid detach keys: ${q.detachKeys}`); }
-  const { socket } = hijack(ctx, { multiplexed: !r.Config.Tty });
+  const { socket, upgraded } = hijack(ctx, { multiplexed: !r.Config.Tty });
   let finished = false;
   const replay = {
     tty: r.Config.Tty, stdout: q.stdout, stderr: q.stderr,
@@ -71,10 +71,16 @@ async function attach(ctx: RequestContext): Promise<void> {
     manager.started.off('started', onStarted);
     socket.end();
   };
-  const hook = (proc: MonitoredProcess, replayBacklog: boolean, skip?: { stdout: number; stderr: number }): void => {
+  const hook = (proc: MonitoredProcess, replayBacklog: boolean): void => {
     unhook?.();
     unhook = pump(socket, proc, {
-      replay: replayBacklog, ...(skip ? { skip } : {}),
+      replay: replayBacklog,
+      onTooSlow: () => {
+        ctx.daemon.log.warn({ container: r.Id }, `attach: a read-only client fell ${READ_ONLY_BACKLOG} bytes behind the output; disconnecting it (the container does not wait for it)`);
+        socket.destroy();
+        // Without an upgrade `socket` wraps the response: the connection itself holds the rest.
+        if (!upgraded) ctx.res.socket?.destroy();
+      },
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
       paced: q.stdin && r.Config.OpenStdin,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
@@ -97,7 +103,7 @@ async function attach(ctx: RequestContext): Promise<void> {
   if (q.logs) {
     replaying = true;
     try {
-      if (live) await replayLogThenLive(socket, r.LogPath, live, replay, (skip) => { if (!finished) hook(live, false, skip); });
+      if (live) await replayLogThenLive(socket, r.LogPath, live, replay, () => { if (!finished) hook(live, false); });
       else await replayLog(socket, r.LogPath, replay);
     } finally { replaying = false; }
     if (finished) return;
