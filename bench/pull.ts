@@ -1,7 +1,8 @@
 // Pull of a ~180 MB (61 MB gzipped) multi-layer Debian minbase image from a local
-// docker-registry, side by side in one run: berthd (docker CLI -> berthd), berthd hashing each
-// layer's diffID on its event loop (BERTH_PULL_DIFFID=js, the "before" of hashing in the untar
-// child), berthd with its previous in-process unpacker (BERTH_UNPACKER=js, the "before" of the native one), a real
+// docker-registry, side by side in one run: berthd (docker CLI -> berthd), berthd hashing and
+// spooling each compressed blob itself (BERTH_PULL_BLOB=js, the "before" of the untar child
+// keeping the blob), berthd hashing each layer's diffID on its event loop (BERTH_PULL_DIFFID=js,
+// the "before" of hashing in the untar child), berthd with its previous in-process unpacker (BERTH_UNPACKER=js, the "before" of the native one), a real
 // dockerd (--insecure-registry), `skopeo copy` into an OCI directory (no unpack), and the floor:
 // reading and gunzipping the same blobs from disk (3 at a time, as the engines download, and
 // one at a time), and the same with ISA-L's igzip (the inflater berth-fsops uses when built with
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     floorSeq: 'floor: read + gunzip blobs, one at a time',
     floorIsal: 'floor: read + gunzip with ISA-L (igzip -dc > /dev/null), 3 at a time',
     berthd: 'berthd (docker pull)',
+    berthdBlobJs: 'berthd, blob hashed and spooled on its event loop (BERTH_PULL_BLOB=js)',
     berthdHashJs: 'berthd, diffID hashed on its event loop (BERTH_PULL_DIFFID=js)',
     berthdJs: 'berthd, previous JS unpacker (BERTH_UNPACKER=js)',
     berthdZlib: 'berthd, untar child inflating with zlib instead of ISA-L (BERTH_GUNZIP=zlib)',
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
       if (wanted('floorSeq')) ms.get(names.floorSeq)!.push(await timed(() => gunzipAll(files, 1)));
       if (wanted('floorIsal')) ms.get(names.floorIsal)!.push(await timed(() => igzipAll(files, 3)));
       await pullWithBerthd(names.berthd, profileDir ? { NODE_OPTIONS: `--import ${profileHook}` } : {});
+      if (wanted('berthdBlobJs')) await pullWithBerthd(names.berthdBlobJs, { BERTH_PULL_BLOB: 'js' });
       if (wanted('berthdHashJs')) await pullWithBerthd(names.berthdHashJs, { BERTH_PULL_DIFFID: 'js' });
       if (wanted('berthdJs')) await pullWithBerthd(names.berthdJs, { BERTH_UNPACKER: 'js' });
       if (wanted('berthdZlib')) await pullWithBerthd(names.berthdZlib, { BERTH_GUNZIP: 'zlib' });

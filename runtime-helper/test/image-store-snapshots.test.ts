@@ -3,7 +3,7 @@
 // times; changes; commit; mount and unmount. Real mounts, real files.
 import { createHash } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, lstatSync, writeFileSync, unlinkSync, readlinkSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, readFileSync, lstatSync, writeFileSync, unlinkSync, readlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -18,6 +18,7 @@ import { applyFsOps, listXattrs } from '../src/images/extract/fsops.js';
 import { makeTar, makeDockerArchive } from './support/tars.js';
 import { extractLayer } from '../src/images/extract/extract-layer.js';
 import { untarLayer } from '../src/images/extract/untar-native.js';
+import { BlobDigestMismatch } from '../src/images/extract/layer-error.js';
 
 const mtime = new Date('2023-05-06T07:08:09Z');
 
@@ -322,6 +323,46 @@ describe('layer unpackers agree', () => {
         await expect(untarLayer(body, dir, policy), what).rejects.toThrow(expected);
       } finally { rmSync(dir, { recursive: true, force: true }); }
     }
+  });
+
+  it('native: keeps the input as received as a blob, checks its digest, and refuses a wrong one', async () => {
+    const tar = await makeTar([{ name: 'f', content: Buffer.alloc(2 * 1024 * 1024, 3) }]);
+    const gz = gzipSync(tar);
+    const digest = `sha256:${createHash('sha256').update(gz).digest('hex')}`;
+    const work = mkdtempSync(join(tmpdir(), 'berth-unpack-blob-'));
+    try {
+      const run = async (input: Buffer, expected: string, name: string) => {
+        const copy = { path: join(work, `${name}.blob`), digest: expected, enabled: true, kept: false };
+        const dir = join(work, name);
+        mkdirSync(dir);
+        const body = new PassThrough();
+        // In pieces, as a download arrives.
+        (async () => { for (let i = 0; i < input.length; i += 100_000) { body.write(input.subarray(i, i + 100_000)); await new Promise((r) => setImmediate(r)); } body.end(); })().catch(() => {});
+        return { copy, dir, result: untarLayer(body, dir, { ...policy, blobCopy: copy }) };
+      };
+      const good = await run(gz, digest, 'good');
+      const result = await good.result;
+      expect(result.blobDigest).toBe(digest);
+      expect(result.diffId).toBe(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
+      expect(good.copy.kept).toBe(true);
+      expect(readFileSync(good.copy.path).equals(gz)).toBe(true);
+      expect(readFileSync(join(good.dir, 'f')).length).toBe(2 * 1024 * 1024);
+
+      // A valid layer that is not the blob asked for: refused by its digest, not kept.
+      const other = `sha256:${'0'.repeat(64)}`;
+      const wrong = await run(gz, other, 'wrong');
+      await expect(wrong.result).rejects.toBeInstanceOf(BlobDigestMismatch);
+      await expect(wrong.result).rejects.toMatchObject({ expected: other, actual: digest });
+      expect(wrong.copy.kept).toBe(false);
+
+      // A corrupt blob: the digest mismatch is the error, not the gzip failure it causes.
+      const corrupt = Buffer.from(gz);
+      corrupt.fill(0xff, 100, 200);
+      const bad = await run(corrupt, digest, 'corrupt');
+      await expect(bad.result).rejects.toBeInstanceOf(BlobDigestMismatch);
+      await expect(bad.result).rejects.toMatchObject({ actual: `sha256:${createHash('sha256').update(corrupt).digest('hex')}` });
+      expect(bad.copy.kept).toBe(false);
+    } finally { rmSync(work, { recursive: true, force: true }); }
   });
 
   it('refuse the same breakouts and bad input, and leave nothing outside', async () => {

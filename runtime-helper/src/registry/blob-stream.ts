@@ -15,6 +15,17 @@ export interface BlobStreamOptions {
   signal?: AbortSignal;
   /** Opens the blob from an offset; defaults to the repository's blob endpoint. */
   open?: (offset: number) => ReturnType<Repository['openBlob']>;
+  /**
+   * Set `skip` (before the stream ends) when the consumer checks the digest itself, as a store
+   * that keeps and hashes the bytes does (LayerIngest.keepBlob): no hash here, and the stream
+   * ends without comparing one. The size is still checked.
+   */
+  digest?: { skip: boolean };
+}
+
+/** The error for a blob whose bytes hash to `got` (here, or where the consumer hashed them). */
+export function blobDigestMismatch(repo: Repository, desc: Descriptor, got: string): RegistryError {
+  return new RegistryError('digest-mismatch', `${repo.client.label}: blob ${repo.path}@${desc.digest}: downloaded content has digest ${got}, refusing it`);
 }
 
 export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: BlobStreamOptions): AsyncGenerator<Buffer> {
@@ -45,7 +56,7 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
             res.body.destroy();
             throw new RegistryError('size-mismatch', `${what}: more than the ${desc.size} bytes the manifest declares`);
           }
-          hash.update(chunk);
+          if (!opts.digest?.skip) hash.update(chunk);
           opts.onBytes?.(received);
           yield chunk;
         }
@@ -68,8 +79,7 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
       await sleep(Math.min(opts.baseMs * 2 ** (failures - 1), 10_000));
     }
   }
+  if (opts.digest?.skip) return;
   const got = `sha256:${hash.digest('hex')}`;
-  if (got !== desc.digest) {
-    throw new RegistryError('digest-mismatch', `${what}: downloaded content has digest ${got}, refusing it`);
-  }
+  if (got !== desc.digest) throw blobDigestMismatch(repo, desc, got);
 }

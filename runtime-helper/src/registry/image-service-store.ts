@@ -5,12 +5,13 @@ import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { ImageService } from '../images/image-service.js';
 import type { Lease } from '../images/gc-lease.js';
-import type { ExtractPolicy } from '../images/extract/extract-layer.js';
+import type { BlobCopy, ExtractPolicy } from '../images/extract/extract-layer.js';
 import { DiffIdMismatch } from '../images/layer-store.js';
 import type { SpooledFile } from '../images/blob-store.js';
 import { parseReference } from './reference.js';
 import { DistributionMetadata } from './distribution-metadata.js';
-import type { ChainedLayer, LayerIngest, PulledImage, PullStore } from './store-port.js';
+import { KeptBlobMismatch, type ChainedLayer, type LayerIngest, type PulledImage, type PullStore } from './store-port.js';
+import { BlobDigestMismatch } from '../images/extract/layer-error.js';
 
 /** Registry images are real distributions: devices and setuid files are allowed. */
 const pullPolicy: ExtractPolicy = { allowDevices: true, allowSetuid: true };
@@ -50,48 +51,70 @@ export class ImageServicePullStore implements PullStore {
     // The native unpacker inflates and hashes the tar in its own process, off berthd's event
     // loop; BERTH_PULL_DIFFID=js gunzips and hashes in berthd instead (bench/pull.ts compares).
     const storeHashes = this.svc.layers.unpackerHashes && process.env.BERTH_PULL_DIFFID !== 'js';
-    const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, pullPolicy, storeHashes);
+    // With the native unpacker, the compressed bytes it reads are also the blob: it keeps and
+    // hashes them itself when the pull asks (keepBlob), so berthd only moves bytes.
+    // BERTH_PULL_BLOB=js hashes and spools the blob in berthd instead (bench/pull.ts compares).
+    const unpackerKeepsBlob = storeHashes && process.env.BERTH_PULL_BLOB !== 'js';
+    const blobCopy: BlobCopy = { path: this.svc.blobs.tempPath(), digest: layer.digest, enabled: false, kept: false };
+    const policy: ExtractPolicy = storeHashes ? { ...pullPolicy, blobCopy } : pullPolicy;
+    const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, policy, storeHashes);
     unpacked.catch(() => {});
-    const blob = new PassThrough({ highWaterMark: 1 << 20 });
-    // The pull feeds `blob` from its verified stream (blob-stream.ts), which errors rather than
-    // ends on a digest mismatch: the spool need not hash the same bytes a second time.
-    const spooled: Promise<SpooledFile> = this.svc.blobs.spool(blob, undefined, undefined, layer.digest);
-    spooled.catch(() => {});
+    // The spool starts only if the pipeline writes `blob` (the kept copy is used otherwise).
+    let spool: { blob: PassThrough; spooled: Promise<SpooledFile> } | undefined;
     const svc = this.svc;
+    const startSpool = () => {
+      if (!spool) {
+        const blob = new PassThrough({ highWaterMark: 1 << 20 });
+        // The pull feeds `blob` from its verified stream (blob-stream.ts), which errors rather than
+        // ends on a digest mismatch: the spool need not hash the same bytes a second time.
+        const spooled = svc.blobs.spool(blob, undefined, undefined, layer.digest);
+        spooled.catch(() => {});
+        spool = { blob, spooled };
+      }
+      return spool;
+    };
     const metadata = this.metadata;
     const repository = this.repository;
     return {
       tar,
-      blob,
+      get blob() { return startSpool().blob; },
       ...(storeHashes ? {
         gunzips: true,
+        ...(unpackerKeepsBlob ? { keepBlob: () => { blobCopy.enabled = true; } } : {}),
         diffId: () => unpacked.then(() => layer.diffId, (err: unknown) => {
           if (err instanceof DiffIdMismatch) return err.actual;
+          if (err instanceof BlobDigestMismatch) throw new KeptBlobMismatch(err.actual);
           throw err;
         }),
       } : {}),
       async commit() {
+        let kept = true;
         try {
           await unpacked;
-          const file = await spooled;
           // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
-          await svc.blobs.commitAsync(file, layer.digest);
+          if (spool) await svc.blobs.commitAsync(await spool.spooled, layer.digest);
+          else if (blobCopy.kept) await svc.blobs.commitAsync({ path: blobCopy.path, digest: layer.digest, size: layer.size }, layer.digest);
+          // The layer was there already (or another pull was making it): this pull's bytes were
+          // drained unread, so no blob of them is kept or recorded.
+          else kept = false;
         } finally {
           unhold();
         }
         // Written on the thread pool while the next layers go on; saveImage waits for it. A failed
         // write only loses a cache entry (push then uploads the blob instead of mounting it).
-        metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository }).catch(() => {});
+        if (kept) metadata.add(layer.diffId, { digest: layer.digest, mediaType: layer.mediaType, size: layer.size, repository }).catch(() => {});
       },
       async abort() {
         unhold();
         const err = new Error(`pull of layer ${layer.digest} aborted`);
         if (!tar.destroyed) tar.destroy(err);
-        if (!blob.destroyed) blob.destroy(err);
+        if (spool && !spool.blob.destroyed) spool.blob.destroy(err);
         await unpacked.catch(() => {});
-        // spool() removes its temp file when its source fails; a finished one is ours to drop.
-        const file = await spooled.catch(() => undefined);
+        // spool() removes its temp file when its source fails; a finished one is ours to drop,
+        // as is the unpacker's copy, whatever state it was left in.
+        const file = await spool?.spooled.catch(() => undefined);
         if (file) rmSync(file.path, { force: true });
+        if (blobCopy.enabled) rmSync(blobCopy.path, { force: true });
       },
     };
   }

@@ -11,10 +11,10 @@ import { EndpointClient, Repository, type RegistryContext } from './registry-cli
 import { parseManifest, selectPlatform, defaultPlatform, isForeignLayer, type Descriptor, type Platform, type ImageManifest } from './manifest.js';
 import { parseImageConfig } from './image-config.js';
 import { type ImageReference, canonicalString, familiarString, manifestReference, repositoryName, withDefaultTag } from './reference.js';
-import { verifiedBlob } from './blob-stream.js';
+import { blobDigestMismatch, verifiedBlob } from './blob-stream.js';
 import { decompressor, sniffCompression } from './decompress.js';
 import { type ProgressSink, bytesProgress, shortId, status, Throttle } from './progress.js';
-import type { ChainedLayer, LayerIngest, PullStore } from './store-port.js';
+import { KeptBlobMismatch, type ChainedLayer, type LayerIngest, type PullStore } from './store-port.js';
 import { Semaphore } from './semaphore.js';
 import type { TrustPolicy } from './trust-policy.js';
 import { safeUrl } from './transport.js';
@@ -147,7 +147,9 @@ export class Puller {
           // The transfer slot is free once the bytes are handed over; the store's own hash (when
           // it keeps one) arrives when its unpacker finishes.
           done();
-          const diffId = hashed ?? await ingest.diffId!();
+          const diffId = hashed ?? await ingest.diffId!().catch((err: unknown) => {
+            throw err instanceof KeptBlobMismatch ? blobDigestMismatch(repo, layer, err.actual) : err;
+          });
           if (diffId !== layer.diffId) {
             throw new RegistryError('digest-mismatch', `${what}: layer ${layer.digest} unpacks to ${diffId}, but the config says ${layer.diffId}`);
           }
@@ -188,19 +190,32 @@ export class Puller {
     open: ((offset: number) => ReturnType<Repository['openBlob']>) | undefined): Promise<string | undefined> {
     const id = shortId(layer.digest);
     const throttle = new Throttle(100);
+    const digestCheck = { skip: false };
     const blob = verifiedBlob(repo, layer, {
       retries: this.ctx.settings.retries,
       baseMs: this.ctx.settings.retryBaseMs,
       signal,
       ...(open ? { open } : {}),
+      digest: digestCheck,
       onBytes: (n) => { if (throttle.ready()) opts.progress(bytesProgress('Downloading', id, n, layer.size)); },
     });
     // Peek the first chunk to choose the decompressor by magic bytes.
     const first = await blob.next();
     const head = first.done ? Buffer.alloc(0) : first.value;
-    const source = Readable.from(teeTo(coalesce(prepend(head, first.done ? undefined : blob), 1 << 20), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
+    const rest = prepend(head, first.done ? undefined : blob);
     let diffId: string | undefined;
     const kind = sniffCompression(head);
+    if (ingest.diffId && ingest.gunzips && ingest.keepBlob && kind === 'gzip') {
+      // The store's unpacker reads the compressed bytes as they arrive: it keeps them as the
+      // blob, hashes them, inflates them and hashes the tar, all in its own process; berthd
+      // only moves the socket's chunks to it (profiled: hashing and spooling here cost the
+      // event loop more than the moving).
+      ingest.keepBlob();
+      digestCheck.skip = true;
+      await pipeline(Readable.from(rest, { objectMode: false }), ingest.tar, { signal });
+      return finishTransfer();
+    }
+    const source = Readable.from(teeTo(coalesce(rest, 1 << 20), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
     if (ingest.diffId && ingest.gunzips && kind === 'gzip') {
       // Compressed bytes straight to the store's unpacker, which inflates and hashes them.
       await pipeline(source, ingest.tar, { signal });
@@ -221,11 +236,15 @@ export class Puller {
       });
       await pipeline(source, decompressor(kind), hasher, ingest.tar, { signal });
     }
-    opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
-    opts.progress(status('Verifying Checksum', id));
-    opts.progress(status('Download complete', id));
-    opts.progress(bytesProgress('Extracting', id, layer.size, layer.size));
-    return diffId;
+    return finishTransfer(diffId);
+
+    function finishTransfer(hashed?: string): string | undefined {
+      opts.progress(bytesProgress('Downloading', id, layer.size, layer.size));
+      opts.progress(status('Verifying Checksum', id));
+      opts.progress(status('Download complete', id));
+      opts.progress(bytesProgress('Extracting', id, layer.size, layer.size));
+      return hashed;
+    }
   }
 
   /** Foreign (non-distributable) layers: the registry first, their URLs only where allowed. */

@@ -23,12 +23,24 @@ export interface LayerIngest {
   /** The store also takes a gzip-compressed tar on `tar` and inflates it itself. */
   gunzips?: boolean;
   /**
+   * Optional, with gunzips: called before the first byte is written to `tar`, the store keeps
+   * the bytes written there, as they are, as the layer's blob, and checks their digest itself
+   * (diffId() then fails with a KeptBlobMismatch if it differs, and nothing is kept). The
+   * pipeline then neither hashes them nor writes `blob`.
+   */
+  keepBlob?: () => void;
+  /**
    * Makes the layer visible. Called only after the blob's digest verified and the tar stream
    * finished; diffId is the sha256 of the uncompressed tar.
    */
   commit(info: { diffId: string }): Promise<void>;
   /** Throws away everything written (digest mismatch, broken transfer, cancel). */
   abort(): Promise<void>;
+}
+
+/** The bytes a store kept as a blob (LayerIngest.keepBlob) hash to `actual`, not to the layer's digest. */
+export class KeptBlobMismatch extends Error {
+  constructor(readonly actual: string) { super(`the blob received has digest ${actual}`); }
 }
 
 export interface PulledImage {

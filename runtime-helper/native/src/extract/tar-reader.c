@@ -48,12 +48,14 @@ int tar_reader_gzip(struct tar_reader *r)
   return 0;
 }
 
-static ssize_t read_fd(int fd, unsigned char *buf, size_t n)
+static ssize_t read_fd(struct tar_reader *r, unsigned char *buf, size_t n)
 {
   ssize_t got;
   do
-    got = read(fd, buf, n);
+    got = read(r->fd, buf, n);
   while (got < 0 && errno == EINTR);
+  if (got > 0 && r->observe_raw)
+    r->observe_raw(r->observe_raw_ctx, buf, (size_t) got);
   return got;
 }
 
@@ -65,7 +67,7 @@ static int read_raw(struct tar_reader *r)
     return 1;
   if (r->zin_eof)
     return 0;
-  ssize_t n = read_fd(r->fd, r->zbuf, r->zcap);
+  ssize_t n = read_fd(r, r->zbuf, r->zcap);
   if (n < 0)
     return fail(r, "read layer tar: %s", strerror(errno));
   if (n == 0)
@@ -84,7 +86,7 @@ static int next_member(struct tar_reader *r)
   if (g->avail_in == 1 && !r->zin_eof) {
     /* One byte of a possible next header: keep it and read more behind it. */
     r->zbuf[0] = g->next_in[0];
-    ssize_t n = read_fd(r->fd, r->zbuf + 1, r->zcap - 1);
+    ssize_t n = read_fd(r, r->zbuf + 1, r->zcap - 1);
     if (n < 0)
       return fail(r, "read layer tar: %s", strerror(errno));
     if (n == 0)
@@ -141,9 +143,7 @@ static int fill(struct tar_reader *r)
     r->start = 0;
   }
   for (;;) {
-    ssize_t n = r->z ? inflate_more(r) : read(r->fd, r->buf + r->end, r->cap - r->end);
-    if (n < 0 && !r->z && errno == EINTR)
-      continue;
+    ssize_t n = r->z ? inflate_more(r) : read_fd(r, r->buf + r->end, r->cap - r->end);
     if (n < 0)
       return r->z ? -1 : fail(r, "read layer tar: %s", strerror(errno));
     if (n == 0)

@@ -40,6 +40,10 @@ struct tar_reader {
   /* Optional: sees every byte read from fd, in order (untar hashes the stream for its diffID). */
   void (*observe)(void *ctx, const unsigned char *bytes, size_t n);
   void *observe_ctx;
+  /* Optional: sees every byte read from fd as it came (compressed, for gzip input), in order, up
+   * to the end of input, also while tar_drain reads the rest (untar keeps and hashes the blob). */
+  void (*observe_raw)(void *ctx, const unsigned char *bytes, size_t n);
+  void *observe_raw_ctx;
   /* gzip input (tar_reader_gzip): compressed bytes are read into zbuf and inflated into buf
    * (a struct gunzip: ISA-L or zlib, gunzip.h). */
   void *z;

@@ -1,4 +1,4 @@
-/* berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip]
+/* berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip] [--blob PATH [--blob-digest D]]
  *
  * Unpacks one image layer tar (on stdin; with --gzip, gzip-compressed and inflated here, by
  * ISA-L or zlib (gunzip.c), so berthd passes the compressed bytes on instead of three times as
@@ -13,17 +13,19 @@
  *
  * One process per layer, fed by berthd as the tar arrives: parsing and file creation happen
  * here, off berthd's event loop and garbage collector. No per-file fsync: one syncfs(2) at the
- * end (cheap: the kernel has been writing back all along), before berthd marks the layer
- * present; half-unpacked layer dirs are discarded at berthd's startup.
+ * end, before berthd marks the layer present; half-unpacked layer dirs are discarded at berthd's
+ * startup. With --blob, the input bytes as received (the compressed blob) are also kept in PATH
+ * and hashed here (see struct blob_copy), and synced with the layer.
  *
  * It also hashes every byte it reads (OpenSSL's SHA-256; this child reads the whole uncompressed
  * stream anyway, and on its own core): berthd compares the answer with the image config's
  * diffID before the layer is adopted, instead of hashing 180 MB again on its event loop.
  *
  * Output on success (exit 0), one line each: "diffid sha256:HEX" (of the whole input),
- * "size N" (bytes of file content), "whiteout HEX",
+ * "blob sha256:HEX" (with --blob: of the bytes as received), "size N" (bytes of file content), "whiteout HEX",
  * "opaque HEX" (paths relative to ROOT, hex-encoded). On failure (exit 1) one line on stderr:
- * "layer: MESSAGE" for a bad or refused layer, "system: MESSAGE" for anything else. */
+ * "layer: MESSAGE" for a bad or refused layer, "blob: sha256:HEX" for input that is not the
+ * --blob-digest blob, "system: MESSAGE" for anything else. */
 #include "untar.h"
 #include "tar-reader.h"
 
@@ -524,7 +526,7 @@ static int unpack(struct untar *u, struct tar_reader *r)
     if (got < 0)
       return layer_error("%s", r->err);
     if (got == 0)
-      return finish_dirs(u) < 0 ? -1 : sync_layer();
+      return finish_dirs(u);
     int rc = entry(u, r, &e);
     tar_entry_free(&e);
     if (rc < 0)
@@ -538,29 +540,65 @@ static void hash_bytes(void *ctx, const unsigned char *bytes, size_t n)
   (void) EVP_DigestUpdate(ctx, bytes, n);
 }
 
-/* "diffid sha256:HEX" of every byte read, the end-of-archive blocks and any trailing bytes
- * included: the digest the image config lists for this layer. */
-static int print_diffid(EVP_MD_CTX *hash)
+/* --blob PATH: the bytes read from stdin, as they came (the compressed blob), are also written to
+ * PATH and hashed, so berthd need not hash them or write its own copy: it only moves the bytes
+ * from the registry's socket to this child. With --blob-digest, a blob whose sha256 differs
+ * fails the unpack ("blob: sha256:HEX" on stderr, the digest it has) before anything is synced,
+ * and berthd keeps neither the layer nor the file. */
+struct blob_copy {
+  int fd;
+  EVP_MD_CTX *hash;
+  int write_errno;
+};
+
+static void keep_blob_bytes(void *ctx, const unsigned char *bytes, size_t n)
+{
+  struct blob_copy *b = ctx;
+  (void) EVP_DigestUpdate(b->hash, bytes, n);
+  while (n > 0 && b->write_errno == 0) {
+    ssize_t w = write(b->fd, bytes, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      b->write_errno = w < 0 ? errno : EIO;
+      break;
+    }
+    bytes += w;
+    n -= (size_t) w;
+  }
+}
+
+static int digest_hex(EVP_MD_CTX *hash, char out[65])
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(hash, md, &len) != 1 || len != 32)
-    return sys_error("sha256", "", EIO);
-  fputs("diffid sha256:", stdout);
+    return -1;
   for (unsigned int i = 0; i < len; i++)
-    printf("%02x", md[i]);
-  putchar('\n');
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+  return 0;
+}
+
+/* "diffid sha256:HEX" of every byte read, the end-of-archive blocks and any trailing bytes
+ * included: the digest the image config lists for this layer. */
+static int print_diffid(EVP_MD_CTX *hash)
+{
+  char hex[65];
+  if (digest_hex(hash, hex) < 0)
+    return sys_error("sha256", "", EIO);
+  printf("diffid sha256:%s\n", hex);
   return 0;
 }
 
 int untar_main(int argc, char **argv)
 {
   if (argc < 3) {
-    fprintf(stderr, "usage: berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip] < layer.tar\n");
+    fprintf(stderr, "usage: berth-fsops untar ROOT [--allow-devices] [--allow-setuid] [--gzip] [--blob PATH [--blob-digest sha256:HEX]] < layer.tar\n");
     return 2;
   }
   struct untar u = { 0 };
   bool gzip = false;
+  const char *blob_path = NULL, *blob_digest = NULL;
   for (int i = 3; i < argc; i++) {
     if (strcmp(argv[i], "--allow-devices") == 0)
       u.allow_devices = true;
@@ -568,10 +606,18 @@ int untar_main(int argc, char **argv)
       u.allow_setuid = true;
     else if (strcmp(argv[i], "--gzip") == 0)
       gzip = true;
+    else if (strcmp(argv[i], "--blob") == 0 && i + 1 < argc)
+      blob_path = argv[++i];
+    else if (strcmp(argv[i], "--blob-digest") == 0 && i + 1 < argc)
+      blob_digest = argv[++i];
     else {
       fprintf(stderr, "system: berth-fsops untar: unknown option %s\n", argv[i]);
       return 2;
     }
+  }
+  if (blob_digest && (!blob_path || strncmp(blob_digest, "sha256:", 7) != 0 || strlen(blob_digest) != 7 + 64)) {
+    fprintf(stderr, "system: berth-fsops untar: --blob-digest needs --blob and a sha256:HEX digest\n");
+    return 2;
   }
   /* Modes are applied exactly as the layer says. */
   umask(0);
@@ -580,16 +626,22 @@ int untar_main(int argc, char **argv)
   static char outbuf[1 << 16];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   struct tar_reader r = { 0 };
+  struct blob_copy blob = { .fd = -1 };
   int rc = 0;
   u.known.cap = 4096;
   u.known.slots = calloc(u.known.cap, sizeof(char *));
-  /* The digest is set up before the chroot: OpenSSL may read its configuration on first use. */
+  /* The digests are set up before the chroot: OpenSSL may read its configuration on first use.
+   * The blob file lives outside ROOT, so it is opened before the chroot too. */
   EVP_MD_CTX *hash = EVP_MD_CTX_new();
-  if (!u.known.slots || !hash || dirset_add(&u.known, "") < 0 || tar_reader_init(&r, STDIN_FILENO, READ_BUFFER) < 0 ||
-      (gzip && tar_reader_gzip(&r) < 0))
+  if (blob_path)
+    blob.hash = EVP_MD_CTX_new();
+  if (!u.known.slots || !hash || (blob_path && !blob.hash) || dirset_add(&u.known, "") < 0 ||
+      tar_reader_init(&r, STDIN_FILENO, READ_BUFFER) < 0 || (gzip && tar_reader_gzip(&r) < 0))
     rc = sys_error("allocate", "", ENOMEM);
-  else if (EVP_DigestInit_ex(hash, EVP_sha256(), NULL) != 1)
+  else if (EVP_DigestInit_ex(hash, EVP_sha256(), NULL) != 1 || (blob.hash && EVP_DigestInit_ex(blob.hash, EVP_sha256(), NULL) != 1))
     rc = sys_error("sha256 init", "", EIO);
+  else if (blob_path && (blob.fd = open(blob_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+    rc = sys_error("create blob file", blob_path, errno);
   else if (chroot(argv[2]) < 0)
     rc = sys_error("chroot", argv[2], errno);
   else if (chdir("/") < 0)
@@ -597,6 +649,10 @@ int untar_main(int argc, char **argv)
   else {
     r.observe = hash_bytes;
     r.observe_ctx = hash;
+    if (blob.fd >= 0) {
+      r.observe_raw = keep_blob_bytes;
+      r.observe_raw_ctx = &blob;
+    }
     rc = unpack(&u, &r);
   }
   if (rc == 0) {
@@ -605,21 +661,45 @@ int untar_main(int argc, char **argv)
     if (!r.eof)
       rc = layer_error("%s", r.err[0] ? r.err : "read layer tar: input did not end");
   }
+  if (rc < 0) {
+    /* The rest of the input is read and dropped so berthd's writer ends cleanly (no longer
+     * inflated into the diffID; the blob copy still hashes it, to tell a corrupt blob). */
+    r.observe = NULL;
+    if (r.buf)
+      tar_drain(&r);
+  }
+  char blob_hex[65] = "";
+  bool input_ended = r.z ? r.zin_eof : r.eof;
+  if (blob.fd >= 0 && input_ended && digest_hex(blob.hash, blob_hex) == 0 && blob_digest && strcmp(blob_digest + 7, blob_hex) != 0) {
+    /* The download was not the blob asked for: that, not what it unpacked to, is the error. */
+    fprintf(stderr, "blob: sha256:%s\n", blob_hex);
+    rc = 1;
+    goto out;
+  }
+  if (rc == 0 && blob.fd >= 0 && !blob_hex[0])
+    rc = sys_error("sha256", blob_path, EIO);
+  if (rc == 0 && blob.write_errno != 0)
+    rc = sys_error("write blob file", blob_path, blob.write_errno);
+  /* Durable before berthd records anything: the layer's files (one syncfs) and the blob. */
+  if (rc == 0)
+    rc = sync_layer();
+  if (rc == 0 && blob.fd >= 0 && fdatasync(blob.fd) < 0)
+    rc = sys_error("fdatasync blob file", blob_path, errno);
   if (rc == 0 && print_diffid(hash) == 0) {
+    if (blob_hex[0])
+      printf("blob sha256:%s\n", blob_hex);
     printf("size %llu\n", u.size);
     if (fflush(stdout) != 0)
       rc = sys_error("write", "stdout", errno);
   } else if (rc == 0) {
     rc = -1;
   }
-  if (rc < 0) {
+  if (rc < 0)
     fprintf(stderr, "%s: %s\n", layer_fault ? "layer" : "system", message);
-    /* The rest of the input is read and dropped so berthd's writer ends cleanly (unhashed: the
-     * digest is no longer wanted). */
-    r.observe = NULL;
-    if (r.buf)
-      tar_drain(&r);
-  }
+out:
+  if (blob.fd >= 0)
+    close(blob.fd);
+  EVP_MD_CTX_free(blob.hash);
   EVP_MD_CTX_free(hash);
-  return rc < 0 ? 1 : 0;
+  return rc != 0 ? 1 : 0;
 }

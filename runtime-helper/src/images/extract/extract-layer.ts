@@ -25,7 +25,18 @@ export interface ExtractPolicy {
   allowDevices: boolean;
   /** setuid/setgid files allowed (real distributions have them; an untrusted import may not). */
   allowSetuid: boolean;
+  /** Registry pulls with berth-fsops untar: keep the input as received as a blob (see BlobCopy). */
+  blobCopy?: BlobCopy;
 }
+
+/**
+ * The unpacker (untar-native.ts only) also writes the bytes it reads, as received (the compressed
+ * blob), to `path`, hashing them, and fails with BlobDigestMismatch unless they hash to `digest`;
+ * the file is synced with the layer. `enabled` is set by the caller before the first byte is
+ * written (so the unpacker sees it when it starts); `kept` is set once the file holds the
+ * verified blob.
+ */
+export interface BlobCopy { path: string; digest: string; enabled: boolean; kept: boolean }
 
 export interface ExtractResult {
   /** Bytes of regular file content. */
@@ -35,6 +46,8 @@ export interface ExtractResult {
   opaqueDirs: string[];
   /** sha256 of the whole uncompressed tar stream, when the unpacker computed it (untar-native). */
   diffId?: string;
+  /** sha256 of the input as received, when it kept it as a blob (ExtractPolicy.blobCopy). */
+  blobDigest?: string;
 }
 
 const whiteoutPrefix = '.wh.';
