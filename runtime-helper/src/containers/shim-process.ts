@@ -17,6 +17,8 @@ const FRAME_START = 19;
 const FRAME_START_RESULT = 20;
 const FRAME_INTERACTIVE = 21;
 const FRAME_MARK = 22;
+/** The first output kept for clients hooked after it was written (`docker run` attaches at the start). */
+const BACKLOG_MAX = 1 << 20;
 
 function frame(type: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -52,9 +54,11 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     });
     this.socket = socket;
     this.pending = Buffer.alloc(0);
+    this.waitedFor = false; // a new connection starts read-only
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => {});
     socket.on('close', () => void this.onClose(socket));
+    this.updateWaitedFor();
   }
 
   private onData(d: Buffer): void {
@@ -69,7 +73,11 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
       if (type === FRAME_MARK) { this.markWaiters.shift()?.(parseMark(payload)); continue; }
       if (type !== 1 && type !== 2) continue;
       const stream = type === 1 ? 'stdout' : 'stderr';
-      if (this.backlogBytes < 1 << 20) { this.backlog.push([stream, payload]); this.backlogBytes += payload.length; }
+      if (this.backlogBytes < BACKLOG_MAX) {
+        this.backlog.push([stream, payload]);
+        this.backlogBytes += payload.length;
+        if (this.backlogBytes >= BACKLOG_MAX) this.updateWaitedFor();
+      }
       this.emit('output', stream, payload);
     }
   }
@@ -149,20 +157,30 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
    * A Docker client was hooked to this process's output (or left). While any is, the shim waits
    * for this connection (frame 21) instead of dropping it at 1 MiB: berthd reads it as fast as it
    * can and applies each client's backpressure itself (a read-only client is dropped at 1 MiB, one
-   * with stdin holds this connection back: setClientFull). With none attached, a connection that
-   * falls behind is dropped and made again (onClose), and the container never waits for berthd.
+   * with stdin holds this connection back: setClientFull). With none attached (and the backlog
+   * full), a connection that falls behind is dropped and made again (onClose), and the container
+   * never waits for berthd.
    */
   setAttached(client: object, on: boolean): void {
-    const was = this.attachedClients.size > 0;
     if (on) this.attachedClients.add(client);
     else { this.attachedClients.delete(client); this.setClientFull(client, false); }
-    const is = this.attachedClients.size > 0;
-    if (was !== is) this.socket?.write(frame(FRAME_INTERACTIVE, Buffer.from([is ? 1 : 0])));
+    this.updateWaitedFor();
   }
 
-  /** After a reconnect: the shim's view of this connection as it was. */
+  /** Whether the shim waits for this connection (frame 21 sent with 1). */
+  private waitedFor = false;
+
+  /** Waited for while a client is attached, and until the backlog is full (so a client hooked
+   * just after the start, as `docker run`'s is, misses none of the first output). */
+  private updateWaitedFor(): void {
+    const want = this.attachedClients.size > 0 || this.backlogBytes < BACKLOG_MAX;
+    if (want === this.waitedFor || !this.socket || this.socket.destroyed) return;
+    this.waitedFor = want;
+    this.socket.write(frame(FRAME_INTERACTIVE, Buffer.from([want ? 1 : 0])));
+  }
+
+  /** After a reconnect: a connection this berthd holds back stays held back. */
   private restoreConnectionState(): void {
-    if (this.attachedClients.size > 0) this.socket?.write(frame(FRAME_INTERACTIVE, Buffer.from([1])));
     if (this.fullClients.size > 0) this.socket?.pause();
   }
 
