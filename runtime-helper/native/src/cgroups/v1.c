@@ -82,8 +82,8 @@ static int make_levels_once(const struct cgroup_fs *fs, const char *base, const 
   return 0;
 }
 
-/* Another container's destroy may remove an empty shared parent ("/berth") between our mkdirs:
- * start again from the top when a level vanished. */
+/* Someone else may remove an empty shared parent ("/berth") between our mkdirs (an older
+ * berth-runtime's destroy did, an admin tidying up may): start again from the top. */
 static int make_levels(const struct cgroup_fs *fs, const char *base, const char *path, bool cpuset,
                        berth_error_t *err) {
   for (int tries = 0;; tries++) {

@@ -85,7 +85,8 @@ static int walk(const struct cgroup_fs *fs, const char *v2root, const char *path
 
 int cg_v2_create(const struct cgroup_fs *fs, const char *v2root, const char *path,
                  const char *const *enable, berth_error_t *err) {
-  /* A shared parent removed by another container's destroy mid-way: start again from the top. */
+  /* A shared parent removed mid-way by someone else (an older berth-runtime's destroy did):
+   * start again from the top. */
   for (int tries = 0;; tries++) {
     if (walk(fs, v2root, path, enable, true, err) == 0) return 0;
     if ((err->errno_value != ENOENT && err->errno_value != ENODEV) || tries == 10) return -1;
