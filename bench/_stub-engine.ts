@@ -28,14 +28,21 @@ export async function startStubEngine(): Promise<StubEngine> {
     });
   });
   // The exec start: upgraded, then the stream ends at once (the process "exited" with nothing to say).
-  // An upgraded socket leaves the server's bookkeeping: it is closed here once written, or
-  // server.close() would wait on it for ever.
-  server.on('upgrade', (_req, sock) => {
-    sock.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n', () => sock.destroy());
+  // Only our side ends: the CLI may still write on its side (closing its stdin), and a socket
+  // destroyed under it fails the exec with EPIPE. An upgraded socket leaves the server's
+  // bookkeeping, so close() destroys those still open, or server.close() would wait for ever.
+  const upgraded = new Set<import('node:net').Socket>();
+  server.on('upgrade', (_req, sock: import('node:net').Socket) => {
+    upgraded.add(sock);
+    sock.on('close', () => upgraded.delete(sock));
+    sock.on('error', () => sock.destroy());
+    sock.on('data', () => {}); // what the CLI sends is dropped
+    sock.on('end', () => sock.destroy());
+    sock.end('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   return {
     host: `unix://${socket}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { rmSync(dir, { recursive: true, force: true }); resolve(); }); }),
+    close: () => new Promise<void>((resolve) => { for (const u of upgraded) u.destroy(); server.closeAllConnections(); server.close(() => { rmSync(dir, { recursive: true, force: true }); resolve(); }); }),
   };
 }

@@ -29,9 +29,9 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
-/** RSS (kB) of the daemon and of every process whose command line names one of `names`. */
-function rssKb(daemonPid: number, names: string[]): number {
-  let total = 0;
+/** RSS (kB) of the daemon and of every process whose command line names one of `names`, apart. */
+function rssKb(daemonPid: number, names: string[]): { daemon: number; monitors: number } {
+  const total = { daemon: 0, monitors: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -39,13 +39,13 @@ function rssKb(daemonPid: number, names: string[]): number {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (pid !== daemonPid && !names.some((n) => cmd.includes(n))) continue;
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      total += m ? Number(m[1]) : 0;
+      total[pid === daemonPid ? 'daemon' : 'monitors'] += m ? Number(m[1]) : 0;
     } catch { /* exited */ }
   }
   return total;
 }
 
-interface Result { run: number; exec: number; fleet: number; perContainerKb: number; cliFloor: number; execFloor: number }
+interface Result { run: number; exec: number; fleet: number; perContainerKb: number; daemonKb: number; monitorsKb: number; cliFloor: number; execFloor: number }
 
 interface Contender { host: string; daemonPid: number; monitorNames: string[] }
 
@@ -64,7 +64,7 @@ async function interleaved(cs: Contender[], cmd: string[]): Promise<number[]> {
 }
 
 /** Fleet start and memory: one contender at a time (memory is read per process name). */
-async function fleetAndMemory(c: Contender): Promise<{ fleet: number; perContainerKb: number }> {
+async function fleetAndMemory(c: Contender): Promise<{ fleet: number; perContainerKb: number; daemonKb: number; monitorsKb: number }> {
   const before = rssKb(c.daemonPid, c.monitorNames);
   const fleet = await timed(async () => {
     for (let i = 0; i < FLEET; i++) await docker(c.host, ['run', '-d', '--network', 'none', '--name', `bench-${i}`, 'busybox', 'sleep', '600']);
@@ -72,7 +72,9 @@ async function fleetAndMemory(c: Contender): Promise<{ fleet: number; perContain
   await new Promise((r) => setTimeout(r, 1000));
   const after = rssKb(c.daemonPid, c.monitorNames);
   await docker(c.host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
-  return { fleet, perContainerKb: (after - before) / FLEET };
+  const daemonKb = (after.daemon - before.daemon) / FLEET;
+  const monitorsKb = (after.monitors - before.monitors) / FLEET;
+  return { fleet, perContainerKb: daemonKb + monitorsKb, daemonKb, monitorsKb };
 }
 
 async function measure(cs: Contender[]): Promise<Result[]> {
@@ -118,13 +120,14 @@ async function main(): Promise<void> {
     await berth.stop();
   }
   const fmt = (n: number, unit: string): string => `${n.toFixed(1)} ${unit}`;
+  const mb = (kb: number): string => `${(kb / 1024).toFixed(2)} MB`;
   const rows: [string, string, string, string, string][] = [
     ['median docker run --rm --network none true', fmt(berthResult.run, 'ms'), fmt(dockerResult.run, 'ms'), (berthResult.run / dockerResult.run).toFixed(2), '<= 0.30'],
     ['median docker ps -q, no containers (CLI floor)', fmt(berthResult.cliFloor, 'ms'), fmt(dockerResult.cliFloor, 'ms'), (berthResult.cliFloor / dockerResult.cliFloor).toFixed(2), ''],
     ['median docker exec C true', fmt(berthResult.exec, 'ms'), fmt(dockerResult.exec, 'ms'), (berthResult.exec / dockerResult.exec).toFixed(2), '<= 0.30'],
     ['median docker exec against a stub engine (CLI exec floor)', fmt(berthResult.execFloor, 'ms'), fmt(dockerResult.execFloor, 'ms'), (berthResult.execFloor / dockerResult.exec).toFixed(2), ''],
     [`start ${FLEET} detached sleep containers`, fmt(berthResult.fleet, 'ms'), fmt(dockerResult.fleet, 'ms'), (berthResult.fleet / dockerResult.fleet).toFixed(2), ''],
-    ['memory per running container', fmt(berthResult.perContainerKb / 1024, 'MB'), fmt(dockerResult.perContainerKb / 1024, 'MB'), (berthResult.perContainerKb / dockerResult.perContainerKb).toFixed(2), '<= 1 MB'],
+    ['memory per running container', mb(berthResult.perContainerKb), mb(dockerResult.perContainerKb), (berthResult.perContainerKb / dockerResult.perContainerKb).toFixed(2), '<= 1 MB'],
   ];
   const header: [string, string, string, string, string] = ['measure', `berthd (${runtime})`, 'dockerd', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -135,6 +138,8 @@ async function main(): Promise<void> {
   const budget = 0.3 * dockerResult.exec - berthResult.execFloor;
   console.log(`\nexec: the engine's own share is ${(berthResult.exec - berthResult.execFloor).toFixed(1)} ms for berthd and ${(dockerResult.exec - berthResult.execFloor).toFixed(1)} ms for dockerd; `
     + `0.3x dockerd (${(0.3 * dockerResult.exec).toFixed(1)} ms) leaves an engine ${budget.toFixed(1)} ms above the CLI's own exec floor.`);
+  console.log(`memory per container: berthd ${mb(berthResult.daemonKb)} daemon + ${mb(berthResult.monitorsKb)} berth-shim; `
+    + `dockerd ${mb(dockerResult.daemonKb)} daemon + ${mb(dockerResult.monitorsKb)} containerd and its shims.`);
 }
 
 main().catch((e: unknown) => { console.error(e); process.exit(1); });
