@@ -7,7 +7,8 @@
 // Either way berthd's memory stays bounded. The same read-only case under a real dockerd, for
 // comparison: dockerd blocks the container's output (and its log) on the slow attach writer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runDocker, type Berthd } from './support/berthd.js';
 import { berthdWithBusybox } from './support/berthd-suite.js';
@@ -150,6 +151,43 @@ describe('attach: a client that stops reading', () => {
       await b.docker(['rm', '-f', id]);
     }
   }, 90_000);
+});
+
+/** The state dir of the berth-shim running container `id` (from its command line). */
+function shimStateDir(id: string): string {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let args: string[];
+    try { args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (!args[0]?.endsWith('berth-shim') || args[args.indexOf('--id') + 1] !== id || args.includes('--exec')) continue;
+    return args[args.indexOf('--state-dir') + 1]!;
+  }
+  throw new Error(`no berth-shim runs container ${id}`);
+}
+
+describe('berthd\'s own shim connection', () => {
+  it('dropped by the shim while berthd lags with no client attached, it is made again: later attaches get the output, stop sees the exit', async () => {
+    const id = (await b.docker(['run', '-d', '--network', 'none', 'busybox', 'sh', '-c', FAST_WRITER])).trim();
+    const shimLog = join(shimStateDir(id), 'shim.log');
+    const pid = b.child.pid!;
+    try {
+      await sleep(1000); // the 1 MiB start backlog is full: nothing waits for berthd now
+      // berthd stops reading for a while (a stalled event loop): the shim drops its connection
+      // rather than holding the container back for it.
+      process.kill(pid, 'SIGSTOP');
+      try {
+        await until('the shim to drop berthd\'s connection', () => /attach client \d+: too slow/.test(readFileSync(shimLog, 'utf8')), 10_000);
+      } finally { process.kill(pid, 'SIGCONT'); }
+      const viewer = await rawAttach(b.socket, id, 'stream=1&stdout=1');
+      await until('live output after the reconnect', () => viewer.bytes() > 1_000_000);
+      viewer.close();
+      await b.docker(['stop', '-t', '1', id]);
+      const state = JSON.parse(await b.docker(['inspect', '--format', '{{json .State}}', id])) as { Running: boolean; ExitCode: number };
+      expect(state.Running).toBe(false);
+      expect(state.ExitCode).toBe(137); // sh ignores SIGTERM as pid 1: killed after the timeout
+    } finally {
+      await b.docker(['rm', '-f', id]);
+    }
+  }, 60_000);
 });
 
 describe('the same read-only case under a real dockerd', () => {
