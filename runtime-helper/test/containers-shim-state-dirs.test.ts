@@ -3,7 +3,8 @@
 // dead and that no container or exec session names is gone, while a running container's dir is
 // kept (and the container still answers), an exited container's dir stays until its removal, and
 // another data root's folder in the same exec root is not touched while that data root exists
-// (once it is gone, its dead shims' dirs and the folder go).
+// (once it is gone, its dead shims' dirs and the folder go). A clean stop with no shim left
+// removes the folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { claimShimStateRoot, shimStateRoot } from '../src/containers/shim-state-
 const runtimeArgs = process.env.BERTH_CONTAINERS_RUNTIME ? ['--default-runtime', process.env.BERTH_CONTAINERS_RUNTIME] : [];
 const execRoot = mkdtempSync(join(tmpdir(), 'berth-sx-'));
 let b: Berthd;
+let stopped = false;
 
 beforeAll(async () => {
   b = await startBerthd([...runtimeArgs, '--exec-root', execRoot]);
@@ -24,7 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (b) {
+  if (b && !stopped) {
     const ids = (await b.dockerResult(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) await b.dockerResult(['rm', '-f', ...ids]);
     await b.stop();
@@ -107,6 +109,14 @@ describe('shim state dirs per data root', () => {
     // Removing a container takes its dir; the other data root's folder is still untouched.
     await b.docker(['rm', 'done']);
     expect(existsSync(doneDir)).toBe(false);
+    expect(existsSync(others)).toBe(true);
+
+    // Nothing left in the folder at a clean stop: it goes with berthd.
+    await b.docker(['rm', 'live']);
+    expect(readdirSync(ours)).toEqual(['data-root']);
+    stopped = true;
+    await b.stop();
+    expect(existsSync(ours)).toBe(false);
     expect(existsSync(others)).toBe(true);
   }, 120_000);
 });

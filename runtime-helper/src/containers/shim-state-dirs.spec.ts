@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateDirName, shimStateRoot } from './shim-state-dirs.js';
+import { claimShimStateRoot, releaseShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateDirName, shimStateRoot } from './shim-state-dirs.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'berth-shim-dirs-'));
 const fakeShim = join(scratch, 'berth-shim');
@@ -109,5 +109,19 @@ describe('removeOrphanedShimStateRoots', () => {
     expect(readdirSync(busy).sort()).toEqual(['cc'.repeat(16), 'data-root']);
     expect(existsSync(unnamedDead)).toBe(true);
     expect(existsSync(legacy)).toBe(true);
+  });
+});
+
+describe('releaseShimStateRoot', () => {
+  it('removes the folder at a clean stop only when no state dir is left in it', () => {
+    const exec = join(scratch, 'exec-release');
+    const root = claimShimStateRoot(exec, join(scratch, 'data-release'));
+    const dir = stateDir(root, 'de'.repeat(16), 999_999_999);
+    expect(releaseShimStateRoot(root)).toBe(false);
+    expect(existsSync(join(root, 'data-root'))).toBe(true);
+    rmSync(dir, { recursive: true });
+    expect(releaseShimStateRoot(root)).toBe(true);
+    expect(existsSync(root)).toBe(false);
+    expect(existsSync(join(exec, 'shims'))).toBe(true);
   });
 });

@@ -62,6 +62,16 @@ export function removeStaleShimStateDirs(root: string, ids: Iterable<string>): s
   return removed;
 }
 
+/** At a clean stop: the folder goes when no state dir is left in it (no shim outlives berthd). */
+export function releaseShimStateRoot(root: string): boolean {
+  try {
+    if (readdirSync(root).some((n) => n !== MARKER)) return false;
+    rmSync(join(root, MARKER), { force: true });
+    rmdirSync(root);
+    return true;
+  } catch { return false; }
+}
+
 /**
  * The folders of other data roots that no longer exist: their dead shims' dirs are removed, and
  * the folder once nothing else is left in it. A folder without its `data-root` file (being made,
@@ -79,12 +89,8 @@ export function removeOrphanedShimStateRoots(execRoot: string, ownRoot: string):
     try { dataRoot = readFileSync(join(root, MARKER), 'utf8').trim(); } catch { continue; }
     if (!dataRoot || existsSync(dataRoot)) continue;
     removeStaleShimStateDirs(root, []);
-    try {
-      if (readdirSync(root).some((n) => n !== MARKER)) continue;
-      rmSync(join(root, MARKER), { force: true });
-      rmdirSync(root); // not recursive: a berthd that claimed it meanwhile keeps what it made
-      removed.push(name);
-    } catch { /* left for the next start */ }
+    // Not recursive: a berthd that claimed it meanwhile keeps what it made.
+    if (releaseShimStateRoot(root)) removed.push(name);
   }
   return removed;
 }

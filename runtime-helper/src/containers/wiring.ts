@@ -21,7 +21,7 @@ import { containerIoRoutes } from '../api/routes/containers-io.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
-import { claimShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
+import { claimShimStateRoot, releaseShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
 
 export function installContainers(daemon: Daemon): Route[] {
   const dataRoot = daemon.config.dataRoot;
@@ -79,7 +79,7 @@ export function installContainers(daemon: Daemon): Route[] {
     const removed = removeStaleShimStateDirs(shimRoot, [...manager.containers.keys(), ...execs.sessions.keys()]);
     const orphaned = removeOrphanedShimStateRoots(daemon.config.execRoot, shimRoot);
     if (removed.length || orphaned.length) daemon.log.info({ removed: removed.length, dir: shimRoot, orphanedFolders: orphaned }, 'removed stale shim state dirs');
-  } });
+  }, stop: () => { releaseShimStateRoot(shimRoot); } });
   return [...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...volumeRoutes];
 }
 
