@@ -25,13 +25,27 @@ export async function start(m: ContainerManager, ref: string): Promise<void> {
   }
 }
 
-export function wait(m: ContainerManager, ref: string, condition: WaitCondition): Promise<WaitResult> {
+/**
+ * Resolves when `condition` holds. `gone` (the client went away) drops the waiter and resolves at
+ * once with an answer nobody reads: the docker CLI's `run -d` sends a wait before the start and
+ * exits after printing the id, and its waiter would keep the request, response and socket of
+ * every detached container until that container exits.
+ */
+export function wait(m: ContainerManager, ref: string, condition: WaitCondition, gone?: AbortSignal): Promise<WaitResult> {
   const c = m.get(ref);
   const r = c.record;
   if (condition === 'not-running' && !r.State.Running && !r.State.Restarting) {
     return Promise.resolve({ StatusCode: r.State.ExitCode, Error: null });
   }
-  return new Promise((resolve) => c.waiters.push({ condition, resolve }));
+  return new Promise((resolve) => {
+    const waiter = { condition, resolve };
+    c.waiters.push(waiter);
+    gone?.addEventListener('abort', () => {
+      const before = c.waiters.length;
+      c.waiters = c.waiters.filter((w) => w !== waiter);
+      if (c.waiters.length < before) resolve({ StatusCode: -1, Error: { Message: 'the client went away' } });
+    }, { once: true });
+  });
 }
 
 export async function kill(m: ContainerManager, ref: string, signal = 'KILL'): Promise<void> {

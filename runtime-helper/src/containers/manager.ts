@@ -89,7 +89,7 @@ export class ContainerManager {
 
   create(body: DockerCreateBody, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> { return createContainer(this, body, name); }
   start(ref: string): Promise<void> { return lifecycle.start(this, ref); }
-  wait(ref: string, condition: WaitCondition): Promise<WaitResult> { return lifecycle.wait(this, ref, condition); }
+  wait(ref: string, condition: WaitCondition, gone?: AbortSignal): Promise<WaitResult> { return lifecycle.wait(this, ref, condition, gone); }
   kill(ref: string, signal?: string): Promise<void> { return lifecycle.kill(this, ref, signal); }
   stop(ref: string, timeoutSec?: number, signal?: string): Promise<void> { return lifecycle.stop(this, ref, timeoutSec, signal); }
   restart(ref: string, timeoutSec?: number, signal?: string): Promise<void> { return lifecycle.restart(this, ref, timeoutSec, signal); }

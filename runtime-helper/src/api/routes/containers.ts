@@ -95,12 +95,13 @@ async function unpause(ctx: RequestContext): Promise<void> {
 
 async function wait(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, z.object({ condition: z.enum(['', 'not-running', 'next-exit', 'removed']).optional() }).passthrough(), 'container wait');
-  const result = servicesOf(ctx).manager.wait(ctx.params.id!, q.condition || 'not-running');
+  const gone = new AbortController();
+  const result = servicesOf(ctx).manager.wait(ctx.params.id!, q.condition || 'not-running', gone.signal);
   // Headers go out at once: the docker CLI sends wait before start and waits for them.
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.flushHeaders();
   let closed = false;
-  ctx.res.on('close', () => { closed = true; });
+  ctx.res.on('close', () => { closed = true; gone.abort(); });
   const body = await result;
   if (!closed) ctx.res.end(JSON.stringify(body));
 }
