@@ -9,8 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runDocker, type Berthd } from './support/berthd.js';
+import { dockerCli, runDocker, type Berthd } from './support/berthd.js';
 import { berthdWithBusybox } from './support/berthd-suite.js';
 import { demux, rawAttach, rssBytes, type RawAttach } from './support/raw-attach.js';
 import { startDockerd, type Dockerd } from '../../test-support/dockerd.js';
@@ -89,7 +90,7 @@ describe('attach: a client that stops reading', () => {
       console.log(`berthd, read-only client stalled 6 s: container wrote ${(logGrowth * (LINE.length + 1) / RECORD / 1e6).toFixed(1)} MB (${(logGrowth / 1e6).toFixed(1)} MB of log) meanwhile, ${(lateGrowth / 1e6).toFixed(1)} MB of log in the last 2 s; berthd VmRSS ${(before / 1048576).toFixed(1)} MiB before, peak ${(peak / 1048576).toFixed(1)} MiB (+${((peak - before) / 1048576).toFixed(1)} MiB)`);
 
       // Offered far more than the bound: buffering it for the client would have shown.
-      expect(logGrowth * (LINE.length + 1) / RECORD).toBeGreaterThan(2 * RSS_BOUND);
+      expect(logGrowth * (LINE.length + 1) / RECORD).toBeGreaterThan(1.5 * RSS_BOUND);
       expect(peak - before).toBeLessThan(RSS_BOUND);
       // The log did not wait for the viewer: it grew to the end of the stall.
       expect(lateGrowth).toBeGreaterThan(4_000_000);
@@ -150,6 +151,23 @@ describe('attach: a client that stops reading', () => {
     } finally {
       await b.docker(['rm', '-f', id]);
     }
+  }, 90_000);
+});
+
+describe('attach: the client a container was started for', () => {
+  it('docker run (no -i) into a reader that waits 3 s first gets every byte: the run\'s own client is waited for, not cut off', async () => {
+    const bytes = 20_000_000;
+    const pid = b.child.pid!;
+    const run = (reader: string): Promise<string> => new Promise<string>((resolve, reject) => execFile('sh', ['-c', `${dockerCli} run --rm --network none busybox sh -c 'yes ${LINE} | head -c ${bytes}' | ${reader}`],
+      { env: { ...process.env, DOCKER_HOST: b.host } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout))));
+    // A reader that keeps up first (berthd's heap takes its first growth step under the flow).
+    expect(Number((await run('wc -c')).trim())).toBe(bytes);
+    const before = rssBytes(pid);
+    let out = '';
+    const peak = await peakRss(pid, async () => { out = await run('(sleep 3; wc -c)'); });
+    console.log(`berthd, docker run into a reader that waits 3 s: ${out.trim()} of ${bytes} bytes; berthd VmRSS +${((peak - before) / 1048576).toFixed(1)} MiB`);
+    expect(Number(out.trim())).toBe(bytes);
+    expect(peak - before).toBeLessThan(RSS_BOUND);
   }, 90_000);
 });
 

@@ -149,7 +149,7 @@ async function replayThenLive(socket: Duplex, logPath: string, proc: MonitoredPr
   let from = 0; // the log is replayed up to here
   for (;;) {
     const { mark, hold } = await markAndHold(proc);
-    let endAt = mark ? mark.logSize : fileSize(logPath);
+    const endAt = mark ? mark.logSize : fileSize(logPath);
     if (endAt < from) {
       o.warn(`attach: the log was rotated during the replay (${from} bytes replayed, now ${endAt}): lines between may be missing`);
       from = 0;

@@ -83,14 +83,17 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
   };
   if (pacing) { pacing.setAttached(client, true); socket.on('drain', onDrain); socket.once('close', detach); }
   const readOnly = !o.paced;
+  // The backlog replayed at the hook (at most 1 MiB, written at once) does not count against it.
+  let allowance = READ_ONLY_BACKLOG;
   const onOutput = (stream: 'stdout' | 'stderr', data: Buffer): void => {
     if (!(stream === 'stdout' ? o.stdout : o.stderr) || socket.destroyed) return;
-    if (readOnly && socket.writableLength + data.length > READ_ONLY_BACKLOG) {
+    if (readOnly && socket.writableLength + data.length > allowance) {
       if (o.onTooSlow) o.onTooSlow(); else socket.destroy();
       return;
     }
     if (!writeOutput(socket, o.tty, stream, data) && !readOnly) pacing?.setClientFull(client, true);
   };
+  if (o.replay) for (const [, data] of proc.backlog ?? []) allowance += data.length;
   if (o.replay) for (const [stream, data] of proc.backlog ?? []) onOutput(stream, data);
   proc.on('output', onOutput);
   if (o.stdin) {

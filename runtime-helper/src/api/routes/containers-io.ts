@@ -62,6 +62,10 @@ async function attach(ctx: RequestContext): Promise<void> {
     socket.end();
     return;
   }
+  // Attached before the start (`docker run`, `docker start -a`): the client the container runs
+  // for, whose output is its result (`docker run img cmd > file`): waited for like one with stdin,
+  // as dockerd waits for every attached writer, never cut off as a slow viewer would be.
+  const foreground = !(c.process && r.State.Running);
   let unhook: (() => void) | undefined;
   let replaying = false;
   const finish = (): void => {
@@ -82,7 +86,7 @@ async function attach(ctx: RequestContext): Promise<void> {
         if (!upgraded) ctx.res.socket?.destroy();
       },
       tty: r.Config.Tty, stdin: q.stdin && r.Config.OpenStdin, stdout: q.stdout, stderr: q.stderr, detachKeys,
-      paced: q.stdin && r.Config.OpenStdin,
+      paced: (q.stdin && r.Config.OpenStdin) || foreground,
       closeStdinOnEof: r.Config.StdinOnce && !r.Config.Tty, onDetach: () => { manager.emit(r, 'detach'); finish(); },
     });
     void proc.exited.then(() => setImmediate(finish));
