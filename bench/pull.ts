@@ -99,7 +99,17 @@ interface Stoppable { stop(): Promise<unknown> }
 
 async function main(): Promise<void> {
   const img = ensureImage();
-  const work = mkdtempSync(join(process.env.BENCH_TMPDIR ?? '/var/tmp', 'berth-bench-pull-'));
+  // Each run's stores go under a directory with ext4's TOPDIR flag (chattr +T): its
+  // subdirectories are then spread (Orlov) as top-level directories are, so a run's new inodes
+  // land in a block group of their own instead of next to the thousands the previous run (or
+  // its cleanup) deleted, which this journal-less ext4 skips one by one on every allocation for
+  // up to six minutes (measured: the untar children's kernel time 0.7-0.8 s per image beside
+  // such a group, 0.13-0.19 s under the flagged directory). Best effort: elsewhere it is a
+  // plain directory.
+  const base = join(process.env.BENCH_TMPDIR ?? '/var/tmp', 'berth-bench-pull');
+  mkdirSync(base, { recursive: true });
+  try { execFileSync('chattr', ['+T', base], { stdio: 'ignore' }); } catch { /* not ext4, or no chattr */ }
+  const work = mkdtempSync(join(base, 'run-'));
   // Every helper below makes its temp dirs in tmpdir(): under `work`, removed with it.
   process.env.TMPDIR = work;
   const registry = await startRegistry();

@@ -4,6 +4,7 @@
 // instead of ending, so nothing downstream can commit a bad layer.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
 import { RegistryError } from './errors.js';
 import type { Repository } from './registry-client.js';
 import type { Descriptor } from './manifest.js';
@@ -44,7 +45,7 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
       try {
         // A server that ignores Range sends the whole blob again: skip what we already have.
         let skip = received > 0 && res.status === 200 ? received : 0;
-        for await (const raw of res.body as AsyncIterable<Buffer>) {
+        for await (const raw of chunksOf(res.body)) {
           let chunk = raw;
           if (skip > 0) {
             if (chunk.length <= skip) { skip -= chunk.length; continue; }
@@ -82,4 +83,50 @@ export async function* verifiedBlob(repo: Repository, desc: Descriptor, opts: Bl
   if (opts.digest?.skip) return;
   const got = `sha256:${hash.digest('hex')}`;
   if (got !== desc.digest) throw blobDigestMismatch(repo, desc, got);
+}
+
+/**
+ * The body's chunks one at a time, as 'data' delivers them (the socket's reads). A Readable's own
+ * async iterator joins everything buffered into one new buffer at each step, which copies most
+ * of a blob once more when the consumer is the slower side (profiled on pulls). At most a few
+ * chunks wait here: the body is paused beyond that. Errors as the iterator's: the stream's own,
+ * or ERR_STREAM_PREMATURE_CLOSE when it closes before its end.
+ */
+export async function* chunksOf(body: Readable): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const onData = (chunk: Buffer) => { queue.push(chunk); if (queue.length >= 8) body.pause(); wake?.(); };
+  const onEnd = () => { ended = true; wake?.(); };
+  const onError = (err: unknown) => { failure ??= err; wake?.(); };
+  const onClose = () => {
+    if (!ended) failure ??= Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    wake?.();
+  };
+  body.on('data', onData);
+  body.on('end', onEnd);
+  body.on('error', onError);
+  body.on('close', onClose);
+  try {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk !== undefined) {
+        if (queue.length < 2 && body.isPaused() && !ended) body.resume();
+        yield chunk;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = undefined;
+    }
+  } finally {
+    body.off('data', onData);
+    body.off('end', onEnd);
+    body.off('error', onError);
+    body.off('close', onClose);
+    // Left early (an error downstream, a cancel): the connection is of no more use.
+    if (!ended) { body.on('error', () => {}); body.destroy(); }
+  }
 }

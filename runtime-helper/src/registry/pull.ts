@@ -212,7 +212,7 @@ export class Puller {
       // event loop more than the moving).
       ingest.keepBlob();
       digestCheck.skip = true;
-      await pipeline(Readable.from(rest, { objectMode: false }), ingest.tar, { signal });
+      await writeAll(rest, ingest.tar);
       return finishTransfer();
     }
     const source = Readable.from(teeTo(coalesce(rest, 1 << 20), ingest.blob), { objectMode: false, highWaterMark: 1 << 20 });
@@ -299,6 +299,35 @@ async function* coalesce(src: AsyncGenerator<Buffer>, size: number): AsyncGenera
     }
   }
   if (bytes > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+}
+
+/**
+ * Writes every chunk to `dest` (with its back-pressure) and ends it; on a failure of either side
+ * `dest` is destroyed with the error. Straight from the chunks' generator: no Readable in between
+ * to wrap them once more.
+ */
+async function writeAll(src: AsyncIterable<Buffer>, dest: Writable): Promise<void> {
+  try {
+    for await (const chunk of src) {
+      if (!dest.write(chunk)) await writable(dest);
+    }
+    await new Promise<void>((resolve, reject) => dest.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    dest.destroy(err as Error);
+    throw err;
+  }
+}
+
+/** Resolves on 'drain'; rejects if the stream errors or closes first. */
+function writable(w: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => { w.off('drain', onDrain); w.off('error', done); w.off('close', onClose); if (err) reject(err); else resolve(); };
+    const onDrain = () => done();
+    const onClose = () => done(w.errored ?? new Error('the layer store closed its input'));
+    w.on('drain', onDrain);
+    w.on('error', done);
+    w.on('close', onClose);
+  });
 }
 
 /** Passes chunks through and writes each to a side stream (with its back-pressure). */
