@@ -9,6 +9,7 @@
 // Usage: npx tsx bench/containers.ts   (BERTH_BENCH_RUNTIME picks berthd's runtime; its default otherwise)
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startBerthd } from '../runtime-helper/test/support/berthd.js';
 import { startDockerd } from '../test-support/dockerd.js';
 import { busyboxImage } from '../test-support/paths.js';
@@ -29,15 +30,18 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
-/** RSS (kB) of the daemon and of every process whose command line names one of `names`, apart. */
-function rssKb(daemonPid: number, names: string[]): { daemon: number; monitors: number } {
+/**
+ * RSS (kB) of the daemon and, apart, of every process whose command line names one of `names` and
+ * holds `mark` (the daemon's own directory: other berthds and dockerds may run tests meanwhile).
+ */
+function rssKb(daemonPid: number, names: string[], mark: string): { daemon: number; monitors: number } {
   const total = { daemon: 0, monitors: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const pid = Number(entry);
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (pid !== daemonPid && !names.some((n) => cmd.includes(n))) continue;
+      if (pid !== daemonPid && !(names.some((n) => cmd.includes(n)) && cmd.includes(mark))) continue;
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
       total[pid === daemonPid ? 'daemon' : 'monitors'] += m ? Number(m[1]) : 0;
     } catch { /* exited */ }
@@ -47,7 +51,7 @@ function rssKb(daemonPid: number, names: string[]): { daemon: number; monitors: 
 
 interface Result { run: number; exec: number; fleet: number; perContainerKb: number; daemonKb: number; monitorsKb: number; cliFloor: number; execFloor: number }
 
-interface Contender { host: string; daemonPid: number; monitorNames: string[] }
+interface Contender { host: string; daemonPid: number; monitorNames: string[]; monitorMark: string }
 
 /**
  * `cmd` RUNS times on each contender, interleaved (the order alternating each round), so both
@@ -65,12 +69,12 @@ async function interleaved(cs: Contender[], cmd: string[]): Promise<number[]> {
 
 /** Fleet start and memory: one contender at a time (memory is read per process name). */
 async function fleetAndMemory(c: Contender): Promise<{ fleet: number; perContainerKb: number; daemonKb: number; monitorsKb: number }> {
-  const before = rssKb(c.daemonPid, c.monitorNames);
+  const before = rssKb(c.daemonPid, c.monitorNames, c.monitorMark);
   const fleet = await timed(async () => {
     for (let i = 0; i < FLEET; i++) await docker(c.host, ['run', '-d', '--network', 'none', '--name', `bench-${i}`, 'busybox', 'sleep', '600']);
   });
   await new Promise((r) => setTimeout(r, 1000));
-  const after = rssKb(c.daemonPid, c.monitorNames);
+  const after = rssKb(c.daemonPid, c.monitorNames, c.monitorMark);
   await docker(c.host, ['rm', '-f', ...Array.from({ length: FLEET }, (_, i) => `bench-${i}`)]);
   const daemonKb = (after.daemon - before.daemon) / FLEET;
   const monitorsKb = (after.monitors - before.monitors) / FLEET;
@@ -86,7 +90,7 @@ async function measure(cs: Contender[]): Promise<Result[]> {
   const stub = await startStubEngine();
   let exec: number[];
   try {
-    exec = await interleaved([...cs, { host: stub.host, daemonPid: 0, monitorNames: [] }], ['exec', 'bench-exec', 'true']);
+    exec = await interleaved([...cs, { host: stub.host, daemonPid: 0, monitorNames: [], monitorMark: '' }], ['exec', 'bench-exec', 'true']);
   } finally {
     await stub.close();
   }
@@ -110,8 +114,8 @@ async function main(): Promise<void> {
       await docker(dockerd.host, ['import', tar, 'busybox']);
       const dockerdPid = Number(readFileSync(`${dockerd.dataRoot}/../dockerd.pid`, 'utf8').trim());
       [berthResult, dockerResult] = await measure([
-        { host: berth.host, daemonPid: berth.child.pid!, monitorNames: ['berth-shim'] },
-        { host: dockerd.host, daemonPid: dockerdPid, monitorNames: ['containerd-shim', 'containerd'] },
+        { host: berth.host, daemonPid: berth.child.pid!, monitorNames: ['berth-shim'], monitorMark: berth.dataRoot },
+        { host: dockerd.host, daemonPid: dockerdPid, monitorNames: ['containerd-shim', 'containerd'], monitorMark: dirname(dockerd.dataRoot) },
       ]) as [Result, Result];
     } finally {
       await dockerd.stop();
