@@ -11,7 +11,7 @@ import { launchChromium } from '../e2e/support/browser.js';
 import { loadBusybox, startEngine, type EngineKind } from '../e2e/support/engine.js';
 import { repoRoot } from '../test-support/paths.js';
 import { echoLatencies, percentile, throughput, timeInput, type Throughput } from './app/in-page.js';
-import { busiestWhile, commandLine, cpuByGroup, cpuByPid, cpuByThreadName, cpuSnapshot, descendants, memory } from './app/proc.js';
+import { busiestWhile, capThreadNice, commandLine, cpuByGroup, cpuByPid, cpuByThreadName, cpuPressureMicros, cpuSnapshot, descendants, memory, schedByThread, schedDelta } from './app/proc.js';
 import { startReferenceTerminal } from './app/reference-terminal.js';
 import { traced } from './app/trace.js';
 
@@ -34,8 +34,9 @@ const traceDir = process.env.BENCH_TRACE_DIR;
 const altQueries = (process.env.BENCH_APP_ALT ?? 'nopace=1').split('|');
 // BENCH_NICE=-10: this process, and so everything it starts (engine, shims, containers, the app
 // server, Chromium, the reference), runs at that nice value: the other work on a shared machine
-// then yields the CPU to the whole measured path, as on a machine running only the app. Off by
-// default; the figures say which.
+// then yields the CPU to the whole measured path, as on a machine running only the app. Chromium
+// sets its own threads' nice values (the tab's main thread 0), so before each run every Chromium
+// thread is put at that value too. Off by default; the figures say which.
 const nice = process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : undefined;
 if (nice !== undefined) setPriority(nice);
 
@@ -149,6 +150,10 @@ try {
     return 'other';
   };
   const tabPids = new Map<Page, number>();
+  // How long the threads that make a frame waited for a CPU (runnable, not running): a long frame
+  // in which the page did little is one they spent waiting (other work on the 2 cores).
+  const threadRole = (name: string) => (name === 'chromium' ? 'main' : name === 'ThreadPoolForeg' ? 'raster' : name === 'Compositor' ? 'compositor' : 'other');
+  const waits: Record<string, { main: number; pressure: number }[]> = {};
   const contenders: [string, Page, string, string][] = [['app', page, appTerm, '[data-testid=terminal]'], ['ref', refPage, refTerm, '.xterm'], ...altQueries.map((q, i) => [q, altPages[i] as Page, appTerm, '[data-testid=terminal]'] as [string, Page, string, string])];
   // Other work on the machine stretches every task: the load beside the figures says how much.
   const loads: number[] = [];
@@ -158,16 +163,25 @@ try {
       const run = () => throughput(p, t, BIG, 'DONE42', click);
       const tabPid = tabPids.get(p) ?? await busiestWhile(descendants(process.pid).filter((x) => /--type=renderer/.test(commandLine(x))), () => p.evaluate('(() => { const t = performance.now(); while (performance.now() - t < 600); })()'));
       tabPids.set(p, tabPid);
+      const chromiumPids = descendants(process.pid).filter((x) => /chrom/i.test(commandLine(x)));
+      if (nice !== undefined) capThreadNice(chromiumPids, nice);
+      const schedKey = (pid: number, thread: string) => (pid === tabPid ? `tab ${threadRole(thread)}` : 'rest of Chromium');
+      const sched0 = schedByThread(chromiumPids, schedKey);
+      const pressure0 = cpuPressureMicros();
       const threads0 = cpuByThreadName(tabPid);
       const cpu0 = cpuSnapshot();
       const x = traceDir ? await traced(await chrome.context.newCDPSession(p), resolve(traceDir, `${name}-${r}.json`), run) : await run();
       const cpu = cpuByGroup(cpu0, cpuSnapshot(), groupOf);
+      const sched = schedDelta(sched0, schedByThread(chromiumPids, schedKey));
+      const pressure = (cpuPressureMicros() - pressure0) / 1000 / x.ms;
+      (waits[name] ??= []).push({ main: sched.get('tab main')?.wait ?? NaN, pressure });
       const threads = [...cpuByThreadName(tabPid)].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]);
       tp[name]?.push(x);
       loads.push(loadavg()[0] as number);
       console.error(`${name}: 50 MB in ${x.ms.toFixed(0)} ms, longest frame ${x.maxFrameMs.toFixed(0)} ms, ${x.longFrames} frames > 100 ms, slowest click ${x.maxClickMs.toFixed(0)} ms (${x.clicks} clicks)`);
       console.error(`  frame p99 ${x.p99FrameMs.toFixed(0)} ms; ${x.frames} frames, ${x.renders} terminal renders, ${x.parses} parse tasks; CPU seconds in ${(x.ms / 1000).toFixed(1)} s (2 cores): ${[...cpu].filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
       console.error(`  tab threads: ${threads.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+      console.error(`  seconds waiting for a CPU (on one): ${[...sched].filter(([, v]) => v.run > 0.05).sort((a, b) => b[1].wait - a[1].wait).map(([k, v]) => `${k} ${v.wait.toFixed(2)} (${v.run.toFixed(2)})`).join(', ')}; some task on the machine waiting ${(pressure * 100).toFixed(0)} % of the run`);
       const l = x.worstLoaf;
       if (l) console.error(`  longest animation frame ${l.ms.toFixed(0)} ms (render ${l.renderMs.toFixed(0)}, style+layout ${l.layoutMs.toFixed(0)}), ${x.longLoafs} over 100 ms; longest script of all ${x.maxScriptMs.toFixed(0)} ms; its scripts: ${l.scripts.join('; ')}`);
       await p.evaluate(`(${t})().clear()`);
@@ -187,6 +201,8 @@ try {
   rows.push([`frames over 100 ms during 50 MB (worst of ${TP_ROUNDS})`, String(worst(tp.app, (x) => x.longFrames)), String(worst(tp.ref, (x) => x.longFrames)), '0']);
   rows.push([`longest script in a frame during 50 MB (worst of ${TP_ROUNDS})`, fmt(worst(tp.app, (x) => x.maxScriptMs)), fmt(worst(tp.ref, (x) => x.maxScriptMs)), '(the page\'s own part)']);
   rows.push(['slowest click, input to paint, during 50 MB', click(tp.app), click(tp.ref), 'answered (< 100 ms)']);
+  const waitCell = (xs: { main: number; pressure: number }[] = []) => `${Math.max(...xs.map((w) => w.main)).toFixed(2)} s / ${Math.max(...xs.map((w) => w.pressure * 100)).toFixed(0)} %`;
+  rows.push([`tab main thread waiting for a CPU / machine CPU pressure during 50 MB (worst of ${TP_ROUNDS})`, waitCell(waits.app), waitCell(waits.ref), '(the machine\'s share of long frames)']);
   rows.push(['machine load (1-min average, 2 cores) after each 50 MB run: min–max', `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`, '—', '(noise: compare within a run)']);
   for (const q of altQueries) {
     const xs = tp[q] as Throughput[];

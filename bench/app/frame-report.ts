@@ -2,7 +2,10 @@
 // frame of the busiest tab: `npx tsx bench/app/frame-report.ts TRACE.json [min-gap-ms]`.
 // A frame is the time between two animation-frame callbacks on the tab's main thread. For each one
 // over the threshold it lists the main thread's tasks with wall time and thread (CPU) time: wall
-// much larger than CPU means the thread waited for a core, not that the page worked.
+// much larger than CPU means the thread waited for a core, not that the page worked. Then the
+// other threads a frame needs (the tab's raster workers and compositor, the GPU process's viz
+// compositor, the browser's main and IO threads): their busiest in the gap, wall beside CPU, since
+// a frame waits for them too while the page's main thread idles.
 import { readFileSync } from 'node:fs';
 
 interface TraceEvent { name: string; cat: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: Record<string, unknown> }
@@ -23,6 +26,26 @@ const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X'
 const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
 const frames = onMain.filter((e) => e.name === 'FireAnimationFrame');
 const ms = (us: number) => (us / 1000).toFixed(1);
+const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, String(e.args?.name)]));
+const processNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => [e.pid, String(e.args?.name)]));
+const otherTasks = events.filter((e) => e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'ThreadPool_RunTask') && `${e.pid}:${e.tid}` !== main);
+
+/** Per other thread, within [a, b]: wall time of its tasks, their CPU time (pro rata), its longest task. */
+function otherThreads(a: number, b: number): string[] {
+  const per = new Map<string, { wall: number; cpu: number; longest: number }>();
+  for (const t of otherTasks) {
+    const start = Math.max(t.ts, a);
+    const end = Math.min(t.ts + (t.dur ?? 0), b);
+    if (end <= start) continue;
+    const k = `${processNames.get(t.pid) ?? t.pid}/${threadNames.get(`${t.pid}:${t.tid}`) ?? t.tid}`;
+    const v = per.get(k) ?? { wall: 0, cpu: 0, longest: 0 };
+    v.wall += end - start;
+    v.cpu += (t.tdur ?? 0) * ((end - start) / Math.max(1, t.dur ?? 1));
+    v.longest = Math.max(v.longest, t.dur ?? 0);
+    per.set(k, v);
+  }
+  return [...per].sort((x, y) => y[1].wall - x[1].wall).slice(0, 4).map(([k, v]) => `${k} ${ms(v.wall)} ms (CPU ${ms(v.cpu)}, longest task ${ms(v.longest)})`);
+}
 
 // What a task did: its longest inner events (one level of naming is enough to attribute it).
 const INNER = new Set(['TimerFire', 'FunctionCall', 'EventDispatch', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'V8.GCFinalizeMC', 'V8.GCIncrementalMarking', 'ScheduleStyleRecalculation', 'HitTest', 'ParseHTML', 'EvaluateScript', 'v8.run', 'GCEvent', 'BlinkGC.AtomicPhase', 'CppGC.AtomicMark', 'V8.GC_MC_BACKGROUND_MARKING', 'UpdateLayer', 'CompositeLayers', 'Commit']);
@@ -53,6 +76,7 @@ for (let i = 1; i < frames.length; i++) {
   for (const t of [...inGap].sort((x, y) => (y.dur ?? 0) - (x.dur ?? 0)).slice(0, 4)) {
     console.log(`   task ${ms(t.dur ?? 0)} ms (CPU ${ms(t.tdur ?? 0)}): ${inside(t)}`);
   }
+  console.log(`   other threads: ${otherThreads(a.ts, b.ts).join('; ')}`);
 }
 const sorted = [...gaps].sort((x, y) => x - y);
 const pct = (p: number) => ms(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);

@@ -1,5 +1,6 @@
 // Memory (RSS, PSS) and CPU time of processes, from /proc.
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -104,4 +105,61 @@ export function cpuByThreadName(pid: number): Map<string, number> {
     }
   }
   return out;
+}
+
+/** Seconds each thread of the processes spent on a CPU and runnable but waiting for one (the
+ * kernel's schedstat), summed by `key(pid, thread name)`: a frame that came late while the page
+ * did little is one whose threads waited here. */
+export function schedByThread(pids: number[], key: (pid: number, name: string) => string): Map<string, { run: number; wait: number }> {
+  const out = new Map<string, { run: number; wait: number }>();
+  for (const pid of pids) {
+    let tids: string[] = [];
+    try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tids) {
+      try {
+        const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        const k = key(pid, name);
+        const v = out.get(k) ?? { run: 0, wait: 0 };
+        v.run += (run ?? 0) / 1e9;
+        v.wait += (wait ?? 0) / 1e9;
+        out.set(k, v);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** The difference of two `schedByThread` readings. */
+export function schedDelta(before: Map<string, { run: number; wait: number }>, after: Map<string, { run: number; wait: number }>): Map<string, { run: number; wait: number }> {
+  return new Map([...after].map(([k, v]) => [k, { run: v.run - (before.get(k)?.run ?? 0), wait: v.wait - (before.get(k)?.wait ?? 0) }]));
+}
+
+/** Microseconds in which at least one runnable task waited for a CPU, machine-wide (PSI). */
+export function cpuPressureMicros(): number {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Puts every thread of `pids` at nice `nice` or below (setpriority on a thread id acts on that
+ * thread only): a nice value inherited from the parent does not reach threads whose priority the
+ * process sets itself, as Chromium does (the foreground tab's main thread 0, a background tab's 5,
+ * compositor, viz and IO threads -8, workers 0). Idempotent, so it can run before every step. */
+export function capThreadNice(pids: number[], nice: number): void {
+  for (const pid of pids) {
+    let tids: string[] = [];
+    try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tids) {
+      try {
+        if (getPriority(Number(tid)) > nice) setPriority(Number(tid), nice);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
 }
