@@ -78,7 +78,9 @@ describe('berth-shim: the mark (frame 22)', () => {
 
   it('marks taken while 10 MB flow split the output exactly: log up to the mark + unlogged + what follows = everything', async () => {
     const lines = 100_000;
-    const { b, c } = await startedClient(['awk', `BEGIN{for(i=0;i<${lines};i++){printf "%07d %s", i, "x"; printf " %091d\\n", 0}}`]);
+    // The shell sleeps after the flood, so a mark sent as the flood ends still finds the shim
+    // there (after the exit it only lingers for its clients to close).
+    const { b, c } = await startedClient(['sh', '-c', `awk 'BEGIN{for(i=0;i<${lines};i++){printf "%07d %s", i, "x"; printf " %091d\\n", 0}}'; sleep 2`]);
     const marks: { mark: Mark; index: number }[] = [];
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 20 * i));

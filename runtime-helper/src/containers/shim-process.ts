@@ -111,7 +111,6 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
         try {
           await this.connect();
           this.restoreConnectionState();
-          this.emit('reconnected');
           return;
         } catch { /* the shim is ending: poll for its exit record */ }
       }
