@@ -16,11 +16,10 @@
 // (ext4 skips recently deleted inodes one by one), which would make each round punish the next.
 // BENCH_DELETE_BETWEEN=1 deletes each store right after its round instead, to see that effect.
 // For the same reason every store (berthd's and dockerd's data roots, the registry, tar's output)
-// lives under /var/tmp (BENCH_TMPDIR), not /tmp: ext4 places a new inode in its parent's block
-// group, and /tmp's groups are where every test run on this machine creates and deletes thousands
-// of files; there a create scans past each recently deleted inode (measured: the untar children
-// spent 0.7 s in the kernel per pull under /tmp, 0.15 s under /var/tmp).
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// lives on a journaled ext4 made for the run (_bench-fs.ts; BENCH_FS=host: under /var/tmp
+// (BENCH_TMPDIR), not /tmp, whose block groups every test run on this machine fills and empties:
+// measured, the untar children spent 0.7 s in the kernel per pull under /tmp, 0.15 s elsewhere).
+import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +27,7 @@ import { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ensureImage } from './_pull-image.js';
+import { makeBenchFs } from './_bench-fs.js';
 import { startRegistry } from '../test-support/registry.js';
 import { startDockerd } from '../test-support/dockerd.js';
 import { skopeoCopy } from '../test-support/registry-image.js';
@@ -99,17 +99,9 @@ interface Stoppable { stop(): Promise<unknown> }
 
 async function main(): Promise<void> {
   const img = ensureImage();
-  // Each run's stores go under a directory with ext4's TOPDIR flag (chattr +T): its
-  // subdirectories are then spread (Orlov) as top-level directories are, so a run's new inodes
-  // land in a block group of their own instead of next to the thousands the previous run (or
-  // its cleanup) deleted, which this journal-less ext4 skips one by one on every allocation for
-  // up to six minutes (measured: the untar children's kernel time 0.7-0.8 s per image beside
-  // such a group, 0.13-0.19 s under the flagged directory). Best effort: elsewhere it is a
-  // plain directory.
-  const base = join(process.env.BENCH_TMPDIR ?? '/var/tmp', 'berth-bench-pull');
-  mkdirSync(base, { recursive: true });
-  try { execFileSync('chattr', ['+T', base], { stdio: 'ignore' }); } catch { /* not ext4, or no chattr */ }
-  const work = mkdtempSync(join(base, 'run-'));
+  // A fresh journaled ext4 for the run's stores, or the host's filesystem (_bench-fs.ts).
+  const fs = makeBenchFs();
+  const work = fs.dir;
   // Every helper below makes its temp dirs in tmpdir(): under `work`, removed with it.
   process.env.TMPDIR = work;
   const registry = await startRegistry();
@@ -199,7 +191,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of later) await s.stop().catch((e: unknown) => console.error(e));
     await registry.stop();
-    rmSync(work, { recursive: true, force: true });
+    fs.remove();
   }
 
   const mb = img.totalCompressed / 1e6;
@@ -210,7 +202,7 @@ async function main(): Promise<void> {
   const dockerdTimes = ms.get(names.dockerd);
   const dockerd = dockerdTimes ? median(dockerdTimes) : undefined;
   const s = (x: number) => (x / 1000).toFixed(2);
-  console.log(`image: ${img.layers.length} gzip layers, ${mb.toFixed(1)} MB compressed, ${(unpacked / 1e6).toFixed(1)} MB unpacked; ${rounds} interleaved rounds; stores under ${work}, ${deleteBetween ? 'deleted after each round' : 'kept until the end'}`);
+  console.log(`image: ${img.layers.length} gzip layers, ${mb.toFixed(1)} MB compressed, ${(unpacked / 1e6).toFixed(1)} MB unpacked; ${rounds} interleaved rounds; stores on ${fs.label}, ${deleteBetween ? 'deleted after each round' : 'kept until the end'}`);
   console.log('');
   console.log(`| pull | median s | min s | every round s | compressed MB/s (median) | x floor (3 at a time) |${floorIsal ? ' x ISA-L floor |' : ''}`);
   console.log(`| --- | ---: | ---: | --- | ---: | ---: |${floorIsal ? ' ---: |' : ''}`);
