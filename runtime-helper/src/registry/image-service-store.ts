@@ -59,9 +59,19 @@ export class ImageServicePullStore implements PullStore {
     const policy: ExtractPolicy = storeHashes ? { ...pullPolicy, blobCopy } : pullPolicy;
     const unpacked = this.svc.layers.ensureFromStream(layer.diffId, layer.parentChainId, tar, policy, storeHashes);
     unpacked.catch(() => {});
+    const svc = this.svc;
+    // A kept blob is verified (and synced) once its unpack succeeded: it goes into the blob
+    // store then, not in the pull's ordered commits, so a pull whose first layer unpacks last
+    // does not commit every blob one after another at its end. A later failure of the pull leaves
+    // it there, complete and verified, for the collector, as with layers already unpacked.
+    const keptCommitted: Promise<boolean> = unpacked.then(async () => {
+      if (!blobCopy.kept) return false;
+      await svc.blobs.commitAsync({ path: blobCopy.path, digest: layer.digest, size: layer.size }, layer.digest);
+      return true;
+    });
+    keptCommitted.catch(() => {});
     // The spool starts only if the pipeline writes `blob` (the kept copy is used otherwise).
     let spool: { blob: PassThrough; spooled: Promise<SpooledFile> } | undefined;
-    const svc = this.svc;
     const startSpool = () => {
       if (!spool) {
         const blob = new PassThrough({ highWaterMark: 1 << 20 });
@@ -93,10 +103,10 @@ export class ImageServicePullStore implements PullStore {
           await unpacked;
           // fsync on the thread pool: the event loop keeps feeding the other layers meanwhile.
           if (spool) await svc.blobs.commitAsync(await spool.spooled, layer.digest);
-          else if (blobCopy.kept) await svc.blobs.commitAsync({ path: blobCopy.path, digest: layer.digest, size: layer.size }, layer.digest);
-          // The layer was there already (or another pull was making it): this pull's bytes were
-          // drained unread, so no blob of them is kept or recorded.
-          else kept = false;
+          // Else the unpacker's copy, committed already; or, when the layer was there already
+          // (or another pull was making it), this pull's bytes were drained unread, so no blob
+          // of them is kept or recorded.
+          else kept = await keptCommitted;
         } finally {
           unhold();
         }
@@ -114,6 +124,7 @@ export class ImageServicePullStore implements PullStore {
         // as is the unpacker's copy, whatever state it was left in.
         const file = await spool?.spooled.catch(() => undefined);
         if (file) rmSync(file.path, { force: true });
+        await keptCommitted.catch(() => {});
         if (blobCopy.enabled) rmSync(blobCopy.path, { force: true });
       },
     };
