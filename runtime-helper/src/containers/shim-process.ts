@@ -103,7 +103,9 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     for (const w of this.markWaiters.splice(0)) w(null);
     if (socket !== this.socket) return;
     let reconnects = 0;
-    for (let i = 0; i < 600 && !this.done; i++) {
+    // Until the exit is known: a container that outlives every reconnect must not stay 'running'
+    // in berthd for ever once its shim records the exit (or dies) minutes later.
+    for (let i = 0; !this.done; i++) {
       const info = readExit(this.stateDir);
       if (info) { this.finish(info); return; }
       if (reconnects < 3 && shimAlive(this.stateDir)) {
@@ -115,7 +117,8 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
         } catch { /* the shim is ending: poll for its exit record */ }
       }
       if (i > 30 && !shimAlive(this.stateDir)) { this.finish({ exitCode: 255, oomKilled: false, error: 'the container\'s shim died without recording the exit' }); return; }
-      await sleep(i < 20 ? 25 : 500);
+      // Unreferenced: the watch alone does not keep a stopping berthd alive.
+      await sleep(i < 20 ? 25 : i < 600 ? 500 : 2000, undefined, { ref: false });
     }
   }
 
