@@ -5,9 +5,10 @@
 // runs on. Real containers under the shim, with the runtime from BERTH_TEST_RUNTIME.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachClient,
+  cleanedAfterEach,
   FRAME,
   makeShimBundle,
   readLog,
@@ -18,12 +19,7 @@ import {
   type ShimBundle,
 } from './shim-harness.js';
 
-const bundles: ShimBundle[] = [];
-const clients: AttachClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const b of bundles.splice(0)) await b.cleanup();
-});
+const { bundles, clients } = cleanedAfterEach();
 
 const LINE = 100; // bytes per line, newline included
 

@@ -4,17 +4,12 @@
 // the process's output exactly once: berthd's seam for attach with logs=1, which holds after a
 // berthd restart too (no count of its own needed). Real containers under the shim.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AttachClient, FRAME, makeShimBundle, startShim, waitFor, waitForExit, type ShimBundle } from './shim-harness.js';
+import { describe, expect, it } from 'vitest';
+import { cleanedAfterEach, AttachClient, FRAME, makeShimBundle, startShim, waitFor, waitForExit, type ShimBundle } from './shim-harness.js';
 
 const MARK = 22;
 
-const bundles: ShimBundle[] = [];
-const clients: AttachClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const b of bundles.splice(0)) await b.cleanup();
-});
+const { bundles, clients } = cleanedAfterEach();
 
 interface Mark { logSize: number; unlogged: { stdout: string; stderr: string } }
 

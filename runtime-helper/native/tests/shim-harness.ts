@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { busyboxImage, runtimeBinary, shimBinary } from '../../../test-support/paths.js';
 
 export { runtimeBinary, shimBinary };
@@ -297,4 +298,18 @@ export function processesMentioning(needle: string): number[] {
     .split('\n')
     .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
     .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+/**
+ * The bundles and attach clients a test file makes, for it to push onto: after each test the
+ * clients are closed, then the bundles (and their containers) cleaned up.
+ */
+export function cleanedAfterEach(): { bundles: ShimBundle[]; clients: AttachClient[] } {
+  const bundles: ShimBundle[] = [];
+  const clients: AttachClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const b of bundles.splice(0)) await b.cleanup();
+  });
+  return { bundles, clients };
 }

@@ -2,9 +2,10 @@
 // drops its text, read-only data, dead stack and scratch buffers with MADV_DONTNEED and blocks.
 // What it dropped must come back intact: output, input, resize and the exit record after a trim.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachClient,
+  cleanedAfterEach,
   FRAME,
   makeShimBundle,
   readLog,
@@ -16,12 +17,7 @@ import {
   type ShimBundleOptions,
 } from './shim-harness.js';
 
-const bundles: ShimBundle[] = [];
-const clients: AttachClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const b of bundles.splice(0)) await b.cleanup();
-});
+const { bundles, clients } = cleanedAfterEach();
 
 function bundle(opts: ShimBundleOptions): ShimBundle {
   const b = makeShimBundle(opts);

@@ -3,9 +3,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachClient,
+  cleanedAfterEach,
   FRAME,
   RFC3339_NANO,
   isAlive,
@@ -27,12 +28,7 @@ import {
 
 const SETTLE = 'sleep 0.2; ';
 
-const bundles: ShimBundle[] = [];
-const clients: AttachClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const b of bundles.splice(0)) await b.cleanup();
-});
+const { bundles, clients } = cleanedAfterEach();
 
 /** The failed shim reports before it exits; it (and anything it started) is gone moments later. */
 async function noProcessLeft(id: string): Promise<void> {
