@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Berthd } from './support/berthd.js';
 import { berthdWithBusybox } from './support/berthd-suite.js';
+import { checkSequence, demuxText as demux } from './support/raw-attach.js';
 
 const berthd = berthdWithBusybox();
 let b: Berthd;
@@ -33,29 +34,6 @@ function attach(id: string, query: string, opts: { method?: string; path?: strin
     req.on('error', (e) => { if (!req.destroyed) reject(e); });
     req.end();
   });
-}
-
-/** Docker's multiplexed frames -> the stdout and stderr bytes; a cut last frame is dropped. */
-function demux(buf: Buffer): { stdout: string; stderr: string } {
-  const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    if (i + 8 + len > buf.length) break;
-    (buf[i] === 2 ? out.stderr : out.stdout).push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return { stdout: Buffer.concat(out.stdout).toString(), stderr: Buffer.concat(out.stderr).toString() };
-}
-
-/** The complete lines as numbers; throws on anything that is not 1, 2, 3, ... in order. */
-function checkSequence(text: string, what: string): number {
-  const lines = text.split('\n');
-  lines.pop(); // the line still being written when the client left
-  lines.forEach((l, i) => {
-    if (l !== String(i + 1)) throw new Error(`${what}: line ${i + 1} is ${JSON.stringify(l)} (after ${JSON.stringify(lines[i - 1])}): a line was ${Number(l) > i + 1 ? 'lost' : 'repeated or garbled'}`);
-  });
-  return lines.length;
 }
 
 async function logSize(id: string): Promise<number> {

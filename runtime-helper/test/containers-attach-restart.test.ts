@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBerthd, type Berthd } from './support/berthd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
-import { demux } from './support/raw-attach.js';
+import { checkSequence, demux } from './support/raw-attach.js';
 import { busyboxImage } from '../../test-support/paths.js';
 
 let berth: Berthd;
@@ -58,16 +58,6 @@ function attach(id: string, query: string): Promise<Attached> {
     req.on('error', (e) => { if (!req.destroyed) reject(e); });
     req.end();
   });
-}
-
-/** The complete lines as numbers; throws on anything that is not 1, 2, 3, ... in order. */
-function checkSequence(text: string, what: string): number {
-  const lines = text.split('\n');
-  lines.pop(); // the line still being written when the client left
-  lines.forEach((l, i) => {
-    if (l !== String(i + 1)) throw new Error(`${what}: line ${i + 1} is ${JSON.stringify(l)} (after ${JSON.stringify(lines[i - 1])}): a line was ${Number(l) > i + 1 ? 'lost' : 'repeated or garbled'}`);
-  });
-  return lines.length;
 }
 
 const logPathOf = async (id: string): Promise<string> => (await berth.docker(['inspect', '--format', '{{.LogPath}}', id])).trim();

@@ -68,6 +68,22 @@ export function demux(buf: Buffer): { stdout: Buffer; stderr: Buffer } {
   return { stdout: Buffer.concat(out.stdout), stderr: Buffer.concat(out.stderr) };
 }
 
+/** demux, as text. */
+export function demuxText(buf: Buffer): { stdout: string; stderr: string } {
+  const { stdout, stderr } = demux(buf);
+  return { stdout: stdout.toString(), stderr: stderr.toString() };
+}
+
+/** The complete lines as numbers; throws on anything that is not 1, 2, 3, ... in order. */
+export function checkSequence(text: string, what: string): number {
+  const lines = text.split('\n');
+  lines.pop(); // the line still being written when the client left
+  lines.forEach((l, i) => {
+    if (l !== String(i + 1)) throw new Error(`${what}: line ${i + 1} is ${JSON.stringify(l)} (after ${JSON.stringify(lines[i - 1])}): a line was ${Number(l) > i + 1 ? 'lost' : 'repeated or garbled'}`);
+  });
+  return lines.length;
+}
+
 /** A process's resident set now (VmRSS), in bytes. */
 export function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
