@@ -469,10 +469,15 @@ static int entry(struct untar *u, struct tar_reader *r, const struct tar_entry *
       return -1;
     if (make_node(rel, e->type == '3' ? S_IFCHR : S_IFBLK, e->mode, makedev(e->devmajor, e->devminor), e->uid, e->gid) < 0)
       return -1;
+    /* The tar's time, as for files (docker's extraction sets it on every entry but whiteouts). */
+    if (utimensat(AT_FDCWD, rel, times, AT_SYMLINK_NOFOLLOW) < 0)
+      return sys_error("utimensat", rel, errno);
     return set_xattrs(e, rel);
   case '6':
     if (clear_target(u, rel, false) < 0 || make_node(rel, S_IFIFO, e->mode, 0, e->uid, e->gid) < 0)
       return -1;
+    if (utimensat(AT_FDCWD, rel, times, AT_SYMLINK_NOFOLLOW) < 0)
+      return sys_error("utimensat", rel, errno);
     return set_xattrs(e, rel);
   default:
     return 0; /* other types carry no file; their data is skipped */

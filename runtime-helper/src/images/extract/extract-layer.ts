@@ -88,6 +88,8 @@ export class LayerExtractor {
   private readonly symlinks = new Set<string>();
   private readonly dirs: DirTimes[] = [];
   private readonly ops: FsOp[] = [];
+  /** Device nodes and fifos get the tar's time once berth-fsops has made them. */
+  private readonly nodeTimes: { path: string; mtime: Date }[] = [];
   private readonly result: ExtractResult = { size: 0, whiteouts: [], opaqueDirs: [] };
   /** Path -> the batch that creates it; a later entry for the same path waits for it. */
   private readonly pending = new Map<string, Promise<void>>();
@@ -281,6 +283,7 @@ export class LayerExtractor {
         await this.clearTarget(abs, rel, false);
         this.created.add(rel);
         this.ops.push({ op: 'mknod', path: rel, type: header.type === 'character-device' ? 'c' : 'b', mode, major: header.devmajor ?? 0, minor: header.devminor ?? 0, uid, gid });
+        this.nodeTimes.push({ path: abs, mtime });
         stream.resume();
         return;
       }
@@ -288,6 +291,7 @@ export class LayerExtractor {
         await this.clearTarget(abs, rel, false);
         this.created.add(rel);
         this.ops.push({ op: 'mknod', path: rel, type: 'p', mode, major: 0, minor: 0, uid, gid });
+        this.nodeTimes.push({ path: abs, mtime });
         stream.resume();
         return;
       }
@@ -355,6 +359,11 @@ export class LayerExtractor {
   async finish(): Promise<ExtractResult> {
     await this.settle();
     await applyFsOps(this.root, this.ops);
+    for (const n of this.nodeTimes) {
+      // Only what is still a node: a later entry may have replaced it (lutimes follows no link).
+      const s = lstatOrNull(n.path);
+      if (s && (s.isCharacterDevice() || s.isBlockDevice() || s.isFIFO())) lutimesSync(n.path, n.mtime, n.mtime);
+    }
     for (const d of this.dirs.reverse()) {
       // A directory a later entry replaced (by a symlink, say) keeps nothing of this entry: chown
       // and chmod follow symlinks, and must never reach outside the layer.
