@@ -181,8 +181,12 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     this.socket.write(frame(FRAME_INTERACTIVE, Buffer.from([want ? 1 : 0])));
   }
 
-  /** After a reconnect: a connection this berthd holds back stays held back. */
+  /** After a reconnect: the shim takes a new connection as read-only, so whether it is waited for
+   * is said again (a client may have attached while there was none), and a connection this
+   * berthd holds back stays held back. */
   private restoreConnectionState(): void {
+    this.waitedFor = false;
+    this.updateWaitedFor();
     if (this.fullClients.size > 0) this.socket?.pause();
   }
 
