@@ -3,6 +3,7 @@
 // `<container dir>/exec/<id>.session.json` from its start, and a restarted berthd reconnects to
 // its shim (or reads the exit the shim recorded meanwhile).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerManager } from './manager.js';
 import type { LiveContainer } from './live-container.js';
@@ -25,6 +26,8 @@ export interface ExecSession {
   process?: MonitoredProcess;
   done: Promise<void>;
   markDone(): void;
+  /** The session's file writes, in order: off the exec's critical path, never overtaking. */
+  saving: Promise<void>;
 }
 
 /** What is persisted of a session. */
@@ -33,7 +36,7 @@ interface SessionFile { id: string; containerId: string; config: ExecConfig; run
 function newSession(fields: SessionFile): ExecSession {
   let markDone!: () => void;
   const done = new Promise<void>((r) => (markDone = r));
-  return { ...fields, done, markDone };
+  return { ...fields, done, markDone, saving: Promise.resolve() };
 }
 
 export class ExecSessions {
@@ -62,10 +65,30 @@ export class ExecSessions {
     return join(this.manager.store.dir(containerId), 'exec');
   }
 
-  private persist(s: ExecSession): void {
+  private sessionFile(s: ExecSession): [string, string] {
     const file: SessionFile = { id: s.id, containerId: s.containerId, config: s.config, running: s.running, exitCode: s.exitCode, pid: s.pid, tty: s.tty };
+    return [join(this.dir(s.containerId), `${s.id}.session.json`), JSON.stringify(file)];
+  }
+
+  private persist(s: ExecSession): void {
+    const [path, text] = this.sessionFile(s);
     // No fsync: losing it in a host crash loses nothing that still runs.
-    try { writeFileSync(join(this.dir(s.containerId), `${s.id}.session.json`), JSON.stringify(file), { mode: 0o600 }); } catch { /* container removed */ }
+    try { writeFileSync(path, text, { mode: 0o600 }); } catch { /* container removed */ }
+  }
+
+  /**
+   * persist() without blocking: an exec's start and end answer the client first (the CLI's exec
+   * inspect follows at once). Writes of one session stay in order. A berthd killed before the
+   * start's write landed finds `<exec id>.json` alone and reaps that exec (reapOrphans), as it
+   * did for a kill just before the write.
+   */
+  private persistLater(s: ExecSession, extra?: () => Promise<unknown>): void {
+    const [path, text] = this.sessionFile(s);
+    s.saving = s.saving
+      .then(() => writeFile(path, text, { mode: 0o600 }))
+      .catch(() => { /* container removed */ })
+      .then(async () => { await extra?.(); })
+      .catch(() => {});
   }
 
   /** Starts the process; resolves once it runs (or failed to start). */
@@ -87,7 +110,7 @@ export class ExecSessions {
     const p = await monitor.exec({ id: c.record.Id, execId: id, processJson: file, tty, openStdin: s.config.AttachStdin, ...(proc.consoleSize ? { consoleSize: proc.consoleSize } : {}) });
     s.process = p;
     s.pid = p.pid;
-    this.persist(s);
+    this.persistLater(s);
     this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
     void p.exited.then((info) => this.finished(c, s, p, info));
     return s;
@@ -98,11 +121,12 @@ export class ExecSessions {
     s.pid = p.pid || s.pid;
     s.exitCode = info.exitCode;
     const file = join(this.dir(s.containerId), `${s.id}.json`);
-    rmSync(file, { force: true });
-    rmSync(`${file}.pid`, { force: true });
-    this.persist(s);
-    // The exit is in the session file now; the shim's state dir has served its purpose.
-    this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime)).forget?.(s.id);
+    const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
+    this.persistLater(s, async () => {
+      await Promise.all([rm(file, { force: true }), rm(`${file}.pid`, { force: true })]);
+      // The exit is in the session file now; the shim's state dir has served its purpose.
+      monitor.forget?.(s.id);
+    });
     this.manager.emit(c.record, 'exec_die', { execID: s.id, exitCode: String(info.exitCode) });
     s.markDone();
   }

@@ -57,6 +57,9 @@ export class ShimProcess extends EventEmitter implements MonitoredProcess {
     this.waitedFor = false; // a new connection starts read-only
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => {});
+    // The shim half-closes its clients once the exit is recorded: reading it at this end, rather
+    // than at the close that follows our own end, saves a round trip on every exec and run.
+    socket.on('end', () => { if (socket === this.socket && !this.done) { const info = readExit(this.stateDir); if (info) this.finish(info); } });
     socket.on('close', () => void this.onClose(socket));
     this.updateWaitedFor();
   }

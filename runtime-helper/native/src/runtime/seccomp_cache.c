@@ -23,7 +23,7 @@ static char *cache_key(json_t *config) {
   const struct scmp_version *v = seccomp_version();
   char *key = NULL;
   /* the native architecture too: libseccomp adds it to every filter */
-  if (asprintf(&key, "berth-seccomp 1 libseccomp %u.%u.%u arch %u %s", v->major, v->minor, v->micro,
+  if (asprintf(&key, "berth-seccomp 2 libseccomp %u.%u.%u arch %u %s", v->major, v->minor, v->micro,
                seccomp_arch_native(), json) < 0)
     key = NULL;
   free(json);
