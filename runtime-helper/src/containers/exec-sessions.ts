@@ -125,7 +125,7 @@ export class ExecSessions {
     this.persistLater(s, async () => {
       await Promise.all([rm(file, { force: true }), rm(`${file}.pid`, { force: true })]);
       // The exit is in the session file now; the shim's state dir has served its purpose.
-      monitor.forget?.(s.id);
+      await monitor.forget?.(s.id);
     });
     this.manager.emit(c.record, 'exec_die', { execID: s.id, exitCode: String(info.exitCode) });
     s.markDone();

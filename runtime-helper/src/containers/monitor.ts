@@ -48,8 +48,8 @@ export interface ContainerMonitor {
   readonly runtimeTerminal: boolean;
   start(opts: MonitorStartOptions): Promise<MonitoredProcess>;
   exec(opts: ExecStartOptions): Promise<MonitoredProcess>;
-  /** Drops what the monitor kept for a removed container (state dirs, exit records). */
-  forget?(id: string): void;
+  /** Drops what the monitor kept for a removed container or ended exec (state dirs, exit records). */
+  forget?(id: string): Promise<void>;
   /** Reconnects to a container started before berthd restarted; null when it cannot. */
   reconnect(opts: MonitorStartOptions): Promise<MonitoredProcess | null>;
   /** The same for an exec session (only monitors whose exec sessions outlive berthd). */

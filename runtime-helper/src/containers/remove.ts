@@ -32,7 +32,7 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
   if (c.runtimeCleanup) await c.runtimeCleanup;
   if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {});
   await c.snapshotReady?.catch(() => undefined); // never unmount before a pending mount
-  m.opts.monitorFor(runtime).forget?.(r.Id);
+  await m.opts.monitorFor(runtime).forget?.(r.Id);
   try {
     await m.opts.images.remove(r.SnapshotKey);
     m.store.remove(r.Id);

@@ -4,6 +4,7 @@
 // Containers and exec sessions started this way outlive berthd; a restarted berthd reconnects by
 // the state dir.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerMonitor, ExecStartOptions, MonitoredProcess, MonitorStartOptions } from './monitor.js';
 import type { RuntimeCli } from './runtime-cli.js';
@@ -85,8 +86,9 @@ export class ShimMonitor implements ContainerMonitor {
     return proc;
   }
 
-  forget(id: string): void {
-    rmSync(this.stateDir(id), { recursive: true, force: true });
+  /** In the thread pool: a state dir is a handful of entries, but every exec ends with one. */
+  async forget(id: string): Promise<void> {
+    await rm(this.stateDir(id), { recursive: true, force: true });
   }
 
   reapOrphanExec(execId: string): void {
