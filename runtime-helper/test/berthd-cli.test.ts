@@ -1,11 +1,13 @@
 // The real docker CLI against a real berthd: version, info, images (and their filters), import,
 // tag, history, inspect, rmi, save/load, system df, events.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { busyboxImage } from '../../test-support/paths.js';
-import { startBerthd, type Berthd } from './support/berthd.js';
+import { dockerCli, startBerthd, type Berthd } from './support/berthd.js';
 
 let d: Berthd;
 let busyboxTar: string;
@@ -189,5 +191,35 @@ describe('berthd with the docker CLI', () => {
     expect(code).toBe(0);
     expect(() => statSync(other.socket)).toThrow();
     await other.stop();
+  });
+
+  it('stops on SIGTERM while attach and exec streams are open: the clients see the end, the container runs on', async () => {
+    const other = await startBerthd();
+    try {
+      await other.docker(['import', busyboxTar, 'busybox']);
+      const id = (await other.docker(['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'])).trim();
+      const pid = Number((await other.docker(['inspect', '-f', '{{.State.Pid}}', id])).trim());
+      const env = { ...process.env, DOCKER_HOST: other.host };
+      const clients = [['attach', '--no-stdin', id], ['exec', id, 'sleep', '300']].map((args) => {
+        const c = spawn(dockerCli, args, { env, stdio: 'ignore' });
+        return { c, ended: new Promise<void>((resolve) => c.once('exit', () => resolve())) };
+      });
+      // Both streams are open when berthd is told to stop (an exec session lists a pid once started).
+      for (let i = 0; i < 200 && !(await other.docker(['top', id])).includes('sleep 300'); i++) await sleep(50);
+      other.child.kill('SIGTERM');
+      const exited = new Promise<number | null>((resolve) => other.child.once('exit', (code) => resolve(code)));
+      const code = await Promise.race([exited, sleep(20_000).then(() => 'still running' as const)]);
+      expect(code).toBe(0);
+      await Promise.all(clients.map((x) => x.ended));
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\x00600\x00');
+      // A new berthd on the same data root finds it running and removes it.
+      const again = await startBerthd(['--data-root', other.dataRoot]);
+      try {
+        expect((await again.docker(['inspect', '-f', '{{.State.Running}}', id])).trim()).toBe('true');
+        await again.docker(['rm', '-f', id]);
+      } finally { await again.stop(); }
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -50,16 +50,23 @@ export function ensureGroup(name: string, log: Logger): number | null {
   return gid;
 }
 
-function attachHandlers(server: Server, router: Router): void {
+/** The upgraded connections (attach and exec streams) a server has open. */
+type UpgradedSockets = Set<Duplex>;
+
+function attachHandlers(server: Server, router: Router): UpgradedSockets {
+  const upgraded: UpgradedSockets = new Set();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => { void router.handle(req, res); });
   // Requests with "Connection: Upgrade" arrive here; they get a normal response object on the raw
   // socket so ordinary routes still answer them, and hijacking routes take the socket.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const res = new ServerResponse(req);
     res.assignSocket(socket as never);
     res.on('finish', () => { if (!socket.destroyed) socket.end(); });
     void router.handle(req, res, { socket, head });
   });
+  return upgraded;
 }
 
 export interface RunningServer { address: string; server: Server; close(): Promise<void> }
@@ -73,7 +80,7 @@ export async function listen(host: string, config: DaemonConfig, router: Router,
       unlinkSync(addr.path);
     }
     const server = createHttpServer({ keepAliveTimeout: 30_000 });
-    attachHandlers(server, router);
+    const upgraded = attachHandlers(server, router);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(addr.path, () => { server.off('error', reject); resolve(); });
@@ -81,7 +88,7 @@ export async function listen(host: string, config: DaemonConfig, router: Router,
     const gid = ensureGroup(config.group, log);
     chownSync(addr.path, 0, gid ?? 0);
     chmodSync(addr.path, gid === null ? 0o600 : 0o660);
-    return { address: host, server, close: () => closeServer(server, () => { try { unlinkSync(addr.path); } catch { /* gone */ } }) };
+    return { address: host, server, close: () => closeServer(server, upgraded, () => { try { unlinkSync(addr.path); } catch { /* gone */ } }) };
   }
   // TCP: mutual TLS only. A plain TCP socket would hand root to anyone who can reach the port.
   const tls = config.tls;
@@ -92,19 +99,25 @@ export async function listen(host: string, config: DaemonConfig, router: Router,
     ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key),
     requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2',
   });
-  attachHandlers(server, router);
+  const upgraded = attachHandlers(server, router);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(addr.port, addr.host, () => { server.off('error', reject); resolve(); });
   });
-  return { address: host, server, close: () => closeServer(server, () => {}) };
+  return { address: host, server, close: () => closeServer(server, upgraded, () => {}) };
 }
 
-function closeServer(server: Server, after: () => void): Promise<void> {
+function closeServer(server: Server, upgraded: UpgradedSockets, after: () => void): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => { after(); resolve(); });
-    // Idle keep-alive connections would hold close() open; long streams (events, logs) too.
+    // Idle keep-alive connections would hold close() open; long streams (events, logs) too. An
+    // upgraded connection (attach, exec) has left the HTTP server's own list, so
+    // closeAllConnections() does not reach it: without ending it too, berthd would wait on an
+    // open `docker attach` for ever. Its container goes on; the client sees the stream end.
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2000).unref();
+    setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+    }, 2000).unref();
   });
 }
