@@ -7,6 +7,13 @@ import { sendJson } from '../respond.js';
 import { InvalidParameter, NotFound } from '../errors.js';
 import { prepareImport } from '../../images/archive/import-rootfs.js';
 
+// Query schemas, made once: zod compiles a schema on its first parse (~0.4 ms), so one built per
+// request cost every request that.
+const commitQuery = z.object({
+    container: queryString, repo: queryString, tag: queryString, comment: queryString, author: queryString,
+    pause: queryBool, changes: queryStringList,
+  }).passthrough();
+
 const configBody = z.object({
   Hostname: z.string().optional(), Domainname: z.string().optional(), User: z.string().optional(),
   Env: z.array(z.string()).nullable().optional(), Cmd: z.array(z.string()).nullable().optional(),
@@ -18,10 +25,7 @@ const configBody = z.object({
 }).passthrough().nullable();
 
 async function commit(ctx: RequestContext): Promise<void> {
-  const q = parseQuery(ctx.query, z.object({
-    container: queryString, repo: queryString, tag: queryString, comment: queryString, author: queryString,
-    pause: queryBool, changes: queryStringList,
-  }).passthrough(), 'commit');
+  const q = parseQuery(ctx.query, commitQuery, 'commit');
   const body = await readJson(ctx.req, configBody, 'commit: container config', null);
   if (!q.container) throw new InvalidParameter('commit: container is required');
   // Names and changes are checked before any work.

@@ -23,6 +23,11 @@ import { ImageServicePullStore } from '../../registry/image-service-store.js';
 import { pushSourceFor } from '../../registry/image-service-push-source.js';
 import type { ProgressMessage } from '../../registry/progress.js';
 
+// Query schemas, made once: zod compiles a schema on its first parse (~0.4 ms), so one built per
+// request cost every request that.
+const imagePushQuery = z.object({ tag: queryString, platform: queryString }).passthrough();
+const imageSearchQuery = z.object({ term: queryString, limit: queryString, filters: queryString }).passthrough();
+
 const services = new WeakMap<Daemon, RegistryService>();
 
 export function registryService(daemon: Daemon): RegistryService {
@@ -92,7 +97,7 @@ async function pull(ctx: RequestContext): Promise<void> {
 }
 
 async function push(ctx: RequestContext): Promise<void> {
-  const q = parseQuery(ctx.query, z.object({ tag: queryString, platform: queryString }).passthrough(), 'image push');
+  const q = parseQuery(ctx.query, imagePushQuery, 'image push');
   const base = parseName(ctx.params.name ?? '', 'image push');
   if (base.digest !== undefined) throw new InvalidParameter('image push: cannot push a digest reference');
   const svc = ctx.daemon.images;
@@ -156,7 +161,7 @@ async function login(ctx: RequestContext): Promise<void> {
 }
 
 async function search(ctx: RequestContext): Promise<void> {
-  const q = parseQuery(ctx.query, z.object({ term: queryString, limit: queryString, filters: queryString }).passthrough(), 'image search');
+  const q = parseQuery(ctx.query, imageSearchQuery, 'image search');
   if (!q.term) throw new InvalidParameter('image search: term is required');
   const limit = q.limit ? Number(q.limit) : 25;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidParameter(`image search: invalid limit "${q.limit}" (1 to 100)`);

@@ -8,6 +8,12 @@ import { servicesOf } from './containers-services.js';
 import { VolumeError, type Volume } from '../../volumes/volume-store.js';
 import { dirSize } from '../../containers/changes.js';
 
+// Query schemas, made once: zod compiles a schema on its first parse (~0.4 ms), so one built per
+// request cost every request that.
+const volumeListQuery = z.object({ filters: queryString }).passthrough();
+const volumeRemoveQuery = z.object({ force: queryBool }).passthrough();
+const volumePruneQuery = z.object({ filters: queryString }).passthrough();
+
 const createSchema = z.object({
   Name: z.string().optional().default(''),
   Driver: z.string().optional().default('local'),
@@ -31,7 +37,7 @@ async function create(ctx: RequestContext): Promise<void> {
 
 function list(ctx: RequestContext): void {
   const { volumes, manager } = servicesOf(ctx);
-  const q = parseQuery(ctx.query, z.object({ filters: queryString }).passthrough(), 'volume list');
+  const q = parseQuery(ctx.query, volumeListQuery, 'volume list');
   const f = parseFilters(q.filters, ['name', 'label', 'dangling', 'driver']);
   const out = volumes.list().filter((v) => {
     const names = f.get('name');
@@ -53,7 +59,7 @@ function inspect(ctx: RequestContext): void {
 
 function remove(ctx: RequestContext): void {
   const { volumes, manager } = servicesOf(ctx);
-  const q = parseQuery(ctx.query, z.object({ force: queryBool }).passthrough(), 'volume remove');
+  const q = parseQuery(ctx.query, volumeRemoveQuery, 'volume remove');
   const name = ctx.params.name!;
   if (!volumes.get(name)) {
     if (q.force) { sendNoContent(ctx.res); return; }
@@ -68,7 +74,7 @@ function remove(ctx: RequestContext): void {
 
 function prune(ctx: RequestContext): void {
   const { volumes, manager } = servicesOf(ctx);
-  const q = parseQuery(ctx.query, z.object({ filters: queryString }).passthrough(), 'volume prune');
+  const q = parseQuery(ctx.query, volumePruneQuery, 'volume prune');
   const f = parseFilters(q.filters, ['label', 'label!', 'all']);
   const all = f.get('all')?.[0] === 'true' || f.get('all')?.[0] === '1';
   const deleted: string[] = [];
