@@ -1,9 +1,9 @@
 // An exec session whose shim started but whose session file was never written (berthd killed in
 // that moment) is cleaned up by the next berthd: its process and shim are killed and its shim
-// state dir and process file removed. The moment is made by hand: berth-shim run exactly as
-// berthd runs it for an exec, with the process file in place and no session file.
+// state dir (with the process file in it) removed. The moment is made by hand: berth-shim run
+// exactly as berthd runs it for an exec, with the process file in place and no session file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -56,13 +56,14 @@ describe('orphan exec shims after a berthd restart', () => {
     await b.docker(['exec', '-d', 'host', 'sleep', '1002']);
     const info = JSON.parse(await b.docker(['info', '--format', '{{json .}}'])) as { DefaultRuntime: string; Runtimes: Record<string, { path: string }> };
     const runtime = info.Runtimes[info.DefaultRuntime]!.path;
-    // What ExecSessions.start writes before the shim starts: the process file.
+    // What ExecSessions.start writes before the shim starts: the process file, in the shim's state dir.
     const containerDir = join(b.dataRoot, 'containers', id);
     const spec = JSON.parse(readFileSync(join(containerDir, 'config.json'), 'utf8')) as { process: Record<string, unknown> };
     const execId = 'ab'.repeat(32);
-    const processFile = join(containerDir, 'exec', `${execId}.json`);
-    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: false, args: ['sleep', '1001'] }));
     const stateDir = join(shimStateRoot(execRoot, b.dataRoot), execId.slice(0, 32));
+    mkdirSync(stateDir, { mode: 0o700 });
+    const processFile = join(stateDir, 'process.json');
+    writeFileSync(processFile, JSON.stringify({ ...spec.process, terminal: false, args: ['sleep', '1001'] }));
     const report = await runShim(['--exec', '--process', processFile, '--id', id, '--runtime', runtime, '--runtime-root', join(b.dataRoot, 'runtime', basename(runtime)), '--state-dir', stateDir, '--hold-output']);
     cleanups.push(() => { for (const p of [report.pid, report.shimPid]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } });
     expect(running(report.pid)).toBe(true);

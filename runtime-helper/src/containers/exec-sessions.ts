@@ -4,10 +4,10 @@
 // its shim (or reads the exit the shim recorded meanwhile).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContainerManager } from './manager.js';
 import type { LiveContainer } from './live-container.js';
-import type { ExitInfo, MonitoredProcess } from './monitor.js';
+import type { ContainerMonitor, ExitInfo, MonitoredProcess } from './monitor.js';
 import { ContainerError, conflict, notRunning } from './errors.js';
 import { newId } from './names.js';
 import { execProcess } from './exec-process.js';
@@ -79,8 +79,8 @@ export class ExecSessions {
   /**
    * persist() without blocking: an exec's start and end answer the client first (the CLI's exec
    * inspect follows at once). Writes of one session stay in order. A berthd killed before the
-   * start's write landed finds `<exec id>.json` alone and reaps that exec (reapOrphans), as it
-   * did for a kill just before the write.
+   * start's write landed finds the exec's process file alone and reaps that exec (reapOrphans, or
+   * reapOrphanExecShims for a shim's), as it did for a kill just before the write.
    */
   private persistLater(s: ExecSession, extra?: () => Promise<unknown>): void {
     const [path, text] = this.sessionFile(s);
@@ -89,6 +89,11 @@ export class ExecSessions {
       .catch(() => { /* container removed */ })
       .then(async () => { await extra?.(); })
       .catch(() => {});
+  }
+
+  /** Where the exec's process JSON is written: the monitor's choice, else the container's exec folder. */
+  private processFile(containerId: string, execId: string, monitor: ContainerMonitor): string {
+    return monitor.execProcessFile?.(execId) ?? join(this.dir(containerId), `${execId}.json`);
   }
 
   /** Starts the process; resolves once it runs (or failed to start). */
@@ -100,11 +105,11 @@ export class ExecSessions {
     const tty = opts.tty ?? s.config.Tty;
     const bundle = this.manager.store.dir(c.record.Id);
     const proc = execProcess(bundle, c.record, s.config, tty, opts.consoleSize ?? s.config.ConsoleSize);
-    const dir = this.dir(c.record.Id);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${id}.json`);
-    writeFileSync(file, JSON.stringify(proc), { mode: 0o600 }); // transient: read once by the runtime
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
+    mkdirSync(this.dir(c.record.Id), { recursive: true }); // the session file's folder
+    const file = this.processFile(c.record.Id, id, monitor);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(proc), { mode: 0o600 }); // transient: read once by the runtime
     s.running = true;
     s.tty = tty;
     const p = await monitor.exec({ id: c.record.Id, execId: id, processJson: file, tty, openStdin: s.config.AttachStdin, ...(proc.consoleSize ? { consoleSize: proc.consoleSize } : {}) });
@@ -120,8 +125,8 @@ export class ExecSessions {
     s.running = false;
     s.pid = p.pid || s.pid;
     s.exitCode = info.exitCode;
-    const file = join(this.dir(s.containerId), `${s.id}.json`);
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
+    const file = this.processFile(s.containerId, s.id, monitor);
     this.persistLater(s, async () => {
       await Promise.all([rm(file, { force: true }), rm(`${file}.pid`, { force: true })]);
       // The exit is in the session file now; the shim's state dir has served its purpose.
@@ -160,9 +165,11 @@ export class ExecSessions {
   }
 
   /**
-   * `<exec id>.json` (written before the shim starts, removed at the session's end) without a
-   * session file: berthd died after starting the shim and before recording the session. Its shim
-   * and process are ended and their files removed; no client ever got that session's id.
+   * `<exec id>.json` in the container's exec folder (written before the process starts, removed
+   * at the session's end; berth-shim's sessions keep it in their state dir instead, see
+   * reapOrphanExecShims, and berthds before that kept it here) without a session file: berthd
+   * died after starting the process and before recording the session. Its monitor and process
+   * are ended and their files removed; no client ever got that session's id.
    */
   private reapOrphans(c: LiveContainer, files: string[]): void {
     const present = new Set(files);

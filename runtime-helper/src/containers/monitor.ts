@@ -57,4 +57,6 @@ export interface ContainerMonitor {
   /** Ends an exec session started without a session file (berthd died in between): kills its
    * process and monitor if they still run, removes its state. */
   reapOrphanExec?(execId: string): void;
+  /** Where an exec's process JSON goes (default: the container's exec folder). */
+  execProcessFile?(execId: string): string;
 }

@@ -2,9 +2,13 @@
 // report and the write): nobody can reach it, so its process and the shim are ended. Pids are
 // reused, so each is checked to be what we think before the signal: the shim by its command
 // line (berth-shim --exec with this state dir), the exec process by being the shim's child.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isShimOf, readPid } from './shim-pid.js';
+import { shimStateDirName } from './shim-state-dirs.js';
+
+/** The process JSON berthd writes into an exec session's shim state dir before the shim starts. */
+export const EXEC_PROCESS_FILE = 'process.json';
 
 function parentOf(pid: number): number {
   try {
@@ -31,4 +35,23 @@ export function killOrphanExecShim(stateDir: string): number {
   if (procPid && parentOf(procPid) === shimPid) kill(procPid);
   kill(shimPid);
   return shimPid;
+}
+
+/**
+ * After a restart, once the sessions are loaded: every exec state dir under `root` (it holds the
+ * process file) that none of `sessionIds` names had its shim started and its session never
+ * recorded. Its process and shim are killed and the dir removed. Returns the dirs' names.
+ */
+export function reapOrphanExecShims(root: string, sessionIds: Iterable<string>): string[] {
+  const known = new Set([...sessionIds].map(shimStateDirName));
+  let names: string[];
+  try { names = readdirSync(root); } catch { return []; }
+  const reaped: string[] = [];
+  for (const name of names) {
+    const dir = join(root, name);
+    if (known.has(name) || !existsSync(join(dir, EXEC_PROCESS_FILE))) continue;
+    killOrphanExecShim(dir);
+    try { rmSync(dir, { recursive: true, force: true }); reaped.push(name); } catch { /* left for the next start */ }
+  }
+  return reaped;
 }

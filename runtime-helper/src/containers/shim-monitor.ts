@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ContainerMonitor, ExecStartOptions, MonitoredProcess, MonitorStartOptions } from './monitor.js';
 import type { RuntimeCli } from './runtime-cli.js';
 import { readExit, runShim, shimAlive, ShimProcess } from './shim-process.js';
-import { killOrphanExecShim } from './orphan-shim.js';
+import { EXEC_PROCESS_FILE, killOrphanExecShim } from './orphan-shim.js';
 
 export class ShimMonitor implements ContainerMonitor {
   readonly name = 'berth-shim';
@@ -84,6 +84,15 @@ export class ShimMonitor implements ContainerMonitor {
     const proc = new ShimProcess(report.pid, opts.tty, dir);
     await proc.connect();
     return proc;
+  }
+
+  /**
+   * In the exec's state dir, on tmpfs: the file is written on every exec's path (creating it on the
+   * data root's disk cost ~0.3 ms here), and it marks the dir as an exec's. A dir with it that no
+   * session names after a restart is an orphan (reapOrphanExecShims).
+   */
+  execProcessFile(execId: string): string {
+    return join(this.stateDir(execId), EXEC_PROCESS_FILE);
   }
 
   /** In the thread pool: a state dir is a handful of entries, but every exec ends with one. */

@@ -21,6 +21,7 @@ import { containerIoRoutes } from '../api/routes/containers-io.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
+import { reapOrphanExecShims } from './orphan-shim.js';
 import { claimShimStateRoot, releaseShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
 
 export function installContainers(daemon: Daemon): Route[] {
@@ -76,6 +77,8 @@ export function installContainers(daemon: Daemon): Route[] {
     await manager.restore();
     await execs.restore();
     // Only now is it known which state dirs restore still needs (no await in between).
+    const reaped = shim ? reapOrphanExecShims(shimRoot, execs.sessions.keys()) : [];
+    if (reaped.length) daemon.log.warn({ dirs: reaped }, 'ended exec sessions whose start berthd never recorded');
     const removed = removeStaleShimStateDirs(shimRoot, [...manager.containers.keys(), ...execs.sessions.keys()]);
     const orphaned = removeOrphanedShimStateRoots(daemon.config.execRoot, shimRoot);
     if (removed.length || orphaned.length) daemon.log.info({ removed: removed.length, dir: shimRoot, orphanedFolders: orphaned }, 'removed stale shim state dirs');
