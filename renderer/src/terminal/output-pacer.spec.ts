@@ -1,7 +1,7 @@
 // The pacer's scheduling against a stand-in for xterm's write buffer (writes made from a write
 // callback are parsed in the same task, as xterm does) and a fake clock and frame source.
 import { describe, expect, it } from 'vitest';
-import { BURST_INTERVAL_MS, BURST_BUDGET_MS, FLOOD_BYTES, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type PacerTiming } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, FLOOD_BYTES, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type DrawHold, type PacerTiming } from './output-pacer';
 
 const MS_PER_KB = 0.5; // parse cost in the fake terminal
 const VSYNC = 1000 / 60;
@@ -23,13 +23,13 @@ class FakeXterm {
   }
 }
 
-function setup(opts: { visible?: boolean } = {}) {
+function setup(opts: { visible?: boolean; draws?: DrawHold } = {}) {
   const clock = { t: 1000 };
   let frameFns: (() => void)[] = [];
   const timing: PacerTiming = { now: () => clock.t, nextFrame: (fn) => { frameFns.push(fn); }, visible: () => opts.visible ?? true };
   const term = new FakeXterm(clock);
   const acked: number[] = [];
-  const pacer = new OutputPacer(term, (n) => acked.push(n), timing);
+  const pacer = new OutputPacer(term, (n) => acked.push(n), timing, undefined, opts.draws);
   /** The next frame: at the next vsync (frames come on a grid), or `afterMs` from now. */
   const frame = (afterMs?: number) => {
     clock.t = afterMs === undefined ? (Math.floor(clock.t / VSYNC + 1e-9) + 1) * VSYNC : clock.t + afterMs;
@@ -223,5 +223,54 @@ describe('OutputPacer', () => {
     frame();
     pacer.push(bytes(10));
     expect(term.pending).toHaveLength(0);
+  });
+
+  describe('with a draw hold', () => {
+    const DRAW_MS = 1000 / 15;
+    function held() {
+      const state = { on: false, calls: [] as boolean[] };
+      const draws: DrawHold = { intervalMs: DRAW_MS, hold: (on) => { state.on = on; state.calls.push(on); } };
+      return { state, draws };
+    }
+
+    it('lets a flood be drawn at most every draw interval, and draws all of it when it ends', () => {
+      const h = held();
+      const { clock, term, acked, pacer, frame } = setup({ draws: h.draws });
+      const input = bytes(4 * 1024 * 1024);
+      pacer.push(input);
+      // A parse task whose output is not held is drawn at the next frame.
+      const drawnAt: number[] = [];
+      for (;;) {
+        term.parseTask();
+        if (!h.state.on) drawnAt.push(clock.t);
+        if (term.pending.length === 0 && acked.reduce((a, b) => a + b, 0) === input.byteLength) break;
+        while (term.pending.length === 0) frame();
+      }
+      expect(h.state.on).toBe(false);
+      expect(drawnAt.length).toBeGreaterThan(3);
+      for (let i = 1; i < drawnAt.length - 1; i++) expect((drawnAt[i] as number) - (drawnAt[i - 1] as number)).toBeGreaterThanOrEqual(DRAW_MS - 5);
+      // Bursts keep their pace: more of them than draws.
+      expect(h.state.calls.filter((on) => on).length).toBeGreaterThan(0);
+      expect(joinedEquals(term.written, input)).toBe(true);
+    });
+
+    it('never holds output that is not a flood (echoes, redraws)', () => {
+      const h = held();
+      const { clock, term, pacer } = setup({ draws: h.draws });
+      for (let i = 0; i < 10; i++) {
+        pacer.push(bytes(i % 2 ? 3 : FLOOD_BYTES - 1, i));
+        term.parseTask();
+        clock.t += 2;
+      }
+      expect(h.state.calls.some((on) => on)).toBe(false);
+    });
+
+    it('draws at once when the page is hidden', () => {
+      const h = held();
+      const { term, pacer, frame } = setup({ visible: false, draws: h.draws });
+      pacer.push(bytes(1024 * 1024));
+      for (let i = 0; i < 4; i++) { term.parseTask(); frame(1); }
+      expect(h.state.calls.some((on) => on)).toBe(false);
+    });
   });
 });

@@ -40,6 +40,10 @@ const FRAME_JITTER_MS = 4;
 
 export interface PacerBudget { maxMs: number; minMs: number; intervalMs: number }
 
+/** Optional draw throttle during a flood: `hold(true)` keeps xterm from drawing what is parsed,
+ * `hold(false)` draws everything held; the pacer draws at most every `intervalMs`. */
+export interface DrawHold { intervalMs: number; hold(on: boolean): void }
+
 /** The clock and frame source, replaceable in the unit spec. */
 export interface PacerTiming {
   now(): number;
@@ -80,6 +84,7 @@ export class OutputPacer {
     private readonly processed: (bytes: number) => void,
     private readonly timing: PacerTiming = browserTiming,
     private readonly budget: PacerBudget = { maxMs: BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: BURST_INTERVAL_MS },
+    private readonly draws?: DrawHold,
   ) {
     this.budgetMs = budget.maxMs;
   }
@@ -105,8 +110,24 @@ export class OutputPacer {
     return this.lastBurstAt === undefined || this.burstBytes < FLOOD_BYTES || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
   }
 
+  private lastDrawAt = -Infinity;
+  private holding = false;
+
+  private setHold(on: boolean, now: number): void {
+    if (!this.draws) return;
+    if (!on) this.lastDrawAt = now;
+    if (on === this.holding) return;
+    this.holding = on;
+    this.draws.hold(on);
+  }
+
   private startBurst(): void {
-    this.lastBurstAt = this.timing.now();
+    const now = this.timing.now();
+    // In a flood (the previous burst was large), what this burst parses is drawn only if the
+    // latest draw is intervalMs old; otherwise it waits for a later burst's draw.
+    const flood = this.lastBurstAt !== undefined && this.burstBytes >= FLOOD_BYTES && this.timing.visible();
+    this.setHold(flood && now - this.lastDrawAt < (this.draws?.intervalMs ?? 0) - FRAME_JITTER_MS, now);
+    this.lastBurstAt = now;
     this.burstBytes = 0;
     // The budget counts from the end of the burst's first piece: the piece written at a frame is
     // parsed in a later task (after the frame's render), so a slow render does not eat it.
@@ -135,7 +156,7 @@ export class OutputPacer {
     if (this.disposed) return;
     if (bytes > 0) this.processed(bytes);
     this.burstBytes += bytes;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) { this.setHold(false, this.timing.now()); return; }
     const now = this.timing.now();
     if (this.budgetStart === undefined) this.budgetStart = now;
     if (now - this.budgetStart < this.budgetMs) { this.writePiece(); return; }

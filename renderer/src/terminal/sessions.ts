@@ -8,6 +8,8 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
 import { BURST_INTERVAL_MS, BURST_BUDGET_MS, MIN_BUDGET_MS, OutputPacer } from './output-pacer';
+import { drawHoldFor, FLOOD_DRAW_INTERVAL_MS } from './draw-hold';
+import { dropEmptySelectionRedraws, renderServiceOf } from './selection-redraw';
 import { stopCaretBlinkWhenIdle } from './idle-caret';
 
 export interface TerminalSession {
@@ -38,6 +40,10 @@ const paced = !(benchParams.has('bench') && benchParams.has('nopace'));
 // Bench-only: `&pace=budgetMs,intervalMs` tries other pacer settings beside the defaults.
 const pace = benchParams.has('bench') ? benchParams.get('pace')?.split(',').map(Number) : undefined;
 const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: pace[1] ?? BURST_INTERVAL_MS } : undefined;
+// Bench-only: `&draw=ms` other flood draw intervals (`draw=0`: every burst drawn, as before);
+// `&selredraw=1` keeps xterm's selection redraw after every scroll (selection-redraw.ts).
+const drawMs = benchParams.has('bench') && benchParams.has('draw') ? Number(benchParams.get('draw')) : FLOOD_DRAW_INTERVAL_MS;
+const keepSelectionRedraws = benchParams.has('bench') && benchParams.has('selredraw');
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 5_000; // until the saved setting arrives (App.tsx)
@@ -77,6 +83,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   const element = document.createElement('div');
   element.className = 'h-full w-full';
   term.open(element);
+  if (!keepSelectionRedraws) dropEmptySelectionRedraws(renderServiceOf(term));
   const releaseCaret = term.textarea ? stopCaretBlinkWhenIdle(term.textarea) : () => {};
   // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
   term.attachCustomKeyEventHandler((e) => {
@@ -88,7 +95,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   });
   const s: TerminalSession = {
     key: `t${++counter}`, containerId, title: mode === 'attach' ? 'attach' : cmd?.join(' ') || 'shell', mode, term, fit, search, element, handle: null, state: 'starting', exitCode: null, connected: false, connect: () => {},
-    output: new OutputPacer(term, (n) => s.handle?.processed(n), undefined, budget), releaseCaret,
+    output: new OutputPacer(term, (n) => s.handle?.processed(n), undefined, budget, drawMs > 0 ? drawHoldFor(term, drawMs) : undefined), releaseCaret,
   };
   const list = sessions.get(containerId) ?? [];
   sessions.set(containerId, [...list, s]);
