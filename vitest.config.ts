@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['runtime-helper/native/tests/**/*.test.ts', 'runtime-helper/test/**/*.test.ts'],
+          // Removes the test-only parent cgroups once all files ran (test-support/test-cgroup-parents.ts).
+          globalSetup: ['test-support/test-cgroup-parents.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
