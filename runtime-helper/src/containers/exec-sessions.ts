@@ -106,9 +106,10 @@ export class ExecSessions {
     const bundle = this.manager.store.dir(c.record.Id);
     const proc = execProcess(bundle, c.record, s.config, tty, opts.consoleSize ?? s.config.ConsoleSize);
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
-    mkdirSync(this.dir(c.record.Id), { recursive: true }); // the session file's folder
     const file = this.processFile(c.record.Id, id, monitor);
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // The session file's folder, when the process file lives elsewhere (a shim's state dir).
+    if (dirname(file) !== this.dir(c.record.Id)) mkdirSync(this.dir(c.record.Id), { recursive: true });
     writeFileSync(file, JSON.stringify(proc), { mode: 0o600 }); // transient: read once by the runtime
     s.running = true;
     s.tty = tty;
@@ -128,8 +129,9 @@ export class ExecSessions {
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
     const file = this.processFile(s.containerId, s.id, monitor);
     this.persistLater(s, async () => {
-      await Promise.all([rm(file, { force: true }), rm(`${file}.pid`, { force: true })]);
-      // The exit is in the session file now; the shim's state dir has served its purpose.
+      // The exit is in the session file now. A process file in the monitor's state dir goes with
+      // that dir (forget); one in the container's exec folder is removed by itself.
+      if (!monitor.execProcessFile) await Promise.all([rm(file, { force: true }), rm(`${file}.pid`, { force: true })]);
       await monitor.forget?.(s.id);
     });
     this.manager.emit(c.record, 'exec_die', { execID: s.id, exitCode: String(info.exitCode) });
