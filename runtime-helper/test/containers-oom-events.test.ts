@@ -84,6 +84,9 @@ describe('oom events', () => {
         // The exec that ends it is no part of what is compared.
         const actions = ev.events.map((e) => e.Action).filter((a) => !a.startsWith('exec_'));
         return { name, during, after, logs, actions, oomAttrs: oom.Actor.Attributes };
+      } catch (e) {
+        // Both engines run this at once: say whose step failed.
+        throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
       } finally {
         ev.stop();
       }
