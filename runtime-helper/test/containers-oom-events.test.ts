@@ -24,7 +24,10 @@ const hosts = () => enginesOf(pair());
 const folded = (actions: string[]): string[] => actions.filter((a, i) => !(a === 'oom' && actions[i - 1] === 'oom'));
 
 /** A memory hog that the killer picks under -m 32m (tail keeps its one endless line in memory). */
-const HOG = 'head -c 100m /dev/zero | tail >/dev/null';
+// The hog marks itself the OOM killer's first choice (raising one's own score needs no
+// privilege), so the kill takes it and not the container's sh: under dockerd the sh was once
+// taken too, and the container ended before it was told to.
+const HOG = '(echo 1000 > /proc/self/oom_score_adj && head -c 100m /dev/zero | tail >/dev/null)';
 const LIMIT = ['-m', '32m', '--memory-swap', '32m', '--network', 'none'];
 
 interface DockerEvent { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } }
