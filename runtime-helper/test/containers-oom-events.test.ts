@@ -26,8 +26,10 @@ const folded = (actions: string[]): string[] => actions.filter((a, i) => !(a ===
 /** A memory hog that the killer picks under -m 32m (tail keeps its one endless line in memory). */
 // The hog marks itself the OOM killer's first choice (raising one's own score needs no
 // privilege), so the kill takes it and not the container's sh: under dockerd the sh was once
-// taken too, and the container ended before it was told to.
-const HOG = '(echo 1000 > /proc/self/oom_score_adj && head -c 100m /dev/zero | tail >/dev/null)';
+// taken too, and the container ended before it was told to. It is one process (the subshell
+// execs tail): with a `head | tail` pipeline every part carried the raised score, and a loaded
+// machine once saw two kills for one hog, so two (correct) events where the test wanted one.
+const HOG = '(echo 1000 > /proc/self/oom_score_adj && exec tail /dev/zero)';
 const LIMIT = ['-m', '32m', '--memory-swap', '32m', '--network', 'none'];
 
 interface DockerEvent { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } }

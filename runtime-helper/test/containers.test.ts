@@ -26,11 +26,12 @@ const cg = (ctrl: string, id: string, file: string): string => readFileSync(`/sy
  * read, and two resizes at once are read once, as the size it already has.
  */
 async function sizeBecomes(w: (s: string) => void, seen: (t: string, ms?: number) => Promise<void>, expected: string, again: () => void): Promise<void> {
+  let last = '';
   for (let i = 0; i < 10; i++) {
     w('stty size\r');
-    try { await seen(expected, 1500); return; } catch { if (i >= 2) again(); }
+    try { await seen(expected, 1500); return; } catch (e) { last = String(e); if (i >= 2) again(); }
   }
-  throw new Error(`terminal size never became ${expected}`);
+  throw new Error(`terminal size never became ${expected}; ${last}`);
 }
 
 /** Runs the docker CLI under a real pty; `script` types into it; returns the screen text and exit code. */
