@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../shared/contract.js';
 import type { TerminalExit, TerminalStatus } from '../shared/contract.js';
+import { ByteBatcher } from './byte-batcher.js';
 import { FrameDemuxer } from './docker-frames.js';
 import { engineError } from './errors.js';
 import { defaultShell } from './shell.js';
@@ -71,23 +72,25 @@ export async function openTerminal(docker: Docker, p: TerminalParams, sink: Stre
     sink.data({ kind: 'started', shell: [info.Path, ...info.Args] });
   }
   const gate = new FlowGate(() => stream.pause(), () => stream.resume());
-  const demux = new FrameDemuxer((_k, payload) => { gate.sent(payload.length); sink.bytes(payload); });
+  const batch = new ByteBatcher((bytes) => sink.bytes(bytes));
+  const demux = new FrameDemuxer((_k, payload) => { gate.sent(payload.length); batch.push(payload); });
   stream.on('data', (chunk: Buffer) => {
-    if (tty) { gate.sent(chunk.length); sink.bytes(chunk); } else demux.push(chunk);
+    if (tty) { gate.sent(chunk.length); batch.push(chunk); } else demux.push(chunk);
   });
   let ended = false;
   const finish = async () => {
     if (ended) return;
     ended = true;
+    batch.flush();
     const code = await exitCode().catch(() => null);
     sink.data({ kind: 'exit', exitCode: code });
     sink.end();
   };
   stream.on('end', () => void finish());
   stream.on('close', () => void finish());
-  stream.on('error', (err) => { if (!ended) { ended = true; sink.end(engineError(`terminal on ${p.id.slice(0, 12)}`, err)); } });
+  stream.on('error', (err) => { if (!ended) { ended = true; batch.flush(); sink.end(engineError(`terminal on ${p.id.slice(0, 12)}`, err)); } });
   return {
-    close: () => { ended = true; stream.destroy(); },
+    close: () => { ended = true; batch.discard(); stream.destroy(); },
     input: (data) => { stream.write(data); },
     resize: (c, r) => { void resize(Math.max(1, c), Math.max(1, r)).catch(() => {}); },
     ack: (n) => gate.acked(n),
