@@ -121,6 +121,10 @@ export function pump(socket: Duplex, proc: MonitoredProcess, o: PumpOptions): ()
       if (out.length) proc.writeStdin(Buffer.from(out));
     });
     socket.on('end', () => { if (o.closeStdinOnEof && !detached) proc.closeStdin(); });
+    // A 'data' listener starts the flow only on a socket nobody paused: reading an exec start's
+    // body that came after its headers pauses the socket between reads, and without this every
+    // byte of stdin after it was lost.
+    socket.resume();
   }
   return () => { proc.off('output', onOutput); detach(); };
 }
