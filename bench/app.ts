@@ -131,7 +131,8 @@ try {
     const altPage = await chrome.context.newPage();
     await altPage.goto(`${appUrl}&${q}#/containers/${term.id}/terminal`);
     await altPage.getByRole('button', { name: 'New shell' }).click();
-    await altPage.waitForFunction(`/#\\s*$/m.test(document.querySelector('[data-testid=terminal] .xterm-rows')?.innerText ?? '')`);
+    // The prompt, read from the terminal's buffer: a WebGL-drawn terminal (`renderer=webgl`) has no rows in the DOM.
+    await altPage.waitForFunction(`(() => { const t = [...(window.__berthSessions?.values() ?? [])].flat().at(-1)?.term; const b = t?.buffer.active; return /#\\s*$/.test(b?.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? ''); })()`);
     altPages.push(altPage);
   }
   const tp: { app: Throughput[]; ref: Throughput[] } & Record<string, Throughput[]> = { app: [], ref: [], ...Object.fromEntries(altQueries.map((q) => [q, []])) };

@@ -11,6 +11,7 @@ import { BURST_INTERVAL_MS, BURST_BUDGET_MS, MIN_BUDGET_MS, OutputPacer } from '
 import { drawHoldFor, FLOOD_DRAW_INTERVAL_MS } from './draw-hold';
 import { dropEmptySelectionRedraws, renderServiceOf } from './selection-redraw';
 import { stopCaretBlinkWhenIdle } from './idle-caret';
+import { loadWebglRenderer, wantsWebgl, type RendererChoice } from './webgl-renderer';
 
 export interface TerminalSession {
   key: string;
@@ -44,6 +45,9 @@ const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS,
 // `&selredraw=1` keeps xterm's selection redraw after every scroll (selection-redraw.ts).
 const drawMs = benchParams.has('bench') && benchParams.has('draw') ? Number(benchParams.get('draw')) : FLOOD_DRAW_INTERVAL_MS;
 const keepSelectionRedraws = benchParams.has('bench') && benchParams.has('selredraw');
+// `&renderer=webgl|dom` overrides the choice (the benchmark compares them in one run).
+const rendererParam = benchParams.get('renderer');
+const rendererChoice: RendererChoice = rendererParam === 'webgl' || rendererParam === 'dom' ? rendererParam : 'auto';
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 5_000; // until the saved setting arrives (App.tsx)
@@ -83,6 +87,8 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   const element = document.createElement('div');
   element.className = 'h-full w-full';
   term.open(element);
+  // Which renderer draws it, for the curious and for the tests (the DOM one has rows in the page).
+  element.dataset.renderer = wantsWebgl(rendererChoice) && loadWebglRenderer(term, () => { element.dataset.renderer = 'dom'; }) ? 'webgl' : 'dom';
   if (!keepSelectionRedraws) dropEmptySelectionRedraws(renderServiceOf(term));
   const releaseCaret = term.textarea ? stopCaretBlinkWhenIdle(term.textarea) : () => {};
   // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
