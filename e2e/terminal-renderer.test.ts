@@ -67,4 +67,18 @@ describe('terminal renderer (berthd)', () => {
     await waitForBuffer(page, /^gl-42\s*$/m);
     await screenshot(page, 'terminal-webgl', 'berthd');
   });
+
+  it('follows the choice saved in Settings for terminals opened after it', async () => {
+    await page.goto(`${app.url}&bench#/settings`);
+    await page.getByRole('radio', { name: 'GPU (WebGL)' }).click(); // a controlled radio: checked once the app saved it
+    // Saved by the app's server: a fresh load of the page shows it chosen.
+    await expect.poll(async () => { await page.reload(); return page.getByRole('radio', { name: 'GPU (WebGL)' }).isChecked(); }, { timeout: 10_000 }).toBe(true);
+    await page.goto(`${app.url}&bench#/containers/${id}/terminal`);
+    await page.getByRole('button', { name: 'New shell' }).click();
+    await waitForBuffer(page, /#\s*$/m);
+    expect(await page.locator('[data-renderer]:visible').getAttribute('data-renderer')).toBe('webgl');
+    await page.goto(`${app.url}&bench#/settings`);
+    await page.getByRole('radio', { name: 'Automatic (GPU where there is one)' }).click();
+    await expect.poll(async () => { await page.reload(); return page.getByRole('radio', { name: 'Automatic (GPU where there is one)' }).isChecked(); }, { timeout: 10_000 }).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useApi, useConnection, useStream } from './api/api';
 import { useRoute, go } from './lib/router';
 import { applyTheme } from './lib/theme';
-import { setScrollback } from './terminal/sessions';
+import { setScrollback, setTerminalRenderer } from './terminal/sessions';
 import { ImagesPage } from './pages/ImagesPage';
 import { ImageDetailsPage } from './pages/ImageDetailsPage';
 import { ContainersPage } from './pages/ContainersPage';
@@ -56,7 +56,7 @@ export function App() {
   const conn = useConnection();
   const settings = useApi('settings.get', {});
   // The saved scrollback applies from the first terminal on, not only after a change in Settings.
-  useEffect(() => { if (settings.data) { applyTheme(settings.data.theme); setScrollback(settings.data.scrollback); } }, [settings.data]);
+  useEffect(() => { if (settings.data) { applyTheme(settings.data.theme); setScrollback(settings.data.scrollback); setTerminalRenderer(settings.data.terminalRenderer); } }, [settings.data]);
   let page;
   if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} section={route.tab} />;
   else if (route.page === 'images') page = <ImagesPage />;

@@ -67,6 +67,7 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
       theme: z.enum(['system', 'light', 'dark']).optional(),
       registryMirrors: z.array(z.string().url()).optional(),
       scrollback: z.number().int().min(100).max(1_000_000).optional(),
+      terminalRenderer: z.enum(['auto', 'webgl', 'dom']).optional(),
     }),
   }),
 };

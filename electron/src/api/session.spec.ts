@@ -41,9 +41,13 @@ describe('API contract', () => {
     const { client, dir } = setup();
     const before = await client.call('settings.get', {});
     expect(before.theme).toBe('system');
-    const after = await client.call('settings.set', { settings: { theme: 'dark', scrollback: 2000 } });
-    expect(after).toMatchObject({ theme: 'dark', scrollback: 2000 });
-    expect(JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')).settings.theme).toBe('dark');
+    expect(before.terminalRenderer).toBe('auto');
+    const after = await client.call('settings.set', { settings: { theme: 'dark', scrollback: 2000, terminalRenderer: 'dom' } });
+    expect(after).toMatchObject({ theme: 'dark', scrollback: 2000, terminalRenderer: 'dom' });
+    expect(JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')).settings).toMatchObject({ theme: 'dark', terminalRenderer: 'dom' });
+    const bad = await client.call('settings.set', { settings: { terminalRenderer: 'vulkan' as never } }).catch((e: Error) => e);
+    expect((bad as ApiCallError).status).toBe(400);
+    expect((bad as Error).message).toMatch(/terminalRenderer/);
   });
 
   it('rejects bad input with a 400 that names the field', async () => {

@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   registryMirrors: [],
   scrollback: 5_000, // ~40 MB per full terminal in xterm.js; 3 full ones must fit the app's 300 MB budget
+  terminalRenderer: 'auto',
 };
 
 export const BUILTIN_ENGINE: EngineConnection = { id: 'berthd', name: 'Berth (local)', host: DEFAULT_BERTHD_HOST, builtin: true };

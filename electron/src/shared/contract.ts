@@ -149,6 +149,8 @@ export interface Settings {
   theme: 'system' | 'light' | 'dark';
   registryMirrors: string[];
   scrollback: number;
+  /** How terminals are drawn: 'auto' is xterm's WebGL renderer on a hardware GPU, the DOM one otherwise. */
+  terminalRenderer: 'auto' | 'webgl' | 'dom';
 }
 
 /** Requests: method -> params and result. */

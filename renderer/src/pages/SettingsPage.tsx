@@ -1,9 +1,9 @@
-// Settings: engine connections, registry mirrors, default resources, theme, scrollback.
+// Settings: engine connections, registry mirrors, default resources, theme, scrollback, terminal drawing.
 import { useState } from 'react';
 import type { Settings } from '@shared/contract';
 import { useApi, useApiMutation } from '../api/api';
 import { applyTheme } from '../lib/theme';
-import { setScrollback } from '../terminal/sessions';
+import { setScrollback, setTerminalRenderer } from '../terminal/sessions';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox, InfoBox } from '../components/Notice';
 import { ResourceControls } from '../components/ResourceControls';
@@ -24,7 +24,7 @@ export function SettingsPage() {
   const [sshKey, setSshKey] = useState('');
   const [mirrors, setMirrors] = useState<string | null>(null);
   const s = settings.data;
-  const update = (patch: Partial<Settings>) => save.mutate({ settings: patch }, { onSuccess: (r) => { applyTheme(r.theme); setScrollback(r.scrollback); } });
+  const update = (patch: Partial<Settings>) => save.mutate({ settings: patch }, { onSuccess: (r) => { applyTheme(r.theme); setScrollback(r.scrollback); setTerminalRenderer(r.terminalRenderer); } });
   return (
     <div>
       <PageHeader title="Settings" />
@@ -77,6 +77,15 @@ export function SettingsPage() {
                 <label className="label" htmlFor="scrollback">Terminal scrollback (lines)</label>
                 <input id="scrollback" type="number" min={100} className="input w-40" defaultValue={s.scrollback} onBlur={(e) => update({ scrollback: Math.max(100, Number(e.target.value) || 5000) })} />
               </div>
+              <fieldset>
+                <legend className="label">Terminal drawing</legend>
+                <div className="flex flex-wrap gap-4 text-sm">
+                  {([['auto', 'Automatic (GPU where there is one)'], ['webgl', 'GPU (WebGL)'], ['dom', 'Page elements (DOM)']] as const).map(([v, text]) => (
+                    <label key={v} className="flex items-center gap-1.5"><input type="radio" name="terminal-renderer" checked={s.terminalRenderer === v} onChange={() => update({ terminalRenderer: v })} />{text}</label>
+                  ))}
+                </div>
+                <div className="text-xs text-slate-500">The GPU draws a busy terminal with far less work; without a GPU (software WebGL) the page elements are faster. Applies to terminals opened from now on.</div>
+              </fieldset>
               <div>
                 <label className="label" htmlFor="mirrors">Registry mirrors (one URL a line)</label>
                 <textarea id="mirrors" className="input h-20 font-mono" value={mirrors ?? s.registryMirrors.join('\n')} onChange={(e) => setMirrors(e.target.value)}

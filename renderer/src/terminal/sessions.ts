@@ -45,14 +45,17 @@ const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS,
 // `&selredraw=1` keeps xterm's selection redraw after every scroll (selection-redraw.ts).
 const drawMs = benchParams.has('bench') && benchParams.has('draw') ? Number(benchParams.get('draw')) : FLOOD_DRAW_INTERVAL_MS;
 const keepSelectionRedraws = benchParams.has('bench') && benchParams.has('selredraw');
-// `&renderer=webgl|dom` overrides the choice (the benchmark compares them in one run).
+// `&renderer=webgl|dom` overrides the saved choice (the benchmark compares them in one run).
 const rendererParam = benchParams.get('renderer');
-const rendererChoice: RendererChoice = rendererParam === 'webgl' || rendererParam === 'dom' ? rendererParam : 'auto';
+const rendererOverride: RendererChoice | undefined = rendererParam === 'webgl' || rendererParam === 'dom' ? rendererParam : undefined;
+let rendererChoice: RendererChoice = 'auto'; // until the saved setting arrives (App.tsx)
 const listeners = new Set<() => void>();
 let counter = 0;
 let scrollback = 5_000; // until the saved setting arrives (App.tsx)
 
 export function setScrollback(n: number): void { scrollback = n; }
+/** For terminals opened from now on (an open one keeps its renderer). */
+export function setTerminalRenderer(choice: RendererChoice): void { rendererChoice = choice; }
 export function subscribe(l: () => void): () => void { listeners.add(l); return () => void listeners.delete(l); }
 let version = 0;
 /** Bumped on every change (state, exit code, title), so React sees mutations of a session too. */
@@ -88,7 +91,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   element.className = 'h-full w-full';
   term.open(element);
   // Which renderer draws it, for the curious and for the tests (the DOM one has rows in the page).
-  element.dataset.renderer = wantsWebgl(rendererChoice) && loadWebglRenderer(term, () => { element.dataset.renderer = 'dom'; }) ? 'webgl' : 'dom';
+  element.dataset.renderer = wantsWebgl(rendererOverride ?? rendererChoice) && loadWebglRenderer(term, () => { element.dataset.renderer = 'dom'; }) ? 'webgl' : 'dom';
   if (!keepSelectionRedraws) dropEmptySelectionRedraws(renderServiceOf(term));
   const releaseCaret = term.textarea ? stopCaretBlinkWhenIdle(term.textarea) : () => {};
   // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
