@@ -70,6 +70,8 @@ describe('terminal renderer (berthd)', () => {
 
   it('follows the choice saved in Settings for terminals opened after it', async () => {
     await page.goto(`${app.url}&bench#/settings`);
+    // What Automatic found here, said where the choice is made.
+    expect(await page.getByTestId('webgl-summary').innerText()).toMatch(/(WebGL is software \(.*\): Automatic draws|has no WebGL2: terminals are drawn) with page elements/);
     await page.getByRole('radio', { name: 'GPU (WebGL)' }).click(); // a controlled radio: checked once the app saved it
     // Saved by the app's server: a fresh load of the page shows it chosen.
     await expect.poll(async () => { await page.reload(); return page.getByRole('radio', { name: 'GPU (WebGL)' }).isChecked(); }, { timeout: 10_000 }).toBe(true);

@@ -4,6 +4,7 @@ import type { Settings } from '@shared/contract';
 import { useApi, useApiMutation } from '../api/api';
 import { applyTheme } from '../lib/theme';
 import { setScrollback, setTerminalRenderer } from '../terminal/sessions';
+import { webglSummary } from '../terminal/webgl-renderer';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox, InfoBox } from '../components/Notice';
 import { ResourceControls } from '../components/ResourceControls';
@@ -85,6 +86,7 @@ export function SettingsPage() {
                   ))}
                 </div>
                 <div className="text-xs text-slate-500">The GPU draws a busy terminal with far less work; without a GPU (software WebGL) the page elements are faster. Applies to terminals opened from now on.</div>
+                <div className="text-xs text-slate-500" data-testid="webgl-summary">{webglSummary()}</div>
               </fieldset>
               <div>
                 <label className="label" htmlFor="mirrors">Registry mirrors (one URL a line)</label>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHardwareRenderer, wantsWebgl } from './webgl-renderer';
+import { isHardwareRenderer, wantsWebgl, webglSummary } from './webgl-renderer';
 
 describe('terminal renderer choice', () => {
   it('takes a GPU for hardware and software WebGL for none', () => {
@@ -15,5 +15,11 @@ describe('terminal renderer choice', () => {
     expect(wantsWebgl('dom', () => true)).toBe(false);
     expect(wantsWebgl('auto', () => true)).toBe(true);
     expect(wantsWebgl('auto', () => false)).toBe(false);
+  });
+
+  it('tells in Settings what Automatic finds', () => {
+    expect(webglSummary(null)).toMatch(/no WebGL2: terminals are drawn with page elements/);
+    expect(webglSummary('llvmpipe (LLVM 15.0.6, 256 bits)')).toMatch(/software \(llvmpipe.*\): Automatic draws with page elements/);
+    expect(webglSummary('ANGLE (AMD, Radeon RX 6600)')).toMatch(/has a GPU \(ANGLE \(AMD, Radeon RX 6600\)\): Automatic draws with it/);
   });
 });

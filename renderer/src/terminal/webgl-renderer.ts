@@ -17,10 +17,20 @@ export function isHardwareRenderer(name: string | null): boolean {
 }
 
 // Asked once per page: creating a WebGL context is not free.
-let hardware: boolean | undefined;
+let probed: { name: string | null } | undefined;
+function webglName(): string | null {
+  probed ??= { name: rendererName() };
+  return probed.name;
+}
 function hardwareWebgl(): boolean {
-  hardware ??= isHardwareRenderer(rendererName());
-  return hardware;
+  return isHardwareRenderer(webglName());
+}
+
+/** What 'auto' finds in this browser, in words for the Settings page. */
+export function webglSummary(name: string | null = webglName()): string {
+  if (name === null) return 'This browser has no WebGL2: terminals are drawn with page elements.';
+  if (!isHardwareRenderer(name)) return `This browser's WebGL is software (${name}): Automatic draws with page elements.`;
+  return `This browser has a GPU (${name}): Automatic draws with it.`;
 }
 
 /** The WebGL2 renderer's name, or null without WebGL2. */
