@@ -101,7 +101,10 @@ try {
   await term.start();
   await page.evaluate(`location.hash = '#/containers/${term.id}/terminal'`);
   await page.getByRole('button', { name: 'New shell' }).click();
-  await page.waitForFunction(`/#\\s*$/m.test(document.querySelector('[data-testid=terminal] .xterm-rows')?.innerText ?? '')`);
+  // The prompt, read from the newest terminal's buffer: a WebGL-drawn terminal (a GPU machine, or
+  // `renderer=webgl`) has no rows in the DOM.
+  const appPromptShown = `(() => { const t = [...(window.__berthSessions?.values() ?? [])].flat().at(-1)?.term; const b = t?.buffer.active; return /#\\s*$/.test(b?.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? ''); })()`;
+  await page.waitForFunction(appPromptShown);
   const appTerm = '() => [...window.__berthSessions.values()].flat()[0].term';
 
   const ref = await startReferenceTerminal(repoRoot);
@@ -131,8 +134,7 @@ try {
     const altPage = await chrome.context.newPage();
     await altPage.goto(`${appUrl}&${q}#/containers/${term.id}/terminal`);
     await altPage.getByRole('button', { name: 'New shell' }).click();
-    // The prompt, read from the terminal's buffer: a WebGL-drawn terminal (`renderer=webgl`) has no rows in the DOM.
-    await altPage.waitForFunction(`(() => { const t = [...(window.__berthSessions?.values() ?? [])].flat().at(-1)?.term; const b = t?.buffer.active; return /#\\s*$/.test(b?.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? ''); })()`);
+    await altPage.waitForFunction(appPromptShown);
     altPages.push(altPage);
   }
   const tp: { app: Throughput[]; ref: Throughput[] } & Record<string, Throughput[]> = { app: [], ref: [], ...Object.fromEntries(altQueries.map((q) => [q, []])) };
