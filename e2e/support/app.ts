@@ -53,9 +53,12 @@ export async function startApp(engineHost: string): Promise<RunningApp> {
   // The terminal's Copy and Paste use the async clipboard API, as a person's browser would allow.
   await chromium.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   const page = await chromium.context.newPage();
+  // BERTH_E2E_RENDERER=webgl draws every terminal as a machine with a GPU would (here with
+  // SwiftShader's software WebGL: slow, but the helpers must read the screen all the same).
+  const renderer = process.env.BERTH_E2E_RENDERER;
   return {
     page,
-    url: server.url,
+    url: renderer ? `${server.url}&renderer=${encodeURIComponent(renderer)}` : server.url,
     async close() {
       await chromium.close();
       await server.close();

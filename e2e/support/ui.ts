@@ -14,8 +14,10 @@ export async function slideTo(slider: Locator, want: string): Promise<void> {
   throw new Error(`slider ${await slider.getAttribute('aria-label')}: no step reads '${want}'`);
 }
 
+/** The visible terminal's screen, from xterm's buffer (renderer/src/terminal/screen-text.ts): a
+ * WebGL-drawn terminal (Automatic on a machine with a GPU) has no rows in the page to read. */
 export async function terminalText(page: Page): Promise<string> {
-  return page.locator('[data-testid=terminal]:visible .xterm-rows').innerText();
+  return page.locator('[data-testid=terminal]:visible [data-renderer]').evaluate((el) => (el as HTMLElement & { screenText(): string }).screenText());
 }
 
 export async function waitForTerminal(page: Page, pattern: RegExp, timeoutMs = 15_000): Promise<string> {

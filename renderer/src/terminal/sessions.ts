@@ -12,6 +12,7 @@ import { drawHoldFor, FLOOD_DRAW_INTERVAL_MS } from './draw-hold';
 import { dropEmptySelectionRedraws, renderServiceOf } from './selection-redraw';
 import { stopCaretBlinkWhenIdle } from './idle-caret';
 import { loadWebglRenderer, wantsWebgl, type RendererChoice } from './webgl-renderer';
+import { exposeScreenText } from './screen-text';
 
 export interface TerminalSession {
   key: string;
@@ -92,6 +93,7 @@ export function openSession(containerId: string, mode: 'exec' | 'attach', cmd?: 
   term.open(element);
   // Which renderer draws it, for the curious and for the tests (the DOM one has rows in the page).
   element.dataset.renderer = wantsWebgl(rendererOverride ?? rendererChoice) && loadWebglRenderer(term, () => { element.dataset.renderer = 'dom'; }) ? 'webgl' : 'dom';
+  exposeScreenText(element, term);
   if (!keepSelectionRedraws) dropEmptySelectionRedraws(renderServiceOf(term));
   const releaseCaret = term.textarea ? stopCaretBlinkWhenIdle(term.textarea) : () => {};
   // Ctrl+Shift+C/V copy and paste; plain Ctrl+V falls through to the browser's paste (not ^V).
