@@ -347,6 +347,11 @@ function appSuite(kind: EngineKind): void {
       await screenshot(page, 'events');
       await page.goto(`${app.url}#/system`);
       await page.getByText('cgroup version').waitFor();
+      // Disk usage counts the engine's containers (berthd's /system/df once left them out).
+      const containers = (await engine.client.listContainers({ all: true })).length;
+      expect(containers).toBeGreaterThan(0);
+      const usageRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Containers', exact: true }) });
+      await expect.poll(() => usageRow.getByRole('cell').nth(1).innerText(), { timeout: 10_000 }).toBe(String(containers));
       await screenshot(page, 'system');
       await page.goto(`${app.url}#/settings`);
       await page.getByRole('heading', { name: 'Engines' }).waitFor();

@@ -150,10 +150,26 @@ describe('berthd with the docker CLI', () => {
     expect(rows).toContain('Images|1');
     expect(rows).toContain('Containers|0');
     expect(rows).toContain('Local Volumes|0');
-    const raw = JSON.parse((await d.request('GET', '/v1.45/system/df')).body) as { LayersSize: number; Images: { Id: string; Size: number }[]; BuildCache: unknown[] };
+    const raw = JSON.parse((await d.request('GET', '/v1.45/system/df')).body) as { LayersSize: number; Images: { Id: string; Size: number; SharedSize: number }[]; BuildCache: unknown[] };
     expect(raw.LayersSize).toBeGreaterThan(500_000);
     expect(raw.Images[0]?.Size).toBe(raw.LayersSize);
     expect(raw.BuildCache).toEqual([]);
+    expect(raw.Images[0]?.SharedSize).toBe(0); // its layers are its own
+    // A second image of the same tar shares every layer: df says so, and so does the list when asked.
+    await d.docker(['import', busyboxTar, 'df/twin:1']);
+    const twins = JSON.parse((await d.request('GET', '/v1.45/system/df')).body) as { Images: { Size: number; SharedSize: number }[] };
+    expect(twins.Images).toHaveLength(2);
+    for (const img of twins.Images) expect(img.SharedSize).toBe(img.Size);
+    const listed = JSON.parse((await d.request('GET', '/v1.45/images/json?shared-size=1')).body) as { Size: number; SharedSize: number }[];
+    for (const img of listed) expect(img.SharedSize).toBe(img.Size);
+    const plain = JSON.parse((await d.request('GET', '/v1.45/images/json')).body) as { SharedSize: number }[];
+    for (const img of plain) expect(img.SharedSize).toBe(-1);
+    const only = JSON.parse((await d.request('GET', '/v1.45/system/df?type=volume')).body) as Record<string, unknown>;
+    expect(Object.keys(only)).toEqual(['Volumes']);
+    const bad = await d.request('GET', '/v1.45/system/df?type=everything');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).message).toMatch(/invalid type "everything"/);
+    await d.docker(['rmi', 'df/twin:1']);
   });
 
   it('filters images by before and since', async () => {

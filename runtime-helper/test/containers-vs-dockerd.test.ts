@@ -149,4 +149,33 @@ describe('berthd and dockerd give the same answers', () => {
       rmSync(work, { recursive: true, force: true });
     }
   });
+
+  it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
+    // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
+    const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);
+    expect(run.berth.code).toBe(0);
+    expect(run.docker.code).toBe(0);
+    const ps = await both(['ps', '-a', '-s', '--filter', 'name=dfc', '--format', '{{.Size}}']);
+    const rw = (out: string): string => out.trim().replace(/ \(virtual .*\)$/, '');
+    expect(rw(ps.berth.stdout)).toBe(rw(ps.docker.stdout));
+    expect(rw(ps.berth.stdout)).toBe('300kB');
+    // The virtual size is the writable layer plus the image.
+    const virtual = /\(virtual ([\d.]+)MB\)/.exec(ps.berth.stdout);
+    expect(Number(virtual?.[1])).toBeGreaterThan(0.3);
+    const df = await both(['system', 'df', '-v']);
+    const row = (out: string, name: string): string[] => out.split('\n').find((l) => l.trim().startsWith(name) || l.trim().endsWith(` ${name}`))?.trim().split(/\s{2,}/) ?? [];
+    // Volumes: NAME, LINKS, SIZE.
+    expect(row(df.berth.stdout, 'dfvol')).toEqual(row(df.docker.stdout, 'dfvol'));
+    expect(row(df.berth.stdout, 'dfvol')).toEqual(['dfvol', '1', '1kB']);
+    // Containers: ... LOCAL VOLUMES, SIZE, CREATED, STATUS, NAMES.
+    const container = (out: string): string[] => { const r = row(out, 'dfc'); return [r[3] ?? '', r[4] ?? '', r.at(-1) ?? '']; };
+    expect(container(df.berth.stdout)).toEqual(container(df.docker.stdout));
+    expect(container(df.berth.stdout)).toEqual(['1', '300kB', 'dfc']);
+    // Each engine's summary counts what it holds (the other tests' containers and volumes too).
+    const summary = await both(['system', 'df', '--format', '{{.Type}}|{{.TotalCount}}|{{.Active}}']);
+    const lines = (out: string): string[] => out.trim().split('\n').filter((l) => /^(Containers|Local Volumes)\|/.test(l));
+    expect(lines(summary.berth.stdout)).toEqual(lines(summary.docker.stdout));
+    await both(['rm', '-v', 'dfc']);
+    await both(['volume', 'rm', 'dfvol']);
+  });
 });

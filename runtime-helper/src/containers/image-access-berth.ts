@@ -28,6 +28,10 @@ export class BerthImageAccess implements ImageAccess {
     return this.service.snapshots.changes(key);
   }
 
+  size(imageId: string): number {
+    try { return this.service.size(this.service.images.get(imageId)); } catch { return 0; }
+  }
+
   commit(req: CommitRequest): Promise<string> {
     return this.service.commit({
       snapshotKey: req.snapshotKey, parentImageId: req.parentImageId, config: req.config as never, changes: req.changes,

@@ -43,4 +43,6 @@ export interface ImageAccess {
   changes(key: string): Promise<Change[]>;
   /** The snapshot's changes become a new top layer of a new image; returns the image ID. */
   commit(req: CommitRequest): Promise<string>;
+  /** The image's unpacked size in bytes (its layers'); 0 for an image no longer in the store. */
+  size(imageId: string): number;
 }

@@ -1,6 +1,7 @@
 // The JSON shapes `docker inspect` and `docker ps` read, built from a container record.
 import type { ContainerRecord } from './record.js';
 import { humanDuration } from './names.js';
+import type { ContainerSizes } from './disk-usage.js';
 
 function mountsView(r: ContainerRecord): unknown[] {
   return r.Mounts.map((m) => ({
@@ -42,13 +43,13 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
   return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
 }
 
-export function listView(r: ContainerRecord, sizeRw?: number): Record<string, unknown> {
+export function listView(r: ContainerRecord, sizes?: ContainerSizes): Record<string, unknown> {
   const args = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
   return {
     Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: args.join(' '),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
     NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: '' } } }, Mounts: mountsView(r),
-    ...(sizeRw !== undefined ? { SizeRw: sizeRw, SizeRootFs: sizeRw } : {}),
+    ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
   };
 }

@@ -58,7 +58,6 @@ export function installContainers(daemon: Daemon): Route[] {
       const all = [...manager.containers.values()].map((c) => c.record.State);
       return { total: all.length, running: all.filter((s) => s.Running && !s.Paused).length, paused: all.filter((s) => s.Paused).length, stopped: all.filter((s) => !s.Running).length };
     },
-    diskUsage: async () => [],
   };
   // POST /commit (the image store's route) asks us which snapshot and config a container has.
   daemon.hooks.containerForCommit = async (ref: string) => {

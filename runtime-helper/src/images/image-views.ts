@@ -11,7 +11,18 @@ function createdSeconds(image: ImageRecord): number {
 
 export function imageCreated(image: ImageRecord): number { return createdSeconds(image); }
 
-export function imageSummary(svc: ImageService, image: ImageRecord, version: string): Record<string, unknown> {
+/**
+ * Per image, the bytes of its layers that other images use too (`docker system df -v`'s SHARED
+ * SIZE; the CLI counts an in-use image's size minus this as not reclaimable).
+ */
+export function sharedSizes(svc: ImageService, images: ImageRecord[]): Map<string, number> {
+  const users = new Map<string, number>();
+  for (const img of images) for (const c of new Set(img.chain)) users.set(c, (users.get(c) ?? 0) + 1);
+  return new Map(images.map((img) => [img.id, [...new Set(img.chain)].filter((c) => (users.get(c) ?? 0) > 1).reduce((sum, c) => sum + svc.layers.get(c).size, 0)]));
+}
+
+/** `sharedSize`: from sharedSizes() where asked for (df, `shared-size=1`); -1 otherwise, as dockerd. */
+export function imageSummary(svc: ImageService, image: ImageRecord, version: string, sharedSize = -1): Record<string, unknown> {
   const size = svc.size(image);
   const users = svc.containers.usersOfImage(image.id).length;
   return {
@@ -21,7 +32,7 @@ export function imageSummary(svc: ImageService, image: ImageRecord, version: str
     RepoDigests: svc.repoDigests(image.id),
     Created: createdSeconds(image),
     Size: size,
-    SharedSize: -1,
+    SharedSize: sharedSize,
     ...(compareApiVersions(version, '1.44') < 0 ? { VirtualSize: size } : {}),
     Labels: image.config.config?.Labels ?? {},
     Containers: users,

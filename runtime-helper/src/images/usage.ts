@@ -6,12 +6,9 @@ export interface ContainerCatalog {
   /** Containers created from this image ID. */
   usersOfImage(imageId: string): ImageUser[];
   counts(): { total: number; running: number; paused: number; stopped: number };
-  /** Entries for /system/df's Containers array. */
-  diskUsage(): Promise<unknown[]>;
 }
 
 export const emptyCatalog: ContainerCatalog = {
   usersOfImage: () => [],
   counts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-  diskUsage: async () => [],
 };

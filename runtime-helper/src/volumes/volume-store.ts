@@ -21,6 +21,13 @@ export interface Volume {
   Anonymous?: boolean;
 }
 
+/** A volume as the API shows it (without berthd's own bookkeeping). */
+export function volumeView(v: Volume): Record<string, unknown> {
+  const { Anonymous: _a, ...rest } = v;
+  void _a;
+  return rest;
+}
+
 const validName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export function assertVolumeName(name: string): void {

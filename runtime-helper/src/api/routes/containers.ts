@@ -10,6 +10,7 @@ import { inspectView, listView } from '../../containers/views.js';
 import { servicesOf } from './containers-services.js';
 import { updateContainer } from '../../containers/update.js';
 import { dirSize } from '../../containers/changes.js';
+import { containerSizes } from '../../containers/disk-usage.js';
 
 const intParam = (what: string) => queryString.transform((v, ctx) => {
   if (v === undefined || v === '') return undefined;
@@ -40,7 +41,7 @@ async function create(ctx: RequestContext): Promise<void> {
 const listFilters = ['status', 'name', 'label', 'ancestor', 'id', 'exited', 'before', 'since', 'volume', 'network', 'health', 'isolation', 'is-task', 'expose', 'publish'] as const;
 
 async function list(ctx: RequestContext): Promise<void> {
-  const { manager } = servicesOf(ctx);
+  const { manager, images } = servicesOf(ctx);
   const q = parseQuery(ctx.query, containerListQuery, 'container list');
   const f = parseFilters(q.filters, listFilters);
   const statuses = f.get('status') ?? [];
@@ -62,7 +63,8 @@ async function list(ctx: RequestContext): Promise<void> {
     return true;
   });
   if (q.limit && q.limit > 0) all = all.slice(0, q.limit);
-  sendJson(ctx.res, 200, all.map((r) => listView(r, q.size ? dirSize(r.UpperDir) : undefined)));
+  const sizes = q.size ? await Promise.all(all.map((r) => containerSizes(r, images))) : undefined;
+  sendJson(ctx.res, 200, all.map((r, i) => listView(r, sizes?.[i])));
 }
 
 async function inspect(ctx: RequestContext): Promise<void> {
@@ -161,7 +163,7 @@ async function prune(ctx: RequestContext): Promise<void> {
     if (r.State.Running || r.State.Restarting) continue;
     const labels = f.get('label');
     if (labels && !matchLabels(r.Config.Labels, labels)) continue;
-    space += dirSize(r.UpperDir);
+    space += await dirSize(r.UpperDir);
     await manager.remove(r.Id, { force: false, volumes: false });
     deleted.push(r.Id);
   }

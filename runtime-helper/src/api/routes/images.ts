@@ -6,7 +6,7 @@ import { sendJson } from '../respond.js';
 import { parseQuery, queryBool, queryString } from '../body.js';
 import { parseFilters, boolFilter, matchLabels, globMatch } from '../filters.js';
 import { InvalidParameter } from '../errors.js';
-import { imageSummary, imageInspect, imageHistory, imageCreated } from '../../images/image-views.js';
+import { imageSummary, imageInspect, imageHistory, imageCreated, sharedSizes } from '../../images/image-views.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
 
@@ -66,8 +66,9 @@ function list(ctx: RequestContext): void {
   // Like dockerd: with a reference filter, only the matching names are shown.
   const patterns = parseFilters(filters, listFilterNames).get('reference');
   const matching = (name: string): boolean => !patterns?.length || patterns.some((p) => globMatch(p, name) || globMatch(p, name.replace(/[:@].*$/, '')));
+  const shared = q['shared-size'] ? sharedSizes(svc, svc.images.list()) : undefined;
   sendJson(ctx.res, 200, images.map((img) => {
-    const summary = imageSummary(svc, img, ctx.version);
+    const summary = imageSummary(svc, img, ctx.version, shared?.get(img.id));
     return { ...summary, RepoTags: (summary.RepoTags as string[]).filter(matching), RepoDigests: (summary.RepoDigests as string[]).filter(matching) };
   }));
 }

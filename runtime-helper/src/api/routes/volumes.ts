@@ -5,7 +5,7 @@ import { readJson, parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
 import { parseFilters, matchLabels } from '../filters.js';
 import { servicesOf } from './containers-services.js';
-import { VolumeError, type Volume } from '../../volumes/volume-store.js';
+import { VolumeError, volumeView } from '../../volumes/volume-store.js';
 import { dirSize } from '../../containers/changes.js';
 
 // Query schemas, made once: zod compiles a schema on its first parse (~0.4 ms), so one built per
@@ -21,18 +21,13 @@ const createSchema = z.object({
   Labels: z.record(z.string(), z.string()).nullish(),
 }).passthrough();
 
-function view(v: Volume): Record<string, unknown> {
-  const { Anonymous: _a, ...rest } = v;
-  void _a;
-  return rest;
-}
 
 async function create(ctx: RequestContext): Promise<void> {
   const { volumes, manager } = servicesOf(ctx);
   const body = await readJson(ctx.req, createSchema, 'volume create', {});
   const { volume, created } = volumes.create(body.Name || undefined, { labels: body.Labels ?? {}, driver: body.Driver, options: body.DriverOpts ?? {} });
   if (created) manager.opts.events.publish('volume', 'create', volume.Name, { driver: 'local' });
-  sendJson(ctx.res, 201, view(volume));
+  sendJson(ctx.res, 201, volumeView(volume));
 }
 
 function list(ctx: RequestContext): void {
@@ -48,13 +43,13 @@ function list(ctx: RequestContext): void {
     if (dangling?.length) { const want = dangling[0] === 'true' || dangling[0] === '1'; if (manager.volumeInUse(v.Name) === want) return false; }
     return true;
   });
-  sendJson(ctx.res, 200, { Volumes: out.map(view), Warnings: null });
+  sendJson(ctx.res, 200, { Volumes: out.map((v) => volumeView(v)), Warnings: null });
 }
 
 function inspect(ctx: RequestContext): void {
   const v = servicesOf(ctx).volumes.get(ctx.params.name!);
   if (!v) throw new VolumeError(404, `get ${ctx.params.name}: no such volume`);
-  sendJson(ctx.res, 200, view(v));
+  sendJson(ctx.res, 200, volumeView(v));
 }
 
 function remove(ctx: RequestContext): void {
@@ -72,7 +67,7 @@ function remove(ctx: RequestContext): void {
   sendNoContent(ctx.res);
 }
 
-function prune(ctx: RequestContext): void {
+async function prune(ctx: RequestContext): Promise<void> {
   const { volumes, manager } = servicesOf(ctx);
   const q = parseQuery(ctx.query, volumePruneQuery, 'volume prune');
   const f = parseFilters(q.filters, ['label', 'label!', 'all']);
@@ -84,7 +79,7 @@ function prune(ctx: RequestContext): void {
     if (!all && !v.Anonymous) continue; // Docker 23+: only anonymous volumes unless all=true
     const labels = f.get('label');
     if (labels && !matchLabels(v.Labels, labels)) continue;
-    space += dirSize(v.Mountpoint);
+    space += await dirSize(v.Mountpoint);
     volumes.remove(v.Name);
     manager.opts.events.publish('volume', 'destroy', v.Name, { driver: 'local' });
     deleted.push(v.Name);
