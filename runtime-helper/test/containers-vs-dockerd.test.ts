@@ -150,6 +150,31 @@ describe('berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('ps: -n and -l count stopped containers, before/since/exited/volume filters, the COMMAND column', async () => {
+    await both(['run', '--name', 'lsA', '--network', 'none', 'busybox', 'sh', '-c', 'echo a b; exit 2']);
+    await both(['run', '-d', '--name', 'lsB', '--network', 'none', 'busybox', 'sleep', '1000']);
+    await both(['create', '--name', 'lsC', '--network', 'none', '-v', 'lsvol:/lsdata', 'busybox', 'true']);
+    const names = ['--format', '{{.Names}}'];
+    for (const args of [
+      ['-a', '--filter', 'name=^ls', '--format', '{{.Command}}'],
+      ['-l', ...names], ['-n', '2', ...names],
+      ['-a', '--filter', 'name=^ls', '--filter', 'before=lsB', ...names],
+      ['-a', '--filter', 'name=^ls', '--filter', 'since=lsA', ...names],
+      ['--filter', 'name=^ls', '--filter', 'since=lsA', ...names],
+      ['-a', '--filter', 'name=^ls', '--filter', 'exited=0', ...names],
+      ['-a', '--filter', 'name=^ls', '--filter', 'exited=2', ...names],
+      ['-a', '--filter', 'volume=lsvol', ...names], ['-a', '--filter', 'volume=/lsdata', ...names],
+      ['-a', '--filter', 'before=no-such-container'], ['-a', '--filter', 'exited=x'],
+    ]) {
+      const r = await both(['ps', ...args]);
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(r.berth.stdout, args.join(' ')).toBe(r.docker.stdout);
+      expect(r.berth.stderr, args.join(' ')).toBe(r.docker.stderr);
+    }
+    expect((await both(['ps', '-a', '--filter', 'name=^ls', '--filter', 'before=lsB', ...names])).berth.stdout).toBe('lsA\n');
+    await both(['rm', '-f', '-v', 'lsA', 'lsB', 'lsC']);
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

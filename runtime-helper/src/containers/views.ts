@@ -43,10 +43,15 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
   return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
 }
 
+/** dockerd's ps COMMAND: the path, then the arguments, each one holding a space in single quotes. */
+function commandText(r: ContainerRecord): string {
+  const [path = '', ...args] = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
+}
+
 export function listView(r: ContainerRecord, sizes?: ContainerSizes): Record<string, unknown> {
-  const args = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
   return {
-    Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: args.join(' '),
+    Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: commandText(r),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
     NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: '' } } }, Mounts: mountsView(r),

@@ -5,12 +5,15 @@ import type { Route, RequestContext } from '../context.js';
 import { readJson, parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
 import { parseFilters, matchLabels } from '../filters.js';
+import { NotFound } from '../errors.js';
 import { createBodySchema, resourcesSchema, restartPolicySchema } from '../../containers/docker-types.js';
 import { inspectView, listView } from '../../containers/views.js';
 import { servicesOf } from './containers-services.js';
 import { updateContainer } from '../../containers/update.js';
 import { dirSize } from '../../containers/changes.js';
 import { containerSizes } from '../../containers/disk-usage.js';
+import { selectContainers } from '../../containers/list-filter.js';
+import type { ContainerRecord } from '../../containers/record.js';
 
 const intParam = (what: string) => queryString.transform((v, ctx) => {
   if (v === undefined || v === '') return undefined;
@@ -43,26 +46,12 @@ const listFilters = ['status', 'name', 'label', 'ancestor', 'id', 'exited', 'bef
 async function list(ctx: RequestContext): Promise<void> {
   const { manager, images } = servicesOf(ctx);
   const q = parseQuery(ctx.query, containerListQuery, 'container list');
-  const f = parseFilters(q.filters, listFilters);
-  const statuses = f.get('status') ?? [];
-  for (const s of statuses) if (!['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'].includes(s)) throw Object.assign(new Error(`invalid filter 'status=${s}'`), { status: 400 });
-  let all = [...manager.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
-  all = all.filter((r) => {
-    if (!q.all && !statuses.length && !r.State.Running) return false;
-    if (statuses.length && !statuses.includes(r.State.Status)) return false;
-    const names = f.get('name');
-    if (names && !names.some((n) => new RegExp(n).test(r.Name.slice(1)))) return false;
-    const ids = f.get('id');
-    if (ids && !ids.some((i) => r.Id.startsWith(i))) return false;
-    const labels = f.get('label');
-    if (labels && !matchLabels(r.Config.Labels, labels)) return false;
-    const ancestors = f.get('ancestor');
-    if (ancestors && !ancestors.some((a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)) return false;
-    const exited = f.get('exited');
-    if (exited && (r.State.Running || !exited.includes(String(r.State.ExitCode)))) return false;
-    return true;
-  });
-  if (q.limit && q.limit > 0) all = all.slice(0, q.limit);
+  const filters = parseFilters(q.filters, listFilters);
+  const newestFirst = [...manager.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
+  const resolve = (ref: string): ContainerRecord => {
+    try { return manager.get(ref).record; } catch { throw new NotFound(`no such container ${ref}`); }
+  };
+  const all = selectContainers(newestFirst, { all: q.all, limit: q.limit, filters }, resolve);
   const sizes = q.size ? await Promise.all(all.map((r) => containerSizes(r, images))) : undefined;
   sendJson(ctx.res, 200, all.map((r, i) => listView(r, sizes?.[i])));
 }

@@ -1,0 +1,52 @@
+// Which containers `GET /containers/json` lists, in dockerd's order and by its rules: newest
+// first; stopped ones only with all, a limit or a status filter; before/since cut the list at a
+// container (never listing it); exited matches only containers that ran; volume matches a mount's
+// name, source or destination.
+import type { Filters } from '../api/filters.js';
+import { matchLabels } from '../api/filters.js';
+import { InvalidParameter } from '../api/errors.js';
+import { ZERO_TIME, type ContainerRecord } from './record.js';
+
+export interface ListQuery {
+  all: boolean;
+  limit?: number;
+  filters: Filters;
+}
+
+const statuses = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+/** `records` newest first; `resolve` finds the container a before/since filter names (or throws). */
+export function selectContainers(records: ContainerRecord[], q: ListQuery, resolve: (ref: string) => ContainerRecord): ContainerRecord[] {
+  const f = q.filters;
+  for (const s of f.get('status') ?? []) if (!statuses.includes(s)) throw new InvalidParameter(`Invalid filter 'status=${s}'`);
+  const exitCodes = (f.get('exited') ?? []).map((v) => {
+    if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameter(`strconv.Atoi: parsing "${v}": invalid syntax`);
+    return Number(v);
+  });
+  const before = f.get('before')?.map(resolve).at(-1);
+  const since = f.get('since')?.map(resolve).at(-1);
+  const all = q.all || (q.limit ?? 0) > 0 || f.has('status');
+  const out: ContainerRecord[] = [];
+  let skipping = before !== undefined;
+  for (const r of records) {
+    if (skipping) { if (r.Id === before!.Id) skipping = false; continue; }
+    if (since && r.Id === since.Id) break;
+    if (!all && !r.State.Running) continue;
+    if (!matches(r, f, exitCodes)) continue;
+    out.push(r);
+    if (q.limit && q.limit > 0 && out.length === q.limit) break;
+  }
+  return out;
+}
+
+function matches(r: ContainerRecord, f: Filters, exitCodes: number[]): boolean {
+  const want = (key: string, test: (v: string) => boolean): boolean => { const vs = f.get(key); return !vs || vs.some(test); };
+  const name = r.Name.slice(1);
+  return want('status', (s) => s === r.State.Status)
+    && want('name', (n) => new RegExp(n).test(r.Name) || new RegExp(n).test(name))
+    && want('id', (i) => r.Id.startsWith(i))
+    && (!f.has('label') || matchLabels(r.Config.Labels, f.get('label')!))
+    && want('ancestor', (a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)
+    && (!f.has('exited') || (!r.State.Running && r.State.StartedAt !== ZERO_TIME && exitCodes.includes(r.State.ExitCode)))
+    && want('volume', (v) => r.Mounts.some((m) => m.destination === v || (m.name ?? m.source) === v));
+}
