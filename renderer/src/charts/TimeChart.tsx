@@ -4,12 +4,22 @@ import uPlot from 'uplot';
 
 export interface Marker { at: number; label: string }
 
-export function TimeChart({ title, series, data, markers, format, height = 160 }: {
+/** Tick steps for byte axes: 1, 2, 4 … 512 of B, KiB, MiB, GiB, TiB (uPlot's own are decimal: "977 KiB"). */
+const BINARY_INCRS = Array.from({ length: 5 }, (_, k) => Array.from({ length: 10 }, (_, i) => 2 ** i * 1024 ** k)).flat();
+
+/**
+ * `floor`: the least top of the y axis, so a series that stays at zero gets a readable scale
+ * ("0 B, 512 KiB, 1 MiB") instead of ticks too small to tell apart ("0 B, 0 B, 0 B").
+ */
+export function TimeChart({ title, series, data, markers, format, floor = 1, binary = false, height = 160 }: {
   title: string;
   series: { label: string; color: string; dash?: number[] }[];
   data: [number[], ...(number | null)[][]];
   markers: Marker[];
   format: (v: number) => string;
+  floor?: number;
+  /** A byte scale: ticks at powers of two. */
+  binary?: boolean;
   height?: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
@@ -28,10 +38,10 @@ export function TimeChart({ title, series, data, markers, format, height = 160 }
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max * 1.1, min + 1e-9, 1e-9)] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, floor)] } },
       axes: [
         { stroke: axisStroke, grid },
-        { stroke: axisStroke, grid, size: 70, values: (_u, vals) => vals.map((v) => format(v)) },
+        { stroke: axisStroke, grid, size: 70, values: (_u, vals) => vals.map((v) => format(v)), ...(binary ? { incrs: BINARY_INCRS } : {}) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, value: (_u: uPlot, v: number | null) => (v == null ? '—' : format(v)) }))],
       hooks: {
@@ -63,7 +73,7 @@ export function TimeChart({ title, series, data, markers, format, height = 160 }
     ro.observe(el);
     return () => { ro.disconnect(); plot.current?.destroy(); plot.current = null; };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- built once per shape (series count, height); new data and markers reach it through setData and the ref
-  }, [series.length, height]);
+  }, [series.length, height, floor, binary]);
   useEffect(() => { plot.current?.setData(data as uPlot.AlignedData); }, [data, markers]);
   return (
     <figure className="card p-3">

@@ -6,6 +6,8 @@ import { bytes } from '../../lib/format';
 import { quotaText, throttleText } from '../../lib/pressure';
 import { ErrorBox, InfoBox } from '../../components/Notice';
 
+const MIB = 1024 * 1024;
+
 export function StatsTab({ stats, resources, cpuQuota, running }: { stats: { samples: StatsSample[]; markers: Marker[]; error: string | null }; resources?: ResourceSpec | undefined; cpuQuota?: ContainerDetails['cpuQuota']; running: boolean }) {
   const s = stats.samples;
   const t = useMemo(() => s.map((x) => x.at / 1000), [s]);
@@ -27,9 +29,9 @@ export function StatsTab({ stats, resources, cpuQuota, running }: { stats: { sam
       <div className="grid gap-4 xl:grid-cols-2">
         <TimeChart title="CPU %" series={[{ label: 'CPU', color: '#2f7de1' }]} data={[t, s.map((x) => x.cpuPercent)]} markers={stats.markers} format={(v) => `${v.toFixed(1)}%`} />
         <TimeChart title="Memory" series={[{ label: 'used', color: '#10b981' }, { label: 'limit', color: '#ef4444', dash: [6, 4] }]}
-          data={[t, s.map((x) => x.memUsage), s.map((x) => (limitKnown ? x.memLimit : null))]} markers={stats.markers} format={(v) => bytes(v)} />
-        <TimeChart title="Processes" series={[{ label: 'pids', color: '#a855f7' }]} data={[t, s.map((x) => x.pids)]} markers={stats.markers} format={(v) => v.toFixed(0)} />
-        <TimeChart title="Block I/O (cumulative)" series={[{ label: 'read', color: '#0ea5e9' }, { label: 'write', color: '#f97316' }]} data={[t, s.map((x) => x.blkRead), s.map((x) => x.blkWrite)]} markers={stats.markers} format={(v) => bytes(v)} />
+          data={[t, s.map((x) => x.memUsage), s.map((x) => (limitKnown ? x.memLimit : null))]} markers={stats.markers} format={(v) => bytes(v)} floor={MIB} binary />
+        <TimeChart title="Processes" series={[{ label: 'pids', color: '#a855f7' }]} data={[t, s.map((x) => x.pids)]} markers={stats.markers} format={(v) => v.toFixed(0)} floor={4} />
+        <TimeChart title="Block I/O (cumulative)" series={[{ label: 'read', color: '#0ea5e9' }, { label: 'write', color: '#f97316' }]} data={[t, s.map((x) => x.blkRead), s.map((x) => x.blkWrite)]} markers={stats.markers} format={(v) => bytes(v)} floor={MIB} binary />
       </div>
     </div>
   );
