@@ -2,11 +2,11 @@
 // of inspect, ps status text, diff, and the error messages of bad requests must match.
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runDocker } from './support/berthd.js';
-import { berthdBesideDockerd, onBoth } from './support/engine-pair.js';
+import { berthdBesideDockerd, cliOk, onBoth } from './support/engine-pair.js';
 
 const pair = berthdBesideDockerd();
 
@@ -173,6 +173,31 @@ describe('berthd and dockerd give the same answers', () => {
     }
     expect((await both(['ps', '-a', '--filter', 'name=^ls', '--filter', 'before=lsB', ...names])).berth.stdout).toBe('lsA\n');
     await both(['rm', '-f', '-v', 'lsA', 'lsB', 'lsC']);
+  });
+
+  it('inspect: Config.Hostname set at create, null Env/Volumes/PidsLimit, each mount\'s Mode as dockerd gives it', async () => {
+    const bind = mkdtempSync(join(tmpdir(), 'berth-insp-'));
+    try {
+      const created = await both(['create', '--name', 'insp', '--network', 'none', '--pids-limit', '-1', '-v', 'inspvol:/nv:ro', '-v', 'inspvol:/nv2', '-v', `${bind}:/b:ro`, '-v', `${bind}:/b2`,
+        '--mount', 'type=volume,src=inspvol2,dst=/mv,readonly', '--mount', `type=bind,src=${bind},dst=/b3`, '-v', '/anon', 'busybox', 'true']);
+      const id = created.berth.stdout.trim().slice(0, 12);
+      const fields = await both(['inspect', '-f', '{{.Config.Hostname}}|{{json .Config.Env}}|{{json .Config.Volumes}}|{{json .HostConfig.PidsLimit}}', 'insp']);
+      expect(fields.berth.stdout).toBe(`${id}|null|{"/anon":{}}|null\n`);
+      expect(mask(fields.berth.stdout)).toBe(mask(fields.docker.stdout));
+      const modes = await both(['inspect', '-f', '{{range .Mounts}}{{.Destination}} {{json .Mode}} {{.RW}}{{"\\n"}}{{end}}', 'insp']);
+      const sorted = (out: string): string[] => out.trim().split('\n').sort();
+      expect(sorted(modes.berth.stdout)).toEqual(sorted(modes.docker.stdout));
+      // Under --network host the hostname is the host's, in the config and in the container, as
+      // with dockerd (berthd alone: a stopped dockerd leaves its host netns mounted in its exec root).
+      const host = await cliOk(pair().berth.host, ['run', '--name', 'insph', '--network', 'host', 'busybox', 'sh', '-c', 'echo $HOSTNAME; cat /etc/hostname']);
+      expect(host).toBe(`${hostname()}\n${hostname()}\n`);
+      expect(await cliOk(pair().berth.host, ['inspect', '-f', '{{.Config.Hostname}}', 'insph'])).toBe(`${hostname()}\n`);
+      await runDocker(pair().berth.host, ['rm', 'insph']);
+      await both(['rm', '-v', 'insp']);
+      await both(['volume', 'rm', 'inspvol', 'inspvol2']);
+    } finally {
+      rmSync(bind, { recursive: true, force: true });
+    }
   });
 
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {

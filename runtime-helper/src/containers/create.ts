@@ -2,6 +2,7 @@
 // container's directory, snapshot, mounts and /etc files and records it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname as osHostname } from 'node:os';
 import type { DockerCreateBody } from './docker-types.js';
 import { hostConfigSchema } from './docker-types.js';
 import { initialState, nowNano, type ContainerRecord } from './record.js';
@@ -30,6 +31,10 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   m.runtime(runtimeName); // validates the name
   const config = mergeImageConfig(body, image.config);
   const id = newId();
+  // As dockerd: the hostname is set at create (the host's under --network host), and a pids
+  // limit of 0 or -1 (unlimited) is kept as none.
+  if (!config.Hostname) config.Hostname = hc.NetworkMode === 'host' ? osHostname() : id.slice(0, 12);
+  if (hc.PidsLimit !== undefined && hc.PidsLimit !== null && hc.PidsLimit <= 0) hc.PidsLimit = null;
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => m.byName(`/${n}`) !== undefined)}`;
   validateNetworkMode(m, hc.NetworkMode);
   const dir = m.store.dir(id);

@@ -15,7 +15,9 @@ export function mergeImageConfig(body: DockerCreateBody, image: ImageRunConfig):
     const i = env.findIndex((x) => x.split('=')[0] === key);
     if (i >= 0) env[i] = e; else env.push(e);
   }
-  merged.Env = env;
+  // dockerd keeps no-env and no-volume configs as null (inspect shows null, templates <nil>).
+  merged.Env = env.length ? env : null;
+  if (merged.Volumes && Object.keys(merged.Volumes).length === 0) merged.Volumes = null;
   if (!merged.WorkingDir) merged.WorkingDir = image.WorkingDir ?? '';
   if (!merged.User) merged.User = image.User ?? '';
   if (!merged.StopSignal && image.StopSignal) merged.StopSignal = image.StopSignal;

@@ -1,12 +1,22 @@
 // The JSON shapes `docker inspect` and `docker ps` read, built from a container record.
 import type { ContainerRecord } from './record.js';
+import type { ResolvedMount } from '../oci/from-docker-config.js';
 import { humanDuration } from './names.js';
 import type { ContainerSizes } from './disk-usage.js';
+
+/** dockerd's Mode: a -v's mode text as given ("z" for a named volume given none), "z" for a
+ * named volume of --mount, "" for anonymous volumes and --mount binds. */
+function mountMode(r: ContainerRecord, m: ResolvedMount): string {
+  const bind = (r.HostConfig.Binds ?? []).map((b) => b.split(':')).find((p) => p[1] === m.destination);
+  if (bind) return bind[2] || (m.type === 'volume' ? 'z' : '');
+  const given = (r.HostConfig.Mounts ?? []).find((x) => x.Target === m.destination);
+  return given && m.type === 'volume' && given.Source ? 'z' : '';
+}
 
 function mountsView(r: ContainerRecord): unknown[] {
   return r.Mounts.map((m) => ({
     Type: m.type, ...(m.name ? { Name: m.name, Driver: 'local' } : {}), Source: m.source, Destination: m.destination,
-    Mode: m.readOnly ? 'ro' : '', RW: !m.readOnly, Propagation: m.type === 'bind' ? 'rprivate' : '',
+    Mode: mountMode(r, m), RW: !m.readOnly, Propagation: m.type === 'bind' ? 'rprivate' : '',
   }));
 }
 
