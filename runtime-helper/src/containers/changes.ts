@@ -1,6 +1,6 @@
 // The size of a container's overlay upper directory or a volume's data, as Docker reports them:
 // regular files' bytes, each hard-linked inode once. Asynchronous, so a large tree does not hold
-// up every other request while it is walked.
+// up every other request while it is walked; one directory's entries are looked at together.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -8,25 +8,23 @@ export async function dirSize(dir: string): Promise<number> {
   if (!dir) return 0;
   const seen = new Set<string>();
   const walk = async (d: string): Promise<number> => {
-    let entries: string[];
-    try { entries = await readdir(d); } catch { return 0; }
-    let total = 0;
-    for (const name of entries) {
-      const p = join(d, name);
+    let entries;
+    try { entries = await readdir(d, { withFileTypes: true }); } catch { return 0; }
+    const sizes = await Promise.all(entries.map(async (e): Promise<number> => {
+      const p = join(d, e.name);
+      if (e.isDirectory()) return walk(p);
+      if (!e.isFile()) return 0; // symlinks, devices, whiteouts: no bytes of their own
       try {
         const st = await lstat(p);
-        if (st.isDirectory()) total += await walk(p);
-        else if (st.isFile()) {
-          if (st.nlink > 1) {
-            const key = `${st.dev}:${st.ino}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-          }
-          total += st.size;
+        if (st.nlink > 1) {
+          const key = `${st.dev}:${st.ino}`;
+          if (seen.has(key)) return 0;
+          seen.add(key);
         }
-      } catch { /* raced with a delete */ }
-    }
-    return total;
+        return st.size;
+      } catch { return 0; } // raced with a delete
+    }));
+    return sizes.reduce((a, b) => a + b, 0);
   };
   return walk(dir);
 }
