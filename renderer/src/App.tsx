@@ -1,5 +1,5 @@
 // The window: a sidebar (pages + engine state) and the current page.
-import { useEffect } from 'react';
+import { useEffect, type MouseEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi, useConnection, useStream } from './api/api';
 import { useRoute, go } from './lib/router';
@@ -34,9 +34,9 @@ function EngineBadge() {
         <span className={`inline-block h-2.5 w-2.5 rounded-full ${color}`} aria-hidden />
         <span className="font-semibold">{s ? (s.connected ? `${s.kind === 'unknown' ? 'Engine' : s.kind} ${s.version ?? ''}` : 'Engine not reachable') : 'Checking engine…'}</span>
       </div>
-      <div className="mt-1 truncate text-slate-500" title={s?.host}>{s?.host}</div>
-      {sup && <div className="mt-1 text-slate-500">berthd: {sup.phase}{sup.restarts ? ` · ${sup.restarts} restarts` : ''}</div>}
-      {s && !s.connected && <button className="mt-2 text-accent-600 underline" onClick={() => go('settings')}>Connect an engine…</button>}
+      <div className="mt-1 truncate text-slate-500 dark:text-slate-400" title={s?.host}>{s?.host}</div>
+      {sup && <div className="mt-1 text-slate-500 dark:text-slate-400">berthd: {sup.phase}{sup.restarts ? ` · ${sup.restarts} restarts` : ''}</div>}
+      {s && !s.connected && <button className="mt-2 text-accent-600 underline dark:text-accent-300" onClick={() => go('settings')}>Connect an engine…</button>}
     </div>
   );
 }
@@ -49,6 +49,11 @@ function EventInvalidator() {
     if (e.type === 'image') void qc.invalidateQueries({ queryKey: ['images.list'] });
   });
   return null;
+}
+
+function skipToMain(e: MouseEvent<HTMLAnchorElement>): void {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
 }
 
 export function App() {
@@ -67,7 +72,8 @@ export function App() {
   else page = <ContainersPage />;
   return (
     <div className="flex h-full">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2">Skip to content</a>
+      {/* The hash is the router's: following #main would leave the page, so the link moves the focus itself. */}
+      <a href="#main" onClick={skipToMain} className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2 dark:focus:bg-slate-900">Skip to content</a>
       <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="flex items-center gap-2 px-4 py-4 text-lg font-bold tracking-tight">
           <span className="grid h-7 w-7 place-items-center rounded-md bg-accent-600 text-sm text-white" aria-hidden>B</span> Berth
@@ -84,7 +90,7 @@ export function App() {
         </ul>
         <EngineBadge />
       </nav>
-      <main id="main" className="min-w-0 flex-1 overflow-auto">
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 overflow-auto focus:outline-none">
         {conn.state === 'closed' && <div className="p-4"><ErrorBox title="Lost the connection to the app" message={conn.detail ?? 'Reconnecting…'} /></div>}
         {conn.state === 'open' && <EventInvalidator />}
         <ErrorBoundary resetKey={`${route.page}/${route.id ?? ''}/${route.tab ?? ''}`}>{page}</ErrorBoundary>

@@ -3,9 +3,14 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Where the focus was when the dialog opened (the first render's): the dialog is unmounted on
+  // close, which leaves the focus on <body>, so it goes back there for the keyboard user.
+  const opener = useRef(document.activeElement);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    const back = opener.current;
+    return () => { if (back instanceof HTMLElement && back.isConnected) back.focus(); };
   }, []);
   return (
     <dialog ref={ref} aria-label={title} onClose={onClose} onCancel={onClose}

@@ -9,7 +9,7 @@ export function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: st
   const summary = Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`;
   return (
     <details open={depth < 1} className="pl-4 font-mono text-xs leading-5">
-      <summary className="cursor-pointer select-none">{key}<span className="text-slate-500">{summary}</span></summary>
+      <summary className="cursor-pointer select-none">{key}<span className="text-slate-500 dark:text-slate-400">{summary}</span></summary>
       {entries.map(([k, v]) => <JsonTree key={k} name={k} value={v} depth={depth + 1} />)}
     </details>
   );

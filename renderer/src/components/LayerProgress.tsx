@@ -13,7 +13,7 @@ export function LayerProgress({ layers, label }: { layers: Layer[]; label: strin
           <li key={l.id} className="grid grid-cols-[7rem_1fr_12rem] items-center gap-2 text-xs" data-testid="layer-row">
             <span className="font-mono">{l.id}</span>
             <progress className="h-2 w-full" max={100} value={pct} aria-label={`layer ${l.id}`} />
-            <span className="truncate text-slate-500">{l.status}{l.total && !finished ? ` ${bytes(l.current)} / ${bytes(l.total)}` : ''}</span>
+            <span className="truncate text-slate-500 dark:text-slate-400">{l.status}{l.total && !finished ? ` ${bytes(l.current)} / ${bytes(l.total)}` : ''}</span>
           </li>
         );
       })}

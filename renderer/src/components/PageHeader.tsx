@@ -5,7 +5,7 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
     <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-6 py-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="min-w-0">
         <h1 className="truncate text-xl font-semibold">{title}</h1>
-        {subtitle && <div className="mt-0.5 text-sm text-slate-500">{subtitle}</div>}
+        {subtitle && <div className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">{subtitle}</div>}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
     </header>

@@ -58,7 +58,7 @@ export function MemoryControl({ value, onChange, total, idPrefix }: { value: num
         />
         <output htmlFor={`${idPrefix}-memory`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-memory-value`}>{fmt(value)}</output>
       </div>
-      <div className="mt-1 text-xs text-slate-500">Scale: the host's {bytes(total)}. Type a value like 64m or 1.5g, or leave empty for no limit.</div>
+      <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">Scale: the host's {bytes(total)}. Type a value like 64m or 1.5g, or leave empty for no limit.</div>
       {error && <div role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">Memory: {error}</div>}
     </div>
   );
@@ -73,7 +73,7 @@ export function CpuSharesControl({ value, onChange, idPrefix }: { value: number;
         <StepSlider id={`${idPrefix}-shares`} label="CPU shares" values={SHARE_STEPS} value={v} format={(x) => `${x} shares`} onChange={onChange} />
         <output htmlFor={`${idPrefix}-shares`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums" data-testid={`${idPrefix}-shares-value`}>{v}</output>
       </div>
-      <div className="mt-1 text-xs text-slate-500">
+      <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
         Only matters when CPUs are busy: a container with 512 gets half the CPU time of one with the default 1024; an idle CPU is never held back.
       </div>
     </div>
@@ -97,7 +97,7 @@ export function CpuQuotaControl({ value, onChange, ncpu, idPrefix }: { value: nu
         <StepSlider id={`${idPrefix}-cpus`} label="CPU quota" values={steps} value={v} format={fmt} onChange={onChange} />
         <output htmlFor={`${idPrefix}-cpus`} className="w-24 shrink-0 whitespace-nowrap text-right text-sm font-semibold tabular-nums">{fmt(value)}</output>
       </div>
-      <div className="mt-1 text-xs text-slate-500">A cap even when CPUs are idle: 0.5 lets it run half of one CPU's time in each 100 ms period; past that it is throttled until the next period.</div>
+      <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">A cap even when CPUs are idle: 0.5 lets it run half of one CPU's time in each 100 ms period; past that it is throttled until the next period.</div>
     </div>
   );
 }
@@ -120,7 +120,7 @@ export function CpusetChips({ ncpu, value, onChange }: { ncpu: number; value: st
           </button>
         ))}
       </div>
-      <div className="mt-1 text-xs text-slate-500">{selected.size === 0 ? 'None picked: all CPUs.' : `Pinned to ${[...selected].sort().join(', ')}.`}</div>
+      <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">{selected.size === 0 ? 'None picked: all CPUs.' : `Pinned to ${[...selected].sort().join(', ')}.`}</div>
     </fieldset>
   );
 }

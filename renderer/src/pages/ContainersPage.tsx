@@ -50,7 +50,7 @@ export function ContainersPage() {
           <input id="container-search" className="input max-w-xs" placeholder="Search by name, image or ID" value={q} onChange={(e) => setQ(e.target.value)} />
           <label className="flex items-center gap-1.5 text-sm"><input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Show stopped</label>
           <div className="ml-auto flex items-center gap-2" role="toolbar" aria-label="Selected containers">
-            <span className="text-sm text-slate-500">{sel.length} selected</span>
+            <span className="text-sm text-slate-500 dark:text-slate-400">{sel.length} selected</span>
             {(['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as ContainerAction[]).map((a) => (
               <button key={a} className="btn btn-sm capitalize" disabled={!sel.length || act.isPending} onClick={() => run(sel, a)}>{a}</button>
             ))}
@@ -58,7 +58,7 @@ export function ContainersPage() {
           </div>
         </div>
         {list.data && list.data.length === 0 && (
-          <EmptyState title="No containers yet">Go to <a className="text-accent-600 underline" href="#/images">Images</a> and press Run on one. No images? The Images page shows how to get one, including a one-click starter image.</EmptyState>
+          <EmptyState title="No containers yet">Go to <a className="text-accent-600 underline dark:text-accent-300" href="#/images">Images</a> and press Run on one. No images? The Images page shows how to get one, including a one-click starter image.</EmptyState>
         )}
         {rows.length > 0 && (
           <div className="card flex min-h-0 flex-1 flex-col overflow-hidden" data-testid="containers-table">
@@ -71,11 +71,11 @@ export function ContainersPage() {
               return (
                 <div className={`${COLS} h-full border-b border-slate-100 hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/40`} data-testid="container-row" data-name={c.name} data-state={c.state}>
                   <div className="td"><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></div>
-                  <div className="td min-w-0"><a className="block truncate font-medium hover:underline" href={`#/containers/${c.id}/logs`}>{c.name}</a><div className="font-mono text-[11px] text-slate-500">{shortId(c.id)}</div></div>
+                  <div className="td min-w-0"><a className="block truncate font-medium hover:underline" href={`#/containers/${c.id}/logs`}>{c.name}</a><div className="font-mono text-[11px] text-slate-500 dark:text-slate-400">{shortId(c.id)}</div></div>
                   <div className="td truncate" title={c.image}>{c.image}</div>
                   <div className="td"><StateChip c={c} /></div>
-                  <div className="td truncate text-slate-500" title={c.status}>{c.status}</div>
-                  <div className="td text-slate-500">{ago(c.created)}</div>
+                  <div className="td truncate text-slate-500 dark:text-slate-400" title={c.status}>{c.status}</div>
+                  <div className="td text-slate-500 dark:text-slate-400">{ago(c.created)}</div>
                   <div className="td flex justify-end gap-1">
                     {actionsFor(c).slice(0, 2).map((a) => <button key={a} className="btn btn-sm capitalize" aria-label={`${a} ${c.name}`} onClick={() => run([c.id], a)}>{a}</button>)}
                     {c.state === 'running' && <button className="btn btn-sm" aria-label={`Terminal in ${c.name}`} onClick={() => go('containers', c.id, 'terminal')}>Terminal</button>}

@@ -26,7 +26,7 @@ export function EventsPage() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {shown.slice(0, 500).map((e, i) => (
                 <tr key={i}>
-                  <td className="td whitespace-nowrap tabular-nums text-slate-500">{new Date(e.time).toLocaleTimeString()}</td>
+                  <td className="td whitespace-nowrap tabular-nums text-slate-500 dark:text-slate-400">{new Date(e.time).toLocaleTimeString()}</td>
                   <td className="td">{e.type}</td><td className="td font-medium">{e.action}</td>
                   <td className="td">{e.type === 'container' ? <a className="hover:underline" href={`#/containers/${e.id}/logs`}>{e.name ?? e.id.slice(0, 12)}</a> : e.name ?? e.id.slice(0, 19)}</td>
                 </tr>

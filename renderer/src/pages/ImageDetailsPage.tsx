@@ -63,7 +63,7 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
             <thead><tr><th className="th">Created</th><th className="th">Size</th><th className="th">Created by</th></tr></thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {d.data?.history.map((h, i) => (
-                <tr key={i}><td className="td whitespace-nowrap text-slate-500">{ago(h.created)}</td><td className="td tabular-nums">{bytes(h.size)}</td><td className="td break-all font-mono text-xs">{h.createdBy || h.comment || '—'}</td></tr>
+                <tr key={i}><td className="td whitespace-nowrap text-slate-500 dark:text-slate-400">{ago(h.created)}</td><td className="td tabular-nums">{bytes(h.size)}</td><td className="td break-all font-mono text-xs">{h.createdBy || h.comment || '—'}</td></tr>
               ))}
             </tbody>
           </table>

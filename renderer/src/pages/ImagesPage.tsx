@@ -76,7 +76,7 @@ export function ImagesPage() {
             <div className="flex items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
               <label htmlFor="image-search" className="sr-only">Search images</label>
               <input id="image-search" className="input max-w-sm" placeholder="Search by name, tag or ID" value={q} onChange={(e) => setQ(e.target.value)} />
-              <span className="text-xs text-slate-500">{rows.length} shown</span>
+              <span className="text-xs text-slate-500 dark:text-slate-400">{rows.length} shown</span>
             </div>
             <table className="w-full">
               <thead className="bg-slate-50 dark:bg-slate-800/50"><tr>{header('repo', 'Repository')}{header('tag', 'Tag')}{header('id', 'Image ID')}{header('size', 'Size')}{header('created', 'Created')}<th className="th"><span className="sr-only">Actions</span></th></tr></thead>
@@ -90,7 +90,7 @@ export function ImagesPage() {
                       <td className="td"><span className="chip bg-slate-100 dark:bg-slate-800">{t}</span></td>
                       <td className="td font-mono text-xs">{shortId(i.id)}</td>
                       <td className="td tabular-nums">{bytes(i.size)}</td>
-                      <td className="td text-slate-500">{ago(i.created)}</td>
+                      <td className="td text-slate-500 dark:text-slate-400">{ago(i.created)}</td>
                       <td className="td text-right whitespace-nowrap">
                         <button className="btn btn-sm btn-primary" onClick={() => setRunImage(ref)} aria-label={`Run ${ref}`}>Run</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id)} aria-label={`Details of ${ref}`}>Details</button>{' '}
@@ -102,7 +102,7 @@ export function ImagesPage() {
                 })}
               </tbody>
             </table>
-            {rows.length === 0 && <div className="p-6 text-center text-sm text-slate-500">No image matches "{q}". Clear the search to see all.</div>}
+            {rows.length === 0 && <div className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No image matches "{q}". Clear the search to see all.</div>}
           </div>
         )}
       </div>

@@ -33,15 +33,15 @@ export function PushForm({ tags, focus = false }: { tags: string[]; focus?: bool
     <section className="card p-4" aria-label="Push">
       <h2 className="mb-2 font-semibold">Push</h2>
       <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); p.start('push', { image: tag, ...(username ? { username, password } : {}) }); }}>
-        <label className="flex flex-col text-xs text-slate-500">Tag to push
+        <label className="flex flex-col text-xs text-slate-500 dark:text-slate-400">Tag to push
           <select ref={select} className="input mt-1 min-w-[16rem]" value={tag} onChange={(e) => setTag(e.target.value)}>
             {tags.map((t) => <option key={t} value={t}>{t}</option>)}
           </select>
         </label>
-        <label className="flex flex-col text-xs text-slate-500">Registry user (optional)
+        <label className="flex flex-col text-xs text-slate-500 dark:text-slate-400">Registry user (optional)
           <input className="input mt-1 w-40" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
-        <label className="flex flex-col text-xs text-slate-500">Password
+        <label className="flex flex-col text-xs text-slate-500 dark:text-slate-400">Password
           <input className="input mt-1 w-40" type="password" autoComplete="current-password" value={password} disabled={!username} onChange={(e) => setPassword(e.target.value)} />
         </label>
         {p.state === 'running'
@@ -49,7 +49,7 @@ export function PushForm({ tags, focus = false }: { tags: string[]; focus?: bool
           : <button type="submit" className="btn btn-primary">Push to {registryOf(tag)}</button>}
       </form>
       <LayerProgress layers={p.layers} label="Push progress" />
-      {p.state === 'running' && p.messages.length > 0 && <div className="mt-2 text-xs text-slate-500">{p.messages[p.messages.length - 1]}</div>}
+      {p.state === 'running' && p.messages.length > 0 && <div className="mt-2 text-xs text-slate-500 dark:text-slate-400">{p.messages[p.messages.length - 1]}</div>}
       {p.state === 'done' && <div className="mt-2"><InfoBox tone="ok">Pushed {tag}.{digest ? ` ${digest.replace(/^.*?(digest: )/, 'Digest: ')}` : ''}</InfoBox></div>}
       {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Push failed" message={`${p.error}\n${/auth|credential|unauthori[sz]ed|denied|401|403/i.test(p.error) ? 'Check the user name and password, and that this user may push to that repository.' : `Check that the registry at ${registryOf(tag)} is running and reachable from the engine, and that you may push there.`}`} /></div>}
     </section>

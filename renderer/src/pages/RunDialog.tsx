@@ -132,7 +132,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
             <h3 className="mb-3 font-semibold">Resources</h3>
             {host.data
               ? <ResourceControls idPrefix="run" value={resources} onChange={setResources} total={host.data.memTotal} ncpu={host.data.ncpu} />
-              : host.error ? <ErrorBox title="Host facts unavailable" message={host.error.message} /> : <div className="text-sm text-slate-500">Reading the host's memory and CPUs…</div>}
+              : host.error ? <ErrorBox title="Host facts unavailable" message={host.error.message} /> : <div className="text-sm text-slate-500 dark:text-slate-400">Reading the host's memory and CPUs…</div>}
           </section>
           <section aria-label="Equivalent command">
             <div className="label">Equivalent command</div>

@@ -32,13 +32,13 @@ export function SettingsPage() {
       <div className="grid gap-4 p-6 xl:grid-cols-2">
         <section className="card p-4" aria-label="Engines">
           <h2 className="mb-1 font-semibold">Engines</h2>
-          <p className="mb-3 text-sm text-slate-500">Berth talks to its own engine by default; any Docker or Podman engine works too.</p>
+          <p className="mb-3 text-sm text-slate-500 dark:text-slate-400">Berth talks to its own engine by default; any Docker or Podman engine works too.</p>
           {status.data && !status.data.connected && <div className="mb-3"><ErrorBox title="The active engine is not reachable" message={`${status.data.error ?? ''}\nStart it, or add and choose another below.`} /></div>}
           <ul className="divide-y divide-slate-100 dark:divide-slate-800">
             {engines.data?.engines.map((e) => (
               <li key={e.id} className="flex items-center gap-2 py-2">
                 <input type="radio" name="engine" id={`engine-${e.id}`} checked={engines.data?.activeId === e.id} onChange={() => use.mutate({ id: e.id })} />
-                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span> <span className="font-mono text-xs text-slate-500">{e.host}</span>{e.sshHostKey && <span className="block font-mono text-xs text-slate-500">host key {e.sshHostKey}</span>}</label>
+                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span> <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{e.host}</span>{e.sshHostKey && <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">host key {e.sshHostKey}</span>}</label>
                 {!e.builtin && e.id !== 'cli' && <button className="btn btn-sm" onClick={() => remove.mutate({ id: e.id })}>Remove</button>}
               </li>
             ))}
@@ -56,7 +56,7 @@ export function SettingsPage() {
               <div><label className="label" htmlFor="engine-tls">TLS certificate folder (tcp only)</label><input id="engine-tls" className="input font-mono" placeholder="~/.docker (ca.pem, cert.pem, key.pem)" value={tlsDir} onChange={(e) => setTlsDir(e.target.value)} /></div>
               <div><label className="label" htmlFor="engine-ssh-key">SSH private key file (ssh only)</label><input id="engine-ssh-key" className="input font-mono" placeholder="default: ssh agent, then ~/.ssh/id_*" value={sshKey} onChange={(e) => setSshKey(e.target.value)} /></div>
             </div>
-            <div className="text-xs text-slate-500">unix:///run/podman/podman.sock · tcp://host:2376 with TLS · ssh://user@host</div>
+            <div className="text-xs text-slate-500 dark:text-slate-400">unix:///run/podman/podman.sock · tcp://host:2376 with TLS · ssh://user@host</div>
             <div><button className="btn" type="submit" disabled={!hostUrl}>Add engine</button></div>
           </form>
           {add.error && <ErrorBox title="Could not add the engine" message={add.error.message} />}
@@ -85,14 +85,14 @@ export function SettingsPage() {
                     <label key={v} className="flex items-center gap-1.5"><input type="radio" name="terminal-renderer" checked={s.terminalRenderer === v} onChange={() => update({ terminalRenderer: v })} />{text}</label>
                   ))}
                 </div>
-                <div className="text-xs text-slate-500">The GPU draws a busy terminal with far less work; without a GPU (software WebGL) the page elements are faster. Applies to terminals opened from now on.</div>
-                <div className="text-xs text-slate-500" data-testid="webgl-summary">{webglSummary()}</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400">The GPU draws a busy terminal with far less work; without a GPU (software WebGL) the page elements are faster. Applies to terminals opened from now on.</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400" data-testid="webgl-summary">{webglSummary()}</div>
               </fieldset>
               <div>
                 <label className="label" htmlFor="mirrors">Registry mirrors (one URL a line)</label>
                 <textarea id="mirrors" className="input h-20 font-mono" value={mirrors ?? s.registryMirrors.join('\n')} onChange={(e) => setMirrors(e.target.value)}
                   onBlur={() => mirrors !== null && update({ registryMirrors: mirrors.split('\n').map((m) => m.trim()).filter(Boolean) })} />
-                <div className="text-xs text-slate-500">Mirrors of Docker Hub, tried in order before it. The app passes them to the berthd it starts (--registry-mirror); a restart of the engine applies a change.</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400">Mirrors of Docker Hub, tried in order before it. The app passes them to the berthd it starts (--registry-mirror); a restart of the engine applies a change.</div>
                 <MirrorsStatus saved={s.registryMirrors} />
               </div>
             </div>
@@ -102,7 +102,7 @@ export function SettingsPage() {
         <section className="card p-4 xl:col-span-2" aria-label="Default resources">
           <h2 className="mb-3 font-semibold">Default resources for new containers</h2>
           {s && host.data ? <ResourceControls idPrefix="defaults" value={s.defaultResources} total={host.data.memTotal} ncpu={host.data.ncpu} onChange={(r) => update({ defaultResources: r })} />
-            : <div className="text-sm text-slate-500">{host.error ? 'Connect an engine to set defaults (the sliders scale to its host).' : 'Loading…'}</div>}
+            : <div className="text-sm text-slate-500 dark:text-slate-400">{host.error ? 'Connect an engine to set defaults (the sliders scale to its host).' : 'Loading…'}</div>}
         </section>
       </div>
     </div>

@@ -55,7 +55,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
         <label className="flex items-center gap-1.5 text-sm"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow</label>
         <label className="flex items-center gap-1.5 text-sm"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} /> Timestamps</label>
         <button className="btn btn-sm" onClick={download}>Download</button>
-        <span className="text-xs text-slate-500" aria-live="polite">{q ? `${shown.length} of ${lines.length} lines match` : `${lines.length} lines`}</span>
+        <span className="text-xs text-slate-500 dark:text-slate-400" aria-live="polite">{q ? `${shown.length} of ${lines.length} lines match` : `${lines.length} lines`}</span>
       </div>
       {error && <ErrorBox title="Logs stopped" message={error} />}
       <VirtualList label="Log lines" className="min-h-[300px] flex-1 rounded-md bg-slate-950 font-mono text-xs text-slate-200" count={shown.length} rowHeight={18} follow={follow}
@@ -63,11 +63,11 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
           const l = shown[i] as LogLine;
           return (
             <div className={`whitespace-pre px-3 leading-[18px] ${l.stream === 'stderr' ? 'text-red-300' : ''}`} data-testid="log-line">
-              {l.ts && <span className="mr-2 text-slate-500">{l.ts}</span>}{l.text}
+              {l.ts && <span className="mr-2 text-slate-500 dark:text-slate-400">{l.ts}</span>}{l.text}
             </div>
           );
         }} />
-      {lines.length === 0 && !error && <div className="text-sm text-slate-500">No output yet. {running ? 'New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
+      {lines.length === 0 && !error && <div className="text-sm text-slate-500 dark:text-slate-400">No output yet. {running ? 'New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
     </div>
   );
 }

@@ -17,15 +17,15 @@ export function PressurePanel({ id, details, base, last: sample, cgroupVersion }
         <div className="label">CPU</div>
         <div>{last ? `${last.cpuPercent.toFixed(1)} % now` : '—'} · shares {base.cpuShares || 1024}</div>
         <div>{quotaText(details.cpuQuota)}</div>
-        <div className="text-slate-500">{details.cpuQuota ? throttleText(last) : 'Throttling happens only under a quota; shares weigh it against others only when CPUs are busy.'}</div>
+        <div className="text-slate-500 dark:text-slate-400">{details.cpuQuota ? throttleText(last) : 'Throttling happens only under a quota; shares weigh it against others only when CPUs are busy.'}</div>
       </div>
       <div className="card p-3 text-sm" data-testid="memory-pressure">
         <div className="label">Memory</div>
         <div>Used {bytes(last?.memUsage)} of {base.memory ? bytes(base.memory) : 'no limit'}</div>
-        {last?.memPeak !== undefined && <div className="text-slate-500">Peak {bytes(last.memPeak)}</div>}
-        {!live && details.oom?.peak !== undefined && <div className="text-slate-500">Peak {bytes(details.oom.peak)}, at the OOM kill</div>}
-        {live && <div className="text-slate-500">{last?.memFailcnt !== undefined ? `Hit the limit ${last.memFailcnt} times (the kernel reclaimed memory each time)` : last ? 'Limit hits: none reported (engines leave the count out at 0, and on cgroup v2)' : 'Limit hits: waiting for a sample'}</div>}
-        <div className={ooms.data?.count ? 'font-medium text-red-700 dark:text-red-300' : 'text-slate-500'}>
+        {last?.memPeak !== undefined && <div className="text-slate-500 dark:text-slate-400">Peak {bytes(last.memPeak)}</div>}
+        {!live && details.oom?.peak !== undefined && <div className="text-slate-500 dark:text-slate-400">Peak {bytes(details.oom.peak)}, at the OOM kill</div>}
+        {live && <div className="text-slate-500 dark:text-slate-400">{last?.memFailcnt !== undefined ? `Hit the limit ${last.memFailcnt} times (the kernel reclaimed memory each time)` : last ? 'Limit hits: none reported (engines leave the count out at 0, and on cgroup v2)' : 'Limit hits: waiting for a sample'}</div>}
+        <div className={ooms.data?.count ? 'font-medium text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}>
           {ooms.error ? `OOM-killer events: unknown (${ooms.error.message})` : ooms.data ? `OOM-killer events: ${ooms.data.count}${ooms.data.lastAt ? `, last at ${new Date(ooms.data.lastAt).toLocaleTimeString()}` : ''}` : 'OOM-killer events: …'}
         </div>
       </div>
@@ -34,7 +34,7 @@ export function PressurePanel({ id, details, base, last: sample, cgroupVersion }
         <div className="label">Pressure stalls (PSI)</div>
         {psi
           ? <dl className="grid grid-cols-[4rem_1fr] gap-x-2"><dt>CPU</dt><dd>{psiText(psi.cpu)}</dd><dt>Memory</dt><dd>{psiText(psi.memory)}</dd><dt>I/O</dt><dd>{psiText(psi.io)}</dd></dl>
-          : <div className="text-slate-500">{live ? psiMissing(cgroupVersion) : 'The container is not running.'}</div>}
+          : <div className="text-slate-500 dark:text-slate-400">{live ? psiMissing(cgroupVersion) : 'The container is not running.'}</div>}
       </div>
     </aside>
   );

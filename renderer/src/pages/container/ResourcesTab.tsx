@@ -56,13 +56,13 @@ export function ResourcesTab({ id, details, stats }: { id: string; details: Cont
   return (
     <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
       <section className="card p-4" aria-label="Limits">
-        {host.data ? <ResourceControls idPrefix="live" value={value} onChange={setValue} total={host.data.memTotal} ncpu={host.data.ncpu} /> : <div className="text-sm text-slate-500">Reading host facts…</div>}
+        {host.data ? <ResourceControls idPrefix="live" value={value} onChange={setValue} total={host.data.memTotal} ncpu={host.data.ncpu} /> : <div className="text-sm text-slate-500 dark:text-slate-400">Reading host facts…</div>}
         {changes.cpus === 0 && (base.cpus ?? 0) > 0 && <div className="mt-3"><InfoBox tone="warn">A running container's CPU quota can be changed but not removed; set it to all CPUs instead, or recreate it without one.</InfoBox></div>}
         {changes.memory === 0 && base.memory > 0 && <div className="mt-3"><InfoBox tone="warn">A running container's memory limit can be raised or lowered but not removed; choose a large value instead, or recreate it without a limit.</InfoBox></div>}
         <div className="mt-4 flex items-center gap-2">
           <button className="btn btn-primary" disabled={!dirty || update.isPending || details.row.state !== 'running' && details.row.state !== 'paused'} onClick={apply}>{update.isPending ? 'Applying…' : 'Apply now'}</button>
           <button className="btn" disabled={!dirty} onClick={() => setValue(base)}>Reset</button>
-          {dirty && <span className="text-sm text-slate-500">Will change: {describe(changes)}</span>}
+          {dirty && <span className="text-sm text-slate-500 dark:text-slate-400">Will change: {describe(changes)}</span>}
         </div>
         {update.error && <div className="mt-3"><ErrorBox title="The engine refused the change" message={update.error.message} /></div>}
         {update.data?.warnings.length ? <div className="mt-3"><InfoBox tone="warn">{update.data.warnings.join(' ')}</InfoBox></div> : null}

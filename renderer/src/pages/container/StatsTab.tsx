@@ -20,10 +20,10 @@ export function StatsTab({ stats, resources, cpuQuota, running }: { stats: { sam
       {last && (
         <dl className="grid grid-cols-2 gap-3 md:grid-cols-5">
           <div className="card p-3"><dt className="label">CPU</dt><dd className="text-lg font-semibold tabular-nums">{last.cpuPercent.toFixed(1)} %</dd></div>
-          <div className="card p-3"><dt className="label">Memory</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.memUsage)} <span className="text-sm text-slate-500">/ {limitKnown ? bytes(last.memLimit) : 'no limit'}</span></dd></div>
+          <div className="card p-3"><dt className="label">Memory</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.memUsage)} <span className="text-sm text-slate-500 dark:text-slate-400">/ {limitKnown ? bytes(last.memLimit) : 'no limit'}</span></dd></div>
           <div className="card p-3"><dt className="label">Processes</dt><dd className="text-lg font-semibold tabular-nums">{last.pids}</dd></div>
           <div className="card p-3"><dt className="label">Block I/O</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.blkRead)} / {bytes(last.blkWrite)}</dd></div>
-          <div className="card p-3"><dt className="label">CPU throttled</dt><dd className="text-lg font-semibold tabular-nums">{last.throttledPeriods} periods</dd><dd className="text-xs text-slate-500">{cpuQuota ? `${quotaText(cpuQuota)}. ${throttleText(last)}` : 'No CPU quota: nothing to throttle'}</dd></div>
+          <div className="card p-3"><dt className="label">CPU throttled</dt><dd className="text-lg font-semibold tabular-nums">{last.throttledPeriods} periods</dd><dd className="text-xs text-slate-500 dark:text-slate-400">{cpuQuota ? `${quotaText(cpuQuota)}. ${throttleText(last)}` : 'No CPU quota: nothing to throttle'}</dd></div>
         </dl>
       )}
       <div className="grid gap-4 xl:grid-cols-2">

@@ -71,19 +71,20 @@ export function TerminalsTab({ id, running, visible }: { id: string; running: bo
         )}
       </div>
       {!running && list.length === 0 && <InfoBox>Terminals need a running container. Start it first.</InfoBox>}
+      {/* A list of buttons rather than a tablist: a tablist may hold only tabs, not each session's close button. */}
       {list.length > 0 && (
-        <div role="tablist" aria-label="Terminal sessions" className="flex flex-wrap gap-1">
+        <ul aria-label="Terminal sessions" className="flex flex-wrap gap-1">
           {list.map((s, i) => (
-            <div key={s.key} className={`flex items-center rounded-t-md border px-2 py-1 text-sm ${s === current ? 'border-accent-500 bg-accent-50 dark:bg-slate-800' : 'border-slate-300 dark:border-slate-700'}`}>
-              <button role="tab" aria-selected={s === current} onClick={() => setActive(s.key)} data-testid="terminal-tab">
+            <li key={s.key} className={`flex items-center rounded-t-md border px-2 py-1 text-sm ${s === current ? 'border-accent-500 bg-accent-50 dark:bg-slate-800' : 'border-slate-300 dark:border-slate-700'}`}>
+              <button aria-current={s === current ? 'true' : undefined} onClick={() => setActive(s.key)} data-testid="terminal-tab">
                 {i + 1}: {s.title}{' '}
                 {s.state === 'exited' && <span className="chip bg-slate-200 dark:bg-slate-700">exited {s.exitCode ?? '?'}</span>}
                 {s.state === 'failed' && <span className="chip bg-red-100 text-red-800">failed</span>}
               </button>
-              <button className="ml-2 text-slate-500 hover:text-red-600" aria-label={`Close terminal ${i + 1}`} onClick={() => closeSession(s)}>✕</button>
-            </div>
+              <button className="ml-2 text-slate-500 dark:text-slate-400 hover:text-red-600" aria-label={`Close terminal ${i + 1}`} onClick={() => closeSession(s)}>✕</button>
+            </li>
           ))}
-        </div>
+        </ul>
       )}
       <div className="relative min-h-[360px] flex-1">
         {list.map((s) => (

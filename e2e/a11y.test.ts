@@ -1,0 +1,198 @@
+// Accessibility of every page and tab a person reaches, checked with axe-core (WCAG 2.x A and AA;
+// serious and critical violations fail) in the light and the dark theme, plus keyboard use: Tab
+// reaches the navigation and the Run button, and the focused element shows a ring. Against berthd,
+// from an empty engine (the empty states) to one that has gone away (the error states).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loadBusybox, startBerthd, type EngineUnderTest } from './support/engine.js';
+import { startApp, type RunningApp } from './support/app.js';
+import { screenshot } from './support/screens.js';
+import { waitForTerminal } from './support/ui.js';
+import { axeViolations, focusIndicator, formatViolations } from './support/a11y.js';
+
+const name = `e2e-a11y-${process.pid}`;
+
+describe('accessibility against berthd', () => {
+  let engine: EngineUnderTest;
+  let app: RunningApp;
+  let page: Page;
+  let runningId = '';
+  let exitedId = '';
+
+  /** axe on the page as it is now, in the light theme and then the dark one. */
+  async function audit(where: string, exclude: string[] = []): Promise<string[]> {
+    const report: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForFunction((dark) => document.documentElement.classList.contains('dark') === dark, scheme === 'dark');
+      report.push(...formatViolations(`${where} (${scheme})`, await axeViolations(page, exclude)));
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    if (report.length) console.error(report.join('\n'));
+    return report;
+  }
+
+  beforeAll(async () => {
+    engine = await startBerthd();
+    app = await startApp(engine.host);
+    page = app.page;
+    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await engine?.stop();
+  });
+
+  it('empty engine: the Containers and Images empty states', async () => {
+    await page.goto(`${app.url}#/containers`);
+    await page.getByText('No containers yet').waitFor();
+    const report = await audit('containers, empty');
+    await page.goto(`${app.url}#/images`);
+    await page.getByText('No images yet').waitFor();
+    report.push(...(await audit('images, empty')));
+    await screenshot(page, 'images-empty', 'a11y');
+    expect(report).toEqual([]);
+  });
+
+  it('lists, image details, the run dialog, events, system and settings', async () => {
+    await loadBusybox(engine.client);
+    const running = await engine.client.createContainer({ Image: 'busybox:test', name, Cmd: ['sh', '-c', `echo hello-from-${name}; while true; do sleep 1; done`], HostConfig: { NetworkMode: 'none' } });
+    await running.start();
+    runningId = running.id;
+    const exited = await engine.client.createContainer({ Image: 'busybox:test', name: `${name}-exited`, Cmd: ['sh', '-c', 'exit 3'], HostConfig: { NetworkMode: 'none' } });
+    await exited.start();
+    await exited.wait();
+    exitedId = exited.id;
+
+    const report: string[] = [];
+    await page.goto(`${app.url}#/containers`);
+    await page.locator(`[data-testid=container-row][data-name="${name}-exited"]`).getByText(/exited \(3\)/).waitFor();
+    await page.locator(`[data-testid=container-row][data-name="${name}"][data-state=running]`).waitFor();
+    report.push(...(await audit('containers')));
+
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('row', { name: /busybox/ }).waitFor();
+    report.push(...(await audit('images')));
+    await page.getByRole('button', { name: 'Load from file…' }).click();
+    await page.getByLabel('Image file (.tar)').waitFor();
+    report.push(...(await audit('images, load from file')));
+
+    await page.getByRole('button', { name: 'Run busybox:test' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('run-command').waitFor();
+    report.push(...(await audit('run dialog')));
+    await dialog.getByLabel('Name', { exact: true }).fill('-bad name');
+    await dialog.getByText(/name: letters, digits/).waitFor();
+    report.push(...(await audit('run dialog, invalid name')));
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Details of busybox:test' }).click();
+    await page.getByRole('heading', { name: 'Layers' }).waitFor();
+    report.push(...(await audit('image details')));
+
+    await page.goto(`${app.url}#/events`);
+    await page.getByRole('cell', { name: 'start' }).first().waitFor();
+    report.push(...(await audit('events')));
+    await page.goto(`${app.url}#/system`);
+    await page.getByText('cgroup version').waitFor();
+    report.push(...(await audit('system')));
+    await page.goto(`${app.url}#/settings`);
+    await page.getByRole('heading', { name: 'Engines' }).waitFor();
+    report.push(...(await audit('settings')));
+    expect(report).toEqual([]);
+  });
+
+  it("a running container's tabs, a shell open in Terminals", async () => {
+    const report: string[] = [];
+    await page.goto(`${app.url}#/containers/${runningId}/logs`);
+    await page.getByTestId('log-line').filter({ hasText: `hello-from-${name}` }).waitFor();
+    report.push(...(await audit('container logs')));
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByText('CPU throttled').waitFor();
+    await page.waitForTimeout(1500); // a few samples on the charts
+    report.push(...(await audit('container stats')));
+    await page.getByRole('tab', { name: 'Terminals' }).click();
+    await page.getByRole('button', { name: 'New shell' }).click();
+    await waitForTerminal(page, /[#$]\s*$/m);
+    report.push(...(await audit('container terminals')));
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    await page.getByRole('slider', { name: 'Memory limit' }).waitFor();
+    report.push(...(await audit('container resources')));
+    await page.getByRole('tab', { name: 'Processes' }).click();
+    await page.getByRole('cell', { name: /sleep|sh -c/ }).first().waitFor();
+    report.push(...(await audit('container processes')));
+    await page.getByRole('tab', { name: 'Changes' }).click();
+    await page.waitForTimeout(500);
+    report.push(...(await audit('container changes')));
+    await page.getByRole('tab', { name: 'Inspect' }).click();
+    await page.getByText('HostConfig').first().waitFor();
+    report.push(...(await audit('container inspect')));
+    expect(report).toEqual([]);
+  });
+
+  it("an exited container's page", async () => {
+    await page.goto(`${app.url}#/containers/${exitedId}/logs`);
+    await page.getByText(/exited \(3\)/).first().waitFor();
+    const report = await audit('exited container logs');
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.waitForTimeout(500);
+    report.push(...(await audit('exited container stats')));
+    await page.getByRole('tab', { name: 'Terminals' }).click();
+    await page.waitForTimeout(500);
+    report.push(...(await audit('exited container terminals')));
+    expect(report).toEqual([]);
+  });
+
+  it('Tab reaches the navigation and the Run button, each with a visible focus ring; Enter opens the dialog', async () => {
+    await page.goto(`${app.url}#/images`);
+    await page.reload(); // Tab then starts from the top of the document, as after opening the app
+    await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();
+    await page.keyboard.press('Tab');
+    // The skip link shows itself when focused and moves the focus to the page, which stays put.
+    const skip = await focusIndicator(page);
+    expect(skip).toMatchObject({ name: 'Skip to content', visible: true });
+    expect((await page.getByRole('link', { name: 'Skip to content' }).boundingBox())?.width).toBeGreaterThan(40);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => [document.activeElement?.id, location.hash])).toEqual(['main', '#/images']);
+    await page.reload();
+    await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();
+    const want = ['Containers', 'Images', 'Events', 'System', 'Settings', 'Run busybox:test'];
+    const reached = new Map<string, Awaited<ReturnType<typeof focusIndicator>>>();
+    for (let i = 0; i < 60 && reached.size < want.length; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focusIndicator(page);
+      const hit = want.find((w) => f.name === w || f.name.endsWith(w));
+      if (hit && !reached.has(hit)) reached.set(hit, f);
+    }
+    expect([...reached.keys()].sort()).toEqual([...want].sort());
+    for (const [label, f] of reached) expect({ label, visible: f.visible, outline: f.outline }).toMatchObject({ label, visible: true });
+    await screenshot(page, 'focus-run', 'a11y');
+    expect((await focusIndicator(page)).name).toBe('Run busybox:test');
+    // Focus is on the Run button now: Enter opens the dialog with the focus inside it, Escape closes it.
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await focusIndicator(page)).name).toBe('Run busybox:test'); // back where the person was
+  });
+
+  it('engine gone: the error states say what to do, accessibly', async () => {
+    await page.goto(`${app.url}#/containers`);
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    await engine.stop();
+    await page.getByText('Could not list containers').waitFor({ timeout: 30_000 });
+    await page.getByText('Engine not reachable', { exact: true }).waitFor({ timeout: 30_000 });
+    const report = await audit('containers, engine gone');
+    await page.goto(`${app.url}#/images`);
+    await page.getByText('Could not list images').waitFor({ timeout: 20_000 });
+    report.push(...(await audit('images, engine gone')));
+    await page.goto(`${app.url}#/containers/${runningId}/logs`);
+    await page.getByText('Container not available').waitFor({ timeout: 20_000 });
+    report.push(...(await audit('container page, engine gone')));
+    await screenshot(page, 'engine-gone', 'a11y');
+    expect(report).toEqual([]);
+  });
+});
