@@ -103,8 +103,9 @@ export class ContainerManager {
   rename(ref: string, newName: string): void {
     const c = this.get(ref);
     if (!newName) throw invalid('Neither old nor new names may be empty');
-    if (!isValidName(newName)) throw invalid(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const full = newName.startsWith('/') ? newName : `/${newName}`;
+    if (full === c.record.Name) throw invalid('Renaming a container with the same name as its current name');
+    if (!isValidName(newName)) throw invalid(`Error when allocating new name: Invalid container name (${full}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const owner = this.byName(full);
     if (owner) throw conflict(`Error when allocating new name: Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
     const oldName = c.record.Name;

@@ -43,7 +43,11 @@ async function logs(ctx: RequestContext): Promise<void> {
   res.on('close', () => { closed = true; });
   const out = logWriter(res, { tty, stdout: true, stderr: true });
   await readLogs(c.record.LogPath, { stdout: q.stdout, stderr: q.stderr, since, until, tail, follow: q.follow },
-    (e) => out.push(e.stream, q.timestamps ? `${fixedNano(e.time)} ${e.log}` : e.log),
+    (e) => {
+      // --details: the entry's log attributes (berthd has no log-opts, so none), then a space.
+      const line = q.details ? ` ${e.log}` : e.log;
+      out.push(e.stream, q.timestamps ? `${fixedNano(e.time)} ${line}` : line);
+    },
     () => manager.containers.get(c.record.Id)?.record.State.Running === true || manager.containers.get(c.record.Id)?.record.State.Restarting === true,
     () => closed, { pace: out.pace });
   out.flush();
@@ -169,7 +173,7 @@ async function top(ctx: RequestContext): Promise<void> {
   const pids = new Set(await manager.runtime(r.Runtime).ps(r.Id));
   const args = (q.ps_args || '-ef').split(/\s+/).filter(Boolean);
   if (args.some((a) => !/^[-a-zA-Z0-9,=_:%]+$/.test(a))) throw badRequest(`invalid ps arguments: ${q.ps_args}`);
-  const out = await new Promise<string>((resolve, reject) => execFile('ps', args, { maxBuffer: 8 << 20 }, (err, stdout, stderr) => err ? reject(badRequest(`ps: ${stderr.trim() || err.message}`)) : resolve(stdout)));
+  const out = await new Promise<string>((resolve, reject) => execFile('ps', args, { maxBuffer: 8 << 20 }, (err, stdout, stderr) => err ? reject(badRequest(`ps: ${stderr.trim().split('\n')[0] || err.message}`)) : resolve(stdout)));
   const lines = out.trimEnd().split('\n');
   const titles = lines[0]!.trim().split(/\s+/);
   const pidCol = titles.indexOf('PID');
