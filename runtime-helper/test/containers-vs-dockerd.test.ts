@@ -200,6 +200,28 @@ describe('berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('events filtered by image and by a name prefix; rename, logs --details and top errors', async () => {
+    const since = String(Math.floor(Date.now() / 1000));
+    await both(['run', '--name', 'evf1', '--network', 'none', 'busybox', 'sh', '-c', 'echo a; echo b >&2']);
+    await both(['run', '-d', '--name', 'evf2', '--network', 'none', 'busybox', 'sleep', '300']);
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    await new Promise((r) => setTimeout(r, 1100));
+    // (Other tests' containers may have events in that second too: each check names evf ones.)
+    for (const filter of ['image=busybox', 'container=evf1', 'image=busybox:latest']) {
+      const r = await both(['events', '--since', since, '--until', until, '--filter', filter, '--filter', 'container=evf', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+      expect(r.berth.stdout, filter).toBe(r.docker.stdout);
+    }
+    expect((await both(['events', '--since', since, '--until', until, '--filter', 'image=busybox', '--filter', 'container=evf', '--format', '{{.Action}}'])).berth.stdout).toContain('die');
+    for (const args of [['rename', 'evf1', 'evf1'], ['rename', 'evf1', 'bad name'], ['logs', '--details', 'evf1'], ['logs', '--details', '-t', 'evf1'], ['top', 'evf2', '-x', 'bogus']]) {
+      const r = await both(args);
+      const noTimes = (out: string): string => out.replace(/^\S+Z /gm, 'T ');
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(noTimes(r.berth.stdout), args.join(' ')).toBe(noTimes(r.docker.stdout));
+      expect(noTimes(r.berth.stderr), args.join(' ')).toBe(noTimes(r.docker.stderr));
+    }
+    await both(['rm', '-f', 'evf1', 'evf2']);
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

@@ -4,6 +4,7 @@ import type { Route, RequestContext } from '../context.js';
 import { sendJson } from '../respond.js';
 import { parseQuery, queryString } from '../body.js';
 import { parseFilters } from '../filters.js';
+import { eventMatches } from '../../events/filter.js';
 import { apiVersion, minApiVersion } from '../version.js';
 import { runtimeVersion } from '../../daemon/host-info.js';
 import { imageSummary, sharedSizes } from '../../images/image-views.js';
@@ -144,20 +145,6 @@ function parseEventTime(value: string, what: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidParameter(`invalid ${what} time "${value}"`);
   return ms * 1e6;
-}
-
-function eventMatches(e: EngineEvent, f: Map<string, string[]>): boolean {
-  const type = f.get('type');
-  if (type && !type.includes(e.Type)) return false;
-  const action = f.get('event');
-  if (action && !action.some((a) => e.Action === a || e.Action.startsWith(`${a}:`))) return false;
-  for (const t of ['image', 'container', 'volume', 'network'] as const) {
-    const v = f.get(t);
-    if (v && (e.Type !== t || !v.some((x) => e.Actor.ID.startsWith(x) || e.Actor.ID === `sha256:${x}` || e.Actor.ID.startsWith(`sha256:${x}`) || e.Actor.Attributes.name === x))) return false;
-  }
-  const labels = f.get('label');
-  if (labels && !labels.every((l) => { const [k = '', v] = l.split('='); return v === undefined ? k in e.Actor.Attributes : e.Actor.Attributes[k] === v; })) return false;
-  return true;
 }
 
 function events(ctx: RequestContext): void {
