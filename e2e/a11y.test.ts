@@ -70,10 +70,16 @@ describe('accessibility against berthd', () => {
     await page.locator(`[data-testid=container-row][data-name="${name}-exited"]`).getByText(/exited \(3\)/).waitFor();
     await page.locator(`[data-testid=container-row][data-name="${name}"][data-state=running]`).waitFor();
     report.push(...(await audit('containers')));
+    await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+    await page.getByText('1 selected').waitFor();
+    report.push(...(await audit('containers, one selected')));
 
     await page.goto(`${app.url}#/images`);
     await page.getByRole('row', { name: /busybox/ }).waitFor();
     report.push(...(await audit('images')));
+    await page.getByRole('button', { name: 'Pull', exact: true }).click(); // no name typed
+    await page.getByRole('alert').filter({ hasText: 'Pull failed' }).waitFor();
+    report.push(...(await audit('images, pull failed')));
     await page.getByRole('button', { name: 'Load from file…' }).click();
     await page.getByLabel('Image file (.tar)').waitFor();
     report.push(...(await audit('images, load from file')));
@@ -90,6 +96,10 @@ describe('accessibility against berthd', () => {
     await page.getByRole('button', { name: 'Details of busybox:test' }).click();
     await page.getByRole('heading', { name: 'Layers' }).waitFor();
     report.push(...(await audit('image details')));
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('button', { name: 'Push busybox:test' }).click();
+    await page.getByRole('region', { name: 'Push' }).waitFor();
+    report.push(...(await audit('image details, push')));
 
     await page.goto(`${app.url}#/events`);
     await page.getByRole('cell', { name: 'start' }).first().waitFor();
@@ -116,6 +126,12 @@ describe('accessibility against berthd', () => {
     await page.getByRole('button', { name: 'New shell' }).click();
     await waitForTerminal(page, /[#$]\s*$/m);
     report.push(...(await audit('container terminals')));
+    await page.locator('[data-testid=terminal]:visible').click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Terminal' });
+    await menu.waitFor();
+    report.push(...(await audit('container terminals, context menu')));
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Resources' }).click();
     await page.getByRole('slider', { name: 'Memory limit' }).waitFor();
     report.push(...(await audit('container resources')));
@@ -158,15 +174,15 @@ describe('accessibility against berthd', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();
     const want = ['Containers', 'Images', 'Events', 'System', 'Settings', 'Run busybox:test'];
-    const reached = new Map<string, Awaited<ReturnType<typeof focusIndicator>>>();
-    for (let i = 0; i < 60 && reached.size < want.length; i++) {
+    const reached: string[] = [];
+    for (let i = 0; i < 60 && reached.length < want.length; i++) {
       await page.keyboard.press('Tab');
       const f = await focusIndicator(page);
+      expect({ stop: i, tag: f.tag, name: f.name, visible: f.visible }).toMatchObject({ visible: true });
       const hit = want.find((w) => f.name === w || f.name.endsWith(w));
-      if (hit && !reached.has(hit)) reached.set(hit, f);
+      if (hit && !reached.includes(hit)) reached.push(hit);
     }
-    expect([...reached.keys()].sort()).toEqual([...want].sort());
-    for (const [label, f] of reached) expect({ label, visible: f.visible, outline: f.outline }).toMatchObject({ label, visible: true });
+    expect(reached).toEqual(want); // the navigation first, in its order, then the page
     await screenshot(page, 'focus-run', 'a11y');
     expect((await focusIndicator(page)).name).toBe('Run busybox:test');
     // Focus is on the Run button now: Enter opens the dialog with the focus inside it, Escape closes it.
@@ -177,6 +193,22 @@ describe('accessibility against berthd', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect((await focusIndicator(page)).name).toBe('Run busybox:test'); // back where the person was
+  });
+
+  it("every stop of Tab on a container's Resources tab shows its focus", async () => {
+    await page.goto(`${app.url}#/containers/${runningId}/resources`);
+    await page.reload();
+    await page.getByRole('slider', { name: 'Memory limit' }).waitFor();
+    const stops: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focusIndicator(page);
+      if (f.tag === 'body' || (i > 0 && f.name === 'Skip to content')) break; // past the last one
+      expect({ stop: i, tag: f.tag, name: f.name, visible: f.visible }).toMatchObject({ visible: true });
+      stops.push(f.name);
+    }
+    // It went through the page's tabs and every control of the Resources tab, not only the sidebar.
+    expect(stops).toEqual(expect.arrayContaining(['Logs', 'Stats', 'Terminals', 'Resources', 'Memory limit', 'CPU shares', 'CPU quota', 'CPU 0', 'Process limit']));
   });
 
   it('engine gone: the error states say what to do, accessibly', async () => {

@@ -43,7 +43,8 @@ export function formatViolations(where: string, found: Violation[]): string[] {
   return found.flatMap((v) => [`${where}: ${v.rule} [${v.impact}] ${v.help}`, ...v.nodes.map((n) => `    ${n}`)]);
 }
 
-/** The focused element's focus indicator: its outline (or a box-shadow ring), as computed. */
+/** The focused element (its aria-label, label or text) and its focus indicator: the outline (or a
+ * box-shadow ring) as computed. */
 export async function focusIndicator(page: Page): Promise<{ tag: string; name: string; outline: string; boxShadow: string; visible: boolean }> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
@@ -53,7 +54,7 @@ export async function focusIndicator(page: Page): Promise<{ tag: string; name: s
     const boxShadow = s.boxShadow;
     return {
       tag: el.tagName.toLowerCase(),
-      name: (el.getAttribute('aria-label') ?? el.textContent ?? '').trim(),
+      name: (el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '').trim(),
       outline,
       boxShadow,
       visible: outline !== 'none' || (boxShadow !== 'none' && boxShadow !== ''),

@@ -1,5 +1,6 @@
 // A fixed-row-height virtual list: only the rows in view (plus a margin) are in the DOM, so
-// 100,000 log lines or 1,000 containers draw at once.
+// 100,000 log lines or 1,000 containers draw at once. Each row carries its place in the whole
+// (aria-posinset / aria-setsize), since a screen reader sees only the rows in the DOM.
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex }: {
@@ -31,7 +32,7 @@ export function VirtualList({ count, rowHeight, render, follow = false, classNam
   const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + 20);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
-    rows.push(<div key={i} role="listitem" style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}>{render(i)}</div>);
+    rows.push(<div key={i} role="listitem" aria-setsize={count} aria-posinset={i + 1} style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}>{render(i)}</div>);
   }
   return (
     <div ref={ref} role="list" aria-label={label} tabIndex={0} className={`relative overflow-auto ${className}`} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>

@@ -37,7 +37,7 @@ export function TerminalMenu({ term, at, onClose, onFind }: { term: Terminal; at
       {items.map((it) => (
         <button key={it.label} role="menuitem" disabled={it.disabled} onClick={it.run}
           className="flex w-full justify-between gap-6 px-4 py-1 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:text-slate-400 dark:hover:bg-slate-700 dark:focus:bg-slate-700">
-          <span>{it.label}</span>{it.keys && <span className="text-xs text-slate-500 dark:text-slate-400">{it.keys}</span>}
+          <span>{it.label}</span>{it.keys && <span className="text-xs text-slate-600 dark:text-slate-300">{it.keys}</span>}
         </button>
       ))}
     </div>

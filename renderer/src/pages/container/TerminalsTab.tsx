@@ -35,7 +35,7 @@ function TerminalView({ s, visible, onFind }: { s: TerminalSession; visible: boo
   };
   return (
     <div className="relative h-full" onContextMenu={openMenu}>
-      <div ref={host} className="h-full overflow-hidden rounded-md bg-slate-900" data-testid="terminal" aria-label={`Terminal ${s.title}`} />
+      <div ref={host} className="h-full overflow-hidden rounded-md bg-slate-900" data-testid="terminal" role="group" aria-label={`Terminal ${s.title}`} />
       {menu && <TerminalMenu term={s.term} at={menu} onClose={close} onFind={onFind} />}
     </div>
   );
