@@ -20,12 +20,13 @@ describe('accessibility against berthd', () => {
   let exitedId = '';
 
   /** axe on the page as it is now, in the light theme and then the dark one. */
-  async function audit(where: string, exclude: string[] = []): Promise<string[]> {
+  async function audit(where: string, shot?: string): Promise<string[]> {
     const report: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.waitForFunction((dark) => document.documentElement.classList.contains('dark') === dark, scheme === 'dark');
-      report.push(...formatViolations(`${where} (${scheme})`, await axeViolations(page, exclude)));
+      report.push(...formatViolations(`${where} (${scheme})`, await axeViolations(page)));
+      if (shot) await screenshot(page, `${shot}-${scheme}`, 'a11y');
     }
     await page.emulateMedia({ colorScheme: 'light' });
     if (report.length) console.error(report.join('\n'));
@@ -69,7 +70,7 @@ describe('accessibility against berthd', () => {
     await page.goto(`${app.url}#/containers`);
     await page.locator(`[data-testid=container-row][data-name="${name}-exited"]`).getByText(/exited \(3\)/).waitFor();
     await page.locator(`[data-testid=container-row][data-name="${name}"][data-state=running]`).waitFor();
-    report.push(...(await audit('containers')));
+    report.push(...(await audit('containers', 'containers')));
     await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
     await page.getByText('1 selected').waitFor();
     report.push(...(await audit('containers, one selected')));
@@ -87,7 +88,7 @@ describe('accessibility against berthd', () => {
     await page.getByRole('button', { name: 'Run busybox:test' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('run-command').waitFor();
-    report.push(...(await audit('run dialog')));
+    report.push(...(await audit('run dialog', 'run-dialog')));
     await dialog.getByLabel('Name', { exact: true }).fill('-bad name');
     await dialog.getByText(/name: letters, digits/).waitFor();
     report.push(...(await audit('run dialog, invalid name')));
@@ -121,7 +122,7 @@ describe('accessibility against berthd', () => {
     await page.getByRole('tab', { name: 'Stats' }).click();
     await page.getByText('CPU throttled').waitFor();
     await page.waitForTimeout(1500); // a few samples on the charts
-    report.push(...(await audit('container stats')));
+    report.push(...(await audit('container stats', 'stats')));
     await page.getByRole('tab', { name: 'Terminals' }).click();
     await page.getByRole('button', { name: 'New shell' }).click();
     await waitForTerminal(page, /[#$]\s*$/m);
@@ -129,7 +130,7 @@ describe('accessibility against berthd', () => {
     await page.locator('[data-testid=terminal]:visible').click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Terminal' });
     await menu.waitFor();
-    report.push(...(await audit('container terminals, context menu')));
+    report.push(...(await audit('container terminals, context menu', 'terminal-menu')));
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Resources' }).click();
