@@ -212,7 +212,7 @@ describe('berthd and dockerd give the same answers', () => {
       expect(r.berth.stdout, filter).toBe(r.docker.stdout);
     }
     expect((await both(['events', '--since', since, '--until', until, '--filter', 'image=busybox', '--filter', 'container=evf', '--format', '{{.Action}}'])).berth.stdout).toContain('die');
-    for (const args of [['rename', 'evf1', 'evf1'], ['rename', 'evf1', 'bad name'], ['logs', '--details', 'evf1'], ['logs', '--details', '-t', 'evf1'], ['top', 'evf2', '-x', 'bogus']]) {
+    for (const args of [['rename', 'evf1', 'evf1'], ['rename', 'evf1', 'bad name'], ['logs', '--details', 'evf1'], ['logs', '--details', '-t', 'evf1'], ['top', 'evf2', '-x', 'bogus'], ['cp', 'evf2:/nonexist', '-']]) {
       const r = await both(args);
       const noTimes = (out: string): string => out.replace(/^\S+Z /gm, 'T ');
       expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
@@ -220,6 +220,26 @@ describe('berthd and dockerd give the same answers', () => {
       expect(noTimes(r.berth.stderr), args.join(' ')).toBe(noTimes(r.docker.stderr));
     }
     await both(['rm', '-f', 'evf1', 'evf2']);
+  });
+
+  it('start -a on an exited container gives its output again; exec as a missing user fails with 126', async () => {
+    await both(['create', '--name', 'sta', '--network', 'none', 'busybox', 'sh', '-c', 'echo started; exit 3']);
+    for (let i = 0; i < 2; i++) {
+      const r = await both(['start', '-a', 'sta']);
+      expect([r.berth.code, r.berth.stdout], `start -a, run ${i + 1}`).toEqual([r.docker.code, r.docker.stdout]);
+      expect(r.berth.stdout).toBe('started\n');
+    }
+    await both(['run', '-d', '--name', 'exu', '--network', 'none', 'busybox', 'sleep', '300']);
+    for (const args of [['exec', '-u', 'nosuchuser', 'exu', 'true'], ['exec', '-u', '0:nosuchgroup', 'exu', 'true'], ['exec', '-d', '-u', 'nosuchuser', 'exu', 'true']]) {
+      const r = await both(args);
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(r.berth.stdout, args.join(' ')).toBe(r.docker.stdout);
+      expect(mask(r.berth.stderr), args.join(' ')).toBe(mask(r.docker.stderr));
+    }
+    await both(['pause', 'exu']);
+    const paused = await both(['exec', 'exu', 'true']);
+    expect(paused.berth.stderr).toBe(paused.docker.stderr);
+    await both(['rm', '-f', 'sta', 'exu']);
   });
 
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {

@@ -11,6 +11,7 @@ import type { ContainerMonitor, ExitInfo, MonitoredProcess } from './monitor.js'
 import { ContainerError, conflict, notRunning } from './errors.js';
 import { newId } from './names.js';
 import { execProcess } from './exec-process.js';
+import { ShimProcess } from './shim-process.js';
 import type { ExecConfig } from './exec-schema.js';
 
 export { execCreateSchema, type ExecConfig } from './exec-schema.js';
@@ -47,7 +48,7 @@ export class ExecSessions {
   create(ref: string, config: ExecConfig): string {
     const c = this.manager.get(ref);
     if (!c.record.State.Running) throw notRunning(c.record.Id);
-    if (c.record.State.Paused) throw conflict(`Container ${c.record.Id} is paused, unpause the container before exec`);
+    if (c.record.State.Paused) throw conflict(`Container ${ref} is paused, unpause the container before exec`);
     const id = newId();
     this.sessions.set(id, newSession({ id, containerId: c.record.Id, config, running: false, exitCode: null, pid: 0, tty: config.Tty }));
     c.record.ExecIDs.push(id);
@@ -97,14 +98,23 @@ export class ExecSessions {
   }
 
   /** Starts the process; resolves once it runs (or failed to start). */
-  async start(id: string, opts: { tty?: boolean; consoleSize?: number[] | null }): Promise<ExecSession> {
+  async start(id: string, opts: { tty?: boolean; consoleSize?: number[] | null; detach?: boolean }): Promise<ExecSession> {
     const s = this.get(id);
     if (s.running || s.exitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
     const c = this.manager.get(s.containerId);
     if (!c.record.State.Running) throw notRunning(c.record.Id);
     const tty = opts.tty ?? s.config.Tty;
     const bundle = this.manager.store.dir(c.record.Id);
-    const proc = execProcess(bundle, c.record, s.config, tty, opts.consoleSize ?? s.config.ConsoleSize);
+    let proc;
+    try {
+      proc = execProcess(bundle, c.record, s.config, tty, opts.consoleSize ?? s.config.ConsoleSize);
+    } catch (e) {
+      // As dockerd: a user or group missing from the image fails the exec, not the request: the
+      // message in its output (CRLF) and exit code 126.
+      if (!/^unable to find (user|group) /.test((e as Error).message)) throw e;
+      if (opts.detach) throw new ContainerError(400, (e as Error).message); // no stream to tell it on
+      return this.failedStart(c, s, tty, (e as Error).message);
+    }
     const monitor = this.manager.opts.monitorFor(this.manager.runtime(c.record.Runtime));
     const file = this.processFile(c.record.Id, id, monitor);
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -118,6 +128,18 @@ export class ExecSessions {
     s.pid = p.pid;
     this.persistLater(s);
     this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
+    void p.exited.then((info) => this.finished(c, s, p, info));
+    return s;
+  }
+
+  private failedStart(c: LiveContainer, s: ExecSession, tty: boolean, message: string): ExecSession {
+    const p = new ShimProcess(0, tty, '');
+    p.backlog.push(['stdout', Buffer.from(`${message}\r\n`)]);
+    p.finish({ exitCode: 126, oomKilled: false, error: message });
+    s.running = true;
+    s.tty = tty;
+    s.process = p;
+    this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: s.id });
     void p.exited.then((info) => this.finished(c, s, p, info));
     return s;
   }

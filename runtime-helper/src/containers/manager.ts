@@ -26,7 +26,7 @@ export class ContainerManager {
   readonly store: ContainerStore;
   readonly containers = new Map<string, LiveContainer>();
   private readonly runtimeClis = new Map<string, RuntimeCli>();
-  /** 'started' (id, process): lets an attach made before start pick up the process. */
+  /** 'started' (id, process): lets an attach made before start pick up the process; 'removed' (id) ends it. */
   readonly started = new EventEmitter();
 
   constructor(readonly opts: ManagerOptions) {

@@ -53,6 +53,7 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
     }
   }
   m.emit(r, 'destroy');
+  m.started.emit('removed', r.Id); // ends attaches waiting for a next start
 }
 
 export function volumeInUse(m: ContainerManager, name: string): boolean {

@@ -41,8 +41,9 @@ const pathQuery = z.object({ path: queryString }).passthrough();
 
 async function archiveStat(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, pathQuery, 'container archive');
-  const { view, id } = await rootOf(ctx);
-  const { target, stat } = statPath(view, q.path ?? '', id);
+  const { view } = await rootOf(ctx);
+  // Messages name the container as the client did, as dockerd's do.
+  const { target, stat } = statPath(view, q.path ?? '', ctx.params.id!);
   ctx.res.setHeader('X-Docker-Container-Path-Stat', Buffer.from(JSON.stringify(stat)).toString('base64'));
   if (ctx.req.method === 'HEAD') { sendNoContent(ctx.res, 200); return; }
   ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
@@ -51,8 +52,8 @@ async function archiveStat(ctx: RequestContext): Promise<void> {
 
 async function archivePut(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, containerArchiveQuery, 'container archive');
-  const { view, id } = await rootOf(ctx);
-  await extractInto(view, q.path ?? '', ctx.req, id, join(servicesOf(ctx).manager.opts.dataRoot, 'tmp'));
+  const { view } = await rootOf(ctx);
+  await extractInto(view, q.path ?? '', ctx.req, ctx.params.id!, join(servicesOf(ctx).manager.opts.dataRoot, 'tmp'));
   sendNoContent(ctx.res, 200);
 }
 

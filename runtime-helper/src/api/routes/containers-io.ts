@@ -84,6 +84,7 @@ async function attach(ctx: RequestContext): Promise<void> {
     finished = true;
     unhook?.();
     manager.started.off('started', onStarted);
+    manager.started.off('removed', onRemoved);
     socket.end();
   };
   const hook = (proc: MonitoredProcess, replayBacklog: boolean): void => {
@@ -108,7 +109,9 @@ async function attach(ctx: RequestContext): Promise<void> {
     if (id !== r.Id || finished) return;
     if (replaying) startedDuringReplay = proc; else hook(proc, true);
   };
+  const onRemoved = (id: string): void => { if (id === r.Id) finish(); };
   manager.started.on('started', onStarted);
+  manager.started.on('removed', onRemoved);
   socket.on('close', finish);
   socket.on('error', finish);
   // Without stdin, drain what the client sends so its half-close is seen and nothing backs up.
@@ -125,7 +128,9 @@ async function attach(ctx: RequestContext): Promise<void> {
     if (startedDuringReplay) { hook(startedDuringReplay, true); return; }
     if (live) return;
   } else if (live) { hook(live, false); return; }
-  if (!r.State.Running && r.State.Status !== 'created' && !r.State.Restarting) finish();
+  // A stopped container's attach waits for its next start, as dockerd's (`docker start -a` attaches
+  // before it starts, on an exited container too).
+  if (r.State.Status === 'dead' || r.State.Status === 'removing') finish();
 }
 
 const cgroups = createCgroupDriver();

@@ -29,7 +29,7 @@ async function start(ctx: RequestContext): Promise<void> {
   const session = execs.get(ctx.params.id!);
   const tty = body.Tty ?? session.config.Tty;
   if (body.Detach) {
-    await execs.start(session.id, { tty, consoleSize: body.ConsoleSize ?? null });
+    await execs.start(session.id, { tty, consoleSize: body.ConsoleSize ?? null, detach: true });
     sendNoContent(ctx.res, 200);
     return;
   }
