@@ -352,24 +352,26 @@ describe('volumes and mounts', () => {
 
 describe('interactive terminals', () => {
   it('run -it, detach with Ctrl-P Ctrl-Q, exec -it, attach again', async () => {
-    // busybox sh asks the terminal for the cursor position after each prompt; answer it as a terminal would.
+    // busybox sh asks the terminal for the cursor position after each prompt (ESC [6n) and does not
+    // wait for the answer; left unanswered, as in containers-attach-flow.test.ts (an answer sharing a
+    // read with the next keys makes busybox drop up to 15 of them).
     const prompt = '/ # \x1b[6n';
     const run = await inPty(['run', '-it', '--name', 'tty1', 'busybox', 'sh'], async (w, seen) => {
-      await seen(prompt); w('\x1b[1;5R'); await sleep(300);
+      await seen(prompt);
       w('echo hi-$((40+2)); stty size\r');
-      await seen('30 100'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
+      await seen('30 100'); await seen(prompt);
       w('\x10\x11');
     });
     expect(run.out).toContain('hi-42');
     expect(run.out).toContain('30 100');
     expect(JSON.parse(await ok(['inspect', 'tty1']))[0].State.Running).toBe(true);
     const ex = await inPty(['exec', '-it', 'tty1', 'sh'], async (w, seen, resize) => {
-      await seen(prompt); w('\x1b[1;5R'); await sleep(300);
+      await seen(prompt);
       resize(120, 40); // the CLI forwards SIGWINCH as an exec resize
       // berth-shim holds the exec's pty master, so a resize reaches it on every runtime.
       await sizeBecomes(w, seen, '40 120', () => { resize(121, 40); setTimeout(() => resize(120, 40), 300); });
       w('echo in-exec-$((1+1))\r');
-      await seen('in-exec-2'); await seen(prompt); w('\x1b[1;5R'); await sleep(300);
+      await seen('in-exec-2'); await seen(prompt);
       w('exit 3\r');
     });
     expect(ex.out).toContain('in-exec-2');
