@@ -242,6 +242,21 @@ describe('berthd and dockerd give the same answers', () => {
     await both(['rm', '-f', 'sta', 'exu']);
   });
 
+  it('restart policies dockerd refuses, with its messages, on run and update', async () => {
+    await both(['create', '--name', 'rpol', '--network', 'none', 'busybox', 'true']);
+    for (const args of [
+      ['run', '--rm', '--restart', 'bogus', '--network', 'none', 'busybox', 'true'],
+      ['run', '--rm', '--restart', 'always:3', '--network', 'none', 'busybox', 'true'],
+      ['run', '--rm', '--restart', 'on-failure:-1', '--network', 'none', 'busybox', 'true'],
+      ['update', '--restart', 'bogus', 'rpol'], ['update', '--restart', 'unless-stopped:2', 'rpol'],
+    ]) {
+      const r = await both(args);
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(r.berth.stderr, args.join(' ')).toBe(r.docker.stderr);
+    }
+    await both(['rm', 'rpol']);
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

@@ -10,6 +10,7 @@ import { conflict, ContainerError, invalid } from './errors.js';
 import { generateName, isValidName, newId } from './names.js';
 import { resolveMounts } from './mounts.js';
 import { mergeImageConfig } from './image-config-merge.js';
+import { validateRestartPolicy } from './restart-policy.js';
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
 import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
@@ -27,6 +28,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   const image = await m.opts.images.resolve(body.Image);
   if (!image) throw new ContainerError(404, `No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
   const hc = body.HostConfig ?? hostConfigSchema.parse({});
+  validateRestartPolicy(hc.RestartPolicy);
   const runtimeName = hc.Runtime || m.opts.defaultRuntime;
   m.runtime(runtimeName); // validates the name
   const config = mergeImageConfig(body, image.config);

@@ -10,9 +10,10 @@ export const deviceMappingSchema = z.object({
   CgroupPermissions: z.string().optional().default('rwm'),
 });
 
+/** Checked by validateRestartPolicy, with dockerd's messages. */
 export const restartPolicySchema = z.object({
-  Name: z.enum(['', 'no', 'always', 'unless-stopped', 'on-failure']).optional().default(''),
-  MaximumRetryCount: z.number().int().min(0).optional().default(0),
+  Name: z.string().optional().default(''),
+  MaximumRetryCount: z.number().int().optional().default(0),
 });
 
 export const mountSpecSchema = z.object({

@@ -1,5 +1,19 @@
 // Restart policies (no, on-failure[:N], always, unless-stopped) and Docker's back-off.
 import type { ContainerRecord } from './record.js';
+import { invalid } from './errors.js';
+
+/** dockerd's checks of a restart policy given to create or update, with its messages. */
+export function validateRestartPolicy(p: { Name: string; MaximumRetryCount: number }): void {
+  switch (p.Name) {
+    case '': case 'no': case 'always': case 'unless-stopped':
+      if (p.MaximumRetryCount !== 0) throw invalid(`maximum retry count cannot be used with restart policy '${p.Name}'`);
+      return;
+    case 'on-failure':
+      if (p.MaximumRetryCount < 0) throw invalid('maximum retry count cannot be negative');
+      return;
+    default: throw invalid(`invalid restart policy '${p.Name}'`);
+  }
+}
 
 export function shouldRestart(r: ContainerRecord, exitCode: number): boolean {
   const p = r.HostConfig.RestartPolicy;

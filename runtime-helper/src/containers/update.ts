@@ -6,6 +6,7 @@ import type { DockerResources, DockerHostConfig } from './docker-types.js';
 import { resourcesFromDocker, InvalidConfigError } from '../oci/from-docker-config.js';
 import { swapLimitSupported } from './host-features.js';
 import { invalid } from './errors.js';
+import { validateRestartPolicy } from './restart-policy.js';
 
 type UpdateBody = Partial<DockerResources> & { RestartPolicy?: DockerHostConfig['RestartPolicy'] };
 
@@ -21,8 +22,8 @@ export async function updateContainer(manager: ContainerManager, ref: string, bo
   const r = c.record;
   const hc = r.HostConfig;
   if (body.RestartPolicy && body.RestartPolicy.Name) {
+    validateRestartPolicy(body.RestartPolicy);
     if (hc.AutoRemove && body.RestartPolicy.Name !== 'no') throw invalid('Cannot update container: restart policy cannot be updated because AutoRemove is enabled for the container');
-    if (body.RestartPolicy.Name !== 'on-failure' && body.RestartPolicy.MaximumRetryCount) throw invalid(`maximum retry count cannot be used with restart policy '${body.RestartPolicy.Name}'`);
   }
   const next: Partial<DockerResources> = {};
   for (const key of ['Memory', 'MemoryReservation', 'MemorySwap', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'NanoCpus', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight'] as const) {
