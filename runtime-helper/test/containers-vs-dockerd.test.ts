@@ -184,6 +184,11 @@ describe('berthd and dockerd give the same answers', () => {
       const fields = await both(['inspect', '-f', '{{.Config.Hostname}}|{{json .Config.Env}}|{{json .Config.Volumes}}|{{json .HostConfig.PidsLimit}}', 'insp']);
       expect(fields.berth.stdout).toBe(`${id}|null|{"/anon":{}}|null\n`);
       expect(mask(fields.berth.stdout)).toBe(mask(fields.docker.stdout));
+      // -s adds the writable layer's size and the virtual size; without it they are absent.
+      for (const args of [['inspect', '-s', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'insp'], ['inspect', '-f', '{{.SizeRw}}', 'insp'], ['kill', 'no-such-container']]) {
+        const r = await both(args);
+        expect([r.berth.code, r.berth.stdout, r.berth.stderr], args.join(' ')).toEqual([r.docker.code, r.docker.stdout, r.docker.stderr]);
+      }
       const modes = await both(['inspect', '-f', '{{range .Mounts}}{{.Destination}} {{json .Mode}} {{.RW}}{{"\\n"}}{{end}}', 'insp']);
       const sorted = (out: string): string[] => out.trim().split('\n').sort();
       expect(sorted(modes.berth.stdout)).toEqual(sorted(modes.docker.stdout));

@@ -49,7 +49,12 @@ export function wait(m: ContainerManager, ref: string, condition: WaitCondition,
 }
 
 export async function kill(m: ContainerManager, ref: string, signal = 'KILL'): Promise<void> {
-  const c = m.get(ref);
+  let c;
+  try { c = m.get(ref); } catch (e) {
+    // dockerd names the operation here (and only here among the verbs).
+    if (e instanceof ContainerError && e.status === 404) throw new ContainerError(404, `Cannot kill container: ${ref}: ${e.message}`);
+    throw e;
+  }
   const sig = parseSignal(signal);
   if (sig === null) throw invalid(`Invalid signal: ${signal}`);
   if (!c.record.State.Running) throw conflict(`Cannot kill container: ${ref}: Container ${c.record.Id} is not running`);

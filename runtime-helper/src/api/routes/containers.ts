@@ -25,6 +25,7 @@ const intParam = (what: string) => queryString.transform((v, ctx) => {
 // request cost every request that.
 const containerCreateQuery = z.object({ name: queryString, platform: queryString }).passthrough();
 const containerListQuery = z.object({ all: queryBool, size: queryBool, limit: intParam('limit'), filters: queryString }).passthrough();
+const containerInspectQuery = z.object({ size: queryBool }).passthrough();
 const containerStopQuery = z.object({ t: intParam('timeout'), signal: queryString }).passthrough();
 const containerRestartQuery = z.object({ t: intParam('timeout'), signal: queryString }).passthrough();
 const containerKillQuery = z.object({ signal: queryString }).passthrough();
@@ -57,11 +58,13 @@ async function list(ctx: RequestContext): Promise<void> {
 }
 
 async function inspect(ctx: RequestContext): Promise<void> {
-  const { manager } = servicesOf(ctx);
+  const { manager, images } = servicesOf(ctx);
+  const q = parseQuery(ctx.query, containerInspectQuery, 'container inspect');
   const c = manager.get(ctx.params.id!);
   // GraphDriver's paths are known once the mount create left running is done.
   await c.snapshotReady?.catch(() => undefined);
-  sendJson(ctx.res, 200, inspectView(c.record, c.record.ExecIDs));
+  const sizes = q.size ? await containerSizes(c.record, images) : undefined;
+  sendJson(ctx.res, 200, { ...inspectView(c.record, c.record.ExecIDs), ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}) });
 }
 
 async function start(ctx: RequestContext): Promise<void> {
