@@ -262,6 +262,19 @@ describe('berthd and dockerd give the same answers', () => {
     await both(['rm', 'rpol']);
   });
 
+  it('volume inspect: CreatedAt to the second, null labels and options, as dockerd', async () => {
+    await both(['volume', 'create', 'vinsp']);
+    await both(['volume', 'create', '--label', 'k=v', 'vinsp2']);
+    for (const name of ['vinsp', 'vinsp2']) {
+      const r = await both(['volume', 'inspect', '--format', '{{json .Labels}} {{json .Options}} {{.Driver}} {{.Scope}}', name]);
+      expect(r.berth.stdout, name).toBe(r.docker.stdout);
+      const created = await both(['volume', 'inspect', '--format', '{{.CreatedAt}}', name]);
+      expect(created.berth.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+      expect(created.docker.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    }
+    await both(['volume', 'rm', 'vinsp', 'vinsp2']);
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

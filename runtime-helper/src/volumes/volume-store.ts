@@ -21,11 +21,13 @@ export interface Volume {
   Anonymous?: boolean;
 }
 
-/** A volume as the API shows it (without berthd's own bookkeeping). */
+/** A volume as the API shows it (without berthd's own bookkeeping), as dockerd does: CreatedAt to
+ * the second, no labels or options as null. */
 export function volumeView(v: Volume): Record<string, unknown> {
   const { Anonymous: _a, ...rest } = v;
   void _a;
-  return rest;
+  const orNull = (o: Record<string, string> | null | undefined): Record<string, string> | null => (o && Object.keys(o).length ? o : null);
+  return { ...rest, CreatedAt: v.CreatedAt.replace(/\.\d+Z$/, 'Z'), Labels: orNull(v.Labels), Options: orNull(v.Options) };
 }
 
 const validName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
