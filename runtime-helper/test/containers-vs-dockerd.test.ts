@@ -275,6 +275,18 @@ describe('berthd and dockerd give the same answers', () => {
     await both(['volume', 'rm', 'vinsp', 'vinsp2']);
   });
 
+  it('volume events of a run: create on first use, mount at start, unmount at exit', async () => {
+    const since = String(Math.floor(Date.now() / 1000));
+    const run = await both(['run', '--rm', '--network', 'none', '-v', 'evtvol:/x:ro', 'busybox', 'true']);
+    expect(run.berth.code).toBe(0);
+    await both(['volume', 'rm', 'evtvol']);
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    await new Promise((r) => setTimeout(r, 1100));
+    const r = await both(['events', '--since', since, '--until', until, '--filter', 'type=volume', '--filter', 'volume=evtvol', '--format', '{{.Action}} {{.Actor.Attributes.destination}} {{index .Actor.Attributes "read/write"}} {{.Actor.Attributes.driver}}']);
+    expect(r.berth.stdout).toBe(r.docker.stdout);
+    expect(r.berth.stdout.split('\n').map((l) => l.split(' ')[0])).toEqual(['create', 'mount', 'unmount', 'destroy', '']);
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

@@ -9,6 +9,7 @@ import { initialState, nowNano, type ContainerRecord } from './record.js';
 import { conflict, ContainerError, invalid } from './errors.js';
 import { generateName, isValidName, newId } from './names.js';
 import { resolveMounts } from './mounts.js';
+import { volumeCreated } from './volume-events.js';
 import { mergeImageConfig } from './image-config-merge.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
@@ -56,7 +57,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   }
   // Anonymous volumes: the image's VOLUMEs and `-v /path` (which arrives as Config.Volumes).
   const anonymous = { ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) };
-  record.Mounts = resolveMounts(hc, anonymous, { volumes: m.opts.volumes, mountsOf: (r) => m.get(r).record.Mounts });
+  record.Mounts = resolveMounts(hc, anonymous, { volumes: m.opts.volumes, mountsOf: (r) => m.get(r).record.Mounts, onCreated: (v) => volumeCreated(m.opts.events, v) });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const live: LiveContainer = { record, waiters: [] };
   if (config.User) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nowNano } from './record.js';
 import { restartDelayMs, shouldRestart } from './restart-policy.js';
 import { launch } from './launch.js';
+import { volumesUnmounted } from './volume-events.js';
 import { armOomEvents, endOomEvents } from './oom-watch.js';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
@@ -35,6 +36,7 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };
   if (oomKilled && oomEvents === 0) m.emit(r, 'oom');
   m.emit(r, 'die', { exitCode: String(info.exitCode) });
+  volumesUnmounted(m.opts.events, r);
   const stoppedByUser = c.stopping || r.ManuallyStopped;
   const restart = !stoppedByUser && shouldRestart(r, info.exitCode);
   if (restart) { r.State.Restarting = true; r.State.Status = 'restarting'; }

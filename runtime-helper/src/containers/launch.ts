@@ -7,6 +7,7 @@ import { conflict, ContainerError } from './errors.js';
 import { resolveInRoot } from './safe-path.js';
 import { checkExecutable } from './check-executable.js';
 import { attachProcess } from './exits.js';
+import { volumesMounted } from './volume-events.js';
 import { translateToOci } from '../oci/from-docker-config.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
 import type { LiveContainer } from './live-container.js';
@@ -59,5 +60,6 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   attachProcess(m, c, proc);
   r.State = { ...r.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: proc.pid, ExitCode: 0, Error: '', StartedAt: nowNano(), FinishedAt: ZERO_TIME };
   m.save(c);
+  volumesMounted(m.opts.events, r);
   m.emit(r, 'start');
 }

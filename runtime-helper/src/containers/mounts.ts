@@ -12,6 +12,8 @@ export interface MountDeps {
   volumes: VolumeStore;
   /** VolumesFrom: the mounts of another container (by id or name). */
   mountsOf(ref: string): ResolvedMount[];
+  /** Told of each volume this resolution created. */
+  onCreated?(name: string): void;
 }
 
 function addMount(out: ResolvedMount[], m: ResolvedMount): void {
@@ -24,7 +26,8 @@ function addMount(out: ResolvedMount[], m: ResolvedMount): void {
 
 function volumeMount(deps: MountDeps, name: string, destination: string, readOnly: boolean, anonymous = false): ResolvedMount {
   try {
-    const { volume } = deps.volumes.create(name || undefined, { anonymous });
+    const { volume, created } = deps.volumes.create(name || undefined, { anonymous });
+    if (created) deps.onCreated?.(volume.Name);
     return { type: 'volume', source: volume.Mountpoint, destination, readOnly, name: volume.Name };
   } catch (e) {
     if (e instanceof VolumeError) throw invalid(e.message);
