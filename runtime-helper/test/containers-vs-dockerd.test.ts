@@ -153,7 +153,7 @@ describe('berthd and dockerd give the same answers', () => {
   it('ps: -n and -l count stopped containers, before/since/exited/volume filters, the COMMAND column', async () => {
     await both(['run', '--name', 'lsA', '--network', 'none', 'busybox', 'sh', '-c', 'echo a b; exit 2']);
     await both(['run', '-d', '--name', 'lsB', '--network', 'none', 'busybox', 'sleep', '1000']);
-    await both(['create', '--name', 'lsC', '--network', 'none', '-v', 'lsvol:/lsdata', 'busybox', 'true']);
+    await both(['create', '--name', 'lsC', '--network', 'none', '-v', 'lsvol:/lsdata', '--expose', '80', 'busybox', 'true']);
     const names = ['--format', '{{.Names}}'];
     for (const args of [
       ['-a', '--filter', 'name=^ls', '--format', '{{.Command}}'],
@@ -165,6 +165,10 @@ describe('berthd and dockerd give the same answers', () => {
       ['-a', '--filter', 'name=^ls', '--filter', 'exited=2', ...names],
       ['-a', '--filter', 'volume=lsvol', ...names], ['-a', '--filter', 'volume=/lsdata', ...names],
       ['-a', '--filter', 'before=no-such-container'], ['-a', '--filter', 'exited=x'],
+      // What berthd has not (health checks, published ports, swarm tasks) matches nothing, as on
+      // a dockerd whose containers have none; network by the container's network mode.
+      ...['health=none', 'health=healthy', 'network=none', 'network=host', 'expose=80', 'publish=80', 'is-task=true', 'is-task=false'].map((f) => ['-a', '--filter', 'name=^ls', '--filter', f, ...names]),
+      ['-a', '--filter', 'health=bogus'], ['-a', '--filter', 'is-task=maybe'], ['-a', '--filter', 'expose=abc'],
     ]) {
       const r = await both(['ps', ...args]);
       expect(r.berth.code, args.join(' ')).toBe(r.docker.code);

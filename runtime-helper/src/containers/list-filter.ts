@@ -1,7 +1,8 @@
 // Which containers `GET /containers/json` lists, in dockerd's order and by its rules: newest
 // first; stopped ones only with all, a limit or a status filter; before/since cut the list at a
 // container (never listing it); exited matches only containers that ran; volume matches a mount's
-// name, source or destination.
+// name, source or destination; health, network, expose, publish and is-task by what berthd has
+// (no health checks, no published ports, no swarm).
 import type { Filters } from '../api/filters.js';
 import { matchLabels } from '../api/filters.js';
 import { InvalidParameter } from '../api/errors.js';
@@ -23,6 +24,12 @@ export function selectContainers(records: ContainerRecord[], q: ListQuery, resol
     if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameter(`strconv.Atoi: parsing "${v}": invalid syntax`);
     return Number(v);
   });
+  for (const h of f.get('health') ?? []) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidParameter(`Unrecognised filter value for health: ${h}`);
+  for (const t of f.get('is-task') ?? []) if (t !== 'true' && t !== 'false') throw new InvalidParameter(`Invalid filter 'is-task=[${t}]'`);
+  for (const p of [...(f.get('expose') ?? []), ...(f.get('publish') ?? [])]) {
+    const port = p.split('/')[0]!.split('-')[0]!;
+    if (!/^\d+$/.test(port)) throw new InvalidParameter(`error while looking up for ${f.get('expose')?.includes(p) ? 'expose' : 'publish'} ${p}: strconv.ParseUint: parsing "${port}": invalid syntax`);
+  }
   const before = f.get('before')?.map(resolve).at(-1);
   const since = f.get('since')?.map(resolve).at(-1);
   const all = q.all || (q.limit ?? 0) > 0 || f.has('status');
@@ -48,5 +55,18 @@ function matches(r: ContainerRecord, f: Filters, exitCodes: number[]): boolean {
     && (!f.has('label') || matchLabels(r.Config.Labels, f.get('label')!))
     && want('ancestor', (a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)
     && (!f.has('exited') || (!r.State.Running && r.State.StartedAt !== ZERO_TIME && exitCodes.includes(r.State.ExitCode)))
-    && want('volume', (v) => r.Mounts.some((m) => m.destination === v || (m.name ?? m.source) === v));
+    && want('volume', (v) => r.Mounts.some((m) => m.destination === v || (m.name ?? m.source) === v))
+    // berthd runs no health checks, publishes no ports and has no swarm tasks.
+    && want('health', (h) => h === 'none')
+    && want('is-task', (t) => t === 'false')
+    // dockerd matches expose and publish against the ports of the container's network, and
+    // berthd's containers have none (no bridge network).
+    && !f.has('publish') && !f.has('expose')
+    && want('network', (n) => n === networkName(r));
+}
+
+/** The network a container is in as `ps` shows it: none, host, or bridge for the default. */
+function networkName(r: ContainerRecord): string {
+  const m = r.HostConfig.NetworkMode;
+  return !m || m === 'default' ? 'bridge' : m;
 }
