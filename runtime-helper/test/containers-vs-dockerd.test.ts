@@ -213,6 +213,8 @@ describe('berthd and dockerd give the same answers', () => {
     const since = String(Math.floor(Date.now() / 1000));
     await both(['run', '--name', 'evf1', '--network', 'none', 'busybox', 'sh', '-c', 'echo a; echo b >&2']);
     await both(['run', '-d', '--name', 'evf2', '--network', 'none', 'busybox', 'sleep', '300']);
+    await both(['exec', 'evf2', 'true']);
+    await both(['exec', 'evf2', 'sh', '-c', 'true']);
     const until = String(Math.floor(Date.now() / 1000) + 1);
     await new Promise((r) => setTimeout(r, 1100));
     // (Other tests' containers may have events in that second too: each check names evf ones.)
@@ -221,6 +223,10 @@ describe('berthd and dockerd give the same answers', () => {
       expect(r.berth.stdout, filter).toBe(r.docker.stdout);
     }
     expect((await both(['events', '--since', since, '--until', until, '--filter', 'image=busybox', '--filter', 'container=evf', '--format', '{{.Action}}'])).berth.stdout).toContain('die');
+    // Exec events carry the command as dockerd writes it (program, space, arguments: "true ").
+    const execs = await both(['events', '--since', since, '--until', until, '--filter', 'container=evf2', '--filter', 'event=exec_create', '--filter', 'event=exec_start', '--format', '{{json .Action}}']);
+    expect(execs.berth.stdout).toBe(execs.docker.stdout);
+    expect(execs.berth.stdout).toContain('"exec_start: true "');
     for (const args of [['rename', 'evf1', 'evf1'], ['rename', 'evf1', 'bad name'], ['logs', '--details', 'evf1'], ['logs', '--details', '-t', 'evf1'], ['top', 'evf2', '-x', 'bogus'], ['cp', 'evf2:/nonexist', '-']]) {
       const r = await both(args);
       const noTimes = (out: string): string => out.replace(/^\S+Z /gm, 'T ');

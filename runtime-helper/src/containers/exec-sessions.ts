@@ -40,6 +40,11 @@ function newSession(fields: SessionFile): ExecSession {
   return { ...fields, done, markDone, saving: Promise.resolve() };
 }
 
+/** dockerd's text of an exec's command in its events: the program, a space, then the arguments. */
+function eventCommand(cmd: string[]): string {
+  return `${cmd[0] ?? ''} ${cmd.slice(1).join(' ')}`;
+}
+
 export class ExecSessions {
   readonly sessions = new Map<string, ExecSession>();
 
@@ -52,7 +57,7 @@ export class ExecSessions {
     const id = newId();
     this.sessions.set(id, newSession({ id, containerId: c.record.Id, config, running: false, exitCode: null, pid: 0, tty: config.Tty }));
     c.record.ExecIDs.push(id);
-    this.manager.emit(c.record, `exec_create: ${config.Cmd.join(' ')}`, { execID: id });
+    this.manager.emit(c.record, `exec_create: ${eventCommand(config.Cmd)}`, { execID: id });
     return id;
   }
 
@@ -127,7 +132,7 @@ export class ExecSessions {
     s.process = p;
     s.pid = p.pid;
     this.persistLater(s);
-    this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
+    this.manager.emit(c.record, `exec_start: ${eventCommand(s.config.Cmd)}`, { execID: id });
     void p.exited.then((info) => this.finished(c, s, p, info));
     return s;
   }
@@ -139,7 +144,7 @@ export class ExecSessions {
     s.running = true;
     s.tty = tty;
     s.process = p;
-    this.manager.emit(c.record, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: s.id });
+    this.manager.emit(c.record, `exec_start: ${eventCommand(s.config.Cmd)}`, { execID: s.id });
     void p.exited.then((info) => this.finished(c, s, p, info));
     return s;
   }
