@@ -297,6 +297,24 @@ describe('berthd and dockerd give the same answers', () => {
     expect(r.berth.stdout.split('\n').map((l) => l.split(' ')[0])).toEqual(['create', 'mount', 'unmount', 'destroy', '']);
   });
 
+  it('docker cp into a container keeps the times of directories and symlinks', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-cptimes-'));
+    try {
+      mkdirSync(join(work, 'd'));
+      writeFileSync(join(work, 'd', 'f'), 'x\n');
+      execFileSync('ln', ['-s', 'f', join(work, 'd', 'l')]);
+      execFileSync('touch', ['-h', '-d', '2020-01-02 03:04:05', join(work, 'd', 'l'), join(work, 'd', 'f'), join(work, 'd')]);
+      await both(['run', '-d', '--name', 'cpt', '--network', 'none', 'busybox', 'sleep', '300']);
+      expect((await both(['cp', join(work, 'd'), 'cpt:/tmp/d'])).berth.code).toBe(0);
+      const times = await both(['exec', 'cpt', 'sh', '-c', 'for p in /tmp/d /tmp/d/f /tmp/d/l; do echo "$p $(stat -c %Y $p)"; done']);
+      expect(times.berth.stdout).toBe(times.docker.stdout);
+      expect(times.berth.stdout.trim().split('\n').map((l) => l.split(' ')[1])).toEqual(Array(3).fill(String(Date.parse('2020-01-02T03:04:05') / 1000)));
+      await both(['rm', '-f', 'cpt']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
     const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);

@@ -3,7 +3,7 @@
 // with the container's '/' as root); a path or link climbing above '/' is refused. Reading uses the host's tar on a resolved directory; writing unpacks into an
 // empty temp directory first and then copies entry by entry through in-root resolution.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, lutimesSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extractLayer } from '../images/extract/extract-layer.js';
@@ -134,11 +134,12 @@ function copyInto(view: ContainerView, src: string, destInRoot: string, containe
       const real = resolveInView(view, relTarget, true, true).host;
       lchownSync(real, st.uid, st.gid);
       chmodSync(real, st.mode & 0o7777);
+      utimesSync(real, st.atime, st.mtime); // after its entries, which changed it
       continue;
     }
     if (existing?.isDirectory()) throw new ContainerError(400, `cannot overwrite directory ${relTarget} with non-directory`);
     if (existing) unlinkSync(to);
-    if (st.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    if (st.isSymbolicLink()) { symlinkSync(readlinkSync(from), to); lutimesSync(to, st.atime, st.mtime); }
     else if (st.isFile()) { copyFileSync(from, to); chmodSync(to, st.mode & 0o7777); utimesSync(to, st.atime, st.mtime); }
     else continue; // device nodes and fifos are not copied in
     lchownSync(to, st.uid, st.gid);
