@@ -415,9 +415,19 @@ function appSuite(kind: EngineKind): void {
     });
 
     it('keeps working and says what to do when the engine goes away', async () => {
+      // On a container's page when the engine goes: its last known state is not shown as current.
+      const c = await engine.client.createContainer({ Image: 'busybox:test', Cmd: ['sleep', '300'], HostConfig: { NetworkMode: 'none' } });
+      await c.start();
+      await page.goto(`${app.url}#/containers/${c.id}/logs`);
+      await page.getByRole('button', { name: /^stop$/i }).waitFor();
+      await engine.stop();
+      await page.getByText('Container not available').waitFor({ timeout: 30_000 });
+      await page.getByText('state unknown').waitFor();
+      expect(await page.getByRole('button', { name: /^stop$/i }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Remove', exact: true }).isDisabled()).toBe(true);
+      await screenshot(page, 'container-engine-down');
       await page.goto(`${app.url}#/containers`);
       await page.getByRole('heading', { name: 'Containers' }).waitFor();
-      await engine.stop();
       await page.getByRole('button', { name: 'Retry' }).or(page.getByText('Engine not reachable')).first().waitFor({ timeout: 30_000 });
       await page.getByText(/engine not reachable|not reachable/i).first().waitFor();
       await page.goto(`${app.url}#/images`);

@@ -23,20 +23,25 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
   const details = useApi('containers.inspect', { id }, { refetchInterval: 3000 });
   const act = useApiMutation('containers.action', ['containers.list', 'containers.inspect']);
   const d = details.data;
-  const running = d?.row.state === 'running';
+  // The engine stopped answering for this container (it went away, or the container was removed):
+  // what is on screen is the last known state, so it says so, and no action is offered on it.
+  const stale = Boolean(details.error && d);
+  const running = !stale && d?.row.state === 'running';
   const stats = useStatsHistory(id, Boolean(running), tab === 'stats' || tab === 'resources');
   const actions: ContainerAction[] = !d ? [] : d.row.state === 'running' ? ['stop', 'restart', 'pause', 'kill'] : d.row.state === 'paused' ? ['unpause', 'kill'] : ['start'];
   return (
     <div className="flex h-full flex-col">
       <PageHeader
-        title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && <StateChip c={d.row} />}</span>}
+        title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && (stale
+          ? <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title={`Last known: ${d.row.state}`}>state unknown</span>
+          : <StateChip c={d.row} />)}</span>}
         subtitle={d ? <span><span className="font-mono">{shortId(id)}</span> · {d.row.image} · <span className="font-mono">{d.row.command}</span></span> : undefined}
         actions={<>
           <button className="btn" onClick={() => go('containers')}>← Containers</button>
-          {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending} onClick={() => act.mutate({ ids: [id], action: a })}>{a}</button>)}
-          <button className="btn btn-danger" disabled={act.isPending} onClick={() => act.mutate({ ids: [id], action: 'remove' }, { onSuccess: (r) => { if (r[0]?.ok) go('containers'); } })}>Remove</button>
+          {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{a}</button>)}
+          <button className="btn btn-danger" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: 'remove' }, { onSuccess: (r) => { if (r[0]?.ok) go('containers'); } })}>Remove</button>
         </>} />
-      {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\nIt may have been removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
+      {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\n${stale ? 'What is shown is its last known state. ' : ''}The engine may be down (the list says so), or the container was removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
       {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} /></div>}
       {d?.oom && <div className="px-6 pt-3"><ErrorBox title="Out of memory" message={d.oom.message} /></div>}
       <div role="tablist" aria-label="Container views" className="flex gap-1 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
