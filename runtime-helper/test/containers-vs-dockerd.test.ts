@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runDocker } from './support/berthd.js';
 import { berthdBesideDockerd, cliOk, onBoth } from './support/engine-pair.js';
+import { busyboxImage } from '../../test-support/paths.js';
 
 const pair = berthdBesideDockerd();
 
@@ -342,5 +343,42 @@ describe('berthd and dockerd give the same answers', () => {
     expect(lines(summary.berth.stdout)).toEqual(lines(summary.docker.stdout));
     await both(['rm', '-v', 'dfc']);
     await both(['volume', 'rm', 'dfvol']);
+  });
+
+  it('the init layer: /.dockerenv and /etc/mtab in every container, mount points kept out of diff and commit, in export', async () => {
+    // An image of nothing but bin/ (no /etc, /proc, /sys, /dev): what the container gets besides
+    // comes from the engine's init layer, not its writable one.
+    const work = mkdtempSync(join(tmpdir(), 'berth-initlayer-'));
+    try {
+      const tar = join(work, 'bare.tar');
+      execFileSync('tar', ['-C', busyboxImage().rootfs, '-cf', tar, 'bin']);
+      const imported = await both(['import', tar, 'bare:1']);
+      expect(imported.berth.code, imported.berth.stderr).toBe(0);
+      expect(imported.docker.code, imported.docker.stderr).toBe(0);
+      const probe = await both(['run', '--name', 'initl', '--network', 'none', 'bare:1', '/bin/sh', '-c', 'ls -l /.dockerenv | cut -c1-10; readlink /etc/mtab; ls -d /proc /sys /dev/pts /dev/shm']);
+      expect(probe.berth.stdout).toBe(probe.docker.stdout);
+      expect(probe.berth.stdout).toBe('-rwxr-xr-x\n/proc/mounts\n/dev/pts\n/dev/shm\n/proc\n/sys\n');
+      const diff = await both(['diff', 'initl']);
+      expect(diff.berth.stdout).toBe(diff.docker.stdout);
+      expect(diff.berth.stdout).toBe('');
+      const list = async (engine: 'berth' | 'docker'): Promise<string[]> => {
+        const host = engine === 'berth' ? pair().berth.host : pair().dockerd.host;
+        const out = join(work, `${engine}.tar`);
+        const r = await runDocker(host, ['export', '-o', out, 'initl']);
+        expect(r.code, r.stderr).toBe(0);
+        return execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').filter((l) => /^(\.dockerenv|etc\/mtab|etc\/hosts|etc\/hostname|etc\/resolv\.conf|dev\/console|dev\/pts\/|dev\/shm\/)$/.test(l)).sort();
+      };
+      expect(await list('berth')).toEqual(await list('docker'));
+      expect(await list('berth')).toContain('.dockerenv');
+      // A commit takes the writable layer only: the image's one new layer has no init files.
+      await both(['commit', 'initl', 'bare:2']);
+      const layers = await both(['history', '--format', '{{.Size}}', 'bare:2']);
+      expect(layers.berth.stdout.split('\n')[0]).toBe(layers.docker.stdout.split('\n')[0]);
+      expect(layers.berth.stdout.split('\n')[0]).toBe('0B');
+      await both(['rm', 'initl']);
+      await both(['rmi', 'bare:2', 'bare:1']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

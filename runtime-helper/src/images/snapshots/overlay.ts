@@ -1,6 +1,6 @@
-// overlay2 snapshots: snapshots/<key>/{upper,work,merged} mounted over the image's layer dirs,
-// named by their short links (relative to image/l, the mount's working directory) so the
-// option string fits in one page.
+// overlay2 snapshots: snapshots/<key>/{upper,work,merged} mounted over the container's init layer
+// (snapshots/<key>/init, init-layer.ts) and the image's layer dirs, these named by their short
+// links (relative to image/l, the mount's working directory) so the option string fits in one page.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import type { Change, Snapshot, Snapshotter } from './snapshotter.js';
 import { walkTree, isWhiteout } from './walk.js';
 import { diffTar, type DiffEntry } from './diff-tar.js';
 import { listXattrs } from '../extract/fsops.js';
+import { ensureInitLayer } from './init-layer.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { InvalidParameter, NotFound } from '../../api/errors.js';
 import { runProgram as run } from '../../util/spawner.js';
@@ -63,10 +64,10 @@ export class OverlaySnapshotter implements Snapshotter {
 
   constructor(private readonly paths: StorePaths, private readonly images: ImageStore, private readonly layers: LayerStore) {}
 
-  private dirs(key: string): { dir: string; upper: string; work: string; merged: string; empty: string } {
+  private dirs(key: string): { dir: string; upper: string; work: string; merged: string; empty: string; init: string } {
     checkKey(key);
     const dir = this.paths.snapshot(key);
-    return { dir, upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged'), empty: join(dir, 'empty') };
+    return { dir, upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged'), empty: join(dir, 'empty'), init: join(dir, 'init') };
   }
 
   async prepare(key: string, imageId: string): Promise<Snapshot> {
@@ -83,7 +84,8 @@ export class OverlaySnapshotter implements Snapshotter {
     const d = this.dirs(key);
     const meta = readMeta(d.dir, key);
     if (!isMountPoint(d.merged)) {
-      const lowers = meta.chain.length ? this.layers.lowerLinks(meta.chain) : [d.empty];
+      ensureInitLayer(d.init);
+      const lowers = [d.init, ...(meta.chain.length ? this.layers.lowerLinks(meta.chain) : [d.empty])];
       // overlay needs two lower dirs when there is no upper; with an upper one is enough.
       const opts = `lowerdir=${lowers.join(':')},upperdir=${d.upper},workdir=${d.work}`;
       try {
