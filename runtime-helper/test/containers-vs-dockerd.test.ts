@@ -318,13 +318,16 @@ describe('berthd and dockerd give the same answers', () => {
 
   it('disk usage: ps -s and system df -v count a container\'s writable layer and its volume alike', async () => {
     // 300,000 bytes written, hard-linked once (counted once), and 1,000 bytes in a named volume.
-    const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && head -c 1000 /dev/zero > /data/f']);
+    const run = await both(['run', '--name', 'dfc', '-v', 'dfvol:/data', '--network', 'none', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big && ln /big /big2 && ln -s /0123456789 /lnk && head -c 1000 /dev/zero > /data/f']);
     expect(run.berth.code).toBe(0);
     expect(run.docker.code).toBe(0);
     const ps = await both(['ps', '-a', '-s', '--filter', 'name=dfc', '--format', '{{.Size}}']);
     const rw = (out: string): string => out.trim().replace(/ \(virtual .*\)$/, '');
     expect(rw(ps.berth.stdout)).toBe(rw(ps.docker.stdout));
     expect(rw(ps.berth.stdout)).toBe('300kB');
+    // To the byte: the hard link once, the symlink by its target's length (11).
+    const exact = await both(['inspect', '-s', '-f', '{{.SizeRw}}', 'dfc']);
+    expect(exact.berth.stdout).toBe(exact.docker.stdout);
     // The virtual size is the writable layer plus the image.
     const virtual = /\(virtual ([\d.]+)MB\)/.exec(ps.berth.stdout);
     expect(Number(virtual?.[1])).toBeGreaterThan(0.3);

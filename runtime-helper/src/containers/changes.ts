@@ -1,5 +1,6 @@
 // The size of a container's overlay upper directory or a volume's data, as Docker reports them:
-// regular files' bytes, each hard-linked inode once. Asynchronous, so a large tree does not hold
+// the bytes of everything but directories (a symlink counts its target's length), each
+// hard-linked inode once. Asynchronous, so a large tree does not hold
 // up every other request while it is walked; one directory's entries are looked at together.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ export async function dirSize(dir: string): Promise<number> {
     const sizes = await Promise.all(entries.map(async (e): Promise<number> => {
       const p = join(d, e.name);
       if (e.isDirectory()) return walk(p);
-      if (!e.isFile()) return 0; // symlinks, devices, whiteouts: no bytes of their own
       try {
         const st = await lstat(p);
         if (st.nlink > 1) {
