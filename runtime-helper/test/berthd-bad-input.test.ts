@@ -104,7 +104,7 @@ describe('berthd refuses bad requests clearly', () => {
     expect(message(tag.body)).toMatch(/invalid tag format/);
     const none = await d.request('GET', '/v1.45/images/0000000000ff/json');
     expect(none.status).toBe(404);
-    expect(message(none.body)).toBe('No such image: 0000000000ff');
+    expect(message(none.body)).toBe('No such image: 0000000000ff:latest'); // as dockerd: the name as a reference, tag defaulted
     const badChange = await d.request('POST', `/v1.45/images/create?fromSrc=-&changes=${encodeURIComponent('RUN rm -rf /')}`, rootfs);
     expect(badChange.status).toBe(400);
     expect(message(badChange.body)).toMatch(/RUN is not a valid change command/);

@@ -64,6 +64,7 @@ describe('berthd and dockerd give the same answers', () => {
       ['rename', 'cmp2', 'cmp1'],
     ]) {
       const r = await both(args);
+      console.log('CMP', args.join(' '), JSON.stringify([r.berth.code, r.berth.stderr, r.berth.stdout, r.docker.code, r.docker.stderr, r.docker.stdout]));
       expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
       expect(mask(r.berth.stderr), args.join(' ')).toBe(mask(r.docker.stderr));
     }
@@ -248,6 +249,7 @@ describe('berthd and dockerd give the same answers', () => {
     await both(['run', '-d', '--name', 'exu', '--network', 'none', 'busybox', 'sleep', '300']);
     for (const args of [['exec', '-u', 'nosuchuser', 'exu', 'true'], ['exec', '-u', '0:nosuchgroup', 'exu', 'true'], ['exec', '-d', '-u', 'nosuchuser', 'exu', 'true']]) {
       const r = await both(args);
+      console.log('CMP', args.join(' '), JSON.stringify([r.berth.code, r.berth.stderr, r.berth.stdout, r.docker.code, r.docker.stderr, r.docker.stdout]));
       expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
       expect(r.berth.stdout, args.join(' ')).toBe(r.docker.stdout);
       expect(mask(r.berth.stderr), args.join(' ')).toBe(mask(r.docker.stderr));
@@ -267,6 +269,7 @@ describe('berthd and dockerd give the same answers', () => {
       ['update', '--restart', 'bogus', 'rpol'], ['update', '--restart', 'unless-stopped:2', 'rpol'],
     ]) {
       const r = await both(args);
+      console.log('CMP', args.join(' '), JSON.stringify([r.berth.code, r.berth.stderr, r.berth.stdout, r.docker.code, r.docker.stderr, r.docker.stdout]));
       expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
       expect(r.berth.stderr, args.join(' ')).toBe(r.docker.stderr);
     }
@@ -383,5 +386,18 @@ describe('berthd and dockerd give the same answers', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+
+  it('a missing image is named as dockerd names it (the tag it defaults to) by rmi, inspect, history and tag', async () => {
+    for (const args of [['rmi', 'nosuch'], ['history', 'nosuch'], ['tag', 'nosuch', 'other'], ['rmi', 'library/nosuch:1']]) {
+      const r = await both(args);
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(mask(r.berth.stderr), args.join(' ')).toBe(mask(r.docker.stderr));
+    }
+    // dockerd 20.10 wraps this one ("no such image: nosuch: No such image: nosuch:latest"); newer
+    // dockerd does not: the part both say is compared.
+    const inspect = await both(['image', 'inspect', 'nosuch']);
+    expect(inspect.berth.code).toBe(inspect.docker.code);
+    for (const out of [inspect.berth.stderr, inspect.docker.stderr]) expect(out).toMatch(/No such image: nosuch:latest/);
   });
 });
