@@ -377,10 +377,16 @@ describe('berthd and dockerd give the same answers', () => {
       expect(await list('berth')).toEqual(await list('docker'));
       expect(await list('berth')).toContain('.dockerenv');
       // A commit takes the writable layer only: the image's one new layer has no init files.
-      await both(['commit', 'initl', 'bare:2']);
-      const layers = await both(['history', '--format', '{{.Size}}', 'bare:2']);
+      const since = String(Math.floor(Date.now() / 1000) - 1);
+      await both(['commit', '-m', 'snap', 'initl', 'bare:2']);
+      const layers = await both(['history', '--no-trunc', '--format', '{{.Size}}|{{.CreatedBy}}|{{.Comment}}', 'bare:2']);
       expect(layers.berth.stdout.split('\n')[0]).toBe(layers.docker.stdout.split('\n')[0]);
-      expect(layers.berth.stdout.split('\n')[0]).toBe('0B');
+      expect(layers.berth.stdout.split('\n')[0]).toBe('0B|/bin/sh -c ls -l /.dockerenv | cut -c1-10; readlink /etc/mtab; ls -d /proc /sys /dev/pts /dev/shm|snap');
+      // The commit event names the container, its image and the comment, as dockerd's does.
+      const events = await both(['events', '--since', since, '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'event=commit', '--format', '{{json .Actor.Attributes}}']);
+      const attrs = (out: string): Record<string, string> => { const a = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, string>; delete a.imageID; return a; };
+      expect(attrs(events.berth.stdout)).toEqual(attrs(events.docker.stdout));
+      expect(attrs(events.berth.stdout)).toMatchObject({ name: 'initl', image: 'bare:1', comment: 'snap', imageRef: 'bare:2' });
       await both(['rm', 'initl']);
       await both(['rmi', 'bare:2', 'bare:1']);
     } finally {

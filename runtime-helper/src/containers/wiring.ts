@@ -68,6 +68,7 @@ export function installContainers(daemon: Daemon): Route[] {
     const cfg = c.record.Config;
     return {
       containerId: c.record.Id, snapshotKey: c.record.SnapshotKey, imageId: c.record.Image,
+      name: c.record.Name.replace(/^\//, ''), image: c.record.ImageRef, labels: cfg.Labels ?? {},
       config: { Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir, User: cfg.User, Labels: cfg.Labels ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}) },
     };
   };

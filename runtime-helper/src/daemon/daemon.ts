@@ -23,7 +23,11 @@ export interface DaemonHooks {
   containerForCommit?: (nameOrId: string) => Promise<CommitTarget | undefined> | CommitTarget | undefined;
 }
 
-export interface CommitTarget { containerId: string; snapshotKey: string; imageId: string; config: ContainerConfig }
+export interface CommitTarget {
+  containerId: string; snapshotKey: string; imageId: string; config: ContainerConfig;
+  /** For the commit event, as dockerd attributes it: the container's name, image and labels. */
+  name: string; image: string; labels: Record<string, string>;
+}
 
 /** A part of the daemon with work to do at start (after the store opens) and at stop. */
 export interface DaemonService { name: string; start?(): Promise<void> | void; stop?(): Promise<void> | void }

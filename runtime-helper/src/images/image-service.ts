@@ -38,6 +38,10 @@ export interface CommitOptions {
   containerId?: string;
   repo?: string;
   tag?: string;
+  /** The history entry's created_by (dockerd: the container's command). */
+  createdBy?: string;
+  /** Added to the commit event's attributes (the container's name, image, labels). */
+  eventAttributes?: Record<string, string>;
 }
 
 export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
@@ -111,11 +115,11 @@ export class ImageService {
       ...(opts.containerId ? { container: opts.containerId } : {}),
       config,
       rootfs: { type: 'layers', diff_ids: [...parent.config.rootfs.diff_ids, diffId] },
-      history: [...history, { created: now, ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
+      history: [...history, { created: now, ...(opts.createdBy ? { created_by: opts.createdBy } : {}), ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
     };
     const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)));
     if (ref) this.addReference(ref, image.id);
-    this.events.publish('container', 'commit', opts.containerId ?? key, { imageID: image.id, ...(ref ? { imageRef: familiarString(ref) } : {}) });
+    this.events.publish('container', 'commit', opts.containerId ?? key, { ...opts.eventAttributes, comment: opts.comment ?? '', imageID: image.id, imageRef: ref ? familiarString(ref) : '' });
     return image.id;
   }
 

@@ -36,6 +36,9 @@ async function commit(ctx: RequestContext): Promise<void> {
   const id = await ctx.daemon.images.commit({
     snapshotKey: target.snapshotKey, parentImageId: target.imageId, containerId: target.containerId,
     config: { ...target.config, ...(body ?? {}) }, changes: q.changes,
+    // As dockerd: the history entry names the container's command, the event the container.
+    createdBy: (target.config.Cmd ?? []).join(' '),
+    eventAttributes: { ...target.labels, image: target.image, name: target.name },
     ...(q.comment ? { comment: q.comment } : {}), ...(q.author ? { author: q.author } : {}),
     ...(q.repo ? { repo: q.repo } : {}), ...(q.tag ? { tag: q.tag } : {}),
   });
