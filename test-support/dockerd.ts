@@ -1,8 +1,9 @@
 // Starts a real dockerd (Debian's docker.io) on its own socket, data root and exec root, as a
 // peer to compare Berth with. It gets no bridge and no iptables rules, so several can run at once
 // beside anything else on the host; containers use --network none or host.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, openSync, readdirSync, rmdirSync } from 'node:fs';
+import { mountsUnder } from './leftovers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,6 +66,9 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> 
       const until = Date.now() + 20_000;
       while (child.exitCode === null && child.signalCode === null && Date.now() < until) await sleep(100);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // dockerd leaves its exec root's netns/default bind-mounted once a --network host container
+      // ran: unmounted (deepest first) so the directory can go.
+      for (const m of mountsUnder(dir).sort().reverse()) spawnSync('umount', ['-l', m]);
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       removeCgroupParent(cgroupParent);
     },
