@@ -406,4 +406,22 @@ describe('berthd and dockerd give the same answers', () => {
     expect(inspect.berth.code).toBe(inspect.docker.code);
     for (const out of [inspect.berth.stderr, inspect.docker.stderr]) expect(out).toMatch(/No such image: nosuch:latest/);
   });
+
+  it('create reports what dockerd reports first: its settings, then the image, then the command, then the name', async () => {
+    await both(['create', '--name', 'taken', '--network', 'none', 'busybox', 'true']);
+    // The test image has no CMD.
+    for (const args of [
+      ['create', '--name', 'taken', '--network', 'none', 'busybox'],
+      ['create', '--name', 'taken', '--restart', 'bogus', '--network', 'none', 'busybox', 'true'],
+      // --pull never: the CLI would try a registry for a missing image (no traffic leaves this host).
+      ['create', '--pull', 'never', '--restart', 'bogus', '--network', 'none', 'no-such-image', 'true'],
+      ['create', '--pull', 'never', '--name', 'taken', '--network', 'none', 'no-such-image', 'true'],
+      ['create', '--name', 'taken', '--network', 'none', 'busybox', 'true'],
+    ]) {
+      const r = await both(args);
+      expect(r.berth.code, args.join(' ')).toBe(r.docker.code);
+      expect(mask(r.berth.stderr), args.join(' ')).toBe(mask(r.docker.stderr));
+    }
+    await both(['rm', 'taken']);
+  });
 });

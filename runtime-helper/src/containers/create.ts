@@ -19,20 +19,22 @@ import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
 
 export async function createContainer(m: ContainerManager, body: DockerCreateBody, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+  // dockerd's order: the settings, then the image, then the command, then the name.
+  const hc = body.HostConfig ?? hostConfigSchema.parse({});
+  validateRestartPolicy(hc.RestartPolicy);
+  const runtimeName = hc.Runtime || m.opts.defaultRuntime;
+  m.runtime(runtimeName); // validates the name
+  if (!body.Image) throw invalid('Config.Image: an image is required');
+  const image = await m.opts.images.resolve(body.Image);
+  if (!image) throw new ContainerError(404, `No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
+  const config = mergeImageConfig(body, image.config);
+  if (!config.Entrypoint?.length && !config.Cmd?.length) throw invalid('No command specified');
   if (name !== undefined && name !== '') {
     if (!isValidName(name)) throw invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const full = name.startsWith('/') ? name : `/${name}`;
     const owner = m.byName(full);
     if (owner) throw conflict(`Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
-  if (!body.Image) throw invalid('Config.Image: an image is required');
-  const image = await m.opts.images.resolve(body.Image);
-  if (!image) throw new ContainerError(404, `No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
-  const hc = body.HostConfig ?? hostConfigSchema.parse({});
-  validateRestartPolicy(hc.RestartPolicy);
-  const runtimeName = hc.Runtime || m.opts.defaultRuntime;
-  m.runtime(runtimeName); // validates the name
-  const config = mergeImageConfig(body, image.config);
   const id = newId();
   // As dockerd: the hostname is set at create (the host's under --network host), and a pids
   // limit of 0 or -1 (unlimited) is kept as none.
