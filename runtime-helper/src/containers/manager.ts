@@ -50,6 +50,11 @@ export class ContainerManager {
   }
 
   /** By full id, name (with or without '/'), or unique id prefix. */
+  /** Every container's record, newest first (the order of `docker ps` and `system df`). */
+  recordsNewestFirst(): ContainerRecord[] {
+    return [...this.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
+  }
+
   get(ref: string): LiveContainer {
     const byId = this.containers.get(ref);
     if (byId) return byId;

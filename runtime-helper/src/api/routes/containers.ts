@@ -48,11 +48,10 @@ async function list(ctx: RequestContext): Promise<void> {
   const { manager, images } = servicesOf(ctx);
   const q = parseQuery(ctx.query, containerListQuery, 'container list');
   const filters = parseFilters(q.filters, listFilters);
-  const newestFirst = [...manager.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
   const resolve = (ref: string): ContainerRecord => {
     try { return manager.get(ref).record; } catch { throw new NotFound(`no such container ${ref}`); }
   };
-  const all = selectContainers(newestFirst, { all: q.all, limit: q.limit, filters }, resolve);
+  const all = selectContainers(manager.recordsNewestFirst(), { all: q.all, limit: q.limit, filters }, resolve);
   const sizes = q.size ? await Promise.all(all.map((r) => containerSizes(r, images))) : undefined;
   sendJson(ctx.res, 200, all.map((r, i) => listView(r, sizes?.[i])));
 }

@@ -121,7 +121,7 @@ async function systemDf(ctx: RequestContext): Promise<void> {
   for (const t of asked) if (!(dfTypes as readonly string[]).includes(t)) throw new InvalidParameter(`invalid type "${t}": must be one of ${dfTypes.join(', ')}`);
   const wants = (t: (typeof dfTypes)[number]): boolean => asked.length === 0 || asked.includes(t);
   const containers = wants('container') || wants('volume') ? servicesOf(ctx) : null;
-  const records = containers ? [...containers.manager.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created)) : [];
+  const records = containers ? containers.manager.recordsNewestFirst() : [];
   const [sizes, volumes] = await Promise.all([
     containers && wants('container') ? Promise.all(records.map((r) => containerSizes(r, containers.images))) : null,
     containers && wants('volume') ? volumesUsage(containers.volumes, containers.manager) : null,
