@@ -21,6 +21,7 @@ import { basename, dirname } from 'node:path';
 import { DistributionMetadata } from '../registry/distribution-metadata.js';
 import { ImageCollector, type CollectResult } from './image-gc.js';
 import type { Lease } from './gc-lease.js';
+import { removeImage } from './image-remove.js';
 
 /** A write that has not used its expiring lease for this long is taken as failed (a pull the pipeline gave up on). */
 const leaseIdleMs = 10 * 60 * 1000;
@@ -117,7 +118,7 @@ export class ImageService {
       rootfs: { type: 'layers', diff_ids: [...parent.config.rootfs.diff_ids, diffId] },
       history: [...history, { created: now, ...(opts.createdBy ? { created_by: opts.createdBy } : {}), ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
     };
-    const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)));
+    const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)), parent.id);
     if (ref) this.addReference(ref, image.id);
     this.events.publish('container', 'commit', opts.containerId ?? key, { ...opts.eventAttributes, comment: opts.comment ?? '', imageID: image.id, imageRef: ref ? familiarString(ref) : '' });
     return image.id;
@@ -184,67 +185,9 @@ export class ImageService {
     return image.id;
   }
 
+  /** `docker rmi` (image-remove.ts: dockerd's conflict rules). */
   remove(name: string, opts: { force: boolean; noprune: boolean }): DeleteResponseItem[] {
-    const image = this.resolve(name);
-    const out: DeleteResponseItem[] = [];
-    const users = this.containers.usersOfImage(image.id);
-    const short = image.id.slice(7, 19);
-    const refs = this.refs.forImage(image.id);
-    let byRef: ImageReference | undefined;
-    if (!isSha256(name)) {
-      try {
-        const r = withDefaultTag(parseImageName(name));
-        if (this.refs.get(r) === image.id) byRef = r;
-      } catch { /* not a reference: an ID prefix */ }
-    }
-    if (byRef) {
-      const key = canonicalString(byRef);
-      const otherTags = refs.filter((r) => r.canonical !== key && r.ref.tag !== undefined);
-      if (otherTags.length === 0 && users.length > 0 && !opts.force) {
-        throw new Conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]?.containerId.slice(0, 12)} is using its referenced image ${short}`);
-      }
-      this.refs.delete(byRef);
-      out.push({ Untagged: familiarString(byRef) });
-      this.events.publish('image', 'untag', image.id, { name: familiarString(byRef) });
-      // As dockerd: the last tag of a repository takes that repository's digest references along.
-      const sameRepo = (r: ImageReference) => r.domain === byRef.domain && r.path === byRef.path;
-      if (byRef.tag !== undefined && !otherTags.some((r) => sameRepo(r.ref))) {
-        for (const r of refs.filter((x) => x.ref.digest !== undefined && sameRepo(x.ref))) {
-          this.refs.delete(r.ref);
-          out.push({ Untagged: r.familiar });
-          this.events.publish('image', 'untag', image.id, { name: r.familiar });
-        }
-      }
-      if (this.refs.forImage(image.id).length > 0) return out;
-    } else {
-      const repos = new Set(refs.filter((r) => r.ref.tag !== undefined).map((r) => `${r.ref.domain}/${r.ref.path}`));
-      if (repos.size > 1 && !opts.force) {
-        throw new Conflict(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
-      }
-      const running = users.find((u) => u.running);
-      if (running) throw new Conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.containerId.slice(0, 12)}`);
-      if (users.length > 0 && !opts.force) {
-        throw new Conflict(`conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${users[0]?.containerId.slice(0, 12)}`);
-      }
-      for (const r of refs.filter((x) => x.ref.tag !== undefined)) {
-        this.refs.delete(r.ref);
-        out.push({ Untagged: r.familiar });
-        this.events.publish('image', 'untag', image.id, { name: r.familiar });
-      }
-    }
-    // A container still needs the layers: leave the image, untagged (dangling).
-    if (users.length > 0) return out;
-    this.gc.journal(`rmi ${image.id}`);
-    // Digest references go with the image.
-    for (const r of this.refs.forImage(image.id)) {
-      this.refs.delete(r.ref);
-      out.push({ Untagged: r.familiar });
-    }
-    this.images.delete(image.id);
-    out.push({ Deleted: image.id });
-    this.events.publish('image', 'delete', image.id, {});
-    for (const chainId of this.collect().layers) out.push({ Deleted: chainId });
-    return out;
+    return removeImage(this, name, opts);
   }
 
   /** Deletes every layer, blob and record nothing references (image-gc.ts). */
@@ -261,11 +204,18 @@ export class ImageService {
   /** Deletes dangling images (or every unused one with all=true) matching `keep`. */
   prune(opts: { all: boolean; match: (image: ImageRecord) => boolean }): { ImagesDeleted: DeleteResponseItem[]; SpaceReclaimed: number } {
     const deleted: DeleteResponseItem[] = [];
-    for (const image of this.images.list()) {
-      if (!opts.all && !this.isDangling(image)) continue;
-      if (this.containers.usersOfImage(image.id).length > 0) continue;
-      if (!opts.match(image)) continue;
+    // As dockerd: an image with children stays; once its children are gone an untagged parent
+    // goes with them (whatever the filters), so the pass repeats until nothing more goes.
+    const parentsOfDeleted = new Set<string>();
+    const deletable = (image: ImageRecord): boolean => {
+      if (this.images.children(image.id).length > 0) return false;
+      if (this.containers.usersOfImage(image.id).length > 0) return false;
+      if (parentsOfDeleted.has(image.id) && this.isDangling(image)) return true;
+      return (opts.all || this.isDangling(image)) && opts.match(image);
+    };
+    for (let image = this.images.list().find(deletable); image; image = this.images.list().find(deletable)) {
       if (deleted.length === 0) this.gc.journal('image prune');
+      if (image.meta.parent !== undefined) parentsOfDeleted.add(image.meta.parent);
       for (const r of this.refs.forImage(image.id)) {
         this.refs.delete(r.ref);
         deleted.push({ Untagged: r.familiar });

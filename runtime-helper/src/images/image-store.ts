@@ -11,7 +11,8 @@ import type { LayerStore } from './layer-store.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import { InvalidParameter, NotFound } from '../api/errors.js';
 
-export interface ImageMeta { id: string; added: string; lastTagTime?: string }
+/** `parent`: the image a commit was made from (dockerd keeps it beside the image, not in its config). */
+export interface ImageMeta { id: string; added: string; lastTagTime?: string; parent?: string }
 
 export interface ImageRecord {
   id: string;
@@ -41,11 +42,12 @@ export class ImageStore {
   }
 
   /** Registers an image whose layers are already unpacked. Idempotent. */
-  add(configBytes: Buffer): ImageRecord {
+  add(configBytes: Buffer, parent?: string): ImageRecord {
     const id = this.blobs.putBuffer(configBytes);
     const existing = this.images.get(id);
     if (existing) return existing;
     const record = this.newRecord(id, configBytes, undefined);
+    if (parent !== undefined && parent !== id) record.meta.parent = parent;
     writeJsonRecord(this.paths.imageMetaFile(id), record.meta);
     this.images.set(id, record);
     return record;
@@ -92,6 +94,15 @@ export class ImageStore {
   has(id: string): boolean { return this.images.has(id); }
 
   list(): ImageRecord[] { return [...this.images.values()]; }
+
+  /** Images committed from this one (dockerd's child images: they hold it against rmi). */
+  children(id: string): ImageRecord[] { return this.list().filter((r) => r.meta.parent === id); }
+
+  /** The image this one was committed from, if it is still in the store. */
+  parentOf(id: string): ImageRecord | undefined {
+    const parent = this.images.get(id)?.meta.parent;
+    return parent === undefined ? undefined : this.images.get(parent);
+  }
 
   /** IDs starting with a hex prefix (with or without "sha256:"). */
   searchPrefix(prefix: string): string[] {

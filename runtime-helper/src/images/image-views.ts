@@ -27,7 +27,7 @@ export function imageSummary(svc: ImageService, image: ImageRecord, version: str
   const users = svc.containers.usersOfImage(image.id).length;
   return {
     Id: image.id,
-    ParentId: '',
+    ParentId: image.meta.parent ?? '',
     RepoTags: svc.repoTags(image.id),
     RepoDigests: svc.repoDigests(image.id),
     Created: createdSeconds(image),
@@ -47,7 +47,7 @@ export function imageInspect(svc: ImageService, image: ImageRecord, storageDrive
     Id: image.id,
     RepoTags: svc.repoTags(image.id),
     RepoDigests: svc.repoDigests(image.id),
-    Parent: '',
+    Parent: image.meta.parent ?? '',
     Comment: c.comment ?? c.history?.[c.history.length - 1]?.comment ?? '',
     Created: c.created ?? image.meta.added,
     Container: c.container ?? '',
@@ -98,11 +98,15 @@ export function imageHistory(svc: ImageService, image: ImageRecord): Record<stri
     rows.push({ Id: '<missing>', Created: Number.isNaN(t) ? 0 : Math.floor(t / 1000), CreatedBy: h.created_by ?? '', Tags: null, Size: size, Comment: h.comment ?? '' });
   }
   rows.reverse();
-  const top = rows[0];
-  if (top) {
-    top.Id = image.id;
-    const tags = svc.repoTags(image.id);
-    top.Tags = tags.length ? tags : null;
+  // As dockerd: row by row, newest first, the image then its parents (as long as the store has
+  // them; an image pulled or loaded has none, so its older rows stay <missing>).
+  let current: ImageRecord | undefined = image;
+  for (const row of rows) {
+    if (!current) break;
+    row.Id = current.id;
+    const tags = svc.repoTags(current.id);
+    row.Tags = tags.length ? tags : null;
+    current = svc.images.parentOf(current.id);
   }
   return rows;
 }

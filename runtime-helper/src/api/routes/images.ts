@@ -26,6 +26,12 @@ function matchesReference(svc: ImageService, image: ImageRecord, patterns: reado
   return patterns.some((p) => names.some((n) => globMatch(p, n)));
 }
 
+/** Newest first, to the millisecond: images made in the same second keep their order. */
+function createdMs(image: ImageRecord): number {
+  const t = Date.parse(image.config.created ?? image.meta.added);
+  return Number.isNaN(t) ? 0 : t;
+}
+
 function untilSeconds(value: string): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
   const dur = /^(\d+)(s|m|h)$/.exec(value);
@@ -55,6 +61,21 @@ export function imageFilter(svc: ImageService, raw: string | undefined, allowed:
   };
 }
 
+/**
+ * dockerd's rules for which images a list shows: an untagged image with children (a commit's
+ * parent) only with all=1; dangling=true only images without children; an untagged image never
+ * under dangling=false or a reference filter.
+ */
+function listedAsDockerd(svc: ImageService, all: boolean, dangling: boolean | undefined, byReference: boolean): (image: ImageRecord) => boolean {
+  const parents = new Set(svc.images.list().map((img) => img.meta.parent));
+  return (image) => {
+    const hasChildren = parents.has(image.id);
+    if (dangling === true) return !hasChildren && svc.repoTags(image.id).length === 0;
+    if (svc.repoTags(image.id).length > 0 || svc.repoDigests(image.id).length > 0) return true;
+    return (all || !hasChildren) && dangling === undefined && !byReference;
+  };
+}
+
 function list(ctx: RequestContext): void {
   const q = parseQuery(ctx.query, imageListQuery, 'image list');
   const svc = ctx.daemon.images;
@@ -62,9 +83,11 @@ function list(ctx: RequestContext): void {
   // API < 1.28 had a "filter" parameter for a reference.
   if (q.filter) filters = JSON.stringify({ ...(filters ? JSON.parse(filters) as object : {}), reference: [q.filter] });
   const keep = imageFilter(svc, filters);
-  const images = svc.images.list().filter(keep).sort((a, b) => imageCreated(b) - imageCreated(a));
+  const parsed = parseFilters(filters, listFilterNames);
+  const visible = listedAsDockerd(svc, q.all ?? false, boolFilter(parsed, 'dangling'), parsed.has('reference'));
+  const images = svc.images.list().filter((img) => keep(img) && visible(img)).sort((a, b) => createdMs(b) - createdMs(a));
   // Like dockerd: with a reference filter, only the matching names are shown.
-  const patterns = parseFilters(filters, listFilterNames).get('reference');
+  const patterns = parsed.get('reference');
   const matching = (name: string): boolean => !patterns?.length || patterns.some((p) => globMatch(p, name) || globMatch(p, name.replace(/[:@].*$/, '')));
   const shared = q['shared-size'] ? sharedSizes(svc, svc.images.list()) : undefined;
   sendJson(ctx.res, 200, images.map((img) => {

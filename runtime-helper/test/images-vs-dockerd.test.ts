@@ -1,0 +1,86 @@
+// The same docker CLI image commands against berthd and a real dockerd (history, images, rmi,
+// tag, save/load, import, cp's tar, ps filter errors): exit codes and output must match.
+import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runDocker, startBerthd } from './support/berthd.js';
+import { berthdBesideDockerd, cliOk, onBoth, type CliResult, type EngineName } from './support/engine-pair.js';
+
+const pair = berthdBesideDockerd();
+
+async function both(args: string[], input?: string): Promise<{ berth: CliResult; docker: CliResult }> {
+  const r = await onBoth(pair(), args, input);
+  return { berth: r.berthd, docker: r.dockerd };
+}
+
+const hostOf = (engine: EngineName): string => (engine === 'berthd' ? pair().berth.host : pair().dockerd.host);
+
+/** Each engine's image IDs (full and short) replaced by the names given, so outputs compare. */
+async function namer(engine: EngineName, names: string[]): Promise<(s: string) => string> {
+  const ids = await Promise.all(names.map(async (n) => (await cliOk(hostOf(engine), ['image', 'inspect', '-f', '{{.Id}}', n])).trim()));
+  return (s) => ids.reduce((out, id, i) => out.replaceAll(id, `<${names[i]}>`).replaceAll(id.slice(7, 19), `<${names[i]}>`), s)
+    .replace(/sha256:[0-9a-f]{64}/g, '<layer>').replace(/[0-9a-f]{12}/g, '<id>');
+}
+
+/** The same command on both, each output with its engine's IDs named. */
+async function named(args: string[], names: string[]): Promise<{ berth: CliResult; docker: CliResult }> {
+  const [nb, nd] = await Promise.all([namer('berthd', names), namer('dockerd', names)]);
+  const r = await both(args);
+  const map = (c: CliResult, n: (s: string) => string): CliResult => ({ code: c.code, stdout: n(c.stdout), stderr: n(c.stderr) });
+  return { berth: map(r.berth, nb), docker: map(r.docker, nd) };
+}
+
+/** berthd killed and started again on its data root (what it knows must survive). */
+async function restartBerthd(): Promise<void> {
+  const p = pair();
+  p.berth.child.kill('SIGKILL');
+  for (let i = 0; i < 100 && p.berth.child.exitCode === null && p.berth.child.signalCode === null; i++) await sleep(50);
+  const restarted = await startBerthd(['--data-root', p.berth.dataRoot]);
+  const old = p.berth;
+  p.berth = { ...restarted, stop: async () => { const c = await restarted.stop(); rmSync(old.dir, { recursive: true, force: true }); return c; } };
+}
+
+describe('image commands: berthd and dockerd give the same answers', () => {
+  it('a commit\'s parent: history shows its ID, rmi keeps it for its child, images hides it as an intermediate, after a restart too', async () => {
+    await both(['run', '--name', 'par1', '--network', 'none', 'busybox', 'sh', '-c', 'echo a > /a']);
+    await both(['commit', 'par1', 'chain1:1']);
+    await both(['run', '--name', 'par2', '--network', 'none', 'chain1:1', 'sh', '-c', 'echo b > /b']);
+    await both(['commit', '-m', 'second', 'par2', 'chain2:1']);
+    await both(['rm', 'par1', 'par2']);
+    const names = ['chain2:1', 'chain1:1', 'busybox'];
+    const parent = await named(['image', 'inspect', '-f', '{{.Parent}}', 'chain2:1', 'chain1:1'], names);
+    expect(parent.berth.stdout).toBe(parent.docker.stdout);
+    expect(parent.berth.stdout).toBe('<chain1:1>\n<busybox>\n');
+    for (const args of [['history', 'chain2:1'], ['history', '--no-trunc', '--format', '{{.ID}}|{{.Tags}}|{{.CreatedBy}}|{{.Comment}}', 'chain2:1'], ['history', '-q', 'chain2:1']]) {
+      const r = await named(args, names);
+      const lines = (out: string): string[] => out.split('\n').map((l) => l.replace(/\d+ seconds? ago|Less than a second ago|About a minute ago/, 'N ago').replace(/\s+/g, ' '));
+      expect(lines(r.berth.stdout), args.join(' ')).toEqual(lines(r.docker.stdout));
+    }
+    expect((await named(['history', '-q', 'chain2:1'], names)).berth.stdout).toBe('<chain2:1>\n<chain1:1>\n<busybox>\n');
+    // Untagging the parent leaves it (its child holds it); it is then an intermediate image.
+    const untag = await both(['rmi', 'chain1:1']);
+    expect([untag.berth.code, untag.berth.stdout]).toEqual([untag.docker.code, untag.docker.stdout]);
+    expect(untag.berth.stdout).toBe('Untagged: chain1:1\n');
+    await restartBerthd();
+    const childNames = ['chain2:1', 'busybox'];
+    const fmt = ['--format', '{{.Repository}}:{{.Tag}}'];
+    for (const args of [['images', ...fmt], ['images', '-a', ...fmt], ['images', '--filter', 'dangling=true', ...fmt], ['images', '-a', '--filter', 'dangling=true', ...fmt], ['images', '--filter', 'dangling=false', ...fmt], ['history', '-q', 'chain2:1']]) {
+      const r = await named(args, childNames);
+      expect(r.berth.stdout.split('\n').sort(), args.join(' ')).toEqual(r.docker.stdout.split('\n').sort());
+    }
+    expect((await cliOk(pair().berth.host, ['images', '-a', ...fmt])).split('\n').sort()).toEqual(['', '<none>:<none>', 'busybox:latest', 'chain2:1']);
+    // The parent by ID: refused, even with -f, as dockerd refuses it.
+    for (const force of [[], ['-f']]) {
+      const ids = await Promise.all((['berthd', 'dockerd'] as const).map(async (e) => (await cliOk(hostOf(e), ['image', 'inspect', '-f', '{{.Parent}}', 'chain2:1'])).trim().slice(7, 19)));
+      const [b, d] = await Promise.all([runOn('berthd', ['rmi', ...force, ids[0]!]), runOn('dockerd', ['rmi', ...force, ids[1]!])]);
+      expect([b.code, b.stderr.replace(ids[0]!, '<parent>')], force.join()).toEqual([d.code, d.stderr.replace(ids[1]!, '<parent>')]);
+      expect(b.stderr).toMatch(/unable to delete [0-9a-f]{12} \(cannot be forced\) - image has dependent child images/);
+    }
+    // The child goes with its layer, then the untagged parent with its own: the same lines.
+    const rm = await named(['rmi', 'chain2:1'], ['chain2:1']);
+    expect(rm.berth.stdout.replace(/<id>/g, '')).toBe(rm.docker.stdout.replace(/<id>/g, ''));
+    expect(rm.berth.stdout.split('\n').filter((l) => l.startsWith('Deleted: '))).toHaveLength(4);
+  });
+});
+
+const runOn = (engine: EngineName, args: string[]): Promise<CliResult> => runDocker(hostOf(engine), args);
