@@ -180,7 +180,20 @@ export const peaks = new Map<string, number>();
 
 export async function topContainer(docker: Docker, id: string): Promise<{ titles: string[]; processes: string[][] }> {
   const top = (await docker.getContainer(id).top({ ps_args: '-ef' }).catch(() => docker.getContainer(id).top())) as { Titles: string[]; Processes: string[][] };
-  return { titles: top.Titles ?? [], processes: top.Processes ?? [] };
+  return splitOneColumnTop({ titles: top.Titles ?? [], processes: top.Processes ?? [] });
+}
+
+/** Podman 4.3's compat top runs the container's own `ps` and answers its lines unsplit: one title
+ * "PID   USER     COMMAND" and rows like ["1 root     sleep 300"]. Split them into columns (the last
+ * column keeps the rest of the line: a command has spaces). Docker's answers pass through. */
+export function splitOneColumnTop(top: { titles: string[]; processes: string[][] }): { titles: string[]; processes: string[][] } {
+  const titles = top.titles.length === 1 ? top.titles[0]!.trim().split(/\s+/) : top.titles;
+  if (titles.length < 2 || !top.processes.every((row) => row.length === 1)) return top;
+  const processes = top.processes.map((row) => {
+    const words = row[0]!.trim().split(/\s+/);
+    return [...words.slice(0, titles.length - 1), words.slice(titles.length - 1).join(' ')];
+  });
+  return { titles, processes };
 }
 
 export async function containerChanges(docker: Docker, id: string): Promise<{ path: string; kind: 'changed' | 'added' | 'deleted' }[]> {
@@ -207,7 +220,20 @@ export async function updateResources(docker: Docker, id: string, r: Partial<Res
   if (r.pidsLimit !== undefined) body.PidsLimit = r.pidsLimit > 0 ? r.pidsLimit : -1;
   if (r.blkioWeight !== undefined) body.BlkioWeight = r.blkioWeight;
   const c = docker.getContainer(id);
-  const out = (await c.update(body)) as { Warnings?: string[] | null };
+  const out = (await c.update(body).catch(async (err: { statusCode?: number }) => {
+    // Podman 4.3's Docker-compatible API has no POST /containers/{id}/update: it answers a bare
+    // 404 "Not Found" for a container that exists. Say what that means instead of "Not Found".
+    if (err?.statusCode === 404 && (await c.inspect().then(() => true, () => false))) throw new Error(await noLiveUpdate(docker, id));
+    throw err;
+  })) as { Warnings?: string[] | null };
   const info = await c.inspect();
   return { warnings: out?.Warnings ?? [], resources: resourcesFromHostConfig(info.HostConfig) };
+}
+
+/** The message for an engine whose compat API lacks live update, naming it (Podman) when it can. */
+async function noLiveUpdate(docker: Docker, id: string): Promise<string> {
+  const v = (await docker.version().catch(() => null)) as { Version?: string; Components?: { Name?: string }[] } | null;
+  const podman = v?.Components?.some((c) => /podman/i.test(c.Name ?? ''));
+  const engine = podman ? `Podman ${v?.Version ?? ''}`.trim() : 'This engine';
+  return `update ${id.slice(0, 12)}: ${engine} has no live update in its Docker-compatible API (POST /containers/{id}/update answers 404 Not Found), so limits cannot change while the container runs. To use new limits, stop the container and run it again with them.`;
 }

@@ -60,7 +60,8 @@ export async function diskUsage(docker: Docker): Promise<DiskUsage> {
   return {
     images: {
       count: images.length,
-      size: Number(df.LayersSize ?? images.reduce((s, i) => s + i.Size, 0)),
+      // Podman 4.3 answers LayersSize 0 whatever its images hold: add up the images then.
+      size: Number(df.LayersSize || images.reduce((s, i) => s + i.Size, 0)),
       reclaimable: images.filter((i) => i.Containers === 0).reduce((s, i) => s + i.Size, 0),
     },
     containers: { count: containers.length, size: containers.reduce((s, c) => s + (c.SizeRw ?? 0), 0) },

@@ -1,0 +1,163 @@
+// The app used as a person would, in Chromium through browser mode, against a real podman
+// (Debian's podman 4.3): its Docker-compatible API from `podman system service` on a socket of
+// its own (test-support/podman.ts), containers on --network none.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startApp, type RunningApp } from './support/app.js';
+import { screenshot as shoot } from './support/screens.js';
+import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
+import { startPodmanService, type PodmanService } from '../test-support/podman.js';
+import { busyboxImage } from '../test-support/paths.js';
+
+const MiB = 1024 * 1024;
+const name = `e2e-podman-${process.pid}`;
+// podman stores an image imported without a registry under localhost/.
+const image = 'localhost/busybox:test';
+
+describe('app against podman', () => {
+  let podman: PodmanService;
+  let app: RunningApp;
+  let page: Page;
+  const screenshot = (n: string) => shoot(page, n, 'podman');
+
+  async function containerId(): Promise<string> {
+    const c = (await podman.client.listContainers({ all: true })).find((x) => x.Names.includes(`/${name}`) || x.Names.includes(name));
+    if (!c) throw new Error(`container ${name} not found in podman`);
+    return c.Id;
+  }
+
+  beforeAll(async () => {
+    podman = await startPodmanService();
+    await podman.importImage(busyboxImage().tar, 'busybox:test');
+    app = await startApp(podman.host);
+    page = app.page;
+    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    // Throws when any process, mount, cgroup or file of the sandbox is left.
+    await podman?.stop();
+  });
+
+  it('shows podman on the system page: versions, cgroup version and disk usage', async () => {
+    await page.goto(`${app.url}#/system`);
+    const version = (await podman.client.version()) as { Version: string; ApiVersion: string };
+    const card = (label: string) => page.locator('div.card').filter({ has: page.locator('dt', { hasText: label }) }).locator('dd');
+    await expect.poll(() => card('Engine version').innerText().catch(() => '')).toBe(version.Version);
+    expect(await card('API version').innerText()).toBe(version.ApiVersion);
+    expect(await card('cgroup version').innerText()).toBe('v1 (cgroupfs)');
+    expect(await card('Storage driver').innerText()).toBe('overlay');
+    const imagesRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Images', exact: true }) });
+    await expect.poll(() => imagesRow.getByRole('cell').nth(1).innerText(), { timeout: 10_000 }).toBe('1');
+    // The images' size, not podman's LayersSize (always 0 in 4.3).
+    expect(await imagesRow.getByRole('cell').nth(2).innerText()).toMatch(/^2(\.\d)? MiB/);
+    await screenshot('system');
+  });
+
+  it('browses images and opens the image details', async () => {
+    await page.goto(`${app.url}#/images`);
+    const row = page.getByRole('row', { name: /busybox/ });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('test');
+    await page.getByLabel('Search images').fill('busy');
+    await expect.poll(() => page.getByRole('row', { name: /busybox/ }).count()).toBe(1);
+    await page.getByLabel('Search images').fill('');
+    await screenshot('images');
+    await page.getByRole('button', { name: `Details of ${image}` }).click();
+    await page.getByRole('heading', { name: 'Layers' }).waitFor();
+    await screenshot('image-details');
+  });
+
+  it('runs a container with 64 MiB and 512 cpu shares set with the sliders, on no network', async () => {
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('button', { name: `Run ${image}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    await dialog.getByLabel('Command', { exact: true }).fill(`sh -c "echo hello-from-${name}; while true; do sleep 1; done"`);
+    await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+    await slideTo(dialog.getByRole('slider', { name: 'Memory limit' }), '64 MiB');
+    await slideTo(dialog.getByRole('slider', { name: 'CPU shares' }), '512 shares');
+    const cmd = await dialog.getByTestId('run-command').innerText();
+    expect(cmd).toContain('--memory 64m');
+    expect(cmd).toContain('--cpu-shares 512');
+    expect(cmd).toContain('--network none');
+    await screenshot('run-dialog');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('tab', { name: 'Logs' }).waitFor();
+    const info = await podman.client.getContainer(await containerId()).inspect();
+    expect(info.HostConfig.Memory).toBe(64 * MiB);
+    expect(info.HostConfig.CpuShares).toBe(512);
+    expect(info.HostConfig.NetworkMode).toBe('none');
+  });
+
+  it('shows it running in the list, and its logs', async () => {
+    await page.getByTestId('log-line').filter({ hasText: `hello-from-${name}` }).waitFor();
+    await screenshot('container-logs');
+    await page.goto(`${app.url}#/containers`);
+    const row = page.locator(`[data-testid=container-row][data-name="${name}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-state')).toBe('running');
+    await screenshot('containers');
+  });
+
+  it('opens a terminal and reads the memory limit from the cgroup', async () => {
+    await page.locator(`[data-testid=container-row][data-name="${name}"] a`).first().click();
+    await page.getByRole('tab', { name: 'Terminals' }).click();
+    await page.getByRole('button', { name: 'New shell' }).click();
+    await waitForTerminal(page, /[#$]\s*$/m);
+    await typeInTerminal(page, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
+    await waitForTerminal(page, /^67108864\s*$/m);
+    await typeInTerminal(page, 'cat /sys/fs/cgroup/cpu/cpu.shares\n');
+    await waitForTerminal(page, /^512\s*$/m);
+    await screenshot('terminal');
+  });
+
+  it('says plainly on the Resources tab that podman cannot change limits live, and nothing changes', async () => {
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    await slideTo(page.getByRole('slider', { name: 'Memory limit' }), '128 MiB');
+    await page.getByRole('button', { name: 'Apply now' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The engine refused the change' });
+    await refused.waitFor({ timeout: 20_000 });
+    expect(await refused.innerText()).toMatch(/Podman 4\.3\.\d+ has no live update in its Docker-compatible API .*stop the container and run it again with them/s);
+    await screenshot('resources');
+    const info = await podman.client.getContainer(await containerId()).inspect();
+    expect(info.HostConfig.Memory).toBe(64 * MiB);
+    // The page keeps working: the shell still answers and the limit is what it was.
+    await page.getByRole('tab', { name: 'Terminals' }).click();
+    await typeInTerminal(page, 'clear; echo limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\n');
+    await waitForTerminal(page, /^limit=67108864\s*$/m);
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByText(/64 MiB/).first().waitFor();
+    await screenshot('stats');
+  });
+
+  it('shows its processes in columns, inspect, and the events feed', async () => {
+    await page.getByRole('tab', { name: 'Processes' }).click();
+    // podman's compat top answers the container's `ps` lines unsplit; the app shows columns.
+    await page.getByRole('columnheader', { name: 'COMMAND' }).waitFor();
+    await page.getByRole('cell', { name: /^sh -c echo hello-from/ }).first().waitFor();
+    await page.getByRole('cell', { name: '1', exact: true }).first().waitFor();
+    await screenshot('processes');
+    await page.getByRole('tab', { name: 'Inspect' }).click();
+    await page.getByText('HostConfig').first().waitFor();
+    await screenshot('inspect');
+    await page.goto(`${app.url}#/events`);
+    await page.getByRole('cell', { name: 'start' }).first().waitFor();
+    await page.getByRole('cell', { name: name }).first().waitFor();
+    await screenshot('events');
+  });
+
+  it('stops and removes the container', async () => {
+    const id = await containerId();
+    await page.goto(`${app.url}#/containers/${id}/logs`);
+    await page.getByRole('button', { name: /^stop$/i }).click();
+    await expect.poll(async () => (await podman.client.getContainer(id).inspect()).State.Status, { timeout: 30_000 }).toBe('exited');
+    await page.getByText(/exited \(\d+\)/).first().waitFor();
+    await screenshot('container-exited');
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    await expect.poll(async () => (await podman.client.listContainers({ all: true })).filter((c) => c.Id === id).length).toBe(0);
+    await screenshot('containers-after');
+  });
+});
