@@ -110,7 +110,27 @@ describe('app against podman', () => {
     await waitForTerminal(page, /^67108864\s*$/m);
     await typeInTerminal(page, 'cat /sys/fs/cgroup/cpu/cpu.shares\n');
     await waitForTerminal(page, /^512\s*$/m);
+    // The exec was created with the terminal's size (podman's exec resize reached the tty).
+    await typeInTerminal(page, 'stty size\n');
+    const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
+    const [rows, cols] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
+    expect(rows).toBeGreaterThan(5);
+    expect(cols).toBeGreaterThan(40);
     await screenshot('terminal');
+  });
+
+  it('shows the exit code in the tab when a second terminal\'s process ends', async () => {
+    await page.getByRole('button', { name: 'New shell' }).click();
+    await expect.poll(() => page.getByTestId('terminal-tab').count()).toBe(2);
+    await waitForTerminal(page, /[#$]\s*$/m);
+    await typeInTerminal(page, 'exit 3\n');
+    await page.getByTestId('terminal-tab').getByText('exited 3').waitFor();
+    await waitForTerminal(page, /process exited with code 3/);
+    await screenshot('terminal-exited');
+    // The first shell is still there: its tab is not marked exited.
+    expect(await page.getByTestId('terminal-tab').filter({ hasText: 'exited' }).count()).toBe(1);
+    await page.getByTestId('terminal-tab').first().click();
+    await waitForTerminal(page, /^67108864\s*$/m);
   });
 
   it('says plainly on the Resources tab that podman cannot change limits live, and nothing changes', async () => {
@@ -145,7 +165,23 @@ describe('app against podman', () => {
     await page.goto(`${app.url}#/events`);
     await page.getByRole('cell', { name: 'start' }).first().waitFor();
     await page.getByRole('cell', { name: name }).first().waitFor();
+    // Live: a container made now shows up without a reload (podman's event stream, file backend).
+    const probe = await podman.client.createContainer({ name: `${name}-probe`, Image: image, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+    await page.getByRole('cell', { name: `${name}-probe` }).first().waitFor({ timeout: 15_000 });
+    await probe.remove();
     await screenshot('events');
+  });
+
+  it('explains why an image in use cannot be removed', async () => {
+    await page.goto(`${app.url}#/images`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: `Remove ${image}` }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not remove the image' });
+    await alert.waitFor({ timeout: 15_000 });
+    // Not Docker's "force removal to untag it": podman's forced removal removes the container too.
+    expect(await alert.innerText()).toMatch(new RegExp(`It is used by 1 container: ${name} \\(running\\)\\. Remove it first; forcing the removal would remove it too \\(Podman 4\\.3`));
+    await screenshot('image-in-use');
+    expect((await podman.client.listImages()).length).toBe(1);
   });
 
   it('stops and removes the container', async () => {

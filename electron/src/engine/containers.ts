@@ -1,6 +1,7 @@
 // Container requests: list (with OOM marks), run from a spec, actions, details, top, changes,
 // live resource update.
 import type Docker from 'dockerode';
+import { podmanVersion } from './system.js';
 import type { ActionResult, ContainerAction, ContainerDetails, ContainerRow, ContainerState, ResourceSpec, RunSpec } from '../shared/contract.js';
 
 type Summary = Docker.ContainerInfo;
@@ -232,8 +233,6 @@ export async function updateResources(docker: Docker, id: string, r: Partial<Res
 
 /** The message for an engine whose compat API lacks live update, naming it (Podman) when it can. */
 async function noLiveUpdate(docker: Docker, id: string): Promise<string> {
-  const v = (await docker.version().catch(() => null)) as { Version?: string; Components?: { Name?: string }[] } | null;
-  const podman = v?.Components?.some((c) => /podman/i.test(c.Name ?? ''));
-  const engine = podman ? `Podman ${v?.Version ?? ''}`.trim() : 'This engine';
+  const engine = (await podmanVersion(docker)) ?? 'This engine';
   return `update ${id.slice(0, 12)}: ${engine} has no live update in its Docker-compatible API (POST /containers/{id}/update answers 404 Not Found), so limits cannot change while the container runs. To use new limits, stop the container and run it again with them.`;
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { pack } from 'tar-stream';
 import type { ImageDetails, ImageRow } from '../shared/contract.js';
+import { podmanVersion } from './system.js';
 
 export async function listImages(docker: Docker): Promise<ImageRow[]> {
   const list = await docker.listImages({ all: false });
@@ -43,7 +44,13 @@ export async function explainImageInUse(docker: Docker, id: string): Promise<str
   const using = users.filter((c) => c.ImageID === img?.Id || c.Image === id);
   if (!using.length) return '';
   const names = using.map((c) => `${(c.Names[0] ?? c.Id).replace(/^\//, '')} (${c.State})`).join(', ');
-  return ` It is used by ${using.length} container${using.length > 1 ? 's' : ''}: ${names}. Remove ${using.length > 1 ? 'them' : 'it'} first, or force removal to untag the image while they keep running.`;
+  const them = using.length > 1 ? 'them' : 'it';
+  const used = ` It is used by ${using.length} container${using.length > 1 ? 's' : ''}: ${names}. Remove ${them} first`;
+  // Podman's forced image removal does not just untag: it removes the containers using the image
+  // too, running or not (DELETE /images/{name}?force=true, podman 4.3).
+  const podman = await podmanVersion(docker);
+  if (podman) return `${used}; forcing the removal would remove ${them} too (${podman} removes the containers of a forcibly removed image).`;
+  return `${used}, or force removal to untag the image while they keep running.`;
 }
 
 const BUSYBOX = '/bin/busybox';

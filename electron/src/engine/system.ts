@@ -52,6 +52,13 @@ export function engineKind(version: Record<string, unknown>): EngineKind {
   return 'unknown';
 }
 
+/** Podman's version (e.g. "Podman 4.3.1"), or null when another engine answers: for the few
+ * places where podman's Docker-compatible API behaves differently and the app must say so. */
+export async function podmanVersion(docker: Docker): Promise<string | null> {
+  const v = (await docker.version().catch(() => null)) as Record<string, unknown> | null;
+  return v && engineKind(v) === 'podman' ? `Podman ${String(v.Version ?? '')}`.trim() : null;
+}
+
 export async function diskUsage(docker: Docker): Promise<DiskUsage> {
   const df: DiskUsageDoc = await docker.df();
   const images = df.Images ?? [];
