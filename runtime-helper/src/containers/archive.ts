@@ -1,14 +1,19 @@
 // docker cp both ways, export and the path stat header: every path is resolved in the
 // container's view (container-view.ts: its root plus its binds and volumes; symlinks followed
-// with the container's '/' as root); a path or link climbing above '/' is refused. Reading uses the host's tar on a resolved directory; writing unpacks into an
-// empty temp directory first and then copies entry by entry through in-root resolution.
+// with the container's '/' as root); a path or link climbing above '/' is refused. Reading runs
+// the host's tar on a resolved directory and writes its entries again as dockerd's tar has them
+// (images/archive/go-tar.ts: Go's USTAR headers, names from the container's own passwd and group
+// files, Go's walk order); writing unpacks into an empty temp directory first and then copies
+// entry by entry through in-root resolution.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, lutimesSync } from 'node:fs';
+import { chmodSync, closeSync, constants as fsConstants, copyFileSync, fstatSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, utimesSync, lutimesSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { extractLayer } from '../images/extract/extract-layer.js';
 import { mountsBelow, resolveInView, type ContainerView, type ViewMount, type ViewPath } from './container-view.js';
-import { pack as tarPack, extract as tarExtract } from 'tar-stream';
+import { extract as tarExtract } from 'tar-stream';
+import { goTarEnd, goTarHeader, goTarPadding, type GoTarType } from '../images/archive/go-tar.js';
+import { ownerNames, type OwnerNames } from '../images/archive/owner-names.js';
 import { ContainerError, PathEscapeError } from './errors.js';
 
 export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
@@ -50,69 +55,128 @@ export function statPath(view: ContainerView, path: string, containerId: string)
   return { target, stat: { name: basename(path) || '/', size: st.size, mode: goMode(st), mtime: st.mtime.toISOString(), linkTarget } };
 }
 
-/** A tar stream of one host path (its base name as the top entry), or of a whole tree. */
-export function tarOf(dir: string, names: string[]): Readable {
-  const child = spawn('tar', ['--numeric-owner', '-C', dir, '-cf', '-', '--', ...names], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** GNU tar of names under dir, in Go's walk order (bytewise by name), owners numeric. */
+function spawnTar(dir: string, args: string[]): Readable {
+  const child = spawn('tar', ['--numeric-owner', '--sort=name', '-C', dir, '-cf', '-', ...args.slice(0, -1), '--', args[args.length - 1]!], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
   child.stderr.resume();
   return child.stdout;
 }
 
-/**
- * The tar of one resolved path, its base name as the top entry. Mounts below a directory are
- * part of it, as the container sees them: the root's tar leaves their mount points out and each
- * mount's own tar is renamed in under its destination.
- */
-export function tarOfPath(view: ContainerView, target: ViewPath, requested: string): Readable {
-  const hostTop = basename(target.host);
-  // Docker names the top entry after the path asked for (a volume's host directory is `_data`).
-  const top = target.path === '/' ? hostTop : (basename(requested.replace(/\/+$/, '')) || hostTop);
-  const nested = lstatSync(target.host).isDirectory() ? mountsBelow(view, target.path) : [];
-  if (!nested.length && top === hostTop) return tarOf(dirname(target.host), [hostTop]);
-  const rel = (dest: string): string => dest.slice(target.path === '/' ? 1 : target.path.length + 1);
-  const below = (under: string): ViewMount[] => nested.filter((m) => m.destination.startsWith(`${target.path === '/' ? '' : target.path}/${under}/`));
-  const exclude = (base: string, mounts: ViewMount[], strip: string): string[] => mounts.flatMap((m) => ['--exclude', `${base}/${rel(m.destination).slice(strip.length)}`]);
-  const out = tarPack();
+/** A file of the container read for its names: in its view, never through a link out of it, never a fifo. */
+function readContainerFile(view: ContainerView, path: string): string {
+  try {
+    const target = resolveInView(view, path, true, true);
+    const fd = openSync(target.host, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+    try {
+      // What was opened, whatever a running container swapped meanwhile, must lie in its root or mount.
+      const opened = readlinkSync(`/proc/self/fd/${fd}`);
+      const inside = realpathSync(target.mount ? target.mount.source : view.rootfs);
+      const st = fstatSync(fd);
+      if (!opened.startsWith(`${inside}/`) || !st.isFile() || st.size > 4 * 1024 * 1024) return '';
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** The names dockerd's tar gives owners: from the container's own /etc/passwd and /etc/group. */
+export function containerOwnerNames(view: ContainerView): OwnerNames {
+  return ownerNames(readContainerFile(view, '/etc/passwd'), readContainerFile(view, '/etc/group'));
+}
+
+const goTypes: Record<string, GoTarType | undefined> = {
+  file: 'file', 'contiguous-file': 'file', link: 'link', symlink: 'symlink', directory: 'directory',
+  'character-device': 'character-device', 'block-device': 'block-device', fifo: 'fifo',
+};
+
+function writeTo(out: PassThrough, chunk: Buffer): Promise<void> | undefined {
+  if (out.write(chunk)) return undefined;
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => { out.off('drain', done); out.off('close', closed); if (err) reject(err); else resolve(); };
+    const closed = (): void => done(new Error('archive stream closed by the reader'));
+    out.once('drain', () => done());
+    out.once('close', closed);
+  });
+}
+
+/** GNU tar's output entry by entry as dockerd's tar (go-tar.ts): renamed, with owner names. */
+async function rewriteInto(out: PassThrough, input: Readable, names: OwnerNames, rename: (name: string) => string): Promise<void> {
+  const ex = tarExtract();
+  input.pipe(ex);
+  for await (const entry of ex) {
+    const h = entry.header;
+    const type = goTypes[h.type ?? 'file'];
+    if (!type) { entry.resume(); continue; }
+    let name = rename(h.name);
+    if (name === '') { entry.resume(); continue; }
+    if (type === 'directory' && !name.endsWith('/')) name += '/';
+    const size = type === 'file' ? (h.size ?? 0) : 0;
+    await writeTo(out, goTarHeader({
+      name, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, uname: names.user(h.uid ?? 0), gname: names.group(h.gid ?? 0),
+      size, mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000),
+      linkname: type === 'link' && h.linkname ? rename(h.linkname) : (h.linkname ?? ''), devmajor: h.devmajor ?? 0, devminor: h.devminor ?? 0,
+    }));
+    for await (const chunk of entry) await writeTo(out, chunk as Buffer);
+    if (size % 512) await writeTo(out, goTarPadding(size));
+  }
+}
+
+/** The parts of one archive, each a GNU tar renamed into place, written as dockerd writes them. */
+function goArchive(names: OwnerNames, parts: Array<() => { tar: Readable; rename: (name: string) => string }>): Readable {
+  const out = new PassThrough();
   void (async () => {
     try {
-      const base = spawnTar(dirname(target.host), ['--anchored', '--no-wildcards', ...exclude(hostTop, nested, ''), hostTop]);
-      await repack(out, base, (n) => (n === hostTop || n.startsWith(`${hostTop}/`) ? top + n.slice(hostTop.length) : n));
-      // Shortest destination first: a mount's directory entry comes before mounts inside it.
-      for (const m of [...nested].sort((a, b) => a.destination.length - b.destination.length)) {
-        const r = rel(m.destination);
-        const inner = spawnTar(m.source, ['--anchored', '--no-wildcards', ...exclude('.', below(r), `${r}/`), '.']);
-        await repack(out, inner, (n) => (n === './' || n === '.' ? `${top}/${r}/` : `${top}/${r}/${n.replace(/^\.\//, '')}`));
+      for (const part of parts) {
+        const { tar, rename } = part();
+        await rewriteInto(out, tar, names, rename);
       }
-      out.finalize();
+      out.end(goTarEnd());
     } catch (e) {
       out.destroy(e as Error);
     }
   })();
-  return out as unknown as Readable; // a streamx readable: pipe() and destroy() are what callers use
+  return out;
 }
 
-function spawnTar(dir: string, args: string[]): Readable {
-  const child = spawn('tar', ['--numeric-owner', '-C', dir, '-cf', '-', ...args.slice(0, -1), '--', args[args.length - 1]!], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.resume();
-  return child.stdout;
+/** `top` joined with a path below it ('/' as the top gives '/etc', as dockerd names them). */
+const underTop = (top: string, rest: string): string => (top === '/' ? `/${rest}` : `${top}/${rest}`);
+
+/**
+ * The tar of one resolved path, its base name as the top entry (the root's is '/'). Mounts below
+ * a directory are part of it, as the container sees them: the root's tar leaves their mount
+ * points out and each mount's own tar is renamed in under its destination.
+ */
+export function tarOfPath(view: ContainerView, target: ViewPath, requested: string): Readable {
+  const hostTop = basename(target.host);
+  // Docker names the top entry after the path asked for (a volume's host directory is `_data`).
+  const top = target.path === '/' ? '/' : (basename(requested.replace(/\/+$/, '')) || hostTop);
+  const nested = lstatSync(target.host).isDirectory() ? mountsBelow(view, target.path) : [];
+  const rel = (dest: string): string => dest.slice(target.path === '/' ? 1 : target.path.length + 1);
+  const below = (under: string): ViewMount[] => nested.filter((m) => m.destination.startsWith(`${target.path === '/' ? '' : target.path}/${under}/`));
+  const exclude = (base: string, mounts: ViewMount[], strip: string): string[] => mounts.flatMap((m) => ['--exclude', `${base}/${rel(m.destination).slice(strip.length)}`]);
+  const renameTop = (n: string): string => {
+    if (n === hostTop || n === `${hostTop}/`) return top === '/' ? '/' : top + n.slice(hostTop.length);
+    return n.startsWith(`${hostTop}/`) ? underTop(top, n.slice(hostTop.length + 1)) : n;
+  };
+  return goArchive(containerOwnerNames(view), [
+    () => ({ tar: spawnTar(dirname(target.host), ['--anchored', '--no-wildcards', ...exclude(hostTop, nested, ''), hostTop]), rename: renameTop }),
+    // Shortest destination first: a mount's directory entry comes before mounts inside it.
+    ...[...nested].sort((a, b) => a.destination.length - b.destination.length).map((m) => () => {
+      const r = rel(m.destination);
+      const tar = spawnTar(m.source, ['--anchored', '--no-wildcards', ...exclude('.', below(r), `${r}/`), '.']);
+      return { tar, rename: (n: string) => (n === './' || n === '.' ? `${underTop(top, r)}/` : underTop(top, `${r}/${n.replace(/^\.\//, '')}`)) };
+    }),
+  ]);
 }
 
-/** Copies every entry of `input` into `out` under a new name. */
-function repack(out: ReturnType<typeof tarPack>, input: Readable, rename: (name: string) => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ex = tarExtract();
-    ex.on('entry', (header, stream, next) => {
-      const linkname = header.type === 'link' && header.linkname ? rename(header.linkname) : header.linkname;
-      const entry = out.entry({ ...header, name: rename(header.name), linkname }, (err) => (err ? reject(err) : next()));
-      stream.pipe(entry);
-    });
-    ex.on('finish', resolve);
-    ex.on('error', reject);
-    input.pipe(ex);
-  });
-}
-
+/** `docker export`: the whole root, names relative to it, owners named from its own files. */
 export function exportRootfs(rootfs: string): Readable {
-  return tarOf(rootfs, readdirSync(rootfs));
+  const view: ContainerView = { rootfs, readonlyRootfs: false, mounts: [] };
+  // dockerd's export has no entry for the root itself: its first is '.dockerenv'.
+  return goArchive(containerOwnerNames(view), [() => ({ tar: spawnTar(rootfs, ['.']), rename: (n: string) => n.replace(/^\.\/?/, '') })]);
 }
 
 /** Copies src (a fresh, trusted temp tree) into dest inside the container root, entry by entry. */
