@@ -24,7 +24,7 @@ const DIR_PREFIX = 'berth-podman-svc-';
 const CGROUP_PARENT = 'libpod_parent';
 
 /** The containers.conf for a sandbox in `dir`. */
-function containersConf(dir: string, runtime: string | undefined): string {
+function containersConf(dir: string): string {
   return [
     '[containers]',
     // Podman raises RLIMIT_NOFILE/NPROC for root by default; this host's root lacks
@@ -44,7 +44,6 @@ function containersConf(dir: string, runtime: string | undefined): string {
     `image_copy_tmp_dir = "${dir}/tmp"`,
     `static_dir = "${dir}/root/libpod"`,
     `volume_path = "${dir}/volumes"`,
-    ...(runtime ? [`runtime = "${runtime}"`] : []),
     '',
   ].join('\n');
 }
@@ -63,17 +62,17 @@ export interface PodmanSandbox {
 
 export interface PodmanLeftovers { processes: string[]; mounts: string[]; cgroups: string[]; files: string[] }
 
-/** A podman whose whole state lives in a fresh temp dir; `runtime` picks its OCI runtime. */
-export function createPodmanSandbox(opts: { runtime?: string } = {}): PodmanSandbox {
-  sweepDeadSandboxes();
+/** A podman whose whole state lives in a fresh temp dir; `runtime` (a path) picks its OCI runtime. */
+export async function createPodmanSandbox(opts: { runtime?: string } = {}): Promise<PodmanSandbox> {
+  await sweepDeadSandboxes();
   const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   return sandboxIn(dir, opts.runtime);
 }
 
 function sandboxIn(dir: string, runtime?: string): PodmanSandbox {
   const conf = join(dir, 'containers.conf');
-  if (!existsSync(conf)) writeFileSync(conf, containersConf(dir, runtime));
-  const args = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp'), '--storage-driver', 'overlay'];
+  if (!existsSync(conf)) writeFileSync(conf, containersConf(dir));
+  const args = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp'), '--storage-driver', 'overlay', ...(runtime ? ['--runtime', runtime] : [])];
   const env = { ...process.env, CONTAINERS_CONF: conf };
   const cli = async (cmd: string[], timeoutMs = 60_000) => {
     try {
@@ -176,12 +175,13 @@ function leftoversOf(dir: string, ids: string[]): PodmanLeftovers {
 }
 
 /** Sandboxes of test processes that died before their cleanup ran (their pid is in the name). */
-function sweepDeadSandboxes(): void {
+async function sweepDeadSandboxes(): Promise<void> {
   for (const name of readdirSync(tmpdir())) {
     const m = new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name);
     if (!m || existsSync(`/proc/${m[1]}`)) continue;
     const dir = join(tmpdir(), name);
-    void sandboxIn(dir).cleanup().catch((e: Error) => console.error(`podman sandbox ${dir}: cleanup failed: ${e.message}`));
+    const left = await sandboxIn(dir).cleanup();
+    if (Object.values(left).some((v) => v.length)) console.error(`podman sandbox ${dir} of a dead test process: still left ${JSON.stringify(left)}`);
   }
 }
 
@@ -198,7 +198,7 @@ export interface PodmanService extends PodmanSandbox {
 
 /** `podman system service` on a socket in a fresh sandbox, answering /_ping. */
 export async function startPodmanService(): Promise<PodmanService> {
-  const sandbox = createPodmanSandbox();
+  const sandbox = await createPodmanSandbox();
   const socket = join(sandbox.dir, 'podman.sock');
   const logFile = join(sandbox.dir, 'service.log');
   const out = openSync(logFile, 'a');

@@ -1,14 +1,12 @@
 // Real engines drive the runtime under test: dockerd with --add-runtime and podman with
 // --runtime must run, exec into, pause and stop containers with it, using the same CLIs people use.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerd, type Dockerd } from '../../../test-support/dockerd.js';
 import { cgroupMode, processCgroup, readCgroupFile } from '../../../test-support/cgroup-probe.js';
-import { mountsUnder } from '../../../test-support/leftovers.js';
+import { createPodmanSandbox, type PodmanSandbox } from '../../../test-support/podman.js';
 import { busyboxImage, runtimeBinary } from '../../../test-support/paths.js';
 
 const run = promisify(execFile);
@@ -208,38 +206,19 @@ describe('dockerd with --add-runtime berth=<runtime under test>', () => {
 });
 
 describe('podman with --runtime <runtime under test>', () => {
-  let dir: string;
+  let sandbox: PodmanSandbox | undefined;
   let podman: Cli;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-podman-'));
-    podman = cli('podman', [
-      '--root',
-      join(dir, 'root'),
-      '--runroot',
-      join(dir, 'runroot'),
-      '--tmpdir',
-      join(dir, 'tmp'),
-      '--storage-driver',
-      'overlay',
-      '--runtime',
-      runtimeBinary,
-      '--cgroup-manager',
-      'cgroupfs',
-      '--events-backend',
-      'file',
-    ]);
+    // Its root, runroot, tmp dir, locks, events log and containers.conf in one temp dir
+    // (test-support/podman.ts, shared with the app's e2e suite against podman).
+    sandbox = await createPodmanSandbox({ runtime: runtimeBinary });
+    podman = cli('podman', sandbox.args, sandbox.env);
     await podman(['import', busyboxImage().tar, IMAGE]);
   });
   afterAll(async () => {
-    if (!dir) return;
-    await podman(['rm', '-a', '-f']).catch(() => undefined);
-    await podman(['system', 'reset', '-f']).catch(() => undefined);
-    // Podman keeps its overlay dir as a private bind mount, and reset may make it again: undo
-    // every mount under our dir, deepest first, before removing it.
-    for (const mp of mountsUnder(dir).reverse()) await run('umount', ['-l', mp]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    expect(mountsUnder(dir)).toEqual([]);
+    // Every container, then podman's processes (exec conmons), mounts, cgroups and the dir.
+    expect(await sandbox?.cleanup()).toEqual({ processes: [], mounts: [], cgroups: [], files: [] });
   });
 
   // Podman raises RLIMIT_NOFILE/NPROC for root by default; this host's root lacks
