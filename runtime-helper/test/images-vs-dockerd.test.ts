@@ -124,6 +124,21 @@ describe('image commands: berthd and dockerd give the same answers', () => {
       rmSync(hostOnly, { recursive: true, force: true });
     }
   });
+
+  it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
+    await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
+    await both(['volume', 'create', 'rxvol1']);
+    for (const pattern of ['[', 'a(', '*x', '(?i)^RXWEB', '^rx[[:alpha:]]+[[:digit:]]$', '\\Qrxweb1\\E', '(?i)\\Qrxweb1\\E', '^rx', 'Web', '(a)\\1']) {
+      const ps = await both(['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${pattern}`]);
+      expect([ps.berth.code, ps.berth.stdout, ps.berth.stderr], `ps name=${pattern}`).toEqual([ps.docker.code, ps.docker.stdout, ps.docker.stderr]);
+      const vols = await both(['volume', 'ls', '-q', '--filter', `name=${pattern.replace(/web/gi, 'vol')}`]);
+      expect([vols.berth.code, vols.berth.stdout, vols.berth.stderr], `volume ls name=${pattern}`).toEqual([vols.docker.code, vols.docker.stdout, vols.docker.stderr]);
+    }
+    expect((await both(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=(?i)^RXWEB'])).berth.stdout).toBe('rxWeb1\n');
+    expect((await both(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=['])).berth.stdout).toBe('');
+    await both(['rm', 'rxWeb1']);
+    await both(['volume', 'rm', 'rxvol1']);
+  });
 });
 
 /** The CLI's stdout as bytes, on both engines. */

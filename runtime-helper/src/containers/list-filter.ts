@@ -2,10 +2,12 @@
 // first; stopped ones only with all, a limit or a status filter; before/since cut the list at a
 // container (never listing it); exited matches only containers that ran; volume matches a mount's
 // name, source or destination; health, network, expose, publish and is-task by what berthd has
-// (no health checks, no published ports, no swarm).
+// (no health checks, no published ports, no swarm). name is a Go regular expression; one that Go
+// would not compile matches nothing, with no error, as in dockerd.
 import type { Filters } from '../api/filters.js';
 import { matchLabels } from '../api/filters.js';
 import { InvalidParameter } from '../api/errors.js';
+import { goRegExp } from '../api/go-regexp.js';
 import { ZERO_TIME, type ContainerRecord } from './record.js';
 
 export interface ListQuery {
@@ -50,7 +52,7 @@ function matches(r: ContainerRecord, f: Filters, exitCodes: number[]): boolean {
   const want = (key: string, test: (v: string) => boolean): boolean => { const vs = f.get(key); return !vs || vs.some(test); };
   const name = r.Name.slice(1);
   return want('status', (s) => s === r.State.Status)
-    && want('name', (n) => new RegExp(n).test(r.Name) || new RegExp(n).test(name))
+    && want('name', (n) => { const re = goRegExp(n); return re !== undefined && (re.test(r.Name) || re.test(name)); })
     && want('id', (i) => r.Id.startsWith(i))
     && (!f.has('label') || matchLabels(r.Config.Labels, f.get('label')!))
     && want('ancestor', (a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
 import { readJson, parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
+import { goRegExp } from '../go-regexp.js';
 import { parseFilters, matchLabels } from '../filters.js';
 import { servicesOf } from './containers-services.js';
 import { VolumeError, volumeView } from '../../volumes/volume-store.js';
@@ -36,7 +37,8 @@ function list(ctx: RequestContext): void {
   const f = parseFilters(q.filters, ['name', 'label', 'dangling', 'driver']);
   const out = volumes.list().filter((v) => {
     const names = f.get('name');
-    if (names && !names.some((n) => v.Name.includes(n))) return false;
+    // As dockerd: a Go regular expression (one that does not compile matches nothing).
+    if (names && !names.some((n) => goRegExp(n)?.test(v.Name) === true)) return false;
     const labels = f.get('label');
     if (labels && !matchLabels(v.Labels, labels)) return false;
     const dangling = f.get('dangling');
