@@ -13,6 +13,9 @@ import { volumeCreated } from './volume-events.js';
 import { mergeImageConfig } from './image-config-merge.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
+import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
+import { hostsFile, resolvConf } from './etc-files.js';
+import { logSettings } from './log-config.js';
 import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
 import type { LiveContainer } from './live-container.js';
@@ -35,10 +38,22 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     const owner = m.byName(full);
     if (owner) throw conflict(`Conflict. The container name "${full}" is already in use by container "${owner.record.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
+  try {
+    validateModes(hc, config.Hostname);
+  } catch (e) {
+    if (e instanceof HostOptionError) throw invalid(e.message);
+    throw e;
+  }
+  for (const mode of [hc.PidMode, hc.IpcMode]) {
+    const other = joinedContainer(mode);
+    if (other !== undefined) m.get(other); // 404 No such container, as dockerd
+  }
+  const log = logSettings(hc.LogConfig);
+  const warnings = createWarnings(hc);
   const id = newId();
-  // As dockerd: the hostname is set at create (the host's under --network host), and a pids
-  // limit of 0 or -1 (unlimited) is kept as none.
-  if (!config.Hostname) config.Hostname = hc.NetworkMode === 'host' ? osHostname() : id.slice(0, 12);
+  // As dockerd: the hostname is set at create (the host's under --network host or --uts host),
+  // and a pids limit of 0 or -1 (unlimited) is kept as none.
+  if (!config.Hostname) config.Hostname = hc.NetworkMode === 'host' || hc.UTSMode === 'host' ? osHostname() : id.slice(0, 12);
   if (hc.PidsLimit !== undefined && hc.PidsLimit !== null && hc.PidsLimit <= 0) hc.PidsLimit = null;
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => m.byName(`/${n}`) !== undefined)}`;
   validateNetworkMode(m, hc.NetworkMode);
@@ -47,14 +62,23 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     Id: id, Name: finalName, Created: nowNano(), Image: image.id, ImageRef: body.Image, Config: config, HostConfig: { ...hc, Runtime: runtimeName },
     Mounts: [], State: initialState(), RestartCount: 0, ManuallyStopped: false, Runtime: runtimeName,
     Rootfs: '', UpperDir: '', SnapshotKey: `ctr-${id}`, ExecIDs: [],
-    HostnamePath: join(dir, 'hostname'), HostsPath: join(dir, 'hosts'), ResolvConfPath: join(dir, 'resolv.conf'), LogPath: join(dir, `${id}-json.log`),
+    HostnamePath: join(dir, 'hostname'), HostsPath: join(dir, 'hosts'), ResolvConfPath: join(dir, 'resolv.conf'), LogPath: log.type === 'none' ? '' : join(dir, `${id}-json.log`),
   };
   // Validate everything the spec needs before anything is written.
   resolveMounts(hc, null, { volumes: dryVolumes, mountsOf: (r) => m.get(r).record.Mounts });
+  const etc = (() => {
+    try {
+      return { hosts: hostsFile(hc.NetworkMode, config.Hostname, hc.ExtraHosts ?? []), resolv: resolvConf(existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '', hc.NetworkMode, hc) };
+    } catch (e) {
+      if (e instanceof HostOptionError) throw invalid(e.message);
+      throw e;
+    }
+  })();
+  const joined = { network: 1, pid: 1, ipc: 1 }; // any pid: only the modes' names are checked here
   try {
-    translateToOci({ id, config, hostConfig: hc, rootfs: '/nonexistent', mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
+    translateToOci({ id, config, hostConfig: hc, rootfs: '/nonexistent', mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), joined });
   } catch (e) {
-    if (e instanceof InvalidConfigError && !e.message.startsWith('unable to find')) throw invalid(e.message);
+    if (e instanceof InvalidConfigError && !/^unable to find/i.test(e.message)) throw invalid(e.message);
     if (!(e instanceof InvalidConfigError)) throw e;
   }
   // Anonymous volumes: the image's VOLUMEs and `-v /path` (which arrives as Config.Volumes).
@@ -62,13 +86,14 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   record.Mounts = resolveMounts(hc, anonymous, { volumes: m.opts.volumes, mountsOf: (r) => m.get(r).record.Mounts, onCreated: (v) => volumeCreated(m.opts.events, v) });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const live: LiveContainer = { record, waiters: [] };
-  if (config.User) {
+  // A user, or a --group-add name, must exist in the image: checked once the rootfs is there.
+  if (config.User || (hc.GroupAdd ?? []).some((g) => !/^\d+$/.test(g))) {
     const snap = await m.prepareSnapshot(live);
     record.Rootfs = snap.rootfs;
     record.UpperDir = snap.upperDir;
     // The user must exist in the image (checked now that the rootfs is there).
     try {
-      translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), networkContainerPid: 1 });
+      translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), joined });
     } catch (e) {
       await m.opts.images.remove(record.SnapshotKey).catch(() => {});
       m.store.remove(id);
@@ -85,12 +110,21 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     }, () => { /* reported by the launch that needs it */ });
   }
   writeFileSync(record.HostnamePath, `${config.Hostname || id.slice(0, 12)}\n`);
-  writeFileSync(record.HostsPath, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hc.NetworkMode === 'host' ? '' : `127.0.1.1\t${config.Hostname || id.slice(0, 12)}\n`}`);
-  writeFileSync(record.ResolvConfPath, hc.NetworkMode === 'host' && existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf') : '');
+  writeFileSync(record.HostsPath, etc.hosts);
+  writeFileSync(record.ResolvConfPath, etc.resolv);
   m.containers.set(id, live);
   m.save(live);
   m.emit(record, 'create');
-  return { Id: id, Warnings: [] };
+  return { Id: id, Warnings: warnings };
+}
+
+/** dockerd's warnings for settings that are accepted but do less than asked. */
+function createWarnings(hc: DockerCreateBody['HostConfig'] & object): string[] {
+  const out: string[] = [];
+  // The kernel dropped kmem limits (5.16); dockerd 20.10 accepts the flag and warns.
+  if (hc.KernelMemory) out.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
+  if (hc.OomKillDisable && !hc.Memory) out.push("OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.");
+  return out;
 }
 
 function validateNetworkMode(m: ContainerManager, mode: string): void {

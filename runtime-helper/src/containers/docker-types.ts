@@ -40,6 +40,21 @@ export const resourcesSchema = z.object({
   PidsLimit: z.number().int().min(-1).nullish(),
   BlkioWeight: z.number().int().min(0).max(1000).optional().default(0),
   Devices: z.array(deviceMappingSchema).nullish(),
+  DeviceCgroupRules: stringList,
+  // -1 (the CLI's "not set") or 0-100; cgroup v1 only, as with runc.
+  MemorySwappiness: z.number().int().min(-1).max(100, 'Valid memory swappiness range is 0-100').nullish(),
+  OomKillDisable: z.boolean().nullish(),
+  KernelMemory: nonNegative,
+  CpuRealtimePeriod: nonNegative,
+  CpuRealtimeRuntime: nonNegative,
+  Ulimits: z.array(z.object({ Name: z.string(), Soft: z.number().int(), Hard: z.number().int() })).nullish(),
+  DeviceRequests: z.array(z.object({ Driver: z.string().optional(), Count: z.number().int().optional(), Capabilities: z.array(z.array(z.string())).nullish() }).passthrough()).nullish(),
+});
+
+/** --log-driver and --log-opt. */
+export const logConfigSchema = z.object({
+  Type: z.string().optional().default(''),
+  Config: z.record(z.string(), z.string()).nullish(),
 });
 
 export const hostConfigSchema = resourcesSchema.extend({
@@ -59,6 +74,22 @@ export const hostConfigSchema = resourcesSchema.extend({
   ConsoleSize: z.array(z.number().int().min(0)).nullish(),
   ShmSize: nonNegative,
   Runtime: z.string().optional().default(''),
+  ExtraHosts: stringList,
+  Dns: stringList,
+  DnsSearch: stringList,
+  DnsOptions: stringList,
+  Sysctls: z.record(z.string(), z.string()).nullish(),
+  PidMode: z.string().optional().default(''),
+  IpcMode: z.string().optional().default(''),
+  UTSMode: z.string().optional().default(''),
+  CgroupnsMode: z.string().optional().default(''),
+  UsernsMode: z.string().optional().default(''),
+  GroupAdd: stringList,
+  OomScoreAdj: z.number().int().optional().default(0),
+  StorageOpt: z.record(z.string(), z.string()).nullish(),
+  Isolation: z.string().optional().default(''),
+  VolumeDriver: z.string().optional().default(''),
+  LogConfig: logConfigSchema.nullish(),
 }).passthrough();
 
 export const containerConfigSchema = z.object({
@@ -87,6 +118,7 @@ export const createBodySchema = containerConfigSchema.extend({
   NetworkingConfig: z.unknown().optional(),
 }).passthrough();
 
+export type DockerLogConfig = z.infer<typeof logConfigSchema>;
 export type DockerDevice = z.infer<typeof deviceMappingSchema>;
 export type DockerResources = z.infer<typeof resourcesSchema>;
 export type DockerHostConfig = z.infer<typeof hostConfigSchema>;

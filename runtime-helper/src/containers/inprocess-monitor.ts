@@ -112,14 +112,14 @@ export class InProcessMonitor implements ContainerMonitor {
   }
 
   async start(opts: MonitorStartOptions): Promise<MonitoredProcess> {
-    const log = new JsonLogWriter(opts.logPath);
+    const log = opts.logPath ? new JsonLogWriter(opts.logPath) : null; // none under --log-driver none
     const pidFile = `${opts.bundle}/init.pid`;
-    const { handle, done, stderr } = this.launch(['run', '--bundle', opts.bundle, '--pid-file', pidFile, opts.id], { ...opts, pidFile }, (s, d) => log.write(s, d));
+    const { handle, done, stderr } = this.launch(['run', '--bundle', opts.bundle, '--pid-file', pidFile, opts.id], { ...opts, pidFile }, (s, d) => log?.write(s, d));
     const state = { exited: false };
     void done.then(() => { state.exited = true; });
     handle.pid = await waitForPid(pidFile, state);
     void done.then(async (code) => {
-      await log.close();
+      await log?.close();
       const oomKilled = code === 137 && !!opts.cgroupMemoryPath && oomKilledIn(opts.cgroupMemoryPath);
       const info: ExitInfo = { exitCode: code, oomKilled, ...(handle.pid ? {} : { error: stderr().trim() || `runtime exited with ${code}` }) };
       writeFileAtomic(opts.exitFile, JSON.stringify(info));

@@ -10,6 +10,9 @@ import { attachProcess } from './exits.js';
 import { volumesMounted } from './volume-events.js';
 import { translateToOci } from '../oci/from-docker-config.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
+import { joinedContainer, type JoinedPids } from '../oci/host-options.js';
+import { logSettings } from './log-config.js';
+import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
 
@@ -21,17 +24,12 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   const snap = await m.prepareSnapshot(c);
   r.Rootfs = snap.rootfs;
   r.UpperDir = snap.upperDir;
-  let networkContainerPid: number | undefined;
-  if (r.HostConfig.NetworkMode.startsWith('container:')) {
-    const other = m.get(r.HostConfig.NetworkMode.slice(10)).record;
-    if (!other.State.Running) throw conflict(`cannot join network of a non running container: ${other.Id}`);
-    networkContainerPid = other.State.Pid;
-  }
+  const joined = joinedPids(m, r.HostConfig);
   const spec = translateToOci({
     id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
     etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
     hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
-    ...(networkContainerPid ? { networkContainerPid } : {}),
+    joined,
     ...(m.opts.seccompProfile ? { seccompProfile: m.opts.seccompProfile } : {}),
     ...(m.opts.initBinary ? { initBinary: m.opts.initBinary } : {}),
   });
@@ -49,7 +47,7 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   const exitFile = join(bundle, 'exit.json');
   const proc = await monitor.start({
     id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
-    logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id),
+    logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id), ...logRotation(r.HostConfig.LogConfig),
     ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
   });
   if (!proc.pid) {
@@ -62,4 +60,29 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   m.save(c);
   volumesMounted(m.opts.events, r);
   m.emit(r, 'start');
+}
+
+/** The inits of the running containers whose namespaces this one joins (--network, --pid, --ipc container:ID). */
+function joinedPids(m: ContainerManager, hc: ContainerRecord['HostConfig']): JoinedPids {
+  const pidOf = (mode: string, what: string): number | undefined => {
+    const name = joinedContainer(mode);
+    if (name === undefined) return undefined;
+    const other = m.get(name).record;
+    if (!other.State.Running) throw conflict(`cannot join ${what} of a non running container: ${other.Id}`);
+    return other.State.Pid;
+  };
+  const out: JoinedPids = {};
+  const network = pidOf(hc.NetworkMode, 'network');
+  const pid = pidOf(hc.PidMode ?? '', 'PID namespace');
+  const ipc = pidOf(hc.IpcMode ?? '', 'IPC namespace');
+  if (network) out.network = network;
+  if (pid) out.pid = pid;
+  if (ipc) out.ipc = ipc;
+  return out;
+}
+
+/** --log-opt max-size / max-file for the shim. */
+function logRotation(cfg: ContainerRecord['HostConfig']['LogConfig']): { logMaxSize?: number; logMaxFiles?: number } {
+  const s = logSettings(cfg);
+  return s.maxSize ? { logMaxSize: s.maxSize, logMaxFiles: s.maxFiles } : {};
 }

@@ -3,7 +3,8 @@
 // (20.10 json-file driver): tail counts the file's lines, stdout and stderr alike; since and until
 // then apply to those lines (the first line after `until` ends the read); the stream filter comes
 // last. So `--tail 3` of interleaved output with only stdout asked for can give fewer than 3 lines.
-import { open } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseLogLine, timeToNanos, type LogEntry } from './json-log.js';
@@ -56,6 +57,11 @@ const NEWLINE = 0x0a;
  * after the last newline are a record still being written: not a line yet, so not counted.
  */
 export async function tailStart(fh: PositionalReader, size: number, lines: number, blockSize = TAIL_BLOCK): Promise<number> {
+  return (await tailStartCounted(fh, size, lines, blockSize)).start;
+}
+
+/** tailStart, and how many complete lines lie after the start (fewer than asked: the whole file). */
+async function tailStartCounted(fh: PositionalReader, size: number, lines: number, blockSize = TAIL_BLOCK): Promise<{ start: number; found: number }> {
   // The line N from the end starts right after newline N+1 from the end.
   let wanted = lines + 1;
   const buf = Buffer.alloc(Math.min(blockSize, Math.max(size, 1)));
@@ -63,13 +69,13 @@ export async function tailStart(fh: PositionalReader, size: number, lines: numbe
   while (end > 0) {
     const start = Math.max(0, end - buf.length);
     const { bytesRead } = await fh.read(buf, 0, end - start, start);
-    if (bytesRead < end - start) return 0; // the file shrank under us: read it all
+    if (bytesRead < end - start) return { start: 0, found: lines + 1 - wanted }; // the file shrank under us: read it all
     for (let i = bytesRead - 1; i >= 0; i--) {
-      if (buf[i] === NEWLINE && --wanted === 0) return start + i + 1;
+      if (buf[i] === NEWLINE && --wanted === 0) return { start: start + i + 1, found: lines };
     }
     end = start;
   }
-  return 0;
+  return { start: 0, found: lines + 1 - wanted };
 }
 
 const CHUNK = 1024 * 1024;
@@ -107,6 +113,9 @@ async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, bu
   let { offset, rest } = pos;
   try {
     const size = limit ?? (await fh.stat()).size;
+    // Smaller than what was read: the shim rotated the file (--log-opt max-size); the new one
+    // is read from its start. Lines written to the old one after the last read are not sent.
+    if (size < offset) { offset = 0; rest = ''; }
     while (offset < size && !cancelled()) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - offset), offset);
       if (bytesRead <= 0) break;
@@ -126,21 +135,53 @@ async function drain(path: string, pos: ReadPosition, decoder: StringDecoder, bu
   return { pos: { offset, rest }, untilReached: false };
 }
 
-/** The offset to start from and the file's size at open (what tail counts back from). */
-async function startOf(path: string, tail: number): Promise<{ start: number; size: number }> {
+/** The offset to start from, the lines after it (when tail asks a number) and the file's size at
+ * open (what tail counts back from). */
+async function startOf(path: string, tail: number): Promise<{ start: number; found: number; size: number }> {
   let fh;
-  try { fh = await open(path, 'r'); } catch { return { start: 0, size: 0 }; /* no output yet */ }
+  try { fh = await open(path, 'r'); } catch { return { start: 0, found: 0, size: 0 }; /* no output yet */ }
   try {
     const size = (await fh.stat()).size;
-    return { start: tail < 0 ? 0 : await tailStart(fh, size, tail), size };
+    if (tail < 0) return { start: 0, found: 0, size };
+    return { ...(await tailStartCounted(fh, size, tail)), size };
   } finally { await fh.close(); }
+}
+
+/** The rotated files of a log (`--log-opt max-file`), oldest first: path.N ... path.1. */
+async function rotatedFiles(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const base = `${basename(path)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const numbers = names.filter((n) => n.startsWith(base) && /^\d+$/.test(n.slice(base.length))).map((n) => Number(n.slice(base.length)));
+  return numbers.sort((a, b) => b - a).map((n) => `${path}.${n}`);
+}
+
+/** Where to read each rotated file from, so that they and the live file's `found` lines make the tail. */
+async function olderStarts(files: string[], tail: number, foundInLive: number): Promise<{ path: string; start: number }[]> {
+  if (tail < 0) return files.map((path) => ({ path, start: 0 }));
+  const out: { path: string; start: number }[] = [];
+  let need = tail - foundInLive;
+  for (const path of [...files].reverse()) {
+    if (need <= 0) break;
+    const r = await startOf(path, need);
+    out.unshift({ path, start: r.start });
+    need -= r.found;
+  }
+  return out;
 }
 
 export async function readLogs(path: string, o: LogOptions, emit: (e: LogEntry) => void, stillRunning: () => boolean, cancelled: () => boolean, control: ReadControl = {}): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.alloc(CHUNK);
   // What was in the file at the request is read up to that size, so tail counts what it sent.
-  const { start, size: atOpen } = await startOf(path, o.tail);
+  const { start, found, size: atOpen } = await startOf(path, o.tail);
+  // Rotated files first, except for a reader that resumes at an offset of the live file.
+  if (control.startAt === undefined) {
+    for (const f of await olderStarts(await rotatedFiles(path), o.tail, found)) {
+      const r = await drain(f.path, { offset: f.start, rest: '' }, new StringDecoder('utf8'), buf, o, emit, cancelled, undefined, control.pace);
+      if (r.untilReached) return;
+    }
+  }
   const size = control.endAt === undefined ? atOpen : Math.min(atOpen, control.endAt);
   let { pos, untilReached } = await drain(path, { offset: Math.min(control.startAt ?? start, size), rest: '' }, decoder, buf, o, emit, cancelled, size, control.pace);
   const untilPassed = (): boolean => untilReached || (o.until !== 0n && o.until < BigInt(Date.now()) * 1_000_000n);

@@ -16,6 +16,9 @@ export interface MonitorStartOptions {
   openStdin: boolean;
   stdinOnce: boolean;
   logPath: string;
+  /** Rotate the log at this size (bytes), keeping logMaxFiles files. */
+  logMaxSize?: number;
+  logMaxFiles?: number;
   exitFile: string;
   consoleSize?: { height: number; width: number };
   cgroupMemoryPath?: string;

@@ -58,3 +58,15 @@ export function resolveUser(rootfs: string, user: string): ResolvedUser {
   const additionalGids = [gid, ...(entry.name ? allGroups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid) : [])];
   return { uid: entry.uid, gid, additionalGids, home: entry.home || '/' };
 }
+
+/** --group-add: group names looked up in the image's /etc/group, numbers taken as they are. */
+export function resolveGroups(rootfs: string, names: string[]): number[] {
+  if (!names.length) return [];
+  const all = names.some((n) => !isNumber(n)) ? groups(rootfs) : [];
+  return names.map((n) => {
+    if (isNumber(n)) return Number(n);
+    const g = all.find((x) => x.name === n);
+    if (!g) throw new Error(`Unable to find group ${n}: no matching entries in group file`);
+    return g.gid;
+  });
+}

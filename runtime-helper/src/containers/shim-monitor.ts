@@ -36,7 +36,10 @@ export class ShimMonitor implements ContainerMonitor {
   async start(opts: MonitorStartOptions): Promise<MonitoredProcess> {
     const dir = this.stateDir(opts.id);
     rmSync(dir, { recursive: true, force: true }); // an earlier run's exit.json
-    const args = [...this.shimArgs(opts.id, dir, opts), '--bundle', opts.bundle, '--log-path', opts.logPath];
+    const args = [...this.shimArgs(opts.id, dir, opts), '--bundle', opts.bundle];
+    // No path under --log-driver none: the shim then keeps no log.
+    if (opts.logPath) args.push('--log-path', opts.logPath);
+    if (opts.logMaxSize && opts.logPath) args.push('--log-max-size', String(opts.logMaxSize), '--log-max-files', String(opts.logMaxFiles ?? 1));
     let report;
     try {
       report = await runShim(this.shimBinary, args);

@@ -33,7 +33,7 @@ export function inspectView(r: ContainerRecord, execIds: string[]): Record<strin
     Image: r.Image, ResolvConfPath: r.ResolvConfPath, HostnamePath: r.HostnamePath, HostsPath: r.HostsPath, LogPath: r.LogPath,
     Name: r.Name, RestartCount: r.RestartCount, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '', AppArmorProfile: '',
     ExecIDs: execIds.length ? execIds : null,
-    HostConfig: { ...r.HostConfig, NetworkMode: r.HostConfig.NetworkMode || 'default', LogConfig: { Type: 'json-file', Config: {} } },
+    HostConfig: { ...r.HostConfig, NetworkMode: r.HostConfig.NetworkMode || 'default', LogConfig: { Type: r.HostConfig.LogConfig?.Type || 'json-file', Config: r.HostConfig.LogConfig?.Config ?? {} } },
     GraphDriver: { Name: 'overlay2', Data: { MergedDir: r.Rootfs, UpperDir: r.UpperDir } },
     Mounts: mountsView(r),
     Config: { ...r.Config, Image: r.ImageRef, Labels: r.Config.Labels ?? {} },

@@ -63,7 +63,7 @@ describe('translateToOci', () => {
     expect(spec.process!.args.slice(0, 2)).toEqual(['/sbin/docker-init', '--']);
     expect(spec.process!.env).toContain('TERM=xterm');
     expect(spec.linux!.namespaces!.map((n) => n.type)).not.toContain('network');
-    const joined = translateToOci({ ...input({}, { NetworkMode: 'container:abc' }), networkContainerPid: 4242 });
+    const joined = translateToOci({ ...input({}, { NetworkMode: 'container:abc' }), joined: { network: 4242 } });
     expect(joined.linux!.namespaces).toContainEqual({ type: 'network', path: '/proc/4242/ns/net' });
   });
 

@@ -3,9 +3,10 @@
 // and stat'ing device nodes, so it is unit-tested against temp dirs.
 import { statSync } from 'node:fs';
 import { defaultSpec } from './default-spec.js';
-import type { OciDevice, OciDeviceCgroupRule, OciMount, OciNamespace, OciResources, OciSeccomp, OciSpec } from './spec.js';
+import type { OciDevice, OciDeviceCgroupRule, OciMount, OciResources, OciSeccomp, OciSpec } from './spec.js';
 import type { DockerConfig, DockerHostConfig, DockerResources } from '../containers/docker-types.js';
-import { resolveUser } from '../containers/passwd.js';
+import { resolveGroups, resolveUser } from '../containers/passwd.js';
+import { applyIpcMounts, deviceCgroupRules, HostOptionError, namespacesFor, rejectUnsupported, rlimitsFor, sysctlsFor, validateModes, type JoinedPids } from './host-options.js';
 
 export class InvalidConfigError extends Error {}
 
@@ -29,8 +30,8 @@ export interface TranslateInput {
   mounts: ResolvedMount[];
   /** Files Docker bind-mounts into every container: /etc/hostname, /etc/hosts, /etc/resolv.conf. */
   etcFiles?: { hostname?: string; hosts?: string; resolvConf?: string };
-  /** For NetworkMode container:<id>: the pid of that container's init. */
-  networkContainerPid?: number;
+  /** For the container:<id> modes (network, pid, ipc): the pid of that container's init. */
+  joined?: JoinedPids;
   /** The host's bounding set (what --privileged gives). */
   hostCapabilities: string[];
   /** Docker's default seccomp profile for a container holding these capabilities. */
@@ -82,6 +83,8 @@ export function resourcesFromDocker(r: Partial<DockerResources>, swapLimitSuppor
       memory.swap = r.MemorySwap;
     } else if (r.Memory) memory.swap = r.Memory * 2; // Docker's default: as much swap as memory
   }
+  if (r.MemorySwappiness !== undefined && r.MemorySwappiness !== null && r.MemorySwappiness !== -1) memory.swappiness = r.MemorySwappiness;
+  if (r.OomKillDisable) memory.disableOOMKiller = true;
   if (Object.keys(memory).length) out.memory = memory;
 
   const cpu: NonNullable<OciResources['cpu']> = {};
@@ -152,23 +155,27 @@ function securityOpts(opts: string[]): { noNewPrivileges: boolean; seccompUnconf
   return { noNewPrivileges, seccompUnconfined };
 }
 
-function namespacesFor(networkMode: string, networkContainerPid: number | undefined): OciNamespace[] {
-  const ns: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'mount' }];
-  if (networkMode === 'host') return ns; // host network and host UTS, as Docker does
-  ns.push({ type: 'uts' });
-  if (networkMode.startsWith('container:')) {
-    if (!networkContainerPid) throw new InvalidConfigError(`cannot join network of a non running container: ${networkMode.slice(10)}`);
-    ns.push({ type: 'network', path: `/proc/${networkContainerPid}/ns/net` });
-  } else ns.push({ type: 'network' }); // none, and bridge/default until bridge networking lands: only lo
-  return ns;
+export function translateToOci(input: TranslateInput): OciSpec {
+  try {
+    return translate(input);
+  } catch (e) {
+    if (e instanceof HostOptionError) throw new InvalidConfigError(e.message);
+    throw e;
+  }
 }
 
-export function translateToOci(input: TranslateInput): OciSpec {
+function translate(input: TranslateInput): OciSpec {
   const { config, hostConfig: hc } = input;
   const args = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (!args.length) throw new InvalidConfigError('no command specified');
+  rejectUnsupported(hc);
+  // The hostname conflict is create's to check: by now Config.Hostname holds the host's name.
+  validateModes(hc, '');
   const user = (() => {
     try { return resolveUser(input.rootfs, config.User); } catch (e) { throw new InvalidConfigError((e as Error).message); }
+  })();
+  const extraGids = (() => {
+    try { return resolveGroups(input.rootfs, hc.GroupAdd ?? []); } catch (e) { throw new InvalidConfigError((e as Error).message); }
   })();
   const useInit = hc.Init === true && input.initBinary;
   const hostname = config.Hostname || input.id.slice(0, 12);
@@ -189,7 +196,10 @@ export function translateToOci(input: TranslateInput): OciSpec {
   });
   const proc = spec.process!;
   const linux = spec.linux!;
-  proc.user = { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) };
+  const gids = [...user.additionalGids, ...extraGids.filter((g) => !user.additionalGids.includes(g))];
+  proc.user = { uid: user.uid, gid: user.gid, ...(gids.length ? { additionalGids: gids } : {}) };
+  if (hc.OomScoreAdj) proc.oomScoreAdj = hc.OomScoreAdj;
+  if (hc.Ulimits?.length) proc.rlimits = rlimitsFor(hc.Ulimits);
   if (config.Tty && hc.ConsoleSize && hc.ConsoleSize[0] && hc.ConsoleSize[1]) {
     proc.consoleSize = { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] };
   }
@@ -204,8 +214,9 @@ export function translateToOci(input: TranslateInput): OciSpec {
   proc.noNewPrivileges = sec.noNewPrivileges;
   if (!hc.Privileged && !sec.seccompUnconfined && input.seccompProfile) linux.seccomp = input.seccompProfile(caps);
 
-  linux.namespaces = namespacesFor(hc.NetworkMode || 'default', input.networkContainerPid);
-  if (hc.NetworkMode === 'host') delete spec.hostname;
+  linux.namespaces = namespacesFor(hc, input.joined ?? {});
+  if (hc.NetworkMode === 'host' || hc.UTSMode === 'host') delete spec.hostname;
+  if (hc.Sysctls && Object.keys(hc.Sysctls).length) linux.sysctl = sysctlsFor(hc.Sysctls, hc);
 
   const resources = resourcesFromDocker(hc, input.swapLimitSupported);
   const rules = [...(linux.resources?.devices ?? [])];
@@ -218,6 +229,7 @@ export function translateToOci(input: TranslateInput): OciSpec {
       if (m.destination === '/sys' || m.destination === '/sys/fs/cgroup') m.options = (m.options ?? []).filter((o) => o !== 'ro');
     }
   }
+  rules.push(...deviceCgroupRules(hc.DeviceCgroupRules ?? []));
   for (const d of hc.Devices ?? []) {
     const { node, rule } = deviceFromHost(d.PathOnHost, d.PathInContainer, d.CgroupPermissions || 'rwm');
     devices.push(node);
@@ -226,7 +238,7 @@ export function translateToOci(input: TranslateInput): OciSpec {
   linux.resources = { ...resources, devices: rules };
   if (devices.length) linux.devices = devices;
 
-  const mounts: OciMount[] = spec.mounts ?? [];
+  const mounts: OciMount[] = applyIpcMounts(spec.mounts ?? [], hc.IpcMode, input.joined?.ipc);
   if (hc.ShmSize) {
     const shm = mounts.find((m) => m.destination === '/dev/shm');
     if (shm) shm.options = [...(shm.options ?? []).filter((o) => !o.startsWith('size=')), `size=${Math.floor(hc.ShmSize / 1024)}k`];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
 import { parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson } from '../respond.js';
+import { NotImplemented } from '../errors.js';
 import { hijack } from '../hijack.js';
 import { servicesOf } from './containers-services.js';
 import { readLogs, parseTailParam, parseTimeParam } from '../../containers/logs-reader.js';
@@ -32,6 +33,7 @@ async function logs(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, containerLogsQuery, 'container logs');
   const c = manager.get(ctx.params.id!);
   if (!q.stdout && !q.stderr) throw badRequest('Bad parameters: you must choose at least one stream');
+  if (c.record.HostConfig.LogConfig?.Type === 'none') throw new NotImplemented('configured logging driver does not support reading');
   let since = 0n; let until = 0n;
   try { since = parseTimeParam(q.since); until = parseTimeParam(q.until); } catch (e) { throw badRequest((e as Error).message); }
   const tail = parseTailParam(q.tail);
