@@ -33,6 +33,7 @@ const passes = [
       BERTH_TEST_RUNTIME: resolve(native, 'build-asan/berth-runtime'),
       BERTH_TEST_SHIM: resolve(native, 'build-asan/berth-shim'),
       BERTH_TEST_SPAWNER: resolve(native, 'build-asan/berth-spawner'),
+      BERTH_TEST_PORTFWD: resolve(native, 'build-asan/berth-portfwd'),
       ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:exitcode=86',
     },
   },
