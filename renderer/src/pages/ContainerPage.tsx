@@ -1,12 +1,16 @@
 // One container: header with state and actions, and its tabs.
+import { useState } from 'react';
 import { useApi, useApiMutation } from '../api/api';
 import type { ContainerAction } from '@shared/contract';
 import { shortId } from '../lib/format';
+import { pendingLabel } from '../lib/container-filter';
 import { go } from '../lib/router';
 import { useStatsHistory } from '../lib/stats-history';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox } from '../components/Notice';
 import { StateChip } from '../components/StateChip';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { CopyButton } from '../components/CopyButton';
 import { LogsTab } from './container/LogsTab';
 import { StatsTab } from './container/StatsTab';
 import { InspectTab } from './container/InspectTab';
@@ -28,6 +32,10 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
   const stale = Boolean(details.error && d);
   const running = !stale && d?.row.state === 'running';
   const stats = useStatsHistory(id, Boolean(running), tab === 'stats' || tab === 'resources');
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const remove = () => act.mutate({ ids: [id], action: 'remove' }, { onSuccess: (r) => { if (r[0]?.ok) go('containers'); } });
+  // The action under way, named on its button until the engine answers (a stop can take 10 s).
+  const busy = act.isPending ? act.variables.action : null;
   const actions: ContainerAction[] = !d ? [] : d.row.state === 'running' ? ['stop', 'restart', 'pause', 'kill'] : d.row.state === 'paused' ? ['unpause', 'kill'] : ['start'];
   return (
     <div className="flex h-full flex-col">
@@ -35,11 +43,11 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && (stale
           ? <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title={`Last known: ${d.row.state}`}>state unknown</span>
           : <StateChip c={d.row} />)}</span>}
-        subtitle={d ? <span><span className="font-mono">{shortId(id)}</span> · {d.row.image} · <span className="font-mono">{d.row.command}</span></span> : undefined}
+        subtitle={d ? <span className="flex flex-wrap items-center gap-x-1.5"><span className="font-mono">{shortId(id)}</span><CopyButton text={typeof d.inspect.Id === 'string' ? d.inspect.Id : id} label="Copy ID" title="Copy the full container ID" /> · {d.row.image} · <span className="font-mono">{d.row.command}</span></span> : undefined}
         actions={<>
           <button className="btn" onClick={() => go('containers')}>← Containers</button>
-          {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{a}</button>)}
-          <button className="btn btn-danger" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: 'remove' }, { onSuccess: (r) => { if (r[0]?.ok) go('containers'); } })}>Remove</button>
+          {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{busy === a ? pendingLabel(a) : a}</button>)}
+          <button className="btn btn-danger" disabled={act.isPending || stale} onClick={() => { if (d?.row.state === 'running' || d?.row.state === 'paused' || d?.row.state === 'restarting') setConfirmRemove(true); else remove(); }}>{busy === 'remove' ? 'Removing…' : 'Remove'}</button>
         </>} />
       {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\n${stale ? 'What is shown is its last known state. ' : ''}The engine may be down (the list says so), or the container was removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
       {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} /></div>}
@@ -58,6 +66,12 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         {tab === 'resources' && d && <ResourcesTab id={id} details={d} stats={stats} />}
         <TerminalsTab id={id} running={Boolean(running)} visible={tab === 'terminal'} />
       </div>
+      {confirmRemove && d && (
+        <ConfirmDialog title={`Remove ${d.row.name}?`} confirmLabel="Remove" onCancel={() => setConfirmRemove(false)} onConfirm={() => { setConfirmRemove(false); remove(); }}>
+          <p>This removes <strong>{d.row.name}</strong>: its files and anonymous volumes are deleted; this cannot be undone.</p>
+          <p className="font-medium text-red-700 dark:text-red-300">It is still {d.row.state}: removing kills it first, and ends its terminals.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }
