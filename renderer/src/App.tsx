@@ -29,14 +29,14 @@ function EngineBadge() {
   const color = !s ? 'bg-slate-400' : s.connected ? 'bg-emerald-500' : 'bg-red-500';
   const sup = s?.supervisor;
   return (
-    <div className="border-t border-slate-200 p-3 text-xs dark:border-slate-800" aria-live="polite">
-      <div className="flex items-center gap-2">
-        <span className={`inline-block h-2.5 w-2.5 rounded-full ${color}`} aria-hidden />
-        <span className="font-semibold">{s ? (s.connected ? `${s.kind === 'unknown' ? 'Engine' : s.kind} ${s.version ?? ''}` : 'Engine not reachable') : 'Checking engine…'}</span>
+    <div className="border-t border-slate-200 p-3 text-xs dark:border-slate-800" aria-live="polite" title={s ? `${s.connected ? 'Connected' : 'Not reachable'}: ${s.host}` : undefined}>
+      <div className="flex items-center gap-2 max-lg:justify-center">
+        <span className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${color}`} aria-hidden />
+        <span className="font-semibold max-lg:sr-only">{s ? (s.connected ? `${s.kind === 'unknown' ? 'Engine' : s.kind} ${s.version ?? ''}` : 'Engine not reachable') : 'Checking engine…'}</span>
       </div>
-      <div className="mt-1 truncate text-slate-500 dark:text-slate-400" title={s?.host}>{s?.host}</div>
-      {sup && <div className="mt-1 text-slate-500 dark:text-slate-400">berthd: {sup.phase}{sup.restarts ? ` · ${sup.restarts} restarts` : ''}</div>}
-      {s && !s.connected && <button className="mt-2 text-accent-600 underline dark:text-accent-300" onClick={() => go('settings')}>Connect an engine…</button>}
+      <div className="mt-1 truncate text-slate-500 max-lg:sr-only dark:text-slate-400" title={s?.host}>{s?.host}</div>
+      {sup && <div className="mt-1 text-slate-500 max-lg:sr-only dark:text-slate-400">berthd: {sup.phase}{sup.restarts ? ` · ${sup.restarts} restarts` : ''}</div>}
+      {s && !s.connected && <button className="mt-2 text-accent-600 underline max-lg:sr-only dark:text-accent-300" onClick={() => go('settings')}>Connect an engine…</button>}
     </div>
   );
 }
@@ -74,16 +74,17 @@ export function App() {
     <div className="flex h-full">
       {/* The hash is the router's: following #main would leave the page, so the link moves the focus itself. */}
       <a href="#main" onClick={skipToMain} className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2 dark:focus:bg-slate-900">Skip to content</a>
-      <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="flex items-center gap-2 px-4 py-4 text-lg font-bold tracking-tight">
-          <span className="grid h-7 w-7 place-items-center rounded-md bg-accent-600 text-sm text-white" aria-hidden>B</span> Berth
+      {/* Below lg (a narrow window) the navigation keeps its icons only: the page gets the width. */}
+      <nav aria-label="Main" className="flex w-14 shrink-0 flex-col lg:w-52 border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="flex items-center gap-2 px-3.5 py-4 text-lg font-bold tracking-tight lg:px-4">
+          <span className="grid h-7 w-7 place-items-center rounded-md bg-accent-600 text-sm text-white" aria-hidden>B</span> <span className="max-lg:sr-only">Berth</span>
         </div>
         <ul className="flex-1 space-y-0.5 px-2">
           {NAV.map((n) => (
             <li key={n.page}>
-              <a href={`#/${n.page}`} aria-current={route.page === n.page ? 'page' : undefined}
-                className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium ${route.page === n.page ? 'bg-accent-50 text-accent-700 dark:bg-slate-800 dark:text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}>
-                <span aria-hidden className="w-4 text-center">{n.icon}</span>{n.label}
+              <a href={`#/${n.page}`} aria-current={route.page === n.page ? 'page' : undefined} title={n.label}
+                className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium max-lg:justify-center max-lg:px-0 ${route.page === n.page ? 'bg-accent-50 text-accent-700 dark:bg-slate-800 dark:text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}>
+                <span aria-hidden className="w-4 text-center">{n.icon}</span><span className="max-lg:sr-only">{n.label}</span>
               </a>
             </li>
           ))}

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { ImageRow } from '@shared/contract';
 import { useApi, useApiMutation } from '../api/api';
-import { ago, bytes, shortId } from '../lib/format';
+import { ago, bytes, plural, shortId } from '../lib/format';
 import { go } from '../lib/router';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
@@ -48,10 +48,10 @@ export function ImagesPage() {
   );
   return (
     <div>
-      <PageHeader title="Images" subtitle={images.data ? `${images.data.length} images` : undefined}
+      <PageHeader title="Images" subtitle={images.data ? plural(images.data.length, 'image') : undefined}
         actions={<>
           <button className="btn" aria-expanded={showLoad} onClick={() => setShowLoad((v) => !v)}>Load from file…</button>
-          <button className="btn" onClick={() => prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${r.removed} unused images, reclaimed ${bytes(r.spaceReclaimed)}.`) })}>Prune dangling</button>
+          <button className="btn" onClick={() => prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${plural(r.removed, 'unused image')}, reclaimed ${bytes(r.spaceReclaimed)}.`) })}>Prune dangling</button>
         </>} />
       <div className="space-y-4 p-6">
         <PullForm />
@@ -72,7 +72,7 @@ export function ImagesPage() {
           </EmptyState>
         )}
         {images.data && images.data.length > 0 && (
-          <div className="card overflow-hidden">
+          <div className="card overflow-x-auto">
             <div className="flex items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
               <label htmlFor="image-search" className="sr-only">Search images</label>
               <input id="image-search" className="input max-w-sm" placeholder="Search by name, tag or ID" value={q} onChange={(e) => setQ(e.target.value)} />
