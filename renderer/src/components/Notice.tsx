@@ -5,7 +5,8 @@ export function ErrorBox({ title, message, action }: { title: string; message: s
   return (
     <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
       <div className="font-semibold">{title}</div>
-      <div className="mt-1 whitespace-pre-wrap break-words">{message}</div>
+      {/* anywhere: a 64-character ID in a message wraps instead of widening its column. */}
+      <div className="mt-1 whitespace-pre-wrap [overflow-wrap:anywhere]">{message}</div>
       {action && <div className="mt-2">{action}</div>}
     </div>
   );

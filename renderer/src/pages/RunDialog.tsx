@@ -18,6 +18,11 @@ function Field({ id, label, children }: { id: string; label: string; children: R
 export function RunDialog({ image, onClose }: { image: string; onClose: () => void }) {
   const host = useApi('system.host', {});
   const settings = useApi('settings.get', {});
+  // An imported root filesystem has no default command: the engine would refuse the run with
+  // 'No command specified', so the dialog asks for one up front.
+  const imageInfo = useApi('images.inspect', { id: image });
+  const imageConfig = imageInfo.data?.inspect.Config as { Cmd?: string[] | null; Entrypoint?: string[] | null } | undefined;
+  const needsCommand = Boolean(imageInfo.data) && !imageConfig?.Cmd?.length && !imageConfig?.Entrypoint?.length;
   const run = useApiMutation('containers.run', ['containers.list']);
   const [name, setName] = useState('');
   const [cmd, setCmd] = useState('');
@@ -40,6 +45,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
     const errors: string[] = [];
     let cmdWords: string[] = [];
     try { cmdWords = splitCommand(cmd); } catch (e) { errors.push((e as Error).message); }
+    if (needsCommand && !cmdWords.length && !errors.length) errors.push('command: this image has no default command; type one, like sh');
     const portSpecs: PortSpec[] = [];
     for (const p of ports) {
       const c = Number(p.container);
@@ -58,7 +64,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
       restart, tty, interactive, network: network || undefined, resources,
     };
     return { spec: errors.length ? null : spec, errors };
-  }, [image, name, cmd, env, ports, volumes, workdir, user, hostname, restart, tty, interactive, network, resources]);
+  }, [image, needsCommand, name, cmd, env, ports, volumes, workdir, user, hostname, restart, tty, interactive, network, resources]);
   const command = built.spec ? dockerRunCommand(built.spec) : '';
   const submit = () => {
     if (!built.spec) return;
@@ -66,13 +72,13 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
   };
   return (
     <Dialog title={`Run ${image}`} onClose={onClose} wide>
-      <form className="grid gap-6 p-5 lg:grid-cols-2" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <form className="grid gap-6 p-5 pb-0 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <div className="grid content-start gap-4">
           <div className="grid grid-cols-2 gap-3">
             <Field id="run-name" label="Name"><input id="run-name" className="input" placeholder="auto" value={name} onChange={(e) => setName(e.target.value)} /></Field>
             <Field id="run-hostname" label="Hostname"><input id="run-hostname" className="input" placeholder="container ID" value={hostname} onChange={(e) => setHostname(e.target.value)} /></Field>
           </div>
-          <Field id="run-cmd" label="Command"><input id="run-cmd" className="input font-mono" placeholder="image default" value={cmd} onChange={(e) => setCmd(e.target.value)} /></Field>
+          <Field id="run-cmd" label="Command"><input id="run-cmd" className="input font-mono" placeholder={needsCommand ? 'required: the image has none, e.g. sh' : 'image default'} aria-required={needsCommand || undefined} value={cmd} onChange={(e) => setCmd(e.target.value)} /></Field>
           <div className="grid grid-cols-3 gap-3">
             <Field id="run-workdir" label="Working dir"><input id="run-workdir" className="input" placeholder="/" value={workdir} onChange={(e) => setWorkdir(e.target.value)} /></Field>
             <Field id="run-user" label="User"><input id="run-user" className="input" placeholder="image default" value={user} onChange={(e) => setUser(e.target.value)} /></Field>
@@ -141,6 +147,10 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
               <button type="button" className="btn btn-sm" disabled={!command} onClick={() => { void navigator.clipboard?.writeText(command).then(() => setCopied(true)); }}>{copied ? 'Copied' : 'Copy'}</button>
             </div>
           </section>
+        </div>
+        {/* Across both columns and stuck to the dialog's bottom: in a short window Run and the
+            reason it is disabled stay in view while the form scrolls. */}
+        <div className="sticky bottom-0 -mx-5 grid gap-3 border-t border-slate-200 bg-white px-5 py-3 lg:col-span-2 dark:border-slate-800 dark:bg-slate-900" data-testid="run-footer">
           {built.errors.length > 0 && <ErrorBox title="Fix these first" message={built.errors.join('\n')} />}
           {run.error && <ErrorBox title="The container did not start" message={run.error.message} />}
           <div className="flex justify-end gap-2">
