@@ -67,7 +67,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
             </div>
           );
         }} />
-      {lines.length === 0 && !error && <div className="text-sm text-slate-500 dark:text-slate-400">No output yet. {running ? 'New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
+      {lines.length === 0 && !error && <div className="text-sm text-slate-500 dark:text-slate-400">{running ? 'No output yet. New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
     </div>
   );
 }

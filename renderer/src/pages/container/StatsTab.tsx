@@ -22,7 +22,7 @@ export function StatsTab({ stats, resources, cpuQuota, running }: { stats: { sam
           <div className="card p-3"><dt className="label">CPU</dt><dd className="text-lg font-semibold tabular-nums">{last.cpuPercent.toFixed(1)} %</dd></div>
           <div className="card p-3"><dt className="label">Memory</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.memUsage)} <span className="text-sm text-slate-500 dark:text-slate-400">/ {limitKnown ? bytes(last.memLimit) : 'no limit'}</span></dd></div>
           <div className="card p-3"><dt className="label">Processes</dt><dd className="text-lg font-semibold tabular-nums">{last.pids}</dd></div>
-          <div className="card p-3"><dt className="label">Block I/O</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.blkRead)} / {bytes(last.blkWrite)}</dd></div>
+          <div className="card p-3"><dt className="label">Block I/O</dt><dd className="text-lg font-semibold tabular-nums">{bytes(last.blkRead)} / {bytes(last.blkWrite)}</dd><dd className="text-xs text-slate-500 dark:text-slate-400">read / written since start</dd></div>
           <div className="card p-3"><dt className="label">CPU throttled</dt><dd className="text-lg font-semibold tabular-nums">{last.throttledPeriods} periods</dd><dd className="text-xs text-slate-500 dark:text-slate-400">{cpuQuota ? `${quotaText(cpuQuota)}. ${throttleText(last)}` : 'No CPU quota: nothing to throttle'}</dd></div>
         </dl>
       )}
