@@ -1,0 +1,215 @@
+// The rough edges a demanding user of a container desktop app hits, each checked as a person
+// meets it: the list filtered by state (kept when coming back), feedback while an action runs,
+// a question before a running container is removed, removing every stopped container at once,
+// copying a container's ID, a narrow window, and the run dialog's errors. Against each engine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type Docker from 'dockerode';
+import { enginesUnderTest, loadBusybox, startEngine, type EngineKind, type EngineUnderTest } from './support/engine.js';
+import { startApp, type RunningApp } from './support/app.js';
+import { screenshot as shoot } from './support/screens.js';
+
+const prefix = `e2e-ux-${process.pid}`;
+
+async function create(client: Docker, name: string, cmd: string[], start: boolean): Promise<string> {
+  // StopTimeout 3: sh as PID 1 ignores SIGTERM, so a stop takes these 3 s and the row shows it meanwhile.
+  const c = await client.createContainer({ Image: 'busybox:test', name, Cmd: cmd, StopTimeout: 3, HostConfig: { NetworkMode: 'none' } });
+  if (start) await c.start();
+  if (start && cmd[0] === 'true') await c.wait();
+  return c.id;
+}
+
+async function exists(client: Docker, id: string): Promise<boolean> {
+  return (await client.listContainers({ all: true })).some((c) => c.Id === id);
+}
+
+function polishSuite(kind: EngineKind): void {
+  describe(`ux polish against ${kind}`, () => {
+    let engine: EngineUnderTest;
+    let app: RunningApp;
+    let page: Page;
+    const ids: Record<string, string> = {};
+    const screenshot = (n: string) => shoot(page, n, `ux-${kind}`);
+    const row = (n: string) => page.locator(`[data-testid=container-row][data-name="${prefix}-${n}"]`);
+    const loop = ['sh', '-c', 'while true; do sleep 1; done'];
+
+    beforeAll(async () => {
+      engine = await startEngine(kind);
+      await loadBusybox(engine.client);
+      ids.up1 = await create(engine.client, `${prefix}-up1`, loop, true);
+      ids.up2 = await create(engine.client, `${prefix}-up2`, loop, true);
+      ids.done1 = await create(engine.client, `${prefix}-done1`, ['true'], true);
+      ids.done2 = await create(engine.client, `${prefix}-done2`, ['true'], true);
+      ids.fresh = await create(engine.client, `${prefix}-fresh`, loop, false);
+      app = await startApp(engine.host);
+      page = app.page;
+      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await engine?.stop();
+    });
+
+    it('filters the list by state with counts, and keeps the filter and search after opening a container', async () => {
+      await page.goto(`${app.url}#/containers`);
+      const show = page.getByRole('group', { name: 'Show containers' });
+      await row('done1').waitFor();
+      await expect.poll(() => show.getByRole('button', { name: /^Running/ }).innerText()).toBe('Running 2');
+      expect(await show.getByRole('button', { name: /^Stopped/ }).innerText()).toBe('Stopped 3'); // 2 exited, 1 created
+      expect(await show.getByRole('button', { name: /^All/ }).innerText()).toBe('All 5');
+
+      await show.getByRole('button', { name: /^Stopped/ }).click();
+      await row('up1').waitFor({ state: 'detached' });
+      const names = async () => (await page.getByTestId('container-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).sort();
+      expect(await names()).toEqual([`${prefix}-done1`, `${prefix}-done2`, `${prefix}-fresh`]);
+      await page.getByLabel('Search containers').fill('done');
+      await expect.poll(names).toEqual([`${prefix}-done1`, `${prefix}-done2`]);
+      await screenshot('filtered');
+
+      // Open one, come back with the browser's Back and with the page's own link: both keep the view.
+      await row('done2').getByRole('link').click();
+      await page.getByRole('tab', { name: 'Logs' }).waitFor();
+      await page.goBack();
+      await row('done1').waitFor();
+      expect(await page.getByLabel('Search containers').inputValue()).toBe('done');
+      expect(await show.getByRole('button', { name: /^Stopped/ }).getAttribute('aria-pressed')).toBe('true');
+      await row('done2').getByRole('link').click();
+      await page.getByRole('button', { name: '← Containers' }).click();
+      await row('done1').waitFor();
+      expect(await names()).toEqual([`${prefix}-done1`, `${prefix}-done2`]);
+
+      // A filter that leaves nothing says so, with the way back.
+      await page.getByLabel('Search containers').fill('no-such-container');
+      await page.getByText('No container matches').waitFor();
+      await page.getByRole('button', { name: 'Show all containers' }).click();
+      await row('up1').waitFor();
+      expect(await page.getByLabel('Search containers').inputValue()).toBe('');
+      expect(await show.getByRole('button', { name: /^All/ }).getAttribute('aria-pressed')).toBe('true');
+    });
+
+    it('shows a stop under way on its row, with its buttons off, until the container has stopped', async () => {
+      await page.goto(`${app.url}#/containers`);
+      await row('up2').getByRole('button', { name: `stop ${prefix}-up2` }).click();
+      await row('up2').getByRole('status').filter({ hasText: 'stopping…' }).waitFor({ timeout: 2000 });
+      expect(await row('up2').getByRole('button', { name: `Remove ${prefix}-up2` }).isDisabled()).toBe(true);
+      expect(await row('up2').getAttribute('aria-busy')).toBe('true');
+      await screenshot('stopping');
+      // The engine still has it running while the row says so (its 3 s grace period).
+      expect((await engine.client.getContainer(ids.up2 as string).inspect()).State.Running).toBe(true);
+      await row('up2').getByText(/exited \(\d+\)/).waitFor({ timeout: 20_000 });
+      expect((await engine.client.getContainer(ids.up2 as string).inspect()).State.Running).toBe(false);
+      expect(await row('up2').getAttribute('aria-busy')).toBeNull();
+      expect(await row('up2').getByRole('button', { name: `start ${prefix}-up2` }).isDisabled()).toBe(false);
+    });
+
+    it('asks before removing a running container, naming it; Cancel keeps it, Remove removes it', async () => {
+      await page.goto(`${app.url}#/containers`);
+      await row('up1').getByRole('button', { name: `Remove ${prefix}-up1` }).click();
+      const dialog = page.getByRole('dialog', { name: `Remove ${prefix}-up1?` });
+      await dialog.getByText('It is still running: removing kills it first.').waitFor();
+      await screenshot('confirm-remove');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await exists(engine.client, ids.up1 as string)).toBe(true);
+      // Escape is a no as well.
+      await row('up1').getByRole('button', { name: `Remove ${prefix}-up1` }).click();
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await exists(engine.client, ids.up1 as string)).toBe(true);
+
+      // The container page asks the same.
+      await page.goto(`${app.url}#/containers/${ids.up1}/logs`);
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await dialog.getByText(/It is still running/).waitFor();
+      await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+      await page.getByRole('heading', { name: 'Containers' }).waitFor();
+      await expect.poll(() => exists(engine.client, ids.up1 as string), { timeout: 20_000 }).toBe(false);
+    });
+
+    it('removes every stopped container at once, after saying how many, and leaves the running ones', async () => {
+      const keep = await create(engine.client, `${prefix}-keep`, loop, true);
+      await page.goto(`${app.url}#/containers`);
+      await row('keep').waitFor();
+      await row('done1').waitFor();
+      await page.getByRole('button', { name: 'Remove stopped…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Remove 4 stopped containers\?$/ });
+      await dialog.getByText(`${prefix}-done1`, { exact: false }).waitFor();
+      expect(await dialog.getByText(/still running/).count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+      for (const n of ['done1', 'done2', 'fresh', 'up2']) await expect.poll(() => exists(engine.client, ids[n] as string), { timeout: 20_000 }).toBe(false);
+      expect(await exists(engine.client, keep)).toBe(true);
+      await row('done1').waitFor({ state: 'detached' });
+      expect(await page.getByRole('button', { name: 'Remove stopped…' }).isDisabled()).toBe(true);
+      ids.keep = keep;
+    });
+
+    it("copies a container's full ID from its page", async () => {
+      await page.goto(`${app.url}#/containers/${ids.keep}/logs`);
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      await page.getByRole('button', { name: 'Copy ID' }).click();
+      await page.getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(ids.keep);
+    });
+
+    it('keeps the actions in view in a 900×600 window: the list, the navigation and the run dialog', async () => {
+      await page.setViewportSize({ width: 900, height: 600 });
+      try {
+        await page.goto(`${app.url}#/containers`);
+        const remove = row('keep').getByRole('button', { name: `Remove ${prefix}-keep` });
+        await remove.waitFor();
+        const box = await remove.boundingBox();
+        const table = await page.getByTestId('containers-table').boundingBox();
+        expect(box && table && box.x + box.width <= table.x + table.width).toBe(true);
+        expect(await row('keep').getByRole('button', { name: `Terminal in ${prefix}-keep` }).isVisible()).toBe(true);
+        // The navigation shows its icons only, and keeps its names for screen readers.
+        const nav = page.getByRole('navigation', { name: 'Main' });
+        expect((await nav.boundingBox())?.width).toBeLessThan(80);
+        await nav.getByRole('link', { name: 'Images' }).click();
+        await page.getByRole('heading', { name: 'Images' }).waitFor();
+        await screenshot('narrow-images');
+
+        // The run dialog's Run button is on screen without scrolling the form.
+        await page.getByRole('button', { name: 'Run busybox:test' }).click();
+        const dialog = page.getByRole('dialog');
+        const run = dialog.getByRole('button', { name: 'Run', exact: true });
+        await run.waitFor();
+        const r = await run.boundingBox();
+        expect(r && r.y + r.height <= 600 && r.x + r.width <= 900).toBe(true);
+        await screenshot('narrow-run-dialog');
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
+    });
+
+    it('run dialog: an image without a command asks for one; a taken name keeps Run on screen beside the long error', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Run busybox:test' }).click();
+      const dialog = page.getByRole('dialog');
+      // busybox:test is a root filesystem imported without CMD: the engine would refuse it.
+      await dialog.getByText('command: this image has no default command; type one, like sh').waitFor();
+      const run = dialog.getByRole('button', { name: 'Run', exact: true });
+      expect(await run.isDisabled()).toBe(true);
+      await dialog.getByLabel('Command', { exact: true }).fill('sleep 1000');
+      await expect.poll(() => run.isDisabled()).toBe(false);
+      // A name the engine has: its error quotes the other container's 64-character ID.
+      await dialog.getByLabel('Name', { exact: true }).fill(`${prefix}-keep`);
+      await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+      await run.click();
+      const error = dialog.getByRole('alert').filter({ hasText: 'The container did not start' });
+      await error.getByText(/already in use/).waitFor();
+      const d = await dialog.boundingBox();
+      for (const el of [run, error, dialog.getByRole('button', { name: 'Copy' })]) {
+        const b = await el.boundingBox();
+        expect(d && b && b.x + b.width <= d.x + d.width).toBe(true);
+      }
+      await screenshot('run-name-taken');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(await page.getByText(/^1 image$/).count()).toBe(1);
+    });
+  });
+}
+
+for (const kind of enginesUnderTest()) polishSuite(kind);
