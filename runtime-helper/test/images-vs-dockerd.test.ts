@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerCli, runDocker, startBerthd } from './support/berthd.js';
+import { busyboxImage } from '../../test-support/paths.js';
 import { berthdBesideDockerd, cliOk, onBoth, type CliResult, type EngineName } from './support/engine-pair.js';
 
 const pair = berthdBesideDockerd();
@@ -160,5 +161,50 @@ function headersOf(tar: Buffer): string[] {
   }
   return out;
 }
+
+describe('the vfs snapshotter beside dockerd\'s overlay2', () => {
+  it('has the init layer too: /.dockerenv, /etc/mtab and the mount points in every container, never in diff or a commit', async () => {
+    const vfs = await startBerthd(['-s', 'vfs']);
+    const work = mkdtempSync(join(tmpdir(), 'berth-vfsinit-'));
+    try {
+      expect((await cliOk(vfs.host, ['info', '--format', '{{.Driver}}'])).trim()).toBe('vfs');
+      // An image of nothing but bin/, and the full test image.
+      const bare = join(work, 'bare.tar');
+      execFileSync('tar', ['-C', busyboxImage().rootfs, '-cf', bare, 'bin']);
+      const engines = [vfs.host, pair().dockerd.host];
+      for (const host of engines) {
+        await cliOk(host, ['import', bare, 'vfsbare:1']);
+        await cliOk(host, ['import', busyboxImage().tar, 'vfsbusy:1']);
+      }
+      const onEach = (args: string[]): Promise<CliResult[]> => Promise.all(engines.map((h) => runDocker(h, args)));
+      const [probe, probeD] = await onEach(['run', '--name', 'vfsi', '--network', 'none', 'vfsbare:1', '/bin/sh', '-c', 'ls -l /.dockerenv | cut -c1-10; readlink /etc/mtab; ls -d /proc /sys /dev/pts /dev/shm; echo x > /new']);
+      expect(probe!.stdout).toBe(probeD!.stdout);
+      expect(probe!.stdout).toBe('-rwxr-xr-x\n/proc/mounts\n/dev/pts\n/dev/shm\n/proc\n/sys\n');
+      const [diff, diffD] = await onEach(['diff', 'vfsi']);
+      expect(diff!.stdout).toBe(diffD!.stdout);
+      expect(diff!.stdout).toBe('A /new\n');
+      const exported = async (host: string, name: string): Promise<string[]> => {
+        const out = join(work, `${name}.tar`);
+        await cliOk(host, ['export', '-o', out, 'vfsi']);
+        return execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').filter((l) => /^(\.dockerenv|etc\/|dev\/|proc\/|sys\/)/.test(l)).sort();
+      };
+      expect(await exported(vfs.host, 'vfs')).toEqual(await exported(pair().dockerd.host, 'dockerd'));
+      // The commit takes /new only: one 2-byte layer.
+      const [size, sizeD] = await Promise.all(engines.map(async (h) => { await cliOk(h, ['commit', 'vfsi', 'vfsbare:2']); return cliOk(h, ['history', '--format', '{{.Size}}', 'vfsbare:2']); }));
+      expect(size!.split('\n')[0]).toBe(sizeD!.split('\n')[0]);
+      expect(size!.split('\n')[0]).toBe('2B');
+      // Over an image with its own /etc: the init files replace the image's, deletions of them show.
+      await onEach(['run', '--name', 'vfsb', '--network', 'none', 'vfsbusy:1', 'sh', '-c', 'rm /.dockerenv; echo 1 >> /etc/hosts; touch /etc/new; rm /etc/group; cat /etc/passwd | wc -l']);
+      const [changes, changesD] = await onEach(['diff', 'vfsb']);
+      expect(changes!.stdout.split('\n').sort()).toEqual(changesD!.stdout.split('\n').sort());
+      expect(changes!.stdout.split('\n').sort()).toEqual(['', 'A /etc/new', 'C /etc', 'D /.dockerenv', 'D /etc/group']);
+      await onEach(['rm', 'vfsi', 'vfsb']);
+      await onEach(['rmi', 'vfsbare:2', 'vfsbare:1', 'vfsbusy:1']);
+    } finally {
+      await vfs.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
 
 const runOn = (engine: EngineName, args: string[]): Promise<CliResult> => runDocker(hostOf(engine), args);

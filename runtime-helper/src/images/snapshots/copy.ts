@@ -1,7 +1,8 @@
 // vfs snapshots (where overlay is missing): the image's layers copied one by one into
-// snapshots/<key>/rootfs, applying whiteouts and opaque dirs recorded at unpack time. Changes
-// are found by comparing the copy with the layers.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+// snapshots/<key>/rootfs, applying whiteouts and opaque dirs recorded at unpack time, then the
+// init layer (snapshots/<key>/init, as overlay2's) laid over the copy. Changes are found by
+// comparing the copy with the init layer and the image's layers, so the init files never show.
+import { existsSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -15,6 +16,7 @@ import { diffTar, type DiffEntry } from './diff-tar.js';
 import { checkKey, readMeta, listSnapshots, lowerLookup, type SnapshotMeta } from './overlay.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { entryComponents } from '../extract/entry-path.js';
+import { ensureInitLayer, initLayerLookup, overlayInitLayer } from './init-layer.js';
 
 const run = promisify(execFile);
 
@@ -23,10 +25,15 @@ export class CopySnapshotter implements Snapshotter {
 
   constructor(private readonly paths: StorePaths, private readonly images: ImageStore, private readonly layers: LayerStore) {}
 
-  private dirs(key: string): { dir: string; rootfs: string } {
+  private dirs(key: string): { dir: string; rootfs: string; init: string } {
     checkKey(key);
     const dir = this.paths.snapshot(key);
-    return { dir, rootfs: join(dir, 'rootfs') };
+    return { dir, rootfs: join(dir, 'rootfs'), init: join(dir, 'init') };
+  }
+
+  /** What the container started with at `rel`: the init layer's entry (snapshots made with one), else the image's. */
+  private lower(init: string, chain: readonly string[], rel: string): Stats | null {
+    return initLayerLookup(init, rel) ?? lowerLookup(this.layers, chain, rel);
   }
 
   async prepare(key: string, imageId: string): Promise<Snapshot> {
@@ -47,6 +54,9 @@ export class CopySnapshotter implements Snapshotter {
       await run('cp', ['-a', '--reflink=auto', `${this.layers.diffDir(chainId)}/.`, `${tmp}/`]);
       for (const rel of layer.whiteouts) rmSync(join(tmp, ...entryComponents(rel)), { recursive: true, force: true });
     }
+    // As overlay2's: the init layer above the image (vfs has no layers, so it is laid into the copy).
+    ensureInitLayer(d.init);
+    overlayInitLayer(d.init, tmp);
     rmSync(d.rootfs, { recursive: true, force: true });
     await run('mv', ['-T', tmp, d.rootfs]);
     writeJsonAtomic(join(d.dir, 'meta.json'), { imageId, chain: image.chain } satisfies SnapshotMeta);
@@ -73,7 +83,7 @@ export class CopySnapshotter implements Snapshotter {
     const present = new Set<string>();
     for (const e of walkTree(d.rootfs)) {
       present.add(e.rel);
-      const lower = lowerLookup(this.layers, meta.chain, e.rel);
+      const lower = this.lower(d.init, meta.chain, e.rel);
       const same = lower !== null && !e.st.isDirectory() && lower.mode === e.st.mode && lower.size === e.st.size
         && lower.mtimeMs === e.st.mtimeMs && lower.uid === e.st.uid && lower.gid === e.st.gid;
       const sameDir = lower !== null && e.st.isDirectory() && lower.isDirectory() && lower.mode === e.st.mode && lower.mtimeMs === e.st.mtimeMs;
@@ -83,14 +93,14 @@ export class CopySnapshotter implements Snapshotter {
     }
     // Deleted: anything in the image that is gone from the copy.
     const seen = new Set<string>();
-    for (const chainId of meta.chain) {
-      const dir = this.layers.diffDir(chainId);
+    const dirs = [...(existsSync(d.init) ? [d.init] : []), ...meta.chain.map((c) => this.layers.diffDir(c))];
+    for (const dir of dirs) {
       for (const e of walkTree(dir)) {
         if (seen.has(e.rel) || present.has(e.rel) || isWhiteout(e.st)) continue;
         seen.add(e.rel);
         const parent = e.rel.includes('/') ? e.rel.slice(0, e.rel.lastIndexOf('/')) : '';
         if (parent && !present.has(parent)) continue;
-        if (lowerLookup(this.layers, meta.chain, e.rel) === null) continue;
+        if (this.lower(d.init, meta.chain, e.rel) === null) continue;
         entries.push({ ...e, kind: 'whiteout' });
         changes.push({ Path: `/${e.rel}`, Kind: 2 });
       }
