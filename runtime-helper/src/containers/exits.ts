@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nowNano } from './record.js';
 import { restartDelayMs, shouldRestart } from './restart-policy.js';
 import { launch } from './launch.js';
+import { unmountShareableShm } from './ipc-shm.js';
 import { volumesUnmounted } from './volume-events.js';
 import { armOomEvents, endOomEvents } from './oom-watch.js';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
@@ -29,8 +30,13 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const rt = m.runtime(r.Runtime);
   // The state, events and waiters first: `docker run` returns without waiting for the delete,
   // whose spawn (a few ms of blocked event loop) comes after the answers went out.
-  const cleanup = existsSync(join(rt.stateRoot, r.Id))
-    ? new Promise<void>((resolve) => setImmediate(() => { rt.delete(r.Id).then(() => resolve(), () => resolve()); }))
+  const shareable = r.HostConfig.IpcMode === 'shareable';
+  const cleanup = existsSync(join(rt.stateRoot, r.Id)) || shareable
+    ? new Promise<void>((resolve) => setImmediate(() => {
+      // The runtime's delete, then (--ipc shareable) the /dev/shm berthd mounted for it, as dockerd unmounts it at exit.
+      const deleted = existsSync(join(rt.stateRoot, r.Id)) ? rt.delete(r.Id).catch(() => {}) : Promise.resolve();
+      void deleted.then(() => (shareable ? unmountShareableShm(m.store.dir(r.Id)).catch(() => {}) : undefined)).then(() => resolve());
+    }))
     : undefined;
   c.runtimeCleanup = cleanup;
   r.State = { ...r.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: info.exitCode, OOMKilled: oomKilled, FinishedAt: nowNano(), Error: info.error && !proc.pid ? info.error : '' };

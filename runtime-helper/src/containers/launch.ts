@@ -12,6 +12,7 @@ import { translateToOci } from '../oci/from-docker-config.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
 import { joinedContainer, type JoinedPids } from '../oci/host-options.js';
 import { logSettings } from './log-config.js';
+import { mountShareableShm, shmPath } from './ipc-shm.js';
 import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -25,11 +26,12 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   r.Rootfs = snap.rootfs;
   r.UpperDir = snap.upperDir;
   const joined = joinedPids(m, r.HostConfig);
+  const shmSource = await shareableShmFor(m, r);
   const spec = translateToOci({
     id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
     etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
     hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
-    joined,
+    joined, ...(shmSource ? { shmSource } : {}),
     ...(m.opts.seccompProfile ? { seccompProfile: m.opts.seccompProfile } : {}),
     ...(m.opts.initBinary ? { initBinary: m.opts.initBinary } : {}),
   });
@@ -79,6 +81,18 @@ function joinedPids(m: ContainerManager, hc: ContainerRecord['HostConfig']): Joi
   if (pid) out.pid = pid;
   if (ipc) out.ipc = ipc;
   return out;
+}
+
+/** The host tmpfs bound as /dev/shm under --ipc shareable (mounted now) or container:<donor>. */
+async function shareableShmFor(m: ContainerManager, r: ContainerRecord): Promise<string | undefined> {
+  const mode = r.HostConfig.IpcMode ?? '';
+  if (mode === 'shareable') return mountShareableShm(m.store.dir(r.Id), r.HostConfig.ShmSize);
+  const donorName = joinedContainer(mode);
+  if (donorName === undefined) return undefined;
+  const donor = m.get(donorName).record;
+  if (donor.HostConfig.IpcMode === 'host') return '/dev/shm';
+  if (donor.HostConfig.IpcMode !== 'shareable') throw conflict(`can't join IPC of container ${donor.Id}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
+  return shmPath(m.store.dir(donor.Id));
 }
 
 /** --log-opt max-size / max-file for the shim. */

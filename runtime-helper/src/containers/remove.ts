@@ -2,6 +2,7 @@
 // directory, and (with -v) its anonymous volumes no other container uses.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { unmountShareableShm } from './ipc-shm.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflict, ContainerError } from './errors.js';
 import { notifyWaiters } from './exits.js';
@@ -34,6 +35,7 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
   await c.snapshotReady?.catch(() => undefined); // never unmount before a pending mount
   await m.opts.monitorFor(runtime).forget?.(r.Id);
   try {
+    await unmountShareableShm(m.store.dir(r.Id));
     await m.opts.images.remove(r.SnapshotKey);
     m.store.remove(r.Id);
   } catch (e) {

@@ -32,6 +32,8 @@ export interface TranslateInput {
   etcFiles?: { hostname?: string; hosts?: string; resolvConf?: string };
   /** For the container:<id> modes (network, pid, ipc): the pid of that container's init. */
   joined?: JoinedPids;
+  /** The host tmpfs bound as /dev/shm: --ipc host, shareable, container:<id>. */
+  shmSource?: string;
   /** The host's bounding set (what --privileged gives). */
   hostCapabilities: string[];
   /** Docker's default seccomp profile for a container holding these capabilities. */
@@ -238,7 +240,7 @@ function translate(input: TranslateInput): OciSpec {
   linux.resources = { ...resources, devices: rules };
   if (devices.length) linux.devices = devices;
 
-  const mounts: OciMount[] = applyIpcMounts(spec.mounts ?? [], hc.IpcMode, input.joined?.ipc);
+  const mounts: OciMount[] = applyIpcMounts(spec.mounts ?? [], hc.IpcMode, hc.IpcMode === 'host' ? '/dev/shm' : input.shmSource);
   if (hc.ShmSize) {
     const shm = mounts.find((m) => m.destination === '/dev/shm');
     if (shm) shm.options = [...(shm.options ?? []).filter((o) => !o.startsWith('size=')), `size=${Math.floor(hc.ShmSize / 1024)}k`];

@@ -68,10 +68,10 @@ describe('rlimitsFor and deviceCgroupRules', () => {
 
 describe('applyIpcMounts', () => {
   const shm = [{ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['size=65536k'] }, { destination: '/proc', type: 'proc', source: 'proc' }];
-  it('drops /dev/shm for none and binds the host or the donor container for host and container:', () => {
+  it('drops /dev/shm for none and binds the tmpfs given for the other modes', () => {
     expect(applyIpcMounts(shm, 'none', undefined).map((m) => m.destination)).toEqual(['/proc']);
-    expect(applyIpcMounts(shm, 'host', undefined)[0]).toMatchObject({ type: 'bind', source: '/dev/shm' });
-    expect(applyIpcMounts(shm, 'container:x', 42)[0]).toMatchObject({ type: 'bind', source: '/proc/42/root/dev/shm' });
+    expect(applyIpcMounts(shm, 'host', '/dev/shm')[0]).toMatchObject({ type: 'bind', source: '/dev/shm' });
+    expect(applyIpcMounts(shm, 'container:x', '/var/lib/berth/containers/x/shm')[0]).toMatchObject({ type: 'bind', source: '/var/lib/berth/containers/x/shm' });
     expect(applyIpcMounts(shm, '', undefined)).toEqual(shm);
   });
 });

@@ -66,14 +66,13 @@ export function namespacesFor(hc: Pick<DockerHostConfig, 'NetworkMode' | 'PidMod
 }
 
 /**
- * /dev/shm for the IPC mode: none has none, host binds the host's, container:<id> binds that
- * container's (through its init's root, which is its mount namespace's view).
+ * /dev/shm for the IPC mode: none has none; host, shareable and container:<id> bind the tmpfs
+ * given (the host's /dev/shm, or the one berthd mounted for the shareable container).
  */
-export function applyIpcMounts(mounts: OciMount[], ipcMode: string, joinedIpcPid: number | undefined): OciMount[] {
+export function applyIpcMounts(mounts: OciMount[], ipcMode: string | undefined, shmSource: string | undefined): OciMount[] {
   if (ipcMode === 'none') return mounts.filter((m) => m.destination !== '/dev/shm');
-  const source = ipcMode === 'host' ? '/dev/shm' : joinedContainer(ipcMode) && joinedIpcPid ? `/proc/${joinedIpcPid}/root/dev/shm` : undefined;
-  if (!source) return mounts;
-  return mounts.map((m) => (m.destination === '/dev/shm' ? { destination: '/dev/shm', type: 'bind', source, options: ['rbind', 'rprivate'] } : m));
+  if (!shmSource) return mounts;
+  return mounts.map((m) => (m.destination === '/dev/shm' ? { destination: '/dev/shm', type: 'bind', source: shmSource, options: ['rbind', 'rprivate'] } : m));
 }
 
 /** Namespaced sysctls only, as Docker allows (and none of net.* where the network is the host's). */

@@ -1,0 +1,128 @@
+// docker run's host settings beyond the resource limits, on berthd and a real dockerd side by
+// side: what each does inside the container (hosts, resolv.conf, rlimits, sysctls, shared
+// namespaces, groups, oom score, cgroup files), the errors of bad values, and the log options.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { berthdBesideDockerd, cliOk, enginesOf, onBoth } from './support/engine-pair.js';
+
+const pair = berthdBesideDockerd();
+
+/** `docker run --rm --network none busybox ...` on both engines. */
+async function runBoth(flags: string[], cmd: string[]) {
+  return onBoth(pair(), ['run', '--rm', '--pull', 'never', '--network', 'none', ...flags, 'busybox', ...cmd]);
+}
+
+/** The daemon's own error line, without the CLI's usage hint. */
+const daemonError = (stderr: string): string => stderr.split('\n').find((l) => l.startsWith('docker: ')) ?? stderr.trim();
+
+describe('host settings of docker run, as dockerd applies them', () => {
+  it('writes /etc/hosts and /etc/resolv.conf as dockerd does', async () => {
+    for (const [flags, cmd] of [
+      [['--add-host', 'foo:1.2.3.4', '--add-host', 'bar:::1'], ['cat', '/etc/hosts']],
+      [[], ['cat', '/etc/resolv.conf']],
+      [['--dns', '9.9.9.9'], ['cat', '/etc/resolv.conf']],
+      [['--dns-search', 'example.com', '--dns-option', 'ndots:2'], ['cat', '/etc/resolv.conf']],
+    ] as [string[], string[]][]) {
+      const r = await runBoth(flags, cmd);
+      expect(r.berthd.code, flags.join(' ')).toBe(0);
+      expect(r.berthd.stdout, flags.join(' ')).toBe(r.dockerd.stdout);
+    }
+  });
+
+  it('applies ulimits, sysctls, oom score, extra groups and memory cgroup settings', async () => {
+    for (const [flags, cmd] of [
+      [['--ulimit', 'nofile=100:200'], ['sh', '-c', 'ulimit -n; ulimit -Hn']],
+      [['--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.shmmax=1000000'], ['cat', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/kernel/shmmax']],
+      [['--oom-score-adj', '500'], ['cat', '/proc/self/oom_score_adj']],
+      [['--group-add', '123', '--group-add', 'wheel'], ['id']],
+      [['-m', '64m', '--memory-swappiness', '10', '--oom-kill-disable'], ['cat', '/sys/fs/cgroup/memory/memory.swappiness', '/sys/fs/cgroup/memory/memory.oom_control']],
+      [['--cgroupns', 'private'], ['sh', '-c', 'grep memory /proc/self/cgroup']],
+      [['--device-cgroup-rule', 'c 1:3 rwm'], ['sh', '-c', 'grep "1:3" /sys/fs/cgroup/devices/devices.list']],
+    ] as [string[], string[]][]) {
+      const r = await runBoth(flags, cmd);
+      expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
+      expect(r.berthd.stdout, flags.join(' ')).toBe(r.dockerd.stdout);
+    }
+  });
+
+  it('shares the host\'s pid and uts namespaces, and another container\'s pid and ipc namespaces', async () => {
+    const hostPids = await runBoth(['--pid', 'host'], ['sh', '-c', 'test -d /proc/1 && cat /proc/1/comm']);
+    expect(hostPids.berthd.stdout).toBe(hostPids.dockerd.stdout); // the host's init, not the container's sh
+    expect(hostPids.berthd.stdout.trim()).not.toBe('sh');
+    const uts = await runBoth(['--uts', 'host'], ['hostname']);
+    expect(uts.berthd.stdout).toBe(uts.dockerd.stdout);
+    await onBoth(pair(), ['run', '-d', '--pull', 'never', '--name', 'hostopt-donor', '--ipc', 'shareable', '--network', 'none', 'busybox', 'sh', '-c', 'echo shared > /dev/shm/mark; sleep 300']);
+    try {
+      const joined = await runBoth(['--pid', 'container:hostopt-donor', '--ipc', 'container:hostopt-donor'], ['sh', '-c', 'cat /dev/shm/mark; ps -o comm | grep -c sleep']);
+      expect(joined.berthd.code).toBe(0);
+      expect(joined.berthd.stdout).toBe(joined.dockerd.stdout);
+      expect(joined.berthd.stdout).toBe('shared\n1\n');
+      // A private donor's /dev/shm cannot be shared: the same refusal.
+      await onBoth(pair(), ['run', '-d', '--pull', 'never', '--name', 'hostopt-private', '--network', 'none', 'busybox', 'sleep', '300']);
+      const refused = await runBoth(['--ipc', 'container:hostopt-private'], ['true']);
+      expect(refused.berthd.code).toBe(refused.dockerd.code);
+      expect(daemonError(refused.berthd.stderr).replace(/[0-9a-f]{64}/, '<id>')).toBe(daemonError(refused.dockerd.stderr).replace(/[0-9a-f]{64}/, '<id>'));
+    } finally {
+      await onBoth(pair(), ['rm', '-f', 'hostopt-donor', 'hostopt-private']);
+    }
+    // The donor's /dev/shm went with it.
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toMatch(new RegExp(`${pair().berth.dataRoot}\\S*/shm `));
+  });
+
+  it('refuses bad values with the same errors and exit codes', async () => {
+    for (const flags of [
+      ['--ipc', 'bogus'],
+      ['--pid', 'container:no-such-container'],
+      ['--uts', 'host', '-h', 'foo'],
+      ['--oom-score-adj', '2000'],
+      ['--group-add', 'nosuchgroup'],
+      ['--log-opt', 'max-size=bogus'],
+      ['--log-opt', 'foo=bar'],
+      ['--log-opt', 'max-file=0', '--log-opt', 'max-size=1k'],
+      ['--storage-opt', 'size=1G'],
+      ['--gpus', 'all'],
+      ['--isolation', 'hyperv'],
+    ]) {
+      const r = await runBoth(flags, ['true']);
+      expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
+      expect(daemonError(r.berthd.stderr), flags.join(' ')).toBe(daemonError(r.dockerd.stderr));
+    }
+    const hostNet = await onBoth(pair(), ['run', '--rm', '--pull', 'never', '--network', 'host', '--sysctl', 'net.ipv4.ip_forward=1', 'busybox', 'true']);
+    expect(hostNet.berthd.code).toBe(hostNet.dockerd.code);
+    expect(hostNet.berthd.stderr).toContain('sysctl "net.ipv4.ip_forward" not allowed in host network namespace');
+    // Above berthd's own hard limit an rlimit cannot be raised (no CAP_SYS_RESOURCE here): both fail at start.
+    const rlimit = await runBoth(['--ulimit', 'nofile=99999999:99999999'], ['true']);
+    expect(rlimit.berthd.code).toBe(rlimit.dockerd.code);
+    expect(rlimit.berthd.stderr).toMatch(/RLIMIT_NOFILE.*Operation not permitted/);
+  });
+
+  it('rotates the json-file log by max-size and reads the rotated files back; none keeps no log', async () => {
+    const counts: Record<string, { files: number; first: number; tail: string }> = {};
+    for (const e of enginesOf(pair())) {
+      const id = (await cliOk(e.host, ['run', '-d', '--pull', 'never', '--network', 'none', '--log-opt', 'max-size=1k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); done'])).trim();
+      await cliOk(e.host, ['wait', id]);
+      const all = (await cliOk(e.host, ['logs', id])).trim().split('\n');
+      const tail = await cliOk(e.host, ['logs', '--tail', '3', id]);
+      const config = await cliOk(e.host, ['inspect', '-f', '{{json .HostConfig.LogConfig}}', id]);
+      expect(JSON.parse(config)).toEqual({ Type: 'json-file', Config: { 'max-file': '3', 'max-size': '1k' } });
+      // The lines kept are the newest ones, in order, and at most three files' worth.
+      const numbers = all.map((l) => Number(l.replace('line-', '')));
+      expect(numbers).toEqual(numbers.map((_n, i) => numbers[0]! + i));
+      expect(numbers.at(-1)).toBe(99);
+      counts[e.name] = { files: all.length, first: numbers[0]!, tail };
+      await cliOk(e.host, ['rm', id]);
+    }
+    expect(counts.berthd!.tail).toBe(counts.dockerd!.tail);
+    // dockerd cuts a file when a write would pass max-size, berthd after: a few lines apart.
+    expect(Math.abs(counts.berthd!.files - counts.dockerd!.files)).toBeLessThanOrEqual(10);
+    for (const e of enginesOf(pair())) {
+      const run = await cliOk(e.host, ['run', '--pull', 'never', '--name', `nolog-${e.name}`, '--network', 'none', '--log-driver', 'none', 'busybox', 'echo', 'hi']);
+      expect(run).toBe('hi\n'); // attached output still comes
+    }
+    const logs = await onBoth(pair(), (host) => ['logs', host === pair().berth.host ? 'nolog-berthd' : 'nolog-dockerd']);
+    expect(logs.berthd.code).toBe(logs.dockerd.code);
+    expect(logs.berthd.stderr).toBe(logs.dockerd.stderr);
+    expect(logs.berthd.stderr).toContain('configured logging driver does not support reading');
+    await onBoth(pair(), (host) => ['rm', host === pair().berth.host ? 'nolog-berthd' : 'nolog-dockerd']);
+  });
+});
