@@ -8,6 +8,7 @@ import { screenshot as shoot } from './support/screens.js';
 import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
 import { startPodmanService, type PodmanService } from '../test-support/podman.js';
 import { busyboxImage } from '../test-support/paths.js';
+import { startRegistry, type TestRegistry } from '../test-support/registry.js';
 
 const MiB = 1024 * 1024;
 const name = `e2e-podman-${process.pid}`;
@@ -16,6 +17,7 @@ const image = 'localhost/busybox:test';
 
 describe('app against podman', () => {
   let podman: PodmanService;
+  let registry: TestRegistry;
   let app: RunningApp;
   let page: Page;
   const screenshot = (n: string) => shoot(page, n, 'podman');
@@ -27,8 +29,12 @@ describe('app against podman', () => {
   }
 
   beforeAll(async () => {
-    podman = await startPodmanService();
+    // A plain-HTTP registry on 127.0.0.1 holding the test image, listed as insecure in the
+    // sandbox's registries.conf (as a podman user must: podman trusts no HTTP registry by itself).
+    registry = await startRegistry();
+    podman = await startPodmanService({ insecureRegistries: [registry.host] });
     await podman.importImage(busyboxImage().tar, 'busybox:test');
+    await podman.cli(['push', image, `${registry.host}/e2e/busybox:1`]);
     app = await startApp(podman.host);
     page = app.page;
     page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
@@ -38,6 +44,7 @@ describe('app against podman', () => {
     await app?.close();
     // Throws when any process, mount, cgroup or file of the sandbox is left.
     await podman?.stop();
+    await registry?.stop();
   });
 
   it('shows podman on the system page: versions, cgroup version and disk usage', async () => {
@@ -67,6 +74,33 @@ describe('app against podman', () => {
     await page.getByRole('button', { name: `Details of ${image}` }).click();
     await page.getByRole('heading', { name: 'Layers' }).waitFor();
     await screenshot('image-details');
+  });
+
+  it('pulls from a registry with a progress bar per layer, removes the tag, and shows a failed pull where it happened', async () => {
+    const ref = `${registry.host}/e2e/busybox:1`;
+    await page.goto(`${app.url}#/images`);
+    await page.getByLabel('Image to pull').fill(ref);
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    await page.getByText(`Pulled ${ref}.`).waitFor({ timeout: 60_000 });
+    // podman 4.3 sends "Pulling fs layer" and "Download complete" per blob (no byte counts).
+    const bars = page.getByLabel('Layer progress').getByRole('progressbar');
+    expect(await bars.count()).toBeGreaterThanOrEqual(1);
+    for (const bar of await bars.all()) expect(await bar.getAttribute('value')).toBe('100');
+    await page.getByRole('row', { name: new RegExp(`${registry.host}/e2e/busybox`) }).waitFor();
+    await screenshot('image-pull');
+    expect((await podman.client.getImage(ref).inspect()).RepoTags).toContain(ref);
+    // The same image under two names: removing one only untags it.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: `Remove ${ref}` }).click();
+    await page.getByRole('row', { name: new RegExp(`${registry.host}/e2e/busybox`) }).waitFor({ state: 'detached' });
+    expect((await podman.client.listImages()).flatMap((i) => i.RepoTags ?? [])).toEqual([image]);
+
+    await page.getByLabel('Image to pull').fill(`${registry.host}/e2e/busybox:no-such-tag`);
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    const failed = page.getByRole('alert').filter({ hasText: 'Pull failed' });
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.innerText()).toMatch(/no-such-tag.*(manifest unknown|not found)/is);
+    await screenshot('image-pull-failed');
   });
 
   it('runs a container with 64 MiB and 512 cpu shares set with the sliders, on no network', async () => {

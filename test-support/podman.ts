@@ -48,6 +48,12 @@ function containersConf(dir: string): string {
   ].join('\n');
 }
 
+/** No search registries (a short name never goes out to a registry); `insecure` hosts (a test
+ * registry on 127.0.0.1 over plain HTTP, which podman, unlike dockerd, does not trust by itself). */
+function registriesConf(insecure: string[]): string {
+  return ['unqualified-search-registries = []', ...insecure.flatMap((host) => ['', '[[registry]]', `location = "${host}"`, 'insecure = true']), ''].join('\n');
+}
+
 export interface PodmanSandbox {
   dir: string;
   /** Global flags every podman command against this sandbox needs (--root, --runroot, ...). */
@@ -62,18 +68,28 @@ export interface PodmanSandbox {
 
 export interface PodmanLeftovers { processes: string[]; mounts: string[]; cgroups: string[]; files: string[] }
 
-/** A podman whose whole state lives in a fresh temp dir; `runtime` (a path) picks its OCI runtime. */
-export async function createPodmanSandbox(opts: { runtime?: string } = {}): Promise<PodmanSandbox> {
-  await sweepDeadSandboxes();
-  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-  return sandboxIn(dir, opts.runtime);
+export interface PodmanOptions {
+  /** The OCI runtime, a path (podman --runtime). */
+  runtime?: string;
+  /** host:port of plain-HTTP registries podman may use. */
+  insecureRegistries?: string[];
 }
 
-function sandboxIn(dir: string, runtime?: string): PodmanSandbox {
+/** A podman whose whole state lives in a fresh temp dir. */
+export async function createPodmanSandbox(opts: PodmanOptions = {}): Promise<PodmanSandbox> {
+  await sweepDeadSandboxes();
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+  return sandboxIn(dir, opts.runtime, opts.insecureRegistries);
+}
+
+function sandboxIn(dir: string, runtime?: string, insecureRegistries: string[] = []): PodmanSandbox {
   const conf = join(dir, 'containers.conf');
   if (!existsSync(conf)) writeFileSync(conf, containersConf(dir));
   const args = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp'), '--storage-driver', 'overlay', ...(runtime ? ['--runtime', runtime] : [])];
-  const env = { ...process.env, CONTAINERS_CONF: conf };
+  const registries = join(dir, 'registries.conf');
+  if (!existsSync(registries)) writeFileSync(registries, registriesConf(insecureRegistries));
+  // Our registries.conf, not the host's (whose drop-ins alias short names to outside registries).
+  const env = { ...process.env, CONTAINERS_CONF: conf, CONTAINERS_REGISTRIES_CONF: registries };
   const cli = async (cmd: string[], timeoutMs = 60_000) => {
     try {
       return (await run('podman', [...args, ...cmd], { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 })).stdout;
@@ -197,8 +213,8 @@ export interface PodmanService extends PodmanSandbox {
 }
 
 /** `podman system service` on a socket in a fresh sandbox, answering /_ping. */
-export async function startPodmanService(): Promise<PodmanService> {
-  const sandbox = await createPodmanSandbox();
+export async function startPodmanService(opts: PodmanOptions = {}): Promise<PodmanService> {
+  const sandbox = await createPodmanSandbox(opts);
   const socket = join(sandbox.dir, 'podman.sock');
   const logFile = join(sandbox.dir, 'service.log');
   const out = openSync(logFile, 'a');
