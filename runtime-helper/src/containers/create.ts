@@ -12,6 +12,7 @@ import { resolveMounts } from './mounts.js';
 import { volumeCreated } from './volume-events.js';
 import { mergeImageConfig } from './image-config-merge.js';
 import { validateRestartPolicy } from './restart-policy.js';
+import { checkPortsForNetworkMode, exposedPorts } from '../network/ports/bindings.js';
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
@@ -25,12 +26,16 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   // dockerd's order: the settings, then the image, then the command, then the name.
   const hc = body.HostConfig ?? hostConfigSchema.parse({});
   validateRestartPolicy(hc.RestartPolicy);
+  const portWarnings = checkPortsForNetworkMode(hc, body.ExposedPorts as Record<string, unknown> | undefined);
   const runtimeName = hc.Runtime || m.opts.defaultRuntime;
   m.runtime(runtimeName); // validates the name
   if (!body.Image) throw invalid('Config.Image: an image is required');
   const image = await m.opts.images.resolve(body.Image);
   if (!image) throw new ContainerError(404, `No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
   const config = mergeImageConfig(body, image.config);
+  // As dockerd: the image's exposed ports, the request's and every published one.
+  const exposed = exposedPorts((image.config as { ExposedPorts?: unknown }).ExposedPorts, body.ExposedPorts, hc);
+  if (exposed) config.ExposedPorts = exposed; else delete config.ExposedPorts;
   if (!config.Entrypoint?.length && !config.Cmd?.length) throw invalid('No command specified');
   if (name !== undefined && name !== '') {
     if (!isValidName(name)) throw invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
@@ -115,7 +120,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   m.containers.set(id, live);
   m.save(live);
   m.emit(record, 'create');
-  return { Id: id, Warnings: warnings };
+  return { Id: id, Warnings: [...warnings, ...portWarnings] };
 }
 
 /** dockerd's warnings for settings that are accepted but do less than asked. */

@@ -8,6 +8,7 @@ import { launch } from './launch.js';
 import { unmountShareableShm } from './ipc-shm.js';
 import { volumesUnmounted } from './volume-events.js';
 import { armOomEvents, endOomEvents } from './oom-watch.js';
+import { releasePorts } from '../network/ports/container-ports.js';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -27,6 +28,7 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const oomEvents = endOomEvents(proc);
   const oomKilled = info.oomKilled || oomEvents > 0;
   c.process = undefined;
+  void releasePorts(r); // stop and restart wait for the host ports to be free
   const rt = m.runtime(r.Runtime);
   // The state, events and waiters first: `docker run` returns without waiting for the delete,
   // whose spawn (a few ms of blocked event loop) comes after the answers went out.

@@ -7,6 +7,7 @@ import { conflict, ContainerError } from './errors.js';
 import { resolveInRoot } from './safe-path.js';
 import { checkExecutable } from './check-executable.js';
 import { attachProcess } from './exits.js';
+import { publishPorts, releasePorts } from '../network/ports/container-ports.js';
 import { volumesMounted } from './volume-events.js';
 import { translateToOci } from '../oci/from-docker-config.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
@@ -47,16 +48,23 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
   if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {}); // a stale stopped container
   const exitFile = join(bundle, 'exit.json');
+  let published = false;
+  const records = (): ContainerRecord[] => [...m.containers.values()].map((x) => x.record);
   const proc = await monitor.start({
     id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
     logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id), ...logRotation(r.HostConfig.LogConfig),
     ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
+    // Published ports: the forwarder binds them after the runtime's create, before the start.
+    beforeStart: async (pid: number) => { await publishPorts(r, pid, bundle, records()); published = true; },
   });
   if (!proc.pid) {
+    await releasePorts(r);
     const info = await proc.exited;
     await runtime.delete(r.Id).catch(() => {});
     throw new ContainerError(500, `failed to create task for container: OCI runtime create failed: ${info.error ?? 'unknown error'}`);
   }
+  // A monitor that starts in one step (the in-process one): the ports right after the start.
+  if (!published) await publishPorts(r, proc.pid, bundle, records()).catch(async (e: unknown) => { await runtime.delete(r.Id).catch(() => {}); throw e; });
   attachProcess(m, c, proc);
   r.State = { ...r.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: proc.pid, ExitCode: 0, Error: '', StartedAt: nowNano(), FinishedAt: ZERO_TIME };
   m.save(c);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { conflict, ContainerError, invalid, notModified } from './errors.js';
 import { parseSignal } from './names.js';
 import { launch } from './launch.js';
+import { portsReleased } from '../network/ports/container-ports.js';
 import type { LiveContainer, WaitCondition, WaitResult } from './live-container.js';
 import type { ContainerManager } from './manager.js';
 
@@ -61,8 +62,8 @@ export async function kill(m: ContainerManager, ref: string, signal = 'KILL'): P
   const exited = sig === 9 ? wait(m, c.record.Id, 'next-exit') : undefined;
   await signalContainer(m, c, sig);
   m.emit(c.record, 'kill', { signal: String(sig) });
-  // Like Docker, a SIGKILL returns once the container is gone.
-  if (exited) await Promise.race([exited, sleep(10_000)]);
+  // Like Docker, a SIGKILL returns once the container is gone (and its published ports free).
+  if (exited) { await Promise.race([exited, sleep(10_000)]); await portsReleased(c.record.Id); }
 }
 
 /** Through the runtime; falls back to the recorded pid when the runtime no longer knows it. */
@@ -99,6 +100,7 @@ export async function stop(m: ContainerManager, ref: string, timeoutSec?: number
   } finally {
     c.stopping = false;
   }
+  await portsReleased(r.Id); // the host ports are free when stop returns
   m.save(c);
   m.emit(r, 'stop');
 }

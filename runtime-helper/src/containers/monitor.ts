@@ -22,6 +22,10 @@ export interface MonitorStartOptions {
   exitFile: string;
   consoleSize?: { height: number; width: number };
   cgroupMemoryPath?: string;
+  /** Run once the runtime created the container (its init is `pid`), before its process starts;
+   * a throw ends the start: the container is deleted and the error is start's. Monitors that
+   * start in one step do not call it. */
+  beforeStart?: (pid: number) => Promise<void>;
 }
 
 /** Output is emitted as 'output' (stream: 'stdout' | 'stderr', data: Buffer). */

@@ -2,6 +2,7 @@
 // container's directory so a restarted berthd finds it as it was.
 import type { DockerConfig, DockerHostConfig } from './docker-types.js';
 import type { ResolvedMount } from '../oci/from-docker-config.js';
+import type { ForwarderState } from '../network/ports/forwarder.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -43,6 +44,8 @@ export interface ContainerRecord {
   HostsPath: string;
   ResolvConfPath: string;
   LogPath: string;
+  /** The published ports' forwarder while the container runs (network/ports/). */
+  PortForwarder?: ForwarderState | undefined;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

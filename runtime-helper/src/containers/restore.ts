@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachProcess, onExit } from './exits.js';
+import { restorePorts } from '../network/ports/container-ports.js';
 import type { ContainerMonitor, ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -30,7 +31,13 @@ export async function restore(m: ContainerManager): Promise<void> {
     const bundle = m.store.dir(r.Id);
     const exitFile = join(bundle, 'exit.json');
     const proc = await monitor.reconnect({ id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce, logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id) }).catch(() => null);
-    if (proc) { attachProcess(m, c, proc); continue; }
+    if (proc) {
+      attachProcess(m, c, proc);
+      // Its forwarder outlived berthd too; or (killed meanwhile) a new one. A port taken in
+      // between leaves the container running without it, as a failed restore can do no better.
+      if (proc.pid && r.State.Running) await restorePorts(r, r.State.Pid, bundle, [...m.containers.values()].map((x) => x.record)).catch(() => undefined);
+      continue;
+    }
     const st = await runtime.state(r.Id);
     const running = st !== null && (st.status === 'running' || st.status === 'paused');
     if (running && !outlivesBerthd(monitor)) {

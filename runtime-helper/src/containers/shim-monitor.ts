@@ -51,6 +51,16 @@ export class ShimMonitor implements ContainerMonitor {
     const proc = new ShimProcess(report.pid, opts.tty, dir);
     await proc.connect();
     if (opts.consoleSize && opts.tty) proc.resize(opts.consoleSize.height, opts.consoleSize.width);
+    if (opts.beforeStart) {
+      try {
+        await opts.beforeStart(report.pid);
+      } catch (e) {
+        await this.runtime.delete(opts.id).catch(() => {});
+        proc.pid = 0;
+        proc.finish({ exitCode: 128, oomKilled: false, error: (e as Error).message });
+        throw e;
+      }
+    }
     // The shim runs `runtime start` (berthd spawns one process less per start).
     const started = await proc.requestStart();
     if (started.status !== 0) {

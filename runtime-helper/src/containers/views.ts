@@ -3,6 +3,7 @@ import type { ContainerRecord } from './record.js';
 import type { ResolvedMount } from '../oci/from-docker-config.js';
 import { humanDuration } from './names.js';
 import type { ContainerSizes } from './disk-usage.js';
+import { inspectPortsOf, listPortsOf } from '../network/ports/container-ports.js';
 
 /** dockerd's Mode: a -v's mode text as given ("z" for a named volume given none), "z" for a
  * named volume of --mount, "" for anonymous volumes and --mount binds. */
@@ -38,7 +39,7 @@ export function inspectView(r: ContainerRecord, execIds: string[]): Record<strin
     Mounts: mountsView(r),
     Config: { ...r.Config, Image: r.ImageRef, Labels: r.Config.Labels ?? {} },
     NetworkSettings: {
-      Bridge: '', SandboxID: '', HairpinMode: false, Ports: {}, SandboxKey: '',
+      Bridge: '', SandboxID: '', HairpinMode: false, Ports: inspectPortsOf(r), SandboxKey: '',
       Networks: { [networkMode(r)]: { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' } },
     },
   };
@@ -62,7 +63,7 @@ function commandText(r: ContainerRecord): string {
 export function listView(r: ContainerRecord, sizes?: ContainerSizes): Record<string, unknown> {
   return {
     Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: commandText(r),
-    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
+    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: listPortsOf(r), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
     NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: '' } } }, Mounts: mountsView(r),
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
