@@ -2,10 +2,13 @@
 // side: what each does inside the container (hosts, resolv.conf, rlimits, sysctls, shared
 // namespaces, groups, oom score, cgroup files), the errors of bad values, and the log options.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { berthdBesideDockerd, cliOk, enginesOf, onBoth } from './support/engine-pair.js';
 
 const pair = berthdBesideDockerd();
+
+/** A real block device of this machine (the first disk that is not a loop, ram or zram device). */
+const disk = `/dev/${readdirSync('/sys/block').find((d) => !/^(loop|ram|zram)/.test(d) && existsSync(`/dev/${d}`))}`;
 
 /** `docker run --rm --network none busybox ...` on both engines. */
 async function runBoth(flags: string[], cmd: string[]) {
@@ -38,6 +41,8 @@ describe('host settings of docker run, as dockerd applies them', () => {
       [['-m', '64m', '--memory-swappiness', '10', '--oom-kill-disable'], ['cat', '/sys/fs/cgroup/memory/memory.swappiness', '/sys/fs/cgroup/memory/memory.oom_control']],
       [['--cgroupns', 'private'], ['sh', '-c', 'grep memory /proc/self/cgroup']],
       [['--device-cgroup-rule', 'c 1:3 rwm'], ['sh', '-c', 'grep "1:3" /sys/fs/cgroup/devices/devices.list']],
+      [['--domainname', 'example.org'], ['cat', '/proc/sys/kernel/domainname']],
+      [['--device-read-bps', `${disk}:1mb`, '--device-write-iops', `${disk}:100`], ['cat', '/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device', '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device']],
     ] as [string[], string[]][]) {
       const r = await runBoth(flags, cmd);
       expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
@@ -82,6 +87,8 @@ describe('host settings of docker run, as dockerd applies them', () => {
       ['--storage-opt', 'size=1G'],
       ['--gpus', 'all'],
       ['--isolation', 'hyperv'],
+      ['--device-read-bps', '/dev/no-such-disk:1mb'],
+      ['--link', 'no-such-container:alias'],
     ]) {
       const r = await runBoth(flags, ['true']);
       expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);

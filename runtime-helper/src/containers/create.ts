@@ -17,6 +17,7 @@ import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import { logSettings } from './log-config.js';
+import { blkioDevices, weightDeviceSupported } from '../oci/blkio-devices.js';
 import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
 import type { LiveContainer } from './live-container.js';
@@ -54,7 +55,14 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     if (other !== undefined) m.get(other); // 404 No such container, as dockerd
   }
   const log = logSettings(hc.LogConfig);
-  const warnings = createWarnings(hc);
+  checkLinks(m, hc);
+  let warnings: string[];
+  try {
+    warnings = [...createWarnings(hc), ...blkioDevices(hc, weightDeviceSupported()).warnings];
+  } catch (e) {
+    if (e instanceof HostOptionError) throw invalid(e.message);
+    throw e;
+  }
   const id = newId();
   // As dockerd: the hostname is set at create (the host's under --network host or --uts host),
   // and a pids limit of 0 or -1 (unlimited) is kept as none.
@@ -121,6 +129,20 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   m.save(live);
   m.emit(record, 'create');
   return { Id: id, Warnings: [...warnings, ...portWarnings] };
+}
+
+/**
+ * Legacy --link: berthd has no default bridge for a link to go through. As dockerd, a link is
+ * accepted (and does nothing) under --network none; elsewhere the linked container is refused
+ * the way dockerd refuses one that is not on the bridge.
+ */
+function checkLinks(m: ContainerManager, hc: DockerCreateBody['HostConfig'] & object): void {
+  for (const link of hc.Links ?? []) {
+    const name = link.split(':')[0]!.replace(/^\//, '');
+    let other: LiveContainer;
+    try { other = m.get(name); } catch { throw new ContainerError(404, `could not get container for ${name}: No such container: ${name}`); }
+    if (hc.NetworkMode !== 'none') throw invalid(`container ${other.record.Id} not attached to default bridge network`);
+  }
 }
 
 /** dockerd's warnings for settings that are accepted but do less than asked. */

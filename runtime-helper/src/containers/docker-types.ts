@@ -10,6 +10,9 @@ export const deviceMappingSchema = z.object({
   CgroupPermissions: z.string().optional().default('rwm'),
 });
 
+/** --device-read-bps and friends: a device and a rate (bytes or operations per second). */
+const deviceRateSchema = z.object({ Path: z.string(), Rate: z.number().int().min(0) });
+
 /** Checked by validateRestartPolicy, with dockerd's messages. */
 export const restartPolicySchema = z.object({
   Name: z.string().optional().default(''),
@@ -41,6 +44,11 @@ export const resourcesSchema = z.object({
   BlkioWeight: z.number().int().min(0).max(1000).optional().default(0),
   Devices: z.array(deviceMappingSchema).nullish(),
   DeviceCgroupRules: stringList,
+  BlkioWeightDevice: z.array(z.object({ Path: z.string(), Weight: z.number().int().min(0) })).nullish(),
+  BlkioDeviceReadBps: z.array(deviceRateSchema).nullish(),
+  BlkioDeviceWriteBps: z.array(deviceRateSchema).nullish(),
+  BlkioDeviceReadIOps: z.array(deviceRateSchema).nullish(),
+  BlkioDeviceWriteIOps: z.array(deviceRateSchema).nullish(),
   // -1 (the CLI's "not set") or 0-100; cgroup v1 only, as with runc.
   MemorySwappiness: z.number().int().min(-1).max(100, 'Valid memory swappiness range is 0-100').nullish(),
   OomKillDisable: z.boolean().nullish(),
@@ -88,6 +96,7 @@ export const hostConfigSchema = resourcesSchema.extend({
   OomScoreAdj: z.number().int().optional().default(0),
   StorageOpt: z.record(z.string(), z.string()).nullish(),
   Isolation: z.string().optional().default(''),
+  Links: stringList,
   VolumeDriver: z.string().optional().default(''),
   LogConfig: logConfigSchema.nullish(),
 }).passthrough();

@@ -49,12 +49,12 @@ export class ContainerManager {
     return `${this.opts.cgroupParent ?? '/berth'}/${id}`;
   }
 
-  /** By full id, name (with or without '/'), or unique id prefix. */
   /** Every container's record, newest first (the order of `docker ps` and `system df`). */
   recordsNewestFirst(): ContainerRecord[] {
     return [...this.containers.values()].map((c) => c.record).sort((a, b) => b.Created.localeCompare(a.Created));
   }
 
+  /** By full id, name (with or without '/'), or unique id prefix. */
   get(ref: string): LiveContainer {
     const byId = this.containers.get(ref);
     if (byId) return byId;

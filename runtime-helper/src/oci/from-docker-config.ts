@@ -6,6 +6,7 @@ import { defaultSpec } from './default-spec.js';
 import type { OciDevice, OciDeviceCgroupRule, OciMount, OciResources, OciSeccomp, OciSpec } from './spec.js';
 import type { DockerConfig, DockerHostConfig, DockerResources } from '../containers/docker-types.js';
 import { resolveGroups, resolveUser } from '../containers/passwd.js';
+import { blkioDevices, weightDeviceSupported } from './blkio-devices.js';
 import { applyIpcMounts, deviceCgroupRules, HostOptionError, namespacesFor, rejectUnsupported, rlimitsFor, sysctlsFor, validateModes, type JoinedPids } from './host-options.js';
 
 export class InvalidConfigError extends Error {}
@@ -218,9 +219,12 @@ function translate(input: TranslateInput): OciSpec {
 
   linux.namespaces = namespacesFor(hc, input.joined ?? {});
   if (hc.NetworkMode === 'host' || hc.UTSMode === 'host') delete spec.hostname;
+  else if (config.Domainname) spec.domainname = config.Domainname;
   if (hc.Sysctls && Object.keys(hc.Sysctls).length) linux.sysctl = sysctlsFor(hc.Sysctls, hc);
 
   const resources = resourcesFromDocker(hc, input.swapLimitSupported);
+  const perDevice = blkioDevices(hc, weightDeviceSupported()).blockIO;
+  if (Object.keys(perDevice).length) resources.blockIO = { ...resources.blockIO, ...perDevice };
   const rules = [...(linux.resources?.devices ?? [])];
   const devices: OciDevice[] = [];
   if (hc.Privileged) {

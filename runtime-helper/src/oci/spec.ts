@@ -104,9 +104,17 @@ export interface OciCpu {
   mems?: string;
 }
 
+export interface OciBlockIoDevice { major: number; minor: number }
+export interface OciBlockIoRate extends OciBlockIoDevice { rate: number }
+
 export interface OciBlockIo {
   weight?: number;
   leafWeight?: number;
+  weightDevice?: (OciBlockIoDevice & { weight: number })[];
+  throttleReadBpsDevice?: OciBlockIoRate[];
+  throttleWriteBpsDevice?: OciBlockIoRate[];
+  throttleReadIOPSDevice?: OciBlockIoRate[];
+  throttleWriteIOPSDevice?: OciBlockIoRate[];
 }
 
 export interface OciResources {
@@ -195,6 +203,7 @@ export interface OciSpec {
   hooks?: OciHooks;
   root?: OciRoot;
   hostname?: string;
+  domainname?: string;
   mounts?: OciMount[];
   linux?: OciLinux;
   annotations?: Record<string, string>;
