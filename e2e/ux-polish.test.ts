@@ -209,6 +209,23 @@ function polishSuite(kind: EngineKind): void {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       expect(await page.getByText(/^1 image$/).count()).toBe(1);
     });
+
+    it("events say a die's exit code and a kill's signal, and a search finds one container's", async () => {
+      await create(engine.client, `${prefix}-exit7`, ['sh', '-c', 'exit 7'], true).then((id) => engine.client.getContainer(id).wait());
+      await page.goto(`${app.url}#/events`);
+      await page.getByLabel('Search events').fill(`${prefix}-exit7`);
+      const die = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'die', exact: true }) });
+      await expect.poll(() => die.getByTestId('event-detail').innerText().catch(() => '')).toBe('exit code 7');
+      // Only that container's events are left (create, start, die, and whatever else the engine sends for it).
+      const objects = await page.locator('tbody tr td:nth-child(4)').allInnerTexts();
+      expect(objects.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(objects)).toEqual(new Set([`${prefix}-exit7`]));
+      // The stop of up2 earlier: SIGTERM first, as a stop sends it.
+      await page.getByLabel('Search events').fill(`${prefix}-up2`);
+      const kill = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'kill', exact: true }) });
+      await expect.poll(() => kill.getByTestId('event-detail').allInnerTexts()).toContain('SIGTERM (15)');
+      await screenshot('events');
+    });
   });
 }
 
