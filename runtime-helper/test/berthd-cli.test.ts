@@ -103,7 +103,7 @@ describe('berthd with the docker CLI', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/dangling/);
     const unknown = await d.dockerResult(['images', '--filter', 'colour=red']);
-    expect(unknown.stderr).toMatch(/invalid filter 'colour'/);
+    expect(unknown.stderr).toMatch(/Invalid filter 'colour'/);
     // prune removes the dangling one only.
     const pruned = await d.docker(['image', 'prune', '-f']);
     expect(pruned).toContain(dangling);

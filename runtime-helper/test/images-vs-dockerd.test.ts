@@ -126,6 +126,37 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('rmi: tags in one and in several repositories, containers stopped and running, -f, short IDs; ps shows the ID of an image gone', async () => {
+    const imported = await Promise.all((['berthd', 'dockerd'] as const).map(async (e) => (await cliOk(hostOf(e), ['import', busyboxImage().tar, 'rmbase'])).trim().slice(7, 19)));
+    const idOf: Record<EngineName, string> = { berthd: imported[0]!, dockerd: imported[1]! };
+    const onEach = async (args: (id: string) => string[]): Promise<void> => {
+      const [b, d] = await Promise.all((['berthd', 'dockerd'] as const).map(async (e) => {
+        const r = await runOn(e, args(idOf[e]));
+        return [r.code, r.stdout, r.stderr].map((x) => String(x).replace(/[0-9a-f]{64}/g, '<long>').replaceAll(idOf[e], '<image>').replace(/[0-9a-f]{12}/g, '<short>'));
+      }));
+      expect(b, args('ID').join(' ')).toEqual(d);
+    };
+    for (const t of ['rm1:a', 'rm1:b', 'rm2:a']) await both(['tag', 'rmbase', t]);
+    await onEach((id) => ['rmi', id]); // several repositories: must be forced
+    await onEach(() => ['rmi', '-f', 'rm1:a']);
+    await both(['create', '--pull', 'never', '--name', 'rmst', '--network', 'none', 'rmbase', 'true']);
+    await both(['run', '--pull', 'never', '-d', '--name', 'rmrun', '--network', 'none', 'rm2:a', 'sleep', '100']);
+    for (const args of [['rmi', 'rm2:a'], ['rmi', 'rmbase'], ['rmi', 'rm1:b']]) await onEach(() => args);
+    await onEach((id) => ['rmi', id]); // running container: cannot be forced
+    await onEach((id) => ['rmi', '-f', id]);
+    await both(['rm', '-f', 'rmrun']);
+    await onEach((id) => ['rmi', id]); // stopped container: must be forced
+    await onEach((id) => ['rmi', '-f', id]); // untags and deletes; the container keeps its layers
+    await onEach(() => ['ps', '-a', '--filter', 'name=rmst', '--format', '{{.Names}} {{.Image}}']);
+    await both(['rm', 'rmst']);
+    await onEach((id) => ['rmi', id]);
+    // Filter values dockerd refuses, with its words.
+    for (const args of [['images', '--filter', 'dangling=maybe'], ['images', '--filter', 'dangling=1'], ['images', '--filter', 'bogus=1'], ['volume', 'ls', '--filter', 'dangling=maybe'], ['image', 'prune', '-f', '--filter', 'dangling=maybe'], ['ps', '--filter', 'bogus=1']]) {
+      const r = await both(args);
+      expect([r.berth.code, r.berth.stdout, r.berth.stderr], args.join(' ')).toEqual([r.docker.code, r.docker.stdout, r.docker.stderr]);
+    }
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);

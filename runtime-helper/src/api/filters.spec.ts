@@ -5,7 +5,7 @@ describe('filters', () => {
   it('reads both filter encodings and refuses unknown keys', () => {
     expect(parseFilters('{"dangling":{"true":true}}', ['dangling']).get('dangling')).toEqual(['true']);
     expect(parseFilters('{"label":["a=b","c"]}', ['label']).get('label')).toEqual(['a=b', 'c']);
-    expect(() => parseFilters('{"colour":["red"]}', ['label'])).toThrow("invalid filter 'colour'");
+    expect(() => parseFilters('{"colour":["red"]}', ['label'])).toThrow("Invalid filter 'colour'");
     expect(() => parseFilters('{bad', ['label'])).toThrow(/invalid filters/);
   });
   it('parses booleans strictly', () => {

@@ -12,7 +12,7 @@ export function parseFilters(raw: string | undefined, allowed: readonly string[]
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidParameter('invalid filters: expected a JSON object');
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!allowed.includes(key)) throw new InvalidParameter(`invalid filter '${key}'`);
+    if (!allowed.includes(key)) throw new InvalidParameter(`Invalid filter '${key}'`); // dockerd's capital I
     let values: string[];
     if (Array.isArray(value)) values = value.map(String);
     else if (value && typeof value === 'object') values = Object.entries(value as Record<string, unknown>).filter(([, on]) => on === true).map(([k]) => k);

@@ -53,7 +53,11 @@ async function list(ctx: RequestContext): Promise<void> {
   };
   const all = selectContainers(manager.recordsNewestFirst(), { all: q.all, limit: q.limit, filters }, resolve);
   const sizes = q.size ? await Promise.all(all.map((r) => containerSizes(r, images))) : undefined;
-  sendJson(ctx.res, 200, all.map((r, i) => listView(r, sizes?.[i])));
+  // As dockerd: the name the container was made with while it still names its image, else the image's ID.
+  const shownImage = (r: ContainerRecord): string => {
+    try { return ctx.daemon.images.resolve(r.ImageRef).id === r.Image ? r.ImageRef : r.Image; } catch { return r.Image; }
+  };
+  sendJson(ctx.res, 200, all.map((r, i) => ({ ...listView(r, sizes?.[i]), Image: shownImage(r) })));
 }
 
 async function inspect(ctx: RequestContext): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
 import { sendJson } from '../respond.js';
 import { parseQuery, queryBool, queryString } from '../body.js';
-import { parseFilters, boolFilter, matchLabels, globMatch } from '../filters.js';
+import { parseFilters, boolFilter, matchLabels, globMatch, type Filters } from '../filters.js';
 import { InvalidParameter } from '../errors.js';
 import { imageSummary, imageInspect, imageHistory, imageCreated, sharedSizes } from '../../images/image-views.js';
 import type { ImageRecord } from '../../images/image-store.js';
@@ -41,9 +41,23 @@ function untilSeconds(value: string): number {
   return t / 1000;
 }
 
+/**
+ * dockerd's reading of dangling=: Go's ExactMatch (any of the values given is the one asked
+ * about) with the spellings each endpoint takes (list: true and false; prune: 1 and 0 too);
+ * neither gives "Invalid filter 'dangling=[v]'".
+ */
+export function danglingFilter(f: Filters, numbers: boolean): boolean | undefined {
+  const values = f.get('dangling');
+  if (!values || values.length === 0) return undefined;
+  const has = (v: string): boolean => values.includes(v);
+  if (has('true') || (numbers && has('1'))) return true;
+  if (has('false') || (numbers && has('0'))) return false;
+  throw new InvalidParameter(`Invalid filter 'dangling=[${values.join(' ')}]'`);
+}
+
 export function imageFilter(svc: ImageService, raw: string | undefined, allowed: readonly string[] = listFilterNames): (image: ImageRecord) => boolean {
   const f = parseFilters(raw, allowed);
-  const dangling = boolFilter(f, 'dangling');
+  const dangling = danglingFilter(f, false);
   const labels = f.get('label');
   const refs = f.get('reference');
   const before = f.get('before')?.map((n) => imageCreated(svc.resolve(n)));
@@ -84,7 +98,7 @@ function list(ctx: RequestContext): void {
   if (q.filter) filters = JSON.stringify({ ...(filters ? JSON.parse(filters) as object : {}), reference: [q.filter] });
   const keep = imageFilter(svc, filters);
   const parsed = parseFilters(filters, listFilterNames);
-  const visible = listedAsDockerd(svc, q.all ?? false, boolFilter(parsed, 'dangling'), parsed.has('reference'));
+  const visible = listedAsDockerd(svc, q.all ?? false, danglingFilter(parsed, false), parsed.has('reference'));
   const images = svc.images.list().filter((img) => keep(img) && visible(img)).sort((a, b) => createdMs(b) - createdMs(a));
   // Like dockerd: with a reference filter, only the matching names are shown.
   const patterns = parsed.get('reference');
@@ -125,7 +139,8 @@ function prune(ctx: RequestContext): void {
   const q = parseQuery(ctx.query, imagePruneQuery, 'image prune');
   const svc = ctx.daemon.images;
   const f = parseFilters(q.filters, ['dangling', 'label', 'label!', 'until']);
-  const dangling = boolFilter(f, 'dangling');
+  // The CLI always sends dangling=true (or false with -a) besides what the user gave.
+  const dangling = danglingFilter(f, true);
   const notLabels = f.get('label!');
   const rest = { ...Object.fromEntries([...f].filter(([k]) => k !== 'dangling' && k !== 'label!')) };
   const keep = imageFilter(svc, JSON.stringify(rest), ['label', 'until']);

@@ -4,6 +4,7 @@ import type { Route, RequestContext } from '../context.js';
 import { readJson, parseQuery, queryBool, queryString } from '../body.js';
 import { sendJson, sendNoContent } from '../respond.js';
 import { goRegExp } from '../go-regexp.js';
+import { danglingFilter } from './images.js';
 import { parseFilters, matchLabels } from '../filters.js';
 import { servicesOf } from './containers-services.js';
 import { VolumeError, volumeView } from '../../volumes/volume-store.js';
@@ -35,14 +36,14 @@ function list(ctx: RequestContext): void {
   const { volumes, manager } = servicesOf(ctx);
   const q = parseQuery(ctx.query, volumeListQuery, 'volume list');
   const f = parseFilters(q.filters, ['name', 'label', 'dangling', 'driver']);
+  const dangling = danglingFilter(f, true);
   const out = volumes.list().filter((v) => {
     const names = f.get('name');
     // As dockerd: a Go regular expression (one that does not compile matches nothing).
     if (names && !names.some((n) => goRegExp(n)?.test(v.Name) === true)) return false;
     const labels = f.get('label');
     if (labels && !matchLabels(v.Labels, labels)) return false;
-    const dangling = f.get('dangling');
-    if (dangling?.length) { const want = dangling[0] === 'true' || dangling[0] === '1'; if (manager.volumeInUse(v.Name) === want) return false; }
+    if (dangling !== undefined && manager.volumeInUse(v.Name) === dangling) return false;
     return true;
   });
   sendJson(ctx.res, 200, { Volumes: out.map((v) => volumeView(v)), Warnings: null });
