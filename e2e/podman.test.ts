@@ -218,6 +218,42 @@ describe('app against podman', () => {
     expect((await podman.client.listImages()).length).toBe(1);
   });
 
+  it('attaches a terminal to a shell\'s main process, pauses, unpauses and kills it', async () => {
+    const shell = `${name}-sh`;
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('button', { name: `Run ${image}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill(shell);
+    await dialog.getByLabel('Command', { exact: true }).fill('sh');
+    await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('tab', { name: 'Logs' }).waitFor();
+    const id = (await podman.client.listContainers()).find((c) => c.Names.includes(`/${shell}`))?.Id;
+    if (!id) throw new Error(`${shell} is not running in podman`);
+    await page.getByRole('tab', { name: 'Terminals' }).click();
+    await page.getByRole('button', { name: 'Attach to main process' }).click();
+    await typeInTerminal(page, 'echo attached-$((40+2)) $$\n');
+    await waitForTerminal(page, /^attached-42 1\s*$/m); // PID 1: the main process itself
+    await screenshot('terminal-attach');
+
+    const state = async () => (await podman.client.getContainer(id).inspect()).State.Status;
+    await page.getByRole('button', { name: /^pause$/i }).click();
+    await expect.poll(state).toBe('paused');
+    await page.getByRole('button', { name: /^unpause$/i }).waitFor();
+    await screenshot('container-paused');
+    await page.getByRole('button', { name: /^unpause$/i }).click();
+    await expect.poll(state).toBe('running');
+    await typeInTerminal(page, 'clear; echo back-$((1+1))\n');
+    await waitForTerminal(page, /^back-2\s*$/m);
+
+    await page.getByRole('button', { name: /^kill$/i }).click();
+    await expect.poll(state).toBe('exited');
+    await page.getByText(/exited \(137\)/).first().waitFor();
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    await expect.poll(async () => (await podman.client.listContainers({ all: true })).some((c) => c.Id === id)).toBe(false);
+  });
+
   it('stops and removes the container', async () => {
     const id = await containerId();
     await page.goto(`${app.url}#/containers/${id}/logs`);

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../shared/contract.js';
 import type { TerminalExit, TerminalStatus } from '../shared/contract.js';
+import { attachStream } from './attach.js';
 import { ByteBatcher } from './byte-batcher.js';
 import { FrameDemuxer } from './docker-frames.js';
 import { engineError } from './errors.js';
@@ -62,7 +63,7 @@ export async function openTerminal(docker: Docker, p: TerminalParams, sink: Stre
     sink.data({ kind: 'started', execId: exec.id, shell });
   } else {
     tty = Boolean(info.Config.Tty);
-    stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true } as never)) as unknown as Duplex;
+    stream = await attachStream(docker, p.id);
     resize = (c, r) => container.resize({ w: c, h: r });
     if (tty) await resize(cols, rows).catch(() => {});
     exitCode = async () => {
