@@ -226,6 +226,23 @@ function polishSuite(kind: EngineKind): void {
       await expect.poll(() => kill.getByTestId('event-detail').allInnerTexts()).toContain('SIGTERM (15)');
       await screenshot('events');
     });
+
+    it('an image in use: the error names its containers and offers Remove anyway, which the engine then does', async () => {
+      const image = await engine.client.getImage('busybox:test').inspect();
+      await page.goto(`${app.url}#/images`);
+      page.once('dialog', (d) => void d.accept()); // the list's own 'Remove busybox:test?'
+      await page.getByRole('button', { name: 'Remove busybox:test' }).click();
+      const error = page.getByRole('alert').filter({ hasText: 'Could not remove the image' });
+      await error.getByText(new RegExp(`used by \\d+ containers?: .*${prefix}-keep \\(running\\)`)).waitFor();
+      await screenshot('image-in-use');
+      await error.getByRole('button', { name: 'Remove anyway' }).click();
+      await page.getByRole('status').filter({ hasText: /^(Removed|Untagged) busybox:test/ }).waitFor();
+      await page.getByRole('button', { name: 'Run busybox:test' }).waitFor({ state: 'detached' });
+      expect(await engine.client.getImage('busybox:test').inspect().then(() => true, () => false)).toBe(false);
+      // The running container kept its image (dockerd and berthd untag it); tag it back for what follows.
+      expect((await engine.client.getContainer(ids.keep as string).inspect()).State.Running).toBe(true);
+      await engine.client.getImage(image.Id).tag({ repo: 'busybox', tag: 'test' });
+    });
   });
 }
 

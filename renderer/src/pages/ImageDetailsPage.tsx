@@ -8,6 +8,7 @@ import { ErrorBox, InfoBox } from '../components/Notice';
 import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
 import { PushForm } from './PushForm';
+import { ImageRemoveError } from './ImageRemoveError';
 
 /** The fields of an image's inspect document this page reads; the whole document is shown as a tree. */
 interface ImageInspect extends Record<string, unknown> {
@@ -44,11 +45,11 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
           <button className="btn" onClick={() => go('images')}>← Images</button>
           <button className="btn btn-primary" onClick={() => setRun(true)}>Run…</button>
           <button className="btn" disabled={save.isPending} onClick={download}>{save.isPending ? 'Saving…' : 'Save to file'}</button>
-          <button className="btn" onClick={() => remove.mutate({ id, force: false }, { onSuccess: () => go('images') })}>Remove</button>
+          <button className="btn" disabled={remove.isPending} onClick={() => { if (confirm((inspect?.RepoTags?.length ?? 0) > 1 ? `Remove this image and its ${inspect?.RepoTags?.length} tags?` : `Remove ${name}?`)) remove.mutate({ id, force: false }, { onSuccess: () => go('images') }); }}>Remove</button>
         </>} />
       <div className="space-y-4 p-6">
         {d.error && <ErrorBox title="Could not read the image" message={d.error.message} />}
-        {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
+        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => remove.mutate({ id, force: true }, { onSuccess: () => go('images') })} />}
         {save.error && <ErrorBox title="Could not save the image" message={save.error.message} />}
         {inspect && (
           <div className="grid gap-4 md:grid-cols-3">

@@ -9,6 +9,7 @@ import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
 import { PullForm } from './PullForm';
 import { LoadImageForm } from './LoadImageForm';
 import { RunDialog } from './RunDialog';
+import { ImageRemoveError, removedText } from './ImageRemoveError';
 
 type SortKey = 'repo' | 'tag' | 'id' | 'size' | 'created';
 
@@ -29,6 +30,10 @@ export function ImagesPage() {
   const [runImage, setRunImage] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [showLoad, setShowLoad] = useState(false);
+  const removeImage = (ref: string, force: boolean) => {
+    setNotice(null);
+    remove.mutate({ id: ref, force }, { onSuccess: (r) => setNotice(removedText(ref, r.removed)) });
+  };
   const rows = useMemo(() => {
     const list = (images.data ?? []).flatMap((i) => (i.repoTags.length ? i.repoTags.map((t) => ({ ...i, repoTags: [t] })) : [i]));
     const needle = q.toLowerCase();
@@ -57,7 +62,7 @@ export function ImagesPage() {
         <PullForm />
         {(showLoad || images.data?.length === 0) && <LoadImageForm />}
         {notice && <InfoBox tone="ok">{notice}</InfoBox>}
-        {remove.error && <ErrorBox title="Could not remove the image" message={remove.error.message} />}
+        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => removeImage(remove.variables.id, true)} />}
         {images.error && <ErrorBox title="Could not list images" message={`${images.error.message}\nCheck the engine in Settings.`} action={<button className="btn" onClick={() => void images.refetch()}>Retry</button>} />}
         {images.data && images.data.length === 0 && (
           <EmptyState title="No images yet">
@@ -95,7 +100,7 @@ export function ImagesPage() {
                         <button className="btn btn-sm btn-primary" onClick={() => setRunImage(ref)} aria-label={`Run ${ref}`}>Run</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id)} aria-label={`Details of ${ref}`}>Details</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id, 'push')} aria-label={`Push ${ref}`}>Push…</button>{' '}
-                        <button className="btn btn-sm" onClick={() => { if (confirm(`Remove ${ref}?`)) remove.mutate({ id: ref, force: false }); }} aria-label={`Remove ${ref}`}>Remove</button>
+                        <button className="btn btn-sm" onClick={() => { if (confirm(`Remove ${ref}?`)) removeImage(ref, false); }} aria-label={`Remove ${ref}`}>Remove</button>
                       </td>
                     </tr>
                   );
