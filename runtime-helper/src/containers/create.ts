@@ -17,6 +17,7 @@ import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import { logSettings } from './log-config.js';
+import { validateHealthcheck } from './health/health-config.js';
 import { blkioDevices, weightDeviceSupported } from '../oci/blkio-devices.js';
 import { assertVolumeName, type VolumeStore } from '../volumes/volume-store.js';
 import { hostCapabilities, swapLimitSupported } from './host-features.js';
@@ -38,6 +39,8 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   const exposed = exposedPorts((image.config as { ExposedPorts?: unknown }).ExposedPorts, body.ExposedPorts, hc);
   if (exposed) config.ExposedPorts = exposed; else delete config.ExposedPorts;
   if (!config.Entrypoint?.length && !config.Cmd?.length) throw invalid('No command specified');
+  const badHealthcheck = validateHealthcheck(config.Healthcheck);
+  if (badHealthcheck) throw invalid(badHealthcheck);
   if (name !== undefined && name !== '') {
     if (!isValidName(name)) throw invalid(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const full = name.startsWith('/') ? name : `/${name}`;

@@ -1,6 +1,7 @@
 // The parts of the Docker Engine API's container Config and HostConfig that Berth reads, as zod
 // schemas: the routes validate with them, and the translator to OCI takes their output types.
 import { z } from 'zod';
+import { healthcheckSchema, type Healthcheck } from './health/health-config.js';
 
 const stringList = z.array(z.string()).nullish();
 
@@ -120,6 +121,7 @@ export const containerConfigSchema = z.object({
   Labels: z.record(z.string(), z.string()).nullish(),
   StopSignal: z.string().optional(),
   StopTimeout: z.number().int().nullish(),
+  Healthcheck: healthcheckSchema.nullish(),
 }).passthrough();
 
 export const createBodySchema = containerConfigSchema.extend({
@@ -144,4 +146,5 @@ export interface ImageRunConfig {
   StopSignal?: string;
   Labels?: Record<string, string> | null;
   Volumes?: Record<string, unknown> | null;
+  Healthcheck?: Healthcheck | null;
 }

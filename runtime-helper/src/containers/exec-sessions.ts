@@ -213,6 +213,25 @@ export class ExecSessions {
     }
   }
 
+  /**
+   * Drops a session the daemon made for itself (a health probe) once it ended and its files were
+   * written: it leaves no session, no file and no ExecIDs entry behind, so probes every few
+   * seconds do not pile up.
+   */
+  discardWhenDone(id: string): void {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    const drop = (): void => {
+      void s.saving.then(async () => {
+        this.sessions.delete(id);
+        const c = this.manager.containers.get(s.containerId);
+        if (c) c.record.ExecIDs = c.record.ExecIDs.filter((x) => x !== id);
+        await rm(this.sessionFile(s)[0], { force: true });
+      });
+    };
+    if (s.running) void s.done.then(drop); else drop();
+  }
+
   /** A removed container's sessions go with it (as dockerd drops them). */
   forgetContainer(containerId: string): void {
     for (const [id, s] of this.sessions) if (s.containerId === containerId) this.sessions.delete(id);

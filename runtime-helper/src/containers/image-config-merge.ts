@@ -1,5 +1,6 @@
 // The Docker image-config merge at create: user settings win; Cmd/Entrypoint inherit together.
 import type { DockerCreateBody, DockerConfig, ImageRunConfig } from './docker-types.js';
+import { mergeHealthcheck } from './health/health-config.js';
 
 export function mergeImageConfig(body: DockerCreateBody, image: ImageRunConfig): DockerConfig {
   const { HostConfig: _hc, NetworkingConfig: _nc, ...config } = body;
@@ -23,5 +24,7 @@ export function mergeImageConfig(body: DockerCreateBody, image: ImageRunConfig):
   if (!merged.StopSignal && image.StopSignal) merged.StopSignal = image.StopSignal;
   merged.Labels = { ...(image.Labels ?? {}), ...(merged.Labels ?? {}) };
   if (!merged.Hostname) merged.Hostname = '';
+  const health = mergeHealthcheck(merged.Healthcheck, image.Healthcheck);
+  if (health) merged.Healthcheck = health; else delete merged.Healthcheck;
   return merged;
 }

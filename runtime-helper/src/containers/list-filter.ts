@@ -1,9 +1,9 @@
 // Which containers `GET /containers/json` lists, in dockerd's order and by its rules: newest
 // first; stopped ones only with all, a limit or a status filter; before/since cut the list at a
 // container (never listing it); exited matches only containers that ran; volume matches a mount's
-// name, source or destination; health, network, expose, publish and is-task by what berthd has
-// (no health checks, no published ports, no swarm). name is a Go regular expression; one that Go
-// would not compile matches nothing, with no error, as in dockerd.
+// name, source or destination; health by the health check's status; network, expose, publish
+// and is-task by what berthd has (no networks but the container's own, no swarm). name is a Go
+// regular expression; one that Go would not compile matches nothing, with no error, as dockerd.
 import type { Filters } from '../api/filters.js';
 import { matchLabels } from '../api/filters.js';
 import { InvalidParameter } from '../api/errors.js';
@@ -58,8 +58,8 @@ function matches(r: ContainerRecord, f: Filters, exitCodes: number[]): boolean {
     && want('ancestor', (a) => a === r.ImageRef || a === r.Image || r.Image.startsWith(`sha256:${a}`) || `${a}:latest` === r.ImageRef || a === `${r.ImageRef}:latest`)
     && (!f.has('exited') || (!r.State.Running && r.State.StartedAt !== ZERO_TIME && exitCodes.includes(r.State.ExitCode)))
     && want('volume', (v) => r.Mounts.some((m) => m.destination === v || (m.name ?? m.source) === v))
-    // berthd runs no health checks, publishes no ports and has no swarm tasks.
-    && want('health', (h) => h === 'none')
+    && want('health', (h) => h === (r.State.Health?.Status ?? 'none'))
+    // berthd has no swarm tasks.
     && want('is-task', (t) => t === 'false')
     // dockerd matches expose and publish against the ports of the container's network, and
     // berthd's containers have none (no bridge network).

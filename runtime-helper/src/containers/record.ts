@@ -6,6 +6,15 @@ import type { ForwarderState } from '../network/ports/forwarder.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+/** One probe's result in State.Health.Log (times in RFC 3339). */
+export interface HealthLogEntry { Start: string; End: string; ExitCode: number; Output: string }
+
+export interface HealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: HealthLogEntry[];
+}
+
 export interface ContainerState {
   Status: ContainerStatus;
   Running: boolean;
@@ -18,6 +27,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Only for a container with a health check (containers/health/). */
+  Health?: HealthState;
 }
 
 export interface ContainerRecord {

@@ -49,7 +49,11 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
   const s = r.State;
   if (s.Status === 'removing') return 'Removal In Progress';
   if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
-  if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Running) {
+    const up = `Up ${humanDuration(now - Date.parse(s.StartedAt))}`;
+    if (s.Paused) return `${up} (Paused)`;
+    return s.Health ? `${up} (${s.Health.Status === 'starting' ? 'health: starting' : s.Health.Status})` : up;
+  }
   if (s.Status === 'created') return 'Created';
   return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
 }

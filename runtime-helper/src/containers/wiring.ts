@@ -7,6 +7,7 @@ import type { Daemon } from '../daemon/daemon.js';
 import type { Route } from '../api/context.js';
 import { ContainerManager } from './manager.js';
 import { ExecSessions } from './exec-sessions.js';
+import { HealthMonitor } from './health/health-monitor.js';
 import { InProcessMonitor } from './inprocess-monitor.js';
 import { ShimMonitor } from './shim-monitor.js';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,7 @@ export function installContainers(daemon: Daemon): Route[] {
     ...(daemon.config.cgroupParent ? { cgroupParent: daemon.config.cgroupParent } : {}),
   });
   const execs = new ExecSessions(manager);
+  const health = new HealthMonitor(manager, execs);
   const services: ContainerServices = { manager, execs, volumes, images };
   daemon.events.subscribe((e) => { if (e.Type === 'container' && e.Action === 'destroy') execs.forgetContainer(e.Actor.ID); });
   (daemon as unknown as { containers: ContainerServices }).containers = services;
@@ -76,6 +78,7 @@ export function installContainers(daemon: Daemon): Route[] {
     try { claimShimStateRoot(daemon.config.execRoot, dataRoot); } catch (err) { daemon.log.warn({ err, dir: shimRoot }, 'cannot make the shim state folder'); }
     await manager.restore();
     await execs.restore();
+    health.install((listener) => daemon.events.subscribe(listener));
     // Only now is it known which state dirs restore still needs (no await in between).
     const reaped = shim ? reapOrphanExecShims(shimRoot, execs.sessions.keys()) : [];
     if (reaped.length) daemon.log.warn({ dirs: reaped }, 'ended exec sessions whose start berthd never recorded');

@@ -1,10 +1,49 @@
 // `docker import --change` / `docker commit --change`: the Dockerfile instructions that only
-// touch the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME,
-// WORKDIR) applied to a container config.
+// touch the config (CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, ONBUILD, STOPSIGNAL, USER,
+// VOLUME, WORKDIR) applied to a container config.
 import { InvalidParameter } from '../api/errors.js';
 import type { ContainerConfig } from './image-config.js';
 
-const allowed = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+const allowed = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+
+/** Go's time.ParseDuration for the units a Dockerfile uses, in nanoseconds. */
+function goDurationNs(text: string): number {
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let end = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) { total += Number(m[1]) * units[m[2]!]!; end = re.lastIndex; }
+  if (!text || end !== text.length) throw new InvalidParameter(`time: invalid duration "${text}"`);
+  return Math.round(total);
+}
+
+/** HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D] [--retries=N] CMD ... | NONE */
+function healthcheck(text: string): { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } {
+  let rest = text.trim();
+  const out: Record<string, unknown> = {};
+  for (let m = /^--([a-z-]+)=(\S*)\s*/.exec(rest); m; m = /^--([a-z-]+)=(\S*)\s*/.exec(rest)) {
+    const [, flag = '', value = ''] = m;
+    if (flag === 'interval') out.Interval = goDurationNs(value);
+    else if (flag === 'timeout') out.Timeout = goDurationNs(value);
+    else if (flag === 'start-period') out.StartPeriod = goDurationNs(value);
+    else if (flag === 'retries') {
+      if (!/^-?\d+$/.test(value)) throw new InvalidParameter(`strconv.ParseInt: parsing "${value}": invalid syntax`);
+      out.Retries = Number(value);
+    } else throw new InvalidParameter(`Unknown flag: ${flag}`);
+    rest = rest.slice(m[0].length);
+  }
+  const kind = /^(\S+)\s*(.*)$/.exec(rest);
+  const type = (kind?.[1] ?? '').toUpperCase();
+  if (type === 'NONE') {
+    if (Object.keys(out).length || kind?.[2]) throw new InvalidParameter('HEALTHCHECK NONE takes no arguments');
+    return { Test: ['NONE'] };
+  }
+  if (type !== 'CMD') throw new InvalidParameter(`Unknown type "${type}" in HEALTHCHECK (try CMD)`);
+  const cmd = commandForm(kind?.[2] ?? '');
+  // The shell form is kept as one string for the shell (CMD-SHELL), as the Dockerfile parser does.
+  const test = cmd[0] === '/bin/sh' && cmd[1] === '-c' && !(kind?.[2] ?? '').trim().startsWith('[') ? ['CMD-SHELL', cmd[2]!] : ['CMD', ...cmd];
+  return { Test: test, ...out };
+}
 
 /** JSON array form, else the shell form ["/bin/sh", "-c", text]. */
 function commandForm(text: string): string[] {
@@ -90,6 +129,7 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
         case 'WORKDIR': c.WorkingDir = rest; break;
         case 'STOPSIGNAL': c.StopSignal = rest; break;
         case 'ONBUILD': c.OnBuild = [...(c.OnBuild ?? []), rest]; break;
+        case 'HEALTHCHECK': c.Healthcheck = healthcheck(rest); break;
       }
     }
   }
