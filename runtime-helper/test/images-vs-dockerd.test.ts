@@ -157,6 +157,46 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('save and load: a repository saves all its tags, an ID none; a load that moves a tag says so; errors in the stream', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-saveload-'));
+    try {
+      for (const t of ['sl:1', 'sl:2', 'slother:x']) await both(['tag', 'busybox', t]);
+      const manifest = (file: string): Array<{ RepoTags: string[] | null }> => JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' })) as Array<{ RepoTags: string[] | null }>;
+      const saved = async (engine: EngineName, args: string[]): Promise<string> => {
+        const file = join(work, `${engine}-${args.join('_').replace(/[^a-z0-9_]/gi, '')}.tar`);
+        await cliOk(hostOf(engine), ['save', '-o', file, ...args]);
+        return file;
+      };
+      const ids = await Promise.all((['berthd', 'dockerd'] as const).map(async (e) => (await cliOk(hostOf(e), ['images', '-q', 'busybox'])).trim()));
+      for (const [b, d] of [[['sl'], ['sl']], [['sl:2', 'slother'], ['sl:2', 'slother']], [[ids[0]!], [ids[1]!]]]) {
+        const tagsB = manifest(await saved('berthd', b!)).map((m) => (m.RepoTags ?? []).sort());
+        const tagsD = manifest(await saved('dockerd', d!)).map((m) => (m.RepoTags ?? []).sort());
+        expect(tagsB, b!.join(' ')).toEqual(tagsD);
+      }
+      expect(manifest(await saved('berthd', ['sl'])).map((m) => m.RepoTags?.sort())).toEqual([['sl:1', 'sl:2']]);
+      // Each engine loads the other's archive over its own sl tags: dockerd says it moved them.
+      const [fromD, fromB] = [await saved('dockerd', ['sl']), await saved('berthd', ['sl'])];
+      const [lb, ld] = await Promise.all([runOn('berthd', ['load', '-i', fromD]), runOn('dockerd', ['load', '-i', fromB])]);
+      const masked = (out: string): string => out.replace(/sha256:[0-9a-f]{64}/g, '<id>');
+      expect(masked(lb.stdout)).toBe(masked(ld.stdout));
+      expect(masked(lb.stdout)).toBe('The image sl:1 already exists, renaming the old one with ID <id> to empty string\nLoaded image: sl:1\nThe image sl:2 already exists, renaming the old one with ID <id> to empty string\nLoaded image: sl:2\n');
+      // Loading it again moves nothing.
+      const [againB, againD] = await Promise.all([runOn('berthd', ['load', '-i', fromD]), runOn('dockerd', ['load', '-i', fromB])]);
+      expect(againB.stdout).toBe(againD.stdout);
+      expect(againB.stdout).toBe('Loaded image: sl:1\nLoaded image: sl:2\n');
+      // Errors: a missing image by the name given; garbage fails in the stream (no "Error response from daemon").
+      const missing = await both(['save', '-o', join(work, 'x.tar'), 'nosuchrepo']);
+      expect([missing.berth.code, missing.berth.stderr]).toEqual([missing.docker.code, missing.docker.stderr]);
+      writeFileSync(join(work, 'garbage.tar'), 'garbage\n');
+      const garbage = await both(['load', '-i', join(work, 'garbage.tar')]);
+      expect(garbage.berth.code).toBe(garbage.docker.code);
+      for (const out of [garbage.berth.stderr, garbage.docker.stderr]) expect(out).not.toMatch(/Error response from daemon/);
+      await both(['rmi', 'sl:1', 'sl:2', 'slother:x']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);

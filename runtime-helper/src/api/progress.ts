@@ -17,7 +17,8 @@ export class ProgressStream {
   private started = false;
   constructor(private readonly res: ServerResponse) {}
 
-  private start(): void {
+  /** Sends the 200 now (a stream whose errors must all be in-band, as dockerd's load). */
+  start(): void {
     if (this.started) return;
     this.started = true;
     this.res.writeHead(200, { 'Content-Type': 'application/json' });

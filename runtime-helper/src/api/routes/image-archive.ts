@@ -47,11 +47,18 @@ async function create(ctx: RequestContext): Promise<void> {
 async function load(ctx: RequestContext): Promise<void> {
   const q = parseQuery(ctx.query, imageLoadQuery, 'image load');
   const progress = new ProgressStream(ctx.res);
+  // As dockerd: the 200 goes out at once, so every error is in the stream.
+  progress.start();
   try {
     const loaded = await loadArchive(ctx.daemon.images, ctx.req, () => {});
     for (const img of loaded) {
       if (img.names.length === 0) progress.send({ stream: `Loaded image ID: ${img.id}\n` });
-      for (const n of img.names) progress.send({ stream: `Loaded image: ${n}\n` });
+      for (const n of img.names) {
+        const previous = img.replaced[n];
+        // dockerd's words, its "empty string" included.
+        if (previous !== undefined) progress.send({ stream: `The image ${n} already exists, renaming the old one with ID ${previous} to empty string\n` });
+        progress.send({ stream: `Loaded image: ${n}\n` });
+      }
     }
     void q;
     progress.end();

@@ -51,7 +51,8 @@ const ociManifestSchema = z.object({ config: descriptorSchema, layers: z.array(d
 
 interface PlannedImage { configPath: string; layerPaths: string[]; names: ImageReference[] }
 
-export interface LoadedImage { id: string; names: string[] }
+/** `replaced`: tag -> the image it named before this load (dockerd says so). */
+export interface LoadedImage { id: string; names: string[]; replaced: Record<string, string> }
 
 function parseJson<T extends z.ZodType>(buf: Buffer, schema: T, what: string): z.infer<T> {
   let v: unknown;
@@ -280,12 +281,15 @@ async function loadLeased(svc: ImageService, body: Readable, onLoaded: (img: Loa
       svc.log.debug({ ms: Date.now() - started }, 'load: layers unpacked');
       const image = svc.images.add(configBuf);
       const names: string[] = [];
+      const replaced: Record<string, string> = {};
       for (const ref of p.names) {
+        const previous = svc.refs.get(ref);
+        if (previous !== undefined && previous !== image.id) replaced[familiarString(ref)] = previous;
         svc.addReference(ref, image.id);
         names.push(familiarString(ref));
       }
       svc.events.publish('image', 'load', image.id, names[0] ? { name: names[0] } : {});
-      const item = { id: image.id, names };
+      const item = { id: image.id, names, replaced };
       loaded.push(item);
       onLoaded(item);
     }

@@ -16,7 +16,7 @@ import { parseImageName } from '../reference-store.js';
 import { canonicalString, familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
 import { hexOf, sha256Digest } from '../../util/digest.js';
 import { distributionMetadataFor } from '../../registry/image-service-store.js';
-import { ApiError } from '../../api/errors.js';
+import { ApiError, NotFound } from '../../api/errors.js';
 
 const manifestType = 'application/vnd.oci.image.manifest.v1+json';
 const configType = 'application/vnd.oci.image.config.v1+json';
@@ -57,6 +57,26 @@ export function checkSavable(svc: ImageService, selection: readonly SaveSelectio
 export function selectImages(svc: ImageService, names: readonly string[]): SaveSelection[] {
   const byId = new Map<string, SaveSelection>();
   for (const name of names) {
+    // As dockerd: a repository name alone saves every tag of it, whichever images they name.
+    let bare: ImageReference | undefined;
+    try { bare = parseImageName(name); } catch { bare = undefined; }
+    if (bare && bare.tag === undefined && bare.digest === undefined) {
+      const repo = bare;
+      const tagged = svc.refs.all().filter((r) => r.ref.tag !== undefined && r.ref.domain === repo.domain && r.ref.path === repo.path && svc.images.has(r.imageId));
+      if (tagged.length === 0) {
+        // No tag in that repository: an ID prefix, else dockerd's "No such image: NAME".
+        if (svc.images.searchPrefix(name).length === 0) throw new NotFound(`No such image: ${name}`);
+        const image = svc.resolve(name);
+        if (!byId.has(image.id)) byId.set(image.id, { image, tags: [] });
+        continue;
+      }
+      for (const r of tagged) {
+        const sel = byId.get(r.imageId) ?? { image: svc.images.get(r.imageId), tags: [] };
+        byId.set(r.imageId, sel);
+        sel.tags.push(r.ref);
+      }
+      continue;
+    }
     const image = svc.resolve(name);
     const sel = byId.get(image.id) ?? { image, tags: [] };
     byId.set(image.id, sel);
