@@ -2,6 +2,7 @@
 // (Debian's podman 4.3): its Docker-compatible API from `podman system service` on a socket of
 // its own (test-support/podman.ts), containers on --network none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
@@ -29,12 +30,10 @@ describe('app against podman', () => {
   }
 
   beforeAll(async () => {
-    // A plain-HTTP registry on 127.0.0.1 holding the test image, listed as insecure in the
-    // sandbox's registries.conf (as a podman user must: podman trusts no HTTP registry by itself).
+    // A plain-HTTP registry on 127.0.0.1, listed as insecure in the sandbox's registries.conf (as
+    // a podman user must: podman trusts no HTTP registry by itself).
     registry = await startRegistry();
     podman = await startPodmanService({ insecureRegistries: [registry.host] });
-    await podman.importImage(busyboxImage().tar, 'busybox:test');
-    await podman.cli(['push', image, `${registry.host}/e2e/busybox:1`]);
     app = await startApp(podman.host);
     page = app.page;
     page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
@@ -45,6 +44,29 @@ describe('app against podman', () => {
     // Throws when any process, mount, cgroup or file of the sandbox is left.
     await podman?.stop();
     await registry?.stop();
+  });
+
+  it('first run: an empty podman shows the ways to get an image, and the one-click starter image runs', async () => {
+    await page.goto(`${app.url}#/images`);
+    await page.getByText('No images yet').waitFor();
+    await screenshot('images-empty');
+    await page.getByRole('button', { name: 'Create starter image (busybox)' }).click();
+    const row = page.getByRole('row', { name: /berth-starter/ });
+    await row.waitFor({ timeout: 30_000 });
+    // Its applets are hard links to busybox: they must stay executable once podman unpacks them.
+    await page.getByRole('button', { name: /^Run .*berth-starter:busybox$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill(`${name}-starter`);
+    await dialog.getByLabel('Command', { exact: true }).fill('echo starter-says-hi');
+    await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByTestId('log-line').filter({ hasText: 'starter-says-hi' }).waitFor();
+    await screenshot('starter-logs');
+    for (const c of await podman.client.listContainers({ all: true })) await podman.client.getContainer(c.Id).remove({ force: true });
+    for (const i of await podman.client.listImages()) await podman.client.getImage(i.Id).remove({ force: true });
+    // The test image for the rest, and in the registry for the pull.
+    await podman.importImage(busyboxImage().tar, 'busybox:test');
+    await podman.cli(['push', image, `${registry.host}/e2e/busybox:1`]);
   });
 
   it('shows podman on the system page: versions, cgroup version and disk usage', async () => {
@@ -74,6 +96,35 @@ describe('app against podman', () => {
     await page.getByRole('button', { name: `Details of ${image}` }).click();
     await page.getByRole('heading', { name: 'Layers' }).waitFor();
     await screenshot('image-details');
+  });
+
+  it('saves an image to a file and loads it back, and imports a root filesystem tar', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save to file' }).click()]);
+    const saved = await download.path();
+    expect(statSync(saved).size).toBeGreaterThan(1024 * 1024);
+    // podman's docker-archive names the image; loading it gives the same image back.
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('button', { name: 'Load from file…' }).click();
+    await page.getByLabel('Image file (.tar)').setInputFiles(saved);
+    await page.getByLabel('It is').selectOption('load');
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.getByText(/^Loaded: /).waitFor({ timeout: 30_000 });
+    expect((await podman.client.listImages()).length).toBe(1);
+
+    const imported = `imported-${process.pid}:e2e`;
+    // The form stays open after a load.
+    await page.getByLabel('Image file (.tar)').setInputFiles(busyboxImage().tar);
+    await page.getByLabel('It is').selectOption('import');
+    await page.getByLabel('Name it').fill(imported);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.getByText(new RegExp(`Loaded: .*imported-${process.pid}`)).waitFor({ timeout: 30_000 });
+    await page.getByRole('row', { name: new RegExp(`imported-${process.pid}`) }).waitFor();
+    await screenshot('images-loaded');
+    // The tag typed is the tag given (podman 4.3 ignores import's separate `tag` parameter; it
+    // names an unqualified import under docker.io/library/).
+    const tags = (await podman.client.listImages()).flatMap((i) => i.RepoTags ?? []);
+    expect(tags).toContain(`docker.io/library/${imported}`);
+    await podman.client.getImage(`docker.io/library/${imported}`).remove();
   });
 
   it('pulls from a registry with a progress bar per layer, removes the tag, and shows a failed pull where it happened', async () => {

@@ -64,12 +64,13 @@ export async function importStarter(docker: Docker, tag = 'berth-starter:busybox
   for (const a of applets) dirs.add(a.split('/').slice(0, -1).join('/'));
   for (const d of [...dirs].filter(Boolean).sort()) tar.entry({ name: `${d}/`, type: 'directory', mode: d === 'tmp' ? 0o1777 : 0o755 });
   tar.entry({ name: 'bin/busybox', mode: 0o755 }, readFileSync(BUSYBOX));
-  for (const a of applets) if (a !== 'bin/busybox') tar.entry({ name: a, type: 'link', linkname: 'bin/busybox' });
+  // Hard links carry the target's mode: dockerd and podman chmod the shared inode to the link
+  // entry's mode (tar-stream's default 0644 left busybox unexecutable: "permission denied").
+  for (const a of applets) if (a !== 'bin/busybox') tar.entry({ name: a, type: 'link', linkname: 'bin/busybox', mode: 0o755 });
   tar.entry({ name: 'etc/passwd', mode: 0o644 }, 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
   tar.entry({ name: 'etc/group', mode: 0o644 }, 'root:x:0:\nnogroup:x:65534:\n');
   tar.finalize();
-  const [repo, t] = tag.split(':') as [string, string];
-  const stream = (await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo, tag: t, changes: ['CMD ["/bin/sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
+  const stream = (await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo: tag, changes: ['CMD ["/bin/sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
   return tag;
 }
@@ -81,7 +82,9 @@ export async function loadFromFile(docker: Docker, kind: 'load' | 'import', data
   const input = Readable.from([data]);
   const stream = (kind === 'load'
     ? await docker.loadImage(input as never)
-    : await docker.importImage(input as never, { repo: repo.split(':')[0], tag: repo.split(':')[1] ?? 'latest' } as never)) as unknown as NodeJS.ReadableStream;
+    // The whole reference as `repo` ("the repo may include a tag", Docker's API says): podman 4.3
+    // ignores a separate `tag` (it imported as :latest), and "host:port/name" has a colon too.
+    : await docker.importImage(input as never, { repo } as never)) as unknown as NodeJS.ReadableStream;
   const messages: string[] = [];
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (e: { stream?: string; status?: string; error?: string }) => {
