@@ -2,7 +2,9 @@
 // side: what each does inside the container (hosts, resolv.conf, rlimits, sysctls, shared
 // namespaces, groups, oom score, cgroup files), the errors of bad values, and the log options.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { berthdBesideDockerd, cliOk, enginesOf, onBoth } from './support/engine-pair.js';
 
 const pair = berthdBesideDockerd();
@@ -29,6 +31,29 @@ describe('host settings of docker run, as dockerd applies them', () => {
       const r = await runBoth(flags, cmd);
       expect(r.berthd.code, flags.join(' ')).toBe(0);
       expect(r.berthd.stdout, flags.join(' ')).toBe(r.dockerd.stdout);
+    }
+  });
+
+  it("fills an empty volume from the image, keeps the /etc files over a mounted /etc, honours tmpfs options and bind propagation", async () => {
+    const bindDir = mkdtempSync(join(tmpdir(), 'berth-hostopt-'));
+    writeFileSync(join(bindDir, 'f'), 'x');
+    try {
+      for (const [flags, cmd] of [
+        [['-v', 'hostopt-fill:/etc'], ['sh', '-c', 'ls /etc; stat -c "%a %U" /etc /etc/passwd']],
+        [['--mount', 'type=volume,source=hostopt-nocopy,destination=/etc,volume-nocopy'], ['ls', '/etc']],
+        [['-v', `${bindDir}:/etc`], ['ls', '/etc']],
+        [['--tmpfs', '/etc'], ['ls', '/etc']],
+        [['--mount', 'type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=0700'], ['sh', '-c', 'df -k /t | tail -1 | tr -s " " | cut -d" " -f2; stat -c %a /t']],
+        [['-v', `${bindDir}:/x:ro,rshared`], ['true']],
+      ] as [string[], string[]][]) {
+        const r = await runBoth(flags, cmd);
+        expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
+        expect(r.berthd.stdout, flags.join(' ')).toBe(r.dockerd.stdout);
+        expect(daemonError(r.berthd.stderr), flags.join(' ')).toBe(daemonError(r.dockerd.stderr));
+      }
+    } finally {
+      rmSync(bindDir, { recursive: true, force: true });
+      await onBoth(pair(), ['volume', 'rm', 'hostopt-fill', 'hostopt-nocopy']);
     }
   });
 

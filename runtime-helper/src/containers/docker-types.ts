@@ -20,11 +20,16 @@ export const restartPolicySchema = z.object({
   MaximumRetryCount: z.number().int().optional().default(0),
 });
 
+const propagationSchema = z.enum(['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']);
+
 export const mountSpecSchema = z.object({
   Type: z.enum(['bind', 'volume', 'tmpfs']).optional().default('volume'),
   Source: z.string().optional().default(''),
   Target: z.string(),
   ReadOnly: z.boolean().optional().default(false),
+  BindOptions: z.object({ Propagation: z.union([propagationSchema, z.literal('')]).optional() }).passthrough().nullish(),
+  VolumeOptions: z.object({ NoCopy: z.boolean().optional() }).passthrough().nullish(),
+  TmpfsOptions: z.object({ SizeBytes: z.number().int().min(0).optional(), Mode: z.number().int().min(0).max(0o7777).optional() }).passthrough().nullish(),
 });
 
 /** A resource number from the API: the CLI sends 0 for "not set". Negative values are refused

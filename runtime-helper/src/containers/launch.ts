@@ -14,6 +14,7 @@ import { hostCapabilities, swapLimitSupported } from './host-features.js';
 import { joinedContainer, type JoinedPids } from '../oci/host-options.js';
 import { logSettings } from './log-config.js';
 import { mountShareableShm, shmPath } from './ipc-shm.js';
+import { populateVolumes } from './volume-populate.js';
 import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -26,6 +27,7 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   const snap = await m.prepareSnapshot(c);
   r.Rootfs = snap.rootfs;
   r.UpperDir = snap.upperDir;
+  await populateVolumes(snap.rootfs, r.Mounts);
   const joined = joinedPids(m, r.HostConfig);
   const shmSource = await shareableShmFor(m, r);
   const spec = translateToOci({

@@ -2,6 +2,7 @@
 // from Docker's defaults (oci/default-spec.ts). Pure except for reading the image's passwd files
 // and stat'ing device nodes, so it is unit-tested against temp dirs.
 import { statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { defaultSpec } from './default-spec.js';
 import type { OciDevice, OciDeviceCgroupRule, OciMount, OciResources, OciSeccomp, OciSpec } from './spec.js';
 import type { DockerConfig, DockerHostConfig, DockerResources } from '../containers/docker-types.js';
@@ -20,6 +21,10 @@ export interface ResolvedMount {
   options?: string[];
   /** The volume's name, for named and anonymous volumes. */
   name?: string;
+  /** A volume left empty at start rather than given the image's content there (nocopy). */
+  noCopy?: boolean;
+  /** A bind's mount propagation (rprivate when not given, as Docker). */
+  propagation?: string;
 }
 
 export interface TranslateInput {
@@ -249,20 +254,27 @@ function translate(input: TranslateInput): OciSpec {
     const shm = mounts.find((m) => m.destination === '/dev/shm');
     if (shm) shm.options = [...(shm.options ?? []).filter((o) => !o.startsWith('size=')), `size=${Math.floor(hc.ShmSize / 1024)}k`];
   }
+  // The container's own mounts: the /etc files, --tmpfs, then binds, volumes and tmpfs mounts.
+  const own: OciMount[] = [];
+  const userDestinations = new Set([...input.mounts.map((m) => m.destination), ...Object.keys(hc.Tmpfs ?? {})]);
   const etc = input.etcFiles ?? {};
   const etcMounts: [string | undefined, string][] = [[etc.resolvConf, '/etc/resolv.conf'], [etc.hostname, '/etc/hostname'], [etc.hosts, '/etc/hosts']];
   for (const [source, destination] of etcMounts) {
-    if (source) mounts.push({ destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(hc.ReadonlyRootfs ? ['ro'] : [])] });
+    // A file the user mounts there wins, as in dockerd.
+    if (source && !userDestinations.has(destination)) own.push({ destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(hc.ReadonlyRootfs ? ['ro'] : [])] });
   }
   for (const [dest, opts] of Object.entries(hc.Tmpfs ?? {})) {
     if (!dest.startsWith('/')) throw new InvalidConfigError(`invalid tmpfs mount point ${dest}: must be absolute`);
     const options = ['nosuid', 'nodev', 'noexec', ...opts.split(',').filter(Boolean)];
-    mounts.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options });
+    own.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options });
   }
   for (const m of input.mounts) {
-    if (m.type === 'tmpfs') mounts.push({ destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.options ?? [])] });
-    else mounts.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw', ...(m.options ?? [])] });
+    if (m.type === 'tmpfs') own.push({ destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])] });
+    else own.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation || 'rprivate', m.readOnly ? 'ro' : 'rw', ...(m.options ?? [])] });
   }
+  // Parents before children (a volume on /etc, then /etc/hosts into it), as dockerd sorts them.
+  const depth = (dest: string): number => posix.normalize(dest).split('/').length;
+  mounts.push(...own.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.destination) - depth(b.m.destination) || a.i - b.i).map(({ m }) => m));
   if (useInit) mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: input.initBinary!, options: ['bind', 'ro'] });
   spec.mounts = mounts;
   spec.annotations = Object.fromEntries(Object.entries(config.Labels ?? {}).map(([k, v]) => [`org.berth.label.${k}`, v]));
