@@ -107,7 +107,7 @@ describe('berthd refuses bad requests clearly', () => {
     expect(message(none.body)).toBe('No such image: 0000000000ff:latest'); // as dockerd: the name as a reference, tag defaulted
     const badChange = await d.request('POST', `/v1.45/images/create?fromSrc=-&changes=${encodeURIComponent('RUN rm -rf /')}`, rootfs);
     expect(badChange.status).toBe(400);
-    expect(message(badChange.body)).toMatch(/RUN is not a valid change command/);
+    expect(message(badChange.body)).toMatch(/run is not a valid change command/);
     await expectAlive();
   });
 

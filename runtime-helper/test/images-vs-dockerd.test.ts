@@ -197,6 +197,34 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('import and commit with -c and -m: the config, the history, the run, and dockerd\'s words for bad changes', async () => {
+    const tar = busyboxImage().tar;
+    const changes = ['CMD ["echo","hi"]', 'ENV A=1 B=2', 'ENV X "quoted value"', 'LABEL "k k"="v v" plain=a\\ b', 'WORKDIR /tmp', 'USER nobody', 'EXPOSE 80 53/udp', 'ENTRYPOINT ["/bin/sh","-c"]', 'VOLUME /data'];
+    const imported = await both(['import', ...changes.flatMap((c) => ['-c', c]), '-m', 'my message', tar, 'impc:1']);
+    expect([imported.berth.code, imported.docker.code]).toEqual([0, 0]);
+    for (const args of [
+      ['image', 'inspect', '-f', '{{json .Config}}|{{.Comment}}|{{.Author}}|{{.Architecture}}|{{.Os}}', 'impc:1'],
+      ['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}|{{.Size}}', 'impc:1'],
+      ['run', '--rm', '--network', 'none', 'impc:1', 'pwd; id -u; echo $A$B $X'],
+    ]) {
+      const r = await both(args);
+      expect([r.berth.code, r.berth.stdout, r.berth.stderr], args.join(' ')).toEqual([r.docker.code, r.docker.stdout, r.docker.stderr]);
+    }
+    await both(['run', '--name', 'impcm', '--network', 'none', 'impc:1', 'true']);
+    const committed = await both(['commit', '-c', 'ENV C=3', '-c', 'CMD ["x"]', '-m', 'commit message', 'impcm', 'impc:2']);
+    expect([committed.berth.code, committed.docker.code]).toEqual([0, 0]);
+    const cfg = await both(['image', 'inspect', '-f', '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{.Comment}}', 'impc:2']);
+    expect(cfg.berth.stdout).toBe(cfg.docker.stdout);
+    for (const change of ['bogus x', 'ENV', 'ENV A', 'ENV A=1 B', 'EXPOSE abc', 'EXPOSE 99999', 'EXPOSE 90-80', 'LABEL a', 'USER', 'WORKDIR', 'VOLUME', 'ONBUILD FROM x', 'RUN true']) {
+      const r = await both(['import', '-c', change, tar, 'impc:bad']);
+      expect([r.berth.code, r.berth.stderr], change).toEqual([r.docker.code, r.docker.stderr]);
+      const c = await both(['commit', '-c', change, 'impcm', 'impc:bad']);
+      expect([c.berth.code, c.berth.stderr], `commit ${change}`).toEqual([c.docker.code, c.docker.stderr]);
+    }
+    await both(['rm', 'impcm']);
+    await both(['rmi', 'impc:2', 'impc:1']);
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);

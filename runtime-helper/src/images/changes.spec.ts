@@ -14,8 +14,17 @@ describe('applyChanges', () => {
     expect(c.Volumes).toEqual({ '/data': {} });
   });
   it('refuses instructions that are not config changes, and bad ports', () => {
-    expect(() => applyChanges({}, ['RUN rm -rf /'])).toThrow(/RUN is not a valid change command/);
-    expect(() => applyChanges({}, ['EXPOSE 99999'])).toThrow(/invalid port range/);
-    expect(() => applyChanges({}, ['CMD'])).toThrow(/requires an argument/);
+    // dockerd's words.
+    expect(() => applyChanges({}, ['RUN rm -rf /'])).toThrow(/^run is not a valid change command$/);
+    expect(() => applyChanges({}, ['EXPOSE 99999'])).toThrow(/^Invalid containerPort: 99999$/);
+    expect(() => applyChanges({}, ['EXPOSE 90-80/udp'])).toThrow(/^Invalid containerPort: 90-80$/);
+    expect(() => applyChanges({}, ['ENV'])).toThrow(/^ENV requires at least one argument$/);
+    expect(() => applyChanges({}, ['USER'])).toThrow(/^USER requires exactly one argument$/);
+    expect(() => applyChanges({}, ['LABEL a'])).toThrow(/^LABEL must have two arguments$/);
+    expect(() => applyChanges({}, ['ENV A=1 B'])).toThrow('Syntax error - can\'t find = in "B". Must be of the form: name=value');
+    expect(() => applyChanges({}, ['ONBUILD FROM x'])).toThrow(/^FROM isn't allowed as an ONBUILD trigger$/);
+  });
+  it('takes an empty CMD as the bare shell and an empty ENTRYPOINT as none, as dockerd', () => {
+    expect(applyChanges({ Entrypoint: ['/x'] }, ['CMD', 'ENTRYPOINT'])).toEqual({ Cmd: ['/bin/sh', '-c'] });
   });
 });

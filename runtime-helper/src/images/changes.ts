@@ -5,6 +5,8 @@ import { InvalidParameter } from '../api/errors.js';
 import type { ContainerConfig } from './image-config.js';
 
 const allowed = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+/** Instructions dockerd wants exactly one argument for (the others: at least one). */
+const exactlyOne = ['USER', 'WORKDIR', 'STOPSIGNAL'];
 
 /** Go's time.ParseDuration for the units a Dockerfile uses, in nanoseconds. */
 function goDurationNs(text: string): number {
@@ -57,28 +59,51 @@ function commandForm(text: string): string[] {
   return ['/bin/sh', '-c', t];
 }
 
-function unquote(s: string): string {
-  if (s.length >= 2 && ((s.startsWith('"') && s.endsWith('"')) || (s.startsWith("'") && s.endsWith("'")))) return s.slice(1, -1);
-  return s;
+/** The Dockerfile's word processing without variables: quotes removed, backslash escapes kept literal. */
+function shellWord(s: string): string {
+  let out = '';
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quote === "'") { if (ch === "'") quote = null; else out += ch; continue; }
+    if (ch === '\\' && i + 1 < s.length && (quote === null || '"\\$`'.includes(s[i + 1]!))) { out += s[++i]; continue; }
+    if (quote === '"') { if (ch === '"') quote = null; else out += ch; continue; }
+    if (ch === '"' || ch === "'") { quote = ch; continue; }
+    out += ch;
+  }
+  return out;
 }
 
-/** Splits "a=1 b='x y'" into pairs; the legacy "KEY value with spaces" form is one pair. */
-function keyValues(instr: string, text: string): [string, string][] {
-  if (!text.includes('=') || /^[^=\s]+\s/.test(text) && !/^[^=\s]+=/.test(text)) {
-    const m = /^(\S+)\s+(.*)$/.exec(text);
-    if (!m) throw new InvalidParameter(`invalid change "${instr} ${text}": ${instr} requires a key and a value`);
-    return [[m[1] ?? '', m[2] ?? '']];
+/** Splits at whitespace outside quotes, quotes kept (the Dockerfile parser's parseWords). */
+function words(text: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote === null && /\s/.test(ch)) { if (word) out.push(word); word = ''; continue; }
+    if (ch === '\\' && quote !== "'" && i + 1 < text.length) { word += ch + text[++i]; continue; }
+    if (quote === null && (ch === '"' || ch === "'")) quote = ch;
+    else if (ch === quote) quote = null;
+    word += ch;
   }
-  const out: [string, string][] = [];
-  const re = /([^\s=]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
-  let m: RegExpExecArray | null;
-  let consumed = '';
-  while ((m = re.exec(text)) !== null) {
-    out.push([m[1] ?? '', unquote(m[2] ?? '')]);
-    consumed += m[0];
-  }
-  if (out.length === 0 || consumed.replace(/\s/g, '') !== text.replace(/\s/g, '')) throw new InvalidParameter(`invalid change "${instr} ${text}": expected KEY=VALUE pairs`);
+  if (word) out.push(word);
   return out;
+}
+
+/** KEY=VALUE pairs ("a=1 b='x y'"), or the legacy "KEY value with spaces" as one pair. */
+function keyValues(instr: string, text: string): [string, string][] {
+  const all = words(text);
+  if (!all[0]!.includes('=')) {
+    const m = /^(\S+)\s+([\s\S]*)$/.exec(text);
+    if (!m) throw new InvalidParameter(`${instr} must have two arguments`);
+    return [[shellWord(m[1]!), shellWord(m[2]!)]];
+  }
+  return all.map((w) => {
+    const eq = w.indexOf('=');
+    if (eq < 0) throw new InvalidParameter(`Syntax error - can't find = in "${w}". Must be of the form: name=value`);
+    return [shellWord(w.slice(0, eq)), shellWord(w.slice(eq + 1))];
+  });
 }
 
 export function applyChanges(base: ContainerConfig, changes: readonly string[]): ContainerConfig {
@@ -90,8 +115,14 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
       const m = /^(\S+)\s*(.*)$/.exec(trimmed);
       const instr = (m?.[1] ?? '').toUpperCase();
       const rest = (m?.[2] ?? '').trim();
-      if (!allowed.includes(instr)) throw new InvalidParameter(`invalid change "${trimmed}": ${instr} is not a valid change command (allowed: ${allowed.join(', ')})`);
-      if (rest === '') throw new InvalidParameter(`invalid change "${trimmed}": ${instr} requires an argument`);
+      // dockerd's words for what it refuses.
+      if (!allowed.includes(instr)) throw new InvalidParameter(`${instr.toLowerCase()} is not a valid change command`);
+      if (rest === '') {
+        // An empty CMD is the shell with nothing to run, an empty ENTRYPOINT none, as dockerd has them.
+        if (instr === 'CMD') { c.Cmd = ['/bin/sh', '-c']; continue; }
+        if (instr === 'ENTRYPOINT') { delete c.Entrypoint; continue; }
+        throw new InvalidParameter(`${instr} requires ${exactlyOne.includes(instr) ? 'exactly' : 'at least'} one argument`);
+      }
       switch (instr) {
         case 'CMD': c.Cmd = commandForm(rest); break;
         case 'ENTRYPOINT': c.Entrypoint = commandForm(rest); break;
@@ -109,10 +140,9 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
           const ports = { ...(c.ExposedPorts ?? {}) };
           for (const p of rest.split(/\s+/)) {
             const pm = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp|sctp))?$/.exec(p.toLowerCase());
-            if (!pm) throw new InvalidParameter(`invalid change "${trimmed}": invalid port "${p}"`);
-            const from = Number(pm[1]);
-            const to = pm[2] ? Number(pm[2]) : from;
-            if (from < 1 || to > 65535 || to < from) throw new InvalidParameter(`invalid change "${trimmed}": invalid port range "${p}"`);
+            const from = Number(pm?.[1]);
+            const to = pm?.[2] ? Number(pm[2]) : from;
+            if (!pm || to > 65535 || to < from) throw new InvalidParameter(`Invalid containerPort: ${p.replace(/\/.*$/, '')}`);
             for (let port = from; port <= to; port++) ports[`${port}/${pm[3] ?? 'tcp'}`] = {};
           }
           c.ExposedPorts = ports;
@@ -128,7 +158,13 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
         case 'USER': c.User = rest; break;
         case 'WORKDIR': c.WorkingDir = rest; break;
         case 'STOPSIGNAL': c.StopSignal = rest; break;
-        case 'ONBUILD': c.OnBuild = [...(c.OnBuild ?? []), rest]; break;
+        case 'ONBUILD': {
+          const trigger = (/^\S+/.exec(rest)?.[0] ?? '').toUpperCase();
+          if (trigger === 'ONBUILD') throw new InvalidParameter('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+          if (trigger === 'FROM' || trigger === 'MAINTAINER') throw new InvalidParameter(`${trigger} isn't allowed as an ONBUILD trigger`);
+          c.OnBuild = [...(c.OnBuild ?? []), rest];
+          break;
+        }
         case 'HEALTHCHECK': c.Healthcheck = healthcheck(rest); break;
       }
     }
