@@ -1,7 +1,7 @@
 // The same docker CLI image commands against berthd and a real dockerd (history, images, rmi,
 // tag, save/load, import, cp's tar, ps filter errors): exit codes and output must match.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -223,6 +223,33 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     }
     await both(['rm', 'impcm']);
     await both(['rmi', 'impc:2', 'impc:1']);
+  });
+
+  it('docker cp through mounted files: /etc/hosts, hostname, resolv.conf and a bound file read as the container sees them, never replaced', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-cpfile-'));
+    try {
+      const files = { berthd: join(work, 'b.txt'), dockerd: join(work, 'd.txt') };
+      for (const f of Object.values(files)) writeFileSync(f, 'bound file\n');
+      writeFileSync(join(work, 'in.txt'), 'new\n');
+      await Promise.all((['berthd', 'dockerd'] as const).map((e) => cliOk(hostOf(e), ['run', '-d', '--name', 'cpf', '--network', 'none', '--hostname', 'cpfhost', '-v', `${files[e]}:/data/f.txt`, 'busybox', 'sleep', '300'])));
+      for (const path of ['/etc/hostname', '/etc/hosts', '/data/f.txt', '/data']) {
+        const r = await bytesOnBoth(['cp', `cpf:${path}`, '-']);
+        const listing = (tar: Buffer): string => execFileSync('tar', ['-tvf', '-'], { input: tar, encoding: 'utf8' }).replace(/\d{4}-\d\d-\d\d \d\d:\d\d/g, 'T');
+        expect(listing(r.berthd), path).toBe(listing(r.dockerd));
+        expect(execFileSync('tar', ['-xOf', '-'], { input: r.berthd, encoding: 'utf8' }), path).toBe(execFileSync('tar', ['-xOf', '-'], { input: r.dockerd, encoding: 'utf8' }));
+      }
+      const etc = execFileSync('tar', ['-tf', '-'], { input: (await bytesOnBoth(['cp', 'cpf:/etc', '-'])).berthd, encoding: 'utf8' });
+      expect(etc).toMatch(/etc\/hostname\netc\/hosts\n/);
+      expect(execFileSync('tar', ['-xOf', '-', 'hostname'], { input: (await bytesOnBoth(['cp', 'cpf:/etc/hostname', '-'])).berthd, encoding: 'utf8' })).toBe('cpfhost\n');
+      for (const dest of ['/etc/hosts', '/data/f.txt']) {
+        const r = await both(['cp', join(work, 'in.txt'), `cpf:${dest}`]);
+        expect([r.berth.code, r.berth.stderr], dest).toEqual([r.docker.code, r.docker.stderr]);
+      }
+      expect(readFileSync(files.berthd, 'utf8')).toBe('bound file\n');
+      await both(['rm', '-f', 'cpf']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {

@@ -6,7 +6,7 @@
 // files, Go's walk order); writing unpacks into an empty temp directory first and then copies
 // entry by entry through in-root resolution.
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, constants as fsConstants, copyFileSync, fstatSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, utimesSync, lutimesSync } from 'node:fs';
+import { chmodSync, statSync, closeSync, constants as fsConstants, copyFileSync, fstatSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, utimesSync, lutimesSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { extractLayer } from '../images/extract/extract-layer.js';
@@ -163,9 +163,14 @@ export function tarOfPath(view: ContainerView, target: ViewPath, requested: stri
   };
   return goArchive(containerOwnerNames(view), [
     () => ({ tar: spawnTar(dirname(target.host), ['--anchored', '--no-wildcards', ...exclude(hostTop, nested, ''), hostTop]), rename: renameTop }),
-    // Shortest destination first: a mount's directory entry comes before mounts inside it.
-    ...[...nested].sort((a, b) => a.destination.length - b.destination.length).map((m) => () => {
+    // By destination, bytewise: a mount's directory entry comes before mounts inside it.
+    ...[...nested].sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0)).map((m) => () => {
       const r = rel(m.destination);
+      // A file mounted on its own (a bind of a file, the /etc files): its one entry.
+      if (!statSync(m.source).isDirectory()) {
+        const name = basename(m.source);
+        return { tar: spawnTar(dirname(m.source), ['--anchored', '--no-wildcards', name]), rename: (n: string) => (n === name ? underTop(top, r) : n) };
+      }
       const tar = spawnTar(m.source, ['--anchored', '--no-wildcards', ...exclude('.', below(r), `${r}/`), '.']);
       return { tar, rename: (n: string) => (n === './' || n === '.' ? `${underTop(top, r)}/` : underTop(top, `${r}/${n.replace(/^\.\//, '')}`)) };
     }),
@@ -202,6 +207,8 @@ function copyInto(view: ContainerView, src: string, destInRoot: string, containe
       continue;
     }
     if (existing?.isDirectory()) throw new ContainerError(400, `cannot overwrite directory ${relTarget} with non-directory`);
+    // A file mounted there (a bind of a file, /etc/hosts) cannot be replaced: dockerd's unlink fails.
+    if (existing && target.mount && target.path === target.mount.destination) throw new ContainerError(500, `Error processing tar file(exit status 1): unlinkat ${relTarget}: device or resource busy`);
     if (existing) unlinkSync(to);
     if (st.isSymbolicLink()) { symlinkSync(readlinkSync(from), to); lutimesSync(to, st.atime, st.mtime); }
     else if (st.isFile()) { copyFileSync(from, to); chmodSync(to, st.mode & 0o7777); utimesSync(to, st.atime, st.mtime); }

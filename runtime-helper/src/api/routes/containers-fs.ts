@@ -1,7 +1,9 @@
 // Container filesystem routes: changes (docker diff), export, archive HEAD/GET/PUT (docker cp,
 // through the container's view: its root plus its binds and volumes)
 // (commit is the image store's route, fed by the containers' commit hook).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResolvedMount } from '../../oci/from-docker-config.js';
 import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
 import { parseQuery, queryBool, queryString } from '../body.js';
@@ -19,7 +21,13 @@ async function rootOf(ctx: RequestContext): Promise<{ id: string; rootfs: string
   const c = manager.get(ctx.params.id!);
   // Mounts the snapshot again if it is not (a stopped container after a reboot).
   const snap = await manager.prepareSnapshot(c);
-  return { id: c.record.Id, rootfs: snap.rootfs, view: containerView(snap.rootfs, c.record.Mounts, c.record.HostConfig.ReadonlyRootfs) };
+  const r = c.record;
+  // The /etc files berthd binds in are mounts of the view too (docker cp reads and writes them
+  // there, as dockerd does), unless the user mounted a file of their own at that place.
+  const etc = ([['/etc/hostname', r.HostnamePath], ['/etc/hosts', r.HostsPath], ['/etc/resolv.conf', r.ResolvConfPath]] as const)
+    .filter(([dest, source]) => source && existsSync(source) && !r.Mounts.some((m) => m.destination === dest))
+    .map(([destination, source]): ResolvedMount => ({ type: 'bind', source, destination, readOnly: r.HostConfig.ReadonlyRootfs }));
+  return { id: r.Id, rootfs: snap.rootfs, view: containerView(snap.rootfs, [...r.Mounts, ...etc], r.HostConfig.ReadonlyRootfs) };
 }
 
 async function changes(ctx: RequestContext): Promise<void> {
