@@ -1,11 +1,12 @@
 // Published ports (docker run -p / -P) through berth-portfwd, driven by the real docker CLI:
 // HTTP and UDP from the test to 127.0.0.1, what inspect, ps and `docker port` show, a taken
 // port, stop/start/restart, a berthd kill -9 and restart, dockerd's network-mode rules and bad
-// input. All traffic goes to 127.0.0.1. The dockerd 20.10 texts compared against are in
-// network/ports/README.md (a bridge dockerd in a namespace of its own, by hand: the suite's
-// dockerd has no bridge and cannot publish).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// input. All traffic goes to 127.0.0.1. The last block runs the same commands against a real
+// dockerd 20.10 with its default bridge, started in a network namespace of its own (so its
+// bridge, iptables rules and docker-proxy never touch the host; test-support/dockerd.ts has no
+// bridge and ignores -p), and compares what both show.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createSocket } from 'node:dgram';
 import http from 'node:http';
@@ -14,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxImage, repoRoot } from '../../test-support/paths.js';
-import { startBerthd, type Berthd } from './support/berthd.js';
+import { mountsUnder } from '../../test-support/leftovers.js';
+import { runDocker, startBerthd, type Berthd } from './support/berthd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
 
 let berth: Berthd;
@@ -321,5 +323,139 @@ describe('published ports', () => {
     expect(cli.stderr).toContain('invalid hostPort: 70000');
     expect((await ok(['ps', '-aq'])).trim()).toBe(before);
     expect((await berth.request('GET', '/_ping')).status).toBe(200);
+  });
+});
+
+/** dockerd with its default bridge inside a new network namespace (lo up), on its own socket. */
+async function startBridgeDockerd(): Promise<{ host: string; pid: () => number; stop(): Promise<void> }> {
+  const ddir = mkdtempSync(join(tmpdir(), 'berth-ports-dockerd-'));
+  const socket = join(ddir, 'docker.sock');
+  const cgroupParent = `berth-ports-dockerd-${process.pid}`;
+  const out = openSync(join(ddir, 'dockerd.log'), 'a');
+  const child: ChildProcess = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', '/usr/sbin/dockerd',
+    '-H', `unix://${socket}`, '--data-root', join(ddir, 'data'), '--exec-root', join(ddir, 'exec'), '--pidfile', join(ddir, 'pid'),
+    '--storage-driver', 'overlay2', '--cgroup-parent', `/${cgroupParent}`], { stdio: ['ignore', out, out] });
+  const host = `unix://${socket}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${readFileSync(join(ddir, 'dockerd.log'), 'utf8')}`);
+    if ((await runDocker(host, ['version'])).code === 0) break;
+    if (i > 600) throw new Error('dockerd did not answer within 60 s');
+    await sleep(100);
+  }
+  return {
+    host,
+    pid: () => child.pid!,
+    async stop() {
+      const ids = (await runDocker(host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+      if (ids.length) await runDocker(host, ['rm', '-f', ...ids]);
+      child.kill('SIGTERM');
+      for (let i = 0; i < 200 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const m of mountsUnder(ddir).sort().reverse()) spawnSync('umount', ['-l', m]);
+      rmSync(ddir, { recursive: true, force: true, maxRetries: 3 });
+      for (const root of ['/sys/fs/cgroup/unified', ...readdirSync('/sys/fs/cgroup').map((d) => `/sys/fs/cgroup/${d}`)]) {
+        try { rmdirSync(`${root}/${cgroupParent}`); } catch { /* absent */ }
+      }
+    },
+  };
+}
+
+describe('published ports against a real dockerd 20.10 with a bridge (in its own network namespace)', () => {
+  let dockerd: Awaited<ReturnType<typeof startBridgeDockerd>> | undefined;
+  beforeAll(async () => {
+    dockerd = await startBridgeDockerd();
+    for (const args of [['import', busyboxImage().tar, 'busybox'], ['import', '-c', 'EXPOSE 80', '-c', 'EXPOSE 53/udp', busyboxImage().tar, 'busybox-exposed']]) {
+      const r = await runDocker(dockerd.host, args);
+      if (r.code !== 0) throw new Error(r.stderr);
+    }
+  }, 120_000);
+  afterAll(async () => { await dockerd?.stop(); }, 60_000);
+
+  /** The same command on both engines; container ids, the test's free ports and ephemeral ports normalized. */
+  async function both(args: string[], ports: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }[]> {
+    const norm = (t: string): string => {
+      let x = t;
+      for (const [from, to] of Object.entries(ports)) x = x.split(from).join(to);
+      return x.replace(/\b[0-9a-f]{64}\b/g, '<ID>').replace(/:(3\d{4}|[4-6]\d{4})\b/g, ':<EPHEMERAL>').replace(/"(3\d{4}|[4-6]\d{4})"/g, '"<EPHEMERAL>"');
+    };
+    const out = [];
+    for (const host of [dockerd!.host, berth.host]) {
+      const r = await runDocker(host, args);
+      out.push({ code: r.code, stdout: norm(r.stdout), stderr: norm(r.stderr) });
+    }
+    return out;
+  }
+
+  it('inspect, ps and docker port of -p in every form, exposed-only ports, -P, and a stopped container', async () => {
+    const p1 = String(await freePort());
+    const p2 = String(await freePort());
+    const ports = { [p1]: '<P1>', [p2]: '<P2>' };
+    const [d, b] = await both(['run', '-d', '--name', 'cmp', '-p', `${p1}:81`, '-p', '127.0.0.1::82', '-p', `${p2}:83/udp`, '--expose', '90', 'busybox', 'sleep', '300'], ports);
+    expect(b!.code).toBe(d!.code);
+    for (const args of [
+      ['ps', '--filter', 'name=cmp', '--format', '{{.Ports}}'],
+      ['port', 'cmp'], ['port', 'cmp', '81'], ['port', 'cmp', '83/udp'], ['port', 'cmp', '99'],
+      ['inspect', '--format', '{{json .NetworkSettings.Ports}} {{json .HostConfig.PortBindings}} {{json .Config.ExposedPorts}} {{json .HostConfig.PublishAllPorts}}', 'cmp'],
+    ]) {
+      const [dd, bb] = await both(args, ports);
+      expect(bb, args.join(' ')).toEqual(dd);
+    }
+    const [dl, bl] = await both(['run', '-d', '--name', 'cmp-all', '-P', 'busybox-exposed', 'sleep', '300']);
+    expect(bl!.code).toBe(dl!.code);
+    const [dp, bp] = await both(['inspect', '--format', '{{json .NetworkSettings.Ports}} {{json .HostConfig.PortBindings}} {{json .Config.ExposedPorts}}', 'cmp-all']);
+    expect(bp).toEqual(dp);
+    await both(['stop', '-t', '0', 'cmp']);
+    for (const args of [['port', 'cmp'], ['inspect', '--format', '{{json .NetworkSettings.Ports}}', 'cmp'], ['ps', '-a', '--filter', 'name=cmp$', '--format', '{{.Ports}}']]) {
+      const [dd, bb] = await both(args, ports);
+      expect(bb, args.join(' ')).toEqual(dd);
+    }
+    await both(['rm', '-f', 'cmp', 'cmp-all']);
+  });
+
+  it('a port another container holds, and the network modes: the same answers', async () => {
+    const p = String(await freePort());
+    const ports = { [p]: '<P>' };
+    await both(['run', '-d', '--name', 'holder', '-p', `127.0.0.1:${p}:80`, 'busybox', 'sleep', '300'], ports);
+    const [d, b] = await both(['run', '-d', '--name', 'second', '-p', `127.0.0.1:${p}:81`, 'busybox', 'sleep', '300'], ports);
+    expect(d!.stderr).toContain('port is already allocated');
+    expect(b).toEqual(d);
+    const [ds, bs] = await both(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{json .NetworkSettings.Ports}}', 'second'], ports);
+    expect(bs).toEqual(ds);
+    for (const args of [
+      ['run', '-d', '--name', 'm-host', '--network', 'host', '-p', `${p}:80`, 'busybox', 'sleep', '300'],
+      ['run', '-d', '--name', 'm-none', '--network', 'none', '-p', `${p}:80`, 'busybox', 'sleep', '300'],
+      ['run', '-d', '--network', 'container:holder', '-p', `${p}:80`, 'busybox', 'sleep', '300'],
+      ['run', '-d', '--network', 'container:holder', '--expose', '90', 'busybox', 'sleep', '300'],
+    ]) {
+      const [dd, bb] = await both(args, ports);
+      expect(bb, args.join(' ')).toEqual(dd);
+    }
+    for (const name of ['m-host', 'm-none']) {
+      const [dd, bb] = await both(['inspect', '--format', '{{json .NetworkSettings.Ports}} {{json .HostConfig.PortBindings}}', name], ports);
+      expect(bb).toEqual(dd);
+    }
+    const [dv, bv] = await both(['create', '-p', '127.0.0.1:80:99999', 'busybox', 'true']);
+    expect(bv).toEqual(dv);
+    await both(['rm', '-f', 'holder', 'second', 'm-host', 'm-none']);
+  });
+
+  it('a host port a process holds: dockerd\'s userland-proxy error', async () => {
+    const p = String(await freePort());
+    // The holder for dockerd lives in its namespace; berthd's on the host.
+    const inside = spawn('nsenter', [`--net=/proc/${dockerd!.pid()}/ns/net`, echoServer, 'tcp', p], { stdio: 'ignore' });
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(Number(p), '127.0.0.1', r));
+    try {
+      await sleep(200);
+      const [d, b] = await both(['run', '-d', '--name', 'held', '-p', `127.0.0.1:${p}:80`, 'busybox', 'sleep', '300'], { [p]: '<P>' });
+      expect(d!.stderr).toContain('Error starting userland proxy: listen tcp4 127.0.0.1:<P>: bind: address already in use');
+      expect(b).toEqual(d);
+      const [ds, bs] = await both(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.Pid}}', 'held']);
+      expect(bs).toEqual(ds);
+    } finally {
+      inside.kill('SIGKILL');
+      await new Promise((r) => holder.close(r));
+      await both(['rm', '-f', 'held']);
+    }
   });
 });
