@@ -2,7 +2,7 @@
 // side: what each does inside the container (hosts, resolv.conf, rlimits, sysctls, shared
 // namespaces, groups, oom score, cgroup files), the errors of bad values, and the log options.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthdBesideDockerd, cliOk, enginesOf, onBoth } from './support/engine-pair.js';
@@ -54,6 +54,37 @@ describe('host settings of docker run, as dockerd applies them', () => {
     } finally {
       rmSync(bindDir, { recursive: true, force: true });
       await onBoth(pair(), ['volume', 'rm', 'hostopt-fill', 'hostopt-nocopy']);
+    }
+  });
+
+  it('takes a seccomp profile file, --cgroup-parent and systempaths=unconfined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-hostopt-'));
+    const profile = join(dir, 'seccomp.json');
+    writeFileSync(profile, JSON.stringify({
+      defaultAction: 'SCMP_ACT_ALLOW',
+      archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }, { architecture: 'SCMP_ARCH_AARCH64', subArchitectures: ['SCMP_ARCH_ARM'] }],
+      syscalls: [
+        { names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 },
+        // Only with a capability the container lacks: left out.
+        { names: ['chmod', 'fchmodat'], action: 'SCMP_ACT_ERRNO', includes: { caps: ['CAP_SYS_ADMIN'] } },
+      ],
+    }));
+    const parent = `berth-hostopt-${process.pid}`;
+    try {
+      for (const [flags, cmd] of [
+        [['--security-opt', `seccomp=${profile}`], ['sh', '-c', 'mkdir /tmp/zz; chmod 600 /etc/hosts && echo chmod-ok']],
+        [['--cgroup-parent', `/${parent}`], ['sh', '-c', 'grep memory /proc/self/cgroup | cut -d/ -f2']],
+        [['--security-opt', 'systempaths=unconfined'], ['sh', '-c', 'grep " /proc/sys " /proc/mounts | cut -d" " -f4 | cut -c1-3; grep -c " /proc/kcore " /proc/mounts || true']],
+      ] as [string[], string[]][]) {
+        const r = await runBoth(flags, cmd);
+        expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
+        expect(r.berthd.stdout, flags.join(' ')).toBe(r.dockerd.stdout);
+        expect(r.berthd.stderr, flags.join(' ')).toBe(r.dockerd.stderr);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      // The parents the runtimes made, empty now (a cgroup directory goes with rmdir).
+      for (const c of readdirSync('/sys/fs/cgroup')) { try { rmdirSync(`/sys/fs/cgroup/${c}/${parent}`); } catch { /* none in that hierarchy */ } }
     }
   });
 

@@ -59,6 +59,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   }
   const log = logSettings(hc.LogConfig);
   checkLinks(m, hc);
+  if (hc.CgroupParent && hc.CgroupParent.split('/').includes('..')) throw invalid(`invalid cgroup parent "${hc.CgroupParent}": it must not climb out with '..'`);
   let warnings: string[];
   try {
     warnings = [...createWarnings(hc), ...blkioDevices(hc, weightDeviceSupported()).warnings];
@@ -92,7 +93,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   })();
   const joined = { network: 1, pid: 1, ipc: 1 }; // any pid: only the modes' names are checked here
   try {
-    translateToOci({ id, config, hostConfig: hc, rootfs: '/nonexistent', mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), joined });
+    translateToOci({ id, config, hostConfig: hc, rootfs: '/nonexistent', mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id, hc.CgroupParent), swapLimitSupported: swapLimitSupported(), joined });
   } catch (e) {
     if (e instanceof InvalidConfigError && !/^unable to find/i.test(e.message)) throw invalid(e.message);
     if (!(e instanceof InvalidConfigError)) throw e;
@@ -109,7 +110,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
     record.UpperDir = snap.upperDir;
     // The user must exist in the image (checked now that the rootfs is there).
     try {
-      translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id), swapLimitSupported: swapLimitSupported(), joined });
+      translateToOci({ id, config, hostConfig: hc, rootfs: snap.rootfs, mounts: [], hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(id, hc.CgroupParent), swapLimitSupported: swapLimitSupported(), joined });
     } catch (e) {
       await m.opts.images.remove(record.SnapshotKey).catch(() => {});
       m.store.remove(id);

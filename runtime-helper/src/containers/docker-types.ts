@@ -103,6 +103,10 @@ export const hostConfigSchema = resourcesSchema.extend({
   StorageOpt: z.record(z.string(), z.string()).nullish(),
   Isolation: z.string().optional().default(''),
   Links: stringList,
+  MaskedPaths: stringList,
+  ReadonlyPaths: stringList,
+  Annotations: z.record(z.string(), z.string()).nullish(),
+  CgroupParent: z.string().optional().default(''),
   VolumeDriver: z.string().optional().default(''),
   LogConfig: logConfigSchema.nullish(),
 }).passthrough();

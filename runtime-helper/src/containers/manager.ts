@@ -45,8 +45,10 @@ export class ContainerManager {
     return cli;
   }
 
-  cgroupsPath(id: string): string {
-    return `${this.opts.cgroupParent ?? '/berth'}/${id}`;
+  /** The container's cgroup: under its --cgroup-parent, else the daemon's (/berth by default). */
+  cgroupsPath(id: string, own = this.containers.get(id)?.record.HostConfig.CgroupParent): string {
+    const parent = own ? `/${own.replace(/^\/+|\/+$/g, '')}` : this.opts.cgroupParent ?? '/berth';
+    return `${parent}/${id}`;
   }
 
   /** Every container's record, newest first (the order of `docker ps` and `system df`). */

@@ -97,4 +97,16 @@ describe('capabilitySet', () => {
     expect(capabilitySet(DEFAULT_CAPABILITIES, host, ['sys_admin'], ['ALL'], false)).toEqual(['CAP_SYS_ADMIN']);
     expect(() => capabilitySet(DEFAULT_CAPABILITIES, host, ['not a cap'], [], false)).toThrow(/unknown capability/);
   });
+
+  it('carries annotations, the masked and read-only path lists given, and mounts parents first', () => {
+    const spec = translateToOci({ ...input({ Labels: { l: 'v' } }, { Annotations: { 'com.example/a': 'b' }, MaskedPaths: [], ReadonlyPaths: ['/proc/sys'] }),
+      mounts: [{ type: 'bind', source: '/srv/hosts', destination: '/etc/hosts', readOnly: true }, { type: 'volume', source: '/v', destination: '/etc', readOnly: false, name: 'v' }],
+      etcFiles: { hosts: '/c/hosts', hostname: '/c/hostname', resolvConf: '/c/resolv.conf' } });
+    expect(spec.annotations).toEqual({ 'org.berth.label.l': 'v', 'com.example/a': 'b' });
+    expect(spec.linux!.maskedPaths).toEqual([]);
+    expect(spec.linux!.readonlyPaths).toEqual(['/proc/sys']);
+    const own = spec.mounts!.filter((m) => m.destination.startsWith('/etc'));
+    // The volume on /etc first; the user's /etc/hosts wins over the engine's.
+    expect(own.map((m) => `${m.destination}=${m.source}`)).toEqual(['/etc=/v', '/etc/resolv.conf=/c/resolv.conf', '/etc/hostname=/c/hostname', '/etc/hosts=/srv/hosts']);
+  });
 });

@@ -8,6 +8,7 @@ import type { OciDevice, OciDeviceCgroupRule, OciMount, OciResources, OciSeccomp
 import type { DockerConfig, DockerHostConfig, DockerResources } from '../containers/docker-types.js';
 import { resolveGroups, resolveUser } from '../containers/passwd.js';
 import { blkioDevices, weightDeviceSupported } from './blkio-devices.js';
+import { seccompFromDockerProfile, SeccompProfileError } from './seccomp-profile.js';
 import { applyIpcMounts, deviceCgroupRules, HostOptionError, namespacesFor, rejectUnsupported, rlimitsFor, sysctlsFor, validateModes, type JoinedPids } from './host-options.js';
 
 export class InvalidConfigError extends Error {}
@@ -148,19 +149,21 @@ function deviceFromHost(hostPath: string, containerPath: string, perms: string):
   };
 }
 
-function securityOpts(opts: string[]): { noNewPrivileges: boolean; seccompUnconfined: boolean } {
+function securityOpts(opts: string[]): { noNewPrivileges: boolean; seccompUnconfined: boolean; seccompProfile?: string } {
   let noNewPrivileges = false;
   let seccompUnconfined = false;
+  let seccompProfile: string | undefined;
   for (const o of opts) {
     const [key = '', value = ''] = o.includes('=') ? o.split(/=(.*)/s) : o.split(/:(.*)/s);
     if (key === 'no-new-privileges') noNewPrivileges = value === '' || value === 'true';
     else if (key === 'seccomp') {
+      // The CLI sends a profile file's text; "builtin" is Docker's default profile.
       if (value === 'unconfined') seccompUnconfined = true;
-      else throw new InvalidConfigError(`seccomp profile files are not supported yet: ${value}`);
+      else if (value !== 'builtin') seccompProfile = value;
     } else if (key === 'apparmor' || key === 'label') continue; // no LSM on this engine
     else throw new InvalidConfigError(`invalid --security-opt: "${o}"`);
   }
-  return { noNewPrivileges, seccompUnconfined };
+  return { noNewPrivileges, seccompUnconfined, ...(seccompProfile !== undefined ? { seccompProfile } : {}) };
 }
 
 export function translateToOci(input: TranslateInput): OciSpec {
@@ -220,7 +223,18 @@ function translate(input: TranslateInput): OciSpec {
 
   const sec = securityOpts(hc.SecurityOpt ?? []);
   proc.noNewPrivileges = sec.noNewPrivileges;
-  if (!hc.Privileged && !sec.seccompUnconfined && input.seccompProfile) linux.seccomp = input.seccompProfile(caps);
+  // As dockerd: a privileged container has no filter, even with a profile given.
+  if (!hc.Privileged && !sec.seccompUnconfined) {
+    if (sec.seccompProfile !== undefined) {
+      try { linux.seccomp = seccompFromDockerProfile(sec.seccompProfile, { capabilities: caps }); } catch (e) {
+        if (e instanceof SeccompProfileError) throw new InvalidConfigError(e.message);
+        throw e;
+      }
+    } else if (input.seccompProfile) linux.seccomp = input.seccompProfile(caps);
+  }
+  // --security-opt systempaths=unconfined arrives as empty lists (the CLI's translation).
+  if (hc.MaskedPaths) linux.maskedPaths = [...hc.MaskedPaths];
+  if (hc.ReadonlyPaths) linux.readonlyPaths = [...hc.ReadonlyPaths];
 
   linux.namespaces = namespacesFor(hc, input.joined ?? {});
   if (hc.NetworkMode === 'host' || hc.UTSMode === 'host') delete spec.hostname;
@@ -277,6 +291,6 @@ function translate(input: TranslateInput): OciSpec {
   mounts.push(...own.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.destination) - depth(b.m.destination) || a.i - b.i).map(({ m }) => m));
   if (useInit) mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: input.initBinary!, options: ['bind', 'ro'] });
   spec.mounts = mounts;
-  spec.annotations = Object.fromEntries(Object.entries(config.Labels ?? {}).map(([k, v]) => [`org.berth.label.${k}`, v]));
+  spec.annotations = { ...Object.fromEntries(Object.entries(config.Labels ?? {}).map(([k, v]) => [`org.berth.label.${k}`, v])), ...(hc.Annotations ?? {}) };
   return spec;
 }

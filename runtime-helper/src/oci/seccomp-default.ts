@@ -52,7 +52,7 @@ utimensat utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writ
   .filter(Boolean);
 
 /** Docker's architecture names (Go's GOARCH). */
-type Arch =
+export type Arch =
   | 'amd64'
   | 'x32'
   | 'x86'
