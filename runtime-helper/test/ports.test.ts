@@ -42,6 +42,7 @@ async function ok(args: string[]): Promise<string> {
 
 interface Inspect {
   Id: string;
+  RestartCount: number;
   State: { Status: string; Running: boolean; ExitCode: number; Error: string; Pid: number };
   HostConfig: { PortBindings: unknown; PublishAllPorts?: boolean };
   Config: { ExposedPorts?: Record<string, object> };
@@ -242,6 +243,20 @@ describe('published ports', () => {
     expect(forwardersOf(id)).toEqual([]);
     expect(await canBind(port)).toBe(true);
     await ok(['rm', 'cycle']);
+  });
+
+  it('a restart policy brings the ports back with the container', async () => {
+    const port = await freePort();
+    const id = (await ok(['run', '-d', '--name', 'always', '--restart', 'always', '-p', `127.0.0.1:${port}:80`, ...httpdArgs('back again')])).trim();
+    expect((await getWhenUp(port)).body).toBe('back again\n');
+    const first = forwardersOf(id);
+    process.kill((await inspect('always')).State.Pid, 'SIGKILL'); // the init dies; the policy restarts it
+    for (let i = 0; i < 100 && (await inspect('always')).RestartCount < 1; i++) await sleep(50);
+    expect((await getWhenUp(port)).body).toBe('back again\n');
+    expect(forwardersOf(id)).toHaveLength(1);
+    expect(forwardersOf(id)).not.toEqual(first);
+    await ok(['rm', '-f', 'always']);
+    expect(forwardersOf(id)).toEqual([]);
   });
 
   it('after berthd is killed (-9) and restarted, forwarding goes on and stop still frees the port; a forwarder killed meanwhile is replaced', async () => {
