@@ -88,6 +88,28 @@ function polishSuite(kind: EngineKind): void {
       expect(await show.getByRole('button', { name: /^All/ }).getAttribute('aria-pressed')).toBe('true');
     });
 
+    it("keeps a container's log search and the timestamps choice when the user looks at another tab and comes back", async () => {
+      const id = await create(engine.client, `${prefix}-talk`, ['sh', '-c', 'echo alpha; echo beta; echo gamma'], true);
+      await engine.client.getContainer(id).wait();
+      await page.goto(`${app.url}#/containers/${id}/logs`);
+      await page.getByTestId('log-line').filter({ hasText: 'gamma' }).waitFor();
+      await page.getByLabel('Search logs').fill('beta');
+      await page.getByLabel('Timestamps').check();
+      await page.getByText('1 of 3 lines match').waitFor();
+      await page.getByRole('tab', { name: 'Inspect' }).click();
+      await page.getByRole('tab', { name: 'Logs' }).click();
+      await page.getByText('1 of 3 lines match').waitFor();
+      expect(await page.getByLabel('Search logs').inputValue()).toBe('beta');
+      expect(await page.getByLabel('Timestamps').isChecked()).toBe(true);
+      // The line carries its time (RFC 3339 from the engine) before its text.
+      expect(await page.getByTestId('log-line').innerText()).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s*beta$/);
+      await engine.client.getContainer(id).remove();
+      // Gone from the list before the next test clicks in it: rows moving up under the pointer
+      // would take a click meant for another row.
+      await page.goto(`${app.url}#/containers`);
+      await row('talk').waitFor({ state: 'detached' });
+    });
+
     it('shows a stop under way on its row, with its buttons off, until the container has stopped', async () => {
       await page.goto(`${app.url}#/containers`);
       await row('up2').getByRole('button', { name: `stop ${prefix}-up2` }).click();

@@ -4,6 +4,7 @@ import type { LogLine } from '@shared/contract';
 import { useStream } from '../../api/api';
 import { VirtualList } from '../../components/VirtualList';
 import { ErrorBox } from '../../components/Notice';
+import { useKeptState } from '../../lib/kept-state';
 
 /** The lines of one log stream, appended in place. */
 class LogBuffer {
@@ -14,8 +15,10 @@ class LogBuffer {
 
 export function LogsTab({ id, running, name }: { id: string; running: boolean; name: string }) {
   const [follow, setFollow] = useState(true);
-  const [timestamps, setTimestamps] = useState(false);
-  const [q, setQ] = useState('');
+  // Kept when the user looks at another tab or page and comes back: timestamps as a preference,
+  // the search for this container.
+  const [timestamps, setTimestamps] = useKeptState('logs.timestamps', false);
+  const [q, setQ] = useKeptState(`logs.search.${id}`, '');
   // One buffer per stream (these params): new params start an empty one, set while rendering (the
   // pattern for state that follows props), so no frame shows the old lines under the new params.
   // Batches are appended in place (100,000+ lines, no copy per batch) and `version` re-renders once
