@@ -215,6 +215,14 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     expect([committed.berth.code, committed.docker.code]).toEqual([0, 0]);
     const cfg = await both(['image', 'inspect', '-f', '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{.Comment}}', 'impc:2']);
     expect(cfg.berth.stdout).toBe(cfg.docker.stdout);
+    // The whole container config goes in (the image's volumes too), the config before the
+    // changes as ContainerConfig.
+    const whole = await both(['image', 'inspect', '-f', '{{json .Config}} {{json .ContainerConfig.Cmd}} {{json .ContainerConfig.Env}}', 'impc:2']);
+    expect(mask(whole.berth.stdout)).toBe(mask(whole.docker.stdout));
+    expect(whole.berth.stdout).toMatch(/"Volumes":\{"\/data":\{\}\}/);
+    const raw = await Promise.all((['berthd', 'dockerd'] as const).map(async (e) => JSON.parse(await cliOk(hostOf(e), ['image', 'inspect', 'impc:2']))[0].Config as Record<string, unknown>));
+    for (const key of ['Hostname', 'Image', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin']) expect(mask(String(raw[0]![key])), key).toBe(mask(String(raw[1]![key])));
+    expect(raw[0]!.Image).toBe('impc:1');
     for (const change of ['bogus x', 'ENV', 'ENV A', 'ENV A=1 B', 'EXPOSE abc', 'EXPOSE 99999', 'EXPOSE 90-80', 'LABEL a', 'USER', 'WORKDIR', 'VOLUME', 'ONBUILD FROM x', 'RUN true']) {
       const r = await both(['import', '-c', change, tar, 'impc:bad']);
       expect([r.berth.code, r.berth.stderr], change).toEqual([r.docker.code, r.docker.stderr]);
@@ -332,5 +340,8 @@ describe('the vfs snapshotter beside dockerd\'s overlay2', () => {
     }
   });
 });
+
+/** Container and image IDs masked. */
+const mask = (s: string): string => s.replace(/[0-9a-f]{64}/g, '<id>').replace(/[0-9a-f]{12}/g, '<id>');
 
 const runOn = (engine: EngineName, args: string[]): Promise<CliResult> => runDocker(hostOf(engine), args);

@@ -62,6 +62,9 @@ export function installContainers(daemon: Daemon): Route[] {
     },
   };
   // POST /commit (the image store's route) asks us which snapshot and config a container has.
+  const imageVolumes = (id: string): Record<string, unknown> | undefined => {
+    try { return daemon.images.images.get(id).config.config?.Volumes ?? undefined; } catch { return undefined; }
+  };
   daemon.hooks.containerForCommit = async (ref: string) => {
     let c;
     try { c = manager.get(ref); } catch { return undefined; }
@@ -71,7 +74,9 @@ export function installContainers(daemon: Daemon): Route[] {
     return {
       containerId: c.record.Id, snapshotKey: c.record.SnapshotKey, imageId: c.record.Image,
       name: c.record.Name.replace(/^\//, ''), image: c.record.ImageRef, labels: cfg.Labels ?? {},
-      config: { Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, WorkingDir: cfg.WorkingDir, User: cfg.User, Labels: cfg.Labels ?? null, ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}) },
+      // As dockerd: the container's whole config (its hostname, attach flags, image name too),
+      // with its image's volumes, which dockerd's container config carries.
+      config: { ...cfg, Image: c.record.ImageRef, Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, Labels: cfg.Labels ?? null, Volumes: (cfg.Volumes ?? imageVolumes(c.record.Image) ?? null) as Record<string, Record<string, never>> | null },
     };
   };
   daemon.addService({ name: 'containers', start: async () => {

@@ -114,6 +114,8 @@ export class ImageService {
       ...(opts.author ? { author: opts.author } : {}),
       ...(opts.comment ? { comment: opts.comment } : {}),
       ...(opts.containerId ? { container: opts.containerId } : {}),
+      // dockerd records the container's config as it was, before the changes, beside the new one.
+      container_config: opts.config,
       config,
       rootfs: { type: 'layers', diff_ids: [...parent.config.rootfs.diff_ids, diffId] },
       history: [...history, { created: now, ...(opts.createdBy ? { created_by: opts.createdBy } : {}), ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
