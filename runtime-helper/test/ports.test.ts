@@ -289,6 +289,31 @@ describe('published ports', () => {
     await ok(['rm', 'survivor', 'orphaned']);
   });
 
+  it('a forwarder left by a berthd that died before saving it is ended by the next start', async () => {
+    const port = await freePort();
+    const id = (await ok(['create', '--name', 'stray', '-p', `127.0.0.1:${port}:80`, ...httpdArgs('after the stray')])).trim();
+    // What such a berthd leaves: a forwarder with this container's diag path holding its port,
+    // serving a created container's init (a stand-in here, in a namespace of its own).
+    const init = spawn('unshare', ['--net', '--', 'sleep', '600'], { stdio: 'ignore' });
+    try {
+      await sleep(200);
+      const binary = resolve(repoRoot, 'runtime-helper/native/build/berth-portfwd');
+      const diag = join(berth.dataRoot, 'containers', id, 'portfwd.log');
+      const report = JSON.parse(execFileSync(binary, ['--netns', `/proc/${init.pid}/ns/net`, '--pid', String(init.pid), '--diag', diag, `tcp:127.0.0.1:${port}:80`], { encoding: 'utf8' })) as { pid: number };
+      expect(forwardersOf(id)).toEqual([report.pid]);
+      expect(await canBind(port)).toBe(false);
+      await ok(['start', 'stray']);
+      expect((await getWhenUp(port)).body).toBe('after the stray\n');
+      const now = forwardersOf(id);
+      expect(now).toHaveLength(1);
+      expect(now[0]).not.toBe(report.pid);
+    } finally {
+      init.kill('SIGKILL');
+      await ok(['rm', '-f', 'stray']);
+    }
+    expect(forwardersOf(id)).toEqual([]);
+  });
+
   it('network modes as dockerd: host discards published ports with a warning, none publishes nothing, container: refuses', async () => {
     const port = await freePort();
     const host = await berth.dockerResult(['run', '-d', '--name', 'hostnet', '--network', 'host', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sleep', '300']);

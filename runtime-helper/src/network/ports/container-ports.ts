@@ -2,7 +2,7 @@
 // its record (HostConfig, Config.ExposedPorts), kept in record.PortForwarder while it runs.
 import { join } from 'node:path';
 import { listenersFor } from './bindings.js';
-import { forwarderAlive, forwarderStopped, startForwarder, stopForwarder, type BoundPort, type ForwarderState } from './forwarder.js';
+import { forwarderAlive, forwarderStopped, startForwarder, stopForwarder, strayForwarders, type BoundPort, type ForwarderState } from './forwarder.js';
 import { inspectPorts, listPorts, type ListPort } from './views.js';
 
 /** The record fields this module reads and writes. */
@@ -23,10 +23,12 @@ export async function publishPorts(r: PortsRecord, initPid: number, containerDir
   await releasePorts(r);
   const listeners = listenersFor(r.HostConfig, r.Config.ExposedPorts as Record<string, unknown> | undefined);
   if (listeners.length === 0) return;
+  const diag = join(containerDir, 'portfwd.log');
+  for (const stray of strayForwarders(diag)) await stopForwarder(r.Id, stray);
   const held: BoundPort[] = [];
   for (const o of others) if (o.Id !== r.Id && o.State.Running && o.PortForwarder) held.push(...o.PortForwarder.ports);
   r.PortForwarder = await startForwarder({
-    initPid, listeners, diag: join(containerDir, 'portfwd.log'), name: r.Name.replace(/^\//, ''), id: r.Id, heldByContainers: held,
+    initPid, listeners, diag, name: r.Name.replace(/^\//, ''), id: r.Id, heldByContainers: held,
   });
 }
 

@@ -2,7 +2,7 @@
 // the container and before its process starts, found again after a berthd restart by the pid
 // and diag path kept in the container's record, stopped (and waited for, so the host ports are
 // free) when the container ends.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +91,22 @@ export function forwarderAlive(state: ForwarderState): boolean {
   const i = args.indexOf('--diag');
   if (i < 0 || args[i + 1] !== state.diag) return false;
   try { return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${state.pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+/**
+ * Forwarders serving `diag` that no record names: started just before a berthd died, ahead of
+ * the record's save. They hold the container's ports, so a new start ends them first.
+ */
+export function strayForwarders(diag: string): ForwarderState[] {
+  const out: ForwarderState[] = [];
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return out; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const state = { pid: Number(e), diag, ports: [] };
+    if (forwarderAlive(state)) out.push(state);
+  }
+  return out;
 }
 
 /** In-flight stops by container id: a stop or restart waits for the ports to be free. */
