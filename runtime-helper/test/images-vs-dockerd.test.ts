@@ -136,7 +136,10 @@ describe('image commands: berthd and dockerd give the same answers', () => {
       }));
       expect(b, args('ID').join(' ')).toEqual(d);
     };
-    for (const t of ['rm1:a', 'rm1:b', 'rm2:a']) await both(['tag', 'rmbase', t]);
+    for (const t of ['rm1:a', 'rm1:b', 'rm2:a', 'localhost:5000/rmx:1']) await both(['tag', 'rmbase', t]);
+    // Tags in dockerd's order: by full name (docker.io/library/... before localhost:5000/...).
+    await onEach(() => ['image', 'inspect', '-f', '{{json .RepoTags}}', 'rmbase']);
+    await onEach(() => ['rmi', 'localhost:5000/rmx:1']);
     await onEach((id) => ['rmi', id]); // several repositories: must be forced
     await onEach(() => ['rmi', '-f', 'rm1:a']);
     await both(['create', '--pull', 'never', '--name', 'rmst', '--network', 'none', 'rmbase', 'true']);

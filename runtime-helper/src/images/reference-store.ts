@@ -71,7 +71,8 @@ export class ReferenceStore {
       const ref = parseReference(canonical);
       out.push({ canonical, familiar: familiarString(ref), ref, imageId });
     }
-    return out.sort((a, b) => a.familiar.localeCompare(b.familiar));
+    // dockerd's order (its lexicalRefs): by the full name, bytewise (docker.io/library/ok:1 before localhost:5000/x).
+    return out.sort((a, b) => (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0));
   }
 
   all(): StoredReference[] {
