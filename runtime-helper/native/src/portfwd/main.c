@@ -71,7 +71,7 @@ static int redirect_stdio(const char *diag, berth_error_t *err) {
   return 0;
 }
 
-static void print_report(const struct options *o, pid_t relay) {
+static int print_report(const struct options *o, pid_t relay) {
   printf("{\"pid\":%d,\"ports\":[", (int)relay);
   for (int i = 0; i < o->count; i++) {
     const struct pf_binding *b = &o->bindings[i];
@@ -79,7 +79,7 @@ static void print_report(const struct options *o, pid_t relay) {
            b->proto == PF_TCP ? "tcp" : "udp", b->host_ip, b->bound_port, b->container_port);
   }
   printf("]}\n");
-  fflush(stdout);
+  return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -108,7 +108,10 @@ int main(int argc, char **argv) {
     if ((b->proto == PF_TCP ? pf_tcp_listener_add(b, &err) : pf_udp_listener_add(b, &err)) < 0) fail(&err);
   }
   if (o.foreground) {
-    print_report(&o, getpid());
+    if (print_report(&o, getpid()) < 0) {
+      berth_error_errno(&err, "write the report to stdout");
+      fail(&err);
+    }
   } else {
     pid_t relay = fork();
     if (relay < 0) {
@@ -116,7 +119,12 @@ int main(int argc, char **argv) {
       fail(&err);
     }
     if (relay > 0) {
-      print_report(&o, relay);
+      if (print_report(&o, relay) < 0) {
+        /* Nobody learns the relay's pid: it must not hold the ports. */
+        berth_error_errno(&err, "write the report to stdout");
+        if (kill(relay, SIGKILL) < 0) fprintf(stderr, "berth-portfwd: kill the relay %d: %s\n", (int)relay, strerror(errno));
+        fail(&err);
+      }
       _exit(0); /* the relay owns the sockets now */
     }
     if (setsid() < 0) {

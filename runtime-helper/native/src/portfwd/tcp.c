@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "portfwd/portfwd.h"
@@ -52,6 +53,23 @@ struct tcp_conn {
 
 static struct tcp_conn *live, *dead;
 static unsigned live_count;
+
+/* Refused connects are logged at most once a second (with how many were not), so a client
+ * hammering a port nothing listens on cannot fill the diag file. */
+static void log_refused(uint16_t port, int error) {
+  static struct timespec last;
+  static unsigned quiet;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now); /* cannot fail with this clock */
+  if (last.tv_sec != 0 && now.tv_sec == last.tv_sec) {
+    quiet++;
+    return;
+  }
+  last = now;
+  if (quiet > 0) pf_diag("connect 127.0.0.1:%u in the container: %s (and %u more in the last second)", port, strerror(error), quiet);
+  else pf_diag("connect 127.0.0.1:%u in the container: %s", port, strerror(error));
+  quiet = 0;
+}
 
 static void conn_close(struct tcp_conn *c) {
   if (c->closed) return;
@@ -177,7 +195,7 @@ static void on_side_event(struct pf_handler *h, uint32_t events) {
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) soerr = errno;
     if (soerr != 0) {
       /* Nothing listens on the port in the container: the client's connection is closed. */
-      pf_diag("connect 127.0.0.1:%u in the container: %s", c->container_port, strerror(soerr));
+      log_refused(c->container_port, soerr);
       conn_close(c);
       return;
     }
@@ -215,7 +233,7 @@ static void on_accept(struct pf_handler *h, uint32_t events) {
     }
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(l->b->container_port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (connect(ufd, (struct sockaddr *)&to, sizeof to) < 0 && errno != EINPROGRESS) {
-      pf_diag("connect 127.0.0.1:%u in the container: %s", l->b->container_port, strerror(errno));
+      log_refused(l->b->container_port, errno);
       close(cfd);
       close(ufd);
       continue;
