@@ -197,6 +197,30 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     await both(['rmi', 'impc:2', 'impc:1']);
   });
 
+  it('images filters (label, reference with wildcards, before, since, dangling), --digests, and tag\'s errors', async () => {
+    await both(['run', '--name', 'flt', '--network', 'none', 'busybox', 'true']);
+    await both(['commit', '-c', 'LABEL a=1 b=two', 'flt', 'flab/one:1']);
+    await sleep(1100); // before/since compare creation times to the second
+    await both(['commit', '-c', 'LABEL a=2', 'flt', 'flab/two:1']);
+    await both(['tag', 'flab/two:1', 'fother/two:x']);
+    await both(['rm', 'flt']);
+    const fmt = ['--format', '{{.Repository}}:{{.Tag}}'];
+    const filters = ['label=a', 'label=a=1', 'label=b=two', 'label=a=3', 'reference=flab/*', 'reference=*/two', 'reference=flab/*:1', 'reference=f*/*:x', 'reference=*two*',
+      'before=flab/two:1', 'since=flab/one:1', 'before=nosuch', 'dangling=false'];
+    for (const f of filters) {
+      const r = await both(['images', ...fmt, '--filter', f, '--filter', 'reference=f*/*']);
+      const sorted = (out: string): string[] => out.split('\n').sort();
+      expect([r.berth.code, sorted(r.berth.stdout), r.berth.stderr], f).toEqual([r.docker.code, sorted(r.docker.stdout), r.docker.stderr]);
+    }
+    const digests = await both(['images', '--digests', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}', 'flab/*']);
+    expect(digests.berth.stdout.split('\n').sort()).toEqual(digests.docker.stdout.split('\n').sort());
+    for (const args of [['tag', 'busybox', 'Bad:1'], ['tag', 'busybox', 'a:b:c'], ['tag', 'busybox', 'ok:-bad'], ['tag', 'busybox', 'ok@sha256:abc'], ['tag', 'nosuch', 'x'], ['tag', 'sha256:zz', 'x'], ['tag', 'busybox', 'a//b']]) {
+      const r = await both(args);
+      expect([r.berth.code, r.berth.stderr], args.join(' ')).toEqual([r.docker.code, r.docker.stderr]);
+    }
+    await both(['rmi', 'flab/one:1', 'flab/two:1', 'fother/two:x']);
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);
