@@ -20,11 +20,13 @@ import { runDocker, startBerthd, type Berthd } from './support/berthd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
 
 let berth: Berthd;
-const dir = mkdtempSync(join(tmpdir(), 'berth-ports-test-'));
-const echoServer = join(dir, 'echo-server');
+let dir = '';
+let echoServer = '';
 const ipv6 = readFileSync('/proc/net/if_inet6', 'utf8').trim() !== '';
 
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-ports-test-'));
+  echoServer = join(dir, 'echo-server');
   execFileSync('cc', ['-static', '-O2', '-o', echoServer, resolve(repoRoot, 'runtime-helper/native/tests/fixtures/echo-server.c')]);
   berth = await startBerthd(runtimeArgs);
   await ok(['import', busyboxImage().tar, 'busybox']);
@@ -33,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (berth) await removeContainersAndStop(berth);
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 async function ok(args: string[]): Promise<string> {

@@ -13,12 +13,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const binary = process.env.BERTH_TEST_PORTFWD ?? fileURLToPath(new URL('../build/berth-portfwd', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'berth-portfwd-test-'));
-const echoServer = join(dir, 'echo-server');
+let dir = '';
+let echoServer = '';
 const started: ChildProcess[] = [];
 const pids: number[] = [];
 
 beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-portfwd-test-'));
+  echoServer = join(dir, 'echo-server');
   execFileSync('cc', ['-static', '-O2', '-o', echoServer, fileURLToPath(new URL('./fixtures/echo-server.c', import.meta.url))]);
 });
 afterEach(async () => {
@@ -26,7 +28,7 @@ afterEach(async () => {
   for (const pid of pids.splice(0)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
   await sleep(50);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 interface Report { pid: number; ports: { proto: string; hostIp: string; hostPort: number; containerPort: number }[] }
 
