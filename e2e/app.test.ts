@@ -297,6 +297,29 @@ function appSuite(kind: EngineKind): void {
       await screenshot(page, 'changes');
     });
 
+    it("shows a container's health check in the list and on its page: unhealthy, then healthy, with the last check", async () => {
+      const c = await engine.client.createContainer({
+        Image: 'busybox:test', name: `${name}-health`, Cmd: ['sleep', '300'],
+        Healthcheck: { Test: ['CMD-SHELL', 'echo probing; test -f /tmp/ok'], Interval: 1_000_000_000, Retries: 1 },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      try {
+        await c.start();
+        await page.goto(`${app.url}#/containers`);
+        const chip = page.locator(`[data-testid=container-row][data-name="${name}-health"]`).getByTestId('health-chip');
+        await chip.getByText('unhealthy').waitFor({ timeout: 30_000 });
+        await screenshot(page, 'containers-health');
+        const touch = await c.exec({ Cmd: ['touch', '/tmp/ok'] });
+        await touch.start({ Detach: true });
+        await page.goto(`${app.url}#/containers/${c.id}/logs`);
+        const pageChip = page.getByTestId('health-chip');
+        await pageChip.getByText('healthy', { exact: true }).waitFor({ timeout: 30_000 });
+        expect(await pageChip.getAttribute('title')).toMatch(/^last check exited 0/);
+      } finally {
+        await c.remove({ force: true });
+      }
+    });
+
     it('shows CPU throttling beside the quota, limit hits and OOM kills beside the memory limit, and whether PSI exists', async () => {
       // 16 MiB: writing 64 MiB of files makes the page cache hit the limit (reclaimed, no kill);
       // then a busy loop, which a CPU quota of 0.1 set live on this tab throttles every period.

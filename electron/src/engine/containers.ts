@@ -2,13 +2,29 @@
 // live resource update.
 import type Docker from 'dockerode';
 import { podmanVersion } from './system.js';
-import type { ActionResult, ContainerAction, ContainerDetails, ContainerRow, ContainerState, ResourceSpec, RunSpec } from '../shared/contract.js';
+import type { ActionResult, ContainerAction, ContainerDetails, ContainerHealth, ContainerRow, ContainerState, ResourceSpec, RunSpec } from '../shared/contract.js';
 
 type Summary = Docker.ContainerInfo;
 
 function exitCodeFromStatus(status: string): number | undefined {
   const m = /^Exited \((-?\d+)\)/.exec(status);
   return m ? Number(m[1]) : undefined;
+}
+
+/** The health in a list's status text, as dockerd and podman write it: "Up 5 minutes (healthy)". */
+export function healthFromStatus(status: string): ContainerHealth | undefined {
+  const m = /\((healthy|unhealthy|health: starting|starting)\)\s*$/.exec(status);
+  if (!m) return undefined;
+  return m[1] === 'healthy' ? 'healthy' : m[1] === 'unhealthy' ? 'unhealthy' : 'starting';
+}
+
+/** The last probe of inspect's State.Health, in words. */
+export function lastProbe(health: { Status?: string; FailingStreak?: number; Log?: { ExitCode?: number; Output?: string; End?: string }[] | null } | undefined): string | undefined {
+  const last = health?.Log?.at(-1);
+  if (!last) return health?.Status ? `health: ${health.Status}, no check has finished yet` : undefined;
+  const out = (last.Output ?? '').trim().split('\n').slice(-3).join(' / ').slice(0, 200);
+  const streak = health?.FailingStreak ? `, ${health.FailingStreak} failing in a row` : '';
+  return `last check exited ${last.ExitCode ?? '?'}${out ? `: ${out}` : ''}${streak}`;
 }
 
 export function rowFromSummary(c: Summary, oomKilled?: boolean): ContainerRow {
@@ -22,6 +38,7 @@ export function rowFromSummary(c: Summary, oomKilled?: boolean): ContainerRow {
     created: c.Created,
     exitCode: c.State === 'exited' ? exitCodeFromStatus(c.Status) : undefined,
     oomKilled,
+    health: c.State === 'running' ? healthFromStatus(c.Status) : undefined,
     ports: (c.Ports ?? []).map((p) => (p.PublicPort ? `${p.IP ? `${p.IP}:` : ''}${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)),
   };
 }
@@ -145,6 +162,7 @@ export async function containerDetails(docker: Docker, id: string): Promise<Cont
     exitCode: status === 'exited' ? state.ExitCode : undefined,
     oomKilled: Boolean(state.OOMKilled),
     ports: [],
+    ...(state.Running && state.Health?.Status && state.Health.Status !== 'none' ? { health: state.Health.Status as ContainerHealth, healthDetail: lastProbe(state.Health) } : {}),
   };
   // The contract carries the document as plain JSON; dockerode's interface has no index signature.
   return { inspect: { ...info }, row, resources, oom: state.OOMKilled ? oomExplanation(resources.memory, peaks.get(info.Id)) : undefined, cpuQuota: cpuQuotaOf(hc) };

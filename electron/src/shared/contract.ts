@@ -104,7 +104,13 @@ export interface ContainerRow {
   exitCode?: number | undefined;
   oomKilled?: boolean | undefined;
   ports: string[];
+  /** Its health check's status, when it has one and runs. */
+  health?: ContainerHealth | undefined;
+  /** The last probe, in words (for the health chip's tooltip). */
+  healthDetail?: string | undefined;
 }
+
+export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
 
