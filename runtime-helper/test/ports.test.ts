@@ -442,6 +442,11 @@ describe('published ports against a real dockerd 20.10 with a bridge (in its own
       const [dd, bb] = await both(args, ports);
       expect(bb, args.join(' ')).toEqual(dd);
     }
+    // ps --filter publish= / expose=, by the list's ports (ranges, protocols, bad values).
+    for (const f of [`publish=${p1}`, `publish=${p2}/udp`, `publish=${p2}`, 'expose=81', 'expose=80-85', 'expose=90', 'expose=83/udp', 'publish=81', 'expose=1:2', 'publish=x']) {
+      const [dd, bb] = await both(['ps', '--filter', 'name=cmp', '--filter', f, '--format', '{{.Names}}'], ports);
+      expect(bb, f).toEqual(dd);
+    }
     const [dl, bl] = await both(['run', '-d', '--name', 'cmp-all', '-P', 'busybox-exposed', 'sleep', '300']);
     expect(bl!.code).toBe(dl!.code);
     const [dp, bp] = await both(['inspect', '--format', '{{json .NetworkSettings.Ports}} {{json .HostConfig.PortBindings}} {{json .Config.ExposedPorts}}', 'cmp-all']);
