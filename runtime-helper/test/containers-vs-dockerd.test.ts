@@ -424,4 +424,14 @@ describe('berthd and dockerd give the same answers', () => {
     }
     await both(['rm', 'taken']);
   });
+
+  it("inspect's ExecIDs lists the exec sessions still running, as dockerd's", async () => {
+    await both(['run', '-d', '--name', 'execids', '--network', 'none', 'busybox', 'sleep', '300']);
+    await both(['exec', 'execids', 'true']);
+    await both(['exec', '-d', 'execids', 'sleep', '30']);
+    const r = await both(['inspect', '-f', '{{len .ExecIDs}}', 'execids']);
+    expect(r.berth.stdout).toBe(r.docker.stdout);
+    expect(r.berth.stdout.trim()).toBe('1');
+    await both(['rm', '-f', 'execids']);
+  });
 });

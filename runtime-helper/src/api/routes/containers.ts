@@ -61,13 +61,15 @@ async function list(ctx: RequestContext): Promise<void> {
 }
 
 async function inspect(ctx: RequestContext): Promise<void> {
-  const { manager, images } = servicesOf(ctx);
+  const { manager, images, execs } = servicesOf(ctx);
   const q = parseQuery(ctx.query, containerInspectQuery, 'container inspect');
   const c = manager.get(ctx.params.id!);
   // GraphDriver's paths are known once the mount create left running is done.
   await c.snapshotReady?.catch(() => undefined);
   const sizes = q.size ? await containerSizes(c.record, images) : undefined;
-  sendJson(ctx.res, 200, { ...inspectView(c.record, c.record.ExecIDs), ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}) });
+  // As dockerd: ExecIDs lists the exec sessions still running (ended ones stay inspectable by id).
+  const running = c.record.ExecIDs.filter((id) => execs.sessions.get(id)?.running);
+  sendJson(ctx.res, 200, { ...inspectView(c.record, running), ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}) });
 }
 
 async function start(ctx: RequestContext): Promise<void> {
