@@ -221,6 +221,36 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     await both(['rmi', 'flab/one:1', 'flab/two:1', 'fother/two:x']);
   });
 
+  it('image events as dockerd sends them: commit\'s tag, untag and delete naming the image, import after its tag, save and load, no untag for a moved tag', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-imgevents-'));
+    try {
+      const since = String(Math.floor(Date.now() / 1000));
+      await both(['run', '--name', 'ev1', '--network', 'none', 'busybox', 'sh', '-c', 'echo a > /a']);
+      await both(['commit', 'ev1', 'evc1:1']);
+      await both(['tag', 'evc1:1', 'evc1:2']);
+      await both(['rm', 'ev1']);
+      await both(['rmi', 'evc1:1', 'evc1:2']);
+      await both(['import', busyboxImage().tar, 'evi:1']);
+      await Promise.all((['berthd', 'dockerd'] as const).map((e) => cliOk(hostOf(e), ['save', '-o', join(work, `${e}.tar`), 'evi:1'])));
+      await both(['rmi', 'evi:1']);
+      await Promise.all((['berthd', 'dockerd'] as const).map((e) => cliOk(hostOf(e), ['load', '-i', join(work, `${e}.tar`)])));
+      await both(['tag', 'busybox', 'evi:1']); // moves the tag: the loaded image goes dangling, silently
+      await both(['rmi', 'evi:1']);
+      await both(['image', 'prune', '-f']);
+      const until = String(Math.floor(Date.now() / 1000) + 1);
+      await sleep(1100);
+      const r = await both(['events', '--since', since, '--until', until, '--filter', 'type=image', '--format', '{{.Action}} {{json .Actor.Attributes}}']);
+      expect(mask(r.berth.stdout)).toBe(mask(r.docker.stdout));
+      const lines = mask(r.berth.stdout).split('\n');
+      expect(lines).toContain('tag {"name":"evc1:1"}');
+      expect(lines).toContain('untag {"name":"sha256:<id>"}');
+      const imported = lines.indexOf('tag {"name":"evi:1"}');
+      expect(lines.slice(imported, imported + 2)).toEqual(['tag {"name":"evi:1"}', 'import {"name":"sha256:<id>"}']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);

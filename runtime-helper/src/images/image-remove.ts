@@ -47,7 +47,8 @@ function isIdPrefix(id: string, name: string): boolean {
 function untag(svc: ImageService, id: string, ref: ImageReference, out: DeleteResponseItem[], event = true): void {
   svc.refs.delete(ref);
   out.push({ Untagged: familiarString(ref) });
-  if (event) svc.events.publish('image', 'untag', id, { name: familiarString(ref) });
+  // dockerd names the image, not the reference, in its untag and delete events.
+  if (event) svc.events.publish('image', 'untag', id, { name: id });
 }
 
 export function removeImage(svc: ImageService, name: string, opts: { force: boolean; noprune: boolean }): DeleteResponseItem[] {
@@ -103,7 +104,7 @@ function deleteImage(svc: ImageService, id: string, out: DeleteResponseItem[], f
   svc.gc.journal(`rmi ${id}`);
   svc.images.delete(id);
   out.push({ Deleted: id });
-  svc.events.publish('image', 'delete', id, {});
+  svc.events.publish('image', 'delete', id, { name: id });
   for (const chainId of svc.collect().layers) out.push({ Deleted: chainId });
   if (prune && parent !== undefined && svc.images.has(parent)) deleteImage(svc, parent, out, false, true, true);
 }

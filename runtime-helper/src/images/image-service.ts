@@ -121,7 +121,10 @@ export class ImageService {
       history: [...history, { created: now, ...(opts.createdBy ? { created_by: opts.createdBy } : {}), ...(opts.author ? { author: opts.author } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }],
     };
     const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)), parent.id);
-    if (ref) this.addReference(ref, image.id);
+    if (ref) {
+      this.addReference(ref, image.id);
+      this.events.publish('image', 'tag', image.id, { name: familiarString(ref) });
+    }
     this.events.publish('container', 'commit', opts.containerId ?? key, { ...opts.eventAttributes, comment: opts.comment ?? '', imageID: image.id, imageRef: ref ? familiarString(ref) : '' });
     return image.id;
   }
@@ -168,9 +171,9 @@ export class ImageService {
 
   /** Points a reference at an image (used by tag, import, load, pull). */
   addReference(ref: ImageReference, imageId: string): void {
-    const previous = this.refs.add(ref, imageId);
+    // A tag moved off another image is no event of that image's in dockerd: it just goes dangling.
+    this.refs.add(ref, imageId);
     this.images.touchTag(imageId);
-    if (previous && previous !== imageId) this.events.publish('image', 'untag', previous, { name: familiarString(withDefaultTag(ref)) });
   }
 
   /**
@@ -180,10 +183,7 @@ export class ImageService {
   async addPulledImage(configBytes: Buffer, refs: readonly ImageReference[]): Promise<string> {
     const image = await this.images.addAsync(configBytes, refs.length > 0 ? new Date().toISOString() : undefined);
     if (refs.length === 0) return image.id;
-    const previous = await this.refs.addAllAsync(refs, image.id);
-    previous.forEach((p, i) => {
-      if (p && p !== image.id) this.events.publish('image', 'untag', p, { name: familiarString(withDefaultTag(refs[i]!)) });
-    });
+    await this.refs.addAllAsync(refs, image.id);
     return image.id;
   }
 
@@ -221,10 +221,11 @@ export class ImageService {
       for (const r of this.refs.forImage(image.id)) {
         this.refs.delete(r.ref);
         deleted.push({ Untagged: r.familiar });
+        this.events.publish('image', 'untag', image.id, { name: image.id });
       }
       this.images.delete(image.id);
       deleted.push({ Deleted: image.id });
-      this.events.publish('image', 'delete', image.id, {});
+      this.events.publish('image', 'delete', image.id, { name: image.id });
     }
     // One collection for all of them. Reclaimed space is counted as dockerd does and as
     // /system/df reports it: the unpacked layers deleted (their kept tars and compressed copies

@@ -107,10 +107,12 @@ async function importLeased(svc: ImageService, body: Readable, ref: ImageReferen
     rootfs: { type: 'layers', diff_ids: [diffId] },
   };
   const image = svc.images.add(Buffer.from(JSON.stringify(imageConfig)));
-  svc.events.publish('image', 'import', image.id, ref ? { name: familiarString(ref) } : {});
+  // As dockerd: the tag's event, then the import's, which names the image.
   if (ref) {
     svc.addReference(ref, image.id);
-    svc.events.publish('image', 'tag', image.id, { name: familiarString(ref) });
+    // Named as given (dockerd's import event has no default tag added).
+    svc.events.publish('image', 'tag', image.id, { name: opts.repo ? familiarString(parseImageName(opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo)) : familiarString(ref) });
   }
+  svc.events.publish('image', 'import', image.id, { name: image.id });
   return image.id;
 }
