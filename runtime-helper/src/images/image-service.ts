@@ -141,7 +141,7 @@ export class ImageService {
     }
     const matches = this.images.searchPrefix(name);
     if (matches.length === 1) return this.images.get(matches[0] ?? '');
-    if (matches.length > 1) throw new InvalidParameter(`image ID prefix "${name}" is ambiguous: it matches ${matches.length} images`);
+    // An ambiguous prefix names no image, as in dockerd (its "No such image" below).
     if (!ref && !/^(sha256:)?[a-f0-9]+$/.test(name)) throw new InvalidParameter(`invalid reference format: "${name}"`);
     // As dockerd: the name as a reference, with the tag it defaults to ("No such image: x:latest").
     throw new NotFound(`No such image: ${ref ? familiarString(ref.digest !== undefined ? ref : withDefaultTag(ref)) : name}`);
