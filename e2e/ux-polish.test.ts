@@ -249,6 +249,16 @@ function polishSuite(kind: EngineKind): void {
       await screenshot('events');
     });
 
+    it('a pull from a registry that does not answer says so, naming the address, without the stray status line', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByLabel('Image to pull').fill('127.0.0.1:1/nothing:1');
+      await page.getByRole('button', { name: 'Pull', exact: true }).click();
+      const error = page.getByRole('alert').filter({ hasText: 'Pull failed' });
+      await error.getByText('Nothing answers at 127.0.0.1:1: is the registry running, and is the address right?').waitFor({ timeout: 60_000 });
+      expect(await page.getByRole('region', { name: 'Pull an image' }).innerText()).not.toMatch(/^error$/m);
+      await screenshot('pull-refused');
+    });
+
     it('an image in use: the error names its containers and offers Remove anyway, which the engine then does', async () => {
       const image = await engine.client.getImage('busybox:test').inspect();
       await page.goto(`${app.url}#/images`);

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLayerProgress } from '../lib/layer-progress';
 import { LayerProgress } from '../components/LayerProgress';
 import { ErrorBox, InfoBox } from '../components/Notice';
+import { pullHint } from '../lib/pull-hint';
 
 export function PullForm() {
   const [name, setName] = useState('');
@@ -23,9 +24,9 @@ export function PullForm() {
           : <button type="submit" className="btn btn-primary">Pull</button>}
       </form>
       <LayerProgress layers={p.layers} label="Layer progress" />
-      {p.messages.length > 0 && <div className="mt-2 text-xs text-slate-500 dark:text-slate-400">{p.messages[p.messages.length - 1]}</div>}
+      {p.messages.length > 0 && p.state !== 'failed' && <div className="mt-2 text-xs text-slate-500 dark:text-slate-400">{p.messages[p.messages.length - 1]}</div>}
       {p.state === 'done' && <div className="mt-2"><InfoBox tone="ok">Pulled {name}.</InfoBox></div>}
-      {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Pull failed" message={`${p.error}\nCheck the name and tag, that the registry is reachable from the engine, and try again.`} /></div>}
+      {p.state === 'failed' && p.error && <div className="mt-2"><ErrorBox title="Pull failed" message={name.trim() ? `${p.error}\n${pullHint(p.error)}` : p.error} /></div>}
     </section>
   );
 }
