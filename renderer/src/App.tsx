@@ -10,6 +10,7 @@ import { ImageDetailsPage } from './pages/ImageDetailsPage';
 import { ContainersPage } from './pages/ContainersPage';
 import { ContainerPage } from './pages/ContainerPage';
 import { EventsPage } from './pages/EventsPage';
+import { VolumesPage } from './pages/volumes/VolumesPage';
 import { SystemPage } from './pages/SystemPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ErrorBox } from './components/Notice';
@@ -18,6 +19,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 const NAV = [
   { page: 'containers', label: 'Containers', icon: '▣' },
   { page: 'images', label: 'Images', icon: '◫' },
+  { page: 'volumes', label: 'Volumes', icon: '⛁' },
   { page: 'events', label: 'Events', icon: '≋' },
   { page: 'system', label: 'System', icon: '⚙' },
   { page: 'settings', label: 'Settings', icon: '☰' },
@@ -47,6 +49,7 @@ function EventInvalidator() {
   useStream('events', {}, (e) => {
     if (e.type === 'container') void qc.invalidateQueries({ queryKey: ['containers.list'] });
     if (e.type === 'image') void qc.invalidateQueries({ queryKey: ['images.list'] });
+    if (e.type === 'volume' || e.type === 'container') void qc.invalidateQueries({ queryKey: ['volumes.list'] });
   });
   return null;
 }
@@ -66,6 +69,7 @@ export function App() {
   if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} section={route.tab} />;
   else if (route.page === 'images') page = <ImagesPage />;
   else if (route.page === 'containers' && route.id) page = <ContainerPage id={route.id} tab={route.tab ?? 'logs'} />;
+  else if (route.page === 'volumes') page = <VolumesPage open={route.id} />;
   else if (route.page === 'events') page = <EventsPage />;
   else if (route.page === 'system') page = <SystemPage />;
   else if (route.page === 'settings') page = <SettingsPage />;

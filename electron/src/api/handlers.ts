@@ -4,6 +4,7 @@ import type { EngineHub } from '../engine/hub.js';
 import * as images from '../engine/images.js';
 import * as containers from '../engine/containers.js';
 import * as system from '../engine/system.js';
+import * as volumes from '../engine/volumes.js';
 import { defaultShell } from '../engine/shell.js';
 import { oomEvents } from '../engine/pressure.js';
 
@@ -40,6 +41,11 @@ export function makeHandlers(hub: EngineHub): Handlers {
     'images.starter': async () => ({ image: await images.importStarter(d()) }),
     'images.load': async (p) => ({ images: await images.loadFromFile(d(), p.kind, Buffer.from(p.dataBase64, 'base64'), p.repo ?? p.fileName.replace(/\.tar$/i, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')) }),
     'images.save': (p) => images.saveToBytes(d(), p.id),
+    'volumes.list': () => volumes.listVolumes(d()),
+    'volumes.create': (p) => volumes.createVolume(d(), p),
+    'volumes.inspect': (p) => volumes.inspectVolume(d(), p.name),
+    'volumes.remove': async (p) => { await volumes.removeVolume(d(), p.name); return { ok: true }; },
+    'volumes.prune': () => volumes.pruneVolumes(d()),
     'containers.list': (p) => containers.listContainers(d(), p.all),
     'containers.run': (p) => containers.runContainer(d(), p.spec),
     'containers.action': (p) => containers.containerAction(d(), p.ids, p.action),

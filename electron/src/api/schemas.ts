@@ -31,6 +31,11 @@ export const runSpecSchema = z.object({
   resources: resourceSchema,
 });
 
+// As the local driver of dockerd and berthd accepts them.
+const volumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'volume name: letters, digits, _ . - and starting with a letter or digit').max(255, 'volume name: at most 255 characters');
+const keyValues = (what: string) => z.record(z.string().min(1, `${what}: a key is empty`).max(1024).regex(/^[^=]*$/, `${what}: a key has no =`), z.string().max(4096));
+const volumeCreateSchema = z.object({ name: volumeName.optional(), labels: keyValues('labels'), driverOpts: keyValues('driver options') });
+
 const tls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional();
 
 export const requestSchemas: Record<RequestName, z.ZodType> = {
@@ -51,6 +56,11 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
   'images.starter': empty,
   'images.load': z.object({ kind: z.enum(['load', 'import']), fileName: z.string().max(255), dataBase64: z.string().min(1, 'file: the file is empty').max(16 * 1024 * 1024, 'file: larger than 12 MB; load big archives with `docker load -i` instead'), repo: z.string().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, 'repository: lowercase letters, digits and . _ - / :').optional() }),
   'images.save': z.object({ id }),
+  'volumes.list': empty,
+  'volumes.create': volumeCreateSchema,
+  'volumes.inspect': z.object({ name: volumeName }),
+  'volumes.remove': z.object({ name: volumeName }),
+  'volumes.prune': empty,
   'containers.list': z.object({ all: z.boolean() }),
   'containers.run': z.object({ spec: runSpecSchema }),
   'containers.action': z.object({ ids: z.array(id).min(1), action: z.enum(['start', 'stop', 'restart', 'pause', 'unpause', 'kill', 'remove']) }),

@@ -148,6 +148,24 @@ export interface DiskUsage {
   buildCache: { size: number };
 }
 
+/** A container that mounts a volume, and where. */
+export interface VolumeUser { id: string; name: string; state: ContainerState; target: string }
+
+export interface VolumeRow {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  created?: number | undefined; // unix seconds
+  /** bytes, from /system/df; absent when the engine did not compute it */
+  size?: number | undefined;
+  /** containers referencing it, by /system/df */
+  refCount?: number | undefined;
+  labels: Record<string, string>;
+  usedBy: VolumeUser[];
+}
+
+export interface VolumeDetails { inspect: Record<string, unknown>; usedBy: VolumeUser[] }
+
 export interface ActionResult { id: string; ok: boolean; error?: string | undefined }
 
 export interface Settings {
@@ -181,6 +199,14 @@ export interface Requests {
   'images.load': { params: { kind: 'load' | 'import'; fileName: string; dataBase64: string; repo?: string | undefined }; result: { images: string[] } };
   /** The image as a `docker save` archive (base64), for a download; capped at 256 MiB. */
   'images.save': { params: { id: string }; result: { fileName: string; dataBase64: string } };
+  'volumes.list': { params: Record<string, never>; result: VolumeRow[] };
+  /** No name: the engine names it. Driver options go to the engine as they are (it may refuse them). */
+  'volumes.create': { params: { name?: string | undefined; labels: Record<string, string>; driverOpts: Record<string, string> }; result: { name: string } };
+  'volumes.inspect': { params: { name: string }; result: VolumeDetails };
+  /** Refused (409) while a container uses it, with the containers by name. */
+  'volumes.remove': { params: { name: string }; result: { ok: true } };
+  /** Every volume no container uses, named ones too. */
+  'volumes.prune': { params: Record<string, never>; result: { removed: string[]; spaceReclaimed: number } };
   'containers.list': { params: { all: boolean }; result: ContainerRow[] };
   'containers.run': { params: { spec: RunSpec }; result: { id: string; warnings: string[] } };
   'containers.action': { params: { ids: string[]; action: ContainerAction }; result: ActionResult[] };
