@@ -6,6 +6,7 @@ import type { ContainerRecord } from './record.js';
 import type { ContainerManager } from './manager.js';
 import type { ImageAccess } from './image-access.js';
 import type { Volume, VolumeStore } from '../volumes/volume-store.js';
+import { hasMountOptions } from '../volumes/local-options.js';
 
 export interface ContainerSizes { rw: number; rootFs: number }
 
@@ -18,7 +19,8 @@ export interface VolumeUsage { volume: Volume; size: number; refCount: number }
 
 export async function volumesUsage(volumes: VolumeStore, manager: ContainerManager): Promise<VolumeUsage[]> {
   const records = [...manager.containers.values()].map((c) => c.record);
-  return Promise.all(volumes.list().map(async (volume) => ({
+  // As dockerd 20.10: volumes created with options (a mounted filesystem, maybe a host tree) are left out.
+  return Promise.all(volumes.list().filter((v) => !hasMountOptions(v.Options)).map(async (volume) => ({
     volume,
     size: await dirSize(volume.Mountpoint),
     refCount: records.filter((r) => r.Mounts.some((m) => m.type === 'volume' && m.name === volume.Name)).length,

@@ -45,6 +45,9 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   if (oomKilled && oomEvents === 0) m.emit(r, 'oom');
   m.emit(r, 'die', { exitCode: String(info.exitCode) });
   volumesUnmounted(m.opts.events, r);
+  // Volumes with options are unmounted at the last user's exit, before waiters hear of it.
+  const unmounting = m.opts.volumes.mounts.release(r.Id);
+  if (unmounting) await unmounting;
   const stoppedByUser = c.stopping || r.ManuallyStopped;
   const restart = !stoppedByUser && shouldRestart(r, info.exitCode);
   if (restart) { r.State.Restarting = true; r.State.Status = 'restarting'; }

@@ -18,6 +18,7 @@ import { populateVolumes } from './volume-populate.js';
 import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
+import type { MonitoredProcess } from './monitor.js';
 
 export async function launch(m: ContainerManager, c: LiveContainer): Promise<void> {
   const r = c.record;
@@ -27,46 +28,56 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   const snap = await m.prepareSnapshot(c);
   r.Rootfs = snap.rootfs;
   r.UpperDir = snap.upperDir;
-  await populateVolumes(snap.rootfs, r.Mounts);
-  const joined = joinedPids(m, r.HostConfig);
-  const shmSource = await shareableShmFor(m, r);
-  const spec = translateToOci({
-    id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
-    etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
-    hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
-    joined, ...(shmSource ? { shmSource } : {}),
-    ...(m.opts.seccompProfile ? { seccompProfile: m.opts.seccompProfile } : {}),
-    ...(m.opts.initBinary ? { initBinary: m.opts.initBinary } : {}),
-  });
-  if (!monitor.runtimeTerminal) spec.process!.terminal = false;
-  // Docker creates a missing working directory; the lookup stays inside the root.
-  const cwd = resolveInRoot(snap.rootfs, spec.process!.cwd);
-  if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
-  // With --init the first argument is the bind-mounted init; the user's command follows '--'.
-  const userArgs = r.HostConfig.Init && m.opts.initBinary ? spec.process!.args.slice(2) : spec.process!.args;
-  checkExecutable(snap.rootfs, userArgs[0]!, spec.process!.env ?? []);
-  const bundle = m.store.dir(r.Id);
-  // Regenerated on every start, so no fsync: a crash before start leaves nothing to keep.
-  writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
-  if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {}); // a stale stopped container
-  const exitFile = join(bundle, 'exit.json');
-  let published = false;
-  const records = (): ContainerRecord[] => [...m.containers.values()].map((x) => x.record);
-  const proc = await monitor.start({
-    id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
-    logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id), ...logRotation(r.HostConfig.LogConfig),
-    ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
-    // Published ports: the forwarder binds them after the runtime's create, before the start.
-    beforeStart: async (pid: number) => { await publishPorts(r, pid, bundle, records()); published = true; },
-  });
-  if (!proc.pid) {
-    await releasePorts(r);
-    const info = await proc.exited;
-    await runtime.delete(r.Id).catch(() => {});
-    throw new ContainerError(500, `failed to create task for container: OCI runtime create failed: ${info.error ?? 'unknown error'}`);
+  // Volumes created with options (tmpfs, bind, a device) are mounted now, before the runtime binds
+  // them, and are not filled from the image (dockerd's copy into them is lost or lands in the device).
+  const localMounts = m.opts.volumes.mounts;
+  await localMounts.acquire(r.Id, r.Mounts);
+  let proc: MonitoredProcess;
+  try {
+    await populateVolumes(snap.rootfs, r.Mounts.filter((x) => !localMounts.isLocalMount(x)));
+    const joined = joinedPids(m, r.HostConfig);
+    const shmSource = await shareableShmFor(m, r);
+    const spec = translateToOci({
+      id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
+      etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
+      hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
+      joined, ...(shmSource ? { shmSource } : {}),
+      ...(m.opts.seccompProfile ? { seccompProfile: m.opts.seccompProfile } : {}),
+      ...(m.opts.initBinary ? { initBinary: m.opts.initBinary } : {}),
+    });
+    if (!monitor.runtimeTerminal) spec.process!.terminal = false;
+    // Docker creates a missing working directory; the lookup stays inside the root.
+    const cwd = resolveInRoot(snap.rootfs, spec.process!.cwd);
+    if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
+    // With --init the first argument is the bind-mounted init; the user's command follows '--'.
+    const userArgs = r.HostConfig.Init && m.opts.initBinary ? spec.process!.args.slice(2) : spec.process!.args;
+    checkExecutable(snap.rootfs, userArgs[0]!, spec.process!.env ?? []);
+    const bundle = m.store.dir(r.Id);
+    // Regenerated on every start, so no fsync: a crash before start leaves nothing to keep.
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+    if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {}); // a stale stopped container
+    const exitFile = join(bundle, 'exit.json');
+    let published = false;
+    const records = (): ContainerRecord[] => [...m.containers.values()].map((x) => x.record);
+    proc = await monitor.start({
+      id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
+      logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id), ...logRotation(r.HostConfig.LogConfig),
+      ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
+      // Published ports: the forwarder binds them after the runtime's create, before the start.
+      beforeStart: async (pid: number) => { await publishPorts(r, pid, bundle, records()); published = true; },
+    });
+    if (!proc.pid) {
+      await releasePorts(r);
+      const info = await proc.exited;
+      await runtime.delete(r.Id).catch(() => {});
+      throw new ContainerError(500, `failed to create task for container: OCI runtime create failed: ${info.error ?? 'unknown error'}`);
+    }
+    // A monitor that starts in one step (the in-process one): the ports right after the start.
+    if (!published) await publishPorts(r, proc.pid, bundle, records()).catch(async (e: unknown) => { await runtime.delete(r.Id).catch(() => {}); throw e; });
+  } catch (e) {
+    await localMounts.release(r.Id); // a failed start leaves nothing mounted
+    throw e;
   }
-  // A monitor that starts in one step (the in-process one): the ports right after the start.
-  if (!published) await publishPorts(r, proc.pid, bundle, records()).catch(async (e: unknown) => { await runtime.delete(r.Id).catch(() => {}); throw e; });
   attachProcess(m, c, proc);
   r.State = { ...r.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: proc.pid, ExitCode: 0, Error: '', StartedAt: nowNano(), FinishedAt: ZERO_TIME };
   m.save(c);

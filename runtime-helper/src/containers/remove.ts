@@ -34,6 +34,7 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
   if (existsSync(join(runtime.stateRoot, r.Id))) await runtime.delete(r.Id).catch(() => {});
   await c.snapshotReady?.catch(() => undefined); // never unmount before a pending mount
   await m.opts.monitorFor(runtime).forget?.(r.Id);
+  await m.opts.volumes.mounts.release(r.Id); // done at exit; here if the exit never came
   try {
     await unmountShareableShm(m.store.dir(r.Id));
     await m.opts.images.remove(r.SnapshotKey);

@@ -26,6 +26,8 @@ export async function restore(m: ContainerManager): Promise<void> {
   for (const c of m.containers.values()) {
     const r = c.record;
     if (!r.State.Running && !r.State.Restarting) continue;
+    // Its volumes with options are mounted still: count it as their user (its exit unmounts them).
+    m.opts.volumes.mounts.adopt(r.Id, r.Mounts);
     const runtime = m.runtime(r.Runtime);
     const monitor = m.opts.monitorFor(runtime);
     const bundle = m.store.dir(r.Id);
@@ -59,6 +61,8 @@ export async function restore(m: ContainerManager): Promise<void> {
     await onExit(m, c, fake, info ?? { exitCode: 255, oomKilled: false, error: outlivesBerthd(monitor) ? SHIM_GONE : MONITOR_GONE });
     if (running) await c.runtimeCleanup;
   }
+  // Volumes with options left mounted by containers that ended while berthd was down.
+  await m.opts.volumes.mounts.sweep();
 }
 
 /** Whether the monitor's processes outlive berthd (berth-shim): then a failed reconnect means the

@@ -1,9 +1,13 @@
 // Named volumes (the `local` driver): <root>/<name>/_data holds the files, <root>/<name>/volume.json
 // the metadata. Names follow Docker's rule, so '/' and '..' can never reach the filesystem.
+// A volume created with options (type, device, o) has its filesystem mounted on _data while
+// containers use it (local-mounts.ts); its directory is never deleted while anything is mounted there.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic.js';
+import { LocalOptionsError, validateLocalOptions } from './local-options.js';
+import { isMountPoint, LocalMounts } from './local-mounts.js';
 
 export class VolumeError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -39,8 +43,12 @@ export function assertVolumeName(name: string): void {
 }
 
 export class VolumeStore {
+  /** The mounts of volumes created with options, counted per user container. */
+  readonly mounts: LocalMounts;
+
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
+    this.mounts = new LocalMounts((name) => this.get(name), () => this.list());
   }
 
   private metaPath(name: string): string {
@@ -55,16 +63,21 @@ export class VolumeStore {
   /** Creates the volume, or returns the existing one of that name (as Docker does). */
   create(name: string | undefined, opts: { labels?: Record<string, string>; driver?: string; options?: Record<string, string>; anonymous?: boolean } = {}): { volume: Volume; created: boolean } {
     if (opts.driver && opts.driver !== 'local') throw new VolumeError(404, `create ${name}: error looking up volume plugin ${opts.driver}: plugin "${opts.driver}" not found`);
-    if (opts.options && Object.keys(opts.options).length) throw new VolumeError(400, `create ${name}: driver options are not supported by the local driver of Berth`);
     const volName = name || randomBytes(32).toString('hex');
     assertVolumeName(volName);
     const existing = this.get(volName);
+    // As dockerd: an existing volume is returned as it is, whatever options were asked for now.
     if (existing) return { volume: existing, created: false };
+    const options = { ...(opts.options ?? {}) };
+    try { validateLocalOptions(options); } catch (e) {
+      if (e instanceof LocalOptionsError) throw new VolumeError(400, `create ${volName}: ${e.message}`);
+      throw e;
+    }
     const dir = join(this.root, volName);
     mkdirSync(join(dir, '_data'), { recursive: true, mode: 0o755 });
     const volume: Volume = {
       Name: volName, Driver: 'local', Mountpoint: join(dir, '_data'), CreatedAt: new Date().toISOString(),
-      Labels: opts.labels ?? {}, Options: {}, Scope: 'local', ...(opts.anonymous ? { Anonymous: true } : {}),
+      Labels: opts.labels ?? {}, Options: options, Scope: 'local', ...(opts.anonymous ? { Anonymous: true } : {}),
     };
     writeFileAtomic(this.metaPath(volName), JSON.stringify(volume));
     return { volume, created: true };
@@ -75,8 +88,12 @@ export class VolumeStore {
     return readdirSync(this.root).map((n) => this.get(n)).filter((v): v is Volume => v !== null);
   }
 
+  /** Deletes the volume's directory; callers unmount it first (mounts.unmountUnused). A volume
+   * still mounted is refused: deleting through the mount would delete a bind device's host files. */
   remove(name: string): void {
-    if (!this.get(name)) throw new VolumeError(404, `get ${name}: no such volume`);
+    const v = this.get(name);
+    if (!v) throw new VolumeError(404, `get ${name}: no such volume`);
+    if (isMountPoint(v.Mountpoint)) throw new VolumeError(500, `remove ${name}: the volume is still mounted at ${v.Mountpoint}`);
     rmSync(join(this.root, name), { recursive: true, force: true });
   }
 }

@@ -1,4 +1,5 @@
-// Volume routes: create, list, inspect, remove, prune (the local driver only).
+// Volume routes: create, list, inspect, remove, prune (the local driver only; its options type,
+// device and o are checked by the store and mounted per container by volumes/local-mounts.ts).
 import { z } from 'zod';
 import type { Route, RequestContext } from '../context.js';
 import { readJson, parseQuery, queryBool, queryString } from '../body.js';
@@ -7,6 +8,7 @@ import { goRegExp } from '../go-regexp.js';
 import { danglingFilter } from './images.js';
 import { parseFilters, matchLabels } from '../filters.js';
 import { servicesOf } from './containers-services.js';
+import type { ContainerServices } from '../../containers/services.js';
 import { VolumeError, volumeView } from '../../volumes/volume-store.js';
 import { dirSize } from '../../containers/changes.js';
 
@@ -55,7 +57,7 @@ function inspect(ctx: RequestContext): void {
   sendJson(ctx.res, 200, volumeView(v));
 }
 
-function remove(ctx: RequestContext): void {
+async function remove(ctx: RequestContext): Promise<void> {
   const { volumes, manager } = servicesOf(ctx);
   const q = parseQuery(ctx.query, volumeRemoveQuery, 'volume remove');
   const name = ctx.params.name!;
@@ -65,9 +67,18 @@ function remove(ctx: RequestContext): void {
   }
   const users = [...manager.containers.values()].filter((c) => c.record.Mounts.some((m) => m.name === name)).map((c) => c.record.Id);
   if (users.length) throw new VolumeError(409, `remove ${name}: volume is in use - [${users.join(', ')}]`);
+  await unmountForRemoval(volumes, name);
   volumes.remove(name);
   manager.opts.events.publish('volume', 'destroy', name, { driver: 'local' });
   sendNoContent(ctx.res);
+}
+
+/** A volume with options left mounted (no container uses it) is unmounted before its directory
+ * goes, so that the delete never walks into the mounted filesystem. */
+async function unmountForRemoval(volumes: ContainerServices['volumes'], name: string): Promise<void> {
+  try { await volumes.mounts.unmountUnused(name); } catch (e) {
+    throw new VolumeError(500, `remove ${name}: ${(e as Error).message}`);
+  }
 }
 
 async function prune(ctx: RequestContext): Promise<void> {
@@ -82,6 +93,7 @@ async function prune(ctx: RequestContext): Promise<void> {
     if (!all && !v.Anonymous) continue; // Docker 23+: only anonymous volumes unless all=true
     const labels = f.get('label');
     if (labels && !matchLabels(v.Labels, labels)) continue;
+    await unmountForRemoval(volumes, v.Name);
     space += await dirSize(v.Mountpoint);
     volumes.remove(v.Name);
     manager.opts.events.publish('volume', 'destroy', v.Name, { driver: 'local' });
