@@ -251,6 +251,24 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     }
   });
 
+  it('commit pauses a running container for the commit unless -p=false, and leaves a paused one paused', async () => {
+    const since = String(Math.floor(Date.now() / 1000));
+    await both(['run', '-d', '--name', 'cpz', '--network', 'none', 'busybox', 'sleep', '300']);
+    await both(['commit', 'cpz', 'cpz:1']);
+    await both(['commit', '-p=false', 'cpz', 'cpz:2']);
+    await both(['pause', 'cpz']);
+    await both(['commit', 'cpz', 'cpz:3']);
+    const paused = await both(['inspect', '-f', '{{.State.Status}}', 'cpz']);
+    expect([paused.berth.stdout, paused.docker.stdout]).toEqual(['paused\n', 'paused\n']);
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    await sleep(1100);
+    const r = await both(['events', '--since', since, '--until', until, '--filter', 'container=cpz', '--filter', 'event=pause', '--filter', 'event=unpause', '--filter', 'event=commit', '--format', '{{.Action}}']);
+    expect(r.berth.stdout).toBe(r.docker.stdout);
+    expect(r.berth.stdout).toBe('pause\ncommit\nunpause\ncommit\npause\ncommit\n');
+    await both(['rm', '-f', 'cpz']);
+    await both(['rmi', 'cpz:1', 'cpz:2', 'cpz:3']);
+  });
+
   it('regular-expression filters are Go\'s: one that does not compile matches nothing (no error), RE2 syntax works', async () => {
     await both(['create', '--name', 'rxWeb1', '--network', 'none', 'busybox', 'true']);
     await both(['volume', 'create', 'rxvol1']);

@@ -74,6 +74,12 @@ export function installContainers(daemon: Daemon): Route[] {
     return {
       containerId: c.record.Id, snapshotKey: c.record.SnapshotKey, imageId: c.record.Image,
       name: c.record.Name.replace(/^\//, ''), image: c.record.ImageRef, labels: cfg.Labels ?? {},
+      freeze: async () => {
+        const id = c.record.Id;
+        if (!c.record.State.Running || c.record.State.Paused) return async () => {};
+        await manager.pause(id);
+        return async () => { await manager.unpause(id); };
+      },
       // As dockerd: the container's whole config (its hostname, attach flags, image name too),
       // with its image's volumes, which dockerd's container config carries.
       config: { ...cfg, Image: c.record.ImageRef, Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null, Entrypoint: cfg.Entrypoint ?? null, Labels: cfg.Labels ?? null, Volumes: (cfg.Volumes ?? imageVolumes(c.record.Image) ?? null) as Record<string, Record<string, never>> | null },

@@ -27,6 +27,8 @@ export interface CommitTarget {
   containerId: string; snapshotKey: string; imageId: string; config: ContainerConfig;
   /** For the commit event, as dockerd attributes it: the container's name, image and labels. */
   name: string; image: string; labels: Record<string, string>;
+  /** Pauses the container if it runs (commit's pause=1, as dockerd); resolves to its unpause. */
+  freeze?(): Promise<() => Promise<void>>;
 }
 
 /** A part of the daemon with work to do at start (after the store opens) and at stop. */

@@ -33,15 +33,24 @@ async function commit(ctx: RequestContext): Promise<void> {
   const lookup = ctx.daemon.hooks.containerForCommit;
   const target = lookup ? await lookup(q.container) : undefined;
   if (!target) throw new NotFound(`No such container: ${q.container}`);
-  const id = await ctx.daemon.images.commit({
-    snapshotKey: target.snapshotKey, parentImageId: target.imageId, containerId: target.containerId,
-    config: { ...target.config, ...(body ?? {}) }, changes: q.changes,
-    // As dockerd: the history entry names the container's command, the event the container.
-    createdBy: (target.config.Cmd ?? []).join(' '),
-    eventAttributes: { ...target.labels, image: target.image, name: target.name },
-    ...(q.comment ? { comment: q.comment } : {}), ...(q.author ? { author: q.author } : {}),
-    ...(q.repo ? { repo: q.repo } : {}), ...(q.tag ? { tag: q.tag } : {}),
-  });
+  // As dockerd: a running container is paused for the commit unless pause=0; no pause parameter
+  // (what the CLI sends by default) means pause.
+  const pause = (ctx.query.get('pause') ?? '') === '' ? true : q.pause;
+  const thaw = pause && target.freeze ? await target.freeze() : undefined;
+  let id: string;
+  try {
+    id = await ctx.daemon.images.commit({
+      snapshotKey: target.snapshotKey, parentImageId: target.imageId, containerId: target.containerId,
+      config: { ...target.config, ...(body ?? {}) }, changes: q.changes,
+      // As dockerd: the history entry names the container's command, the event the container.
+      createdBy: (target.config.Cmd ?? []).join(' '),
+      eventAttributes: { ...target.labels, image: target.image, name: target.name },
+      ...(q.comment ? { comment: q.comment } : {}), ...(q.author ? { author: q.author } : {}),
+      ...(q.repo ? { repo: q.repo } : {}), ...(q.tag ? { tag: q.tag } : {}),
+    });
+  } finally {
+    await thaw?.();
+  }
   sendJson(ctx.res, 201, { Id: id });
 }
 
