@@ -147,6 +147,16 @@ describe('local volume driver options, berthd beside dockerd', () => {
       expect(readFileSync(join(dirs[e.name]!, 'from-container'), 'utf8'), e.name).toBe('written\n');
       expect(mountedAt(join(volumesDir(e.name), 'bv', '_data')), e.name).toBe(false);
     }
+    // o=bind,ro: read-only in the container too (the runtime's bind must not make it writable).
+    const roDirs: Partial<Record<EngineName, string>> = {};
+    for (const e of enginesOf(pair())) {
+      roDirs[e.name] = hostDir();
+      await cliOk(e.host, ['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind,ro', '--opt', `device=${roDirs[e.name]}`, 'bro']);
+    }
+    const ro = await onBoth(pair(), [...RUN, '--rm', '-v', 'bro:/d', 'busybox', 'sh', '-c', 'cat /d/from-host; touch /d/x']);
+    expect(ro.dockerd).toEqual({ code: 1, stdout: 'host data\n', stderr: 'touch: /d/x: Read-only file system\n' });
+    expect(ro.berthd).toEqual(ro.dockerd);
+    for (const name of ['berthd', 'dockerd'] as const) expect(readdirSync(roDirs[name]!), name).toEqual(['from-host']);
     // Removing the volume leaves the host directory's files (afterEach checks from-host too).
     const rm = await onBoth(pair(), ['volume', 'rm', 'bv']);
     expect(rm.berthd).toEqual(rm.dockerd);

@@ -38,7 +38,7 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
     const joined = joinedPids(m, r.HostConfig);
     const shmSource = await shareableShmFor(m, r);
     const spec = translateToOci({
-      id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: r.Mounts,
+      id: r.Id, config: r.Config, hostConfig: r.HostConfig, rootfs: snap.rootfs, mounts: localMounts.withMountFlags(r.Mounts),
       etcFiles: { hostname: r.HostnamePath, hosts: r.HostsPath, resolvConf: r.ResolvConfPath },
       hostCapabilities: hostCapabilities(), cgroupsPath: m.cgroupsPath(r.Id), swapLimitSupported: swapLimitSupported(),
       joined, ...(shmSource ? { shmSource } : {}),

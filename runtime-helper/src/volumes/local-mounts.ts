@@ -26,6 +26,20 @@ const errText = (e: unknown): string => {
   return (err.stderr?.trim() || err.message || String(e)).replace(/\s+/g, ' ');
 };
 
+/** The per-mount flags (mountinfo's sixth field: ro, nosuid, nodev, noexec, ...) of the mount at path. */
+export function mountFlags(path: string): string[] {
+  let flags: string[] = [];
+  for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = l.split(' ');
+    if (f[4] !== undefined && unescapeMountinfo(f[4]) === path) flags = (f[5] ?? '').split(','); // the last (top) one wins
+  }
+  return flags;
+}
+
+/** The mount flags a container's bind of a mounted volume keeps (the runtime's remount for the
+ * bind would clear them; dockerd's runc keeps them). */
+const kept = ['nosuid', 'nodev', 'noexec'];
+
 export class LocalMounts {
   /** volume name -> the containers using its mount. */
   private readonly users = new Map<string, Set<string>>();
@@ -39,6 +53,17 @@ export class LocalMounts {
   /** Whether this mount is a volume mounted by this module (not to be filled from the image). */
   isLocalMount(m: VolumeUse): boolean {
     return m.type === 'volume' && !!m.name && hasMountOptions(this.lookup(m.name)?.Options);
+  }
+
+  /** The container's mounts with, for each mounted volume, the flags its mount has (o=bind,ro:
+   * read-only in the container too, as dockerd gives it). */
+  withMountFlags<M extends VolumeUse & { source: string; readOnly: boolean; options?: string[] }>(mounts: readonly M[]): M[] {
+    return mounts.map((m) => {
+      if (!this.isLocalMount(m)) return m;
+      const flags = mountFlags(m.source);
+      const extra = kept.filter((f) => flags.includes(f) && !(m.options ?? []).includes(f));
+      return { ...m, readOnly: m.readOnly || flags.includes('ro'), ...(extra.length ? { options: [...(m.options ?? []), ...extra] } : {}) };
+    });
   }
 
   /** The mount count of a volume (tests and inspection). */
