@@ -79,8 +79,9 @@ export async function listVolumes(docker: Docker): Promise<VolumeRow[]> {
 export async function createVolume(docker: Docker, p: { name?: string | undefined; labels: Record<string, string>; driverOpts: Record<string, string> }): Promise<{ name: string }> {
   const body: Record<string, unknown> = { Labels: p.labels, DriverOpts: p.driverOpts };
   if (p.name) body.Name = p.name;
-  const v = (await docker.createVolume(body as never)) as unknown as VolumeDoc;
-  return { name: v.Name };
+  // dockerode answers with its Volume handle (named from the engine's reply), not the document.
+  const v = (await docker.createVolume(body as never)) as unknown as { name: string };
+  return { name: v.name };
 }
 
 export async function inspectVolume(docker: Docker, name: string): Promise<VolumeDetails> {
