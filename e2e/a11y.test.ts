@@ -53,6 +53,9 @@ describe('accessibility against berthd', () => {
     await page.getByText('No images yet').waitFor();
     report.push(...(await audit('images, empty')));
     await screenshot(page, 'images-empty', 'a11y');
+    await page.goto(`${app.url}#/volumes`);
+    await page.getByText('No volumes yet').waitFor();
+    report.push(...(await audit('volumes, empty (the create form)')));
     expect(report).toEqual([]);
   });
 
@@ -111,6 +114,35 @@ describe('accessibility against berthd', () => {
     await page.goto(`${app.url}#/settings`);
     await page.getByRole('heading', { name: 'Engines' }).waitFor();
     report.push(...(await audit('settings')));
+    expect(report).toEqual([]);
+  });
+
+  it('volumes: the list, inspect, a refused create, the in-use and prune dialogs', async () => {
+    const vol = `${name}-vol`;
+    await engine.client.createVolume({ Name: vol, Labels: { purpose: 'a11y' } } as never);
+    await engine.client.createVolume({ Name: `${vol}-unused` } as never);
+    await engine.client.createContainer({ Image: 'busybox:test', name: `${name}-vol-user`, Cmd: ['true'], HostConfig: { NetworkMode: 'none', Binds: [`${vol}:/data`] } });
+    const report: string[] = [];
+    await page.goto(`${app.url}#/volumes`);
+    await page.locator(`[data-testid=volume-row][data-name="${vol}"]`).getByRole('link', { name: `${name}-vol-user` }).waitFor();
+    report.push(...(await audit('volumes', 'volumes')));
+    await page.getByRole('button', { name: `Inspect ${vol}`, exact: true }).click();
+    await page.getByRole('region', { name: `Inspect ${vol}` }).getByText('Mountpoint').waitFor();
+    report.push(...(await audit('volumes, inspect')));
+    await page.getByRole('button', { name: 'Create volume…' }).click();
+    await page.getByRole('button', { name: '+ Option' }).click();
+    await page.getByLabel('Option 1 key').fill('no-such-option');
+    await page.getByRole('button', { name: 'Create volume', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'The engine did not create the volume' }).waitFor();
+    report.push(...(await audit('volumes, create refused')));
+    await page.getByRole('button', { name: `Remove ${vol}`, exact: true }).click();
+    await page.getByRole('dialog', { name: `${vol} is in use` }).waitFor();
+    report.push(...(await audit('volumes, in use')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Prune unused…' }).click();
+    await page.getByRole('dialog', { name: 'Prune 1 unused volume?' }).waitFor();
+    report.push(...(await audit('volumes, prune')));
+    await page.keyboard.press('Escape');
     expect(report).toEqual([]);
   });
 
@@ -174,7 +206,7 @@ describe('accessibility against berthd', () => {
     expect(await page.evaluate(() => [document.activeElement?.id, location.hash])).toEqual(['main', '#/images']);
     await page.reload();
     await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();
-    const want = ['Containers', 'Images', 'Events', 'System', 'Settings', 'Run busybox:test'];
+    const want = ['Containers', 'Images', 'Volumes', 'Events', 'System', 'Settings', 'Run busybox:test'];
     const reached: string[] = [];
     for (let i = 0; i < 60 && reached.length < want.length; i++) {
       await page.keyboard.press('Tab');
@@ -222,6 +254,9 @@ describe('accessibility against berthd', () => {
     await page.goto(`${app.url}#/images`);
     await page.getByText('Could not list images').waitFor({ timeout: 20_000 });
     report.push(...(await audit('images, engine gone')));
+    await page.goto(`${app.url}#/volumes`);
+    await page.getByText('Could not list volumes').waitFor({ timeout: 20_000 });
+    report.push(...(await audit('volumes, engine gone')));
     await page.goto(`${app.url}#/containers/${runningId}/logs`);
     await page.getByText('Container not available').waitFor({ timeout: 20_000 });
     report.push(...(await audit('container page, engine gone')));

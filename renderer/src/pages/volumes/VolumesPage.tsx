@@ -94,7 +94,7 @@ export function VolumesPage({ open }: { open?: string | undefined }) {
                           <button className="btn btn-sm" aria-label={`Remove ${v.name}`} onClick={() => askRemove(v)}>Remove</button>
                         </td>
                       </tr>
-                      {expanded && <tr><td colSpan={COLUMNS} className="bg-slate-50/60 dark:bg-slate-900/40"><VolumeInspect name={v.name} /></td></tr>}
+                      {expanded && <tr><td colSpan={COLUMNS} className="bg-slate-50/60 dark:bg-slate-900/40"><VolumeInspect name={v.name} usedBy={v.usedBy} /></td></tr>}
                     </Fragment>
                   );
                 })}
