@@ -221,12 +221,12 @@ describe('image commands: berthd and dockerd give the same answers', () => {
     await both(['rmi', 'flab/one:1', 'flab/two:1', 'fother/two:x']);
   });
 
-  it('image events as dockerd sends them: commit\'s tag, untag and delete naming the image, import after its tag, save and load, no untag for a moved tag', async () => {
+  it('image events as dockerd sends them: commit\'s tag, untag and delete naming the image, its labels, import after its tag, save and load, no untag for a moved tag', async () => {
     const work = mkdtempSync(join(tmpdir(), 'berth-imgevents-'));
     try {
       const since = String(Math.floor(Date.now() / 1000));
       await both(['run', '--name', 'ev1', '--network', 'none', 'busybox', 'sh', '-c', 'echo a > /a']);
-      await both(['commit', 'ev1', 'evc1:1']);
+      await both(['commit', '-c', 'LABEL ev=1', 'ev1', 'evc1:1']); // an image's labels go into its events
       await both(['tag', 'evc1:1', 'evc1:2']);
       await both(['rm', 'ev1']);
       await both(['rmi', 'evc1:1', 'evc1:2']);
@@ -242,8 +242,8 @@ describe('image commands: berthd and dockerd give the same answers', () => {
       const r = await both(['events', '--since', since, '--until', until, '--filter', 'type=image', '--format', '{{.Action}} {{json .Actor.Attributes}}']);
       expect(mask(r.berth.stdout)).toBe(mask(r.docker.stdout));
       const lines = mask(r.berth.stdout).split('\n');
-      expect(lines).toContain('tag {"name":"evc1:1"}');
-      expect(lines).toContain('untag {"name":"sha256:<id>"}');
+      expect(lines).toContain('tag {"ev":"1","name":"evc1:1"}');
+      expect(lines).toContain('untag {"ev":"1","name":"sha256:<id>"}');
       const imported = lines.indexOf('tag {"name":"evi:1"}');
       expect(lines.slice(imported, imported + 2)).toEqual(['tag {"name":"evi:1"}', 'import {"name":"sha256:<id>"}']);
     } finally {

@@ -48,7 +48,7 @@ function untag(svc: ImageService, id: string, ref: ImageReference, out: DeleteRe
   svc.refs.delete(ref);
   out.push({ Untagged: familiarString(ref) });
   // dockerd names the image, not the reference, in its untag and delete events.
-  if (event) svc.events.publish('image', 'untag', id, { name: id });
+  if (event) svc.imageEvent('untag', id, id);
 }
 
 export function removeImage(svc: ImageService, name: string, opts: { force: boolean; noprune: boolean }): DeleteResponseItem[] {
@@ -104,7 +104,7 @@ function deleteImage(svc: ImageService, id: string, out: DeleteResponseItem[], f
   svc.gc.journal(`rmi ${id}`);
   svc.images.delete(id);
   out.push({ Deleted: id });
-  svc.events.publish('image', 'delete', id, { name: id });
+  svc.imageEvent('delete', id, id);
   for (const chainId of svc.collect().layers) out.push({ Deleted: chainId });
   if (prune && parent !== undefined && svc.images.has(parent)) deleteImage(svc, parent, out, false, true, true);
 }

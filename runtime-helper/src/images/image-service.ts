@@ -123,10 +123,19 @@ export class ImageService {
     const image = this.images.add(Buffer.from(JSON.stringify(imageConfig)), parent.id);
     if (ref) {
       this.addReference(ref, image.id);
-      this.events.publish('image', 'tag', image.id, { name: familiarString(ref) });
+      this.imageEvent('tag', image.id, familiarString(ref));
     }
     this.events.publish('container', 'commit', opts.containerId ?? key, { ...opts.eventAttributes, comment: opts.comment ?? '', imageID: image.id, imageRef: ref ? familiarString(ref) : '' });
     return image.id;
+  }
+
+  /**
+   * An image event as dockerd logs it: the name it was given, then the image's labels (none once
+   * the image is deleted).
+   */
+  imageEvent(action: string, id: string, name: string): void {
+    const labels = this.images.has(id) ? this.images.get(id).config.config?.Labels ?? {} : {};
+    this.events.publish('image', action, id, { name, ...labels });
   }
 
   /** name -> image: a reference (repo[:tag] or repo@digest), a full ID, or an unambiguous ID prefix. */
@@ -166,7 +175,7 @@ export class ImageService {
     if (ref.digest !== undefined) throw new InvalidParameter(`refusing to create a tag with a digest reference: "${repo}"`);
     const full = withDefaultTag(ref);
     this.addReference(full, image.id);
-    this.events.publish('image', 'tag', image.id, { name: familiarString(full) });
+    this.imageEvent('tag', image.id, familiarString(full));
   }
 
   /** Points a reference at an image (used by tag, import, load, pull). */
@@ -221,11 +230,11 @@ export class ImageService {
       for (const r of this.refs.forImage(image.id)) {
         this.refs.delete(r.ref);
         deleted.push({ Untagged: r.familiar });
-        this.events.publish('image', 'untag', image.id, { name: image.id });
+        this.imageEvent('untag', image.id, image.id);
       }
       this.images.delete(image.id);
       deleted.push({ Deleted: image.id });
-      this.events.publish('image', 'delete', image.id, { name: image.id });
+      this.imageEvent('delete', image.id, image.id);
     }
     // One collection for all of them. Reclaimed space is counted as dockerd does and as
     // /system/df reports it: the unpacked layers deleted (their kept tars and compressed copies

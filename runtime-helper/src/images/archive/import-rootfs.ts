@@ -111,8 +111,8 @@ async function importLeased(svc: ImageService, body: Readable, ref: ImageReferen
   if (ref) {
     svc.addReference(ref, image.id);
     // Named as given (dockerd's import event has no default tag added).
-    svc.events.publish('image', 'tag', image.id, { name: opts.repo ? familiarString(parseImageName(opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo)) : familiarString(ref) });
+    svc.imageEvent('tag', image.id, opts.repo ? familiarString(parseImageName(opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo)) : familiarString(ref));
   }
-  svc.events.publish('image', 'import', image.id, { name: image.id });
+  svc.imageEvent('import', image.id, image.id);
   return image.id;
 }

@@ -288,7 +288,7 @@ async function loadLeased(svc: ImageService, body: Readable, onLoaded: (img: Loa
         svc.addReference(ref, image.id);
         names.push(familiarString(ref));
       }
-      svc.events.publish('image', 'load', image.id, { name: image.id });
+      svc.imageEvent('load', image.id, image.id);
       const item = { id: image.id, names, replaced };
       loaded.push(item);
       onLoaded(item);

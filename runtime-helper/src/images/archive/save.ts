@@ -157,5 +157,5 @@ export async function saveImages(svc: ImageService, selection: readonly SaveSele
   } finally {
     await piping.catch(() => {});
   }
-  for (const { image } of selection) svc.events.publish('image', 'save', image.id, { name: image.id });
+  for (const { image } of selection) svc.imageEvent('save', image.id, image.id);
 }
