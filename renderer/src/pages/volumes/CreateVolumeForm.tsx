@@ -33,7 +33,7 @@ export function CreateVolumeForm({ onCreated }: { onCreated: (name: string) => v
           <KeyValueEditor legend="Labels" noun="Label" keyHint="com.example.key" rows={labels} onChange={setLabels} />
           <KeyValueEditor legend="Driver options" noun="Option" keyHint="type, device, o…" rows={opts} onChange={setOpts} />
         </div>
-        {opts.some((r) => r.key) && <p className="text-xs text-slate-600 dark:text-slate-400">Driver options go to the engine's volume driver as they are; an engine whose driver takes none refuses them, and says why below.</p>}
+        {opts.some((r) => r.key) && <p className="text-xs text-slate-600 dark:text-slate-400">Driver options go to the engine's volume driver as they are (the local driver knows type, device and o, as for mount); an engine refuses the ones it does not take, and says why below.</p>}
         {problems.length > 0 && <p id="volume-name-error" role="alert" className="text-sm text-red-700 dark:text-red-300">{problems.join('; ')}</p>}
         <button type="submit" className="btn btn-primary" disabled={create.isPending || problems.length > 0}>{create.isPending ? 'Creating…' : 'Create volume'}</button>
       </form>
