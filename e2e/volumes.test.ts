@@ -133,6 +133,12 @@ function volumesSuite(kind: EngineKind): void {
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
       expect(await engineVolumes()).toContain(vol);
+
+      // The container's Inspect tab links to its volume.
+      await page.goto(`${app.url}#/containers/${c.id}/inspect`);
+      await page.getByRole('navigation', { name: 'Volumes of this container' }).getByRole('link', { name: vol }).click();
+      await page.getByRole('region', { name: `Inspect ${vol}` }).getByText('Mountpoint').waitFor();
+      expect(page.url()).toContain(`#/volumes/${vol}`);
     });
 
     it('prunes once the container is gone: the confirmation says how many and how much', async () => {
