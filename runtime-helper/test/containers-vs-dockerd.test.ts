@@ -434,4 +434,13 @@ describe('berthd and dockerd give the same answers', () => {
     expect(r.berth.stdout.trim()).toBe('1');
     await both(['rm', '-f', 'execids']);
   });
+
+  it('rm -f of a running container sends kill (signal 9), die and destroy, as dockerd', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    await both(['run', '-d', '--name', 'rmf-events', '--network', 'none', 'busybox', 'sleep', '300']);
+    await both(['rm', '-f', 'rmf-events']);
+    const r = await both(['events', '--since', since, '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=rmf-events', '--filter', 'event=kill', '--filter', 'event=die', '--filter', 'event=destroy', '--format', '{{.Action}} {{.Actor.Attributes.signal}}']);
+    expect(r.berth.stdout).toBe(r.docker.stdout);
+    expect(r.berth.stdout.split('\n').filter(Boolean)).toEqual(['kill 9', 'die <no value>', 'destroy <no value>']);
+  });
 });

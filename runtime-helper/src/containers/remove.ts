@@ -21,6 +21,7 @@ export async function remove(m: ContainerManager, ref: string, opts: { force: bo
   if (r.State.Running) {
     c.stopping = true;
     const exited = wait(m, r.Id, 'next-exit');
+    m.emit(r, 'kill', { signal: '9' }); // as dockerd: kill, die, destroy
     await signalContainer(m, c, 9).catch(() => {});
     await Promise.race([exited, sleep(10_000)]);
   }
