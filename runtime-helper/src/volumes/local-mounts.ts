@@ -134,8 +134,9 @@ export class LocalMounts {
    * berthd was down) are unmounted, as dockerd's local driver unmounts them at its start. */
   async sweep(): Promise<void> {
     for (const v of this.all()) {
-      if (!hasMountOptions(v.Options) || this.userCount(v.Name) > 0) continue;
-      await this.serial(v.Name, () => this.unmount(v.Name)).catch(() => undefined);
+      if (!hasMountOptions(v.Options)) continue;
+      // Counted in the queue: a start queued before this step has its user by then.
+      await this.serial(v.Name, async () => { if (this.userCount(v.Name) === 0) await this.unmount(v.Name); }).catch(() => undefined);
     }
   }
 
