@@ -8,6 +8,7 @@ import { enginesUnderTest, loadBusybox, startEngine, type EngineKind, type Engin
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot } from './support/screens.js';
 import { bytes } from '../renderer/src/lib/format.js';
+import { removeVolume } from '../electron/src/engine/volumes.js';
 
 function volumesSuite(kind: EngineKind): void {
   const vol = `e2e-vol-${process.pid}`;
@@ -132,6 +133,10 @@ function volumesSuite(kind: EngineKind): void {
       await shots('remove-refused');
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
+      expect(await engineVolumes()).toContain(vol);
+      // Should the list be stale, the engine's own refusal reaches the page with the same names.
+      const refusal = await removeVolume(engine.client, vol).then(() => 'removed', (e: Error) => e.message);
+      expect(refusal).toContain(`Volume ${vol} is in use by 1 container: ${user} (running).`);
       expect(await engineVolumes()).toContain(vol);
 
       // The container's Inspect tab links to its volume.
