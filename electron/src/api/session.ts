@@ -14,12 +14,18 @@ import { openTerminal } from '../engine/terminal.js';
 import { makeHandlers, type Handlers } from './handlers.js';
 import { clientMessageSchema, requestSchemas, streamSchemas, validationMessage } from './schemas.js';
 
+function withoutMethod(method: string, message: string): string {
+  return message.startsWith(`${method}: `) ? message.slice(method.length + 2) : message;
+}
+
 export class ApiSession {
   private readonly streams = new Map<number, StreamControl | null>();
   private readonly handlers: Handlers;
   private closed = false;
 
-  constructor(private readonly hub: EngineHub, private readonly send: (msg: ServerMessage) => void) {
+  /** `log` gets the technical form of each failed request (method and message); the client gets the message alone. */
+  constructor(private readonly hub: EngineHub, private readonly send: (msg: ServerMessage) => void,
+    private readonly log: (line: string) => void = (line) => console.error(`berth: ${line}`)) {
     this.handlers = makeHandlers(hub);
   }
 
@@ -48,14 +54,20 @@ export class ApiSession {
     const schema = requestSchemas[method];
     if (!schema) { this.send({ t: 'error', id, error: { message: `unknown request '${method}'`, status: 404 } }); return; }
     const p = schema.safeParse(params ?? {});
-    if (!p.success) { this.send({ t: 'error', id, error: { message: validationMessage(method, p.error), status: 400 } }); return; }
+    if (!p.success) { this.fail(id, method, { message: validationMessage(method, p.error), status: 400, operation: method }); return; }
     try {
       const handler = this.handlers[method] as (x: unknown) => Promise<unknown>;
       const result = await handler(p.data);
       if (!this.closed) this.send({ t: 'result', id, result });
     } catch (err) {
-      if (!this.closed) this.send({ t: 'error', id, error: engineError(method, err) });
+      this.fail(id, method, engineError(method, err));
     }
+  }
+
+  /** The method name ("containers.run") is for the log: a person reads the message without it. */
+  private fail(id: number, method: RequestName, error: ApiError): void {
+    this.log(error.message);
+    if (!this.closed) this.send({ t: 'error', id, error: { ...error, message: withoutMethod(method, error.message) } });
   }
 
   private async open(sid: number, stream: StreamName, params: unknown): Promise<void> {
