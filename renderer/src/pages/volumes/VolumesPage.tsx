@@ -41,7 +41,12 @@ export function VolumesPage({ open }: { open?: string | undefined }) {
   };
   const doPrune = () => {
     setAsking(null);
-    prune.mutate({}, { onSuccess: (r) => setNotice(`Pruned ${plural(r.removed.length, 'unused volume')}, reclaimed ${bytes(r.spaceReclaimed)}.`) });
+    prune.mutate({}, {
+      onSuccess: (r) => {
+        setNotice(`Pruned ${plural(r.removed.length, 'unused volume')}, reclaimed ${bytes(r.spaceReclaimed)}.`);
+        if (open && r.removed.includes(open)) go('volumes'); // its inspect has nothing left to show
+      },
+    });
   };
   const header = (key: VolumeSortKey, label: string) => (
     <th className="th" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
@@ -54,7 +59,7 @@ export function VolumesPage({ open }: { open?: string | undefined }) {
     <div>
       <PageHeader title="Volumes" subtitle={volumes.data ? `${plural(all.length, 'volume')}, ${all.filter((v) => !isUnused(v)).length} in use` : undefined}
         actions={<>
-          <button className="btn btn-primary" aria-expanded={showCreate} onClick={() => setShowCreate((v) => !v)}>Create volume…</button>
+          <button className="btn btn-primary" disabled={!volumes.data} aria-expanded={showCreate} onClick={() => setShowCreate((v) => !v)}>Create volume…</button>
           <button className="btn" disabled={!volumes.data} onClick={askPrune}>Prune unused…</button>
         </>} />
       <div className="space-y-4 p-6">
