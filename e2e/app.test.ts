@@ -297,6 +297,31 @@ function appSuite(kind: EngineKind): void {
       await screenshot(page, 'changes');
     });
 
+    // The test's dockerd has no bridge (so no published ports): berthd's forwarder only.
+    if (kind === 'berthd') it('publishes a port from the run dialog; the list and the page link to it and the server answers', async () => {
+      const port = await freePort();
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Run busybox:test' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name', { exact: true }).fill(`${name}-web`);
+      await dialog.getByLabel('Command', { exact: true }).fill('sh -c "mkdir -p /www && echo hello-port > /www/index.html && httpd -f -p 80 -h /www"');
+      await dialog.getByRole('button', { name: '+ Port' }).click();
+      await dialog.getByLabel('Port 1 on the host').fill(String(port));
+      await dialog.getByLabel('Port 1 in the container').fill('80');
+      expect(await dialog.getByTestId('run-command').innerText()).toContain(`-p ${port}:80`);
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.getByRole('tab', { name: 'Logs' }).waitFor();
+      const link = page.getByRole('link', { name: `Open port ${port}→80/tcp of ${name}-web` });
+      await link.waitFor({ timeout: 20_000 });
+      expect(await link.getAttribute('href')).toBe(`http://localhost:${port}/`);
+      await expect.poll(async () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => ''), { timeout: 20_000 }).toBe('hello-port\n');
+      await page.goto(`${app.url}#/containers`);
+      await page.locator(`[data-testid=container-row][data-name="${name}-web"]`).getByTestId('port-links').getByText(`${port}→80/tcp`).waitFor();
+      await screenshot(page, 'containers-ports');
+      const list = await engine.client.listContainers({ filters: { name: [`${name}-web`] } });
+      await engine.client.getContainer(list[0]!.Id).remove({ force: true });
+    });
+
     it("shows a container's health check in the list and on its page: unhealthy, then healthy, with the last check", async () => {
       const c = await engine.client.createContainer({
         Image: 'busybox:test', name: `${name}-health`, Cmd: ['sleep', '300'],

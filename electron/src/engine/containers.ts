@@ -27,6 +27,16 @@ export function lastProbe(health: { Status?: string; FailingStreak?: number; Log
   return `last check exited ${last.ExitCode ?? '?'}${out ? `: ${out}` : ''}${streak}`;
 }
 
+/** inspect's NetworkSettings.Ports in the list's form ("IP:PUBLIC->PRIVATE/proto", or "PRIVATE/proto"). */
+export function portsFromInspect(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined | null): string[] {
+  const out: string[] = [];
+  for (const [key, bindings] of Object.entries(ports ?? {})) {
+    if (!bindings?.length) { out.push(key); continue; }
+    for (const b of bindings) out.push(`${b.HostIp ?? ''}:${b.HostPort ?? ''}->${key}`);
+  }
+  return out;
+}
+
 export function rowFromSummary(c: Summary, oomKilled?: boolean): ContainerRow {
   return {
     id: c.Id,
@@ -161,7 +171,7 @@ export async function containerDetails(docker: Docker, id: string): Promise<Cont
     created: Math.floor(Date.parse(info.Created) / 1000),
     exitCode: status === 'exited' ? state.ExitCode : undefined,
     oomKilled: Boolean(state.OOMKilled),
-    ports: [],
+    ports: portsFromInspect(info.NetworkSettings?.Ports),
     ...(state.Running && state.Health?.Status && state.Health.Status !== 'none' ? { health: state.Health.Status as ContainerHealth, healthDetail: lastProbe(state.Health) } : {}),
   };
   // The contract carries the document as plain JSON; dockerode's interface has no index signature.

@@ -9,6 +9,7 @@ import { useStatsHistory } from '../lib/stats-history';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox } from '../components/Notice';
 import { StateChip } from '../components/StateChip';
+import { PortLinks } from '../components/PortLinks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { LogsTab } from './container/LogsTab';
@@ -43,14 +44,14 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && (stale
           ? <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title={`Last known: ${d.row.state}`}>state unknown</span>
           : <StateChip c={d.row} />)}</span>}
-        subtitle={d ? <span className="flex flex-wrap items-center gap-x-1.5"><span className="font-mono">{shortId(id)}</span><CopyButton text={typeof d.inspect.Id === 'string' ? d.inspect.Id : id} label="Copy ID" title="Copy the full container ID" /> · {d.row.image} · <span className="font-mono">{d.row.command}</span></span> : undefined}
+        subtitle={d ? <span className="flex flex-wrap items-center gap-x-1.5"><span className="font-mono">{shortId(id)}</span><CopyButton text={typeof d.inspect.Id === 'string' ? d.inspect.Id : id} label="Copy ID" title="Copy the full container ID" /> · {d.row.image} · <span className="font-mono">{d.row.command}</span>{running && d.row.ports.length > 0 && <> · <PortLinks ports={d.row.ports} name={d.row.name} /></>}</span> : undefined}
         actions={<>
           <button className="btn" onClick={() => go('containers')}>← Containers</button>
           {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{busy === a ? pendingLabel(a) : a}</button>)}
           <button className="btn btn-danger" disabled={act.isPending || stale} onClick={() => { if (d?.row.state === 'running' || d?.row.state === 'paused' || d?.row.state === 'restarting') setConfirmRemove(true); else remove(); }}>{busy === 'remove' ? 'Removing…' : 'Remove'}</button>
         </>} />
       {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\n${stale ? 'What is shown is its last known state. ' : ''}The engine may be down (the list says so), or the container was removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
-      {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} /></div>}
+      {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} onDismiss={() => act.reset()} /></div>}
       {d?.oom && <div className="px-6 pt-3"><ErrorBox title="Out of memory" message={d.oom.message} /></div>}
       <div role="tablist" aria-label="Container views" className="flex gap-1 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
         {TABS.map(([key, label]) => (

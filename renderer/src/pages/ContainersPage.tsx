@@ -10,6 +10,7 @@ import { countByState, filterContainers, pendingLabel, STATE_FILTERS, stateGroup
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox } from '../components/Notice';
 import { StateChip } from '../components/StateChip';
+import { PortLinks } from '../components/PortLinks';
 import { VirtualList } from '../components/VirtualList';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 
@@ -75,7 +76,7 @@ export function ContainersPage() {
         actions={<a className="btn btn-primary" href="#/images">Run from an image…</a>} />
       <div className="flex min-h-0 flex-1 flex-col gap-3 p-6">
         {list.error && <ErrorBox title="Could not list containers" message={`${list.error.message}\nIs the engine running? See the status at the bottom left, or pick another engine in Settings.`} action={<button className="btn" onClick={() => void list.refetch()}>Retry</button>} />}
-        {errors.length > 0 && <ErrorBox title="Some actions failed" message={errors.join('\n')} />}
+        {errors.length > 0 && <ErrorBox title="Some actions failed" message={errors.join('\n')} onDismiss={() => setErrors([])} />}
         <div className="flex flex-wrap items-center gap-2">
           <label htmlFor="container-search" className="sr-only">Search containers</label>
           <input id="container-search" className="input max-w-xs" placeholder="Search by name, image or ID" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -120,7 +121,7 @@ export function ContainersPage() {
                 <div className={`${COLS} h-full border-b border-slate-100 hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/40`} data-testid="container-row" data-name={c.name} data-state={c.state} aria-busy={busy ? true : undefined}>
                   <div className="td"><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></div>
                   <div className="td min-w-0"><a className="block truncate font-medium hover:underline" href={`#/containers/${c.id}/logs`}>{c.name}</a><div className="font-mono text-[11px] text-slate-500 dark:text-slate-400">{shortId(c.id)}</div></div>
-                  <div className="td truncate" title={c.image}>{c.image}</div>
+                  <div className="td min-w-0"><div className="truncate" title={c.image}>{c.image}</div>{c.state === 'running' && <PortLinks ports={c.ports} name={c.name} />}</div>
                   <div className="td" title={c.status}>{busy
                     ? <span className="chip bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200" role="status">{pendingLabel(busy)}</span>
                     : <StateChip c={c} />}</div>
