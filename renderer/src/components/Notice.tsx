@@ -1,10 +1,12 @@
 // Error, warning and empty states: what happened and what to do next.
 import type { ReactNode } from 'react';
 
-export function ErrorBox({ title, message, action }: { title: string; message: string; action?: ReactNode }) {
+/** `onDismiss` adds a close button: an error about a past action need not stay until the next one. */
+export function ErrorBox({ title, message, action, onDismiss }: { title: string; message: string; action?: ReactNode; onDismiss?: (() => void) | undefined }) {
   return (
-    <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-      <div className="font-semibold">{title}</div>
+    <div role="alert" className="relative rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+      {onDismiss && <button type="button" className="absolute right-2 top-2 rounded px-1.5 leading-5 hover:bg-red-100 focus-visible:outline focus-visible:outline-2 dark:hover:bg-red-900" aria-label={`Dismiss: ${title}`} onClick={onDismiss}>×</button>}
+      <div className={onDismiss ? 'pr-6 font-semibold' : 'font-semibold'}>{title}</div>
       {/* anywhere: a 64-character ID in a message wraps instead of widening its column. */}
       <div className="mt-1 whitespace-pre-wrap [overflow-wrap:anywhere]">{message}</div>
       {action && <div className="mt-2">{action}</div>}

@@ -5,6 +5,7 @@ import { ago, bytes, shortId } from '../lib/format';
 import { go } from '../lib/router';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorBox, InfoBox } from '../components/Notice';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
 import { PushForm } from './PushForm';
@@ -36,6 +37,7 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
   const [repo, setRepo] = useState('');
   const [tagName, setTagName] = useState('latest');
   const [run, setRun] = useState(false);
+  const [asking, setAsking] = useState(false);
   const inspect = d.data?.inspect as ImageInspect | undefined;
   const name = inspect?.RepoTags?.[0] ?? shortId(id);
   return (
@@ -45,12 +47,12 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
           <button className="btn" onClick={() => go('images')}>← Images</button>
           <button className="btn btn-primary" onClick={() => setRun(true)}>Run…</button>
           <button className="btn" disabled={save.isPending} onClick={download}>{save.isPending ? 'Saving…' : 'Save to file'}</button>
-          <button className="btn" disabled={remove.isPending} onClick={() => { if (confirm((inspect?.RepoTags?.length ?? 0) > 1 ? `Remove this image and its ${inspect?.RepoTags?.length} tags?` : `Remove ${name}?`)) remove.mutate({ id, force: false }, { onSuccess: () => go('images') }); }}>Remove</button>
+          <button className="btn" disabled={remove.isPending} onClick={() => setAsking(true)}>Remove</button>
         </>} />
       <div className="space-y-4 p-6">
         {d.error && <ErrorBox title="Could not read the image" message={d.error.message} />}
-        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => remove.mutate({ id, force: true }, { onSuccess: () => go('images') })} />}
-        {save.error && <ErrorBox title="Could not save the image" message={save.error.message} />}
+        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => remove.mutate({ id, force: true }, { onSuccess: () => go('images') })} onDismiss={() => remove.reset()} />}
+        {save.error && <ErrorBox title="Could not save the image" message={save.error.message} onDismiss={() => save.reset()} />}
         {inspect && (
           <div className="grid gap-4 md:grid-cols-3">
             <div className="card p-4 text-sm"><div className="label">Size</div>{bytes(inspect.Size)}</div>
@@ -78,7 +80,7 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
             <input id="tag-tag" className="input max-w-[10rem]" placeholder="tag" value={tagName} onChange={(e) => setTagName(e.target.value)} />
             <button className="btn" type="submit">Add tag</button>
           </form>
-          {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} /></div>}
+          {tag.error && <div className="mt-2"><ErrorBox title="Tag failed" message={tag.error.message} onDismiss={() => tag.reset()} /></div>}
           {tag.isSuccess && <div className="mt-2"><InfoBox tone="ok">Tagged {repo}:{tagName}.</InfoBox></div>}
         </section>
         {inspect && <PushForm focus={section === 'push'} tags={(inspect.RepoTags ?? []).filter((t) => t !== '<none>:<none>')} />}
@@ -86,6 +88,12 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
         {inspect && <section className="card p-4"><h2 className="mb-2 font-semibold">Inspect</h2><JsonTree value={inspect} /></section>}
       </div>
       {run && <RunDialog image={name} onClose={() => setRun(false)} />}
+      {asking && (
+        <ConfirmDialog title={(inspect?.RepoTags?.length ?? 0) > 1 ? `Remove this image and its ${inspect?.RepoTags?.length} tags?` : `Remove ${name}?`} confirmLabel="Remove"
+          onCancel={() => setAsking(false)} onConfirm={() => { setAsking(false); remove.mutate({ id, force: false }, { onSuccess: () => go('images') }); }}>
+          {(inspect?.RepoTags?.length ?? 0) > 1 ? <p>Removing by ID takes every tag: {inspect?.RepoTags?.join(', ')}.</p> : <p>The image is deleted from the engine unless a container uses it.</p>}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

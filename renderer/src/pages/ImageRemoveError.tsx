@@ -8,10 +8,10 @@ export function removedText(ref: string, removed: string[]): string {
   return deleted ? `Removed ${ref}.` : `Untagged ${ref}; the image itself stays, under its other tags or for the containers that use it.`;
 }
 
-export function ImageRemoveError({ error, onForce, pending }: { error: Error; onForce: () => void; pending: boolean }) {
+export function ImageRemoveError({ error, onForce, pending, onDismiss }: { error: Error; onForce: () => void; pending: boolean; onDismiss: () => void }) {
   const inUse = error instanceof ApiCallError && error.status === 409;
   return (
-    <ErrorBox title="Could not remove the image" message={error.message}
+    <ErrorBox title="Could not remove the image" message={error.message} onDismiss={onDismiss}
       action={inUse ? <button className="btn btn-sm btn-danger" disabled={pending} onClick={onForce}>Remove anyway</button> : undefined} />
   );
 }

@@ -6,6 +6,7 @@ import { ago, bytes, plural, shortId } from '../lib/format';
 import { go } from '../lib/router';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PullForm } from './PullForm';
 import { LoadImageForm } from './LoadImageForm';
 import { RunDialog } from './RunDialog';
@@ -30,6 +31,7 @@ export function ImagesPage() {
   const [runImage, setRunImage] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [showLoad, setShowLoad] = useState(false);
+  const [asking, setAsking] = useState<string | null>(null);
   const removeImage = (ref: string, force: boolean) => {
     setNotice(null);
     remove.mutate({ id: ref, force }, { onSuccess: (r) => setNotice(removedText(ref, r.removed)) });
@@ -56,13 +58,14 @@ export function ImagesPage() {
       <PageHeader title="Images" subtitle={images.data ? plural(images.data.length, 'image') : undefined}
         actions={<>
           <button className="btn" aria-expanded={showLoad} onClick={() => setShowLoad((v) => !v)}>Load from file…</button>
-          <button className="btn" onClick={() => prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${plural(r.removed, 'unused image')}, reclaimed ${bytes(r.spaceReclaimed)}.`) })}>Prune dangling</button>
+          <button className="btn" disabled={prune.isPending} aria-busy={prune.isPending || undefined} onClick={() => { setNotice(null); prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${plural(r.removed, 'unused image')}, reclaimed ${bytes(r.spaceReclaimed)}.`) }); }}>{prune.isPending ? 'Pruning…' : 'Prune dangling'}</button>
         </>} />
       <div className="space-y-4 p-6">
         <PullForm />
         {(showLoad || images.data?.length === 0) && <LoadImageForm />}
         {notice && <InfoBox tone="ok">{notice}</InfoBox>}
-        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => removeImage(remove.variables.id, true)} />}
+        {prune.error && <ErrorBox title="Could not prune dangling images" message={prune.error.message} onDismiss={() => prune.reset()} />}
+        {remove.error && <ImageRemoveError error={remove.error} pending={remove.isPending} onForce={() => removeImage(remove.variables.id, true)} onDismiss={() => remove.reset()} />}
         {images.error && <ErrorBox title="Could not list images" message={`${images.error.message}\nCheck the engine in Settings.`} action={<button className="btn" onClick={() => void images.refetch()}>Retry</button>} />}
         {images.data && images.data.length === 0 && (
           <EmptyState title="No images yet">
@@ -73,7 +76,7 @@ export function ImagesPage() {
               <li>Or make a small starter image from this computer's busybox in one click:</li>
             </ul>
             <button className="btn btn-primary mt-3" disabled={starter.isPending} onClick={() => starter.mutate({})}>{starter.isPending ? 'Making…' : 'Create starter image (busybox)'}</button>
-            {starter.error && <div className="mt-2"><ErrorBox title="Starter image failed" message={starter.error.message} /></div>}
+            {starter.error && <div className="mt-2"><ErrorBox title="Starter image failed" message={starter.error.message} onDismiss={() => starter.reset()} /></div>}
           </EmptyState>
         )}
         {images.data && images.data.length > 0 && (
@@ -100,7 +103,7 @@ export function ImagesPage() {
                         <button className="btn btn-sm btn-primary" onClick={() => setRunImage(ref)} aria-label={`Run ${ref}`}>Run</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id)} aria-label={`Details of ${ref}`}>Details</button>{' '}
                         <button className="btn btn-sm" onClick={() => go('images', i.id, 'push')} aria-label={`Push ${ref}`}>Push…</button>{' '}
-                        <button className="btn btn-sm" onClick={() => { if (confirm(`Remove ${ref}?`)) removeImage(ref, false); }} aria-label={`Remove ${ref}`}>Remove</button>
+                        <button className="btn btn-sm" onClick={() => setAsking(ref)} aria-label={`Remove ${ref}`}>Remove</button>
                       </td>
                     </tr>
                   );
@@ -112,6 +115,11 @@ export function ImagesPage() {
         )}
       </div>
       {runImage && <RunDialog image={runImage} onClose={() => setRunImage(null)} />}
+      {asking && (
+        <ConfirmDialog title={`Remove ${asking}?`} confirmLabel="Remove" onCancel={() => setAsking(null)} onConfirm={() => { removeImage(asking, false); setAsking(null); }}>
+          <p>The engine removes this tag, and the image with it when no other tag or container uses it.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -51,7 +51,7 @@ export function LoadImageForm() {
         <button className="btn" type="submit" disabled={!file || load.isPending}>{load.isPending ? 'Loading…' : 'Load'}</button>
       </form>
       {readError && <div className="mt-2"><ErrorBox title="Could not read the file" message={readError} /></div>}
-      {load.error && <div className="mt-2"><ErrorBox title="The engine refused the file" message={`${load.error.message}\nIs it the kind of tar chosen above?`} /></div>}
+      {load.error && <div className="mt-2"><ErrorBox title="The engine refused the file" message={`${load.error.message}\nIs it the kind of tar chosen above?`} onDismiss={() => load.reset()} /></div>}
       {load.data && <div className="mt-2"><InfoBox tone="ok">Loaded: {load.data.images.join(', ') || 'done'}.</InfoBox></div>}
     </section>
   );

@@ -24,7 +24,7 @@ export function MirrorsStatus({ saved }: { saved: string[] }) {
               <button type="button" className="btn btn-sm mt-2" disabled={restart.isPending} onClick={() => restart.mutate({})}>{restart.isPending ? 'Restarting the engine…' : 'Restart engine'}</button>
             </InfoBox>
           : <InfoBox>The app did not start this engine, so it cannot pass mirrors to it. Set them in the engine's own configuration (berthd: "registry-mirrors" in /etc/berth/daemon.json; Docker: its daemon.json) and restart it there.</InfoBox>)}
-      {restart.error && <ErrorBox title="Could not restart the engine" message={restart.error.message} />}
+      {restart.error && <ErrorBox title="Could not restart the engine" message={restart.error.message} onDismiss={() => restart.reset()} />}
     </div>
   );
 }

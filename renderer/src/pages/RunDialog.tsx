@@ -8,6 +8,7 @@ import { go } from '../lib/router';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox } from '../components/Notice';
 import { ResourceControls } from '../components/ResourceControls';
+import { CopyButton } from '../components/CopyButton';
 
 const DEFAULT_RESOURCES: ResourceSpec = { memory: 0, cpuShares: 1024, cpusetCpus: '', pidsLimit: 0, blkioWeight: 0 };
 
@@ -39,7 +40,6 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
   // The saved default resources until the user changes one.
   const [edited, setResources] = useState<ResourceSpec | null>(null);
   const resources = edited ?? settings.data?.defaultResources ?? DEFAULT_RESOURCES;
-  const [copied, setCopied] = useState(false);
 
   const built = useMemo((): { spec: RunSpec | null; errors: string[] } => {
     const errors: string[] = [];
@@ -144,7 +144,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
             <div className="label">Equivalent command</div>
             <div className="flex items-start gap-2">
               <pre data-testid="run-command" className="flex-1 overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs text-emerald-200">{command || '—'}</pre>
-              <button type="button" className="btn btn-sm" disabled={!command} onClick={() => { void navigator.clipboard?.writeText(command).then(() => setCopied(true)); }}>{copied ? 'Copied' : 'Copy'}</button>
+              <CopyButton text={command} disabled={!command} />
             </div>
           </section>
         </div>
@@ -152,7 +152,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
             reason it is disabled stay in view while the form scrolls. */}
         <div className="sticky bottom-0 -mx-5 grid gap-3 border-t border-slate-200 bg-white px-5 py-3 lg:col-span-2 dark:border-slate-800 dark:bg-slate-900" data-testid="run-footer">
           {built.errors.length > 0 && <ErrorBox title="Fix these first" message={built.errors.join('\n')} />}
-          {run.error && <ErrorBox title="The container did not start" message={run.error.message} />}
+          {run.error && <ErrorBox title="The container did not start" message={run.error.message} onDismiss={() => run.reset()} />}
           <div className="flex justify-end gap-2">
             <button type="button" className="btn" onClick={onClose}>Cancel</button>
             <button type="submit" className="btn btn-primary" disabled={!built.spec || run.isPending}>{run.isPending ? 'Starting…' : 'Run'}</button>

@@ -59,7 +59,7 @@ export function SettingsPage() {
             <div className="text-xs text-slate-500 dark:text-slate-400">unix:///run/podman/podman.sock · tcp://host:2376 with TLS · ssh://user@host</div>
             <div><button className="btn" type="submit" disabled={!hostUrl}>Add engine</button></div>
           </form>
-          {add.error && <ErrorBox title="Could not add the engine" message={add.error.message} />}
+          {add.error && <ErrorBox title="Could not add the engine" message={add.error.message} onDismiss={() => add.reset()} />}
           {use.data && (use.data.connected ? <InfoBox tone="ok">Connected to {use.data.kind} {use.data.version}.</InfoBox> : <ErrorBox title="Switched, but it does not answer" message={use.data.error ?? ''} />)}
         </section>
         <section className="card p-4" aria-label="Appearance">
@@ -97,7 +97,7 @@ export function SettingsPage() {
               </div>
             </div>
           )}
-          {save.error && <ErrorBox title="Could not save" message={save.error.message} />}
+          {save.error && <ErrorBox title="Could not save" message={save.error.message} onDismiss={() => save.reset()} />}
         </section>
         <section className="card p-4 xl:col-span-2" aria-label="Default resources">
           <h2 className="mb-3 font-semibold">Default resources for new containers</h2>

@@ -29,7 +29,7 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
   const lines = buffer.lines;
   const [version, setVersion] = useState(0);
   const pending = useRef(false);
-  const { error } = useStream('logs', { id, follow: running, timestamps, tail: 0 }, (batch) => {
+  const { error, ended } = useStream('logs', { id, follow: running, timestamps, tail: 0 }, (batch) => {
     buffer.append(batch);
     if (!pending.current) {
       pending.current = true;
@@ -61,7 +61,12 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
         <span className="text-xs text-slate-500 dark:text-slate-400" aria-live="polite">{q ? `${shown.length} of ${lines.length} lines match` : `${lines.length} lines`}</span>
       </div>
       {error && <ErrorBox title="Logs stopped" message={error} />}
-      <VirtualList label="Log lines" className="min-h-[300px] flex-1 rounded-md bg-slate-950 font-mono text-xs text-slate-200" count={shown.length} rowHeight={18} follow={follow}
+      {/* An exited container with no output: a sentence, not a large empty black box. */}
+      {!running && lines.length === 0 && !error ? (
+        <p data-testid="logs-empty" className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
+          {ended ? 'This container wrote nothing to stdout or stderr.' : 'Reading the logs…'}
+        </p>
+      ) : <VirtualList label="Log lines" className="min-h-[300px] flex-1 rounded-md bg-slate-950 font-mono text-xs text-slate-200" count={shown.length} rowHeight={18} follow={follow}
         render={(i) => {
           const l = shown[i] as LogLine;
           return (
@@ -69,8 +74,8 @@ export function LogsTab({ id, running, name }: { id: string; running: boolean; n
               {l.ts && <span className="mr-2 text-slate-500 dark:text-slate-400">{l.ts}</span>}{l.text}
             </div>
           );
-        }} />
-      {lines.length === 0 && !error && <div className="text-sm text-slate-500 dark:text-slate-400">{running ? 'No output yet. New lines appear here as the container writes them.' : 'This container wrote nothing to stdout or stderr.'}</div>}
+        }} />}
+      {running && lines.length === 0 && !error && <div className="text-sm text-slate-500 dark:text-slate-400">No output yet. New lines appear here as the container writes them.</div>}
     </div>
   );
 }

@@ -64,7 +64,7 @@ export function ResourcesTab({ id, details, stats }: { id: string; details: Cont
           <button className="btn" disabled={!dirty} onClick={() => setValue(base)}>Reset</button>
           {dirty && <span className="text-sm text-slate-500 dark:text-slate-400">Will change: {describe(changes)}</span>}
         </div>
-        {update.error && <div className="mt-3"><ErrorBox title="The engine refused the change" message={update.error.message} /></div>}
+        {update.error && <div className="mt-3"><ErrorBox title="The engine refused the change" message={update.error.message} onDismiss={() => update.reset()} /></div>}
         {update.data?.warnings.length ? <div className="mt-3"><InfoBox tone="warn">{update.data.warnings.join(' ')}</InfoBox></div> : null}
         {appliedAt && <div className="mt-3" data-testid="update-status">{confirmed
           ? <InfoBox tone="ok">Applied. The next stats sample confirms it{appliedAt.memory ? `: memory limit now ${bytes(last?.memLimit)}` : ''}.</InfoBox>
