@@ -45,6 +45,9 @@ describe('host settings of docker run, as dockerd applies them', () => {
         [['--tmpfs', '/etc'], ['ls', '/etc']],
         [['--mount', 'type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=0700'], ['sh', '-c', 'df -k /t | tail -1 | tr -s " " | cut -d" " -f2; stat -c %a /t']],
         [['-v', `${bindDir}:/x:ro,rshared`], ['true']],
+        // --mount makes the volume it names with the local driver's options and its labels.
+        [['--mount', 'type=volume,source=hostopt-mountopts,target=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=5m,volume-label=k=v'], ['sh', '-c', 'df -k /d | tail -1 | tr -s " " | cut -d" " -f2']],
+        [['--mount', 'type=volume,source=hostopt-badopt,target=/d,volume-opt=bogus=1'], ['true']],
       ] as [string[], string[]][]) {
         const r = await runBoth(flags, cmd);
         expect(r.berthd.code, flags.join(' ')).toBe(r.dockerd.code);
@@ -53,7 +56,9 @@ describe('host settings of docker run, as dockerd applies them', () => {
       }
     } finally {
       rmSync(bindDir, { recursive: true, force: true });
-      await onBoth(pair(), ['volume', 'rm', 'hostopt-fill', 'hostopt-nocopy']);
+      const opts = await onBoth(pair(), ['volume', 'inspect', '-f', '{{json .Options}} {{json .Labels}}', 'hostopt-mountopts']);
+      expect(opts.berthd.stdout).toBe(opts.dockerd.stdout);
+      await onBoth(pair(), ['volume', 'rm', 'hostopt-fill', 'hostopt-nocopy', 'hostopt-mountopts']);
     }
   });
 

@@ -28,7 +28,11 @@ export const mountSpecSchema = z.object({
   Target: z.string(),
   ReadOnly: z.boolean().optional().default(false),
   BindOptions: z.object({ Propagation: z.union([propagationSchema, z.literal('')]).optional() }).passthrough().nullish(),
-  VolumeOptions: z.object({ NoCopy: z.boolean().optional() }).passthrough().nullish(),
+  VolumeOptions: z.object({
+    NoCopy: z.boolean().optional(),
+    Labels: z.record(z.string(), z.string()).nullish(),
+    DriverConfig: z.object({ Name: z.string().optional(), Options: z.record(z.string(), z.string()).nullish() }).passthrough().nullish(),
+  }).passthrough().nullish(),
   TmpfsOptions: z.object({ SizeBytes: z.number().int().min(0).optional(), Mode: z.number().int().min(0).max(0o7777).optional() }).passthrough().nullish(),
 });
 

@@ -24,9 +24,12 @@ function addMount(out: ResolvedMount[], m: ResolvedMount): void {
   out.push({ ...m, destination: dest });
 }
 
-function volumeMount(deps: MountDeps, name: string, destination: string, readOnly: boolean, anonymous = false, noCopy = false): ResolvedMount {
+/** How a volume named by a mount is created if it does not exist yet (--mount's volume-driver, volume-opt, volume-label). */
+interface NewVolume { driver?: string; options?: Record<string, string>; labels?: Record<string, string> }
+
+function volumeMount(deps: MountDeps, name: string, destination: string, readOnly: boolean, anonymous = false, noCopy = false, fresh: NewVolume = {}): ResolvedMount {
   try {
-    const { volume, created } = deps.volumes.create(name || undefined, { anonymous });
+    const { volume, created } = deps.volumes.create(name || undefined, { anonymous, ...fresh });
     if (created) deps.onCreated?.(volume.Name);
     return { type: 'volume', source: volume.Mountpoint, destination, readOnly, name: volume.Name, ...(noCopy ? { noCopy } : {}) };
   } catch (e) {
@@ -89,7 +92,15 @@ export function resolveMounts(hc: DockerHostConfig, imageVolumes: Record<string,
       const t = m.TmpfsOptions;
       const options = [...(t?.SizeBytes ? [`size=${t.SizeBytes}`] : []), ...(t?.Mode ? [`mode=${t.Mode.toString(8)}`] : [])];
       addMount(out, { type: 'tmpfs', source: '', destination: m.Target, readOnly: m.ReadOnly, ...(options.length ? { options } : {}) });
-    } else addMount(out, volumeMount(deps, m.Source, m.Target, m.ReadOnly, !m.Source, m.VolumeOptions?.NoCopy === true));
+    } else {
+      const v = m.VolumeOptions;
+      const fresh: NewVolume = {
+        ...(v?.DriverConfig?.Name ? { driver: v.DriverConfig.Name } : {}),
+        ...(v?.DriverConfig?.Options ? { options: v.DriverConfig.Options } : {}),
+        ...(v?.Labels ? { labels: v.Labels } : {}),
+      };
+      addMount(out, volumeMount(deps, m.Source, m.Target, m.ReadOnly, !m.Source, v?.NoCopy === true, fresh));
+    }
   }
   for (const ref of hc.VolumesFrom ?? []) {
     const [name = '', mode = ''] = ref.split(':');
