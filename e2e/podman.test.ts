@@ -143,8 +143,8 @@ describe('app against podman', () => {
     await screenshot('image-pull');
     expect((await podman.client.getImage(ref).inspect()).RepoTags).toContain(ref);
     // The same image under two names: removing one only untags it.
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: `Remove ${ref}` }).click();
+    await page.getByRole('dialog', { name: `Remove ${ref}?` }).getByRole('button', { name: 'Remove', exact: true }).click();
     await page.getByRole('row', { name: new RegExp(`${registry.host}/e2e/busybox`) }).waitFor({ state: 'detached' });
     expect((await podman.client.listImages()).flatMap((i) => i.RepoTags ?? [])).toEqual([image]);
 
@@ -261,8 +261,8 @@ describe('app against podman', () => {
 
   it('explains why an image in use cannot be removed', async () => {
     await page.goto(`${app.url}#/images`);
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: `Remove ${image}` }).click();
+    await page.getByRole('dialog', { name: `Remove ${image}?` }).getByRole('button', { name: 'Remove', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Could not remove the image' });
     await alert.waitFor({ timeout: 15_000 });
     // Not Docker's "force removal to untag it": podman's forced removal removes the container too.

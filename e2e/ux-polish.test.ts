@@ -227,7 +227,19 @@ function polishSuite(kind: EngineKind): void {
         const b = await el.boundingBox();
         expect(d && b && b.x + b.width <= d.x + d.width).toBe(true);
       }
+      // The engine's words, without the API's method name ('containers.run:') in front.
+      expect(await error.innerText()).not.toMatch(/containers\.run/);
       await screenshot('run-name-taken');
+      // The error can be put away; Run stays.
+      await error.getByRole('button', { name: 'Dismiss: The container did not start' }).click();
+      await error.waitFor({ state: 'detached' });
+      expect(await run.isVisible()).toBe(true);
+      // Copy says Copied for a moment, then is Copy again (not 'Copied' for as long as the dialog is open).
+      const copy = dialog.getByRole('button', { name: 'Copy', exact: true });
+      await copy.click();
+      await dialog.getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^docker run .*sleep 1000/);
+      await copy.waitFor({ timeout: 5000 });
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       expect(await page.getByText(/^1 image$/).count()).toBe(1);
     });
@@ -262,11 +274,25 @@ function polishSuite(kind: EngineKind): void {
     it('an image in use: the error names its containers and offers Remove anyway, which the engine then does', async () => {
       const image = await engine.client.getImage('busybox:test').inspect();
       await page.goto(`${app.url}#/images`);
-      page.once('dialog', (d) => void d.accept()); // the list's own 'Remove busybox:test?'
+      // The app's own question (not the browser's confirm()): Cancel keeps the image.
+      const ask = page.getByRole('dialog', { name: 'Remove busybox:test?' });
       await page.getByRole('button', { name: 'Remove busybox:test' }).click();
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      await ask.waitFor({ state: 'detached' });
+      expect(await engine.client.getImage('busybox:test').inspect().then(() => true, () => false)).toBe(true);
+      await page.getByRole('button', { name: 'Remove busybox:test' }).click();
+      await screenshot('confirm-image-remove');
+      await ask.getByRole('button', { name: 'Remove', exact: true }).click();
       const error = page.getByRole('alert').filter({ hasText: 'Could not remove the image' });
       await error.getByText(new RegExp(`used by \\d+ containers?: .*${prefix}-keep \\(running\\)`)).waitFor();
+      expect(await error.innerText()).not.toMatch(/images\.remove/);
       await screenshot('image-in-use');
+      // Dismissed, it goes; asked again, it comes back with its way forward.
+      await error.getByRole('button', { name: 'Dismiss: Could not remove the image' }).click();
+      await error.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Remove busybox:test' }).click();
+      await ask.getByRole('button', { name: 'Remove', exact: true }).click();
+      await error.getByText(/used by/).waitFor();
       await error.getByRole('button', { name: 'Remove anyway' }).click();
       await page.getByRole('status').filter({ hasText: /^(Removed|Untagged) busybox:test/ }).waitFor();
       await page.getByRole('button', { name: 'Run busybox:test' }).waitFor({ state: 'detached' });
@@ -274,6 +300,50 @@ function polishSuite(kind: EngineKind): void {
       // The running container kept its image (dockerd and berthd untag it); tag it back for what follows.
       expect((await engine.client.getContainer(ids.keep as string).inspect()).State.Running).toBe(true);
       await engine.client.getImage(image.Id).tag({ repo: 'busybox', tag: 'test' });
+    });
+
+    it("an exited container that wrote nothing: its Logs tab says so in a sentence, without an empty log box", async () => {
+      const id = await create(engine.client, `${prefix}-quiet`, ['true'], true);
+      await page.goto(`${app.url}#/containers/${id}/logs`);
+      await page.getByTestId('logs-empty').filter({ hasText: 'This container wrote nothing to stdout or stderr.' }).waitFor();
+      expect(await page.getByLabel('Log lines').count()).toBe(0);
+      await screenshot('logs-empty');
+      await engine.client.getContainer(id).remove();
+    });
+
+    it('System asks before a prune in the app\'s dialog; Cancel prunes nothing, Prune says what it did', async () => {
+      await page.goto(`${app.url}#/system`);
+      const prune = page.getByRole('region', { name: 'Disk usage' }).getByRole('button', { name: 'Prune', exact: true });
+      await prune.click();
+      const ask = page.getByRole('dialog', { name: 'Remove dangling images?' });
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      await ask.waitFor({ state: 'detached' });
+      expect(await page.getByText(/^Removed \d+ objects/).count()).toBe(0);
+      await prune.click();
+      await ask.getByRole('button', { name: 'Prune', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: /^Removed \d+ objects, reclaimed / }).waitFor();
+      expect(await engine.client.getImage('busybox:test').inspect().then(() => true, () => false)).toBe(true);
+    });
+
+    it('with the engine gone, Prune dangling shows that it runs and why it failed, and the error can be dismissed', async () => {
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();
+      await engine.stop();
+      // The button's texts over the click, recorded in the page: "Pruning…" lasts as long as the call.
+      await page.evaluate(() => {
+        const w = window as unknown as { seen: string[] };
+        w.seen = [];
+        const b = [...document.querySelectorAll('button')].find((e) => e.textContent === 'Prune dangling') as HTMLButtonElement;
+        new MutationObserver(() => w.seen.push(`${b.textContent} ${b.disabled}`)).observe(b, { childList: true, subtree: true, characterData: true, attributes: true });
+      });
+      await page.getByRole('button', { name: 'Prune dangling' }).click();
+      const error = page.getByRole('alert').filter({ hasText: 'Could not prune dangling images' });
+      await error.getByText(/engine not reachable/).waitFor();
+      expect(await error.innerText()).not.toMatch(/images\.prune/);
+      expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain('Pruning… true');
+      await screenshot('prune-failed');
+      await error.getByRole('button', { name: 'Dismiss: Could not prune dangling images' }).click();
+      await error.waitFor({ state: 'detached' });
     });
   });
 }
