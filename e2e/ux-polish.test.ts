@@ -325,6 +325,38 @@ function polishSuite(kind: EngineKind): void {
       expect(await engine.client.getImage('busybox:test').inspect().then(() => true, () => false)).toBe(true);
     });
 
+    it("image details say the command in words; the pull field keeps a visible label; Settings names the engine once and confirms saved defaults", async () => {
+      const image = await engine.client.getImage('busybox:test').inspect();
+      await page.goto(`${app.url}#/images/${encodeURIComponent(image.Id)}`);
+      // busybox:test has no CMD: a sentence, not the config's raw JSON (null).
+      await page.getByTestId('image-command').getByText('None: give one when you run it').waitFor();
+      expect(await page.getByTestId('image-command').innerText()).not.toMatch(/null|\[/);
+
+      await page.goto(`${app.url}#/images`);
+      const field = page.getByLabel('Image to pull');
+      await field.fill('busybox:1.36');
+      expect(await page.getByText('Image to pull', { exact: true }).isVisible()).toBe(true);
+      await field.fill('');
+
+      await page.goto(`${app.url}#/settings`);
+      const engines = page.getByRole('region', { name: 'Engines' });
+      await engines.getByRole('radio').first().waitFor();
+      const listed = await engines.getByRole('listitem').allInnerTexts();
+      const mine = listed.filter((t) => t.includes(engine.host));
+      expect(mine.length).toBe(1);
+      expect((mine[0] as string).split(engine.host).length - 1).toBe(1);
+
+      const defaults = page.getByRole('region', { name: 'Default resources' });
+      const pids = defaults.getByLabel('Process limit');
+      await pids.fill('321');
+      await defaults.getByRole('status').filter({ hasText: 'Saved: the run dialog starts from these.' }).waitFor();
+      await screenshot('settings-saved');
+      await page.reload();
+      expect(await page.getByRole('region', { name: 'Default resources' }).getByLabel('Process limit').inputValue()).toBe('321');
+      await page.getByRole('region', { name: 'Default resources' }).getByLabel('Process limit').fill('');
+      await page.getByRole('region', { name: 'Default resources' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    });
+
     it('with the engine gone, Prune dangling shows that it runs and why it failed, and the error can be dismissed', async () => {
       await page.goto(`${app.url}#/images`);
       await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();

@@ -10,13 +10,14 @@ import { JsonTree } from '../components/JsonTree';
 import { RunDialog } from './RunDialog';
 import { PushForm } from './PushForm';
 import { ImageRemoveError } from './ImageRemoveError';
+import { imageCommand } from '../lib/image-command';
 
 /** The fields of an image's inspect document this page reads; the whole document is shown as a tree. */
 interface ImageInspect extends Record<string, unknown> {
   RepoTags?: string[];
   Size?: number;
   Created?: string;
-  Config?: { Cmd?: string[] | null; Labels?: Record<string, string> | null };
+  Config?: { Cmd?: string[] | null; Entrypoint?: string[] | string | null; Labels?: Record<string, string> | null };
 }
 
 export function ImageDetailsPage({ id, section }: { id: string; section?: string | undefined }) {
@@ -57,7 +58,7 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
           <div className="grid gap-4 md:grid-cols-3">
             <div className="card p-4 text-sm"><div className="label">Size</div>{bytes(inspect.Size)}</div>
             <div className="card p-4 text-sm"><div className="label">Created</div>{String(inspect.Created ?? '')}</div>
-            <div className="card p-4 text-sm"><div className="label">Command</div><code>{JSON.stringify(inspect.Config?.Cmd ?? null)}</code></div>
+            <ImageCommandCard entrypoint={inspect.Config?.Entrypoint} cmd={inspect.Config?.Cmd} />
           </div>
         )}
         <section className="card p-4" aria-label="Layers">
@@ -94,6 +95,16 @@ export function ImageDetailsPage({ id, section }: { id: string; section?: string
           {(inspect?.RepoTags?.length ?? 0) > 1 ? <p>Removing by ID takes every tag: {inspect?.RepoTags?.join(', ')}.</p> : <p>The image is deleted from the engine unless a container uses it.</p>}
         </ConfirmDialog>
       )}
+    </div>
+  );
+}
+
+function ImageCommandCard({ entrypoint, cmd }: { entrypoint: string[] | string | null | undefined; cmd: string[] | null | undefined }) {
+  const c = imageCommand(entrypoint, cmd);
+  return (
+    <div className="card p-4 text-sm" data-testid="image-command">
+      <div className="label">Command</div>
+      {c.none ? <span className="text-slate-600 dark:text-slate-400">{c.text}</span> : <code className="break-all font-mono">{c.text}</code>}
     </div>
   );
 }

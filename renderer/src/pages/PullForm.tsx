@@ -16,9 +16,10 @@ export function PullForm() {
   };
   return (
     <section aria-label="Pull an image" className="card p-4">
+      {/* A visible label: the placeholder's example goes away once the user types. */}
+      <label htmlFor="pull-name" className="label">Image to pull</label>
       <form className="flex gap-2" onSubmit={(e) => { e.preventDefault(); start(); }}>
-        <label htmlFor="pull-name" className="sr-only">Image to pull</label>
-        <input id="pull-name" className="input" placeholder="Pull an image: name[:tag], e.g. alpine:3.20" value={name} onChange={(e) => setName(e.target.value)} />
+        <input id="pull-name" className="input" placeholder="name[:tag], e.g. alpine:3.20" value={name} onChange={(e) => setName(e.target.value)} />
         {p.state === 'running'
           ? <button type="button" className="btn" onClick={p.cancel}>Cancel</button>
           : <button type="submit" className="btn btn-primary">Pull</button>}

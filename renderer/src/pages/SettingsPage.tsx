@@ -25,7 +25,12 @@ export function SettingsPage() {
   const [sshKey, setSshKey] = useState('');
   const [mirrors, setMirrors] = useState<string | null>(null);
   const s = settings.data;
-  const update = (patch: Partial<Settings>) => save.mutate({ settings: patch }, { onSuccess: (r) => { applyTheme(r.theme); setScrollback(r.scrollback); setTerminalRenderer(r.terminalRenderer); } });
+  // Which part of the page the last save was for, so its confirmation shows there.
+  const [savedPart, setSavedPart] = useState<'defaults' | 'other' | null>(null);
+  const update = (patch: Partial<Settings>) => {
+    setSavedPart(null);
+    save.mutate({ settings: patch }, { onSuccess: (r) => { applyTheme(r.theme); setScrollback(r.scrollback); setTerminalRenderer(r.terminalRenderer); setSavedPart(patch.defaultResources ? 'defaults' : 'other'); } });
+  };
   return (
     <div>
       <PageHeader title="Settings" />
@@ -38,7 +43,7 @@ export function SettingsPage() {
             {engines.data?.engines.map((e) => (
               <li key={e.id} className="flex items-center gap-2 py-2">
                 <input type="radio" name="engine" id={`engine-${e.id}`} checked={engines.data?.activeId === e.id} onChange={() => use.mutate({ id: e.id })} />
-                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span> <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{e.host}</span>{e.sshHostKey && <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">host key {e.sshHostKey}</span>}</label>
+                <label htmlFor={`engine-${e.id}`} className="flex-1"><span className="font-medium">{e.name}</span>{!e.name.includes(e.host) && <> <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{e.host}</span></>}{e.sshHostKey && <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">host key {e.sshHostKey}</span>}</label>
                 {!e.builtin && e.id !== 'cli' && <button className="btn btn-sm" onClick={() => remove.mutate({ id: e.id })}>Remove</button>}
               </li>
             ))}
@@ -100,7 +105,10 @@ export function SettingsPage() {
           {save.error && <ErrorBox title="Could not save" message={save.error.message} onDismiss={() => save.reset()} />}
         </section>
         <section className="card p-4 xl:col-span-2" aria-label="Default resources">
-          <h2 className="mb-3 font-semibold">Default resources for new containers</h2>
+          <div className="mb-3 flex items-baseline gap-3">
+            <h2 className="font-semibold">Default resources for new containers</h2>
+            <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">{savedPart === 'defaults' && !save.isPending ? 'Saved: the run dialog starts from these.' : ''}</span>
+          </div>
           {s && host.data ? <ResourceControls idPrefix="defaults" value={s.defaultResources} total={host.data.memTotal} ncpu={host.data.ncpu} onChange={(r) => update({ defaultResources: r })} />
             : <div className="text-sm text-slate-500 dark:text-slate-400">{host.error ? 'Connect an engine to set defaults (the sliders scale to its host).' : 'Loading…'}</div>}
         </section>
