@@ -11,6 +11,7 @@ import { allRoutes } from './api/routes/index.js';
 import { listen, type RunningServer } from './api/server.js';
 import { installContainers } from './containers/wiring.js';
 import { installRegistry } from './api/routes/registry.js';
+import { networksOf } from './network/networks/networks-of.js';
 
 async function main(): Promise<void> {
   // Layer unpacking keeps many file writes in flight; libuv reads this when its pool first starts.
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const daemon = new Daemon(config, log);
   const containerRoutes = installContainers(daemon);
   installRegistry(daemon);
+  networksOf(daemon); // the built-in networks' IDs are made (once) at the engine's first start
   await daemon.start();
   const router = new Router([...allRoutes, ...containerRoutes], daemon, log);
   const servers: RunningServer[] = [];

@@ -161,7 +161,9 @@ function createWarnings(hc: DockerCreateBody['HostConfig'] & object): string[] {
 function validateNetworkMode(m: ContainerManager, mode: string): void {
   if (['', 'default', 'bridge', 'none', 'host'].includes(mode)) return;
   if (mode.startsWith('container:')) { m.get(mode.slice(10)); return; }
-  throw new ContainerError(404, `network ${mode} not found`);
+  // dockerd's words, but 400, not its 404: the docker CLI takes a 404 from create for a missing
+  // image and pulls (dockerd creates the container and fails its start instead).
+  throw new ContainerError(400, `network ${mode} not found`);
 }
 
 /** A volume store that only validates names: create() checks input before anything is written. */

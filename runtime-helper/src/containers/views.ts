@@ -4,6 +4,8 @@ import type { ResolvedMount } from '../oci/from-docker-config.js';
 import { humanDuration } from './names.js';
 import type { ContainerSizes } from './disk-usage.js';
 import { inspectPortsOf, listPortsOf } from '../network/ports/container-ports.js';
+import { endpointIdOf } from '../network/networks/endpoints.js';
+import { ZERO_TIME } from './record.js';
 
 /** dockerd's Mode: a -v's mode text as given ("z" for a named volume given none), "z" for a
  * named volume of --mount, "" for anonymous volumes and --mount binds. */
@@ -26,7 +28,15 @@ function networkMode(r: ContainerRecord): string {
   return !m || m === 'default' ? 'bridge' : m;
 }
 
-export function inspectView(r: ContainerRecord, execIds: string[]): Record<string, unknown> {
+/** As dockerd: the network's ID once the container has started, its endpoint while it runs. */
+function networkEntry(r: ContainerRecord, networkIds: Record<string, string>): Record<string, unknown> {
+  const id = r.State.StartedAt !== ZERO_TIME ? networkIds[networkMode(r)] ?? '' : '';
+  const endpoint = id && r.State.Running ? endpointIdOf(r.Id, id) : '';
+  return { NetworkID: id, EndpointID: endpoint, Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
+}
+
+/** `networkIds`: the built-in networks' IDs by name (network/networks/networks-of.ts). */
+export function inspectView(r: ContainerRecord, execIds: string[], networkIds: Record<string, string> = {}): Record<string, unknown> {
   const args = [...(r.Config.Entrypoint ?? []), ...(r.Config.Cmd ?? [])];
   return {
     Id: r.Id, Created: r.Created, Path: args[0] ?? '', Args: args.slice(1),
@@ -40,7 +50,7 @@ export function inspectView(r: ContainerRecord, execIds: string[]): Record<strin
     Config: { ...r.Config, Image: r.ImageRef, Labels: r.Config.Labels ?? {} },
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, Ports: inspectPortsOf(r), SandboxKey: '',
-      Networks: { [networkMode(r)]: { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' } },
+      Networks: { [networkMode(r)]: networkEntry(r, networkIds) },
     },
   };
 }

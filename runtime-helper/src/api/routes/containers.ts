@@ -8,6 +8,7 @@ import { parseFilters, matchLabels } from '../filters.js';
 import { NotFound } from '../errors.js';
 import { createBodySchema, resourcesSchema, restartPolicySchema } from '../../containers/docker-types.js';
 import { inspectView, listView } from '../../containers/views.js';
+import { networkIdsOf } from '../../network/networks/networks-of.js';
 import { servicesOf } from './containers-services.js';
 import { updateContainer } from '../../containers/update.js';
 import { dirSize } from '../../containers/changes.js';
@@ -69,7 +70,7 @@ async function inspect(ctx: RequestContext): Promise<void> {
   const sizes = q.size ? await containerSizes(c.record, images) : undefined;
   // As dockerd: ExecIDs lists the exec sessions still running (ended ones stay inspectable by id).
   const running = c.record.ExecIDs.filter((id) => execs.sessions.get(id)?.running);
-  sendJson(ctx.res, 200, { ...inspectView(c.record, running), ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}) });
+  sendJson(ctx.res, 200, { ...inspectView(c.record, running, networkIdsOf(ctx.daemon)), ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}) });
 }
 
 async function start(ctx: RequestContext): Promise<void> {

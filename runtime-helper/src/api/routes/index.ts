@@ -6,6 +6,7 @@ import { imageArchiveRoutes } from './image-archive.js';
 import { commitRoutes } from './commit.js';
 import { registryRoutes } from './registry.js';
 import { emptyPruneRoutes } from './prune-empty.js';
+import { networkRoutes } from './networks.js';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
@@ -15,4 +16,5 @@ export const allRoutes: Route[] = [
   ...imageArchiveRoutes,
   ...commitRoutes,
   ...emptyPruneRoutes,
+  ...networkRoutes,
 ];
