@@ -1,6 +1,7 @@
 // Engine-wide requests: host facts for the sliders, versions, disk usage, prune.
 import type Docker from 'dockerode';
 import type { DiskUsage, EngineKind, HostInfo } from '../shared/contract.js';
+import { pruneVolumes } from './volumes.js';
 
 /** The fields of GET /info read here (dockerode types it as any); the rest is kept as it came. */
 interface EngineInfo extends Record<string, unknown> {
@@ -91,9 +92,10 @@ export async function prune(docker: Docker, what: 'containers' | 'images' | 'vol
     space += r.SpaceReclaimed ?? 0;
   }
   if (what === 'volumes' || what === 'all') {
-    const r = (await docker.pruneVolumes()) as { VolumesDeleted?: string[]; SpaceReclaimed?: number };
-    removed += r.VolumesDeleted?.length ?? 0;
-    space += r.SpaceReclaimed ?? 0;
+    // Every unused volume, named ones too, as the page asks (API 1.42+ prunes only anonymous ones unless told).
+    const r = await pruneVolumes(docker);
+    removed += r.removed.length;
+    space += r.spaceReclaimed;
   }
   return { spaceReclaimed: space, removed };
 }
