@@ -357,6 +357,53 @@ function polishSuite(kind: EngineKind): void {
       await page.getByRole('region', { name: 'Default resources' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     });
 
+    it('a 900×600 container page keeps its actions beside a long command; stats ticks are whole seconds; the list says why there is no terminal and no state twice', async () => {
+      const long = await create(engine.client, `${prefix}-long`, ['sh', '-c', `while true; do sleep 1; done; echo ${'the-rest-of-a-long-command-line-'.repeat(6)}`], true);
+      const gone = await create(engine.client, `${prefix}-gone7`, ['sh', '-c', 'exit 7'], true);
+      await engine.client.getContainer(gone).wait();
+      await page.setViewportSize({ width: 900, height: 600 });
+      try {
+        await page.goto(`${app.url}#/containers/${long}/logs`);
+        const header = page.locator('header').filter({ has: page.getByRole('heading', { name: `${prefix}-long` }) });
+        const remove = header.getByRole('button', { name: 'Remove', exact: true });
+        await remove.waitFor();
+        const h1 = await header.getByRole('heading').boundingBox();
+        const r = await remove.boundingBox();
+        expect(h1 && r && r.y < h1.y + h1.height).toBe(true); // on the title's line, not below the command
+        expect((await header.boundingBox())?.height).toBeLessThan(100);
+        const command = header.getByTestId('container-command');
+        expect(await command.getAttribute('title')).toMatch(/the-rest-of-a-long-command-line-$/);
+        expect(await command.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true); // cut with an ellipsis, on one line
+        await screenshot('narrow-container-page');
+
+        await page.getByRole('tab', { name: 'Stats' }).click();
+        const cpu = page.getByRole('img', { name: /^CPU/ }).first();
+        await expect.poll(async () => ((await cpu.getAttribute('data-time-ticks')) ?? '').split(' ').filter(Boolean).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+        await page.waitForTimeout(3000); // a few more samples: the range a narrow chart first gets ticks in milliseconds for
+        const ticks = ((await cpu.getAttribute('data-time-ticks')) ?? '').split(' ');
+        for (const t of ticks) expect(t).toMatch(/^\d\d:\d\d:\d\d$/);
+        expect(new Set(ticks).size).toBe(ticks.length);
+        await screenshot('narrow-stats');
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
+
+      await page.goto(`${app.url}#/containers`);
+      await row('gone7').waitFor();
+      // The state chip says exited (7); the Status column adds only when.
+      expect(await row('gone7').getByTestId('status-detail').innerText()).toMatch(/ago$/);
+      expect(await row('gone7').getByTestId('status-detail').innerText()).not.toMatch(/Exited|\(7\)/);
+      expect(await row('long').getByTestId('status-detail').innerText()).toMatch(/^up /);
+      // A Terminal button on every row: off where there is no running process, saying why.
+      const off = row('gone7').getByRole('button', { name: `Terminal in ${prefix}-gone7: it is not running; start it first` });
+      expect(await off.isDisabled()).toBe(true);
+      expect(await off.getAttribute('title')).toBe('No terminal: it is not running; start it first');
+      expect(await row('long').getByRole('button', { name: `Terminal in ${prefix}-long`, exact: true }).isEnabled()).toBe(true);
+      await screenshot('list-status');
+      await engine.client.getContainer(gone).remove();
+      await engine.client.getContainer(long).remove({ force: true });
+    });
+
     it('with the engine gone, Prune dangling shows that it runs and why it failed, and the error can be dismissed', async () => {
       await page.goto(`${app.url}#/images`);
       await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();

@@ -1,6 +1,7 @@
 // A live uPlot line chart with vertical markers where a resource limit changed.
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { TIME_TICK_STEPS, timeTick } from '../lib/time-ticks';
 
 export interface Marker { at: number; label: string }
 
@@ -40,7 +41,9 @@ export function TimeChart({ title, series, data, markers, format, floor = 1, bin
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, floor)] } },
       axes: [
-        { stroke: axisStroke, grid },
+        { stroke: axisStroke, grid, incrs: TIME_TICK_STEPS, space: 64,
+          // The labels uPlot draws on its canvas, readable on the element (the e2e suite checks them).
+          values: (_u, vals) => { const labels = vals.map(timeTick); el.dataset.timeTicks = labels.join(' '); return labels; } },
         { stroke: axisStroke, grid, size: 70, values: (_u, vals) => vals.map((v) => format(v)), ...(binary ? { incrs: BINARY_INCRS } : {}) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, value: (_u: uPlot, v: number | null) => (v == null ? '—' : format(v)) }))],

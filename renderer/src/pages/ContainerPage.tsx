@@ -44,7 +44,7 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         title={<span className="flex items-center gap-3">{d?.row.name ?? shortId(id)} {d && (stale
           ? <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title={`Last known: ${d.row.state}`}>state unknown</span>
           : <StateChip c={d.row} />)}</span>}
-        subtitle={d ? <span className="flex flex-wrap items-center gap-x-1.5"><span className="font-mono">{shortId(id)}</span><CopyButton text={typeof d.inspect.Id === 'string' ? d.inspect.Id : id} label="Copy ID" title="Copy the full container ID" /> · {d.row.image} · <span className="font-mono">{d.row.command}</span>{running && d.row.ports.length > 0 && <> · <PortLinks ports={d.row.ports} name={d.row.name} /></>}</span> : undefined}
+        subtitle={d ? <span className="flex items-center gap-x-1.5 whitespace-nowrap"><span className="shrink-0 font-mono">{shortId(id)}</span><CopyButton text={typeof d.inspect.Id === 'string' ? d.inspect.Id : id} label="Copy ID" title="Copy the full container ID" /> · <span className="max-w-[12rem] shrink-0 truncate" title={d.row.image}>{d.row.image}</span> · <span className="min-w-0 truncate font-mono" title={d.row.command} data-testid="container-command">{d.row.command}</span>{running && d.row.ports.length > 0 && <> · <span className="shrink-0"><PortLinks ports={d.row.ports} name={d.row.name} /></span></>}</span> : undefined}
         actions={<>
           <button className="btn" onClick={() => go('containers')}>← Containers</button>
           {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{busy === a ? pendingLabel(a) : a}</button>)}

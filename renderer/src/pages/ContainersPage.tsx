@@ -11,10 +11,16 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox } from '../components/Notice';
 import { StateChip } from '../components/StateChip';
 import { PortLinks } from '../components/PortLinks';
+import { statusDetail } from '../lib/container-status';
 import { VirtualList } from '../components/VirtualList';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 
 const ROW = 48;
+
+/** Why a row's Terminal button is off: a terminal runs a process in a running container. */
+function terminalWhyNot(state: string): string {
+  return state === 'paused' ? 'it is paused; unpause it first' : 'it is not running; start it first';
+}
 // Below xl (a narrow window) the Status and Created columns give way, so the actions stay in view.
 const COLS = 'grid items-center grid-cols-[2.5rem_minmax(8rem,1.4fr)_minmax(6rem,1fr)_8rem_14rem] xl:grid-cols-[2.5rem_minmax(10rem,1.4fr)_minmax(8rem,1fr)_9rem_minmax(8rem,1fr)_8rem_15rem]';
 const WIDE_ONLY = 'hidden xl:block';
@@ -125,11 +131,13 @@ export function ContainersPage() {
                   <div className="td" title={c.status}>{busy
                     ? <span className="chip bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200" role="status">{pendingLabel(busy)}</span>
                     : <StateChip c={c} />}</div>
-                  <div className={`td truncate text-slate-500 dark:text-slate-400 ${WIDE_ONLY}`} title={c.status}>{c.status}</div>
+                  <div className={`td truncate text-slate-500 dark:text-slate-400 ${WIDE_ONLY}`} title={c.status} data-testid="status-detail">{statusDetail(c.status)}</div>
                   <div className={`td text-slate-500 dark:text-slate-400 ${WIDE_ONLY}`}>{ago(c.created)}</div>
                   <div className="td flex justify-end gap-1">
                     {actionsFor(c).slice(0, 2).map((a) => <button key={a} className="btn btn-sm capitalize" disabled={Boolean(busy)} aria-label={`${a} ${c.name}`} onClick={() => run([c.id], a)}>{a}</button>)}
-                    {c.state === 'running' && <button className="btn btn-sm" aria-label={`Terminal in ${c.name}`} onClick={() => go('containers', c.id, 'terminal')}>Terminal</button>}
+                    {c.state === 'running'
+                      ? <button className="btn btn-sm" aria-label={`Terminal in ${c.name}`} onClick={() => go('containers', c.id, 'terminal')}>Terminal</button>
+                      : <button className="btn btn-sm" disabled aria-label={`Terminal in ${c.name}: ${terminalWhyNot(c.state)}`} title={`No terminal: ${terminalWhyNot(c.state)}`}>Terminal</button>}
                     <button className="btn btn-sm" disabled={Boolean(busy)} aria-label={`Remove ${c.name}`} title={`Remove ${c.name}`} onClick={() => removeOne(c)}>✕</button>
                   </div>
                 </div>
