@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { berthdBesideDockerd, cliOk, enginesOf, onBoth } from './support/engine-pair.js';
 
@@ -59,6 +60,24 @@ describe('host settings of docker run, as dockerd applies them', () => {
       const opts = await onBoth(pair(), ['volume', 'inspect', '-f', '{{json .Options}} {{json .Labels}}', 'hostopt-mountopts']);
       expect(opts.berthd.stdout).toBe(opts.dockerd.stdout);
       await onBoth(pair(), ['volume', 'rm', 'hostopt-fill', 'hostopt-nocopy', 'hostopt-mountopts']);
+    }
+  });
+
+  it("keeps a read-only host mount read-only when it is bound into a container", async () => {
+    const src = mkdtempSync(join(tmpdir(), 'berth-hostopt-rosrc-'));
+    const ro = mkdtempSync(join(tmpdir(), 'berth-hostopt-ro-'));
+    writeFileSync(join(src, 'f'), 'x');
+    execFileSync('mount', ['--bind', src, ro]);
+    try {
+      execFileSync('mount', ['-o', 'remount,bind,ro', ro]);
+      const r = await runBoth(['-v', `${ro}:/x`], ['sh', '-c', 'touch /x/new 2>&1; grep " /x " /proc/self/mountinfo | cut -d" " -f6 | cut -d, -f1']);
+      expect(r.berthd.stdout).toBe(r.dockerd.stdout);
+      expect(r.berthd.stdout).toBe('touch: /x/new: Read-only file system\nro\n');
+      expect(readdirSync(src)).toEqual(['f']);
+    } finally {
+      execFileSync('umount', [ro]);
+      rmSync(ro, { recursive: true, force: true });
+      rmSync(src, { recursive: true, force: true });
     }
   });
 

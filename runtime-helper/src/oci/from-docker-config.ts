@@ -284,7 +284,9 @@ function translate(input: TranslateInput): OciSpec {
   }
   for (const m of input.mounts) {
     if (m.type === 'tmpfs') own.push({ destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])] });
-    else own.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation || 'rprivate', m.readOnly ? 'ro' : 'rw', ...(m.options ?? [])] });
+    // No "rw" for a writable bind, as dockerd: it would clear a read-only host mount's ro in
+    // runtimes that apply it to the bind (crun, berth-runtime), where runc leaves it alone.
+    else own.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation || 'rprivate', ...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])] });
   }
   // Parents before children (a volume on /etc, then /etc/hosts into it), as dockerd sorts them.
   const depth = (dest: string): number => posix.normalize(dest).split('/').length;

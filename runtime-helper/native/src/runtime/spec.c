@@ -250,6 +250,13 @@ int spec_parse_mount_options(json_t *options, struct mount_spec *m, berth_error_
   return 0;
 }
 
+/* A bind keeps its source mount's ro, nosuid, nodev and noexec unless its options set them:
+ * "rw", "suid", "dev" and "exec" clear nothing there (runc does not remount a bind for them), so
+ * a read-only host mount stays read-only in the container whatever the config says. */
+void spec_bind_keeps_source_flags(struct mount_spec *m) {
+  if (m->bind) m->attr_clr &= ~(uint64_t)(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
 static int parse_mounts(json_t *arr, struct container_spec *s, berth_error_t *err) {
   if (arr == NULL) return 0;
   if (!json_is_array(arr)) return berth_error_set(err, 0, "parse config: mounts is not an array");
@@ -268,6 +275,7 @@ static int parse_mounts(json_t *arr, struct container_spec *s, berth_error_t *er
     json_t *options = json_object_get(j, "options");
     if (spec_parse_mount_options(options, m, err) < 0) return -1;
     if (strcmp(m->type, "bind") == 0) m->bind = true;
+    spec_bind_keeps_source_flags(m);
   }
   return 0;
 }

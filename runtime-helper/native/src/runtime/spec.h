@@ -84,6 +84,8 @@ const struct ns_spec *spec_find_ns(const struct container_spec *spec, int flag);
 
 /* Parses mount options into m (flags, propagation, attrs, data). */
 int spec_parse_mount_options(json_t *options, struct mount_spec *m, berth_error_t *err);
+/* For a bind: the source mount's ro/nosuid/nodev/noexec are never cleared (only added by options). */
+void spec_bind_keeps_source_flags(struct mount_spec *m);
 
 /* MS_PRIVATE, MS_SLAVE|MS_REC, ... for "private", "rslave", ...; 0 when unknown. */
 unsigned long spec_propagation_flag(const char *name);

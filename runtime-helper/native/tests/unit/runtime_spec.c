@@ -40,6 +40,13 @@ static void test_mount_options(void) {
   spec_parse_mount_options(o, &rw, &err);
   ok(!(rw.flags & MS_RDONLY) && (rw.attr_clr & MOUNT_ATTR_RDONLY) && !(rw.attr_set & MOUNT_ATTR_RDONLY), "a later rw undoes ro");
   json_decref(o);
+  struct mount_spec bind = {.destination = "/z"};
+  o = json_pack("[s,s,s,s,s]", "rbind", "rw", "suid", "dev", "exec");
+  spec_parse_mount_options(o, &bind, &err);
+  spec_bind_keeps_source_flags(&bind);
+  ok(!(bind.attr_clr & (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)),
+     "a bind's rw, suid, dev and exec never clear the source mount's ro, nosuid, nodev, noexec");
+  json_decref(o);
 }
 
 static char bundle[PATH_MAX];
