@@ -404,6 +404,41 @@ function polishSuite(kind: EngineKind): void {
       await engine.client.getContainer(long).remove({ force: true });
     });
 
+    it('rows keep their places under a moving pointer when a container goes, so a click lands on the row aimed at', async () => {
+      const made: Record<string, string> = {};
+      for (const n of ['h1', 'h2', 'h3']) made[n] = await create(engine.client, `${prefix}-${n}`, ['true'], false);
+      await page.goto(`${app.url}#/containers`);
+      for (const n of ['h1', 'h2', 'h3']) await row(n).waitFor();
+      // Top to bottom as the list shows them (newest first, whatever the engine's order).
+      const ys = await Promise.all(['h1', 'h2', 'h3'].map(async (n) => [n, (await row(n).boundingBox())?.y ?? 0] as const));
+      const [top, middle, bottom] = ys.sort((a, b) => a[1] - b[1]).map(([n]) => n) as [string, string, string];
+      const aim = row(middle).getByRole('button', { name: `Remove ${prefix}-${middle}` });
+      const box = await aim.boundingBox();
+      if (!box) throw new Error('the Remove button has no box');
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      // The container above goes (another client removes it) while the user aims.
+      await engine.client.getContainer(made[top] as string).remove();
+      let nudge = 0;
+      await expect.poll(async () => {
+        await page.mouse.move(x + (nudge++ % 2), y);
+        return row(top).getAttribute('data-gone');
+      }, { timeout: 15_000, interval: 300 }).toBe('true');
+      expect(await row(top).getByText('removed').isVisible()).toBe(true);
+      expect(await row(top).getByRole('button', { name: `Remove ${prefix}-${top}` }).isDisabled()).toBe(true);
+      expect((await aim.boundingBox())?.y).toBe(box.y);
+      await screenshot('held-rows');
+      await page.mouse.click(x, y);
+      await expect.poll(() => exists(engine.client, made[middle] as string), { timeout: 20_000 }).toBe(false);
+      expect(await exists(engine.client, made[bottom] as string)).toBe(true);
+      // Once the pointer leaves, the list is the engine's again.
+      await page.mouse.move(5, 5);
+      await row(top).waitFor({ state: 'detached' });
+      await row(middle).waitFor({ state: 'detached' });
+      await engine.client.getContainer(made[bottom] as string).remove();
+    });
+
     it('with the engine gone, Prune dangling shows that it runs and why it failed, and the error can be dismissed', async () => {
       await page.goto(`${app.url}#/images`);
       await page.getByRole('button', { name: 'Run busybox:test' }).waitFor();

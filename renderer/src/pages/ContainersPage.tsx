@@ -1,6 +1,6 @@
 // Containers: state filter with counts, search, actions, multi-select; virtualized so 1,000 rows
 // draw at once. The search and the filter stay when the user opens a container and comes back.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ContainerAction, ContainerRow } from '@shared/contract';
 import { useApi, useApiMutation } from '../api/api';
 import { ago, shortId } from '../lib/format';
@@ -12,14 +12,17 @@ import { EmptyState, ErrorBox } from '../components/Notice';
 import { StateChip } from '../components/StateChip';
 import { PortLinks } from '../components/PortLinks';
 import { statusDetail } from '../lib/container-status';
+import { holdRows, type HeldRow } from '../lib/held-rows';
 import { VirtualList } from '../components/VirtualList';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 
 const ROW = 48;
+/** How long rows keep their places after the pointer last moved over the list: the time to aim and click. */
+const HOLD_MS = 2000;
 
 /** Why a row's Terminal button is off: a terminal runs a process in a running container. */
 function terminalWhyNot(state: string): string {
-  return state === 'paused' ? 'it is paused; unpause it first' : 'it is not running; start it first';
+  return state === 'gone' ? 'it has left this list' : state === 'paused' ? 'it is paused; unpause it first' : 'it is not running; start it first';
 }
 // Below xl (a narrow window) the Status and Created columns give way, so the actions stay in view.
 const COLS = 'grid items-center grid-cols-[2.5rem_minmax(8rem,1.4fr)_minmax(6rem,1fr)_8rem_14rem] xl:grid-cols-[2.5rem_minmax(10rem,1.4fr)_minmax(8rem,1fr)_9rem_minmax(8rem,1fr)_8rem_15rem]';
@@ -59,6 +62,21 @@ export function ContainersPage() {
   const all = useMemo(() => list.data ?? [], [list.data]);
   const counts = useMemo(() => countByState(all), [all]);
   const rows = useMemo(() => filterContainers(all, filter, q), [all, filter, q]);
+  // While the pointer moves over the list (and for HOLD_MS after), rows keep their places
+  // (lib/held-rows.ts): a row that goes away does not pull the next one up under a click meant for
+  // it. Derived state, updated while rendering when the rows or the pointer change.
+  const [holding, setHolding] = useState(false);
+  const holdTimer = useRef<number | undefined>(undefined);
+  const hold = () => {
+    setHolding(true);
+    window.clearTimeout(holdTimer.current);
+    holdTimer.current = window.setTimeout(() => setHolding(false), HOLD_MS);
+  };
+  const release = () => { window.clearTimeout(holdTimer.current); setHolding(false); };
+  useEffect(() => () => window.clearTimeout(holdTimer.current), []);
+  const [held, setHeld] = useState<{ rows: ContainerRow[]; holding: boolean; shown: HeldRow<ContainerRow>[] }>(() => ({ rows, holding, shown: holdRows([], rows, false) }));
+  if (held.rows !== rows || held.holding !== holding) setHeld({ rows, holding, shown: holdRows(held.shown, rows, holding) });
+  const shown = held.shown;
   const stopped = useMemo(() => all.filter((c) => stateGroup(c.state) === 'stopped'), [all]);
   const run = (ids: string[], action: ContainerAction) => {
     setErrors([]);
@@ -115,29 +133,30 @@ export function ContainersPage() {
           </EmptyState>
         )}
         {rows.length > 0 && (
-          <div className="card flex min-h-0 flex-1 flex-col overflow-hidden" data-testid="containers-table">
+          <div className="card flex min-h-0 flex-1 flex-col overflow-hidden" data-testid="containers-table" onPointerMove={hold} onPointerLeave={release}>
             <div className={`${COLS} border-b border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-800/50`}>
               <div className="th"><input type="checkbox" aria-label="Select all" checked={sel.length > 0 && sel.length === rows.length} onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())} /></div>
               <div className="th">Name</div><div className="th">Image</div><div className="th">State</div><div className={`th ${WIDE_ONLY}`}>Status</div><div className={`th ${WIDE_ONLY}`}>Created</div><div className="th"><span className="sr-only">Actions</span></div>
             </div>
-            <VirtualList className="min-h-0 flex-1" label="Containers" count={rows.length} rowHeight={ROW} render={(i) => {
-              const c = rows[i] as ContainerRow;
-              const busy = pending.get(c.id);
+            <VirtualList className="min-h-0 flex-1" label="Containers" count={shown.length} rowHeight={ROW} render={(i) => {
+              const { row: c, gone } = shown[i] as HeldRow<ContainerRow>;
+              const busy = pending.get(c.id) ?? (gone ? 'gone' : undefined);
               return (
-                <div className={`${COLS} h-full border-b border-slate-100 hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/40`} data-testid="container-row" data-name={c.name} data-state={c.state} aria-busy={busy ? true : undefined}>
-                  <div className="td"><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></div>
+                <div className={`${COLS} h-full border-b border-slate-100 hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/40 ${gone ? 'opacity-60' : ''}`} data-testid="container-row" data-name={c.name} data-state={c.state} data-gone={gone || undefined} aria-busy={busy && !gone ? true : undefined}>
+                  <div className="td"><input type="checkbox" aria-label={`Select ${c.name}`} disabled={gone} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></div>
                   <div className="td min-w-0"><a className="block truncate font-medium hover:underline" href={`#/containers/${c.id}/logs`}>{c.name}</a><div className="font-mono text-[11px] text-slate-500 dark:text-slate-400">{shortId(c.id)}</div></div>
                   <div className="td min-w-0"><div className="truncate" title={c.image}>{c.image}</div>{c.state === 'running' && <PortLinks ports={c.ports} name={c.name} />}</div>
-                  <div className="td" title={c.status}>{busy
-                    ? <span className="chip bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200" role="status">{pendingLabel(busy)}</span>
+                  <div className="td" title={c.status}>{busy === 'gone'
+                    ? <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title="Leaves the list when the pointer does">{all.some((x) => x.id === c.id) ? 'not in this view' : 'removed'}</span>
+                    : busy ? <span className="chip bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200" role="status">{pendingLabel(busy)}</span>
                     : <StateChip c={c} />}</div>
                   <div className={`td truncate text-slate-500 dark:text-slate-400 ${WIDE_ONLY}`} title={c.status} data-testid="status-detail">{statusDetail(c.status)}</div>
                   <div className={`td text-slate-500 dark:text-slate-400 ${WIDE_ONLY}`}>{ago(c.created)}</div>
                   <div className="td flex justify-end gap-1">
                     {actionsFor(c).slice(0, 2).map((a) => <button key={a} className="btn btn-sm capitalize" disabled={Boolean(busy)} aria-label={`${a} ${c.name}`} onClick={() => run([c.id], a)}>{a}</button>)}
-                    {c.state === 'running'
+                    {c.state === 'running' && !gone
                       ? <button className="btn btn-sm" aria-label={`Terminal in ${c.name}`} onClick={() => go('containers', c.id, 'terminal')}>Terminal</button>
-                      : <button className="btn btn-sm" disabled aria-label={`Terminal in ${c.name}: ${terminalWhyNot(c.state)}`} title={`No terminal: ${terminalWhyNot(c.state)}`}>Terminal</button>}
+                      : <button className="btn btn-sm" disabled aria-label={`Terminal in ${c.name}: ${terminalWhyNot(gone ? 'gone' : c.state)}`} title={`No terminal: ${terminalWhyNot(gone ? 'gone' : c.state)}`}>Terminal</button>}
                     <button className="btn btn-sm" disabled={Boolean(busy)} aria-label={`Remove ${c.name}`} title={`Remove ${c.name}`} onClick={() => removeOne(c)}>✕</button>
                   </div>
                 </div>
