@@ -12,6 +12,7 @@ import { listen, type RunningServer } from './api/server.js';
 import { installContainers } from './containers/wiring.js';
 import { installRegistry } from './api/routes/registry.js';
 import { networksOf } from './network/networks/networks-of.js';
+import { installBridge } from './network/bridge/bridge-of.js';
 
 async function main(): Promise<void> {
   // Layer unpacking keeps many file writes in flight; libuv reads this when its pool first starts.
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) log.warn('berthd is not running as root; mounts and ownership will fail');
 
   const daemon = new Daemon(config, log);
+  installBridge(daemon); // before the containers: their restore needs it up
   const containerRoutes = installContainers(daemon);
   installRegistry(daemon);
   networksOf(daemon); // the built-in networks' IDs are made (once) at the engine's first start

@@ -27,10 +27,11 @@ export function parseExtraHosts(entries: string[]): { name: string; ip: string }
   });
 }
 
-export function hostsFile(networkMode: string, hostname: string, extraHosts: string[]): string {
+/** `bridgeIp`: the container's address on berthd's bridge, once it has one (at start). */
+export function hostsFile(networkMode: string, hostname: string, extraHosts: string[], bridgeIp?: string): string {
   const lines = [...HOSTS_BLOCK];
-  // Where dockerd writes the container's bridge address, berthd (no bridge) names it on 127.0.1.1.
-  if (networkMode !== 'host' && networkMode !== 'none' && !networkMode.startsWith('container:')) lines.push(`127.0.1.1\t${hostname}`);
+  // dockerd writes the container's bridge address; without a bridge berthd names it on 127.0.1.1.
+  if (networkMode !== 'host' && networkMode !== 'none' && !networkMode.startsWith('container:')) lines.push(`${bridgeIp ?? '127.0.1.1'}\t${hostname}`);
   for (const h of parseExtraHosts(extraHosts)) lines.push(`${h.ip}\t${h.name}`);
   return `${lines.join('\n')}\n`;
 }

@@ -29,6 +29,7 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const oomKilled = info.oomKilled || oomEvents > 0;
   c.process = undefined;
   void releasePorts(r); // stop and restart wait for the host ports to be free
+  m.opts.bridge?.disconnect(r); // its address is free again
   const rt = m.runtime(r.Runtime);
   // The state, events and waiters first: `docker run` returns without waiting for the delete,
   // whose spawn (a few ms of blocked event loop) comes after the answers went out.

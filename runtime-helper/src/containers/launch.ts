@@ -15,6 +15,7 @@ import { joinedContainer, type JoinedPids } from '../oci/host-options.js';
 import { logSettings } from './log-config.js';
 import { mountShareableShm, shmPath } from './ipc-shm.js';
 import { populateVolumes } from './volume-populate.js';
+import { hostsFile } from './etc-files.js';
 import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -63,17 +64,21 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
       id: r.Id, bundle, tty: r.Config.Tty, openStdin: r.Config.OpenStdin, stdinOnce: r.Config.StdinOnce,
       logPath: r.LogPath, exitFile, cgroupMemoryPath: m.cgroupsPath(r.Id), ...logRotation(r.HostConfig.LogConfig),
       ...(spec.process!.consoleSize ? { consoleSize: spec.process!.consoleSize } : {}),
-      // Published ports: the forwarder binds them after the runtime's create, before the start.
-      beforeStart: async (pid: number) => { await publishPorts(r, pid, bundle, records()); published = true; },
+      // The bridge's eth0 and the published ports: after the runtime's create, before the start.
+      beforeStart: async (pid: number) => { await connectBridge(m, r, pid, bundle); await publishPorts(r, pid, bundle, records()); published = true; },
     });
     if (!proc.pid) {
       await releasePorts(r);
+      m.opts.bridge?.disconnect(r);
       const info = await proc.exited;
       await runtime.delete(r.Id).catch(() => {});
       throw new ContainerError(500, `failed to create task for container: OCI runtime create failed: ${info.error ?? 'unknown error'}`);
     }
     // A monitor that starts in one step (the in-process one): the ports right after the start.
-    if (!published) await publishPorts(r, proc.pid, bundle, records()).catch(async (e: unknown) => { await runtime.delete(r.Id).catch(() => {}); throw e; });
+    if (!published) {
+      const pid = proc.pid;
+      await connectBridge(m, r, pid, bundle).then(() => publishPorts(r, pid, bundle, records())).catch(async (e: unknown) => { m.opts.bridge?.disconnect(r); await runtime.delete(r.Id).catch(() => {}); throw e; });
+    }
   } catch (e) {
     await localMounts.release(r.Id); // a failed start leaves nothing mounted
     throw e;
@@ -83,6 +88,16 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   m.save(c);
   volumesMounted(m.opts.events, r);
   m.emit(r, 'start');
+}
+
+/** A bridge-mode container's eth0 on berthd's bridge (--bridge), and its address in /etc/hosts
+ * (rewritten in place: the file is bound into the container). */
+async function connectBridge(m: ContainerManager, r: ContainerRecord, pid: number, bundle: string): Promise<void> {
+  const bridge = m.opts.bridge;
+  if (!bridge?.wants(r)) return;
+  const ep = await bridge.connect(r, pid, bundle);
+  r.BridgeEndpoint = ep;
+  writeFileSync(r.HostsPath, hostsFile(r.HostConfig.NetworkMode, r.Config.Hostname, r.HostConfig.ExtraHosts ?? [], ep.IPAddress));
 }
 
 /** The inits of the running containers whose namespaces this one joins (--network, --pid, --ipc container:ID). */

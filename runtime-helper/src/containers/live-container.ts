@@ -1,4 +1,5 @@
 // What the manager keeps per container and what it is built from.
+import type { BridgeNetwork } from '../network/bridge/bridge-network.js';
 import type { ContainerRecord } from './record.js';
 import type { ImageAccess, Snapshot } from './image-access.js';
 import type { ContainerMonitor, MonitoredProcess } from './monitor.js';
@@ -22,6 +23,8 @@ export interface ManagerOptions {
   seccompProfile?: (capabilities: string[]) => OciSeccomp;
   initBinary?: string;
   cgroupParent?: string;
+  /** berthd's bridge (--bridge): bridge-mode containers get an eth0 on it while it is up. */
+  bridge?: BridgeNetwork;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

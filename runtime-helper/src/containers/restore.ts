@@ -61,6 +61,8 @@ export async function restore(m: ContainerManager): Promise<void> {
     await onExit(m, c, fake, info ?? { exitCode: 255, oomKilled: false, error: outlivesBerthd(monitor) ? SHIM_GONE : MONITOR_GONE });
     if (running) await c.runtimeCleanup;
   }
+  // Bridge addresses: running containers keep theirs, those of containers that ended go.
+  m.opts.bridge?.retain([...m.containers.values()].map((x) => x.record));
   // Volumes with options left mounted by containers that ended while berthd was down.
   await m.opts.volumes.mounts.sweep();
 }

@@ -32,7 +32,24 @@ function networkMode(r: ContainerRecord): string {
 function networkEntry(r: ContainerRecord, networkIds: Record<string, string>): Record<string, unknown> {
   const id = r.State.StartedAt !== ZERO_TIME ? networkIds[networkMode(r)] ?? '' : '';
   const endpoint = id && r.State.Running ? endpointIdOf(r.Id, id) : '';
-  return { NetworkID: id, EndpointID: endpoint, Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
+  const ep = bridgeEndpoint(r);
+  return { NetworkID: id, EndpointID: endpoint, Gateway: ep?.Gateway ?? '', IPAddress: ep?.IPAddress ?? '', IPPrefixLen: ep?.IPPrefixLen ?? 0, MacAddress: ep?.MacAddress ?? '' };
+}
+
+/** The container's address on berthd's bridge while it runs (none without --bridge). */
+function bridgeEndpoint(r: ContainerRecord): ContainerRecord['BridgeEndpoint'] {
+  return r.State.Running ? r.BridgeEndpoint : undefined;
+}
+
+/** dockerd's top-level address fields, for a container on the bridge. */
+function topLevelAddress(r: ContainerRecord, networkIds: Record<string, string>): Record<string, unknown> {
+  const ep = bridgeEndpoint(r);
+  if (!ep) return {};
+  const id = networkIds[networkMode(r)] ?? '';
+  return {
+    EndpointID: id ? endpointIdOf(r.Id, id) : '', Gateway: ep.Gateway, GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+    IPAddress: ep.IPAddress, IPPrefixLen: ep.IPPrefixLen, IPv6Gateway: '', MacAddress: ep.MacAddress,
+  };
 }
 
 /** `networkIds`: the built-in networks' IDs by name (network/networks/networks-of.ts). */
@@ -50,6 +67,7 @@ export function inspectView(r: ContainerRecord, execIds: string[], networkIds: R
     Config: { ...r.Config, Image: r.ImageRef, Labels: r.Config.Labels ?? {} },
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, Ports: inspectPortsOf(r), SandboxKey: '',
+      ...topLevelAddress(r, networkIds),
       Networks: { [networkMode(r)]: networkEntry(r, networkIds) },
     },
   };
@@ -79,7 +97,7 @@ export function listView(r: ContainerRecord, sizes?: ContainerSizes): Record<str
     Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: commandText(r),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: listPortsOf(r), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
-    NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: '' } } }, Mounts: mountsView(r),
+    NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: bridgeEndpoint(r)?.IPAddress ?? '' } } }, Mounts: mountsView(r),
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
   };
 }

@@ -23,6 +23,7 @@ import { execRoutes } from '../api/routes/exec.js';
 import { containerFsRoutes } from '../api/routes/containers-fs.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { reapOrphanExecShims } from './orphan-shim.js';
+import { bridgeOf } from '../network/bridge/bridge-of.js';
 import { claimShimStateRoot, releaseShimStateRoot, removeOrphanedShimStateRoots, removeStaleShimStateDirs, shimStateRoot } from './shim-state-dirs.js';
 
 export function installContainers(daemon: Daemon): Route[] {
@@ -48,6 +49,7 @@ export function installContainers(daemon: Daemon): Route[] {
     seccompProfile: (capabilities: string[]) => defaultSeccompProfile({ capabilities }),
     ...(existsSync('/usr/bin/docker-init') ? { initBinary: '/usr/bin/docker-init' } : {}),
     ...(daemon.config.cgroupParent ? { cgroupParent: daemon.config.cgroupParent } : {}),
+    bridge: bridgeOf(daemon),
   });
   const execs = new ExecSessions(manager);
   const health = new HealthMonitor(manager, execs);

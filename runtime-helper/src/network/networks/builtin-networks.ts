@@ -16,7 +16,11 @@ export interface BuiltinNetwork {
   created: string;
   /** Docker's driver names: the null driver is the none network. */
   driver: 'bridge' | 'host' | 'null';
+  /** The bridge network's device while berthd runs one (--bridge, network/bridge/). */
+  device?: BridgeDevice;
 }
+
+export interface BridgeDevice { name: string; subnet: string; gateway: string; mtu: number; ipMasq: boolean }
 
 export const builtinNames: readonly BuiltinNetworkName[] = ['bridge', 'host', 'none'];
 

@@ -9,9 +9,9 @@ export function endpointIdOf(containerId: string, networkId: string): string {
   return createHash('sha256').update(`berth-endpoint\0${containerId}\0${networkId}`).digest('hex');
 }
 
-/** dockerd's network inspect Containers entry. No addresses: berthd's default network gives a
- * container only its loopback (published ports go through the forwarder), and host and none
- * have none, as dockerd shows them. */
+/** dockerd's network inspect Containers entry. Addresses only on berthd's bridge (--bridge);
+ * without it the default network gives a container only its loopback (published ports go
+ * through the forwarder), and host and none have none, as dockerd shows them. */
 export interface EndpointView { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }
 
 /** The containers with a live endpoint on the network: those running (or paused) in its mode. */
@@ -19,7 +19,8 @@ export function endpointsOn(net: BuiltinNetwork, records: Iterable<ContainerReco
   const out: Record<string, EndpointView> = {};
   for (const r of records) {
     if (!r.State.Running || builtinNetworkOfMode(r.HostConfig.NetworkMode) !== net.name) continue;
-    out[r.Id] = { Name: r.Name.replace(/^\//, ''), EndpointID: endpointIdOf(r.Id, net.id), MacAddress: '', IPv4Address: '', IPv6Address: '' };
+    const ep = r.BridgeEndpoint;
+    out[r.Id] = { Name: r.Name.replace(/^\//, ''), EndpointID: endpointIdOf(r.Id, net.id), MacAddress: ep?.MacAddress ?? '', IPv4Address: ep ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '', IPv6Address: '' };
   }
   return out;
 }

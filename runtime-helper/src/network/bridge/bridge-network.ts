@@ -1,0 +1,74 @@
+// The bridge of one berthd: set up at start (a failure leaves containers with lo only, as
+// without --bridge), then each bridge-mode container gets an address and a veth at start and
+// gives the address back at exit.
+import type { Logger } from '../../util/log.js';
+import type { ContainerRecord } from '../../containers/record.js';
+import { builtinNetworkOfMode } from '../networks/builtin-networks.js';
+import { parseIpv4 } from './cidr.js';
+import { AddressPool } from './ipam.js';
+import { setUpHost } from './host-setup.js';
+import { endpointFor, plugContainer, unplug, type BridgeEndpoint } from './veth.js';
+import type { BridgeSettings } from './bridge-settings.js';
+
+export class BridgeNetwork {
+  /** Set once the host side is up: only then do containers get an eth0. */
+  active: BridgeSettings | undefined;
+  private pool: AddressPool | undefined;
+
+  constructor(private readonly settings: BridgeSettings | undefined, private readonly dataRoot: string, private readonly log: Logger) {}
+
+  async setUp(): Promise<void> {
+    const s = this.settings;
+    if (!s) return;
+    try {
+      this.pool = new AddressPool(this.dataRoot, s.subnet, s.gateway.address);
+      const warnings = await setUpHost(s);
+      for (const w of warnings) this.log.warn(w);
+      this.active = s;
+      this.log.info({ bridge: s.name }, 'bridge network ready');
+    } catch (err) {
+      this.log.warn({ err }, `bridge network ${s.name} not set up: containers get a network namespace with only lo`);
+    }
+  }
+
+  /** Whether this container gets an eth0 on the bridge. */
+  wants(r: ContainerRecord): boolean {
+    return this.active !== undefined && builtinNetworkOfMode(r.HostConfig.NetworkMode) === 'bridge';
+  }
+
+  /** The container's address and link, made in the namespace of its (created, not started) init. */
+  async connect(r: ContainerRecord, pid: number, workDir: string): Promise<BridgeEndpoint> {
+    const s = this.active!;
+    const ip = this.pool!.allocate(r.Id);
+    try {
+      return await plugContainer(s, pid, ip, workDir);
+    } catch (e) {
+      this.pool!.release(r.Id);
+      throw e;
+    }
+  }
+
+  /** At exit: the address is free again (its link went with the namespace). */
+  disconnect(r: ContainerRecord): void {
+    const ep = r.BridgeEndpoint;
+    r.BridgeEndpoint = undefined;
+    this.pool?.release(r.Id);
+    if (ep) void unplug(ep.HostVeth);
+  }
+
+  /** After a restart, once the records are back: running containers keep their addresses
+   * (a record saved before its address was is given it from the pool's file), the others' go. */
+  retain(records: ContainerRecord[]): void {
+    const pool = this.pool;
+    if (!pool || !this.active) return;
+    const running = new Set<string>();
+    for (const r of records) {
+      if (!r.State.Running) continue;
+      running.add(r.Id);
+      const held = pool.addressOf(r.Id);
+      if (r.BridgeEndpoint) pool.reserve(r.Id, parseIpv4(r.BridgeEndpoint.IPAddress));
+      else if (held !== undefined && builtinNetworkOfMode(r.HostConfig.NetworkMode) === 'bridge') r.BridgeEndpoint = endpointFor(this.active, held, '');
+    }
+    pool.retainOnly(running);
+  }
+}
