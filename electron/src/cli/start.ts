@@ -47,6 +47,8 @@ for (const [opt, flag] of [['berthd-data-root', '--data-root'], ['berthd-exec-ro
   const v = str(values[opt]);
   if (v) berthdFlags.push(flag, v);
 }
+// npm start (scripts/start.mjs) sets BERTH_BRIDGE: berthd's containers get a bridge network.
+const bridgeFlags = process.env.BERTH_BRIDGE ? ['--bridge', process.env.BERTH_BRIDGE] : [];
 
 const choice = await chooseEngine(str(values.engine), berthdHost);
 console.error(`berth: ${choice.note}`);
@@ -68,7 +70,7 @@ if (electron && display) {
   if (choice.host !== DEFAULT_BERTHD_HOST) hub.overrideHost(choice.host);
   let supervisor: BerthdSupervisor | null = null;
   if (supervise) {
-    const local = localBerthd({ store, main: berthdMain, host: berthdHost, extra: berthdFlags, logFile: 'inherit' });
+    const local = localBerthd({ store, main: berthdMain, host: berthdHost, extra: [...berthdFlags, ...bridgeFlags], logFile: 'inherit' });
     supervisor = local.supervisor;
     hub.supervised = local.engine;
     supervisor.on('state', (s) => console.error(`berth: berthd ${s.phase}${s.message ? `: ${s.message}` : ''}`));

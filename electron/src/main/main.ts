@@ -16,11 +16,12 @@ const store = new SettingsStore(process.env.BERTH_CONFIG === '' ? null : default
 const hub = new EngineHub(store);
 if (process.env.BERTH_ENGINE && process.env.BERTH_ENGINE !== DEFAULT_BERTHD_HOST) hub.overrideHost(process.env.BERTH_ENGINE);
 
-// Main supervises the local berthd (its flags from the settings: registry mirrors) unless told
+// Main supervises the local berthd (its flags from the settings: registry mirrors; --bridge from
+// BERTH_BRIDGE, which npm start sets) unless told
 // to use another engine, or that someone else supervises it.
 const local = process.env.BERTH_SUPERVISED === '1' || process.env.BERTH_ENGINE
   ? null
-  : localBerthd({ store, main: berthdMain, host: DEFAULT_BERTHD_HOST });
+  : localBerthd({ store, main: berthdMain, host: DEFAULT_BERTHD_HOST, ...(process.env.BERTH_BRIDGE ? { extra: ['--bridge', process.env.BERTH_BRIDGE] } : {}) });
 const supervisor = local?.supervisor ?? null;
 if (local) hub.supervised = local.engine;
 
