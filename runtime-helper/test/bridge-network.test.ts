@@ -72,6 +72,31 @@ describe('berthd without --bridge', () => {
   }, 120_000);
 });
 
+describe('berthd with a --bip that a host route covers', () => {
+  it('warns with the route named, makes no bridge and runs as without one', async () => {
+    const routes = JSON.parse(ip(['-4', '-j', 'route', 'show'])) as { dst: string; dev?: string }[];
+    const taken = routes.find((r) => r.dst.includes('/') && r.dev !== 'lo');
+    if (!taken) throw new Error('the host has no IPv4 route with a prefix to overlap');
+    const [base] = taken.dst.split('/');
+    const parts = base!.split('.').map(Number);
+    const inside = `${parts[0]}.${parts[1]}.${parts[2]}.${parts[3]! + 1}/${taken.dst.split('/')[1]}`;
+    const name = `berth-o${process.pid}`;
+    const natBefore = natRules();
+    const b = await startBerthd([...runtimeArgs, '--bridge', name, '--bip', inside]);
+    try {
+      await b.docker(['import', busyboxImage().tar, 'busybox']);
+      expect(b.log()).toContain(`overlaps the host's route to ${taken.dst}`);
+      expect(linkNames()).not.toContain(name);
+      expect(natRules()).toBe(natBefore);
+      const links = await b.docker(['run', '--rm', 'busybox', 'cat', '/proc/net/dev']);
+      expect(links.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]!.trim())).toEqual(['lo']);
+    } finally {
+      await removeContainersAndStop(b);
+      try { execFileSync('ip', ['link', 'del', name], { stdio: 'ignore' }); } catch { /* never made */ }
+    }
+  }, 120_000);
+});
+
 describe('berthd with --bridge', () => {
   const x = unusedSubnet();
   const subnet = `10.213.${x}.0/24`;
