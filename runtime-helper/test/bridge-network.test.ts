@@ -243,6 +243,24 @@ describe('berthd with --bridge', () => {
     await ok(['rm', '-f', 'next']);
   }, 60_000);
 
+  it('a container that joined another\'s network loses eth0 when that one exits, and the address is free again', async () => {
+    await ok(['run', '-d', '--name', 'owner', 'busybox', 'sleep', '60']);
+    const addr = await addressOf('owner');
+    await ok(['run', '-d', '--name', 'joiner', '--network', 'container:owner', 'busybox', 'sleep', '60']);
+    expect(await ok(['exec', 'joiner', 'ip', '-o', '-4', 'addr', 'show', 'eth0'])).toContain(`inet ${addr}/24`);
+    await ok(['rm', '-f', 'owner']);
+    let devs = '';
+    for (let i = 0; i < 50; i++) {
+      devs = await ok(['exec', 'joiner', 'cat', '/proc/net/dev']);
+      if (!devs.includes('eth0:')) break;
+      await sleep(100);
+    }
+    expect(devs).not.toContain('eth0:');
+    expect(Object.values(ipam())).not.toContain(addr);
+    expect(await ok(['run', '--rm', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0'])).toContain(`inet ${addr}/24`);
+    await ok(['rm', '-f', 'joiner']);
+  }, 60_000);
+
   it('keeps a running container\'s address over a berthd kill -9 and restart; a new container gets another one', async () => {
     const a = await addressOf('web1');
     berth.child.kill('SIGKILL');

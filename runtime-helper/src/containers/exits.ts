@@ -9,6 +9,7 @@ import { unmountShareableShm } from './ipc-shm.js';
 import { volumesUnmounted } from './volume-events.js';
 import { armOomEvents, endOomEvents } from './oom-watch.js';
 import { releasePorts } from '../network/ports/container-ports.js';
+import { joinedContainer } from '../oci/host-options.js';
 import type { ExitInfo, MonitoredProcess } from './monitor.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -29,7 +30,7 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   const oomKilled = info.oomKilled || oomEvents > 0;
   c.process = undefined;
   void releasePorts(r); // stop and restart wait for the host ports to be free
-  m.opts.bridge?.disconnect(r); // its address is free again
+  m.opts.bridge?.disconnect(r, networkJoined(m, c)); // its address is free again
   const rt = m.runtime(r.Runtime);
   // The state, events and waiters first: `docker run` returns without waiting for the delete,
   // whose spawn (a few ms of blocked event loop) comes after the answers went out.
@@ -70,6 +71,17 @@ export async function onExit(m: ContainerManager, c: LiveContainer, proc: Monito
   } else if (r.HostConfig.AutoRemove && m.containers.has(r.Id)) {
     await m.remove(r.Id, { force: true, volumes: true }).catch(() => {});
   }
+}
+
+/** Whether a running container joined this one's network namespace (--network container:), which
+ * then outlives it, with the veth in it. */
+function networkJoined(m: ContainerManager, c: LiveContainer): boolean {
+  for (const x of m.containers.values()) {
+    const ref = joinedContainer(x.record.HostConfig.NetworkMode);
+    if (ref === undefined || x === c || !x.record.State.Running) continue;
+    try { if (m.get(ref) === c) return true; } catch { /* gone */ }
+  }
+  return false;
 }
 
 /** Resolves the waiters an exit (or the removal) satisfies. */

@@ -48,12 +48,13 @@ export class BridgeNetwork {
     }
   }
 
-  /** At exit: the address is free again (its link went with the namespace). */
-  disconnect(r: ContainerRecord): void {
+  /** At exit: the address is free again. Its link goes with the namespace, unless another
+   * container (--network container:) holds that: then the host end is deleted here. */
+  disconnect(r: ContainerRecord, namespaceShared = false): void {
     const ep = r.BridgeEndpoint;
     r.BridgeEndpoint = undefined;
     this.pool?.release(r.Id);
-    if (ep) void unplug(ep.HostVeth);
+    if (ep && namespaceShared) void unplug(ep.HostVeth);
   }
 
   /** After a restart, once the records are back: running containers keep their addresses
