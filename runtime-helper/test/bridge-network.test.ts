@@ -63,6 +63,9 @@ describe('berthd without --bridge', () => {
       expect(links.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]!.trim())).toEqual(['lo']);
       const hosts = await b.docker(['run', '--rm', '--hostname', 'plain', 'busybox', 'cat', '/etc/hosts']);
       expect(hosts).toContain('127.0.1.1\tplain\n');
+      // Without a bridge there is no address for host-gateway: refused, as dockerd without docker0.
+      const gw = await b.docker(['run', '--rm', '--add-host', 'h:host-gateway', 'busybox', 'true']).then(() => '', (e: Error) => e.message);
+      expect(gw).toContain('unable to derive the IP value for host-gateway');
       expect(JSON.parse(await b.docker(['network', 'inspect', 'bridge']))[0].IPAM.Config).toEqual([]);
       expect(linkNames()).toEqual(linksBefore);
       expect(natRules()).toBe(natBefore);
@@ -184,6 +187,9 @@ describe('berthd with --bridge', () => {
     const out = await ok(['run', '--rm', '--name', 'caller', 'busybox', 'wget', '-qO-', `http://${gateway}:${port}/`]);
     expect(out).toBe('host-side\n');
     expect(seen.startsWith(`10.213.${x}.`)).toBe(true);
+    // --add-host NAME:host-gateway names that same address, as dockerd names docker0's.
+    const byName = await ok(['run', '--rm', '--add-host', 'the-host:host-gateway', 'busybox', 'sh', '-c', `grep the-host /etc/hosts; wget -qO- http://the-host:${port}/`]);
+    expect(byName).toBe(`${gateway}\tthe-host\nhost-side\n`);
     await new Promise((r) => srv.close(r));
     hostServer = undefined;
   }, 30_000);

@@ -16,6 +16,7 @@ import { checkPortsForNetworkMode, exposedPorts } from '../network/ports/binding
 import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js';
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
+import { formatIpv4 } from '../network/bridge/cidr.js';
 import { logSettings } from './log-config.js';
 import { validateHealthcheck } from './health/health-config.js';
 import { blkioDevices, weightDeviceSupported } from '../oci/blkio-devices.js';
@@ -85,7 +86,7 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   resolveMounts(hc, null, { volumes: dryVolumes, mountsOf: (r) => m.get(r).record.Mounts });
   const etc = (() => {
     try {
-      return { hosts: hostsFile(hc.NetworkMode, config.Hostname, hc.ExtraHosts ?? []), resolv: resolvConf(existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '', hc.NetworkMode, hc) };
+      return { hosts: hostsFile(hc.NetworkMode, config.Hostname, hc.ExtraHosts ?? [], undefined, hostGatewayOf(m)), resolv: resolvConf(existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '', hc.NetworkMode, hc) };
     } catch (e) {
       if (e instanceof HostOptionError) throw invalid(e.message);
       throw e;
@@ -147,6 +148,12 @@ function checkLinks(m: ContainerManager, hc: DockerCreateBody['HostConfig'] & ob
     try { other = m.get(name); } catch { throw new ContainerError(404, `could not get container for ${name}: No such container: ${name}`); }
     if (hc.NetworkMode !== 'none') throw invalid(`container ${other.record.Id} not attached to default bridge network`);
   }
+}
+
+/** --add-host's host-gateway: the bridge's address while berthd runs one (--bridge). */
+function hostGatewayOf(m: ContainerManager): string | undefined {
+  const s = m.opts.bridge?.active;
+  return s ? formatIpv4(s.gateway.address) : undefined;
 }
 
 /** dockerd's warnings for settings that are accepted but do less than asked. */

@@ -14,25 +14,29 @@ const HOSTS_BLOCK = [
   'ff02::2\tip6-allrouters',
 ];
 
-/** `name:ip` entries of --add-host (the CLI's form; IPv6 addresses keep their colons). */
-export function parseExtraHosts(entries: string[]): { name: string; ip: string }[] {
+/** `name:ip` entries of --add-host (the CLI's form; IPv6 addresses keep their colons).
+ * `host-gateway` is the bridge's own address (`hostGateway`), as dockerd's docker0 address. */
+export function parseExtraHosts(entries: string[], hostGateway?: string): { name: string; ip: string }[] {
   return entries.map((e) => {
     const i = e.indexOf(':');
     if (i <= 0) throw new HostOptionError(`bad format for add-host: "${e}"`);
     const name = e.slice(0, i);
     const ip = e.slice(i + 1).replace(/^\[(.*)\]$/, '$1');
-    if (ip === 'host-gateway') throw new HostOptionError('unable to derive the IP value for host-gateway: berthd has no bridge network');
+    if (ip === 'host-gateway') {
+      if (hostGateway) return { name, ip: hostGateway };
+      throw new HostOptionError('unable to derive the IP value for host-gateway: berthd runs without a bridge (start it with --bridge)');
+    }
     if (!isIP(ip)) throw new HostOptionError(`invalid IP address in add-host: "${ip}"`);
     return { name, ip };
   });
 }
 
 /** `bridgeIp`: the container's address on berthd's bridge, once it has one (at start). */
-export function hostsFile(networkMode: string, hostname: string, extraHosts: string[], bridgeIp?: string): string {
+export function hostsFile(networkMode: string, hostname: string, extraHosts: string[], bridgeIp?: string, hostGateway?: string): string {
   const lines = [...HOSTS_BLOCK];
   // dockerd writes the container's bridge address; without a bridge berthd names it on 127.0.1.1.
   if (networkMode !== 'host' && networkMode !== 'none' && !networkMode.startsWith('container:')) lines.push(`${bridgeIp ?? '127.0.1.1'}\t${hostname}`);
-  for (const h of parseExtraHosts(extraHosts)) lines.push(`${h.ip}\t${h.name}`);
+  for (const h of parseExtraHosts(extraHosts, hostGateway)) lines.push(`${h.ip}\t${h.name}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -97,7 +97,7 @@ async function connectBridge(m: ContainerManager, r: ContainerRecord, pid: numbe
   if (!bridge?.wants(r)) return;
   const ep = await bridge.connect(r, pid, bundle);
   r.BridgeEndpoint = ep;
-  writeFileSync(r.HostsPath, hostsFile(r.HostConfig.NetworkMode, r.Config.Hostname, r.HostConfig.ExtraHosts ?? [], ep.IPAddress));
+  writeFileSync(r.HostsPath, hostsFile(r.HostConfig.NetworkMode, r.Config.Hostname, r.HostConfig.ExtraHosts ?? [], ep.IPAddress, ep.Gateway));
 }
 
 /** The inits of the running containers whose namespaces this one joins (--network, --pid, --ipc container:ID). */
