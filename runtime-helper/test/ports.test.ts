@@ -18,6 +18,7 @@ import { busyboxImage, repoRoot } from '../../test-support/paths.js';
 import { mountsUnder } from '../../test-support/leftovers.js';
 import { runDocker, startBerthd, type Berthd } from './support/berthd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
+import { freePort } from '../../test-support/registry.js';
 
 let berth: Berthd;
 let dir = '';
@@ -53,15 +54,6 @@ interface Inspect {
 
 async function inspect(name: string): Promise<Inspect> {
   return (JSON.parse(await ok(['inspect', name])) as Inspect[])[0]!;
-}
-
-/** A port nobody holds now (bound by the test and released). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 async function canBind(port: number): Promise<boolean> {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-support/registry.js';
 
 const binary = process.env.BERTH_TEST_PORTFWD ?? fileURLToPath(new URL('../build/berth-portfwd', import.meta.url));
 let dir = '';
@@ -126,15 +127,6 @@ function isRunning(pid: number): boolean {
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 250 && isRunning(pid); i++) await sleep(20);
   expect(isRunning(pid)).toBe(false);
-}
-
-/** A port nobody holds now: bound and released by the test. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('berth-portfwd', () => {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/diag.h"
 #include "common/fileutil.h"
 #include "common/rfc3339.h"
 #include "portfwd/portfwd.h"
@@ -21,22 +22,10 @@
 static int epfd = -1;
 
 void pf_diag(const char *fmt, ...) {
-  char line[1536];
-  struct timespec now;
-  size_t len = 0;
-  if (clock_gettime(CLOCK_REALTIME, &now) == 0) {
-    len = berth_rfc3339nano(line, &now);
-    line[len++] = ' ';
-  }
-  int n = snprintf(line + len, sizeof line - len, "berth-portfwd[%d]: ", (int)getpid());
-  if (n > 0) len += (size_t)n;
   va_list ap;
   va_start(ap, fmt);
-  n = vsnprintf(line + len, sizeof line - len - 1, fmt, ap);
+  berth_vdiag("berth-portfwd", fmt, ap);
   va_end(ap);
-  if (n > 0) len += (size_t)n < sizeof line - len - 1 ? (size_t)n : sizeof line - len - 2;
-  line[len++] = '\n';
-  (void)berth_write_all(2, line, len); /* nowhere left to report a failed diagnostic */
 }
 
 int pf_loop_init(berth_error_t *err) {
