@@ -5,6 +5,7 @@ import { useApi, useApiMutation } from '../api/api';
 import { ago, bytes, plural, shortId } from '../lib/format';
 import { go } from '../lib/router';
 import { PageHeader } from '../components/PageHeader';
+import { SortHeader } from '../components/SortHeader';
 import { EmptyState, ErrorBox, InfoBox } from '../components/Notice';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PullForm } from './PullForm';
@@ -46,13 +47,7 @@ export function ImagesPage() {
     };
     return filtered.sort((a, b) => (val(a) < val(b) ? -1 : val(a) > val(b) ? 1 : 0) * sort.dir);
   }, [images.data, q, sort]);
-  const header = (key: SortKey, label: string) => (
-    <th className="th" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-      <button className="uppercase" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}>
-        {label}{sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-      </button>
-    </th>
-  );
+  const header = (key: SortKey, label: string) => <SortHeader sortKey={key} label={label} sort={sort} onSort={setSort} />;
   return (
     <div>
       <PageHeader title="Images" subtitle={images.data ? plural(images.data.length, 'image') : undefined}

@@ -8,6 +8,7 @@ import { go } from '../../lib/router';
 import { useKeptState } from '../../lib/kept-state';
 import { filterVolumes, isUnused, pruneSummary, sortVolumes, type VolumeSortKey } from '../../lib/volume-list';
 import { PageHeader } from '../../components/PageHeader';
+import { SortHeader } from '../../components/SortHeader';
 import { EmptyState, ErrorBox, InfoBox } from '../../components/Notice';
 import { CreateVolumeForm } from './CreateVolumeForm';
 import { VolumeInspect } from './VolumeInspect';
@@ -48,13 +49,7 @@ export function VolumesPage({ open }: { open?: string | undefined }) {
       },
     });
   };
-  const header = (key: VolumeSortKey, label: string) => (
-    <th className="th" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-      <button className="uppercase" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}>
-        {label}{sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-      </button>
-    </th>
-  );
+  const header = (key: VolumeSortKey, label: string) => <SortHeader sortKey={key} label={label} sort={sort} onSort={setSort} />;
   return (
     <div>
       <PageHeader title="Volumes" subtitle={volumes.data ? `${plural(all.length, 'volume')}, ${all.filter((v) => !isUnused(v)).length} in use` : undefined}
