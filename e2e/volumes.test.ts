@@ -90,6 +90,19 @@ function volumesSuite(kind: EngineKind): void {
       await row(vol).waitFor();
       expect(await row(vol).innerText()).toContain('local');
       expect((await engine.client.getVolume(vol).inspect()).Labels).toEqual({ purpose: 'e2e' });
+
+      // The columns sort: Name ascending by default, reversed by a press on its header.
+      await engine.client.createVolume({ Name: `${vol}-aaa` });
+      await row(`${vol}-aaa`).waitFor();
+      const names = async (): Promise<string[]> => (await page.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[0]!.trim());
+      const nameHeader = page.getByRole('columnheader', { name: /Name/ });
+      expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
+      expect((await names()).indexOf(`${vol}-aaa`)).toBeGreaterThan((await names()).indexOf(vol));
+      await nameHeader.getByRole('button').click();
+      expect(await nameHeader.getAttribute('aria-sort')).toBe('descending');
+      expect((await names()).indexOf(`${vol}-aaa`)).toBeLessThan((await names()).indexOf(vol));
+      await nameHeader.getByRole('button').click();
+      await engine.client.getVolume(`${vol}-aaa`).remove();
     });
 
     it('shows the container using it, its inspect, and refuses removal with the reason', async () => {
