@@ -241,6 +241,9 @@ async function restartBerthd(whileDown: () => void = () => undefined): Promise<v
       const c = await restarted.stop();
       // Never delete the old data root through a mount left in it (a failed test's).
       for (const mp of mountsUnder(old.dir).reverse()) execFileSync('umount', ['-l', mp]);
+      // The berthd before (dead) ends as its own stop says: after a second restart that is the
+      // first one's, which removes the first data root's directory too.
+      await old.stop();
       rmSync(old.dir, { recursive: true, force: true });
       return c;
     },
