@@ -13,7 +13,7 @@ import {
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
 import { busyboxImage } from '../test-support/paths.js';
-import { slideTo, terminalText, typeInTerminal, waitForTerminal } from './support/ui.js';
+import { slideTo, terminalText, sttySize, typeInTerminal, waitForTerminal } from './support/ui.js';
 import { freePort, startRegistry } from '../test-support/registry.js';
 import { execFileSync } from 'node:child_process';
 
@@ -192,9 +192,7 @@ function appSuite(kind: EngineKind): void {
       await waitForTerminal(page, /[#$]\s*$/m);
       await typeInTerminal(page, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes\n');
       await waitForTerminal(page, /^67108864\s*$/m);
-      await typeInTerminal(page, 'stty size\n');
-      const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
-      const [rows, cols] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
+      const { rows, cols } = await sttySize(page);
       expect(rows).toBeGreaterThan(5);
       expect(cols).toBeGreaterThan(40);
       await screenshot(page, 'terminal');

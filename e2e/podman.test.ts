@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
-import { slideTo, typeInTerminal, waitForTerminal } from './support/ui.js';
+import { slideTo, sttySize, typeInTerminal, waitForTerminal } from './support/ui.js';
 import { startPodmanService, type PodmanService } from '../test-support/podman.js';
 import { busyboxImage } from '../test-support/paths.js';
 import { startRegistry, type TestRegistry } from '../test-support/registry.js';
@@ -198,9 +198,7 @@ describe('app against podman', () => {
     await typeInTerminal(page, 'cat /sys/fs/cgroup/cpu/cpu.shares\n');
     await waitForTerminal(page, /^512\s*$/m);
     // The exec was created with the terminal's size (podman's exec resize reached the tty).
-    await typeInTerminal(page, 'stty size\n');
-    const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
-    const [rows, cols] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
+    const { rows, cols } = await sttySize(page);
     expect(rows).toBeGreaterThan(5);
     expect(cols).toBeGreaterThan(40);
     await screenshot('terminal');

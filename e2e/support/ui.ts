@@ -35,3 +35,11 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid=terminal]:visible .xterm-screen').click();
   await page.keyboard.type(text, { delay: 5 });
 }
+
+/** The terminal's size as the process in it sees it (`stty size` typed into the shell). */
+export async function sttySize(page: Page): Promise<{ rows: number; cols: number }> {
+  await typeInTerminal(page, 'stty size\n');
+  const screen = await waitForTerminal(page, /^\d+ \d+\s*$/m);
+  const [rows = 0, cols = 0] = (/^(\d+) (\d+)\s*$/m.exec(screen) ?? []).slice(1).map(Number);
+  return { rows, cols };
+}
