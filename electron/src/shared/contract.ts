@@ -89,6 +89,37 @@ export interface RunSpec {
   interactive: boolean;
   network?: string | undefined;
   resources: ResourceSpec;
+  /** The run dialog's Advanced section (run-advanced.ts turns it into flags and the create body). */
+  advanced?: RunAdvanced | undefined;
+}
+
+/** --health-*: `command` runs with /bin/sh -c (CMD-SHELL); `disabled` is --no-healthcheck; neither
+ * keeps the image's check (the timings still apply to it). Durations in nanoseconds, as the API. */
+export interface HealthSpec {
+  command?: string | undefined;
+  disabled?: boolean | undefined;
+  intervalNs?: number | undefined;
+  timeoutNs?: number | undefined;
+  startPeriodNs?: number | undefined;
+  retries?: number | undefined;
+}
+
+/** --ulimit name=soft:hard */
+export interface UlimitSpec { name: string; soft: number; hard: number }
+
+export interface RunAdvanced {
+  health?: HealthSpec | undefined;
+  dns?: string[] | undefined;
+  dnsSearch?: string[] | undefined;
+  /** "name:ip" as the API takes them; ip may be host-gateway. */
+  extraHosts?: string[] | undefined;
+  ulimits?: UlimitSpec[] | undefined;
+  labels?: Record<string, string> | undefined;
+  init?: boolean | undefined;
+  readOnly?: boolean | undefined;
+  privileged?: boolean | undefined;
+  capAdd?: string[] | undefined;
+  capDrop?: string[] | undefined;
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
