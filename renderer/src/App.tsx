@@ -15,6 +15,7 @@ import { SystemPage } from './pages/SystemPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ErrorBox } from './components/Notice';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { KeyboardShortcuts } from './components/KeyboardShortcuts';
 
 const NAV = [
   { page: 'containers', label: 'Containers', icon: '▣' },
@@ -93,6 +94,7 @@ export function App() {
             </li>
           ))}
         </ul>
+        <KeyboardShortcuts pages={NAV.map((n) => n.page)} />
         <EngineBadge />
       </nav>
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 overflow-auto focus:outline-none">
