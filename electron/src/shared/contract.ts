@@ -197,6 +197,39 @@ export interface VolumeRow {
 
 export interface VolumeDetails { inspect: Record<string, unknown>; usedBy: VolumeUser[] }
 
+/** A container attached to a network (its NetworkSettings.Networks names it), and its address there. */
+export interface NetworkContainer { id: string; name: string; state: ContainerState; ipv4?: string | undefined }
+
+export interface NetworkRow {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  /** IPAM.Config's subnets and gateways; empty where the engine gives none (host, none, berthd's bridge) */
+  subnets: string[];
+  gateways: string[];
+  internal: boolean;
+  /** bridge, host or none: pre-defined, never removable */
+  builtin: boolean;
+  created?: number | undefined; // unix seconds
+  labels: Record<string, string>;
+  containers: NetworkContainer[];
+}
+
+/** The list, and the engine's refusal of the last create when it said "not supported" (501). */
+export interface NetworkList { networks: NetworkRow[]; createRefused?: string | undefined }
+
+export interface NetworkDetails { inspect: Record<string, unknown>; containers: NetworkContainer[] }
+
+export interface NetworkCreateSpec {
+  name: string;
+  driver: 'bridge';
+  subnet?: string | undefined;
+  gateway?: string | undefined;
+  internal: boolean;
+  labels: Record<string, string>;
+}
+
 export interface ActionResult { id: string; ok: boolean; error?: string | undefined }
 
 export interface Settings {
@@ -238,6 +271,14 @@ export interface Requests {
   'volumes.remove': { params: { name: string }; result: { ok: true } };
   /** Every volume no container uses, named ones too. */
   'volumes.prune': { params: Record<string, never>; result: { removed: string[]; spaceReclaimed: number } };
+  'networks.list': { params: Record<string, never>; result: NetworkList };
+  /** A 501 (the engine does not make networks) is remembered and shown by networks.list. */
+  'networks.create': { params: NetworkCreateSpec; result: { id: string; name: string } };
+  'networks.inspect': { params: { id: string }; result: NetworkDetails };
+  /** Refused for bridge/host/none, and while running containers use it (named in the error). */
+  'networks.remove': { params: { id: string }; result: { ok: true } };
+  /** Every network no container uses; the pre-defined ones stay. */
+  'networks.prune': { params: Record<string, never>; result: { removed: string[] } };
   'containers.list': { params: { all: boolean }; result: ContainerRow[] };
   'containers.run': { params: { spec: RunSpec }; result: { id: string; warnings: string[] } };
   'containers.action': { params: { ids: string[]; action: ContainerAction }; result: ActionResult[] };
