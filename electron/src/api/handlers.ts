@@ -5,6 +5,7 @@ import * as images from '../engine/images.js';
 import * as containers from '../engine/containers.js';
 import * as system from '../engine/system.js';
 import * as volumes from '../engine/volumes.js';
+import * as networks from '../engine/networks.js';
 import { defaultShell } from '../engine/shell.js';
 import { oomEvents } from '../engine/pressure.js';
 
@@ -46,6 +47,11 @@ export function makeHandlers(hub: EngineHub): Handlers {
     'volumes.inspect': (p) => volumes.inspectVolume(d(), p.name),
     'volumes.remove': async (p) => { await volumes.removeVolume(d(), p.name); return { ok: true }; },
     'volumes.prune': () => volumes.pruneVolumes(d()),
+    'networks.list': () => networks.listNetworks(d()),
+    'networks.create': (p) => networks.createNetwork(d(), p),
+    'networks.inspect': (p) => networks.inspectNetwork(d(), p.id),
+    'networks.remove': async (p) => { await networks.removeNetwork(d(), p.id); return { ok: true }; },
+    'networks.prune': () => networks.pruneNetworks(d()),
     'containers.list': (p) => containers.listContainers(d(), p.all),
     'containers.run': (p) => containers.runContainer(d(), p.spec),
     'containers.action': (p) => containers.containerAction(d(), p.ids, p.action),
