@@ -1,6 +1,7 @@
 // zod schemas for every request's and stream's params: the API's input boundary.
 import { z } from 'zod';
 import type { RequestName, StreamName } from '../shared/contract.js';
+import { NETWORK_NAME, subnetProblems } from '../shared/network-spec.js';
 
 const empty = z.object({}).strict();
 const id = z.string().min(1).max(256);
@@ -36,6 +37,15 @@ const volumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'volume name
 const keyValues = (what: string) => z.record(z.string().min(1, `${what}: a key is empty`).max(1024).regex(/^[^=]*$/, `${what}: a key has no =`), z.string().max(4096));
 const volumeCreateSchema = z.object({ name: volumeName.optional(), labels: keyValues('labels'), driverOpts: keyValues('driver options') });
 
+const networkCreateSchema = z.object({
+  name: z.string().regex(NETWORK_NAME, 'network name: letters, digits, _ . - and starting with a letter or digit').max(255, 'network name: at most 255 characters'),
+  driver: z.literal('bridge'),
+  subnet: z.string().max(64).optional(),
+  gateway: z.string().max(64).optional(),
+  internal: z.boolean(),
+  labels: keyValues('labels'),
+}).superRefine((v, ctx) => { for (const message of subnetProblems(v.subnet ?? '', v.gateway ?? '')) ctx.addIssue({ code: 'custom', message }); });
+
 const tls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional();
 
 export const requestSchemas: Record<RequestName, z.ZodType> = {
@@ -61,6 +71,11 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
   'volumes.inspect': z.object({ name: volumeName }),
   'volumes.remove': z.object({ name: volumeName }),
   'volumes.prune': empty,
+  'networks.list': empty,
+  'networks.create': networkCreateSchema,
+  'networks.inspect': z.object({ id }),
+  'networks.remove': z.object({ id }),
+  'networks.prune': empty,
   'containers.list': z.object({ all: z.boolean() }),
   'containers.run': z.object({ spec: runSpecSchema }),
   'containers.action': z.object({ ids: z.array(id).min(1), action: z.enum(['start', 'stop', 'restart', 'pause', 'unpause', 'kill', 'remove']) }),
