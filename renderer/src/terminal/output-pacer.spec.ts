@@ -1,7 +1,7 @@
 // The pacer's scheduling against a stand-in for xterm's write buffer (writes made from a write
 // callback are parsed in the same task, as xterm does) and a fake clock and frame source.
 import { describe, expect, it } from 'vitest';
-import { BURST_INTERVAL_MS, BURST_BUDGET_MS, FLOOD_BYTES, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, type DrawHold, type PacerTiming } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, FLOOD_BYTES, LATE_FRAME_MS, MIN_BUDGET_MS, OutputPacer, PIECE, QUIET_MS, START_BUDGET_MS, type DrawHold, type PacerTiming } from './output-pacer';
 
 const MS_PER_KB = 0.5; // parse cost in the fake terminal
 const VSYNC = 1000 / 60;
@@ -23,13 +23,15 @@ class FakeXterm {
   }
 }
 
-function setup(opts: { visible?: boolean; draws?: DrawHold } = {}) {
+/** `slowStart: false`: the full budget from the first burst, for the specs of a flood's steady state. */
+function setup(opts: { visible?: boolean; draws?: DrawHold; slowStart?: boolean } = {}) {
   const clock = { t: 1000 };
   let frameFns: (() => void)[] = [];
   const timing: PacerTiming = { now: () => clock.t, nextFrame: (fn) => { frameFns.push(fn); }, visible: () => opts.visible ?? true };
   const term = new FakeXterm(clock);
   const acked: number[] = [];
-  const pacer = new OutputPacer(term, (n) => acked.push(n), timing, undefined, opts.draws);
+  const budget = opts.slowStart === false ? { maxMs: BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: BURST_INTERVAL_MS, startMs: BURST_BUDGET_MS } : undefined;
+  const pacer = new OutputPacer(term, (n) => acked.push(n), timing, budget, opts.draws);
   /** The next frame: at the next vsync (frames come on a grid), or `afterMs` from now. */
   const frame = (afterMs?: number) => {
     clock.t = afterMs === undefined ? (Math.floor(clock.t / VSYNC + 1e-9) + 1) * VSYNC : clock.t + afterMs;
@@ -120,7 +122,7 @@ describe('OutputPacer', () => {
   });
 
   it('writes smaller output at once however fast it comes (echoes of fast typing, redraws)', () => {
-    const { clock, term, pacer, waiting } = setup();
+    const { clock, term, pacer, waiting } = setup({ slowStart: false });
     for (let i = 0; i < 10; i++) {
       pacer.push(bytes(i % 2 ? 3 : FLOOD_BYTES - 1, i));
       expect(term.pending).toHaveLength(1);
@@ -169,7 +171,7 @@ describe('OutputPacer', () => {
   });
 
   it('counts a burst whose parsing waited for a CPU as late', () => {
-    const { clock, term, pacer, frame } = setup();
+    const { clock, term, pacer, frame } = setup({ slowStart: false });
     pacer.push(bytes(4 * 1024 * 1024));
     term.parseTask();
     while (term.pending.length === 0) frame();
@@ -178,6 +180,63 @@ describe('OutputPacer', () => {
     clock.t += LATE_FRAME_MS; // the parse task was descheduled midway
     while (term.pending.length === 0) frame();
     expect(pacer.currentBudgetMs).toBe(BURST_BUDGET_MS / 2);
+  });
+
+  it('starts a flood after a quiet spell with a small budget, doubled per burst on time', () => {
+    const { term, pacer, frame } = setup();
+    pacer.push(bytes(4 * 1024 * 1024));
+    const budgets: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const budget = pacer.currentBudgetMs;
+      budgets.push(budget);
+      expect(term.parseTask()).toBeLessThanOrEqual(budget + 2 * (PIECE / 1024) * MS_PER_KB + 1e-9);
+      while (term.pending.length === 0) frame();
+    }
+    expect(budgets).toEqual([START_BUDGET_MS, 2 * START_BUDGET_MS, 4 * START_BUDGET_MS, BURST_BUDGET_MS, BURST_BUDGET_MS]);
+  });
+
+  it('starts slow again only after QUIET_MS without output', () => {
+    const { clock, term, pacer, frame, waiting } = setup();
+    const drain = () => { while (term.pending.length > 0 || waiting() > 0) { term.parseTask(); frame(); } };
+    pacer.push(bytes(FLOOD_BYTES * 4));
+    drain();
+    const grown = pacer.currentBudgetMs;
+    expect(grown).toBeGreaterThan(START_BUDGET_MS);
+    // A pause inside a flood (the output slower than the parser) keeps the budget.
+    clock.t += QUIET_MS - 100;
+    pacer.push(bytes(FLOOD_BYTES * 4));
+    expect(pacer.currentBudgetMs).toBe(grown);
+    drain();
+    clock.t += QUIET_MS;
+    pacer.push(bytes(FLOOD_BYTES * 4));
+    expect(pacer.currentBudgetMs).toBe(START_BUDGET_MS);
+  });
+
+  it('ends the slow start at a late frame: halved, then earned back by 1 ms per burst', () => {
+    const { term, pacer, frame } = setup();
+    pacer.push(bytes(8 * 1024 * 1024));
+    term.parseTask();
+    while (term.pending.length === 0) frame();
+    term.parseTask();
+    while (term.pending.length === 0) frame();
+    expect(pacer.currentBudgetMs).toBe(4 * START_BUDGET_MS);
+    term.parseTask();
+    frame(LATE_FRAME_MS + 10);
+    expect(pacer.currentBudgetMs).toBe(2 * START_BUDGET_MS);
+    term.parseTask();
+    while (term.pending.length === 0) frame();
+    expect(pacer.currentBudgetMs).toBe(2 * START_BUDGET_MS + 1);
+  });
+
+  it('treats a burst its budget cut short as a flood, however few bytes it parsed', () => {
+    const { term, pacer, frame } = setup();
+    pacer.push(bytes(FLOOD_BYTES - 1)); // more than the slow start's first burst parses
+    term.parseTask();
+    expect(term.pending).toHaveLength(0);
+    frame();
+    expect(term.pending).toHaveLength(0); // the next burst waits a burst interval, as in a flood
+    frame();
+    expect(term.pending).toHaveLength(1);
   });
 
   it('parses at every chance while the page is hidden (nothing is drawn)', () => {

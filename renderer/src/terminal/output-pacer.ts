@@ -9,8 +9,8 @@
 // lines, colours, wide characters) and on the machine's load.
 //
 // During a flood, bursts start at most every BURST_INTERVAL_MS (two frames): output that arrives
-// sooner after a burst of FLOOD_BYTES or more, or is left over from it, waits for the first frame
-// after that. Smaller output (echoes, even when typed fast; a full-screen program's redraws) is
+// sooner after a burst of FLOOD_BYTES or more, or after one its budget cut short, waits for the
+// first frame after that. Smaller output (echoes, even when typed fast; a full-screen program's redraws) is
 // written at once. xterm draws at the frame
 // after a burst, and drawing a screen whose every row changed (rows rebuilt, style, layout, paint,
 // raster, compositing) costs the tab about four times what parsing those bytes does: with a burst
@@ -30,6 +30,14 @@ export const BURST_BUDGET_MS = 12;
  * processes are busy, the output's own producers among them), and each millisecond of parsing then
  * takes several of wall time: parse less per burst until frames come on time again. */
 export const MIN_BUDGET_MS = 2;
+/** The budget of the first burst after a quiet spell, doubled at each burst whose frame came on
+ * time until it is BURST_BUDGET_MS (a slow start, as TCP's). The start of a flood is when every
+ * process on the output's path wakes at once (the program, the engine, the server, the browser's
+ * other processes) and the tab waits longest for a CPU: the benchmark's frames over 100 ms came
+ * mostly in a flood's first 150 ms. An echo is one piece, written whole whatever the budget. */
+export const START_BUDGET_MS = 2;
+/** Output after this long without any makes the next burst start slow again. */
+export const QUIET_MS = 500;
 /** The shortest time from the start of one burst to the next while output keeps coming. */
 export const BURST_INTERVAL_MS = 1000 / 30;
 /** A frame more than two vsync intervals after the latest burst began (or after the previous frame
@@ -38,7 +46,7 @@ export const LATE_FRAME_MS = 34;
 // rAF callbacks come whole vsync intervals apart, give or take this.
 const FRAME_JITTER_MS = 4;
 
-export interface PacerBudget { maxMs: number; minMs: number; intervalMs: number }
+export interface PacerBudget { maxMs: number; minMs: number; intervalMs: number; startMs: number }
 
 /** Optional draw throttle during a flood: `hold(true)` keeps xterm from drawing what is parsed,
  * `hold(false)` draws everything held; the pacer draws at most every `intervalMs`. */
@@ -71,10 +79,17 @@ export class OutputPacer {
   // When the latest burst started (undefined before the first), and the bytes it has parsed.
   private lastBurstAt: number | undefined;
   private burstBytes = 0;
+  // Whether the latest burst ended at its budget with output left: a flood, however few bytes the
+  // budget let through (a small budget after a quiet spell or a late frame).
+  private burstCut = false;
   // While waiting for a burst: when the latest burst (or the latest frame since) began, and whether
   // a frame came late.
   private waitMark = 0;
   private lateFrame = false;
+  // When the queue last ran empty (undefined: never had output), and whether the budget is still
+  // doubling after a quiet spell.
+  private drainedAt: number | undefined;
+  private slowStart = false;
   private disposed = false;
 
   /** `processed` is told every stream byte xterm has parsed (the flow-control acknowledgement);
@@ -83,21 +98,27 @@ export class OutputPacer {
     private readonly term: Pick<Terminal, 'write'>,
     private readonly processed: (bytes: number) => void,
     private readonly timing: PacerTiming = browserTiming,
-    private readonly budget: PacerBudget = { maxMs: BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: BURST_INTERVAL_MS },
+    private readonly budget: PacerBudget = { maxMs: BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: BURST_INTERVAL_MS, startMs: START_BUDGET_MS },
     private readonly draws?: DrawHold,
   ) {
     this.budgetMs = budget.maxMs;
   }
 
-  /** The parsing budget per burst (halved after a late frame, back up by 1 ms per burst on time). */
+  /** The parsing budget per burst (halved after a late frame, back up by 1 ms per burst on time;
+   * after a quiet spell it starts at startMs and doubles per burst on time). */
   get currentBudgetMs(): number { return this.budgetMs; }
 
   push(bytes: Uint8Array | string): void {
     if (this.disposed || (typeof bytes === 'string' ? bytes.length : bytes.byteLength) === 0) return;
     this.queue.push(bytes);
     if (this.inFlight || this.waitingFrame) return;
+    const now = this.timing.now();
+    if (this.drainedAt === undefined || now - this.drainedAt >= QUIET_MS) {
+      this.budgetMs = Math.min(this.budget.startMs, this.budget.maxMs);
+      this.slowStart = this.budgetMs < this.budget.maxMs;
+    }
     // Output after a pause (an echo) is written at once; during a flood it waits for its burst.
-    if (this.burstDue(this.timing.now())) this.startBurst(); else this.waitForBurst();
+    if (this.burstDue(now)) this.startBurst(); else this.waitForBurst();
   }
 
   dispose(): void {
@@ -105,9 +126,13 @@ export class OutputPacer {
     this.queue.length = 0;
   }
 
+  private inFlood(): boolean {
+    return this.lastBurstAt !== undefined && (this.burstCut || this.burstBytes >= FLOOD_BYTES);
+  }
+
   private burstDue(now: number): boolean {
     // Not in a flood, or hidden (nothing is drawn): no reason to hold output back.
-    return this.lastBurstAt === undefined || this.burstBytes < FLOOD_BYTES || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
+    return !this.inFlood() || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
   }
 
   private lastDrawAt = -Infinity;
@@ -125,10 +150,11 @@ export class OutputPacer {
     const now = this.timing.now();
     // In a flood (the previous burst was large), what this burst parses is drawn only if the
     // latest draw is intervalMs old; otherwise it waits for a later burst's draw.
-    const flood = this.lastBurstAt !== undefined && this.burstBytes >= FLOOD_BYTES && this.timing.visible();
+    const flood = this.inFlood() && this.timing.visible();
     this.setHold(flood && now - this.lastDrawAt < (this.draws?.intervalMs ?? 0) - FRAME_JITTER_MS, now);
     this.lastBurstAt = now;
     this.burstBytes = 0;
+    this.burstCut = false;
     // The budget counts from the end of the burst's first piece: the piece written at a frame is
     // parsed in a later task (after the frame's render), so a slow render does not eat it.
     this.budgetStart = undefined;
@@ -156,10 +182,11 @@ export class OutputPacer {
     if (this.disposed) return;
     if (bytes > 0) this.processed(bytes);
     this.burstBytes += bytes;
-    if (this.queue.length === 0) { this.setHold(false, this.timing.now()); return; }
     const now = this.timing.now();
+    if (this.queue.length === 0) { this.drainedAt = now; this.setHold(false, now); return; }
     if (this.budgetStart === undefined) this.budgetStart = now;
     if (now - this.budgetStart < this.budgetMs) { this.writePiece(); return; }
+    this.burstCut = true;
     this.waitForBurst();
   }
 
@@ -183,6 +210,8 @@ export class OutputPacer {
 
   private adjustBudget(): void {
     const { maxMs, minMs } = this.budget;
-    this.budgetMs = this.lateFrame ? Math.max(minMs, this.budgetMs / 2) : Math.min(maxMs, this.budgetMs + 1);
+    if (this.lateFrame) this.slowStart = false;
+    this.budgetMs = this.lateFrame ? Math.max(minMs, this.budgetMs / 2) : Math.min(maxMs, this.slowStart ? this.budgetMs * 2 : this.budgetMs + 1);
+    if (this.budgetMs >= maxMs) this.slowStart = false;
   }
 }

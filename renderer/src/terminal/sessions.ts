@@ -7,7 +7,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../api/api';
-import { BURST_INTERVAL_MS, BURST_BUDGET_MS, MIN_BUDGET_MS, OutputPacer } from './output-pacer';
+import { BURST_INTERVAL_MS, BURST_BUDGET_MS, MIN_BUDGET_MS, OutputPacer, START_BUDGET_MS } from './output-pacer';
 import { drawHoldFor, FLOOD_DRAW_INTERVAL_MS } from './draw-hold';
 import { dropEmptySelectionRedraws, renderServiceOf } from './selection-redraw';
 import { stopCaretBlinkWhenIdle } from './idle-caret';
@@ -39,9 +39,10 @@ const sessions = new Map<string, TerminalSession[]>();
 const benchParams = new URLSearchParams(location.search);
 if (benchParams.has('bench')) (window as unknown as { __berthSessions: typeof sessions }).__berthSessions = sessions;
 const paced = !(benchParams.has('bench') && benchParams.has('nopace'));
-// Bench-only: `&pace=budgetMs,intervalMs` tries other pacer settings beside the defaults.
+// Bench-only: `&pace=budgetMs,intervalMs,startMs` tries other pacer settings beside the defaults
+// (`pace=12,33.3,12`: no slow start after a quiet spell).
 const pace = benchParams.has('bench') ? benchParams.get('pace')?.split(',').map(Number) : undefined;
-const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: pace[1] ?? BURST_INTERVAL_MS } : undefined;
+const budget = pace ? { maxMs: pace[0] ?? BURST_BUDGET_MS, minMs: MIN_BUDGET_MS, intervalMs: pace[1] ?? BURST_INTERVAL_MS, startMs: pace[2] ?? START_BUDGET_MS } : undefined;
 // Bench-only: `&draw=ms` other flood draw intervals (`draw=0`: every burst drawn, as before);
 // `&selredraw=1` keeps xterm's selection redraw after every scroll (selection-redraw.ts).
 const drawMs = benchParams.has('bench') && benchParams.has('draw') ? Number(benchParams.get('draw')) : FLOOD_DRAW_INTERVAL_MS;
