@@ -1,6 +1,7 @@
 // zod schemas for every request's and stream's params: the API's input boundary.
 import { z } from 'zod';
 import type { RequestName, StreamName } from '../shared/contract.js';
+import { runAdvancedSchema } from './run-advanced-schema.js';
 import { NETWORK_NAME, subnetProblems } from '../shared/network-spec.js';
 
 const empty = z.object({}).strict();
@@ -30,6 +31,7 @@ export const runSpecSchema = z.object({
   interactive: z.boolean(),
   network: z.string().optional(),
   resources: resourceSchema,
+  advanced: runAdvancedSchema.optional(),
 });
 
 // As the local driver of dockerd and berthd accepts them.

@@ -2,6 +2,7 @@
 // live resource update.
 import type Docker from 'dockerode';
 import { podmanVersion } from './system.js';
+import { advancedCreateFields } from '../shared/run-advanced.js';
 import type { ActionResult, ContainerAction, ContainerDetails, ContainerHealth, ContainerRow, ContainerState, ResourceSpec, RunSpec } from '../shared/contract.js';
 
 type Summary = Docker.ContainerInfo;
@@ -76,6 +77,7 @@ export function createOptions(spec: RunSpec): Docker.ContainerCreateOptions {
     if (p.host) (bindings[key] ??= []).push({ HostPort: String(p.host), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
   }
   const r = spec.resources;
+  const adv = advancedCreateFields(spec.advanced);
   return {
     Image: spec.image,
     name: spec.name || undefined,
@@ -88,7 +90,10 @@ export function createOptions(spec: RunSpec): Docker.ContainerCreateOptions {
     OpenStdin: spec.interactive,
     AttachStdin: false,
     ExposedPorts: exposed,
+    ...(adv.Labels ? { Labels: adv.Labels } : {}),
+    ...(adv.Healthcheck ? { Healthcheck: adv.Healthcheck } : {}),
     HostConfig: {
+      ...adv.HostConfig,
       PortBindings: bindings,
       Binds: spec.volumes.map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),
       RestartPolicy: { Name: spec.restart === 'no' ? '' : spec.restart },

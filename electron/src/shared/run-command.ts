@@ -1,5 +1,6 @@
 // The `docker run` command line equivalent to a run spec, shown live in the run dialog.
 import type { RunSpec } from './contract.js';
+import { advancedRunArgs } from './run-advanced.js';
 
 const SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
 
@@ -37,6 +38,7 @@ export function dockerRunArgs(spec: RunSpec): string[] {
   if (r.cpusetCpus) a.push('--cpuset-cpus', r.cpusetCpus);
   if (r.pidsLimit > 0) a.push('--pids-limit', String(r.pidsLimit));
   if (r.blkioWeight > 0) a.push('--blkio-weight', String(r.blkioWeight));
+  a.push(...advancedRunArgs(spec.advanced));
   a.push(spec.image);
   if (spec.cmd?.length) a.push(...spec.cmd);
   return a;

@@ -9,6 +9,8 @@ import { Dialog } from '../components/Dialog';
 import { ErrorBox } from '../components/Notice';
 import { ResourceControls } from '../components/ResourceControls';
 import { CopyButton } from '../components/CopyButton';
+import { advancedCount, buildAdvanced, EMPTY_ADVANCED, type AdvancedForm } from '@shared/run-advanced-form';
+import { AdvancedSection } from './run/AdvancedSection';
 
 const DEFAULT_RESOURCES: ResourceSpec = { memory: 0, cpuShares: 1024, cpusetCpus: '', pidsLimit: 0, blkioWeight: 0 };
 
@@ -40,6 +42,8 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
   // The saved default resources until the user changes one.
   const [edited, setResources] = useState<ResourceSpec | null>(null);
   const resources = edited ?? settings.data?.defaultResources ?? DEFAULT_RESOURCES;
+  const [advancedForm, setAdvancedForm] = useState<AdvancedForm>(EMPTY_ADVANCED);
+  const advanced = useMemo(() => buildAdvanced(advancedForm), [advancedForm]);
 
   const built = useMemo((): { spec: RunSpec | null; errors: string[] } => {
     const errors: string[] = [];
@@ -58,13 +62,15 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
     for (const e of env) if (/[=\s]/.test(e.key)) errors.push(`env '${e.key}': a variable name has no = or spaces`);
     for (const v of volumes) if (v.target && !v.target.startsWith('/')) errors.push(`volume '${v.target}': the container path must be absolute`);
     if (resources.blkioWeight && (resources.blkioWeight < 10 || resources.blkioWeight > 1000)) errors.push('blkio weight: between 10 and 1000');
+    errors.push(...advanced.errors.values());
     const spec: RunSpec = {
       image, name: name || undefined, cmd: cmdWords.length ? cmdWords : undefined, env: env.filter((e) => e.key), ports: portSpecs,
       volumes: volumes.filter((v) => v.source && v.target), workdir: workdir || undefined, user: user || undefined, hostname: hostname || undefined,
       restart, tty, interactive, network: network || undefined, resources,
+      advanced: advanced.advanced,
     };
     return { spec: errors.length ? null : spec, errors };
-  }, [image, needsCommand, name, cmd, env, ports, volumes, workdir, user, hostname, restart, tty, interactive, network, resources]);
+  }, [image, needsCommand, name, cmd, env, ports, volumes, workdir, user, hostname, restart, tty, interactive, network, resources, advanced]);
   const command = built.spec ? dockerRunCommand(built.spec) : '';
   const submit = () => {
     if (!built.spec) return;
@@ -147,6 +153,9 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
               <CopyButton text={command} disabled={!command} />
             </div>
           </section>
+        </div>
+        <div className="lg:col-span-2">
+          <AdvancedSection form={advancedForm} onChange={setAdvancedForm} errors={advanced.errors} count={advancedCount(advanced.advanced)} />
         </div>
         {/* Across both columns and stuck to the dialog's bottom: in a short window Run and the
             reason it is disabled stay in view while the form scrolls. */}
