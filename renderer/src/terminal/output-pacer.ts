@@ -126,13 +126,15 @@ export class OutputPacer {
     this.queue.length = 0;
   }
 
+  /** Whether the latest burst was a flood's (false before the first). */
   private inFlood(): boolean {
-    return this.lastBurstAt !== undefined && (this.burstCut || this.burstBytes >= FLOOD_BYTES);
+    return this.burstCut || this.burstBytes >= FLOOD_BYTES;
   }
 
   private burstDue(now: number): boolean {
     // Not in a flood, or hidden (nothing is drawn): no reason to hold output back.
-    return !this.inFlood() || now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
+    if (this.lastBurstAt === undefined || !this.inFlood()) return true;
+    return now - this.lastBurstAt >= this.budget.intervalMs - FRAME_JITTER_MS || !this.timing.visible();
   }
 
   private lastDrawAt = -Infinity;
@@ -150,7 +152,7 @@ export class OutputPacer {
     const now = this.timing.now();
     // In a flood (the previous burst was large), what this burst parses is drawn only if the
     // latest draw is intervalMs old; otherwise it waits for a later burst's draw.
-    const flood = this.inFlood() && this.timing.visible();
+    const flood = this.lastBurstAt !== undefined && this.inFlood() && this.timing.visible();
     this.setHold(flood && now - this.lastDrawAt < (this.draws?.intervalMs ?? 0) - FRAME_JITTER_MS, now);
     this.lastBurstAt = now;
     this.burstBytes = 0;
