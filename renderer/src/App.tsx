@@ -11,6 +11,7 @@ import { ContainersPage } from './pages/ContainersPage';
 import { ContainerPage } from './pages/ContainerPage';
 import { EventsPage } from './pages/EventsPage';
 import { VolumesPage } from './pages/volumes/VolumesPage';
+import { NetworksPage } from './pages/networks/NetworksPage';
 import { SystemPage } from './pages/SystemPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ErrorBox } from './components/Notice';
@@ -21,6 +22,7 @@ const NAV = [
   { page: 'containers', label: 'Containers', icon: '▣' },
   { page: 'images', label: 'Images', icon: '◫' },
   { page: 'volumes', label: 'Volumes', icon: '⛁' },
+  { page: 'networks', label: 'Networks', icon: '⧉' },
   { page: 'events', label: 'Events', icon: '≋' },
   { page: 'system', label: 'System', icon: '⚙' },
   { page: 'settings', label: 'Settings', icon: '☰' },
@@ -51,6 +53,7 @@ function EventInvalidator() {
     if (e.type === 'container') void qc.invalidateQueries({ queryKey: ['containers.list'] });
     if (e.type === 'image') void qc.invalidateQueries({ queryKey: ['images.list'] });
     if (e.type === 'volume' || e.type === 'container') void qc.invalidateQueries({ queryKey: ['volumes.list'] });
+    if (e.type === 'network' || e.type === 'container') void qc.invalidateQueries({ queryKey: ['networks.list'] });
   });
   return null;
 }
@@ -71,6 +74,7 @@ export function App() {
   else if (route.page === 'images') page = <ImagesPage />;
   else if (route.page === 'containers' && route.id) page = <ContainerPage id={route.id} tab={route.tab ?? 'logs'} />;
   else if (route.page === 'volumes') page = <VolumesPage open={route.id} />;
+  else if (route.page === 'networks') page = <NetworksPage open={route.id} />;
   else if (route.page === 'events') page = <EventsPage />;
   else if (route.page === 'system') page = <SystemPage />;
   else if (route.page === 'settings') page = <SettingsPage />;
