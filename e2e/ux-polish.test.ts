@@ -251,7 +251,7 @@ function polishSuite(kind: EngineKind): void {
       const die = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'die', exact: true }) });
       await expect.poll(() => die.getByTestId('event-detail').innerText().catch(() => '')).toBe('exit code 7');
       // Only that container's events are left (create, start, die, and whatever else the engine sends for it).
-      const objects = await page.locator('tbody tr td:nth-child(4)').allInnerTexts();
+      const objects = await page.getByTestId('event-object').allInnerTexts();
       expect(objects.length).toBeGreaterThanOrEqual(3);
       expect(new Set(objects)).toEqual(new Set([`${prefix}-exit7`]));
       // The stop of up2 earlier: SIGTERM first, as a stop sends it.

@@ -1,10 +1,13 @@
 // A fixed-row-height virtual list: only the rows in view (plus a margin) are in the DOM, so
 // 100,000 log lines or 1,000 containers draw at once. Each row carries its place in the whole
-// (aria-posinset / aria-setsize), since a screen reader sees only the rows in the DOM.
+// (aria-posinset / aria-setsize), since a screen reader sees only the rows in the DOM. As the body
+// of a role=table (`rowgroup`), each row carries its aria-rowindex instead (the header's rows first).
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
-export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex }: {
+export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex, rowgroup }: {
   count: number; rowHeight: number; render: (index: number) => ReactNode; follow?: boolean; className?: string; label: string; scrollToIndex?: number | undefined;
+  /** Rows of a role=table: `headerRows` is how many rows the table has above these (for aria-rowindex). */
+  rowgroup?: { headerRows: number } | undefined;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -32,10 +35,11 @@ export function VirtualList({ count, rowHeight, render, follow = false, classNam
   const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + 20);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
-    rows.push(<div key={i} role="listitem" aria-setsize={count} aria-posinset={i + 1} style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}>{render(i)}</div>);
+    const place = rowgroup ? { role: 'row', 'aria-rowindex': rowgroup.headerRows + i + 1 } : { role: 'listitem', 'aria-setsize': count, 'aria-posinset': i + 1 };
+    rows.push(<div key={i} {...place} style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}>{render(i)}</div>);
   }
   return (
-    <div ref={ref} role="list" aria-label={label} tabIndex={0} className={`relative overflow-auto ${className}`} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div ref={ref} role={rowgroup ? 'rowgroup' : 'list'} aria-label={label} tabIndex={0} className={`relative overflow-auto ${className}`} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
       <div style={{ height: count * rowHeight, position: 'relative' }}>{rows}</div>
     </div>
   );

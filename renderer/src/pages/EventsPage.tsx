@@ -1,48 +1,76 @@
-// The engine's event feed, newest first.
-import { useState } from 'react';
-import type { EngineEvent } from '@shared/contract';
+// The engine's event feed, newest first: the last 10,000 events in a virtual table (only the rows in
+// view are in the DOM), narrowed by type and by a filter box (words, or type:/action:/name:).
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStream } from '../api/api';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorBox } from '../components/Notice';
+import { VirtualList } from '../components/VirtualList';
 import { useKeptState } from '../lib/kept-state';
-import { eventDetail } from '../lib/event-detail';
+import { EventLog } from '../lib/event-log';
+import { indexEvent, matchesEvent, parseEventFilter, type IndexedEvent } from '../lib/event-filter';
+
+/** How many events the page keeps: the engine replays the last hour, and a busy hour is thousands. */
+export const EVENTS_KEPT = 10_000;
+const ROW = 36;
+/** Events arriving in a burst are drawn together, at most this often. */
+const DRAW_MS = 100;
+const COLS = 'grid items-center grid-cols-[6.5rem_6rem_minmax(5rem,9rem)_minmax(8rem,1fr)_minmax(8rem,1.2fr)]';
+
+function EventRow({ e }: { e: IndexedEvent }) {
+  const ev = e.event;
+  return (
+    <div className={`${COLS} h-full border-b border-slate-100 dark:border-slate-800`} data-testid="event-row">
+      <div role="cell" className="td whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-400">{new Date(ev.time).toLocaleTimeString()}</div>
+      <div role="cell" className="td truncate">{ev.type}</div>
+      <div role="cell" className="td truncate font-medium" title={ev.action}>{ev.action}</div>
+      <div role="cell" className="td min-w-0 truncate" data-testid="event-object">
+        {ev.type === 'container' ? <a className="hover:underline" href={`#/containers/${ev.id}/logs`}>{ev.name ?? ev.id.slice(0, 12)}</a> : ev.name ?? ev.id.slice(0, 19)}
+      </div>
+      <div role="cell" className="td min-w-0 truncate text-slate-600 dark:text-slate-300" title={e.detail || undefined} data-testid="event-detail">{e.detail}</div>
+    </div>
+  );
+}
 
 export function EventsPage() {
-  const [events, setEvents] = useState<EngineEvent[]>([]);
+  const log = useRef(new EventLog<IndexedEvent>(EVENTS_KEPT));
+  // Bumped when new events are drawn; the log itself lives outside React's state.
+  const [version, setVersion] = useState(0);
+  const drawTimer = useRef<number | undefined>(undefined);
   const [type, setType] = useKeptState('events.type', '');
   const [q, setQ] = useKeptState('events.search', '');
-  const { error } = useStream('events', {}, (e) => setEvents((prev) => [e, ...prev].slice(0, 2000)));
-  const needle = q.trim().toLowerCase();
-  const shown = events.filter((e) => (!type || e.type === type)
-    && (!needle || `${e.name ?? ''} ${e.id} ${e.action} ${eventDetail(e)}`.toLowerCase().includes(needle)));
+  const { error } = useStream('events', {}, (e) => {
+    log.current.push(indexEvent(e));
+    if (drawTimer.current === undefined) drawTimer.current = window.setTimeout(() => { drawTimer.current = undefined; setVersion((v) => v + 1); }, DRAW_MS);
+  });
+  useEffect(() => () => window.clearTimeout(drawTimer.current), []);
+  const terms = useMemo(() => parseEventFilter(q), [q]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the log's contents
+  const shown = useMemo(() => log.current.filter((e) => (!type || e.event.type === type) && matchesEvent(e, terms)), [version, type, terms]);
+  const total = log.current.size;
   return (
-    <div>
-      <PageHeader title="Events" subtitle="What the engine did in the last hour, live" actions={
+    <div className="flex h-full flex-col">
+      <PageHeader title="Events" subtitle={total ? `What the engine did in the last hour, live: ${shown.length === total ? total : `${shown.length} of ${total}`} events${total === EVENTS_KEPT ? ' (the latest 10,000)' : ''}` : 'What the engine did in the last hour, live'} actions={
         <><label htmlFor="event-search" className="sr-only">Search events</label>
           {/* Widths on wrappers: .input sets width: 100% outside Tailwind's layers, so a width utility on it loses. */}
-          <div className="w-56"><input id="event-search" className="input" placeholder="Search by name or action" value={q} onChange={(e) => setQ(e.target.value)} /></div>
+          <div className="w-72"><input id="event-search" className="input" placeholder="Filter, e.g. action:die name:web" title="Words match anywhere; type:, action: and name: narrow to one field" value={q} onChange={(e) => setQ(e.target.value)} /></div>
           <label htmlFor="event-type" className="sr-only">Event type</label>
           <div className="w-36"><select id="event-type" className="input" value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">all types</option><option value="container">container</option><option value="image">image</option><option value="volume">volume</option><option value="network">network</option>
           </select></div></>} />
-      <div className="p-6">
+      <div className="flex min-h-0 flex-1 flex-col gap-3 p-6">
         {error && <ErrorBox title="The event feed stopped" message={`${error}\nIt restarts when you come back to this page.`} />}
-        {events.length === 0 && !error && <EmptyState title="No events yet">Start, stop or pull something and it shows up here.</EmptyState>}
-        {events.length > 0 && shown.length === 0 && <EmptyState title="No event matches">None of the {events.length} events {type ? `of type ${type} ` : ''}{needle ? `matches "${q}"` : ''}. <button className="text-accent-600 underline dark:text-accent-300" onClick={() => { setQ(''); setType(''); }}>Show all events</button></EmptyState>}
+        {total === 0 && !error && <EmptyState title="No events yet">Start, stop or pull something and it shows up here.</EmptyState>}
+        {total > 0 && shown.length === 0 && <EmptyState title="No event matches">None of the {total} events {type ? `of type ${type} ` : ''}{q.trim() ? `matches "${q.trim()}"` : ''}. <button className="text-accent-600 underline dark:text-accent-300" onClick={() => { setQ(''); setType(''); }}>Show all events</button></EmptyState>}
         {shown.length > 0 && (
-          <table className="card w-full">
-            <thead><tr><th className="th">Time</th><th className="th">Type</th><th className="th">Action</th><th className="th">Object</th><th className="th">Details</th></tr></thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {shown.slice(0, 500).map((e, i) => (
-                <tr key={i}>
-                  <td className="td whitespace-nowrap tabular-nums text-slate-500 dark:text-slate-400">{new Date(e.time).toLocaleTimeString()}</td>
-                  <td className="td">{e.type}</td><td className="td font-medium">{e.action}</td>
-                  <td className="td">{e.type === 'container' ? <a className="hover:underline" href={`#/containers/${e.id}/logs`}>{e.name ?? e.id.slice(0, 12)}</a> : e.name ?? e.id.slice(0, 19)}</td>
-                  <td className="td text-slate-600 dark:text-slate-300" data-testid="event-detail">{eventDetail(e)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div role="table" aria-label="Events" aria-rowcount={shown.length + 1} className="card flex min-h-0 flex-1 flex-col overflow-hidden" data-testid="events-table">
+            <div role="rowgroup">
+              <div role="row" aria-rowindex={1} className={`${COLS} border-b border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-800/50`}>
+                <div role="columnheader" className="th">Time</div><div role="columnheader" className="th">Type</div><div role="columnheader" className="th">Action</div><div role="columnheader" className="th">Object</div><div role="columnheader" className="th">Details</div>
+              </div>
+            </div>
+            <VirtualList className="min-h-0 flex-1" label="Events, newest first" count={shown.length} rowHeight={ROW} rowgroup={{ headerRows: 1 }}
+              render={(i) => <EventRow e={shown[i] as IndexedEvent} />} />
+          </div>
         )}
       </div>
     </div>
