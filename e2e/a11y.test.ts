@@ -244,6 +244,40 @@ describe('accessibility against berthd', () => {
     expect(stops).toEqual(expect.arrayContaining(['Logs', 'Stats', 'Terminals', 'Resources', 'Memory limit', 'CPU shares', 'CPU quota', 'CPU 0', 'Process limit']));
   });
 
+  it('a removed row, dimmed while the pointer holds the list, keeps AA contrast in both themes', async () => {
+    if (!(await engine.client.listImages()).some((i) => i.RepoTags?.includes('busybox:test'))) await loadBusybox(engine.client);
+    const made: string[] = [];
+    for (const n of ['held-a', 'held-b']) made.push((await engine.client.createContainer({ Image: 'busybox:test', name: `${name}-${n}`, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } })).id);
+    await page.goto(`${app.url}#/containers`);
+    const row = (n: string) => page.locator(`[data-testid=container-row][data-name="${name}-${n}"]`);
+    await row('held-a').waitFor();
+    await row('held-b').waitFor();
+    const box = await row('held-b').boundingBox();
+    if (!box) throw new Error('the row has no box');
+    // The pointer keeps moving over the list (the list holds its rows 2 s after each move) while
+    // one container goes and axe reads the page.
+    let moving = true;
+    let nudge = 0;
+    const mover = (async () => {
+      while (moving) {
+        await page.mouse.move(box.x + 200 + (nudge++ % 2), box.y + box.height / 2);
+        await page.waitForTimeout(250);
+      }
+    })();
+    try {
+      await engine.client.getContainer(made[0] as string).remove();
+      await row('held-a').and(page.locator('[data-gone=true]')).waitFor({ timeout: 15_000 });
+      const report = await audit('containers, a removed row held in place', 'held-row');
+      expect(await row('held-a').getAttribute('data-gone')).toBe('true'); // still held when axe ran
+      expect(report).toEqual([]);
+    } finally {
+      moving = false;
+      await mover;
+      await page.mouse.move(5, 5);
+      await engine.client.getContainer(made[1] as string).remove().catch(() => {});
+    }
+  });
+
   it('engine gone: the error states say what to do, accessibly', async () => {
     await page.goto(`${app.url}#/containers`);
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
