@@ -253,19 +253,27 @@ describe('published ports', () => {
     expect(forwardersOf(id)).toEqual([]);
   });
 
-  it('after berthd is killed (-9) and restarted, forwarding goes on and stop still frees the port; a forwarder killed meanwhile is replaced', async () => {
+  it('after berthd is killed (-9) and restarted, forwarding goes on and stop still frees the port; a forwarder killed meanwhile is replaced, or logged when its port was taken', async () => {
     const port = await freePort();
     const port2 = await freePort();
     const id = (await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, ...httpdArgs('still here')])).trim();
     const id2 = (await ok(['run', '-d', '--name', 'orphaned', '-p', `127.0.0.1:${port2}:80`, ...httpdArgs('forwarder replaced')])).trim();
+    const port3 = await freePort();
+    const id3 = (await ok(['run', '-d', '--name', 'squatted', '-p', `127.0.0.1:${port3}:80`, ...httpdArgs('port taken')])).trim();
     expect((await getWhenUp(port)).body).toBe('still here\n');
     const before = forwardersOf(id);
     const killedOne = forwardersOf(id2)[0]!;
+    const squattedOne = forwardersOf(id3)[0]!;
     berth.child.kill('SIGKILL');
     for (let i = 0; i < 100 && berth.child.exitCode === null && berth.child.signalCode === null; i++) await sleep(50);
     // berthd is down: the ports still answer.
     expect((await get(port)).body).toBe('still here\n');
     process.kill(killedOne, 'SIGKILL');
+    // Another process takes the third container's port while its forwarder is gone.
+    process.kill(squattedOne, 'SIGKILL');
+    for (let i = 0; i < 100 && !(await canBind(port3)); i++) await sleep(50);
+    const squatter: Server = createServer();
+    await new Promise<void>((res, rej) => { squatter.once('error', rej); squatter.listen(port3, '127.0.0.1', () => res()); });
     const old = berth;
     const restarted = await startBerthd([...runtimeArgs, '--data-root', old.dataRoot]);
     berth = { ...restarted, dataRoot: old.dataRoot, stop: async () => { const c = await restarted.stop(); await old.stop(); return c; } };
@@ -275,6 +283,14 @@ describe('published ports', () => {
     expect(forwardersOf(id2)[0]).not.toBe(killedOne);
     expect((await getWhenUp(port2)).body).toBe('forwarder replaced\n');
     expect(await ok(['port', 'survivor'])).toBe(`80/tcp -> 127.0.0.1:${port}\n`);
+    // The squatted one runs on without ports, and berthd's log says why.
+    expect(forwardersOf(id3)).toEqual([]);
+    expect((await inspect('squatted')).State.Running).toBe(true);
+    expect(await ok(['port', 'squatted'])).toBe('');
+    expect(berth.log()).toMatch(/container squatted: its published ports could not be bound again/);
+    expect(berth.log()).toContain(String(port3));
+    await new Promise<void>((res) => squatter.close(() => res()));
+    await ok(['rm', '-f', 'squatted']);
     await ok(['stop', '-t', '1', 'survivor', 'orphaned']);
     expect(forwardersOf(id)).toEqual([]);
     expect(forwardersOf(id2)).toEqual([]);

@@ -17,7 +17,7 @@ import { attachProcess } from './exits.js';
 import * as lifecycle from './lifecycle.js';
 import * as pausing from './pause.js';
 import * as removal from './remove.js';
-import { restore } from './restore.js';
+import { restore, type RestoreProblem } from './restore.js';
 
 export type { EventSink, LiveContainer, ManagerOptions } from './live-container.js';
 export { mergeImageConfig } from './image-config-merge.js';
@@ -105,7 +105,7 @@ export class ContainerManager {
   remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> { return removal.remove(this, ref, opts); }
   volumeInUse(name: string): boolean { return removal.volumeInUse(this, name); }
   attachProcess(c: LiveContainer, proc: MonitoredProcess): void { attachProcess(this, c, proc); }
-  restore(): Promise<void> { return restore(this); }
+  restore(): Promise<RestoreProblem[]> { return restore(this); }
 
   rename(ref: string, newName: string): void {
     const c = this.get(ref);

@@ -12,7 +12,11 @@ import type { ContainerManager } from './manager.js';
 const SHIM_GONE = 'the container\'s shim died without recording the exit';
 const MONITOR_GONE = 'exit status lost: the container\'s monitor was gone';
 
-export async function restore(m: ContainerManager): Promise<void> {
+/** What restore could not bring back, for berthd's log. */
+export interface RestoreProblem { id: string; name: string; what: string; err: unknown }
+
+export async function restore(m: ContainerManager): Promise<RestoreProblem[]> {
+  const problems: RestoreProblem[] = [];
   for (const record of m.store.loadAll()) {
     const c: LiveContainer = { record, waiters: [] };
     m.containers.set(record.Id, c);
@@ -36,8 +40,12 @@ export async function restore(m: ContainerManager): Promise<void> {
     if (proc) {
       attachProcess(m, c, proc);
       // Its forwarder outlived berthd too; or (killed meanwhile) a new one. A port taken in
-      // between leaves the container running without it, as a failed restore can do no better.
-      if (proc.pid && r.State.Running) await restorePorts(r, r.State.Pid, bundle, [...m.containers.values()].map((x) => x.record)).catch(() => undefined);
+      // between leaves the container running without it (ps and inspect show no ports), and
+      // berthd's log says which.
+      if (proc.pid && r.State.Running) {
+        await restorePorts(r, r.State.Pid, bundle, [...m.containers.values()].map((x) => x.record))
+          .catch((err: unknown) => { problems.push({ id: r.Id, name: r.Name.replace(/^\//, ''), what: 'its published ports could not be bound again', err }); });
+      }
       continue;
     }
     const st = await runtime.state(r.Id);
@@ -65,6 +73,7 @@ export async function restore(m: ContainerManager): Promise<void> {
   m.opts.bridge?.retain([...m.containers.values()].map((x) => x.record));
   // Volumes with options left mounted by containers that ended while berthd was down.
   await m.opts.volumes.mounts.sweep();
+  return problems;
 }
 
 /** Whether the monitor's processes outlive berthd (berth-shim): then a failed reconnect means the

@@ -89,7 +89,7 @@ export function installContainers(daemon: Daemon): Route[] {
   };
   daemon.addService({ name: 'containers', start: async () => {
     try { claimShimStateRoot(daemon.config.execRoot, dataRoot); } catch (err) { daemon.log.warn({ err, dir: shimRoot }, 'cannot make the shim state folder'); }
-    await manager.restore();
+    for (const p of await manager.restore()) daemon.log.warn({ err: p.err, container: p.id }, `container ${p.name}: ${p.what}`);
     await execs.restore();
     health.install((listener) => daemon.events.subscribe(listener));
     // Only now is it known which state dirs restore still needs (no await in between).
