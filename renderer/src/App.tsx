@@ -22,7 +22,7 @@ const NAV = [
   { page: 'containers', label: 'Containers', icon: '▣' },
   { page: 'images', label: 'Images', icon: '◫' },
   { page: 'volumes', label: 'Volumes', icon: '⛁' },
-  { page: 'networks', label: 'Networks', icon: '⧉' },
+  { page: 'networks', label: 'Networks', icon: '⇄' },
   { page: 'events', label: 'Events', icon: '≋' },
   { page: 'system', label: 'System', icon: '⚙' },
   { page: 'settings', label: 'Settings', icon: '☰' },
