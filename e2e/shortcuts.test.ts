@@ -8,6 +8,7 @@ import { loadBusybox, startBerthd, type EngineUnderTest } from './support/engine
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot } from './support/screens.js';
 import { typeInTerminal, waitForTerminal } from './support/ui.js';
+import { axeViolations, formatViolations } from './support/a11y.js';
 
 const prefix = `e2e-keys-${process.pid}`;
 
@@ -79,7 +80,9 @@ describe('keyboard shortcuts against berthd', () => {
   });
 
   it('/ focuses the search box of the page, and keys typed there stay text', async () => {
-    for (const [where, box] of [['containers', 'container-search'], ['images', 'image-search'], ['volumes', 'volume-search'], ['events', 'event-search']] as const) {
+    const pages: [string, string][] = [['containers', 'container-search'], ['images', 'image-search'], ['volumes', 'volume-search'], ['events', 'event-search']];
+    if ((await page.locator('nav[aria-label=Main] a[href="#/networks"]').count()) > 0) pages.push(['networks', 'network-search']);
+    for (const [where, box] of pages) {
       await page.goto(`${app.url}#/${where}`);
       await page.locator(`#${box}`).waitFor();
       await page.locator(`#${box}`).fill('');
@@ -119,11 +122,17 @@ describe('keyboard shortcuts against berthd', () => {
     for (const what of ['Go to Containers', 'Go to Images', 'Go to Volumes', 'Go to Events', 'Go to System', "Search this page's list", 'Show these shortcuts']) {
       await list.getByRole('cell', { name: what, exact: true }).waitFor();
     }
+    const hasNetworks = (await page.locator('nav[aria-label=Main] a[href="#/networks"]').count()) > 0;
+    expect(await list.getByRole('cell', { name: 'Go to Networks', exact: true }).count()).toBe(hasNetworks ? 1 : 0);
+    // axe's WCAG A and AA rules on the open dialog, light and dark (as a11y.test.ts audits pages).
+    const report = formatViolations('shortcuts dialog (light)', await axeViolations(page));
     await screenshot(page, 'shortcuts-dialog', 'keys');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+    report.push(...formatViolations('shortcuts dialog (dark)', await axeViolations(page)));
     await screenshot(page, 'shortcuts-dialog-dark', 'keys');
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(report).toEqual([]);
     // The focus stays in the dialog: Tab never lands on the page behind it (the modal makes it inert).
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
