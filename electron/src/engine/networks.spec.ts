@@ -65,6 +65,9 @@ describe('networks in the app', () => {
     expect(inUse).toContain('Network appnet is in use by 1 container: web (running). Stop or remove it first');
     expect(inUse).toContain('(engine: error while removing network: network appnet id x has active endpoints)');
     expect(removeRefusal('appnet', 'in use', attached)).toContain('in use by 3 containers: c30000000000 (exited), job (created), web (running). Stop or remove them first');
+    // An engine that counts stopped containers (podman): removing them is what frees it.
+    expect(removeRefusal('appnet', 'network is being used', attached.filter((c) => c.state !== 'running')))
+      .toContain('in use by 2 containers: c30000000000 (exited), job (created). Remove them first (this engine counts stopped containers too); the network was left as it is.');
     expect(removeRefusal('appnet', 'some refusal', [])).toBe('some refusal.');
   });
 });

@@ -122,26 +122,37 @@ export function removeRefusal(name: string, engineMessage: string, attached: Net
   if (isBuiltinNetwork(name)) return `${name} is one of the pre-defined networks (bridge, host, none), which every engine keeps: it cannot be removed. Nothing was changed.\n(engine: ${engineMessage})`;
   if (!attached.length) return `${engineMessage}.`;
   const them = attached.length > 1 ? 'them' : 'it';
+  const running = attached.some((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+  // Some engines (podman) count a stopped or never-started container as a user too.
+  const todo = running ? `Stop or remove ${them} first (or disconnect ${them} from the network)` : `Remove ${them} first (this engine counts stopped containers too)`;
   return `Network ${name} is in use by ${attached.length > 1 ? `${attached.length} containers` : '1 container'}: ${containersText(attached)}. ` +
-    `Stop or remove ${them} first (or disconnect ${them} from the network); the network was left as it is.\n(engine: ${engineMessage})`;
+    `${todo}; the network was left as it is.\n(engine: ${engineMessage})`;
 }
 
-export async function removeNetwork(docker: Docker, id: string): Promise<void> {
+/** The reference to remove a network by: its name when that names only this network, else the
+ * ID. podman 4.3 removes a network given by ID without checking its containers (they are left
+ * naming a network that is gone); by name it refuses while a container uses it, as dockerd does. */
+async function removalRef(docker: Docker, doc: NetworkDoc | null, ref: string): Promise<string> {
+  if (!doc) return ref;
+  const same = ((await docker.listNetworks().catch(() => [])) as NetworkDoc[]).filter((n) => n.Name === doc.Name);
+  return same.length === 1 && same[0]!.Id === doc.Id ? doc.Name : ref;
+}
+
+export async function removeNetwork(docker: Docker, ref: string): Promise<void> {
+  const doc = (await docker.getNetwork(ref).inspect().catch(() => null)) as NetworkDoc | null;
   try {
-    await docker.getNetwork(id).remove();
+    await docker.getNetwork(await removalRef(docker, doc, ref)).remove();
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
-    // dockerd: 403 for pre-defined and for active endpoints; podman: 409/500 for in use.
+    // dockerd: 403 for pre-defined and for active endpoints; podman: 500 for in use.
     if (status === 404 || status === undefined) throw err;
-    const doc = (await docker.getNetwork(id).inspect().catch(() => null)) as NetworkDoc | null;
-    const name = doc?.Name ?? id;
+    const name = doc?.Name ?? ref;
     const containers = (await docker.listContainers({ all: true }).catch(() => [])) as ContainerNetDoc[];
     const attached = doc ? attachedContainers(doc, containers) : [];
-    // dockerd refuses while a container runs on it; a stopped one does not hold it.
+    // dockerd refuses while a container runs on it; podman for stopped ones too.
     const holding = attached.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
-    const words = engineWords(err);
-    if (!isBuiltinNetwork(name) && !holding.length && !attached.length) throw err;
-    throw Object.assign(new Error(removeRefusal(name, words, holding.length ? holding : attached)), { statusCode: status });
+    if (!isBuiltinNetwork(name) && !attached.length) throw err;
+    throw Object.assign(new Error(removeRefusal(name, engineWords(err), holding.length ? holding : attached)), { statusCode: status });
   }
 }
 

@@ -59,7 +59,7 @@ export function NetworksPage({ open }: { open?: string | undefined }) {
       <PageHeader title="Networks" subtitle={list.data ? `${plural(all.length, 'network')}, ${inUse} with running containers` : undefined}
         actions={<>
           <button className="btn btn-primary" disabled={!list.data || (!!refused && !showCreate)} aria-expanded={showCreate} aria-describedby={refused ? 'networks-create-refused' : undefined}
-            onClick={() => setShowCreate((v) => !v)}>Create network…</button>
+            onClick={() => { setNotice(null); setShowCreate((v) => !v); }}>Create network…</button>
           <button className="btn" disabled={!list.data} onClick={askPrune}>Prune unused…</button>
         </>} />
       <div className="space-y-4 p-6">
