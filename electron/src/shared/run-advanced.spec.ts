@@ -33,13 +33,13 @@ describe('advanced settings in the create body', () => {
       ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }], labels: { a: 'b' }, init: true, readOnly: true, capAdd: ['CAP_NET_ADMIN'] });
     expect(f).toEqual({
       Labels: { a: 'b' },
-      Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 2e9, Timeout: 0, StartPeriod: 0, Retries: 2 },
+      Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 2e9, Retries: 2 },
       HostConfig: { Dns: ['9.9.9.9'], DnsSearch: ['x.test'], ExtraHosts: ['db:10.1.2.3'], Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }], Init: true, ReadonlyRootfs: true, CapAdd: ['CAP_NET_ADMIN'] },
     });
   });
-  it('disables the image check with NONE, and keeps its command when only timings are set', () => {
-    expect(advancedCreateFields({ health: { disabled: true } }).Healthcheck).toEqual({ Test: ['NONE'], Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0 });
-    expect(advancedCreateFields({ health: { intervalNs: 5e9 } }).Healthcheck).toEqual({ Interval: 5e9, Timeout: 0, StartPeriod: 0, Retries: 0 });
+  it('disables the image check with NONE, keeps its command when only timings are set, and leaves zeros out as the CLI does', () => {
+    expect(advancedCreateFields({ health: { disabled: true } }).Healthcheck).toEqual({ Test: ['NONE'] });
+    expect(advancedCreateFields({ health: { intervalNs: 5e9 } }).Healthcheck).toEqual({ Interval: 5e9 });
     expect(advancedCreateFields({})).toEqual({ HostConfig: {} });
   });
 });

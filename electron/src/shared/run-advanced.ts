@@ -31,7 +31,7 @@ export function advancedRunArgs(adv: RunAdvanced | undefined): string[] {
 
 export interface AdvancedCreateFields {
   Labels?: Record<string, string>;
-  Healthcheck?: { Test?: string[]; Interval: number; Timeout: number; StartPeriod: number; Retries: number };
+  Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
   HostConfig: {
     Dns?: string[]; DnsSearch?: string[]; ExtraHosts?: string[];
     Ulimits?: { Name: string; Soft: number; Hard: number }[];
@@ -45,9 +45,13 @@ export function advancedCreateFields(adv: RunAdvanced | undefined): AdvancedCrea
   if (!adv) return out;
   const h = adv.health;
   if (h && (h.disabled || h.command || h.intervalNs || h.timeoutNs || h.startPeriodNs || h.retries)) {
-    // As the CLI: a Healthcheck without Test keeps the image's command with these timings.
+    // As the CLI: a Healthcheck without Test keeps the image's command with these timings, and
+    // zero values stay out (Go's omitempty), so the engine's defaults apply to them.
     const test = h.disabled ? ['NONE'] : h.command ? ['CMD-SHELL', h.command] : undefined;
-    out.Healthcheck = { ...(test ? { Test: test } : {}), Interval: h.intervalNs ?? 0, Timeout: h.timeoutNs ?? 0, StartPeriod: h.startPeriodNs ?? 0, Retries: h.retries ?? 0 };
+    out.Healthcheck = {
+      ...(test ? { Test: test } : {}), ...(h.intervalNs ? { Interval: h.intervalNs } : {}), ...(h.timeoutNs ? { Timeout: h.timeoutNs } : {}),
+      ...(h.startPeriodNs ? { StartPeriod: h.startPeriodNs } : {}), ...(h.retries ? { Retries: h.retries } : {}),
+    };
   }
   if (adv.labels && Object.keys(adv.labels).length) out.Labels = adv.labels;
   const hc = out.HostConfig;
