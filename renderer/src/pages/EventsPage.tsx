@@ -32,21 +32,24 @@ function EventRow({ e }: { e: IndexedEvent }) {
 }
 
 export function EventsPage() {
-  const log = useRef(new EventLog<IndexedEvent>(EVENTS_KEPT));
-  // Bumped when new events are drawn; the log itself lives outside React's state.
+  // One log for the page's life, filled outside React's updates; `version` is bumped when new
+  // events are drawn.
+  const [log] = useState(() => new EventLog<IndexedEvent>(EVENTS_KEPT));
   const [version, setVersion] = useState(0);
   const drawTimer = useRef<number | undefined>(undefined);
   const [type, setType] = useKeptState('events.type', '');
   const [q, setQ] = useKeptState('events.search', '');
   const { error } = useStream('events', {}, (e) => {
-    log.current.push(indexEvent(e));
+    log.push(indexEvent(e));
     if (drawTimer.current === undefined) drawTimer.current = window.setTimeout(() => { drawTimer.current = undefined; setVersion((v) => v + 1); }, DRAW_MS);
   });
   useEffect(() => () => window.clearTimeout(drawTimer.current), []);
   const terms = useMemo(() => parseEventFilter(q), [q]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the log's contents
-  const shown = useMemo(() => log.current.filter((e) => (!type || e.event.type === type) && matchesEvent(e, terms)), [version, type, terms]);
-  const total = log.current.size;
+  const { shown, total } = useMemo(() => ({
+    shown: log.filter((e) => (!type || e.event.type === type) && matchesEvent(e, terms)),
+    total: log.size,
+    drawn: version, // the log's contents: a new version is a new filter pass
+  }), [log, version, type, terms]);
   return (
     <div className="flex h-full flex-col">
       <PageHeader title="Events" subtitle={total ? `What the engine did in the last hour, live: ${shown.length === total ? total : `${shown.length} of ${total}`} events${total === EVENTS_KEPT ? ' (the latest 10,000)' : ''}` : 'What the engine did in the last hour, live'} actions={
