@@ -10,6 +10,7 @@ import { enginesUnderTest, loadBusybox, startEngine, type EngineKind, type Engin
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
 import { typeInTerminal, waitForTerminal } from './support/ui.js';
+import { axeViolations, focusIndicator, formatViolations } from './support/a11y.js';
 
 const DOCKER = '/usr/local/bin/docker';
 /** The container's main process's nofile limits as --ulimit nofile=1024:2048 sets them. */
@@ -31,8 +32,12 @@ function advancedSuite(kind: EngineKind): void {
     const dialog = page.getByRole('dialog');
     const toggle = dialog.getByRole('button', { name: /^Advanced/ });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
-    // By keyboard: the disclosure is a button that Enter opens.
-    await toggle.focus();
+    // By keyboard: Tab reaches the disclosure (with a visible focus ring), and Enter opens it.
+    await dialog.getByLabel('Name', { exact: true }).focus();
+    for (let i = 0; i < 80 && !(await toggle.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    const focused = await focusIndicator(page);
+    expect(focused.name).toMatch(/^▸?\s*Advanced/);
+    expect(focused.visible).toBe(true);
     await page.keyboard.press('Enter');
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     await dialog.getByLabel('DNS servers').waitFor();
@@ -90,6 +95,12 @@ function advancedSuite(kind: EngineKind): void {
       expect(await dialog.getByRole('button', { name: /^Advanced/ }).innerText()).toMatch(/6 to fix/);
       expect(await dialog.getByTestId('run-command').innerText()).toBe('—');
       await screenshot('run-advanced-errors');
+      // The open section with its errors passes axe's WCAG A and AA rules, in both themes.
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        expect(formatViolations(`Advanced with errors (${scheme})`, await axeViolations(page))).toEqual([]);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
 
       // Fixed, every field loses its error and Run comes back.
       await ip.fill('10.11.12.13');

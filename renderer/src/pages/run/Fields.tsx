@@ -6,9 +6,12 @@ export function FieldError({ id, error }: { id: string; error?: string | undefin
   return error ? <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-300" data-testid="field-error">{error}</p> : null;
 }
 
-/** The attributes that tie an input to its error. */
-export function invalidProps(id: string, error?: string | undefined) {
-  return error ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
+/** An input's id and class, and when it holds a problem the attributes that tie it to its error
+ * and a red border (important: `.input` sits outside Tailwind's layers and would win). */
+export function fieldProps(id: string, className: string, error?: string | undefined) {
+  return error
+    ? { id, className: `${className} border-red-600! dark:border-red-400!`, 'aria-invalid': true as const, 'aria-describedby': `${id}-error` }
+    : { id, className };
 }
 
 export function TextField({ id, label, value, onChange, error, placeholder, hint, mono, disabled, list }: {
@@ -18,8 +21,8 @@ export function TextField({ id, label, value, onChange, error, placeholder, hint
   return (
     <div>
       <label className="label" htmlFor={id}>{label}</label>
-      <input id={id} className={`input ${mono ? 'font-mono' : ''} ${error ? 'border-red-500 dark:border-red-500' : ''}`} value={value} placeholder={placeholder}
-        disabled={disabled} list={list} onChange={(e) => onChange(e.target.value)} {...invalidProps(id, error)} />
+      <input {...fieldProps(id, mono ? 'input font-mono' : 'input', error)} value={value} placeholder={placeholder}
+        disabled={disabled} list={list} onChange={(e) => onChange(e.target.value)} />
       {hint && !error && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{hint}</p>}
       <FieldError id={id} error={error} />
     </div>

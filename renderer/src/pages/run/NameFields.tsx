@@ -1,7 +1,7 @@
 // Name resolution inside the container: DNS servers and search domains (resolv.conf), and extra
 // /etc/hosts entries (host-gateway is the host's address as the engine sees it).
 import { fieldId, type AdvancedForm } from '@shared/run-advanced-form';
-import { FieldError, TextField, invalidProps } from './Fields';
+import { FieldError, TextField, fieldProps } from './Fields';
 
 type Props = { form: AdvancedForm; set: (patch: Partial<AdvancedForm>) => void; errors: Map<string, string> };
 
@@ -24,10 +24,10 @@ export function NameFields({ form, set, errors }: Props) {
           return (
             <div key={i} className="mb-1.5">
               <div className="flex gap-2">
-                <input id={fieldId.hostName(i)} aria-label={`Extra host ${i + 1} name`} className="input font-mono" placeholder="db.local" value={h.name}
-                  onChange={(e) => setHost(i, { name: e.target.value })} {...invalidProps(fieldId.hostName(i), nameErr)} />
-                <input id={fieldId.hostIp(i)} aria-label={`Extra host ${i + 1} IP address`} className="input font-mono" placeholder="10.0.0.5 or host-gateway" list="adv-host-ip-hints" value={h.ip}
-                  onChange={(e) => setHost(i, { ip: e.target.value })} {...invalidProps(fieldId.hostIp(i), ipErr)} />
+                <input {...fieldProps(fieldId.hostName(i), 'input font-mono', nameErr)} aria-label={`Extra host ${i + 1} name`} placeholder="db.local" value={h.name}
+                  onChange={(e) => setHost(i, { name: e.target.value })} />
+                <input {...fieldProps(fieldId.hostIp(i), 'input font-mono', ipErr)} aria-label={`Extra host ${i + 1} IP address`} placeholder="10.0.0.5 or host-gateway" list="adv-host-ip-hints" value={h.ip}
+                  onChange={(e) => setHost(i, { ip: e.target.value })} />
                 <button type="button" className="btn btn-sm" aria-label={`Remove extra host ${i + 1}`} onClick={() => set({ hosts: hosts.filter((_, j) => j !== i) })}>✕</button>
               </div>
               <FieldError id={fieldId.hostName(i)} error={nameErr} />

@@ -1,7 +1,7 @@
 // --ulimit rows: a limit, its soft value and its hard value (the soft one at most the hard one).
 import { fieldId, type AdvancedForm } from '@shared/run-advanced-form';
 import { ULIMIT_NAMES } from '@shared/run-advanced-values';
-import { FieldError, invalidProps } from './Fields';
+import { FieldError, fieldProps } from './Fields';
 
 type Props = { form: AdvancedForm; set: (patch: Partial<AdvancedForm>) => void; errors: Map<string, string> };
 type Row = AdvancedForm['ulimits'][number];
@@ -19,11 +19,11 @@ export function UlimitFields({ form, set, errors }: Props) {
         return (
           <div key={i} className="mb-1.5">
             <div className="flex gap-2">
-              <select id={name.id} aria-label={`Ulimit ${i + 1} name`} className="input w-40" value={r.name} onChange={(e) => setRow(i, { name: e.target.value })} {...invalidProps(name.id, name.err)}>
+              <select {...fieldProps(name.id, 'input w-40', name.err)} aria-label={`Ulimit ${i + 1} name`} value={r.name} onChange={(e) => setRow(i, { name: e.target.value })}>
                 {ULIMIT_NAMES.map((n) => <option key={n}>{n}</option>)}
               </select>
-              <input id={soft.id} aria-label={`Ulimit ${i + 1} soft limit`} className="input" inputMode="numeric" placeholder="soft" value={r.soft} onChange={(e) => setRow(i, { soft: e.target.value })} {...invalidProps(soft.id, soft.err)} />
-              <input id={hard.id} aria-label={`Ulimit ${i + 1} hard limit`} className="input" inputMode="numeric" placeholder="hard (= soft)" value={r.hard} onChange={(e) => setRow(i, { hard: e.target.value })} {...invalidProps(hard.id, hard.err)} />
+              <input {...fieldProps(soft.id, 'input', soft.err)} aria-label={`Ulimit ${i + 1} soft limit`} inputMode="numeric" placeholder="soft" value={r.soft} onChange={(e) => setRow(i, { soft: e.target.value })} />
+              <input {...fieldProps(hard.id, 'input', hard.err)} aria-label={`Ulimit ${i + 1} hard limit`} inputMode="numeric" placeholder="hard (= soft)" value={r.hard} onChange={(e) => setRow(i, { hard: e.target.value })} />
               <button type="button" className="btn btn-sm" aria-label={`Remove ulimit ${i + 1}`} onClick={() => set({ ulimits: rows.filter((_, j) => j !== i) })}>✕</button>
             </div>
             {parts.map((x) => <FieldError key={x.p} id={x.id} error={x.err} />)}
