@@ -28,7 +28,13 @@ export const runAdvancedSchema = z.object({
   extraHosts: z.array(z.string().superRefine(message((e) => { const { name, ip } = splitExtraHost(e); const r = extraHost(name, ip); return r.nameError ?? r.ipError; }))).optional(),
   ulimits: z.array(z.object({ name: z.string(), soft: z.number().int(), hard: z.number().int() })
     .superRefine((u, ctx) => { const e = ulimit(u.name, String(u.soft), String(u.hard)).error; if (e) ctx.addIssue({ code: 'custom', message: e }); })).optional(),
-  labels: z.record(z.string().min(1, 'label: a key is empty').regex(/^[^=]*$/, 'label: a key has no ='), z.string()).optional(),
+  // Keys checked on the whole record: zod 4 words a bad key only as "Invalid key in record".
+  labels: z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+    for (const key of Object.keys(labels)) {
+      if (!key) ctx.addIssue({ code: 'custom', message: 'label: a key is empty' });
+      else if (key.includes('=')) ctx.addIssue({ code: 'custom', message: `label '${key}': a key has no =` });
+    }
+  }).optional(),
   init: z.boolean().optional(),
   readOnly: z.boolean().optional(),
   privileged: z.boolean().optional(),
