@@ -200,6 +200,25 @@ describe('keyboard shortcuts against berthd', () => {
     await body.getByRole('row').filter({ has: page.getByRole('cell', { name: 'create', exact: true }) }).filter({ hasText: `${prefix}-ev-0` }).waitFor();
     await screenshot(page, 'events-many', 'keys');
 
+    // Scrolled down, new events (added on top) leave the rows in view where they are.
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    await page.waitForTimeout(200);
+    const anchor = await body.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const row = [...el.querySelectorAll('[data-testid=event-row]')].find((r) => r.getBoundingClientRect().top >= top);
+      return row ? { text: (row as HTMLElement).innerText, y: row.getBoundingClientRect().top } : null;
+    });
+    if (!anchor) throw new Error('no row in view in the middle of the events');
+    const before = await rowCount();
+    for (let i = 0; i < 5; i++) await (await engine.client.createContainer({ Image: 'busybox:test', name: `${prefix}-late-${i}`, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } })).remove();
+    await expect.poll(rowCount).toBeGreaterThanOrEqual(before + 10);
+    const yNow = await body.evaluate((el, text) => [...el.querySelectorAll('[data-testid=event-row]')].find((r) => (r as HTMLElement).innerText === text)?.getBoundingClientRect().top ?? null, anchor.text);
+    expect(yNow).toBe(anchor.y);
+    // At the top, the newest come into view.
+    await body.evaluate((el) => { el.scrollTop = 0; });
+    await (await engine.client.createContainer({ Image: 'busybox:test', name: `${prefix}-newest`, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } })).remove();
+    await expect.poll(() => body.getByRole('row').first().getByTestId('event-object').innerText()).toBe(`${prefix}-newest`);
+
     // type:/action:/name: narrow: ev-12 and ev-120..129 are 11 containers, each with one destroy.
     await page.locator('#event-search').fill(`name:${prefix}-ev-12 action:destroy`);
     await expect.poll(rowCount).toBe(11);

@@ -4,10 +4,13 @@
 // of a role=table (`rowgroup`), each row carries its aria-rowindex instead (the header's rows first).
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
-export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex, rowgroup }: {
+export function VirtualList({ count, rowHeight, render, follow = false, className = '', label, scrollToIndex, rowgroup, grewAtTop }: {
   count: number; rowHeight: number; render: (index: number) => ReactNode; follow?: boolean; className?: string; label: string; scrollToIndex?: number | undefined;
   /** Rows of a role=table: `headerRows` is how many rows the table has above these (for aria-rowindex). */
   rowgroup?: { headerRows: number } | undefined;
+  /** Rows just added above the others (a newest-first feed), once per `key`: scrolled down, the rows
+   * in view stay where they are; at the top, the new rows come into view. */
+  grewAtTop?: { rows: number; key: number } | undefined;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -31,6 +34,12 @@ export function VirtualList({ count, rowHeight, render, follow = false, classNam
       setScrollTop(el.scrollTop);
     }
   }, [scrollToIndex, rowHeight]);
+  const grew = grewAtTop?.rows ?? 0;
+  const grewKey = grewAtTop?.key;
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && grew > 0 && el.scrollTop > 0) { el.scrollTop += grew * rowHeight; setScrollTop(el.scrollTop); }
+  }, [grewKey, grew, rowHeight]);
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 20);
   const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + 20);
   const rows: ReactNode[] = [];

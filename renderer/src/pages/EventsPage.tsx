@@ -7,7 +7,7 @@ import { EmptyState, ErrorBox } from '../components/Notice';
 import { VirtualList } from '../components/VirtualList';
 import { useKeptState } from '../lib/kept-state';
 import { EventLog } from '../lib/event-log';
-import { indexEvent, matchesEvent, parseEventFilter, type IndexedEvent } from '../lib/event-filter';
+import { indexEvent, matchesEvent, parseEventFilter, type EventTerm, type IndexedEvent } from '../lib/event-filter';
 
 /** How many events the page keeps: the engine replays the last hour, and a busy hour is thousands. */
 export const EVENTS_KEPT = 10_000;
@@ -15,6 +15,10 @@ const ROW = 36;
 /** Events arriving in a burst are drawn together, at most this often. */
 const DRAW_MS = 100;
 const COLS = 'grid items-center grid-cols-[6.5rem_6rem_minmax(5rem,9rem)_minmax(8rem,1fr)_minmax(8rem,1.2fr)]';
+
+function passes(e: IndexedEvent, type: string, terms: readonly EventTerm[]): boolean {
+  return (!type || e.event.type === type) && matchesEvent(e, terms);
+}
 
 function EventRow({ e }: { e: IndexedEvent }) {
   const ev = e.event;
@@ -32,24 +36,37 @@ function EventRow({ e }: { e: IndexedEvent }) {
 }
 
 export function EventsPage() {
-  // One log for the page's life, filled outside React's updates; `version` is bumped when new
-  // events are drawn.
+  // One log for the page's life, filled outside React's updates; `drawn.version` is bumped when
+  // new events are drawn, with how many of them the current filter shows (rows added on top).
   const [log] = useState(() => new EventLog<IndexedEvent>(EVENTS_KEPT));
-  const [version, setVersion] = useState(0);
+  const [drawn, setDrawn] = useState({ version: 0, grewAtTop: 0 });
   const drawTimer = useRef<number | undefined>(undefined);
   const [type, setType] = useKeptState('events.type', '');
   const [q, setQ] = useKeptState('events.search', '');
+  const terms = useMemo(() => parseEventFilter(q), [q]);
+  // The filter as the stream's callback sees it, and the new rows it let through since the last draw.
+  const filter = useRef({ type, terms });
+  const grown = useRef(0);
+  useEffect(() => { filter.current = { type, terms }; grown.current = 0; }, [type, terms]);
   const { error } = useStream('events', {}, (e) => {
-    log.push(indexEvent(e));
-    if (drawTimer.current === undefined) drawTimer.current = window.setTimeout(() => { drawTimer.current = undefined; setVersion((v) => v + 1); }, DRAW_MS);
+    const ix = indexEvent(e);
+    log.push(ix);
+    if (passes(ix, filter.current.type, filter.current.terms)) grown.current++;
+    if (drawTimer.current === undefined) {
+      drawTimer.current = window.setTimeout(() => {
+        drawTimer.current = undefined;
+        const rows = grown.current;
+        grown.current = 0;
+        setDrawn((d) => ({ version: d.version + 1, grewAtTop: rows }));
+      }, DRAW_MS);
+    }
   });
   useEffect(() => () => window.clearTimeout(drawTimer.current), []);
-  const terms = useMemo(() => parseEventFilter(q), [q]);
   const { shown, total } = useMemo(() => ({
-    shown: log.filter((e) => (!type || e.event.type === type) && matchesEvent(e, terms)),
+    shown: log.filter((e) => passes(e, type, terms)),
     total: log.size,
-    drawn: version, // the log's contents: a new version is a new filter pass
-  }), [log, version, type, terms]);
+    drawn: drawn.version, // the log's contents: a new version is a new filter pass
+  }), [log, drawn.version, type, terms]);
   return (
     <div className="flex h-full flex-col">
       <PageHeader title="Events" subtitle={total ? `What the engine did in the last hour, live: ${shown.length === total ? total : `${shown.length} of ${total}`} events${total === EVENTS_KEPT ? ' (the latest 10,000)' : ''}` : 'What the engine did in the last hour, live'} actions={
@@ -72,6 +89,7 @@ export function EventsPage() {
               </div>
             </div>
             <VirtualList className="min-h-0 flex-1" label="Events, newest first" count={shown.length} rowHeight={ROW} rowgroup={{ headerRows: 1 }}
+              grewAtTop={{ rows: drawn.grewAtTop, key: drawn.version }}
               render={(i) => <EventRow e={shown[i] as IndexedEvent} />} />
           </div>
         )}
