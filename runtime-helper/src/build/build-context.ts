@@ -1,0 +1,64 @@
+// The build context: the request body (a tar, plain or gzip) unpacked by berthd's safe extractor
+// (images/extract: no '..', no absolute names, nothing through a symlink, no devices) into a
+// temp dir under the data root; .dockerignore applied (the CLI applies it too; a raw API client
+// may not); the Dockerfile read from the path the client named. Paths inside are always resolved
+// with the context as '/', so a symlink in the context never reaches a host file.
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { extractLayer } from '../images/extract/extract-layer.js';
+import { resolveInRoot } from '../containers/safe-path.js';
+import { ApiError, InvalidParameter } from '../api/errors.js';
+import { IgnoreMatcher } from './dockerignore.js';
+
+export interface BuildContext {
+  root: string;
+  dockerfileText: string;
+  dockerfileName: string;
+  ignore: IgnoreMatcher;
+  dispose(): void;
+}
+
+export async function openContext(body: Readable, scratchDir: string, dockerfile: string): Promise<BuildContext> {
+  const root = mkdtempSync(join(scratchDir, 'build-'));
+  const dispose = (): void => rmSync(root, { recursive: true, force: true });
+  try {
+    await extractLayer(body, root, { allowDevices: false, allowSetuid: false });
+    const ignoreText = readInContext(root, '.dockerignore');
+    const ignore = ignoreText === undefined ? new IgnoreMatcher([]) : IgnoreMatcher.parse(ignoreText);
+    const name = dockerfile || 'Dockerfile';
+    const text = readInContext(root, name) ?? (name === 'Dockerfile' ? readInContext(root, 'dockerfile') : undefined);
+    // dockerd's words and statuses for a missing and an empty Dockerfile.
+    if (text === undefined) throw new ApiError(500, `Cannot locate specified Dockerfile: ${name}`);
+    if (text.trim() === '') throw new InvalidParameter(`the Dockerfile (${name}) cannot be empty`);
+    if (!ignore.empty) removeIgnored(root, '', ignore, [posix.normalize(name), '.dockerignore']);
+    return { root, dockerfileText: text, dockerfileName: name, ignore, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
+
+function readInContext(root: string, rel: string): string | undefined {
+  try {
+    const p = resolveInRoot(root, rel, true, true);
+    if (!lstatSync(p).isFile()) return undefined;
+    return readFileSync(p, 'utf8');
+  } catch { return undefined; }
+}
+
+/** Deletes what .dockerignore leaves out (dockerd keeps the Dockerfile and .dockerignore for itself). */
+function removeIgnored(root: string, rel: string, ignore: IgnoreMatcher, keep: string[]): void {
+  for (const name of readdirSync(join(root, rel))) {
+    const path = rel ? `${rel}/${name}` : name;
+    if (keep.includes(path)) continue;
+    const st = lstatSync(join(root, path));
+    if (ignore.ignores(path)) {
+      // An exception below an ignored directory keeps that entry (and the directory).
+      if (st.isDirectory() && !st.isSymbolicLink()) { removeIgnored(root, path, ignore, keep); if (readdirSync(join(root, path)).length === 0) rmSync(join(root, path), { recursive: true, force: true }); }
+      else rmSync(join(root, path), { force: true });
+      continue;
+    }
+    if (st.isDirectory() && !st.isSymbolicLink()) removeIgnored(root, path, ignore, keep);
+  }
+}
