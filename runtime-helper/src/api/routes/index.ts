@@ -7,6 +7,7 @@ import { commitRoutes } from './commit.js';
 import { registryRoutes } from './registry.js';
 import { emptyPruneRoutes } from './prune-empty.js';
 import { networkRoutes } from './networks.js';
+import { buildRoutes } from './build.js';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
@@ -17,4 +18,5 @@ export const allRoutes: Route[] = [
   ...commitRoutes,
   ...emptyPruneRoutes,
   ...networkRoutes,
+  ...buildRoutes,
 ];
