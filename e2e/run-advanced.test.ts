@@ -140,6 +140,36 @@ function advancedSuite(kind: EngineKind): void {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
     });
 
+    it('passes host-gateway through to the engine: dockerd resolves it, berthd without a bridge says why it cannot', async () => {
+      const dialog = await openAdvanced();
+      const gwName = `${name}-gw`;
+      await dialog.getByLabel('Name', { exact: true }).fill(gwName);
+      await dialog.getByLabel('Command', { exact: true }).fill('sleep 600');
+      await dialog.getByLabel('Network', { exact: true }).selectOption('none');
+      await dialog.getByRole('button', { name: '+ Host' }).click();
+      await dialog.getByLabel('Extra host 1 name').fill('host.internal');
+      await dialog.getByLabel('Extra host 1 IP address').fill('host-gateway');
+      expect(await dialog.getByTestId('run-command').innerText()).toContain('--add-host host.internal:host-gateway');
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      if (kind === 'berthd') {
+        const alert = dialog.getByRole('alert').filter({ hasText: 'The container did not start' });
+        await alert.waitFor({ timeout: 30_000 });
+        expect(await alert.innerText()).toContain('unable to derive the IP value for host-gateway: berthd runs without a bridge (start it with --bridge)');
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        return;
+      }
+      await page.getByRole('tab', { name: 'Logs' }).waitFor();
+      try {
+        // The entry reaches the engine as the CLI sends it, and dockerd resolves it into /etc/hosts.
+        // (The test's dockerd runs with --bridge none and so has no gateway address: it writes
+        // "<nil>"; with its bridge it writes docker0's address.)
+        expect(docker(['exec', gwName, 'cat', '/etc/hosts'])).toMatch(/^\S+\s+host\.internal$/m);
+        expect((await engine.client.getContainer(gwName).inspect()).HostConfig.ExtraHosts).toEqual(['host.internal:host-gateway']);
+      } finally {
+        await engine.client.getContainer(gwName).remove({ force: true });
+      }
+    });
+
     it('runs with a health check, DNS, an extra host, a ulimit and a label that take effect', async () => {
       const dialog = await openAdvanced();
       await dialog.getByLabel('Name', { exact: true }).fill(name);
