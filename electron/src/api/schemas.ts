@@ -1,8 +1,8 @@
 // zod schemas for every request's and stream's params: the API's input boundary.
 import { z } from 'zod';
 import type { RequestName, StreamName } from '../shared/contract.js';
-import { runAdvancedSchema } from './run-advanced-schema.js';
 import { NETWORK_NAME, subnetProblems } from '../shared/network-spec.js';
+import { runAdvancedSchema } from './run-advanced-schema.js';
 
 const empty = z.object({}).strict();
 const id = z.string().min(1).max(256);
