@@ -68,6 +68,8 @@ export class Builder {
   private readonly usedArgs = new Set<string>();
   private readonly globalArgs = new Map<string, string | undefined>();
   private step = 0;
+  /** Off while ONBUILD triggers run: their images are not shown one by one. */
+  private idsShown = true;
   private total = 0;
 
   constructor(private readonly images: ImageService, private readonly containers: StepContainers, private readonly out: BuildOutput,
@@ -77,10 +79,10 @@ export class Builder {
   async build(df: Dockerfile): Promise<string> {
     const { metaArgs, stages } = planStages(df, this.opts.target);
     // As dockerd: the query's labels are one more LABEL at the end of the last stage.
-    const labelKeys = Object.keys(this.opts.labels).sort();
-    if (labelKeys.length) {
-      const text = `LABEL ${labelKeys.map((k) => `${JSON.stringify(k)}=${JSON.stringify(this.opts.labels[k])}`).join(' ')}`;
-      stages[stages.length - 1]!.commands.push(...parseDockerfile(text).instructions);
+    // As dockerd 20.10: one LABEL step per query label, in key order.
+    for (const k of Object.keys(this.opts.labels).sort()) {
+      const v = this.opts.labels[k]!;
+      stages[stages.length - 1]!.commands.push({ cmd: 'label', original: `LABEL ${k}=${v}`, flags: {}, rest: `${JSON.stringify(k)}=${JSON.stringify(v)}`, line: 0 });
     }
     this.total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0);
     for (const inst of metaArgs) {
@@ -127,7 +129,6 @@ export class Builder {
     const previous = [...this.stageImages].reverse().find((s) => s.name === baseText.toLowerCase());
     if (previous) state.imageId = previous.imageId;
     else if (baseText.toLowerCase() !== 'scratch') state.imageId = this.baseImage(baseText);
-    this.out.stream(` ---> ${state.imageId ? short(state.imageId) : ''}\n`);
     if (state.imageId) state.config = structuredClone(this.images.images.get(state.imageId).config.config ?? {}) as ContainerConfig;
     // As dockerd: a stage's config always has a PATH.
     if (!(state.config.Env ?? []).some((e) => e.startsWith('PATH='))) state.config.Env = setEnv(state.config.Env, 'PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
@@ -135,11 +136,16 @@ export class Builder {
     state.config.OnBuild = null;
     if (triggers.length) {
       this.out.stream(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
-      for (const t of triggers) {
-        const inst = parseDockerfile(t).instructions[0];
-        if (inst) await this.dispatch(inst, state, escape, false);
-      }
+      // As dockerd: the triggers' steps show their containers; the FROM step shows one image, the last.
+      this.idsShown = false;
+      try {
+        for (const t of triggers) {
+          const inst = parseDockerfile(t).instructions[0];
+          if (inst) await this.dispatch(inst, state, escape, false);
+        }
+      } finally { this.idsShown = true; }
     }
+    this.out.stream(` ---> ${state.imageId ? short(state.imageId) : ''}\n`);
     return state;
   }
 
@@ -224,7 +230,7 @@ export class Builder {
       const hit = findCached(this.images, state.imageId, state.config, cmd);
       if (hit) {
         this.out.stream(' ---> Using cache\n');
-        this.out.stream(` ---> ${short(hit)}\n`);
+        if (this.idsShown) this.out.stream(` ---> ${short(hit)}\n`);
         state.imageId = hit;
         return;
       }
@@ -239,7 +245,7 @@ export class Builder {
     } finally {
       await made.cleanup?.();
     }
-    this.out.stream(` ---> ${short(state.imageId)}\n`);
+    if (this.idsShown) this.out.stream(` ---> ${short(state.imageId)}\n`);
   }
 
   private async run(inst: Instruction, state: Running): Promise<void> {

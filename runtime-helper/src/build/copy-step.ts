@@ -95,7 +95,9 @@ export async function copyStep(x: CopyStepInput): Promise<void> {
     if ((sources.length > 1 || srcs.some((s) => /[*?[]/.test(s)) && sources.length > 1) && !endsDir) {
       throw new InvalidParameter(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
     }
-    const cmd = nopCmdString(shellOf(state.config), `${name} ${sourcesHash(sources)} in ${rawDest} `);
+    // dockerd 20.10 writes --chown glued to the hash ("--chown=1:1file:<sum>"): kept, as history shows it.
+    const chownText = inst.flags.chown !== undefined ? `--chown=${inst.flags.chown}` : '';
+    const cmd = nopCmdString(shellOf(state.config), `${name} ${chownText}${sourcesHash(sources)} in ${rawDest} `);
     const archives = inst.cmd === 'add' && inst.flags.from === undefined ? sources.filter((s) => s.stat.isFile() && isTarArchive(s.host)) : [];
     await x.commit(cmd, null, async () => {
       if (state.imageId === null) {

@@ -74,6 +74,8 @@ async function build(ctx: RequestContext): Promise<void> {
   const context = await openContext(ctx.req, join(ctx.daemon.config.dataRoot, 'tmp'), q.dockerfile ?? '');
   try {
     const df = parseDockerfile(context.dockerfileText);
+    // dockerd's words for a file of comments only (an empty one is refused as it is read).
+    if (df.instructions.length === 0) throw new InvalidParameter('failed to parse Dockerfile: file with no instructions');
     planStages(df, q.target); // target and stage errors before the stream starts
     const out = new BuildOutput(ctx.res, q.q);
     out.start();
