@@ -6,11 +6,12 @@
 // ...) without an intermediate container, so those steps show no "Running in"/"Removing" lines;
 // COPY's source hash is berthd's own; an unknown base image is never pulled.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runDocker } from './support/berthd.js';
+import { makeTar } from './support/tars.js';
 import { berthdBesideDockerd, cliOk, enginesOf, type CliResult, type EngineName } from './support/engine-pair.js';
 
 // The CLI here has no buildx: without this it falls back anyway, but says so on every build.
@@ -229,5 +230,42 @@ describe('docker build: berthd and dockerd build the same images', () => {
     const after = await both(['ps', '-aq']);
     expect(after.berthd.stdout).toBe(before.berthd.stdout);
     expect(after.dockerd.stdout).toBe(before.dockerd.stdout);
+  }, 300_000);
+
+  it('a context never reaches host files: symlinks resolve inside it (CLI, both engines); a tar entry climbing out is refused (raw API)', async () => {
+    for (const [link, target, src] of [['etc-link', '/etc', 'etc-link/hostname'], ['pw', '/etc/passwd', 'pw'], ['up', '../../../../etc/passwd', 'up']] as const) {
+      const dir = context({ 'Dockerfile': `FROM busybox\nCOPY ${src} /x\n` });
+      symlinkSync(target, join(dir, link));
+      const r = await both(['build', dir]);
+      expect(r.berthd.code, src).toBe(1);
+      expect(errorOf(r.berthd), src).toBe(errorOf(r.dockerd));
+      expect(errorOf(r.berthd), src).toContain(`COPY failed: file not found in build context or excluded by .dockerignore: stat ${src}: file does not exist`);
+    }
+    // A link to a file inside the context is followed there, as dockerd does.
+    const inside = context({ 'real/f': 'inside\n', 'Dockerfile': 'FROM busybox\nCOPY lnk /x\n' });
+    symlinkSync('/real/f', join(inside, 'lnk'));
+    expect((await both(['build', '-t', 'lnk:1', inside])).berthd.code).toBe(0);
+    expect(await sameOnBoth(['run', '--rm', '--network', 'none', 'lnk:1', 'cat', '/x'])).toBe('inside\n');
+    const berth = pair().berth;
+    const tmpBefore = readdirSync(join(berth.dataRoot, 'tmp')).sort();
+    for (const name of ['../escaped', '/abs-escaped']) {
+      const tar = await makeTar([{ name: 'Dockerfile', content: 'FROM busybox\n' }, { name, content: 'x' }]);
+      const res = await berth.request('POST', '/build', tar, { 'Content-Type': 'application/x-tar' });
+      expect(res.status, name).toBe(400);
+      expect(JSON.parse(res.body).message, name).toMatch(/escaped/);
+    }
+    expect(existsSync(join(berth.dataRoot, 'escaped'))).toBe(false);
+    expect(existsSync(join(berth.dataRoot, 'tmp', 'escaped'))).toBe(false);
+    expect(existsSync('/abs-escaped')).toBe(false);
+    // The context's temp folder goes with the build, failed or not.
+    expect(readdirSync(join(berth.dataRoot, 'tmp')).sort()).toEqual(tmpBefore);
+  }, 300_000);
+
+  it('a RUN step gets the build\'s resource limits and network mode', async () => {
+    const dir = context({ 'Dockerfile': 'FROM busybox\nRUN cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares && ls /sys/class/net\n' });
+    const r = await both(['build', '--no-cache', '--memory', '64m', '--cpu-shares', '512', '--network', 'none', dir]);
+    expect(r.berthd.code, r.berthd.stderr).toBe(0);
+    expect(steps(r.berthd.stdout)).toEqual(steps(r.dockerd.stdout));
+    expect(r.berthd.stdout).toContain('67108864\n512\nlo\n');
   }, 300_000);
 });

@@ -87,7 +87,7 @@ export interface Placement { dir: string; entries: CopyEntry[] }
  * file goes into dest when dest is a directory (`destIsDir`), else it becomes dest.
  */
 export function placements(sources: readonly Source[], dest: string, destIsDir: boolean): Placement[] {
-  const clean = posix.normalize(dest);
+  const clean = posix.normalize(dest).replace(/(.)\/+$/, '$1');
   return sources.map((s) => {
     if (s.stat.isDirectory()) {
       return { dir: clean, entries: walk(s.host).map((rel) => ({ name: rel, host: join(s.host, rel), stat: lstatSync(join(s.host, rel)) })) };
