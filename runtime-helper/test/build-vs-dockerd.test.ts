@@ -34,8 +34,8 @@ function context(files: Record<string, string>): string {
   return dir;
 }
 
-async function both(args: string[]): Promise<Record<EngineName, CliResult>> {
-  const [b, d] = await Promise.all(enginesOf(pair()).map((e) => runDocker(e.host, args)));
+async function both(args: string[], input?: string): Promise<Record<EngineName, CliResult>> {
+  const [b, d] = await Promise.all(enginesOf(pair()).map((e) => runDocker(e.host, args, input)));
   return { berthd: b!, dockerd: d! };
 }
 
@@ -267,5 +267,18 @@ describe('docker build: berthd and dockerd build the same images', () => {
     expect(r.berthd.code, r.berthd.stderr).toBe(0);
     expect(steps(r.berthd.stdout)).toEqual(steps(r.dockerd.stdout));
     expect(r.berthd.stdout).toContain('67108864\n512\nlo\n');
+  }, 300_000);
+
+  it('the Dockerfile from stdin: `build -` (no context) and `-f -` with a context; -q prints the ID only', async () => {
+    const df = 'FROM busybox\nCOPY a.txt /a.txt\nRUN cat /a.txt\n';
+    const dir = context({ 'a.txt': 'from the context\n', 'Dockerfile': 'FROM busybox\nRUN echo not this one\n' });
+    const withContext = await both(['build', '-f', '-', '-t', 'stdin:1', dir], df);
+    expect(withContext.berthd.code, withContext.berthd.stderr).toBe(0);
+    expect(steps(withContext.berthd.stdout)).toEqual(steps(withContext.dockerd.stdout));
+    expect(withContext.berthd.stdout).toContain('from the context\n');
+    const noContext = await both(['build', '-q', '-t', 'stdin:2', '-'], 'FROM busybox\nRUN echo alone > /alone\n');
+    expect(noContext.berthd.code, noContext.berthd.stderr).toBe(0);
+    for (const r of [noContext.berthd, noContext.dockerd]) expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    expect(await sameOnBoth(['run', '--rm', '--network', 'none', 'stdin:2', 'cat', '/alone'])).toBe('alone\n');
   }, 300_000);
 });

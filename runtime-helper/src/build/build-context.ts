@@ -5,8 +5,8 @@
 // with the context as '/', so a symlink in the context never reaches a host file.
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
-import { extractLayer } from '../images/extract/extract-layer.js';
+import { Transform, type Readable } from 'node:stream';
+import { extractLayer, maybeGunzip } from '../images/extract/extract-layer.js';
 import { resolveInRoot } from '../containers/safe-path.js';
 import { ApiError, InvalidParameter } from '../api/errors.js';
 import { IgnoreMatcher } from './dockerignore.js';
@@ -23,7 +23,7 @@ export async function openContext(body: Readable, scratchDir: string, dockerfile
   const root = mkdtempSync(join(scratchDir, 'build-'));
   const dispose = (): void => rmSync(root, { recursive: true, force: true });
   try {
-    await extractLayer(body, root, { allowDevices: false, allowSetuid: false });
+    await extractLayer((await maybeGunzip(body)).pipe(closedTar()), root, { allowDevices: false, allowSetuid: false });
     const ignoreText = readInContext(root, '.dockerignore');
     const ignore = ignoreText === undefined ? new IgnoreMatcher([]) : IgnoreMatcher.parse(ignoreText);
     const name = dockerfile || 'Dockerfile';
@@ -37,6 +37,20 @@ export async function openContext(body: Readable, scratchDir: string, dockerfile
     dispose();
     throw err;
   }
+}
+
+/**
+ * Completes the tar's end: the docker CLI's `-f -` context (its Dockerfile added to the stream
+ * by Go's tar wrapper) ends without the last entry's padding and the two zero blocks, which Go's
+ * reader accepts and the extractor would refuse as cut short. Zeros after a proper end are read
+ * as more end blocks.
+ */
+function closedTar(): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) { size += chunk.length; done(null, chunk); },
+    flush(done) { done(null, Buffer.alloc((512 - (size % 512)) % 512 + 1024)); },
+  });
 }
 
 function readInContext(root: string, rel: string): string | undefined {

@@ -13,7 +13,8 @@ export class BuildOutput {
   stream(text: string): void { if (!this.quiet) this.progress.send({ stream: text }); }
   /** Text that -q keeps (the image ID at the end). */
   always(text: string): void { this.progress.send({ stream: text }); }
-  aux(id: string): void { this.progress.send({ aux: { ID: id } }); }
+  /** Each stage's image (dockerd sends none with q=1: the ID line at the end is all). */
+  aux(id: string): void { if (!this.quiet) this.progress.send({ aux: { ID: id } }); }
   end(): void { this.progress.end(); }
 
   /** A failed step: dockerd's errorDetail, with the exit code for a failed RUN. */
