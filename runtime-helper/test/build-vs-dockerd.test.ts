@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { runDocker } from './support/berthd.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { dockerCli, runDocker } from './support/berthd.js';
 import { makeTar } from './support/tars.js';
 import { berthdBesideDockerd, cliOk, enginesOf, type CliResult, type EngineName } from './support/engine-pair.js';
 
@@ -280,5 +281,25 @@ describe('docker build: berthd and dockerd build the same images', () => {
     expect(noContext.berthd.code, noContext.berthd.stderr).toBe(0);
     for (const r of [noContext.berthd, noContext.dockerd]) expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     expect(await sameOnBoth(['run', '--rm', '--network', 'none', 'stdin:2', 'cat', '/alone'])).toBe('alone\n');
+  }, 300_000);
+
+  it('a client that goes away mid-RUN cancels the build: its container is killed and removed, as dockerd does', async () => {
+    const dir = context({ 'Dockerfile': 'FROM busybox\nRUN echo started && sleep 300\n' });
+    await Promise.all(enginesOf(pair()).map(async (e) => {
+      const before = (await cliOk(e.host, ['ps', '-aq'])).trim();
+      const cli = spawn(dockerCli, ['build', '--no-cache', dir], { env: { ...process.env, DOCKER_HOST: e.host }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      cli.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      for (let i = 0; i < 200 && !out.includes('\nstarted\n'); i++) await sleep(50);
+      expect(out, e.name).toContain('\nstarted\n');
+      cli.kill('SIGKILL');
+      let left = '';
+      for (let i = 0; i < 100; i++) {
+        left = (await cliOk(e.host, ['ps', '-aq'])).trim();
+        if (left === before) break;
+        await sleep(100);
+      }
+      expect(left, `${e.name}: ${(await runDocker(e.host, ['ps', '-a'])).stdout}`).toBe(before);
+    }));
   }, 300_000);
 });

@@ -23,6 +23,8 @@ export interface BuildOptions {
   forceRm: boolean;
   pull: boolean;
   target?: string;
+  /** Aborted when the client goes away: the build stops at the next step, a RUN is killed. */
+  cancel?: AbortSignal;
 }
 
 interface Stage { name?: string; from: Instruction; commands: Instruction[] }
@@ -176,6 +178,7 @@ export class Builder {
   }
 
   private async dispatch(inst: Instruction, state: Running, escape: string, announce = true): Promise<void> {
+    if (this.opts.cancel?.aborted) throw new Error('build cancelled: the client went away');
     if (announce) this.announce(inst);
     if (inst.cmd === 'from') throw new InvalidParameter('FROM isn\'t allowed as an ONBUILD trigger');
     if (inst.cmd === 'arg') {
@@ -260,10 +263,15 @@ export class Builder {
       this.out.stream(` ---> Running in ${short(id)}\n`);
       let code: number;
       try {
-        code = await this.containers.run(id, (text) => this.out.stream(text));
+        code = await this.containers.run(id, (text) => this.out.stream(text), this.opts.cancel);
       } catch (err) {
         if (this.opts.forceRm) await this.containers.remove(id).catch(() => {});
         throw err;
+      }
+      if (this.opts.cancel?.aborted) {
+        // As dockerd: a cancelled build's container is killed and removed.
+        await this.containers.remove(id).catch(() => {});
+        throw new Error('build cancelled: the client went away');
       }
       if (code !== 0) {
         // As dockerd: a failed step's container stays unless forcerm.

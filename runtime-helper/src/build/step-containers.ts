@@ -31,10 +31,21 @@ export class StepContainers {
     return Id;
   }
 
-  /** Starts it, hands each chunk of its output on as it is logged, and returns its exit code. */
-  async run(id: string, onOutput: (text: string) => void): Promise<number> {
+  /**
+   * Starts it, hands each chunk of its output on as it is logged, and returns its exit code. A
+   * cancelled build (the client went away) kills it, as dockerd does.
+   */
+  async run(id: string, onOutput: (text: string) => void, cancel?: AbortSignal): Promise<number> {
     const { manager } = this.services;
     await manager.start(id);
+    const kill = (): void => { manager.kill(id, 'KILL').catch(() => {}); };
+    cancel?.addEventListener('abort', kill, { once: true });
+    if (cancel?.aborted) kill(); // gone while the container was being made
+    try { return await this.follow(id, onOutput); } finally { cancel?.removeEventListener('abort', kill); }
+  }
+
+  private async follow(id: string, onOutput: (text: string) => void): Promise<number> {
+    const { manager } = this.services;
     const c = manager.get(id);
     if (c.record.LogPath) {
       await readLogs(c.record.LogPath, { stdout: true, stderr: true, since: 0n, until: 0n, tail: -1, follow: true },

@@ -79,10 +79,15 @@ async function build(ctx: RequestContext): Promise<void> {
     planStages(df, q.target); // target and stage errors before the stream starts
     const out = new BuildOutput(ctx.res, q.q);
     out.start();
+    const cancel = new AbortController();
+    // The client is gone once its connection closes.
+    const socket = ctx.req.socket;
+    const gone = (): void => { if (!ctx.res.writableFinished) cancel.abort(); };
+    socket.once('close', gone);
     try {
       const builder = new Builder(ctx.daemon.images, new StepContainers(services, { networkMode, resources }), out, context, {
         buildArgs: q.buildargs, labels: q.labels, noCache: q.nocache, rm: q.rm === undefined || q.rm === '' || q.rm === '1' || q.rm.toLowerCase() === 'true',
-        forceRm: q.forcerm, pull: q.pull === '1' || q.pull?.toLowerCase() === 'true', ...(q.target ? { target: q.target } : {}),
+        forceRm: q.forcerm, pull: q.pull === '1' || q.pull?.toLowerCase() === 'true', ...(q.target ? { target: q.target } : {}), cancel: cancel.signal,
       });
       const id = await builder.build(df);
       if (q.q) out.always(`${id}\n`);
@@ -96,6 +101,8 @@ async function build(ctx: RequestContext): Promise<void> {
     } catch (err) {
       ctx.daemon.log.debug({ err }, 'build failed');
       out.fail(err);
+    } finally {
+      socket.off('close', gone);
     }
   } finally {
     context.dispose();
