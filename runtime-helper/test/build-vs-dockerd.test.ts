@@ -139,7 +139,7 @@ describe('docker build: berthd and dockerd build the same images', () => {
     const dir = context({
       'Dockerfile': [
         'ARG TAG=latest', 'ARG GLOBAL=g', 'FROM busybox:${TAG}', 'ARG GLOBAL', 'ARG A=a-default', 'ARG B', 'ENV A=${A}-env C=${B:-unset} D=${B:+set}',
-        'RUN echo "A=$A B=$B GLOBAL=$GLOBAL"', 'RUN echo "$A" > /a',
+        'ARG M1=one M2="two words" M3', 'RUN echo "A=$A B=$B GLOBAL=$GLOBAL M=$M1/$M2/$M3"', 'RUN echo "$A" > /a',
       ].join('\n'),
     });
     for (const extra of [[], ['--build-arg', 'B=bee', '--build-arg', 'GLOBAL=over', '--build-arg', 'TAG=latest']]) {

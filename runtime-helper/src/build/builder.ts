@@ -4,7 +4,7 @@
 import { InvalidParameter, NotFound } from '../api/errors.js';
 import type { ImageService } from '../images/image-service.js';
 import type { ContainerConfig } from '../images/image-config.js';
-import { parseDockerfile, type Dockerfile, type Instruction } from './dockerfile-parser.js';
+import { parseDockerfile, splitWords, type Dockerfile, type Instruction } from './dockerfile-parser.js';
 import { expandWord } from './substitute.js';
 import { applyMeta, metaInstructions, setEnv, shellOf, type StageState } from './meta-instructions.js';
 import { nopCmd, nopCmdString, withArgsPrefix } from './history-text.js';
@@ -89,10 +89,11 @@ export class Builder {
     this.total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0);
     for (const inst of metaArgs) {
       this.announce(inst);
-      const [name, dflt] = this.argDecl(inst);
-      this.usedArgs.add(name);
-      const given = this.opts.buildArgs[name];
-      this.globalArgs.set(name, given ?? (dflt === undefined ? undefined : expandWord(dflt, this.definedGlobals(), df.escape)));
+      for (const [name, dflt] of this.argDecl(inst, df.escape)) {
+        this.usedArgs.add(name);
+        const given = this.opts.buildArgs[name];
+        this.globalArgs.set(name, given ?? (dflt === undefined ? undefined : expandWord(dflt, this.definedGlobals(), df.escape)));
+      }
     }
     let last: string | null = null;
     for (const stage of stages) {
@@ -114,10 +115,15 @@ export class Builder {
     this.out.stream('\n');
   }
 
-  private argDecl(inst: Instruction): [string, string | undefined] {
-    const m = /^([^=\s]+)(?:=([\s\S]*))?$/.exec(inst.rest.trim());
-    if (!m) throw new InvalidParameter(`dockerfile parse error line ${inst.line}: ARG requires exactly one argument`);
-    return [m[1]!, m[2]];
+  /** ARG's `name[=default]` words (several on one line, as dockerd 20.10 takes them). */
+  private argDecl(inst: Instruction, escape: string): Array<[string, string | undefined]> {
+    const words = splitWords(inst.rest, escape);
+    if (words.length === 0) throw new InvalidParameter(`dockerfile parse error line ${inst.line}: ARG requires at least one argument`);
+    return words.map((w) => {
+      const eq = w.indexOf('=');
+      if (eq === 0) throw new InvalidParameter(`dockerfile parse error line ${inst.line}: ARG names can not be blank`);
+      return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
+    });
   }
 
   private definedGlobals(): Map<string, string> {
@@ -182,12 +188,14 @@ export class Builder {
     if (announce) this.announce(inst);
     if (inst.cmd === 'from') throw new InvalidParameter('FROM isn\'t allowed as an ONBUILD trigger');
     if (inst.cmd === 'arg') {
-      const [name, dflt] = this.argDecl(inst);
-      this.usedArgs.add(name);
-      const given = this.opts.buildArgs[name];
-      const value = given ?? (dflt !== undefined ? expandWord(dflt, this.vars(state), escape) : this.globalArgs.get(name));
-      state.args.set(name, value);
-      await this.commitConfig(state, nopCmd(shellOf(state.config), `ARG ${name}${dflt !== undefined ? `=${expandWord(dflt, this.vars(state), escape)}` : ''}`));
+      const shown: string[] = [];
+      for (const [name, dflt] of this.argDecl(inst, escape)) {
+        this.usedArgs.add(name);
+        const expanded = dflt === undefined ? undefined : expandWord(dflt, this.vars(state), escape);
+        state.args.set(name, this.opts.buildArgs[name] ?? expanded ?? this.globalArgs.get(name));
+        shown.push(expanded === undefined ? name : `${name}=${expanded}`);
+      }
+      await this.commitConfig(state, nopCmd(shellOf(state.config), `ARG ${shown.join(' ')}`));
       return;
     }
     if (metaInstructions.has(inst.cmd)) {
