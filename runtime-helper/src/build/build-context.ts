@@ -19,8 +19,20 @@ export interface BuildContext {
   dispose(): void;
 }
 
+/** Contexts a berthd that is gone left behind (it crashed mid-build): their names carry its pid. */
+function removeStaleContexts(scratchDir: string): void {
+  for (const name of readdirSync(scratchDir)) {
+    const m = /^build-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    let alive = true;
+    try { process.kill(Number(m[1]), 0); } catch { alive = false; }
+    if (!alive) rmSync(join(scratchDir, name), { recursive: true, force: true });
+  }
+}
+
 export async function openContext(body: Readable, scratchDir: string, dockerfile: string): Promise<BuildContext> {
-  const root = mkdtempSync(join(scratchDir, 'build-'));
+  removeStaleContexts(scratchDir);
+  const root = mkdtempSync(join(scratchDir, `build-${process.pid}-`));
   const dispose = (): void => rmSync(root, { recursive: true, force: true });
   try {
     await extractLayer((await maybeGunzip(body)).pipe(closedTar()), root, { allowDevices: false, allowSetuid: false });
