@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerCli, runDocker } from './support/berthd.js';
+import { dockerCli, httpRequest, runDocker } from './support/berthd.js';
+import { gzipSync } from 'node:zlib';
 import { makeTar } from './support/tars.js';
 import { berthdBesideDockerd, cliOk, enginesOf, type CliResult, type EngineName } from './support/engine-pair.js';
 
@@ -301,5 +302,32 @@ describe('docker build: berthd and dockerd build the same images', () => {
       }
       expect(left, `${e.name}: ${(await runDocker(e.host, ['ps', '-a'])).stdout}`).toBe(before);
     }));
+  }, 300_000);
+
+  it('the raw API: a gzip context, .dockerignore applied by the engine, the stream\'s aux and error lines', async () => {
+    const tar = gzipSync(await makeTar([
+      { name: 'Dockerfile', content: 'FROM busybox\nCOPY . /ctx/\nRUN ls -a /ctx\n' },
+      { name: '.dockerignore', content: 'skip*\n!skip-kept\n' },
+      { name: 'keep', content: 'k' }, { name: 'skip-me', content: 's' }, { name: 'skip-kept', content: 'sk' },
+    ]));
+    const answers = await Promise.all(enginesOf(pair()).map((e) => httpRequest(e.socket, 'POST', '/build?t=raw:1&q=0', tar, { 'Content-Type': 'application/x-tar' })));
+    for (const a of answers) expect(a.status).toBe(200);
+    const lines = answers.map((a) => a.body.trim().split(/\r?\n/).map((l) => JSON.parse(l) as { stream?: string; aux?: { ID: string } }));
+    const listing = lines.map((ls) => ls.map((l) => l.stream ?? '').join('').match(/\.\n\.\.\n[\s\S]*?\n(?=Removing|---)/)?.[0]);
+    // On purpose: berthd applies .dockerignore to a raw client's context too (as BuildKit does);
+    // dockerd 20.10's legacy builder leaves that to the CLI.
+    expect(listing[0]).toBe('.\n..\n.dockerignore\nDockerfile\nkeep\nskip-kept\n');
+    expect(listing[1]).toBe('.\n..\n.dockerignore\nDockerfile\nkeep\nskip-kept\nskip-me\n');
+    const ids = await Promise.all(enginesOf(pair()).map(async (e) => (await cliOk(e.host, ['image', 'inspect', '-f', '{{.Id}}', 'raw:1'])).trim()));
+    lines.forEach((ls, i) => expect(ls.filter((l) => l.aux).map((l) => l.aux!.ID)).toEqual([ids[i]]));
+    // A failing step after the 200: in the stream, with the RUN's exit code.
+    const failing = await makeTar([{ name: 'Dockerfile', content: 'FROM busybox\nRUN exit 7\n' }]);
+    const bad = await Promise.all(enginesOf(pair()).map((e) => httpRequest(e.socket, 'POST', '/build', failing, { 'Content-Type': 'application/x-tar' })));
+    const last = bad.map((a) => JSON.parse(a.body.trim().split(/\r?\n/).pop()!) as unknown);
+    expect(last[0]).toEqual(last[1]);
+    expect(last[0]).toEqual({ errorDetail: { code: 7, message: "The command '/bin/sh -c exit 7' returned a non-zero code: 7" }, error: "The command '/bin/sh -c exit 7' returned a non-zero code: 7" });
+    // Bad options are HTTP errors before anything streams.
+    const badArgs = await Promise.all(enginesOf(pair()).map((e) => httpRequest(e.socket, 'POST', '/build?buildargs=notjson', failing, { 'Content-Type': 'application/x-tar' })));
+    for (const a of badArgs) expect(a.status).toBe(400);
   }, 300_000);
 });
