@@ -17,6 +17,7 @@ import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import { formatIpv4 } from '../network/bridge/cidr.js';
+import { userEndpointsAtCreate } from '../network/user/create-endpoint.js';
 import { logSettings } from './log-config.js';
 import { validateHealthcheck } from './health/health-config.js';
 import { blkioDevices, weightDeviceSupported } from '../oci/blkio-devices.js';
@@ -74,13 +75,14 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   if (!config.Hostname) config.Hostname = hc.NetworkMode === 'host' || hc.UTSMode === 'host' ? osHostname() : id.slice(0, 12);
   if (hc.PidsLimit !== undefined && hc.PidsLimit !== null && hc.PidsLimit <= 0) hc.PidsLimit = null;
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => m.byName(`/${n}`) !== undefined)}`;
-  validateNetworkMode(m, hc.NetworkMode);
+  const userNetworks = validateNetworkMode(m, hc.NetworkMode, body.NetworkingConfig);
   const dir = m.store.dir(id);
   const record: ContainerRecord = {
     Id: id, Name: finalName, Created: nowNano(), Image: image.id, ImageRef: body.Image, Config: config, HostConfig: { ...hc, Runtime: runtimeName },
     Mounts: [], State: initialState(), RestartCount: 0, ManuallyStopped: false, Runtime: runtimeName,
     Rootfs: '', UpperDir: '', SnapshotKey: `ctr-${id}`, ExecIDs: [],
     HostnamePath: join(dir, 'hostname'), HostsPath: join(dir, 'hosts'), ResolvConfPath: join(dir, 'resolv.conf'), LogPath: log.type === 'none' ? '' : join(dir, `${id}-json.log`),
+    ...(userNetworks ? { UserNetworks: userNetworks } : {}),
   };
   // Validate everything the spec needs before anything is written.
   resolveMounts(hc, null, { volumes: dryVolumes, mountsOf: (r) => m.get(r).record.Mounts });
@@ -165,12 +167,10 @@ function createWarnings(hc: DockerCreateBody['HostConfig'] & object): string[] {
   return out;
 }
 
-function validateNetworkMode(m: ContainerManager, mode: string): void {
-  if (['', 'default', 'bridge', 'none', 'host'].includes(mode)) return;
-  if (mode.startsWith('container:')) { m.get(mode.slice(10)); return; }
-  // dockerd's words, but 400, not its 404: the docker CLI takes a 404 from create for a missing
-  // image and pulls (dockerd creates the container and fails its start instead).
-  throw new ContainerError(400, `network ${mode} not found`);
+/** The mode's container must exist; a user network's name gives the container's place on it. */
+function validateNetworkMode(m: ContainerManager, mode: string, networking: unknown): ContainerRecord['UserNetworks'] {
+  if (mode.startsWith('container:')) m.get(mode.slice(10));
+  return userEndpointsAtCreate(m.opts.bridge?.user, mode, networking);
 }
 
 /** A volume store that only validates names: create() checks input before anything is written. */

@@ -31,12 +31,14 @@ export function parseExtraHosts(entries: string[], hostGateway?: string): { name
   });
 }
 
-/** `bridgeIp`: the container's address on berthd's bridge, once it has one (at start). */
-export function hostsFile(networkMode: string, hostname: string, extraHosts: string[], bridgeIp?: string, hostGateway?: string): string {
+/** `bridgeIp`: the container's address on berthd's bridge or its first user network, once it has
+ * one (at start). `peers`: the other containers on its user networks (network/user/hosts-entries.ts). */
+export function hostsFile(networkMode: string, hostname: string, extraHosts: string[], bridgeIp?: string, hostGateway?: string, peers: string[] = []): string {
   const lines = [...HOSTS_BLOCK];
   // dockerd writes the container's bridge address; without a bridge berthd names it on 127.0.1.1.
   if (networkMode !== 'host' && networkMode !== 'none' && !networkMode.startsWith('container:')) lines.push(`${bridgeIp ?? '127.0.1.1'}\t${hostname}`);
   for (const h of parseExtraHosts(extraHosts, hostGateway)) lines.push(`${h.ip}\t${h.name}`);
+  lines.push(...peers);
   return `${lines.join('\n')}\n`;
 }
 

@@ -15,7 +15,6 @@ import { joinedContainer, type JoinedPids } from '../oci/host-options.js';
 import { logSettings } from './log-config.js';
 import { mountShareableShm, shmPath } from './ipc-shm.js';
 import { populateVolumes } from './volume-populate.js';
-import { hostsFile } from './etc-files.js';
 import type { ContainerRecord } from './record.js';
 import type { LiveContainer } from './live-container.js';
 import type { ContainerManager } from './manager.js';
@@ -90,14 +89,10 @@ export async function launch(m: ContainerManager, c: LiveContainer): Promise<voi
   m.emit(r, 'start');
 }
 
-/** A bridge-mode container's eth0 on berthd's bridge (--bridge), and its address in /etc/hosts
- * (rewritten in place: the file is bound into the container). */
+/** A bridge-mode container's eth0 on berthd's bridge (--bridge), its interfaces on user
+ * networks, and its /etc/hosts (rewritten in place: the file is bound into the container). */
 async function connectBridge(m: ContainerManager, r: ContainerRecord, pid: number, bundle: string): Promise<void> {
-  const bridge = m.opts.bridge;
-  if (!bridge?.wants(r)) return;
-  const ep = await bridge.connect(r, pid, bundle);
-  r.BridgeEndpoint = ep;
-  writeFileSync(r.HostsPath, hostsFile(r.HostConfig.NetworkMode, r.Config.Hostname, r.HostConfig.ExtraHosts ?? [], ep.IPAddress, ep.Gateway));
+  await m.opts.bridge?.plugAll(r, pid, bundle);
 }
 
 /** The inits of the running containers whose namespaces this one joins (--network, --pid, --ipc container:ID). */

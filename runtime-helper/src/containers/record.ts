@@ -1,6 +1,7 @@
 // What berthd knows about one container: everything `inspect` shows, persisted as JSON in the
 // container's directory so a restarted berthd finds it as it was.
 import type { BridgeEndpoint } from '../network/bridge/veth.js';
+import type { UserEndpoint } from '../network/user/user-network.js';
 import type { DockerConfig, DockerHostConfig } from './docker-types.js';
 import type { ResolvedMount } from '../oci/from-docker-config.js';
 import type { ForwarderState } from '../network/ports/forwarder.js';
@@ -60,6 +61,8 @@ export interface ContainerRecord {
   PortForwarder?: ForwarderState | undefined;
   /** The container's address on berthd's bridge while it runs (network/bridge/). */
   BridgeEndpoint?: BridgeEndpoint | undefined;
+  /** The user-defined networks it is on, by network ID (network/user/). */
+  UserNetworks?: Record<string, UserEndpoint> | undefined;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -5,6 +5,8 @@ import { humanDuration } from './names.js';
 import type { ContainerSizes } from './disk-usage.js';
 import { inspectPortsOf, listPortsOf } from '../network/ports/container-ports.js';
 import { endpointIdOf } from '../network/networks/endpoints.js';
+import { builtinNetworkOfMode } from '../network/networks/builtin-networks.js';
+import { userNetworkEntries } from '../network/user/container-view.js';
 import { ZERO_TIME } from './record.js';
 
 /** dockerd's Mode: a -v's mode text as given ("z" for a named volume given none), "z" for a
@@ -68,7 +70,8 @@ export function inspectView(r: ContainerRecord, execIds: string[], networkIds: R
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, Ports: inspectPortsOf(r), SandboxKey: '',
       ...topLevelAddress(r, networkIds),
-      Networks: { [networkMode(r)]: networkEntry(r, networkIds) },
+      // The built-in network of its mode (not for a user network's name), then its user networks.
+      Networks: { ...(builtinNetworkOfMode(r.HostConfig.NetworkMode) !== undefined || networkMode(r).startsWith('container:') ? { [networkMode(r)]: networkEntry(r, networkIds) } : {}), ...userNetworkEntries(r) },
     },
   };
 }

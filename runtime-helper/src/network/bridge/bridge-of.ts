@@ -3,6 +3,9 @@
 import type { Daemon } from '../../daemon/daemon.js';
 import { BridgeNetwork } from './bridge-network.js';
 import { bridgeSettingsOf, type BridgeSettings } from './bridge-settings.js';
+import { UserNetworks } from '../user/user-networks.js';
+import { formatIpv4 } from './cidr.js';
+import type { ContainerServices } from '../../containers/services.js';
 
 const made = new WeakMap<Daemon, BridgeNetwork>();
 
@@ -13,7 +16,15 @@ export function bridgeOf(daemon: Daemon): BridgeNetwork {
     try { settings = bridgeSettingsOf(daemon.config.network); } catch (err) {
       daemon.log.warn({ err }, 'bridge network not set up: containers get a network namespace with only lo');
     }
-    b = new BridgeNetwork(settings, daemon.config.dataRoot, daemon.log.child({ module: 'bridge' }));
+    const bridge = new BridgeNetwork(settings, daemon.config.dataRoot, daemon.log.child({ module: 'bridge' }));
+    // The containers are installed after this; their records are read when needed.
+    const records = () => [...((daemon as unknown as { containers?: ContainerServices }).containers?.manager.containers.values() ?? [])].map((c) => c.record);
+    const net = daemon.config.network;
+    bridge.user = new UserNetworks(daemon.config.dataRoot, daemon.log.child({ module: 'user-networks' }), daemon.events, records, () => ({
+      mtu: net.mtu ?? 1500, ipForward: net.ipForward ?? true,
+      defaultBridge: bridge.active?.subnet, hostGateway: bridge.active ? formatIpv4(bridge.active.gateway.address) : undefined,
+    }));
+    b = bridge;
     made.set(daemon, b);
   }
   return b;

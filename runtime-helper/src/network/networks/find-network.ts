@@ -2,13 +2,12 @@
 // prefix), with its not-found and ambiguity errors. GET /networks/{id} and the other routes word
 // ambiguity differently in dockerd 20.10; both wordings are kept.
 import { ApiError, InvalidParameter } from '../../api/errors.js';
-import type { BuiltinNetwork } from './builtin-networks.js';
 
 export class NetworkNotFound extends ApiError {
   constructor(term: string) { super(404, `network ${term} not found`); }
 }
 
-export function findNetwork(nets: BuiltinNetwork[], term: string, wording: 'inspect' | 'other' = 'other'): BuiltinNetwork {
+export function findNetwork<T extends { id: string; name: string }>(nets: T[], term: string, wording: 'inspect' | 'other' = 'other'): T {
   const byId = nets.find((n) => n.id === term);
   if (byId) return byId;
   const byName = nets.filter((n) => n.name === term);
