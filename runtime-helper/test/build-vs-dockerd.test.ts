@@ -330,4 +330,18 @@ describe('docker build: berthd and dockerd build the same images', () => {
     const badArgs = await Promise.all(enginesOf(pair()).map((e) => httpRequest(e.socket, 'POST', '/build?buildargs=notjson', failing, { 'Content-Type': 'application/x-tar' })));
     for (const a of badArgs) expect(a.status).toBe(400);
   }, 300_000);
+
+  it('events: a RUN step\'s container and the tag, as dockerd sends them', async () => {
+    const dir = context({ 'Dockerfile': `FROM busybox\nRUN echo events ${Date.now()}\n` });
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const r = await both(['build', '-t', 'events:1', dir]);
+    expect(r.berthd.code, r.berthd.stderr).toBe(0);
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const events = await both(['events', '--since', String(since), '--until', until, '--filter', 'event=create', '--filter', 'event=attach', '--filter', 'event=start',
+      '--filter', 'event=die', '--filter', 'event=destroy', '--filter', 'event=tag', '--format', '{{.Type}} {{.Action}} {{if eq .Type "image"}}{{.Actor.Attributes.name}}{{end}}']);
+    // The busybox import of the suite's start can fall in the same second.
+    const ours = (out: string): string => out.split('\n').filter((l) => l !== 'image tag busybox').join('\n');
+    expect(ours(events.berthd.stdout)).toBe(ours(events.dockerd.stdout));
+    expect(ours(events.berthd.stdout)).toBe('container create \ncontainer attach \ncontainer start \ncontainer die \ncontainer destroy \nimage tag events:1\n');
+  }, 300_000);
 });

@@ -37,6 +37,8 @@ export class StepContainers {
    */
   async run(id: string, onOutput: (text: string) => void, cancel?: AbortSignal): Promise<number> {
     const { manager } = this.services;
+    // As dockerd's builder, which attaches to a RUN's container before starting it.
+    manager.emit(manager.get(id).record, 'attach');
     await manager.start(id);
     const kill = (): void => { manager.kill(id, 'KILL').catch(() => {}); };
     cancel?.addEventListener('abort', kill, { once: true });
