@@ -289,6 +289,8 @@ export interface Requests {
   /** The engine's `oom` events for the container since it was created (kills by the OOM killer). */
   'containers.oomEvents': { params: { id: string }; result: { count: number; lastAt?: number | undefined } };
   'containers.defaultShell': { params: { id: string; user?: string | undefined }; result: { shell: string[]; source: string } };
+  /** Checks a build context folder and its Dockerfile before a build. */
+  'build.check': { params: { context: string; dockerfile: string }; result: BuildContextCheck };
   'settings.get': { params: Record<string, never>; result: Settings };
   'settings.set': { params: { settings: Partial<Settings> }; result: Settings };
 }
@@ -325,6 +327,34 @@ export interface PullProgress {
   error?: string | undefined;
 }
 
+/** An image build from a folder on the app's machine (the legacy builder, POST /build). */
+export interface BuildSpec {
+  /** The context folder, an absolute path where the app's Node side runs. */
+  context: string;
+  /** The Dockerfile's path inside the context. */
+  dockerfile: string;
+  /** name:tag each; none gives an untagged image. */
+  tags: string[];
+  buildArgs: Record<string, string>;
+  target?: string | undefined;
+  noCache: boolean;
+  /** The network of RUN steps; 'default' is the engine's. */
+  network?: 'default' | 'none' | 'host' | undefined;
+}
+
+/** The context folder and its Dockerfile as the app found them; `problem` in words when a build cannot start. */
+export interface BuildContextCheck { context: string; dockerfile: string; dockerfileFound: boolean; hasIgnoreFile: boolean; problem?: string | undefined }
+
+/** context: what is sent; output: the engine's text (steps, cache hits, RUN output); error: the
+ * engine's message (a RUN's exit code when it says); result: the image built. */
+export interface BuildMessage {
+  kind: 'context' | 'output' | 'error' | 'result';
+  text: string;
+  code?: number | undefined;
+  imageId?: string | undefined;
+  tags?: string[] | undefined;
+}
+
 export interface TerminalStatus { kind: 'started'; execId?: string | undefined; shell: string[] }
 export interface TerminalExit { kind: 'exit'; exitCode: number | null }
 
@@ -336,6 +366,8 @@ export interface Streams {
   pull: { params: { image: string }; data: PullProgress };
   /** Pushes one tag (host:port/name:tag) to its registry; credentials are optional. */
   push: { params: { image: string; username?: string | undefined; password?: string | undefined }; data: PullProgress };
+  /** Builds an image from a folder; closing the stream cancels the build. */
+  build: { params: BuildSpec; data: BuildMessage };
   terminal: {
     params: { id: string; mode: 'exec' | 'attach'; cmd?: string[] | undefined; user?: string | undefined; cols: number; rows: number };
     data: TerminalStatus | TerminalExit;
