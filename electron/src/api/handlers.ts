@@ -8,6 +8,7 @@ import * as volumes from '../engine/volumes.js';
 import * as networks from '../engine/networks.js';
 import { defaultShell } from '../engine/shell.js';
 import { oomEvents } from '../engine/pressure.js';
+import { checkContext } from '../engine/build-context.js';
 
 export type Handlers = { [K in RequestName]: (p: Requests[K]['params']) => Promise<Requests[K]['result']> };
 
@@ -61,6 +62,7 @@ export function makeHandlers(hub: EngineHub): Handlers {
     'containers.update': (p) => containers.updateResources(d(), p.id, p.resources),
     'containers.oomEvents': (p) => oomEvents(d(), p.id),
     'containers.defaultShell': (p) => defaultShell(d(), p.id, p.user),
+    'build.check': (p) => checkContext(p.context, p.dockerfile),
     'settings.get': async () => hub.store.state.settings,
     'settings.set': async (p) => {
       hub.store.state.settings = { ...hub.store.state.settings, ...p.settings };

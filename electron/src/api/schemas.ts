@@ -48,6 +48,18 @@ const networkCreateSchema = z.object({
   labels: keyValues('labels'),
 }).superRefine((v, ctx) => { for (const message of subnetProblems(v.subnet ?? '', v.gateway ?? '')) ctx.addIssue({ code: 'custom', message }); });
 
+// A tag as the docker CLI takes it: [host[:port]/]name[:tag], lowercase name.
+const buildTag = z.string().regex(/^[a-z0-9]+([._-]+[a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?$/, 'tag: name[:tag] in lowercase, like myapp:1.0 or host:5000/team/app:dev');
+const buildPaths = { context: z.string().min(1, 'build context: choose a folder').max(4096), dockerfile: z.string().max(4096) };
+const buildSpecSchema = z.object({
+  ...buildPaths,
+  tags: z.array(buildTag).max(32),
+  buildArgs: z.record(z.string().min(1, 'build arg: a name is empty').max(256).regex(/^[^=\s]+$/, 'build arg: a name has no = or spaces'), z.string().max(4096)),
+  target: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'target: a stage name (letters, digits, _ . -)').optional().or(z.literal('')),
+  noCache: z.boolean(),
+  network: z.enum(['default', 'none', 'host']).optional(),
+});
+
 const tls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional();
 
 export const requestSchemas: Record<RequestName, z.ZodType> = {
@@ -87,6 +99,7 @@ export const requestSchemas: Record<RequestName, z.ZodType> = {
   'containers.update': z.object({ id, resources: resourceSchema.partial() }),
   'containers.oomEvents': z.object({ id }),
   'containers.defaultShell': z.object({ id, user: z.string().optional() }),
+  'build.check': z.object(buildPaths),
   'settings.get': empty,
   'settings.set': z.object({
     settings: z.object({
@@ -109,6 +122,7 @@ export const streamSchemas: Record<StreamName, z.ZodType> = {
     username: z.string().max(256).optional(),
     password: z.string().max(4096).optional(),
   }),
+  build: buildSpecSchema,
   terminal: z.object({ id, mode: z.enum(['exec', 'attach']), cmd: z.array(z.string()).optional(), user: z.string().optional(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
 };
 

@@ -11,6 +11,7 @@ import { openEvents } from '../engine/events.js';
 import { openPull } from '../engine/pull.js';
 import { openPush } from '../engine/push.js';
 import { openTerminal } from '../engine/terminal.js';
+import { openBuild } from '../engine/build.js';
 import { makeHandlers, type Handlers } from './handlers.js';
 import { clientMessageSchema, requestSchemas, streamSchemas, validationMessage } from './schemas.js';
 
@@ -91,6 +92,7 @@ export class ApiSession {
         : stream === 'events' ? await openEvents(docker, sink as never)
         : stream === 'pull' ? await openPull(docker, args, sink as never)
         : stream === 'push' ? await openPush(docker, args, sink as never)
+        : stream === 'build' ? await openBuild(docker, args, sink as never)
         : await openTerminal(docker, args, sink as never);
       // Closed by the client while opening, or ended already: release at once.
       if (!this.streams.has(sid) || this.closed) control.close();
