@@ -1,7 +1,7 @@
 // A container's NetworkSettings.Networks entries for its user-defined networks, in dockerd
 // 20.10's EndpointSettings fields and order. While it runs, Aliases end with its short ID (dockerd
 // adds it on user-defined networks) and the addresses are filled.
-import type { ContainerRecord } from '../../containers/record.js';
+import { ZERO_TIME, type ContainerRecord } from '../../containers/record.js';
 
 export function userNetworkEntries(r: ContainerRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -14,7 +14,8 @@ export function userNetworkEntries(r: ContainerRecord): Record<string, unknown> 
       IPAMConfig: ep.IPv4Address ? { IPv4Address: ep.IPv4Address } : null,
       Links: null,
       Aliases: aliases,
-      NetworkID: ep.NetworkID,
+      // As dockerd: empty until the container first ran.
+      NetworkID: live || r.State.StartedAt !== ZERO_TIME ? ep.NetworkID : '',
       EndpointID: live?.EndpointID ?? '',
       Gateway: live?.Gateway ?? '',
       IPAddress: live?.IPAddress ?? '',

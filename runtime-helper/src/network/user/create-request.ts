@@ -43,8 +43,9 @@ export function networkFromRequest(body: CreateBody, taken: Taken): UserNetwork 
   if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
   if (body.EnableIPv6) throw new ApiError(501, `network ${name}: IPv6 is not supported by berthd`);
   if (body.Ingress) throw new Forbidden('only one ingress network is allowed');
-  // dockerd refuses a duplicate name only when asked (the docker CLI always asks).
-  if (body.CheckDuplicate && taken.existing.some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
+  // Always refused (dockerd 20.10 refuses it when CheckDuplicate is set, as the docker CLI sets
+  // it, and makes a second network of the same name otherwise; dockerd 25 always refuses).
+  if (taken.existing.some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
   const ipamDriver = body.IPAM?.Driver || 'default';
   if (ipamDriver !== 'default') throw new NotFound(`plugin "${ipamDriver}" not found`);
   const configs = body.IPAM?.Config ?? [];
@@ -64,7 +65,7 @@ export function networkFromRequest(body: CreateBody, taken: Taken): UserNetwork 
     if (given.Gateway) {
       let g: number;
       try { g = parseIpv4(given.Gateway); } catch { throw new InvalidParameter(`invalid gateway address ${given.Gateway}`); }
-      if (g < first || g > last) throw new InvalidParameter(`no matching subnet for gateway ${given.Gateway}`);
+      if (g < first || g > last) throw new ApiError(500, `failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
       gateway = g;
     } else gateway = first;
     if (given.IPRange) {

@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../../containers/record.js';
 import { hostsFile } from '../../containers/etc-files.js';
 import { ApiError, Forbidden, InvalidParameter } from '../../api/errors.js';
 import { hostRange, networkOf, parseCidr, parseIpv4, formatIpv4, type Ipv4Cidr } from '../bridge/cidr.js';
-import { run } from '../bridge/programs.js';
+import { programPath, run } from '../bridge/programs.js';
 import { endpointIdOf } from '../networks/endpoints.js';
 import { NetworkStore } from './network-store.js';
 import { networkFromRequest, type CreateBody } from './create-request.js';
@@ -123,10 +123,21 @@ export class UserNetworks {
 
   byId(id: string): UserNetwork | undefined { return this.store?.byId(id); }
 
-  /** Whether the container has a default route already (from the bridge or a live network). */
-  private hasDefaultRoute(r: ContainerRecord): boolean {
-    if (r.BridgeEndpoint) return true;
-    return Object.values(r.UserNetworks ?? {}).some((ep) => ep.Live && !this.byId(ep.NetworkID)?.Internal);
+  /** The default route goes via the gateway of the network first by name among the container's
+   * live non-internal ones (the default bridge counts as "bridge"), as libnetwork picks it; none
+   * is left when there is none. */
+  private async setDefaultRoute(r: ContainerRecord, pid: number): Promise<void> {
+    const candidates: { name: string; gateway: string; ifname: string }[] = [];
+    if (r.BridgeEndpoint) candidates.push({ name: 'bridge', gateway: r.BridgeEndpoint.Gateway, ifname: 'eth0' });
+    for (const ep of Object.values(r.UserNetworks ?? {})) {
+      if (ep.Live && !this.byId(ep.NetworkID)?.Internal) candidates.push({ name: ep.NetworkName, gateway: ep.Live.Gateway, ifname: ep.Live.Ifname });
+    }
+    candidates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const first = candidates[0];
+    const ip = programPath('ip') ?? 'ip';
+    const ns = `--net=/proc/${pid}/ns/net`;
+    if (first) await run('nsenter', [ns, '--', ip, 'route', 'replace', 'default', 'via', first.gateway, 'dev', first.ifname]);
+    else await run('nsenter', [ns, '--', ip, 'route', 'del', 'default']).catch(() => undefined);
   }
 
   private nextIfname(r: ContainerRecord): string {
@@ -142,7 +153,7 @@ export class UserNetworks {
     this.checkEndpoint(n, ep);
     const ip = this.allocate(n, r.Id, ep.IPv4Address);
     try {
-      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), !n.Internal && !this.hasDefaultRoute(r), this.host().mtu, workDir, endpointIdOf(r.Id, n.Id));
+      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), false, this.host().mtu, workDir, endpointIdOf(r.Id, n.Id));
     } catch (e) {
       this.release(n.Id, r.Id);
       throw e;
@@ -156,6 +167,7 @@ export class UserNetworks {
       if (ep.Live) continue;
       await this.plugOne(r, ep, pid, workDir);
     }
+    if (Object.keys(r.UserNetworks ?? {}).length) await this.setDefaultRoute(r, pid);
   }
 
   /** At exit (or a failed start): the addresses are free again; the links went with the
@@ -183,6 +195,7 @@ export class UserNetworks {
       await this.plugOne(r, ep, r.State.Pid, workDir);
     }
     r.UserNetworks = { ...(r.UserNetworks ?? {}), [n.Id]: ep };
+    if (ep.Live) await this.setDefaultRoute(r, r.State.Pid).catch((err: unknown) => this.log.warn({ err, container: r.Id }, 'set the default route'));
     if (ep.Live) this.refreshHosts(r, [n.Id]);
   }
 
@@ -199,7 +212,10 @@ export class UserNetworks {
     const rest = { ...r.UserNetworks };
     delete rest[n.Id];
     r.UserNetworks = rest;
-    if (wasLive) this.refreshHosts(r, [n.Id]);
+    if (wasLive) {
+      await this.setDefaultRoute(r, r.State.Pid).catch((err: unknown) => this.log.warn({ err, container: r.Id }, 'set the default route'));
+      this.refreshHosts(r, [n.Id]);
+    }
   }
 
   /** After a berthd restart: running containers keep their addresses; the others' are gone. */
