@@ -2,7 +2,7 @@
 // same commands on both: the step stream, the built image's config, its history, the files in
 // it, the build cache, multi-stage builds, build args, .dockerignore, ADD of a tar, --chown,
 // ONBUILD, FROM scratch, and the errors with their messages.
-// On purpose different (see src/build/README.md): berthd commits a config-only step (ENV, CMD,
+// On purpose different (see src/image-build/README.md): berthd commits a config-only step (ENV, CMD,
 // ...) without an intermediate container, so those steps show no "Running in"/"Removing" lines;
 // COPY's source hash is berthd's own; an unknown base image is never pulled.
 import { afterAll, describe, expect, it } from 'vitest';

@@ -9,11 +9,11 @@ import { InvalidParameter } from '../errors.js';
 import { servicesOf } from './containers-services.js';
 import { parseImageName } from '../../images/reference-store.js';
 import { familiarString, withDefaultTag, type ImageReference } from '../../registry/reference.js';
-import { openContext } from '../../build/build-context.js';
-import { parseDockerfile } from '../../build/dockerfile-parser.js';
-import { Builder, planStages } from '../../build/builder.js';
-import { BuildOutput } from '../../build/build-output.js';
-import { StepContainers } from '../../build/step-containers.js';
+import { openContext } from '../../image-build/build-context.js';
+import { parseDockerfile } from '../../image-build/dockerfile-parser.js';
+import { Builder, planStages } from '../../image-build/builder.js';
+import { BuildOutput } from '../../image-build/build-output.js';
+import { StepContainers } from '../../image-build/step-containers.js';
 
 const jsonMap = <V extends z.ZodType>(value: V, what: string) => queryString.transform((v, ctx) => {
   if (v === undefined || v === '') return {} as Record<string, z.infer<V>>;
