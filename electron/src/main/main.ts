@@ -1,6 +1,6 @@
 // Electron main: window, menu, tray, IPC wiring and berthd supervision. Everything else lives in
 // plain Node modules (engine/, api/, supervisor/), tested without Electron.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, session, shell, Tray } from 'electron';
 import { resolve } from 'node:path';
 import { SettingsStore, defaultConfigPath } from '../config/settings-store.js';
 import { EngineHub } from '../engine/hub.js';
@@ -9,6 +9,7 @@ import { localBerthd } from '../supervisor/local-berthd.js';
 import { contentSecurityPolicy } from '../transport/csp.js';
 import { berthdMain, repoRoot } from '../cli/paths.js';
 import { IpcBridge } from './ipc-bridge.js';
+import { registerFolderPicker } from './folder-picker.js';
 import { menuTemplate, trayLabel } from './menu.js';
 import { isAppUrl, rendererIndex, secureWebPreferences } from './window-options.js';
 
@@ -55,6 +56,8 @@ void app.whenReady().then(async () => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(permission === 'clipboard-sanitized-write' || permission === 'clipboard-read'));
   const bridge = new IpcBridge(ipcMain, hub, appUrl);
+  registerFolderPicker(ipcMain, { showOpenDialog: (w, o) => (w ? dialog.showOpenDialog(w as BrowserWindow, o) : dialog.showOpenDialog(o)) },
+    (sender) => BrowserWindow.fromWebContents(sender as Electron.WebContents), appUrl);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(go, () => app.quit())));
   tray = new Tray(nativeImage.createFromPath(resolve(repoRoot, 'assets/icon.png')));
   const refreshTray = () => {

@@ -13,4 +13,8 @@ contextBridge.exposeInMainWorld('berth', {
     ipcRenderer.on(CHANNEL, listener);
     return () => ipcRenderer.removeListener(CHANNEL, listener);
   },
+  /** The native folder picker (build context); null when the user cancels. */
+  pickFolder(defaultPath?: string): Promise<string | null> {
+    return ipcRenderer.invoke('berth:pick-folder', defaultPath) as Promise<string | null>;
+  },
 });
