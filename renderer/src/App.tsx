@@ -14,6 +14,7 @@ import { VolumesPage } from './pages/volumes/VolumesPage';
 import { NetworksPage } from './pages/networks/NetworksPage';
 import { SystemPage } from './pages/SystemPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { BuildPage } from './pages/image-build/BuildPage';
 import { ErrorBox } from './components/Notice';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { KeyboardShortcuts } from './components/KeyboardShortcuts';
@@ -72,6 +73,7 @@ export function App() {
   let page;
   if (route.page === 'images' && route.id) page = <ImageDetailsPage id={route.id} section={route.tab} />;
   else if (route.page === 'images') page = <ImagesPage />;
+  else if (route.page === 'build') page = <BuildPage />;
   else if (route.page === 'containers' && route.id) page = <ContainerPage id={route.id} tab={route.tab ?? 'logs'} />;
   else if (route.page === 'volumes') page = <VolumesPage open={route.id} />;
   else if (route.page === 'networks') page = <NetworksPage open={route.id} />;
