@@ -52,6 +52,7 @@ export function ImagesPage() {
     <div>
       <PageHeader title="Images" subtitle={images.data ? plural(images.data.length, 'image') : undefined}
         actions={<>
+          <a className="btn" href="#/build">Build image…</a>
           <button className="btn" aria-expanded={showLoad} onClick={() => setShowLoad((v) => !v)}>Load from file…</button>
           <button className="btn" disabled={prune.isPending} aria-busy={prune.isPending || undefined} onClick={() => { setNotice(null); prune.mutate({ dangling: true }, { onSuccess: (r) => setNotice(`Pruned ${plural(r.removed, 'unused image')}, reclaimed ${bytes(r.spaceReclaimed)}.`) }); }}>{prune.isPending ? 'Pruning…' : 'Prune dangling'}</button>
         </>} />
