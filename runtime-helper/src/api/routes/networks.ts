@@ -88,7 +88,7 @@ async function create(ctx: RequestContext): Promise<void> {
   if (body.Driver === 'host' || body.Driver === 'null') throw new Forbidden(`only one instance of "${body.Driver}" network is allowed`);
   if (body.Name === '') throw new ApiError(500, 'invalid name: '); // dockerd 20.10's status for it
   const user = bridgeOf(ctx.daemon).user;
-  if (!user || user.unavailable) throw new NotImplemented(`user-defined networks are not available in this berthd (${user?.unavailable ?? 'no networking'}): containers get the default network, none, host or container:<id>`);
+  if (!user || user.unavailable) throw new NotImplemented(`user-defined networks are not supported by berthd yet ${user?.unavailable ?? ''} (containers get the default network, none, host or container:<id>)`);
   const n = await user.create(body);
   sendJson(ctx.res, 201, { Id: n.Id, Warning: '' });
 }

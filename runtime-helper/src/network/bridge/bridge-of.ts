@@ -21,7 +21,7 @@ export function bridgeOf(daemon: Daemon): BridgeNetwork {
     const records = () => [...((daemon as unknown as { containers?: ContainerServices }).containers?.manager.containers.values() ?? [])].map((c) => c.record);
     const net = daemon.config.network;
     bridge.user = new UserNetworks(daemon.config.dataRoot, daemon.log.child({ module: 'user-networks' }), daemon.events, records, () => ({
-      mtu: net.mtu ?? 1500, ipForward: net.ipForward ?? true,
+      mtu: net.mtu ?? 1500, ipForward: net.ipForward ?? true, iptables: net.iptables ?? true,
       defaultBridge: bridge.active?.subnet, hostGateway: bridge.active ? formatIpv4(bridge.active.gateway.address) : undefined,
     }));
     b = bridge;

@@ -17,12 +17,13 @@ import { plugInto, unplugHostEnd } from './veth-plug.js';
 import { peerLines } from './hosts-entries.js';
 import type { UserEndpoint, UserNetwork } from './user-network.js';
 
-export interface HostSettings { mtu: number; ipForward: boolean; defaultBridge?: Ipv4Cidr | undefined; hostGateway?: string | undefined }
+export interface HostSettings { mtu: number; ipForward: boolean; iptables: boolean; defaultBridge?: Ipv4Cidr | undefined; hostGateway?: string | undefined }
 
 export class UserNetworks {
   private store: NetworkStore | undefined;
-  /** Why user networks cannot be made here, once set up ('' when they can). */
-  unavailable = 'berthd has not set up networking yet';
+  /** Why user networks cannot be made here, once set up ('' when they can): the end of "not
+   * supported by berthd yet ..." */
+  unavailable = 'before its networking is set up';
   /** network ID -> container ID -> address. */
   private readonly held = new Map<string, Map<string, number>>();
 
@@ -37,8 +38,13 @@ export class UserNetworks {
   /** At berthd's start: the stored networks' bridges and rules made again where missing. */
   async setUp(): Promise<void> {
     this.store = new NetworkStore(this.dataRoot);
+    // A network's NAT and isolation are iptables rules: without them, no user networks.
+    if (!this.host().iptables) {
+      this.unavailable = 'without iptables (it runs with --iptables=false)';
+      return;
+    }
     if (!(await iptablesUsable())) {
-      this.unavailable = 'iptables does not work here';
+      this.unavailable = 'without a working iptables (iptables -t nat -S fails here)';
       this.log.warn('user-defined networks are unavailable: iptables does not work here');
       return;
     }
@@ -58,7 +64,7 @@ export class UserNetworks {
   }
 
   async create(body: CreateBody): Promise<UserNetwork> {
-    if (this.unavailable || !this.store) throw new ApiError(501, `user-defined networks are not available: ${this.unavailable}`);
+    if (this.unavailable || !this.store) throw new ApiError(501, `user-defined networks are not supported by berthd yet ${this.unavailable}`);
     const h = this.host();
     const n = networkFromRequest(body, { existing: this.store.networks, hostRoutes: await hostRoutes(), defaultBridge: h.defaultBridge });
     try {
@@ -108,8 +114,10 @@ export class UserNetworks {
       m.set(containerId, ip);
       return ip;
     }
+    // The whole IP range (its own first address too, as libnetwork), within the subnet's hosts.
     const range = parseCidr(n.Range);
-    const { first, last } = hostRange(range);
+    const first = networkOf(range);
+    const last = first + 2 ** (32 - range.prefixLen) - 1;
     const subnet = hostRange(parseCidr(n.Subnet));
     for (let ip = Math.max(first, subnet.first); ip <= Math.min(last, subnet.last); ip++) {
       if (ip === gateway || used.has(ip)) continue;

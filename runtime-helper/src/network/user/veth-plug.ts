@@ -21,7 +21,7 @@ export async function plugInto(n: UserNetwork, pid: number, ip: number, ifname: 
     `link set ${hostVeth} master ${n.Bridge} up`,
   ].join('\n') + '\n');
   writeFileSync(nsBatch, [
-    `addr add ${formatCidr(ip, prefixLen)} dev ${ifname}`,
+    `addr add ${formatCidr(ip, prefixLen)} brd + dev ${ifname}`, // the broadcast address too, as libnetwork sets it
     'link set lo up',
     `link set ${ifname} up`,
     ...(defaultRoute ? [`route replace default via ${n.Gateway} dev ${ifname}`] : []),
