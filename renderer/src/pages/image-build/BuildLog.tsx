@@ -15,8 +15,8 @@ export function BuildLog({ lines, partial }: { lines: string[]; partial: string 
       className="max-h-[28rem] min-h-[8rem] overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-5 text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-accent-500">
       {all.length === 0 && <div className="text-slate-300">The engine's output appears here.</div>}
       {all.map((line, i) => (
-        isStepLine(line) ? <div key={i} data-kind="step" className="mt-1 font-bold text-sky-300">{line}</div>
-        : isCacheLine(line) ? <div key={i} data-kind="cache" className="text-emerald-300">{line}</div>
+        isStepLine(line) ? <div key={i} data-kind="step" className="mt-1 whitespace-pre-wrap font-bold text-sky-300 [overflow-wrap:anywhere]">{line}</div>
+        : isCacheLine(line) ? <div key={i} data-kind="cache" className="whitespace-pre-wrap text-emerald-300">{line}</div>
         : <div key={i} className="whitespace-pre-wrap [overflow-wrap:anywhere]">{line || ' '}</div>
       ))}
     </div>

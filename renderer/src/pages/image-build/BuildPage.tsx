@@ -32,9 +32,11 @@ export function BuildPage() {
           <BuildForm values={values} onChange={setValues} disabled={busy} />
           {problems.length > 0 && <ErrorBox title="Check the form" message={problems.join('\n')} onDismiss={() => setProblems([])} />}
           <div className="flex gap-2">
+            {/* Keyed: one reused <button> would turn into the submit button during Cancel's click,
+                and the browser would then submit the form and start the build again. */}
             {busy
-              ? <button type="button" className="btn btn-danger" onClick={build.cancel}>Cancel build</button>
-              : <button type="submit" className="btn btn-primary">Build</button>}
+              ? <button key="cancel" type="button" className="btn btn-danger" onClick={build.cancel}>Cancel build</button>
+              : <button key="build" type="submit" className="btn btn-primary">Build</button>}
             {busy && <span role="status" className="self-center text-sm text-slate-600 dark:text-slate-300">Building…</span>}
           </div>
         </form>
