@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extract } from 'tar-stream';
+import { extract, type Pack } from 'tar-stream';
 import { checkContext, contextEntries, contextIgnore, contextTar } from './build-context.js';
 import { IgnoreMatcher } from './build-ignore.js';
 
@@ -17,12 +17,12 @@ function write(rel: string, text = rel): void {
   writeFileSync(join(dir, rel), text);
 }
 
-async function readTar(stream: NodeJS.ReadableStream): Promise<{ name: string; type: string; uid: number; gid: number; mode: number; body: string; linkname?: string | null }[]> {
+async function readTar(stream: Pack): Promise<{ name: string; type: string; uid: number; gid: number; mode: number; body: string; linkname?: string | null }[]> {
   const out: { name: string; type: string; uid: number; gid: number; mode: number; body: string; linkname?: string | null }[] = [];
   const ex = extract();
   ex.on('entry', (h, s, next) => {
     const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('data', (c: unknown) => chunks.push(c as Buffer));
     s.on('end', () => { out.push({ name: h.name, type: h.type ?? 'file', uid: h.uid ?? -1, gid: h.gid ?? -1, mode: h.mode ?? 0, body: Buffer.concat(chunks).toString(), linkname: h.linkname }); next(); });
   });
   await new Promise<void>((res, rej) => { ex.on('finish', res); ex.on('error', rej); stream.on('error', rej); stream.pipe(ex); });
