@@ -229,11 +229,20 @@ export class UserNetworks {
   /** After a berthd restart: running containers keep their addresses; the others' are gone. */
   retain(records: ContainerRecord[]): void {
     this.held.clear();
+    const changed = new Set<string>();
     for (const r of records) {
       for (const ep of Object.values(r.UserNetworks ?? {})) {
         if (!ep.Live) continue;
-        if (!r.State.Running || !this.byId(ep.NetworkID)) { ep.Live = undefined; continue; }
+        if (!r.State.Running || !this.byId(ep.NetworkID)) { ep.Live = undefined; changed.add(ep.NetworkID); continue; }
         this.addresses(ep.NetworkID).set(r.Id, parseIpv4(ep.Live.IPAddress));
+      }
+    }
+    // Containers that ended while berthd was down leave the files of those still running.
+    if (!changed.size) return;
+    for (const r of records) {
+      if (!r.State.Running || !Object.keys(r.UserNetworks ?? {}).some((id) => changed.has(id))) continue;
+      try { writeFileSync(r.HostsPath, this.hostsOf(r, records)); } catch (err) {
+        this.log.warn({ err, container: r.Id }, `rewrite /etc/hosts of container ${r.Id}`);
       }
     }
   }
