@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { enginesUnderTest, loadBusybox, startEngine, type EngineKind, type EngineUnderTest } from './support/engine.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot } from './support/screens.js';
-import { axeViolations, formatViolations } from './support/a11y.js';
+import { axeViolations, focusIndicator, formatViolations } from './support/a11y.js';
 
 function buildSuite(kind: EngineKind): void {
   const repo = `e2e-built-${process.pid}`;
@@ -81,7 +81,10 @@ function buildSuite(kind: EngineKind): void {
 
     it('builds from a folder with two tags and a build arg, streaming the steps, and lists the image', async () => {
       await page.goto(`${app.url}#/images`);
-      await page.getByRole('link', { name: 'Build image…' }).click();
+      // By keyboard: the action shows its focus ring and opens with Enter; Enter in a field builds.
+      await page.getByRole('link', { name: 'Build image…' }).focus();
+      expect(await focusIndicator(page)).toMatchObject({ name: 'Build image…', visible: true });
+      await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Build image' }).waitFor();
       await fill({ tags: `${repo}:1, ${repo}:latest` });
       await page.getByTestId('build-context-ok').filter({ hasText: '.dockerignore applies' }).waitFor();
@@ -89,7 +92,7 @@ function buildSuite(kind: EngineKind): void {
       await page.getByLabel('Build arg 1 key').fill('GREETING');
       await page.getByLabel('Build arg 1 value').fill('hello-e2e');
       const report = await shots('form');
-      await page.getByRole('button', { name: 'Build', exact: true }).click();
+      await page.getByLabel('Tags').press('Enter');
       await page.getByRole('status').filter({ hasText: /^Built image / }).waitFor({ timeout: 60_000 });
       const steps = await log().locator('[data-kind=step]').allInnerTexts();
       expect(steps.map((s) => s.replace(/^Step (\d+)\/(\d+) : /, '$1/$2 '))).toEqual([
@@ -200,7 +203,7 @@ function buildSuite(kind: EngineKind): void {
       await fill({ dockerfile: 'Dockerfile.slow', tags: `${repo}:slow` });
       await page.getByRole('button', { name: 'Build', exact: true }).click();
       await log().getByText(`slow-${process.pid}`, { exact: true }).waitFor({ timeout: 60_000 });
-      await page.getByRole('button', { name: 'Cancel build' }).click();
+      await page.getByRole('button', { name: 'Cancel build' }).press('Enter');
       await page.getByText('Build cancelled. The engine stops').waitFor();
       await screenshot(page, 'cancelled', `build-${kind}`);
       const stepContainers = async () => (await engine.client.listContainers({ all: true })).filter((c) => c.Command.includes(`slow-${process.pid}`));
