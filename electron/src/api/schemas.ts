@@ -54,7 +54,10 @@ const buildPaths = { context: z.string().min(1, 'build context: choose a folder'
 const buildSpecSchema = z.object({
   ...buildPaths,
   tags: z.array(buildTag).max(32),
-  buildArgs: z.record(z.string().min(1, 'build arg: a name is empty').max(256).regex(/^[^=\s]+$/, 'build arg: a name has no = or spaces'), z.string().max(4096)),
+  // Keys checked here rather than by the record's key schema: zod reports those as "Invalid key in record".
+  buildArgs: z.record(z.string(), z.string().max(4096)).superRefine((args, ctx) => {
+    for (const k of Object.keys(args)) if (!/^[^=\s]{1,256}$/.test(k)) ctx.addIssue({ code: 'custom', message: `build arg '${k}': a name of 1 to 256 characters, no = or spaces` });
+  }),
   target: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'target: a stage name (letters, digits, _ . -)').optional().or(z.literal('')),
   noCache: z.boolean(),
   network: z.enum(['default', 'none', 'host']).optional(),
