@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type Docker from 'dockerode';
-import { enginesUnderTest, loadBusybox, startEngine, type EngineKind, type EngineUnderTest } from './support/engine.js';
+import { enginesUnderTest, loadBusybox, startBerthd, startEngine, type EngineKind, type EngineUnderTest } from './support/engine.js';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot } from './support/screens.js';
 import { axeViolations, focusIndicator, formatViolations } from './support/a11y.js';
@@ -26,7 +26,8 @@ interface Harness { engine: EngineUnderTest; app: RunningApp; page: Page; engine
 function harness(kind: EngineKind, cleanup: (client: Docker) => Promise<void>): Harness {
   const h = {} as Harness;
   beforeAll(async () => {
-    h.engine = await startEngine(kind);
+    // berthd makes user-defined networks; with --iptables=false it refuses them, the path shown here.
+    h.engine = kind === 'berthd' ? await startBerthd(['--iptables=false']) : await startEngine(kind);
     await loadBusybox(h.engine.client);
     h.app = await startApp(h.engine.host);
     h.page = h.app.page;
