@@ -276,6 +276,39 @@ describe('user-defined networks on berthd', () => {
     expect(natRules().split('\n').filter((l) => l === `-A BERTH-POSTROUTING -s ${subnetA} ! -o br-${after.Id.slice(0, 12)} -j MASQUERADE`)).toHaveLength(1);
   }, 90_000);
 
+  it('serves a compose-style project through the API: a labelled network, services found by their aliases', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const net = await berth.request('POST', '/v1.41/networks/create', JSON.stringify({ Name: 'proj_default', CheckDuplicate: true, Driver: 'bridge', Labels: { 'com.docker.compose.project': 'proj', 'com.docker.compose.network': 'default' } }), json);
+    expect(net.status, net.body).toBe(201);
+    const netId = (JSON.parse(net.body) as { Id: string; Warning: string }).Id;
+    made.push(`br-${netId.slice(0, 12)}`);
+    const listed = await berth.request('GET', `/v1.41/networks?filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project=proj'] }))}`);
+    expect((JSON.parse(listed.body) as { Name: string }[]).map((n) => n.Name)).toEqual(['proj_default']);
+    for (const svc of ['api', 'db']) {
+      const body = {
+        Image: 'busybox', Cmd: svc === 'api' ? ['sh', '-c', 'mkdir -p /w && echo from-api > /w/index.html && exec httpd -f -p 80 -h /w'] : ['sleep', '600'],
+        HostConfig: { NetworkMode: 'proj_default' },
+        NetworkingConfig: { EndpointsConfig: { proj_default: { Aliases: [svc, `proj-${svc}-1`] } } },
+      };
+      const c = await berth.request('POST', `/v1.41/containers/create?name=proj-${svc}-1`, JSON.stringify(body), json);
+      expect(c.status, c.body).toBe(201);
+      const started = await berth.request('POST', `/v1.41/containers/proj-${svc}-1/start`);
+      expect(started.status, started.body).toBe(204);
+    }
+    expect(await ok(['exec', 'proj-db-1', 'wget', '-qO-', 'http://api/'])).toBe('from-api\n');
+    expect(peers(await hostsOf('proj-api-1'))[0]).toMatch(/^\S+\tproj-db-1 db [0-9a-f]{12}$/);
+    // A service joined to a second network: its default route stays on the first by name.
+    await ok(['network', 'connect', 'proj_default', 'web1']);
+    expect(await ok(['exec', 'web1', 'ip', 'route'])).toContain(`default via 10.217.${x}.1 dev eth0`);
+    expect(await ok(['exec', 'proj-db-1', 'wget', '-qO-', 'http://www:8080/']).catch((e: Error) => e.message)).toContain('bad address'); // aliases are per network
+    expect(await ok(['exec', 'proj-db-1', 'wget', '-qO-', 'http://web1:8080/'])).toBe('from-web1\n');
+    await ok(['rm', '-f', 'proj-api-1', 'proj-db-1']);
+    await ok(['network', 'disconnect', 'proj_default', 'web1']);
+    const removed = await berth.request('DELETE', '/v1.41/networks/proj_default');
+    expect(removed.status, removed.body).toBe(204);
+    expect(linkNames()).not.toContain(`br-${netId.slice(0, 12)}`);
+  }, 90_000);
+
   it('leaves no container, bridge, veth or rule of the test behind', async () => {
     await ok(['rm', '-f', 'web1', 'client1', 'outsider', 'later', 'newcomer']);
     await ok(['network', 'rm', 'neta', 'netc']);
