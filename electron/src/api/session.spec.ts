@@ -1,7 +1,7 @@
 // The API contract through the real session and client: typed calls, validation at the edge with
 // messages naming the field, engine errors naming the operation, streams ending with errors.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SettingsStore } from '../config/settings-store.js';
@@ -34,7 +34,18 @@ describe('API contract', () => {
   it('has a schema and a handler for every request, and a schema for every stream', () => {
     const handlers = makeHandlers(setup().hub);
     expect(Object.keys(requestSchemas).sort()).toEqual(Object.keys(handlers).sort());
-    expect(Object.keys(streamSchemas).sort()).toEqual(['events', 'logs', 'pull', 'push', 'stats', 'terminal']);
+    expect(Object.keys(streamSchemas).sort()).toEqual(['build', 'events', 'logs', 'pull', 'push', 'stats', 'terminal']);
+  });
+
+  it('ends a build with the folder\'s problem before the engine is asked, then with the engine\'s absence', async () => {
+    const { client, dir } = setup();
+    const spec = { context: join(dir, 'nope'), dockerfile: 'Dockerfile', tags: [], buildArgs: {}, noCache: false };
+    const missing = await new Promise<ApiCallError | undefined>((resolve) => client.open('build', spec, { onEnd: resolve }));
+    expect(missing?.message).toBe(`open build: build context ${join(dir, 'nope')}: no such folder`);
+    expect(await client.call('build.check', { context: dir, dockerfile: 'Dockerfile' })).toMatchObject({ dockerfileFound: false, problem: `Dockerfile Dockerfile: no such file in ${dir}` });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox:test\n');
+    const down = await new Promise<ApiCallError | undefined>((resolve) => client.open('build', { ...spec, context: dir }, { onEnd: resolve }));
+    expect(down?.message).toMatch(/engine not reachable \(ENOENT\)/);
   });
 
   it('round-trips settings and writes them to disk', async () => {

@@ -85,6 +85,7 @@ export function contextTar(context: string, entries: string[]): Pack {
   void (async () => {
     try {
       for (const rel of entries) {
+        if (tar.destroyed) return; // the build was cancelled or the engine went away
         const abs = join(context, ...rel.split('/'));
         const s = await lstat(abs);
         const common = { name: rel, mode: s.mode & 0o7777, mtime: s.mtime, uid: 0, gid: 0 };
@@ -103,9 +104,11 @@ export function contextTar(context: string, entries: string[]): Pack {
 
 function fileEntry(tar: Pack, abs: string, rel: string, header: { name: string; mode: number; mtime: Date; uid: number; gid: number }, size: number): Promise<void> {
   return new Promise((res, rej) => {
-    const input = createReadStream(abs);
+    // The entry first: on a pack already destroyed it throws, and no file is opened.
     const entry = tar.entry({ ...header, type: 'file', size }, (err) => (err ? rej(new Error(`build context: ${rel}: ${err.message}`)) : res()));
+    const input = createReadStream(abs);
     input.on('error', (err) => { rej(new Error(`build context: cannot read ${rel}: ${err.message}`)); });
+    entry.on('close', () => input.destroy()); // a cancelled build stops reading the file
     input.pipe(entry);
   });
 }

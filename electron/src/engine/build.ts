@@ -36,7 +36,8 @@ export async function openBuild(docker: Docker, spec: BuildSpec, sink: StreamSin
     done = true;
     sink.end(error ? { message: error.message, operation: 'build' } : undefined);
   };
-  tar.on('error', (err) => { abort.abort(); finish({ message: err.message }); });
+  // A file that cannot be read, or the request failing under the tar (engine gone): named either way.
+  tar.on('error', (err) => { abort.abort(); finish(engineError('build', err)); });
   sink.data({ kind: 'context', text: `Sending build context: ${entries.length} entries from ${check.context}\n` });
   const response = (await docker.buildImage(tar as never, { ...buildQuery(spec, check.dockerfile), abortSignal: abort.signal } as never)) as unknown as NodeJS.ReadableStream;
   const state: { imageId?: string | undefined } = {};
