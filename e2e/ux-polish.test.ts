@@ -141,6 +141,11 @@ function polishSuite(kind: EngineKind): void {
       await dialog.waitFor({ state: 'detached' });
       expect(await exists(engine.client, ids.up1 as string)).toBe(true);
 
+      // A container page whose state is not known (yet, or at all) offers no Remove: a click
+      // before its state arrived removed a running container without asking.
+      await page.goto(`${app.url}#/containers/${'0'.repeat(64)}/logs`);
+      await page.getByText('Container not available').waitFor();
+      expect(await page.getByRole('button', { name: 'Remove', exact: true }).isDisabled()).toBe(true);
       // The container page asks the same.
       await page.goto(`${app.url}#/containers/${ids.up1}/logs`);
       await page.getByRole('button', { name: 'Remove', exact: true }).click();

@@ -48,7 +48,8 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         actions={<>
           <button className="btn" onClick={() => go('containers')}>← Containers</button>
           {actions.map((a) => <button key={a} className="btn capitalize" disabled={act.isPending || stale} onClick={() => act.mutate({ ids: [id], action: a })}>{busy === a ? pendingLabel(a) : a}</button>)}
-          <button className="btn btn-danger" disabled={act.isPending || stale} onClick={() => { if (d?.row.state === 'running' || d?.row.state === 'paused' || d?.row.state === 'restarting') setConfirmRemove(true); else remove(); }}>{busy === 'remove' ? 'Removing…' : 'Remove'}</button>
+          {/* Off until the container's state is known: a click before would remove a running one unasked. */}
+          <button className="btn btn-danger" disabled={act.isPending || stale || !d} onClick={() => { if (d?.row.state === 'running' || d?.row.state === 'paused' || d?.row.state === 'restarting') setConfirmRemove(true); else remove(); }}>{busy === 'remove' ? 'Removing…' : 'Remove'}</button>
         </>} />
       {details.error && <div className="p-4"><ErrorBox title="Container not available" message={`${details.error.message}\n${stale ? 'What is shown is its last known state. ' : ''}The engine may be down (the list says so), or the container was removed. Go back to the list.`} action={<button className="btn" onClick={() => go('containers')}>Containers</button>} /></div>}
       {act.data?.some((r) => !r.ok) && <div className="px-6 pt-3"><ErrorBox title="Action failed" message={act.data.filter((r) => !r.ok).map((r) => r.error).join('\n')} onDismiss={() => act.reset()} /></div>}
