@@ -195,6 +195,10 @@ describe('user-defined networks on berthd', () => {
     expect(peers(await hostsOf('client1')).some((l) => l.startsWith(`${o.IPAddress}\toutsider outer `))).toBe(true);
     expect(await ok(['exec', 'outsider', 'wget', '-qO-', 'http://web1:8080/'])).toBe('from-web1\n');
     expect(Object.keys((await netInspect('neta')).Containers)).toHaveLength(3);
+    // ps lists every network of a container and filters on any of them.
+    const psLines = (await ok(['ps', '--filter', 'network=neta', '--format', '{{.Names}} {{.Networks}}'])).trim().split('\n');
+    // (the CLI joins the names in its map's order)
+    expect(psLines.map((l) => { const [n, nets] = l.split(' '); return `${n} ${nets!.split(',').sort().join(',')}`; }).sort()).toEqual(['client1 neta', 'outsider neta,netc', 'web1 neta']);
     // Connected twice: dockerd's words.
     expect(await fails(['network', 'connect', 'neta', 'outsider'])).toBe('Error response from daemon: endpoint with name outsider already exists in network neta');
 

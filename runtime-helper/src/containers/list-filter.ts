@@ -11,6 +11,7 @@ import { InvalidParameter } from '../api/errors.js';
 import { goRegExp } from '../api/go-regexp.js';
 import { ZERO_TIME, type ContainerRecord } from './record.js';
 import { listPortsOf } from '../network/ports/container-ports.js';
+import { userNetworkNames } from '../network/user/container-view.js';
 
 /** An expose= or publish= filter as dockerd reads it: "80", "80/udp", "8000-8080/tcp" (tcp when no protocol). */
 function portFilter(key: 'expose' | 'publish', values: string[]): Set<string> {
@@ -81,7 +82,7 @@ function matches(r: ContainerRecord, f: Filters, exitCodes: number[], ports: { e
     // berthd has no swarm tasks.
     && want('is-task', (t) => t === 'false')
     && portsMatch(r, ports)
-    && want('network', (n) => n === networkName(r));
+    && want('network', (n) => n === networkName(r) || userNetworkNames(r).includes(n) || Object.keys(r.UserNetworks ?? {}).includes(n));
 }
 
 /** The network a container is in as `ps` shows it: none, host, or bridge for the default. */

@@ -100,7 +100,8 @@ export function listView(r: ContainerRecord, sizes?: ContainerSizes): Record<str
     Id: r.Id, Names: [r.Name], Image: r.ImageRef, ImageID: r.Image, Command: commandText(r),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: listPortsOf(r), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(r), HostConfig: { NetworkMode: networkMode(r) },
-    NetworkSettings: { Networks: { [networkMode(r)]: { IPAddress: bridgeEndpoint(r)?.IPAddress ?? '' } } }, Mounts: mountsView(r),
+    // The built-in network of its mode, then its user networks (ps's NETWORKS column lists them all).
+    NetworkSettings: { Networks: { ...(builtinNetworkOfMode(r.HostConfig.NetworkMode) !== undefined || networkMode(r).startsWith('container:') ? { [networkMode(r)]: { IPAddress: bridgeEndpoint(r)?.IPAddress ?? '' } } : {}), ...userNetworkEntries(r) } }, Mounts: mountsView(r),
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
   };
 }
