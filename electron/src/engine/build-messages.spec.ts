@@ -19,7 +19,8 @@ describe('build messages', () => {
     const s = {};
     expect(parseBuildLine({ errorDetail: { code: 3, message: "The command '/bin/sh -c exit 3' returned a non-zero code: 3" }, error: "The command '/bin/sh -c exit 3' returned a non-zero code: 3" }, s))
       .toEqual([{ kind: 'error', text: "The command '/bin/sh -c exit 3' returned a non-zero code: 3", code: 3 }]);
-    expect(parseBuildLine({ error: 'error building at STEP "RUN exit 4": exit status 4' }, s)).toEqual([{ kind: 'error', text: 'error building at STEP "RUN exit 4": exit status 4', code: 4 }]);
+    // podman 4.3's words, with its trailing newline
+    expect(parseBuildLine({ error: 'building at STEP "RUN exit 4": while running runtime: exit status 4\n' }, s)).toEqual([{ kind: 'error', text: 'building at STEP "RUN exit 4": while running runtime: exit status 4', code: 4 }]);
     expect(parseBuildLine({ error: 'COPY failed: file not found in build context or excluded by .dockerignore: stat nope: file does not exist' }, s))
       .toEqual([{ kind: 'error', text: 'COPY failed: file not found in build context or excluded by .dockerignore: stat nope: file does not exist' }]);
   });

@@ -18,7 +18,7 @@ export function parseBuildLine(value: unknown, state: { imageId?: string | undef
   if (!value || typeof value !== 'object') return [];
   const e = value as EngineBuildLine;
   if (e.error !== undefined || e.errorDetail) {
-    const message = String(e.error ?? e.errorDetail?.message ?? 'the build failed');
+    const message = String(e.error ?? e.errorDetail?.message ?? 'the build failed').trim();
     const code = e.errorDetail?.code ?? exitCodeIn(message);
     return [{ kind: 'error', text: message, ...(code !== undefined ? { code } : {}) }];
   }
