@@ -81,9 +81,18 @@ export function networkFromRequest(body: CreateBody, taken: Taken): UserNetwork 
     range = subnet;
   }
   const id = randomBytes(32).toString('hex');
+  const options = body.Options ?? {};
+  // dockerd's bridge driver options berthd acts on: the bridge's name, its MTU, masquerading.
+  const bridgeName = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
+  if (bridgeName.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(bridgeName)) throw new InvalidParameter(`invalid com.docker.network.bridge.name "${bridgeName}": an interface name of at most 15 letters, digits, '_', '.' or '-'`);
+  if (taken.existing.some((n) => n.Bridge === bridgeName)) throw new Forbidden(`bridge name ${bridgeName} is already in use by another network`);
+  const mtu = options['com.docker.network.driver.mtu'];
+  if (mtu !== undefined && !(/^\d+$/.test(mtu) && Number(mtu) >= 68 && Number(mtu) <= 65535)) throw new InvalidParameter(`invalid com.docker.network.driver.mtu "${mtu}": between 68 and 65535`);
+  const masq = options['com.docker.network.bridge.enable_ip_masquerade'];
+  if (masq !== undefined && !['true', 'false'].includes(masq)) throw new InvalidParameter(`invalid com.docker.network.bridge.enable_ip_masquerade "${masq}": true or false`);
   return {
     Name: name, Id: id, Created: new Date().toISOString(), Internal: body.Internal ?? false, Attachable: body.Attachable ?? false,
-    Labels: body.Labels ?? {}, Options: body.Options ?? {}, IpamOptions: body.IPAM?.Options ?? null, IpamConfig: ipamConfig,
-    Subnet: subnetText(subnet), Gateway: formatIpv4(gateway), Range: subnetText(range), Bridge: `br-${id.slice(0, 12)}`,
+    Labels: body.Labels ?? {}, Options: options, IpamOptions: body.IPAM?.Options ?? null, IpamConfig: ipamConfig,
+    Subnet: subnetText(subnet), Gateway: formatIpv4(gateway), Range: subnetText(range), Bridge: bridgeName,
   };
 }

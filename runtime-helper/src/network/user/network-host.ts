@@ -45,7 +45,16 @@ async function linkExists(name: string): Promise<{ kind?: string; addrs: string[
   }
 }
 
-export async function setUpNetworkHost(n: UserNetwork, mtu: number, ipForward: boolean): Promise<void> {
+/** The MTU of the network's bridge and veths: its driver option, else berthd's --mtu. */
+export function mtuOf(n: UserNetwork, daemonMtu: number): number {
+  const o = n.Options['com.docker.network.driver.mtu'];
+  return o ? Number(o) : daemonMtu;
+}
+
+const masquerades = (n: UserNetwork): boolean => !n.Internal && n.Options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false';
+
+export async function setUpNetworkHost(n: UserNetwork, daemonMtu: number, ipForward: boolean): Promise<void> {
+  const mtu = mtuOf(n, daemonMtu);
   const gatewayCidr = `${n.Gateway}/${parseCidr(n.Subnet).prefixLen}`;
   let link = await linkExists(n.Bridge);
   if (!link) {
@@ -59,6 +68,8 @@ export async function setUpNetworkHost(n: UserNetwork, mtu: number, ipForward: b
       const f = '/proc/sys/net/ipv4/ip_forward';
       if (readFileSync(f, 'utf8').trim() !== '1') writeFileSync(f, '1\n');
     }
+  }
+  if (masquerades(n)) {
     await ensureChain('nat', natChain);
     await ensureRule('nat', 'POSTROUTING', ['-j', natChain]);
     await ensureRule('nat', natChain, masquerade(n));

@@ -12,7 +12,7 @@ import { programPath, run } from '../bridge/programs.js';
 import { endpointIdOf } from '../networks/endpoints.js';
 import { NetworkStore } from './network-store.js';
 import { networkFromRequest, type CreateBody } from './create-request.js';
-import { iptablesUsable, setUpNetworkHost, tearDownNetworkHost } from './network-host.js';
+import { iptablesUsable, mtuOf, setUpNetworkHost, tearDownNetworkHost } from './network-host.js';
 import { plugInto, unplugHostEnd } from './veth-plug.js';
 import { peerLines } from './hosts-entries.js';
 import type { UserEndpoint, UserNetwork } from './user-network.js';
@@ -161,7 +161,7 @@ export class UserNetworks {
     this.checkEndpoint(n, ep);
     const ip = this.allocate(n, r.Id, ep.IPv4Address);
     try {
-      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), false, this.host().mtu, workDir, endpointIdOf(r.Id, n.Id));
+      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), false, mtuOf(n, this.host().mtu), workDir, endpointIdOf(r.Id, n.Id));
     } catch (e) {
       this.release(n.Id, r.Id);
       throw e;
