@@ -104,6 +104,12 @@ describe('accessibility against berthd', () => {
     await page.getByRole('button', { name: 'Push busybox:test' }).click();
     await page.getByRole('region', { name: 'Push' }).waitFor();
     report.push(...(await audit('image details, push')));
+    await page.goto(`${app.url}#/build`);
+    await page.getByRole('heading', { name: 'Build image' }).waitFor();
+    report.push(...(await audit('build image', 'build')));
+    await page.getByLabel('Context folder').fill('/no/such/folder');
+    await page.getByTestId('build-context-problem').waitFor();
+    report.push(...(await audit('build image, folder missing')));
 
     await page.goto(`${app.url}#/events`);
     await page.getByRole('cell', { name: 'start' }).first().waitFor();
