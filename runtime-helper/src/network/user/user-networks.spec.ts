@@ -5,6 +5,7 @@ import { parseCidr } from '../bridge/cidr.js';
 import { nextFreeSubnet, subnetText } from './subnet-pool.js';
 import { createBodySchema, networkFromRequest, type Taken } from './create-request.js';
 import { peerLines, peersComment } from './hosts-entries.js';
+import { filterNetworks, parseNetworkFilters } from '../networks/network-filters.js';
 import type { ContainerRecord } from '../../containers/record.js';
 import type { UserNetwork } from './user-network.js';
 
@@ -77,5 +78,24 @@ describe('the peers in /etc/hosts', () => {
     const a = rec('a1', 'aaaa', { n1: { ip: '10.0.0.2', aliases: ['shared'] } });
     const b = rec('b1', 'bbbb', { n1: { ip: '10.0.0.3', aliases: ['shared', 'b-only'] } });
     expect(peerLines(a, [a, b])).toEqual([peersComment, `10.0.0.3\tb1 b-only ${'bbbb'.padEnd(12, '0')}`]);
+  });
+});
+
+describe('the list filters over built-in and user-defined networks', () => {
+  const nets = [
+    { name: 'bridge', id: `a${'1'.repeat(63)}`, driver: 'bridge' },
+    { name: 'host', id: `b${'2'.repeat(63)}`, driver: 'host' },
+    { name: 'web', id: `c${'3'.repeat(63)}`, driver: 'bridge', labels: { team: 'a', tier: 'front' }, inUse: true },
+    { name: 'spare', id: `d${'4'.repeat(63)}`, driver: 'bridge', labels: {}, inUse: false },
+  ];
+  const f = (o: Record<string, string[]>): string[] => filterNetworks(nets, parseNetworkFilters(JSON.stringify(o))).map((n) => n.name);
+  it('type, dangling and label as dockerd reads them', () => {
+    expect(f({ type: ['custom'] })).toEqual(['web', 'spare']);
+    expect(f({ type: ['builtin'] })).toEqual(['bridge', 'host']);
+    expect(f({ dangling: ['true'] })).toEqual(['spare']);
+    expect(f({ dangling: ['false'] })).toEqual(['bridge', 'host', 'web']);
+    expect(f({ label: ['team=a'] })).toEqual(['web']);
+    expect(f({ label: ['tier'], driver: ['bridge'] })).toEqual(['web']);
+    expect(f({ label: ['team=b'] })).toEqual([]);
   });
 });
