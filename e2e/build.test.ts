@@ -198,11 +198,16 @@ function buildSuite(kind: EngineKind): void {
       expect((await engine.client.getImage(id).inspect()).Id).toBe(id);
     });
 
-    it('cancels a running build: the engine stops the step and removes its container', async () => {
+    it('keeps a running build across pages, and cancels it: the engine stops the step and removes its container', async () => {
       await page.goto(`${app.url}#/build`);
       await fill({ dockerfile: 'Dockerfile.slow', tags: `${repo}:slow` });
       await page.getByRole('button', { name: 'Build', exact: true }).click();
       await log().getByText(`slow-${process.pid}`, { exact: true }).waitFor({ timeout: 60_000 });
+      // The build goes on while the person looks elsewhere, and its output is there when they come back.
+      await page.getByRole('link', { name: 'Images', exact: true }).click();
+      await page.getByRole('link', { name: 'Build image…' }).click();
+      await log().getByText(`slow-${process.pid}`, { exact: true }).waitFor();
+      expect(await page.getByLabel('Dockerfile (inside the folder)').inputValue()).toBe('Dockerfile.slow');
       await page.getByRole('button', { name: 'Cancel build' }).press('Enter');
       await page.getByText('Build cancelled. The engine stops').waitFor();
       await screenshot(page, 'cancelled', `build-${kind}`);

@@ -8,20 +8,21 @@ import { RunDialog } from '../RunDialog';
 import { BuildForm } from './BuildForm';
 import { BuildLog } from './BuildLog';
 import { BuildResult } from './BuildResult';
-import { EMPTY_BUILD_FORM, toBuildSpec, type BuildFormValues } from './build-form';
-import { useBuild } from './use-build';
+import { toBuildSpec, type BuildFormValues } from './build-form';
+import { keepForm, lastForm, useBuild } from './use-build';
 
 export function BuildPage() {
   const qc = useQueryClient();
-  const [values, setValues] = useState<BuildFormValues>(EMPTY_BUILD_FORM);
+  const [values, setValuesState] = useState<BuildFormValues>(lastForm);
+  const setValues = (v: BuildFormValues) => { keepForm(v); setValuesState(v); };
   const [problems, setProblems] = useState<string[]>([]);
   const [running, setRunning] = useState<string | null>(null);
-  const build = useBuild(() => void qc.invalidateQueries({ queryKey: ['images.list'] }));
+  const build = useBuild();
   const busy = build.state === 'running';
   const submit = () => {
     const { spec, errors } = toBuildSpec(values);
     setProblems(errors);
-    if (errors.length === 0) build.start(spec);
+    if (errors.length === 0) build.start(spec, () => void qc.invalidateQueries({ queryKey: ['images.list'] }));
   };
   return (
     <div>

@@ -1,49 +1,68 @@
-// One build stream at a time: its output lines, its state, the engine's error and the result.
-import { useEffect, useRef, useState } from 'react';
+// The build in progress, kept outside the page: a person can look at other pages while it runs
+// and come back to its output (Cancel stops it, as closing the CLI would). One build at a time.
+import { useSyncExternalStore } from 'react';
 import type { BuildMessage, BuildSpec } from '@shared/contract';
 import type { StreamHandle } from '@shared/client';
 import { api } from '../../api/api';
-import { appendOutput } from './build-form';
+import { appendOutput, EMPTY_BUILD_FORM, type BuildFormValues } from './build-form';
 
 export type BuildState = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface BuildFailure { message: string; code?: number | undefined }
 
-export function useBuild(onDone: () => void) {
-  const [output, setOutput] = useState({ lines: [] as string[], partial: '' });
-  const [state, setState] = useState<BuildState>('idle');
-  const [failure, setFailure] = useState<BuildFailure | null>(null);
-  const [result, setResult] = useState<{ imageId: string; tags: string[] } | null>(null);
-  const handle = useRef<StreamHandle | null>(null);
-  const done = useRef(onDone);
-  useEffect(() => { done.current = onDone; });
-  // Leaving the page cancels a running build, as closing the CLI does.
-  useEffect(() => () => handle.current?.close(), []);
+export interface BuildSnapshot {
+  output: { lines: string[]; partial: string };
+  state: BuildState;
+  failure: BuildFailure | null;
+  result: { imageId: string; tags: string[] } | null;
+}
 
-  const start = (spec: BuildSpec) => {
-    handle.current?.close();
-    setOutput({ lines: [], partial: '' }); setFailure(null); setResult(null); setState('running');
-    let engineError: BuildFailure | null = null;
-    const h = api.open('build', spec, {
-      onData: (m: BuildMessage) => {
-        if (m.kind === 'output' || m.kind === 'context') setOutput((o) => appendOutput(o, m.text));
-        else if (m.kind === 'error') engineError = { message: m.text, code: m.code };
-        else if (m.kind === 'result' && m.imageId) setResult({ imageId: m.imageId, tags: m.tags ?? [] });
-      },
-      onEnd: (e) => {
-        if (handle.current !== h) return;
-        handle.current = null;
-        if (e) { setFailure(engineError ?? { message: e.message.replace(/^open build: /, '') }); setState('failed'); }
-        else { setState('done'); done.current(); }
-      },
-    });
-    handle.current = h;
-  };
-  const cancel = () => {
-    handle.current?.close();
-    handle.current = null;
-    setOutput((o) => appendOutput(o, `${o.partial ? '\n' : ''}Build cancelled.\n`));
-    setState('cancelled');
-  };
-  return { output, state, failure, result, start, cancel };
+let snapshot: BuildSnapshot = { output: { lines: [], partial: '' }, state: 'idle', failure: null, result: null };
+let handle: StreamHandle | null = null;
+const listeners = new Set<() => void>();
+
+function update(patch: Partial<BuildSnapshot>): void {
+  snapshot = { ...snapshot, ...patch };
+  listeners.forEach((l) => l());
+}
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+}
+
+/** The form as the person left it, for when they come back to the page. */
+export let lastForm: BuildFormValues = EMPTY_BUILD_FORM;
+export function keepForm(v: BuildFormValues): void { lastForm = v; }
+
+function start(spec: BuildSpec, onDone: () => void): void {
+  handle?.close();
+  update({ output: { lines: [], partial: '' }, failure: null, result: null, state: 'running' });
+  let engineError: BuildFailure | null = null;
+  const h = api.open('build', spec, {
+    onData: (m: BuildMessage) => {
+      if (m.kind === 'output' || m.kind === 'context') update({ output: appendOutput(snapshot.output, m.text) });
+      else if (m.kind === 'error') engineError = { message: m.text, code: m.code };
+      else if (m.kind === 'result' && m.imageId) update({ result: { imageId: m.imageId, tags: m.tags ?? [] } });
+    },
+    onEnd: (e) => {
+      if (handle !== h) return; // cancelled, or a newer build
+      handle = null;
+      if (e) update({ failure: engineError ?? { message: e.message.replace(/^open build: /, '') }, state: 'failed' });
+      else { update({ state: 'done' }); onDone(); }
+    },
+  });
+  handle = h;
+}
+
+function cancel(): void {
+  handle?.close();
+  handle = null;
+  const o = snapshot.output;
+  update({ output: appendOutput(o, `${o.partial ? '\n' : ''}Build cancelled.\n`), state: 'cancelled' });
+}
+
+export function useBuild() {
+  const s = useSyncExternalStore(subscribe, () => snapshot);
+  return { ...s, start, cancel };
 }
