@@ -437,6 +437,14 @@ describe('user-defined networks against dockerd 20.10 with bridges (in its own n
       ['exec', 'cmpc', 'ip', '-o', '-4', 'addr', 'show', 'eth0'],
       ['exec', 'cmpc', 'ip', 'route'],
       ['exec', 'cmpc', 'ping', '-c1', '-W2', 'cmpd'],
+      // connect: a stopped container (no addresses yet) and a running one (cmp2's pool differs: its
+      // addresses are not compared).
+      ['network', 'connect', '--alias', 'later', 'cmp2', 'cmpe'],
+      ['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'cmpe'],
+      ['network', 'connect', '--alias', 'side', 'cmp2', 'cmpc'],
+      ['inspect', '-f', '{{with index .NetworkSettings.Networks "cmp2"}}{{json .Aliases}} {{json .IPAMConfig}} {{json .DriverOpts}} {{.IPPrefixLen}} {{len .EndpointID}}{{end}}', 'cmpc'],
+      ['exec', 'cmpc', 'sh', '-c', 'cat /proc/net/dev | cut -d: -f1 | tail -n +3 | sort | tr -s " \n" " "'],
+      ['exec', 'cmpc', 'sh', '-c', 'ip route | grep ^default'],
       ['network', 'create', 'cmp1'],
       ['network', 'create', '--subnet', `10.217.${x}.0/25`, 'cmp3'],
       ['network', 'create', '--subnet', '10.219.0.0/24', '--gateway', '10.219.1.1', 'cmp3'],

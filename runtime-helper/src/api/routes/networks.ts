@@ -30,7 +30,7 @@ const pruneQuery = z.object({ filters: queryString }).passthrough();
 const connectBody = z.object({
   Container: z.string().optional().default(''),
   Force: z.boolean().optional(),
-  EndpointConfig: z.object({ IPAMConfig: z.object({ IPv4Address: z.string().optional() }).passthrough().nullish(), Aliases: z.array(z.string()).nullish() }).passthrough().nullish(),
+  EndpointConfig: z.object({ IPAMConfig: z.object({ IPv4Address: z.string().optional() }).passthrough().nullish(), Aliases: z.array(z.string()).nullish(), DriverOpts: z.record(z.string(), z.string()).nullish() }).passthrough().nullish(),
 }).passthrough();
 
 /** A built-in or a user-defined network, as the filters and lookups see both. */
@@ -116,7 +116,7 @@ async function connectOrDisconnect(ctx: RequestContext, action: 'connect' | 'dis
       if (sharing) throw new InvalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
       if (own === 'none') throw new InvalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
       const cfg = body.EndpointConfig;
-      await user.connect(c, net.user, { Aliases: cfg?.Aliases, IPv4Address: cfg?.IPAMConfig?.IPv4Address || undefined }, manager.store.dir(c.Id));
+      await user.connect(c, net.user, { Aliases: cfg?.Aliases, IPv4Address: cfg?.IPAMConfig?.IPv4Address || undefined, IPAMConfig: Boolean(cfg?.IPAMConfig), DriverOpts: cfg?.DriverOpts ?? null }, manager.store.dir(c.Id));
     } else {
       await user.disconnect(c, net.user);
     }

@@ -9,9 +9,9 @@ export function userNetworkEntries(r: ContainerRecord): Record<string, unknown> 
   for (const ep of Object.values(r.UserNetworks ?? {})) {
     const live = running ? ep.Live : undefined;
     const short = r.Id.slice(0, 12);
-    const aliases = live ? [...(ep.Aliases ?? []).filter((a) => a !== short), short] : ep.Aliases;
+    const aliases = live || ep.Connected ? [...(ep.Aliases ?? []).filter((a) => a !== short), short] : ep.Aliases;
     out[ep.NetworkName] = {
-      IPAMConfig: ep.IPv4Address ? { IPv4Address: ep.IPv4Address } : null,
+      IPAMConfig: ep.IPv4Address ? { IPv4Address: ep.IPv4Address } : ep.Connected?.IPAMConfig ? {} : null,
       Links: null,
       Aliases: aliases,
       // As dockerd: empty until the container first ran.
@@ -24,7 +24,7 @@ export function userNetworkEntries(r: ContainerRecord): Record<string, unknown> 
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
       MacAddress: live?.MacAddress ?? '',
-      DriverOpts: null,
+      DriverOpts: ep.Connected?.DriverOpts ?? null,
     };
   }
   return out;

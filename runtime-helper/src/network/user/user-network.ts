@@ -33,6 +33,9 @@ export interface UserEndpoint {
   Aliases: string[] | null;
   /** --ip: the address asked for. */
   IPv4Address?: string | undefined;
+  /** Joined by `network connect` (dockerd then adds the short ID to Aliases at once, and echoes
+   * the request's IPAMConfig and DriverOpts). */
+  Connected?: { IPAMConfig: boolean; DriverOpts: Record<string, string> | null } | undefined;
   Live?: LiveEndpoint | undefined;
 }
 

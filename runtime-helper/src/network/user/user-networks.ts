@@ -195,9 +195,12 @@ export class UserNetworks {
   }
 
   /** `docker network connect`: recorded, and plugged now if the container runs. */
-  async connect(r: ContainerRecord, n: UserNetwork, cfg: { Aliases?: string[] | null | undefined; IPv4Address?: string | undefined }, workDir: string): Promise<void> {
+  async connect(r: ContainerRecord, n: UserNetwork, cfg: { Aliases?: string[] | null | undefined; IPv4Address?: string | undefined; IPAMConfig: boolean; DriverOpts: Record<string, string> | null }, workDir: string): Promise<void> {
     if (r.UserNetworks?.[n.Id]) throw new Forbidden(`endpoint with name ${r.Name.replace(/^\//, '')} already exists in network ${n.Name}`);
-    const ep: UserEndpoint = { NetworkID: n.Id, NetworkName: n.Name, Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, ...(cfg.IPv4Address ? { IPv4Address: cfg.IPv4Address } : {}) };
+    const ep: UserEndpoint = {
+      NetworkID: n.Id, NetworkName: n.Name, Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, ...(cfg.IPv4Address ? { IPv4Address: cfg.IPv4Address } : {}),
+      Connected: { IPAMConfig: cfg.IPAMConfig, DriverOpts: cfg.DriverOpts },
+    };
     this.checkEndpoint(n, ep);
     if (r.State.Running && r.State.Pid) {
       await this.plugOne(r, ep, r.State.Pid, workDir);
