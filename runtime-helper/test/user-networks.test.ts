@@ -176,6 +176,9 @@ describe('user-defined networks on berthd', () => {
     expect(await ok(['exec', 'client1', 'ping', '-c1', '-W2', 'web1'])).toContain('1 packets received');
     expect(await ok(['exec', 'client1', 'wget', '-qO-', 'http://www:8080/'])).toBe('from-web1\n');
     expect(await ok(['exec', 'client1', 'wget', '-qO-', `http://${id1.slice(0, 12)}:8080/`])).toBe('from-web1\n');
+    // A legacy --link on a user network: its alias, for the linking container only.
+    expect(await ok(['run', '--rm', '--network', 'neta', '--link', 'web1:legacy', 'busybox', 'wget', '-qO-', 'http://legacy:8080/'])).toBe('from-web1\n');
+    expect(peers(await hostsOf('client1')).join('\n')).not.toContain('legacy');
     expect(peers(await hostsOf('web1'))).toEqual([`10.217.${x}.50\tclient1 ${(await ok(['inspect', '-f', '{{.Id}}', 'client1'])).trim().slice(0, 12)}`]);
     // The default route goes via the network's gateway; the interface is eth0 (no default bridge here).
     expect(await ok(['exec', 'client1', 'ip', 'route'])).toContain(`default via 10.217.${x}.1 dev eth0`);
@@ -424,13 +427,16 @@ describe('user-defined networks against dockerd 20.10 with bridges (in its own n
       ['run', '-d', '--name', 'cmpc', '--network', 'cmp1', '--network-alias', 'al', 'busybox', 'sleep', '300'],
       ['run', '-d', '--name', 'cmpd', '--network', 'cmp1', '--ip', `10.217.${x}.7`, 'busybox', 'sleep', '300'],
       ['create', '--name', 'cmpe', '--network', 'cmp1', 'busybox', 'sleep', '300'],
+      ['create', '--name', 'cmpf', '--network', 'cmp1', '--link', 'cmpd:dbalias', 'busybox', 'sleep', '300'],
     ]) {
       const r = await both(args);
       expect(r.berth.code, r.berth.stderr).toBe(0);
       expect(r.docker.code, r.docker.stderr).toBe(0);
     }
     for (const args of [
-      ['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'cmpc', 'cmpd', 'cmpe'],
+      ['inspect', '-f', '{{json .NetworkSettings.Networks}} {{json .HostConfig.Links}}', 'cmpc', 'cmpd', 'cmpe', 'cmpf'],
+      ['run', '--rm', '--network', 'cmp1', '--link', 'cmpd:dbalias', 'busybox', 'ping', '-c1', '-W2', 'dbalias'],
+      ['run', '--rm', '--network', 'cmp1', '--link', 'nosuch:x', 'busybox', 'true'],
       ['inspect', '-f', '{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Gateway}}|{{.HostConfig.NetworkMode}}', 'cmpc'],
       // One line per container: the template ranges over a map keyed by random IDs (sorted below).
       ['network', 'inspect', '-f', '{{range .Containers}}{{.Name}} {{.IPv4Address}} {{.MacAddress}}{{println}}{{end}}', 'cmp1'],
@@ -460,7 +466,7 @@ describe('user-defined networks against dockerd 20.10 with bridges (in its own n
       const norm = (s: string): string => mask(args[1] === 'inspect' && args[0] === 'network' ? s.split('\n').sort().join('\n') : s).replace(/time=[\d.]+ ms/g, 'time=<t>').replace(/[\d.]+\/[\d.]+\/[\d.]+ ms/g, '<rtt>').replace(/^\d+: /gm, '<index>: ');
       expect({ code: r.berth.code, out: norm(r.berth.stdout), err: norm(r.berth.stderr) }, args.join(' ')).toEqual({ code: r.docker.code, out: norm(r.docker.stdout), err: norm(r.docker.stderr) });
     }
-    await both(['rm', '-f', 'cmpc', 'cmpd', 'cmpe']);
+    await both(['rm', '-f', 'cmpc', 'cmpd', 'cmpe', 'cmpf']);
     const rm = await both(['network', 'rm', 'cmp1', 'cmp2']);
     expect(rm.berth).toEqual(rm.docker);
     for (const b of made) expect(linkNames()).not.toContain(b);

@@ -17,7 +17,7 @@ import { InvalidConfigError, translateToOci } from '../oci/from-docker-config.js
 import { HostOptionError, joinedContainer, validateModes } from '../oci/host-options.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import { formatIpv4 } from '../network/bridge/cidr.js';
-import { userEndpointsAtCreate } from '../network/user/create-endpoint.js';
+import { findUserNetwork, userEndpointsAtCreate } from '../network/user/create-endpoint.js';
 import { logSettings } from './log-config.js';
 import { validateHealthcheck } from './health/health-config.js';
 import { blkioDevices, weightDeviceSupported } from '../oci/blkio-devices.js';
@@ -76,6 +76,9 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
   if (hc.PidsLimit !== undefined && hc.PidsLimit !== null && hc.PidsLimit <= 0) hc.PidsLimit = null;
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${generateName((n) => m.byName(`/${n}`) !== undefined)}`;
   const userNetworks = validateNetworkMode(m, hc.NetworkMode, body.NetworkingConfig);
+  // On a user network, dockerd keeps legacy links with the endpoint, not in HostConfig.
+  const endpoint = userNetworks && Object.values(userNetworks)[0];
+  if (endpoint && hc.Links?.length) { endpoint.Links = [...new Set([...(endpoint.Links ?? []), ...hc.Links])]; hc.Links = null; }
   const dir = m.store.dir(id);
   const record: ContainerRecord = {
     Id: id, Name: finalName, Created: nowNano(), Image: image.id, ImageRef: body.Image, Config: config, HostConfig: { ...hc, Runtime: runtimeName },
@@ -144,6 +147,9 @@ export async function createContainer(m: ContainerManager, body: DockerCreateBod
  * the way dockerd refuses one that is not on the bridge.
  */
 function checkLinks(m: ContainerManager, hc: DockerCreateBody['HostConfig'] & object): void {
+  // On a user-defined network a link names the container in this one's /etc/hosts (network/user/);
+  // dockerd accepts one to a container that does not exist.
+  if (findUserNetwork(m.opts.bridge?.user, hc.NetworkMode)) return;
   for (const link of hc.Links ?? []) {
     const name = link.split(':')[0]!.replace(/^\//, '');
     let other: LiveContainer;

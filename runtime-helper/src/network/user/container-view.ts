@@ -12,7 +12,7 @@ export function userNetworkEntries(r: ContainerRecord): Record<string, unknown> 
     const aliases = live || ep.Connected ? [...(ep.Aliases ?? []).filter((a) => a !== short), short] : ep.Aliases;
     out[ep.NetworkName] = {
       IPAMConfig: ep.IPv4Address ? { IPv4Address: ep.IPv4Address } : ep.Connected?.IPAMConfig ? {} : null,
-      Links: null,
+      Links: ep.Links ?? null,
       Aliases: aliases,
       // As dockerd: empty until the container first ran.
       NetworkID: live || r.State.StartedAt !== ZERO_TIME ? ep.NetworkID : '',

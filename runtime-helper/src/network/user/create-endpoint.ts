@@ -8,6 +8,7 @@ import type { UserEndpoint, UserNetwork } from './user-network.js';
 const endpointSchema = z.object({
   IPAMConfig: z.object({ IPv4Address: z.string().optional() }).passthrough().nullish(),
   Aliases: z.array(z.string()).nullish(),
+  Links: z.array(z.string()).nullish(),
 }).passthrough();
 const networkingSchema = z.object({ EndpointsConfig: z.record(z.string(), endpointSchema.nullish()).nullish() }).passthrough().nullish();
 export type EndpointRequest = z.infer<typeof endpointSchema>;
@@ -41,7 +42,9 @@ export function userEndpointsAtCreate(user: UserNetworks | undefined, mode: stri
   // image and pulls (dockerd creates the container and fails its start instead).
   if (!n) throw new ContainerError(400, `network ${mode} not found`);
   const wanted = ep?.IPAMConfig?.IPv4Address || undefined;
-  const endpoint: UserEndpoint = { NetworkID: n.Id, NetworkName: n.Name, Aliases: ep?.Aliases?.length ? [...ep.Aliases] : null, ...(wanted ? { IPv4Address: wanted } : {}) };
+  // As dockerd, links to containers that do not exist are accepted: they name nothing.
+  const links = ep?.Links ?? [];
+  const endpoint: UserEndpoint = { NetworkID: n.Id, NetworkName: n.Name, Aliases: ep?.Aliases?.length ? [...ep.Aliases] : null, ...(links.length ? { Links: [...links] } : {}), ...(wanted ? { IPv4Address: wanted } : {}) };
   try { user!.checkEndpoint(n, endpoint); } catch (e) { throw new ContainerError((e as { status?: number }).status ?? 400, (e as Error).message); }
   return { [n.Id]: endpoint };
 }

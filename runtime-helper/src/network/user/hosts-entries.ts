@@ -21,10 +21,18 @@ export function peerLines(r: ContainerRecord, records: Iterable<ContainerRecord>
   const lines: string[] = [];
   const all = [...records].filter((p) => p.Id !== r.Id).sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
   for (const netId of mine) {
+    // --link name:alias on this network: the alias names that peer here (only here).
+    const linked = new Map<string, string[]>();
+    for (const link of [...(r.UserNetworks![netId]!.Links ?? []), ...(r.HostConfig?.Links ?? [])]) {
+      const [name = '', alias = name] = link.split(':');
+      const key = name.replace(/^\//, '');
+      linked.set(key, [...(linked.get(key) ?? []), alias.replace(/^\//, '')]);
+    }
     for (const p of all) {
       const ep = p.UserNetworks?.[netId];
       if (!ep?.Live) continue;
-      const names = namesOf(p, ep.Aliases).filter((n) => !seen.has(n));
+      const viaLinks = [...(linked.get(p.Name.replace(/^\//, '')) ?? []), ...(linked.get(p.Id) ?? [])];
+      const names = namesOf(p, [...viaLinks, ...(ep.Aliases ?? [])]).filter((n) => !seen.has(n));
       if (!names.length) continue;
       for (const n of names) seen.add(n);
       lines.push(`${ep.Live.IPAddress}\t${names.join(' ')}`);

@@ -31,6 +31,8 @@ export interface UserEndpoint {
   /** The network's name when the container joined (names never change). */
   NetworkName: string;
   Aliases: string[] | null;
+  /** --link on a user network: "name:alias" (the alias names that container in this one's /etc/hosts). */
+  Links?: string[] | undefined;
   /** --ip: the address asked for. */
   IPv4Address?: string | undefined;
   /** Joined by `network connect` (dockerd then adds the short ID to Aliases at once, and echoes

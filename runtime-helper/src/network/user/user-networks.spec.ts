@@ -74,6 +74,14 @@ describe('the peers in /etc/hosts', () => {
     expect(peerLines(rec('alone', 'eeee', { n3: { ip: '10.3.0.2' } }), all)).toEqual([]);
   });
 
+  it('add a --link alias to the linked peer, in the linking container\'s file only', () => {
+    const db = rec('db', 'bbbb', { n1: { ip: '10.0.0.3' } });
+    const app = rec('app', 'aaaa', { n1: { ip: '10.0.0.2' } });
+    app.UserNetworks!.n1!.Links = ['db:database'];
+    expect(peerLines(app, [app, db])).toEqual([peersComment, `10.0.0.3\tdb database ${'bbbb'.padEnd(12, '0')}`]);
+    expect(peerLines(db, [app, db])).toEqual([peersComment, `10.0.0.2\tapp ${'aaaa'.padEnd(12, '0')}`]);
+  });
+
   it('never list a peer under a name the container itself answers to', () => {
     const a = rec('a1', 'aaaa', { n1: { ip: '10.0.0.2', aliases: ['shared'] } });
     const b = rec('b1', 'bbbb', { n1: { ip: '10.0.0.3', aliases: ['shared', 'b-only'] } });
