@@ -2,7 +2,9 @@
 // (Debian's podman 4.3): its Docker-compatible API from `podman system service` on a socket of
 // its own (test-support/podman.ts), containers on --network none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app.js';
 import { screenshot as shoot } from './support/screens.js';
@@ -316,5 +318,40 @@ describe('app against podman', () => {
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
     await expect.poll(async () => (await podman.client.listContainers({ all: true })).filter((c) => c.Id === id).length).toBe(0);
     await screenshot('containers-after');
+  });
+
+  it('builds an image from a folder with podman\'s builder: its STEP lines, its cache, a failing RUN\'s exit code', async () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'berth-e2e-podman-build-'));
+    try {
+      writeFileSync(join(ctx, 'Dockerfile'), `FROM ${image}\nARG WHO=nobody\nCOPY hello.txt /hello.txt\nRUN echo "built for $WHO" > /built.txt\nCMD ["cat", "/hello.txt", "/built.txt"]\n`);
+      writeFileSync(join(ctx, 'hello.txt'), 'hello\n');
+      writeFileSync(join(ctx, 'Dockerfile.fail'), `FROM ${image}\nRUN exit 5\n`);
+      await page.goto(`${app.url}#/images`);
+      await page.getByRole('link', { name: 'Build image…' }).click();
+      await page.getByLabel('Context folder').fill(ctx);
+      await page.getByLabel('Tags').fill(`built-${process.pid}:1`);
+      await page.getByLabel('Network for RUN steps').selectOption('none');
+      await page.getByRole('button', { name: '+ Build arg' }).click();
+      await page.getByLabel('Build arg 1 key').fill('WHO');
+      await page.getByLabel('Build arg 1 value').fill('podman');
+      const log = page.getByTestId('build-log');
+      for (const round of [1, 2]) {
+        await page.getByRole('button', { name: 'Build', exact: true }).click();
+        await page.getByRole('status').filter({ hasText: /^Built image / }).waitFor({ timeout: 60_000 });
+        expect(await log.locator('[data-kind=step]').count()).toBe(5);
+        // podman says "--> Using cache <id>" for each step it takes from the cache the second time.
+        expect(await log.locator('[data-kind=cache]').count()).toBe(round === 1 ? 0 : 4);
+      }
+      await screenshot('build-cached');
+      const id = await page.getByTestId('build-image-id').innerText();
+      expect((await podman.client.getImage(`built-${process.pid}:1`).inspect()).Id.replace(/^sha256:/, '')).toBe(id.replace(/^sha256:/, ''));
+      await page.getByLabel('Dockerfile (inside the folder)').fill('Dockerfile.fail');
+      await page.getByRole('button', { name: 'Build', exact: true }).click();
+      await page.getByRole('alert').filter({ hasText: 'Build failed (exit code 5)' }).filter({ hasText: 'exit status 5' }).waitFor({ timeout: 60_000 });
+      await screenshot('build-failed');
+      await podman.client.getImage(`built-${process.pid}:1`).remove();
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
   });
 });
