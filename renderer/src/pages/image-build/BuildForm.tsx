@@ -71,7 +71,7 @@ export function BuildForm({ values, onChange, disabled }: { values: BuildFormVal
       </div>
       <div className="md:col-span-2 flex flex-wrap gap-6 text-sm">
         <label className="flex items-center gap-2"><input type="checkbox" checked={values.noCache} onChange={(e) => set({ noCache: e.target.checked })} /> Do not use the build cache</label>
-        <span className="text-slate-500 dark:text-slate-400">Base images are never pulled: the engine must have them.</span>
+        <span className="text-slate-500 dark:text-slate-400">Pull is off: the engine uses the base images it has (podman still fetches a missing one).</span>
       </div>
     </fieldset>
   );
