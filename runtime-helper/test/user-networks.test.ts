@@ -227,6 +227,8 @@ describe('user-defined networks on berthd', () => {
     await ok(['network', 'connect', 'neta', 'later']);
     await ok(['start', 'later']);
     expect(await ifaces('later')).toEqual(['eth0', 'eth1', 'lo']);
+    // netc is eth0 (its first network), but the default route goes via neta, first by name.
+    expect(await ok(['exec', 'later', 'sh', '-c', 'ip route | grep ^default'])).toBe(`default via 10.217.${x}.1 dev eth1 \n`);
     expect(peers(await hostsOf('web1')).some((l) => /\tlater /.test(l))).toBe(true);
     expect(await ok(['exec', 'later', 'wget', '-qO-', 'http://www:8080/'])).toBe('from-web1\n');
     // Stopped: out of every hosts file; started again: back.

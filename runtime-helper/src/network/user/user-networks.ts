@@ -155,13 +155,13 @@ export class UserNetworks {
   }
 
   /** One network into a container whose init is `pid` (at start or on connect). */
-  private async plugOne(r: ContainerRecord, ep: UserEndpoint, pid: number, workDir: string): Promise<void> {
+  private async plugOne(r: ContainerRecord, ep: UserEndpoint, pid: number, workDir: string, defaultRoute = false): Promise<void> {
     const n = this.byId(ep.NetworkID);
     if (!n) throw new ApiError(404, `network ${ep.NetworkName} not found`);
     this.checkEndpoint(n, ep);
     const ip = this.allocate(n, r.Id, ep.IPv4Address);
     try {
-      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), false, mtuOf(n, this.host().mtu), workDir, endpointIdOf(r.Id, n.Id));
+      ep.Live = await plugInto(n, pid, ip, this.nextIfname(r), defaultRoute && !n.Internal, mtuOf(n, this.host().mtu), workDir, endpointIdOf(r.Id, n.Id));
     } catch (e) {
       this.release(n.Id, r.Id);
       throw e;
@@ -169,13 +169,16 @@ export class UserNetworks {
     this.events.publish('network', 'connect', n.Id, { container: r.Id, name: n.Name, type: 'bridge' });
   }
 
-  /** At start, after the default bridge: every network the container is on, in order. */
+  /** At start, after the default bridge: every network the container is on, in order. The
+   * default route is set in the same `ip -batch` as the interface of the network that gets it. */
   async plugAll(r: ContainerRecord, pid: number, workDir: string): Promise<void> {
+    const names = Object.values(r.UserNetworks ?? {}).filter((ep) => !ep.Live && !this.byId(ep.NetworkID)?.Internal).map((ep) => ep.NetworkName);
+    if (r.BridgeEndpoint) names.push('bridge');
+    const routed = names.sort()[0];
     for (const ep of Object.values(r.UserNetworks ?? {})) {
       if (ep.Live) continue;
-      await this.plugOne(r, ep, pid, workDir);
+      await this.plugOne(r, ep, pid, workDir, ep.NetworkName === routed);
     }
-    if (Object.keys(r.UserNetworks ?? {}).length) await this.setDefaultRoute(r, pid);
   }
 
   /** At exit (or a failed start): the addresses are free again; the links went with the
