@@ -86,6 +86,8 @@ function buildSuite(kind: EngineKind): void {
       expect(await focusIndicator(page)).toMatchObject({ name: 'Build image…', visible: true });
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Build image' }).waitFor();
+      // The page belongs under Images in the navigation.
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Images' }).getAttribute('aria-current')).toBe('page');
       await fill({ tags: `${repo}:1, ${repo}:latest` });
       await page.getByTestId('build-context-ok').filter({ hasText: '.dockerignore applies' }).waitFor();
       await page.getByRole('button', { name: '+ Build arg' }).click();

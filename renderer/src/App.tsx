@@ -64,6 +64,11 @@ function skipToMain(e: MouseEvent<HTMLAnchorElement>): void {
   document.getElementById('main')?.focus();
 }
 
+/** The navigation entry a page belongs under: building an image is part of Images. */
+function navPage(page: string): string {
+  return page === 'build' ? 'images' : page;
+}
+
 export function App() {
   const route = useRoute();
   const conn = useConnection();
@@ -93,7 +98,7 @@ export function App() {
         <ul className="flex-1 space-y-0.5 px-2">
           {NAV.map((n) => (
             <li key={n.page}>
-              <a href={`#/${n.page}`} aria-current={route.page === n.page ? 'page' : undefined} title={n.label}
+              <a href={`#/${n.page}`} aria-current={navPage(route.page) === n.page ? 'page' : undefined} title={n.label}
                 className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium max-lg:justify-center max-lg:px-0 ${route.page === n.page ? 'bg-accent-50 text-accent-700 dark:bg-slate-800 dark:text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}>
                 <span aria-hidden className="w-4 text-center">{n.icon}</span><span className="max-lg:sr-only">{n.label}</span>
               </a>
