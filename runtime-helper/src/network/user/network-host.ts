@@ -92,7 +92,7 @@ async function ensureIsolation(n: UserNetwork): Promise<void> {
   }
 }
 
-/** Removes the bridge and every rule made for the network (the chains stay, as dockerd's). */
+/** Removes the bridge and every rule made for the network. */
 export async function tearDownNetworkHost(n: UserNetwork): Promise<void> {
   await run('ip', ['link', 'del', n.Bridge]).catch(() => undefined);
   await deleteRule('nat', natChain, masquerade(n)).catch(() => undefined);
@@ -100,4 +100,20 @@ export async function tearDownNetworkHost(n: UserNetwork): Promise<void> {
   await deleteRule('filter', isolation2, ['-o', n.Bridge, '-j', 'DROP']).catch(() => undefined);
   await deleteRule('filter', isolation1, ['-i', n.Bridge, '!', '-d', n.Subnet, '-j', 'DROP']).catch(() => undefined);
   await deleteRule('filter', isolation1, ['-o', n.Bridge, '!', '-s', n.Subnet, '-j', 'DROP']).catch(() => undefined);
+}
+
+/** Once no user network is left: berthd's isolation chains and their jump, and the nat chain if
+ * nothing else (the default bridge) has a rule in it, so a host berthd no longer needs them on
+ * is left as found (dockerd keeps its chains). */
+export async function removeEmptyChains(): Promise<void> {
+  const filter = (await run('iptables', ['-w', '-S'])).stdout;
+  if (!new RegExp(`^-A (${isolation1}|${isolation2}) `, 'm').test(filter)) {
+    await deleteRule('filter', 'FORWARD', ['-j', isolation1]).catch(() => undefined);
+    for (const c of [isolation1, isolation2]) if (filter.includes(`-N ${c}\n`)) await ipt('filter', ['-X', c]).catch(() => undefined);
+  }
+  const nat = (await run('iptables', ['-w', '-t', 'nat', '-S'])).stdout;
+  if (nat.includes(`-N ${natChain}\n`) && !nat.includes(`-A ${natChain} `)) {
+    await deleteRule('nat', 'POSTROUTING', ['-j', natChain]).catch(() => undefined);
+    await ipt('nat', ['-X', natChain]).catch(() => undefined);
+  }
 }

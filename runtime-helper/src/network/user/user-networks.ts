@@ -12,7 +12,7 @@ import { programPath, run } from '../bridge/programs.js';
 import { endpointIdOf } from '../networks/endpoints.js';
 import { NetworkStore } from './network-store.js';
 import { networkFromRequest, type CreateBody } from './create-request.js';
-import { iptablesUsable, mtuOf, setUpNetworkHost, tearDownNetworkHost } from './network-host.js';
+import { iptablesUsable, mtuOf, removeEmptyChains, setUpNetworkHost, tearDownNetworkHost } from './network-host.js';
 import { plugInto, unplugHostEnd } from './veth-plug.js';
 import { peerLines } from './hosts-entries.js';
 import type { UserEndpoint, UserNetwork } from './user-network.js';
@@ -88,6 +88,7 @@ export class UserNetworks {
     await tearDownNetworkHost(n);
     this.store!.remove(n.Id);
     this.held.delete(n.Id);
+    if (!this.store!.networks.length) await removeEmptyChains().catch((err: unknown) => this.log.warn({ err }, 'remove empty iptables chains'));
     this.events.publish('network', 'destroy', n.Id, { name: n.Name, type: 'bridge' });
   }
 
