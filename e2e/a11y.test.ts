@@ -37,7 +37,6 @@ describe('accessibility against berthd', () => {
     engine = await startBerthd();
     app = await startApp(engine.host);
     page = app.page;
-    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
   });
 
   afterAll(async () => {

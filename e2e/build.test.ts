@@ -70,7 +70,6 @@ function buildSuite(kind: EngineKind): void {
       await loadBusybox(engine.client);
       app = await startApp(engine.host);
       page = app.page;
-      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
     });
 
     afterAll(async () => {

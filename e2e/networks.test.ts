@@ -31,7 +31,6 @@ function harness(kind: EngineKind, cleanup: (client: Docker) => Promise<void>): 
     await loadBusybox(h.engine.client);
     h.app = await startApp(h.engine.host);
     h.page = h.app.page;
-    h.page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
   });
   afterAll(async () => {
     await h.app?.close();
@@ -389,7 +388,6 @@ describe.runIf(!process.env.BERTH_E2E_ENGINE)('networks against podman', () => {
     await podman.importImage(busyboxImage().tar, 'busybox:test');
     app = await startApp(podman.host);
     page = app.page;
-    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
   });
 
   afterAll(async () => {

@@ -38,7 +38,6 @@ describe('app against podman', () => {
     podman = await startPodmanService({ insecureRegistries: [registry.host] });
     app = await startApp(podman.host);
     page = app.page;
-    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
   });
 
   afterAll(async () => {

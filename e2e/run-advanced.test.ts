@@ -57,7 +57,6 @@ function advancedSuite(kind: EngineKind): void {
       await loadBusybox(engine.client);
       app = await startApp(engine.host);
       page = app.page;
-      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
     });
 
     afterAll(async () => {

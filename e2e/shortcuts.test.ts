@@ -31,7 +31,6 @@ describe('keyboard shortcuts against berthd', () => {
     await engine.client.createVolume({ Name: `${prefix}-vol` }); // the Volumes page shows its search once there is one
     app = await startApp(engine.host);
     page = app.page;
-    page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
   });
 
   afterAll(async () => {

@@ -43,7 +43,6 @@ function polishSuite(kind: EngineKind): void {
       ids.fresh = await create(engine.client, `${prefix}-fresh`, loop, false);
       app = await startApp(engine.host);
       page = app.page;
-      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
     });
 
     afterAll(async () => {

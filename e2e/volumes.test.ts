@@ -38,7 +38,6 @@ function volumesSuite(kind: EngineKind): void {
       await loadBusybox(engine.client);
       app = await startApp(engine.host);
       page = app.page;
-      page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
     });
 
     afterAll(async () => {

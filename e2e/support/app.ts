@@ -35,6 +35,11 @@ export function ensureRendererBuilt(): void {
   }
 }
 
+/** A renderer exception is printed in the test's output (the test itself fails on what it sees). */
+function reportPageErrors(page: Page): void {
+  page.on('pageerror', (e) => console.error(`renderer error: ${e.message}`));
+}
+
 export async function startApp(engineHost: string): Promise<RunningApp> {
   if (process.env.BERTH_E2E_ELECTRON === '1') {
     const bin = electronBinary();
@@ -43,6 +48,7 @@ export async function startApp(engineHost: string): Promise<RunningApp> {
     ensureRendererBuilt();
     const app = await _electron.launch({ executablePath: bin, args: [resolve(repoRoot, 'electron/dist/main/main.js')], env: { ...process.env, BERTH_ENGINE: engineHost, BERTH_CONFIG: '' } as Record<string, string> });
     const page = await app.firstWindow();
+    reportPageErrors(page);
     return { page, url: page.url(), close: () => app.close() };
   }
   ensureRendererBuilt();
@@ -53,6 +59,7 @@ export async function startApp(engineHost: string): Promise<RunningApp> {
   // The terminal's Copy and Paste use the async clipboard API, as a person's browser would allow.
   await chromium.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   const page = await chromium.context.newPage();
+  reportPageErrors(page);
   // BERTH_E2E_RENDERER=webgl draws every terminal as a machine with a GPU would (here with
   // SwiftShader's software WebGL: slow, but the helpers must read the screen all the same).
   const renderer = process.env.BERTH_E2E_RENDERER;

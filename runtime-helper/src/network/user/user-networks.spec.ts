@@ -5,7 +5,7 @@ import { parseCidr } from '../bridge/cidr.js';
 import { nextFreeSubnet, subnetText } from './subnet-pool.js';
 import { createBodySchema, networkFromRequest, type Taken } from './create-request.js';
 import { peerLines, peersComment } from './hosts-entries.js';
-import { filterNetworks, parseNetworkFilters } from '../networks/network-filters.js';
+import { filterNetworks, parseNetworkFilters, type FilterableNetwork } from '../networks/network-filters.js';
 import type { ContainerRecord } from '../../containers/record.js';
 import type { UserNetwork } from './user-network.js';
 
@@ -90,7 +90,7 @@ describe('the peers in /etc/hosts', () => {
 });
 
 describe('the list filters over built-in and user-defined networks', () => {
-  const nets = [
+  const nets: FilterableNetwork[] = [
     { name: 'bridge', id: `a${'1'.repeat(63)}`, driver: 'bridge' },
     { name: 'host', id: `b${'2'.repeat(63)}`, driver: 'host' },
     { name: 'web', id: `c${'3'.repeat(63)}`, driver: 'bridge', labels: { team: 'a', tier: 'front' }, inUse: true },
