@@ -2,7 +2,7 @@
 // before the context is sent: one pattern a line, '#' comments, paths cleaned and relative to the
 // context root, '*' '?' '[...]' within a path element, '**' across elements, '!' re-includes; the
 // last pattern that matches decides, and a pattern that matches a directory matches what is under
-// it. The same approach as berthd's runtime-helper/src/build/dockerignore.ts, copied rather than
+// it. The same approach as berthd's runtime-helper/src/image-build/dockerignore.ts, copied rather than
 // imported: electron/ and runtime-helper/ are separate programs that share no code.
 import { posix } from 'node:path';
 
