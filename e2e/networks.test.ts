@@ -271,6 +271,13 @@ describe.runIf(wanted.includes('dockerd'))('networks against dockerd', () => {
     expect(await row(page, spare).innerText()).toContain('internal');
     await page.getByText(/Create network…/).waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'does not create networks' }).count()).toBe(0);
+
+    // The run dialog offers both beside the built-in modes.
+    await page.goto(`${app.url}#/images`);
+    await page.getByRole('button', { name: 'Run busybox:test' }).click();
+    const select = page.getByRole('dialog').getByLabel('Network');
+    await expect.poll(() => select.locator('option').allInnerTexts()).toEqual(['engine default', 'none', 'host', 'bridge', ...[net, spare].sort()]);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('shows a container attached through the engine API, with its address, and refuses removal while it runs', async () => {

@@ -36,6 +36,9 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
   const [user, setUser] = useState('');
   const [hostname, setHostname] = useState('');
   const [network, setNetwork] = useState('');
+  // The engine's user-defined networks (a compose project's, or made on the Networks page).
+  const networks = useApi('networks.list', {});
+  const userNetworks = (networks.data?.networks ?? []).filter((n) => !n.builtin).map((n) => n.name).sort();
   const [restart, setRestart] = useState<RunSpec['restart']>('no');
   const [tty, setTty] = useState(true);
   const [interactive, setInteractive] = useState(true);
@@ -98,6 +101,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose: () => vo
             <Field id="run-network" label="Network">
               <select id="run-network" className="input" value={network} onChange={(e) => setNetwork(e.target.value)}>
                 <option value="">engine default</option><option value="none">none</option><option value="host">host</option><option value="bridge">bridge</option>
+                {userNetworks.map((n) => <option key={n} value={n}>{n}</option>)}
               </select>
             </Field>
             <label className="mt-6 flex items-center gap-2 text-sm"><input type="checkbox" checked={tty} onChange={(e) => setTty(e.target.checked)} /> TTY</label>
