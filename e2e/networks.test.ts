@@ -278,6 +278,8 @@ describe.runIf(wanted.includes('dockerd'))('networks against dockerd', () => {
     const select = page.getByRole('dialog').getByLabel('Network');
     await expect.poll(() => select.locator('option').allInnerTexts()).toEqual(['engine default', 'none', 'host', 'bridge', ...[net, spare].sort()]);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.goto(`${app.url}#/networks`); // where the next test goes on
+    await row(page, net).waitFor();
   });
 
   it('shows a container attached through the engine API, with its address, and refuses removal while it runs', async () => {
