@@ -5,8 +5,8 @@
 // dockerd 20.10 with its default bridge, started in a network namespace of its own (so its
 // bridge, iptables rules and docker-proxy never touch the host; test-support/dockerd.ts has no
 // bridge and ignores -p), and compares what both show.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createSocket } from 'node:dgram';
 import http from 'node:http';
@@ -15,8 +15,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxImage, repoRoot } from '../../test-support/paths.js';
-import { mountsUnder } from '../../test-support/leftovers.js';
 import { runDocker, startBerthd, type Berthd } from './support/berthd.js';
+import { startBridgeDockerd, type BridgeDockerd } from './support/bridge-dockerd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
 import { freePort } from '../../test-support/registry.js';
 
@@ -376,44 +376,11 @@ describe('published ports', () => {
   });
 });
 
-/** dockerd with its default bridge inside a new network namespace (lo up), on its own socket. */
-async function startBridgeDockerd(): Promise<{ host: string; pid: () => number; stop(): Promise<void> }> {
-  const ddir = mkdtempSync(join(tmpdir(), 'berth-ports-dockerd-'));
-  const socket = join(ddir, 'docker.sock');
-  const cgroupParent = `berth-ports-dockerd-${process.pid}`;
-  const out = openSync(join(ddir, 'dockerd.log'), 'a');
-  const child: ChildProcess = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', '/usr/sbin/dockerd',
-    '-H', `unix://${socket}`, '--data-root', join(ddir, 'data'), '--exec-root', join(ddir, 'exec'), '--pidfile', join(ddir, 'pid'),
-    '--storage-driver', 'overlay2', '--cgroup-parent', `/${cgroupParent}`], { stdio: ['ignore', out, out] });
-  const host = `unix://${socket}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${readFileSync(join(ddir, 'dockerd.log'), 'utf8')}`);
-    if ((await runDocker(host, ['version'])).code === 0) break;
-    if (i > 600) throw new Error('dockerd did not answer within 60 s');
-    await sleep(100);
-  }
-  return {
-    host,
-    pid: () => child.pid!,
-    async stop() {
-      const ids = (await runDocker(host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-      if (ids.length) await runDocker(host, ['rm', '-f', ...ids]);
-      child.kill('SIGTERM');
-      for (let i = 0; i < 200 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      for (const m of mountsUnder(ddir).sort().reverse()) spawnSync('umount', ['-l', m]);
-      rmSync(ddir, { recursive: true, force: true, maxRetries: 3 });
-      for (const root of ['/sys/fs/cgroup/unified', ...readdirSync('/sys/fs/cgroup').map((d) => `/sys/fs/cgroup/${d}`)]) {
-        try { rmdirSync(`${root}/${cgroupParent}`); } catch { /* absent */ }
-      }
-    },
-  };
-}
 
 describe('published ports against a real dockerd 20.10 with a bridge (in its own network namespace)', () => {
-  let dockerd: Awaited<ReturnType<typeof startBridgeDockerd>> | undefined;
+  let dockerd: BridgeDockerd | undefined;
   beforeAll(async () => {
-    dockerd = await startBridgeDockerd();
+    dockerd = await startBridgeDockerd('ports');
     for (const args of [['import', busyboxImage().tar, 'busybox'], ['import', '-c', 'EXPOSE 80', '-c', 'EXPOSE 53/udp', busyboxImage().tar, 'busybox-exposed']]) {
       const r = await runDocker(dockerd.host, args);
       if (r.code !== 0) throw new Error(r.stderr);

@@ -6,14 +6,13 @@
 // on dockerd 20.10 with bridges, in a network namespace of its own, compared field by field.
 // Traffic goes only between the test's own subnets (10.216-218.x.0/24 and a default pool).
 // Afterwards no bridge, veth, rule or container of the test is left.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxImage } from '../../test-support/paths.js';
 import { runDocker, startBerthd, type Berthd } from './support/berthd.js';
+import { startBridgeDockerd, type BridgeDockerd } from './support/bridge-dockerd.js';
 import { removeContainersAndStop, runtimeArgs } from './support/berthd-suite.js';
 
 const bridge = `berth-u${process.pid}`.slice(0, 15);
@@ -343,50 +342,17 @@ describe('user-defined networks on berthd', () => {
   }, 60_000);
 });
 
-/** dockerd 20.10 with bridges inside a new network namespace (lo up), on its own socket. */
-async function startBridgeDockerd(): Promise<{ host: string; stop(): Promise<void> }> {
-  const ddir = mkdtempSync(join(tmpdir(), 'berth-usernet-dockerd-'));
-  const socket = join(ddir, 'docker.sock');
-  const cgroupParent = `berth-usernet-dockerd-${process.pid}`;
-  const out = openSync(join(ddir, 'dockerd.log'), 'a');
-  const child: ChildProcess = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', '/usr/sbin/dockerd',
-    '-H', `unix://${socket}`, '--data-root', join(ddir, 'data'), '--exec-root', join(ddir, 'exec'), '--pidfile', join(ddir, 'pid'),
-    '--storage-driver', 'overlay2', '--cgroup-parent', `/${cgroupParent}`], { stdio: ['ignore', out, out] });
-  const host = `unix://${socket}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${readFileSync(join(ddir, 'dockerd.log'), 'utf8')}`);
-    if ((await runDocker(host, ['version'])).code === 0) break;
-    if (i > 600) throw new Error('dockerd did not answer within 60 s');
-    await sleep(100);
-  }
-  return {
-    host,
-    async stop() {
-      const ids = (await runDocker(host, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-      if (ids.length) await runDocker(host, ['rm', '-f', ...ids]);
-      child.kill('SIGTERM');
-      for (let i = 0; i < 200 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(ddir));
-      for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
-      rmSync(ddir, { recursive: true, force: true, maxRetries: 3 });
-      for (const root of ['/sys/fs/cgroup/unified', ...readdirSync('/sys/fs/cgroup').map((d) => `/sys/fs/cgroup/${d}`)]) {
-        try { rmdirSync(`${root}/${cgroupParent}`); } catch { /* absent */ }
-      }
-    },
-  };
-}
 
 describe('user-defined networks against dockerd 20.10 with bridges (in its own network namespace)', () => {
   const x = unusedX();
-  let dockerd: Awaited<ReturnType<typeof startBridgeDockerd>> | undefined;
+  let dockerd: BridgeDockerd | undefined;
   let berth: Berthd;
   const chainsBefore = chainsNow();
   const forwardBefore = readFileSync(forwardFile, 'utf8');
   const made: string[] = [];
 
   beforeAll(async () => {
-    dockerd = await startBridgeDockerd();
+    dockerd = await startBridgeDockerd('usernet');
     berth = await startBerthd(runtimeArgs);
     for (const host of [dockerd.host, berth.host]) {
       const r = await runDocker(host, ['import', busyboxImage().tar, 'busybox']);
